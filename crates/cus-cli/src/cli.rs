@@ -1,0 +1,237 @@
+//! Argument handling and commands, as a pure function of the arguments (tested without a process).
+
+use cus_core::catalogue::{self, Catalogue};
+use cus_core::diagnostic::Diagnostic;
+
+/// What a command printed and its exit code.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+impl Output {
+    fn ok(stdout: String) -> Self {
+        Output {
+            stdout,
+            ..Default::default()
+        }
+    }
+    /// Wrong usage: exit code 64 (EX_USAGE), message and a hint on stderr.
+    fn usage(msg: &str) -> Self {
+        Output {
+            stderr: format!("cus : {msg}\nAide : cus --help\n"),
+            code: 64,
+            ..Default::default()
+        }
+    }
+    /// Unreadable input: exit code 2.
+    fn unreadable(diags: &[Diagnostic]) -> Self {
+        let mut stderr = String::new();
+        for d in diags {
+            stderr.push_str(&d.to_line_fr());
+            stderr.push('\n');
+        }
+        Output {
+            stderr,
+            code: 2,
+            ..Default::default()
+        }
+    }
+}
+
+pub const HELP: &str = "\
+cus — conventions d'utilité sociale : indicateurs, vérification et conversion de fichiers
+
+Utilisation :
+  cus <commande> [options]
+
+Commandes :
+  catalogue     Affiche le catalogue des indicateurs (toutes générations et types de CUS)
+
+Options générales :
+  -h, --help       Affiche cette aide
+  -V, --version    Affiche la version
+
+Options de « cus catalogue » :
+  --format texte|json|markdown   Format de sortie (texte par défaut)
+  --fichier CHEMIN               Lit et vérifie ce fichier de catalogue (.toml ou .json)
+                                 au lieu des catalogues intégrés ; plusieurs --fichier possibles
+
+Codes de sortie : 0 succès, 2 fichier illisible ou invalide, 64 mauvaise utilisation.
+Tout fonctionne hors ligne : aucune donnée ne quitte votre poste.
+";
+
+pub fn run(args: &[String]) -> Output {
+    let Some(first) = args.first() else {
+        return Output::ok(HELP.to_string());
+    };
+    match first.as_str() {
+        "-h" | "--help" | "aide" => Output::ok(HELP.to_string()),
+        "-V" | "--version" => Output::ok(format!("cus {}\n", cus_core::VERSION)),
+        "catalogue" => cmd_catalogue(&args[1..]),
+        other => Output::usage(&format!("commande inconnue « {other} »")),
+    }
+}
+
+fn cmd_catalogue(args: &[String]) -> Output {
+    let mut format = "texte".to_string();
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--format" => match it.next() {
+                Some(f) => format = f.clone(),
+                None => {
+                    return Output::usage("--format attend une valeur : texte, json ou markdown")
+                }
+            },
+            "--fichier" => match it.next() {
+                Some(f) => files.push(f.clone()),
+                None => return Output::usage("--fichier attend un chemin de fichier"),
+            },
+            "-h" | "--help" => return Output::ok(HELP.to_string()),
+            other => {
+                return Output::usage(&format!(
+                    "option inconnue « {other} » pour « cus catalogue »"
+                ))
+            }
+        }
+    }
+    let cats = if files.is_empty() {
+        catalogue::embedded()
+    } else {
+        let mut cats = Vec::new();
+        let mut diags = Vec::new();
+        for f in &files {
+            match read_catalogue_file(f) {
+                Ok(c) => cats.push(c),
+                Err(d) => diags.extend(d),
+            }
+        }
+        if !diags.is_empty() {
+            return Output::unreadable(&diags);
+        }
+        cats
+    };
+    match format.as_str() {
+        "json" => Output::ok(cus_formats::catalogues_to_json(&cats) + "\n"),
+        "markdown" | "md" => Output::ok(catalogue::render_markdown(&cats)),
+        "texte" | "text" => Output::ok(render_text(&cats)),
+        other => Output::usage(&format!(
+            "format « {other} » inconnu : choisissez texte, json ou markdown"
+        )),
+    }
+}
+
+/// Read a catalogue file (TOML or JSON, by extension) and check it.
+fn read_catalogue_file(path: &str) -> Result<Catalogue, Vec<Diagnostic>> {
+    use cus_core::diagnostic::Location;
+    let loc = || Location {
+        file: Some(path.to_string()),
+        ..Default::default()
+    };
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::error(
+            "E-FILE-READ",
+            format!("Impossible de lire le fichier : {e}."),
+            loc(),
+        )]
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        vec![Diagnostic::error(
+            "E-FILE-ENCODING",
+            "Le fichier n'est pas encodé en UTF-8 : enregistrez-le en UTF-8 puis recommencez.",
+            loc(),
+        )]
+    })?;
+    if path.ends_with(".toml") {
+        catalogue::load_toml(&text, path)
+    } else {
+        catalogue::load_json(&text, path)
+    }
+}
+
+fn render_text(cats: &[Catalogue]) -> String {
+    let mut s = String::new();
+    for c in cats {
+        s.push_str(&format!(
+            "{} ({} version {}) — {} indicateurs\n",
+            c.title,
+            c.id,
+            c.version,
+            c.indicators.len()
+        ));
+        for i in &c.indicators {
+            s.push_str(&format!(
+                "  {:<10} {:<45} {:<12} {}\n",
+                i.code,
+                i.short_label,
+                i.requirement.label_fr(),
+                i.wording.label_fr()
+            ));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_args(a: &[&str]) -> Output {
+        run(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn version_and_help_are_french() {
+        let v = run_args(&["--version"]);
+        assert_eq!(v.stdout, format!("cus {}\n", cus_core::VERSION));
+        assert_eq!(v.code, 0);
+        let h = run_args(&["--help"]);
+        assert!(h.stdout.contains("Utilisation :"));
+        assert!(h.stdout.contains("Commandes :"));
+        assert_eq!(run_args(&[]).stdout, h.stdout);
+    }
+
+    #[test]
+    fn unknown_command_is_a_usage_error() {
+        let o = run_args(&["frobnicate"]);
+        assert_eq!(o.code, 64);
+        assert!(o.stderr.contains("commande inconnue « frobnicate »"));
+        let o = run_args(&["catalogue", "--format", "xml"]);
+        assert_eq!(o.code, 64);
+        assert!(o.stderr.contains("format « xml » inconnu"));
+    }
+
+    #[test]
+    fn catalogue_prints_every_indicator() {
+        let o = run_args(&["catalogue"]);
+        assert_eq!(o.code, 0);
+        for c in catalogue::embedded() {
+            for i in &c.indicators {
+                assert!(o.stdout.contains(&i.code), "{} missing", i.code);
+            }
+        }
+        let j = run_args(&["catalogue", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), catalogue::embedded().len());
+    }
+
+    #[test]
+    fn missing_or_broken_catalogue_file_exits_2_with_french_message() {
+        let o = run_args(&["catalogue", "--fichier", "/nonexistent/x.toml"]);
+        assert_eq!(o.code, 2);
+        assert!(o.stderr.contains("Impossible de lire le fichier"));
+        let dir = std::env::temp_dir().join(format!("cus-cli-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.toml");
+        std::fs::write(&bad, "id = \"x\"\nversion = 3\n").unwrap();
+        let o = run_args(&["catalogue", "--fichier", bad.to_str().unwrap()]);
+        assert_eq!(o.code, 2);
+        assert!(o.stderr.contains("E-CAT-SYNTAX"), "{}", o.stderr);
+        assert!(o.stderr.contains("ligne 2"), "{}", o.stderr);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

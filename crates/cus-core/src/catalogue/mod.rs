@@ -1,0 +1,475 @@
+//! The indicator catalogue: typed model, loading with diagnostics, the embedded library,
+//! the periods an indicator asks for, and a Markdown rendering for people.
+
+mod model;
+mod render;
+mod search;
+
+pub use model::*;
+pub use render::render_markdown;
+pub use search::{matches, normalise, search};
+
+use crate::diagnostic::{Diagnostic, Location};
+use std::collections::HashSet;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_catalogues.rs"));
+}
+
+/// Catalogue files larger than this are refused before parsing.
+pub const MAX_CATALOGUE_BYTES: usize = 2 * 1024 * 1024;
+
+/// One period column of a grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    /// Historical reference value.
+    Reference,
+    /// Calendar year `n` of the convention (1..=6).
+    Year(u8),
+    /// Cumulative at the end of year `n` of the convention.
+    Cumulative(u8),
+}
+
+impl Period {
+    /// French column label; `first_year` is the signing year when known.
+    pub fn label_fr(self, first_year: Option<i32>) -> String {
+        match (self, first_year) {
+            (Period::Reference, _) => "Référence".to_string(),
+            (Period::Year(n), Some(y)) => format!("{}", y + i32::from(n) - 1),
+            (Period::Year(n), None) => format!("Année {n}"),
+            (Period::Cumulative(n), Some(y)) => {
+                format!("Cumul {}–{}", y, y + i32::from(n) - 1)
+            }
+            (Period::Cumulative(n), None) => format!("À {n} ans"),
+        }
+    }
+}
+
+/// Convention duration in years (CCH, art. L. 445-1).
+pub const CONVENTION_YEARS: u8 = 6;
+
+impl Periodicity {
+    /// The period columns, in display order: reference, each year, then cumulatives.
+    pub fn periods(&self) -> Vec<Period> {
+        let mut out = Vec::new();
+        if self.reference {
+            out.push(Period::Reference);
+        }
+        if self.yearly {
+            out.extend((1..=CONVENTION_YEARS).map(Period::Year));
+        }
+        out.extend(self.cumulative.iter().map(|&n| Period::Cumulative(n)));
+        out
+    }
+
+    /// French description ("par année ; cumulé à 3 et 6 ans ; valeur de référence").
+    pub fn describe_fr(&self) -> String {
+        let mut parts = Vec::new();
+        if self.yearly {
+            parts.push("par année".to_string());
+        }
+        match self.cumulative.as_slice() {
+            [] => {}
+            [n] => parts.push(format!("cumulé sur {n} ans")),
+            many => {
+                let (last, rest) = many.split_last().unwrap_or((&0, &[]));
+                let rest: Vec<String> = rest.iter().map(|n| n.to_string()).collect();
+                parts.push(format!("cumulé à {} et {last} ans", rest.join(", ")));
+            }
+        }
+        if self.reference {
+            parts.push("valeur de référence".to_string());
+        }
+        parts.join(" ; ")
+    }
+}
+
+/// Parse a catalogue from JSON text and check it. `file` names it in diagnostics.
+pub fn load_json(text: &str, file: &str) -> Result<Catalogue, Vec<Diagnostic>> {
+    if text.len() > MAX_CATALOGUE_BYTES {
+        return Err(vec![too_big(file, text.len())]);
+    }
+    let cat: Catalogue = serde_json::from_str(text).map_err(|e| {
+        vec![Diagnostic::error(
+            "E-CAT-SYNTAX",
+            format!(
+                "Le fichier de catalogue n'est pas lisible : {}. Vérifiez qu'il s'agit bien d'un \
+                 catalogue au format JSON produit par « cus catalogue --format json ».",
+                translate_serde(&e.to_string())
+            ),
+            Location {
+                file: Some(file.to_string()),
+                line: Some(e.line()),
+                ..Default::default()
+            },
+        )]
+    })?;
+    finish(cat, file)
+}
+
+/// Parse a catalogue from TOML text (the format of `data/catalogue/`) and check it.
+#[cfg(feature = "toml")]
+pub fn load_toml(text: &str, file: &str) -> Result<Catalogue, Vec<Diagnostic>> {
+    if text.len() > MAX_CATALOGUE_BYTES {
+        return Err(vec![too_big(file, text.len())]);
+    }
+    let cat: Catalogue = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        vec![Diagnostic::error(
+            "E-CAT-SYNTAX",
+            format!(
+                "Le fichier de catalogue n'est pas lisible : {}. Corrigez le fichier TOML à \
+                 l'endroit indiqué.",
+                translate_serde(e.message())
+            ),
+            Location {
+                file: Some(file.to_string()),
+                line,
+                ..Default::default()
+            },
+        )]
+    })?;
+    finish(cat, file)
+}
+
+fn too_big(file: &str, len: usize) -> Diagnostic {
+    Diagnostic::error(
+        "E-CAT-TOO-BIG",
+        format!(
+            "Le fichier fait {} octets, au-delà de la limite de {} octets pour un catalogue : ce \
+             n'est sans doute pas un catalogue d'indicateurs.",
+            len, MAX_CATALOGUE_BYTES
+        ),
+        Location {
+            file: Some(file.to_string()),
+            ..Default::default()
+        },
+    )
+}
+
+fn finish(cat: Catalogue, file: &str) -> Result<Catalogue, Vec<Diagnostic>> {
+    let diags = check(&cat, file);
+    if diags.is_empty() {
+        Ok(cat)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Put serde's English phrases into French (the details, like field names, stay as they are).
+fn translate_serde(msg: &str) -> String {
+    let pairs = [
+        ("missing field", "champ obligatoire absent :"),
+        ("unknown field", "champ inconnu :"),
+        ("unknown variant", "valeur inconnue :"),
+        ("expected one of", "valeurs attendues :"),
+        ("expected", "attendu :"),
+        ("invalid type:", "type incorrect :"),
+        ("at line", "à la ligne"),
+        ("column", "colonne"),
+        ("EOF while parsing", "fin de fichier inattendue dans"),
+        ("a string", "une chaîne de caractères"),
+        ("a sequence", "une liste"),
+        ("a map", "une table"),
+        ("a boolean", "un booléen"),
+        ("an object", "un objet"),
+        ("a value", "une valeur"),
+        ("an integer", "un entier"),
+        ("trailing characters", "caractères en trop après la fin"),
+        ("integer", "entier"),
+        ("string", "chaîne"),
+        ("boolean", "booléen"),
+    ];
+    let mut out = msg.trim().to_string();
+    for (en, fr) in pairs {
+        out = out.replace(en, fr);
+    }
+    out
+}
+
+/// Semantic checks of a parsed catalogue. Returns one diagnostic per problem (empty when sound).
+pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at = |path: String, indicator: Option<&str>| Location {
+        file: Some(file.to_string()),
+        path: Some(path),
+        indicator: indicator.map(str::to_string),
+        ..Default::default()
+    };
+    let mut err =
+        |code: &str, msg: String, loc: Location| out.push(Diagnostic::error(code, msg, loc));
+
+    if cat.id.trim().is_empty() || cat.version.trim().is_empty() {
+        err(
+            "E-CAT-ID",
+            "Le catalogue doit avoir un identifiant (id) et une version non vides.".into(),
+            at("id".into(), None),
+        );
+    }
+    if !is_iso_date(&cat.signing.from)
+        || cat
+            .signing
+            .until
+            .as_deref()
+            .is_some_and(|d| !is_iso_date(d))
+    {
+        err(
+            "E-CAT-DATE",
+            "Les dates de signature (signing.from, signing.until) doivent être au format \
+             AAAA-MM-JJ."
+                .into(),
+            at("signing".into(), None),
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, s) in cat.sources.iter().enumerate() {
+        if !seen.insert(s.id.as_str()) {
+            err(
+                "E-CAT-DUPLICATE-SOURCE",
+                format!("La source « {} » est déclarée deux fois.", s.id),
+                at(format!("sources[{i}].id"), None),
+            );
+        }
+    }
+    let mut seen = HashSet::new();
+    for (i, e) in cat.engagements.iter().enumerate() {
+        if !seen.insert(e.id.as_str()) {
+            err(
+                "E-CAT-DUPLICATE-ENGAGEMENT",
+                format!("L'engagement « {} » est déclaré deux fois.", e.id),
+                at(format!("engagements[{i}].id"), None),
+            );
+        }
+    }
+    if cat.indicators.is_empty() {
+        err(
+            "E-CAT-EMPTY",
+            "Le catalogue ne contient aucun indicateur.".into(),
+            at("indicators".into(), None),
+        );
+    }
+    let mut codes = HashSet::new();
+    for (i, ind) in cat.indicators.iter().enumerate() {
+        let code = Some(ind.code.as_str());
+        let p = |f: &str| format!("indicators[{i}].{f}");
+        if ind.code.trim().is_empty() {
+            err(
+                "E-CAT-CODE",
+                "Un indicateur n'a pas de code.".into(),
+                at(p("code"), None),
+            );
+        }
+        if !codes.insert(ind.code.as_str()) {
+            err(
+                "E-CAT-DUPLICATE-CODE",
+                format!(
+                    "Le code d'indicateur « {} » apparaît deux fois dans le catalogue.",
+                    ind.code
+                ),
+                at(p("code"), code),
+            );
+        }
+        if ind.label.trim().is_empty() || ind.short_label.trim().is_empty() {
+            err(
+                "E-CAT-LABEL",
+                "L'indicateur doit avoir un libellé officiel (label) et un libellé court.".into(),
+                at(p("label"), code),
+            );
+        }
+        if cat.engagement(&ind.engagement).is_none() {
+            err(
+                "E-CAT-UNKNOWN-ENGAGEMENT",
+                format!(
+                    "L'engagement « {} » n'est pas déclaré dans la liste des engagements.",
+                    ind.engagement
+                ),
+                at(p("engagement"), code),
+            );
+        }
+        if cat.source(&ind.source.source).is_none() {
+            err(
+                "E-CAT-UNKNOWN-SOURCE",
+                format!(
+                    "La source « {} » n'est pas déclarée dans la liste des sources.",
+                    ind.source.source
+                ),
+                at(p("source.source"), code),
+            );
+        }
+        if ind.source.article.trim().is_empty() {
+            err(
+                "E-CAT-ARTICLE",
+                "L'article de référence est vide : indiquez l'article du code ou du texte.".into(),
+                at(p("source.article"), code),
+            );
+        }
+        if ind.wording == Wording::AConfirmer && ind.wording_note.is_none() {
+            err(
+                "E-CAT-WORDING-NOTE",
+                "Un libellé « à confirmer » doit dire ce qui reste à vérifier (wording_note)."
+                    .into(),
+                at(p("wording_note"), code),
+            );
+        }
+        let per = &ind.periods;
+        if !per.yearly && per.cumulative.is_empty() && !per.reference {
+            err(
+                "E-CAT-PERIODS",
+                "L'indicateur ne demande aucune période : indiquez yearly, cumulative ou reference."
+                    .into(),
+                at(p("periods"), code),
+            );
+        }
+        if per
+            .cumulative
+            .iter()
+            .any(|&n| n == 0 || n > CONVENTION_YEARS)
+            || per.cumulative.windows(2).any(|w| w[0] >= w[1])
+        {
+            err(
+                "E-CAT-CUMULATIVE",
+                format!(
+                    "Les échéances cumulées doivent être croissantes et comprises entre 1 et {CONVENTION_YEARS} ans."
+                ),
+                at(p("periods.cumulative"), code),
+            );
+        }
+        if ind.levels.allowed.is_empty() {
+            err(
+                "E-CAT-LEVELS",
+                "Aucune maille territoriale autorisée (levels.allowed est vide).".into(),
+                at(p("levels.allowed"), code),
+            );
+        }
+        if ind
+            .levels
+            .prefect_request
+            .iter()
+            .any(|l| ind.levels.allowed.contains(l))
+        {
+            err(
+                "E-CAT-LEVELS",
+                "Une maille ne peut être à la fois autorisée d'office et à la demande du préfet."
+                    .into(),
+                at(p("levels.prefect_request"), code),
+            );
+        }
+        if ind.levels.allowed.contains(&Level::Organisme)
+            && (ind.levels.allowed.len() > 1 || !ind.levels.prefect_request.is_empty())
+        {
+            err(
+                "E-CAT-LEVELS",
+                "Un indicateur mesuré à l'échelle de l'organisme n'a pas d'autre maille.".into(),
+                at(p("levels"), code),
+            );
+        }
+        let mut split_ids = HashSet::new();
+        for b in &ind.splits.breakdowns {
+            if b.members.len() < 2 {
+                err(
+                    "E-CAT-BREAKDOWN",
+                    format!(
+                        "La ventilation « {} » doit avoir au moins deux modalités.",
+                        b.id
+                    ),
+                    at(p("splits.breakdowns"), code),
+                );
+            }
+            let mut members = HashSet::new();
+            for m in &b.members {
+                if !members.insert(m.code.as_str()) {
+                    err(
+                        "E-CAT-BREAKDOWN",
+                        format!(
+                            "La modalité « {} » apparaît deux fois dans « {} ».",
+                            m.code, b.id
+                        ),
+                        at(p("splits.breakdowns"), code),
+                    );
+                }
+            }
+            split_ids.insert(b.id.as_str());
+        }
+        for part in &ind.splits.parts {
+            if !split_ids.insert(part.id.as_str()) {
+                err(
+                    "E-CAT-PART",
+                    format!(
+                        "L'identifiant de ventilation « {} » est utilisé deux fois.",
+                        part.id
+                    ),
+                    at(p("splits.parts"), code),
+                );
+            }
+        }
+        if let Some(b) = &ind.bounds {
+            if b.min.zip(b.max).is_some_and(|(lo, hi)| lo > hi) {
+                err(
+                    "E-CAT-BOUNDS",
+                    "La borne minimale dépasse la borne maximale.".into(),
+                    at(p("bounds"), code),
+                );
+            }
+            if ind.value.default_bounds().is_none() {
+                err(
+                    "E-CAT-BOUNDS",
+                    "Des bornes ne s'appliquent qu'à une valeur numérique.".into(),
+                    at(p("bounds"), code),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&s[5..7].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&s[8..10].parse::<u8>().unwrap_or(0))
+}
+
+/// The catalogues embedded in the build, in file-name order.
+/// Panics only if an embedded file is broken, which the test suite rules out.
+pub fn embedded() -> Vec<Catalogue> {
+    embedded::EMBEDDED
+        .iter()
+        .map(|(name, json)| match load_json(json, name) {
+            Ok(c) => c,
+            Err(d) => panic!("embedded catalogue {name} is invalid: {d:?}"),
+        })
+        .collect()
+}
+
+/// Names of the embedded catalogue files.
+pub fn embedded_files() -> impl Iterator<Item = &'static str> {
+    embedded::EMBEDDED.iter().map(|(n, _)| *n)
+}
+
+/// Pick the catalogue of a generation and kind whose signing period contains `signing_date`
+/// (ISO `YYYY-MM-DD`), or the latest one of that generation and kind when no date is given.
+pub fn select<'a>(
+    cats: &'a [Catalogue],
+    generation: Generation,
+    kind: CusKind,
+    signing_date: Option<&str>,
+) -> Option<&'a Catalogue> {
+    let mut matching: Vec<&Catalogue> = cats
+        .iter()
+        .filter(|c| c.generation == generation && c.kind == kind)
+        .collect();
+    matching.sort_by(|a, b| a.signing.from.cmp(&b.signing.from));
+    match signing_date {
+        None => matching.last().copied(),
+        Some(d) => matching.into_iter().rev().find(|c| {
+            c.signing.from.as_str() <= d && c.signing.until.as_deref().is_none_or(|u| d <= u)
+        }),
+    }
+}

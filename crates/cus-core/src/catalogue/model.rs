@@ -1,0 +1,393 @@
+//! Typed model of an indicator catalogue. The catalogue files under `data/catalogue/` are the
+//! source of truth (the decree is data); these types only give them a shape. Field names are
+//! English; enum values are the French kebab-case words written in the data files.
+
+use serde::{Deserialize, Serialize};
+
+/// CUS generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Generation {
+    /// 1st generation: décret n° 2009-1486, CUS 2011–2016.
+    Premiere,
+    /// 2nd generation: décret n° 2017-922 and later amendments, CUS signed from 2019.
+    Deuxieme,
+}
+
+impl Generation {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Generation::Premiere => "1re génération",
+            Generation::Deuxieme => "2e génération",
+        }
+    }
+}
+
+/// Kind of CUS (which table of the code applies).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CusKind {
+    LogementsLocatifs,
+    Accession,
+    LogementsFoyers,
+    SocietesVente,
+}
+
+impl CusKind {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            CusKind::LogementsLocatifs => "logements locatifs",
+            CusKind::Accession => "accession",
+            CusKind::LogementsFoyers => "logements-foyers",
+            CusKind::SocietesVente => "sociétés de vente d'HLM",
+        }
+    }
+}
+
+/// How sure we are that a wording is the official one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Wording {
+    /// Copied word for word from the official text.
+    Verbatim,
+    /// Official text read only in part (the rest is completed and marked).
+    Partiel,
+    /// Official wording not recovered: best-supported definition, to be confirmed.
+    AConfirmer,
+}
+
+impl Wording {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Wording::Verbatim => "libellé officiel (verbatim)",
+            Wording::Partiel => "libellé officiel partiel",
+            Wording::AConfirmer => "libellé à confirmer",
+        }
+    }
+}
+
+/// Whether a commitment on the indicator is required.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Requirement {
+    Obligatoire,
+    /// Only when the signing prefect asks for it.
+    ALaDemandeDuPrefet,
+    /// Qualitative or voluntary.
+    Facultatif,
+}
+
+impl Requirement {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Requirement::Obligatoire => "obligatoire",
+            Requirement::ALaDemandeDuPrefet => "à la demande du préfet",
+            Requirement::Facultatif => "facultatif",
+        }
+    }
+}
+
+/// Territorial level at which an indicator is broken down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Whole organism, no territorial breakdown.
+    Organisme,
+    Region,
+    Departement,
+    /// EPCI à fiscalité propre or EPT of the Métropole du Grand Paris.
+    Epci,
+    /// 1st generation: segment de patrimoine defined by the organism.
+    Segment,
+}
+
+impl Level {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Level::Organisme => "organisme",
+            Level::Region => "région",
+            Level::Departement => "département",
+            Level::Epci => "EPCI / EPT",
+            Level::Segment => "segment de patrimoine",
+        }
+    }
+}
+
+/// What kind of value a cell holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ValueKind {
+    /// A count (whole number ≥ 0) of `unit` ("logements", "places", "attributions"…).
+    Nombre { unit: String },
+    /// A percentage 0–100 defined by a numerator and a denominator (both counts).
+    Pourcentage {
+        numerator: String,
+        denominator: String,
+    },
+    /// An amount in euros (≥ 0); `unit` says per what ("€ HT par logement et par an").
+    Montant { unit: String },
+    /// A duration (≥ 0) in `unit` ("mois").
+    Duree { unit: String },
+    /// A yes/no qualitative item.
+    OuiNon,
+    /// A qualitative text.
+    Texte,
+}
+
+impl ValueKind {
+    /// Short French unit for table headers.
+    pub fn unit_fr(&self) -> String {
+        match self {
+            ValueKind::Nombre { unit }
+            | ValueKind::Montant { unit }
+            | ValueKind::Duree { unit } => unit.clone(),
+            ValueKind::Pourcentage { .. } => "%".to_string(),
+            ValueKind::OuiNon => "oui / non".to_string(),
+            ValueKind::Texte => "texte".to_string(),
+        }
+    }
+
+    /// French name of the kind.
+    pub fn kind_fr(&self) -> &'static str {
+        match self {
+            ValueKind::Nombre { .. } => "nombre",
+            ValueKind::Pourcentage { .. } => "pourcentage",
+            ValueKind::Montant { .. } => "montant",
+            ValueKind::Duree { .. } => "durée",
+            ValueKind::OuiNon => "oui / non",
+            ValueKind::Texte => "texte",
+        }
+    }
+
+    /// Default bounds of a numeric kind (`None` for non-numeric kinds).
+    pub fn default_bounds(&self) -> Option<Bounds> {
+        match self {
+            ValueKind::Nombre { .. } => Some(Bounds {
+                min: Some(0.0),
+                max: None,
+                integer: true,
+            }),
+            ValueKind::Pourcentage { .. } => Some(Bounds {
+                min: Some(0.0),
+                max: Some(100.0),
+                integer: false,
+            }),
+            ValueKind::Montant { .. } | ValueKind::Duree { .. } => Some(Bounds {
+                min: Some(0.0),
+                max: None,
+                integer: false,
+            }),
+            ValueKind::OuiNon | ValueKind::Texte => None,
+        }
+    }
+}
+
+/// Allowed range of a numeric value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bounds {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Whole numbers only.
+    #[serde(default)]
+    pub integer: bool,
+}
+
+/// When values are committed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Periodicity {
+    /// One value per calendar year of the convention ("par année", "par an").
+    #[serde(default)]
+    pub yearly: bool,
+    /// Cumulative values at the end of these years of the convention (`[3, 6]` for
+    /// "à trois et six ans", `[6]` for "en cumulé sur les six ans").
+    #[serde(default)]
+    pub cumulative: Vec<u8>,
+    /// A historical reference value is asked (arrêté du 19 octobre 2017, art. 3).
+    #[serde(default)]
+    pub reference: bool,
+}
+
+/// Territorial levels an indicator can be broken down at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    /// Levels always allowed (the first one is the default).
+    pub allowed: Vec<Level>,
+    /// Finer levels used only when the signing prefect asks for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefect_request: Vec<Level>,
+}
+
+/// A dimension that partitions the total (financing PLAI / PLUS / PLS, energy classes…).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breakdown {
+    /// Stable id (`financement`).
+    pub id: String,
+    /// French label ("Mode de financement").
+    pub label: String,
+    pub members: Vec<Member>,
+}
+
+/// One member of a breakdown (`PLAI`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub code: String,
+    pub label: String,
+}
+
+/// A "dont" part: a subset never above its total ("dont part hors QPV").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    /// Stable id (`hors-qpv`).
+    pub id: String,
+    /// French label ("dont hors QPV").
+    pub label: String,
+}
+
+/// How values are split inside one territory and period.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Splits {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakdowns: Vec<Breakdown>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+}
+
+/// Where a definition comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    /// Id of an entry of [`Catalogue::sources`].
+    pub source: String,
+    /// Article (`R. 445-5`).
+    pub article: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A legal or administrative text the catalogue relies on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    /// "Code de la construction et de l'habitation".
+    pub title: String,
+    /// Which version of the text ("rédaction issue du décret n° 2017-922 du 9 mai 2017").
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// An engagement (policy area) of the decree's table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Engagement {
+    pub id: String,
+    /// Aspect of the policy (1st generation) or theme ("Offre nouvelle").
+    pub area: String,
+    /// Official wording of the engagement.
+    pub label: String,
+    pub wording: Wording,
+}
+
+/// One indicator of the decree.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// Official code (`PP-1`, `A.I`).
+    pub code: String,
+    /// Short French label for menus and headers.
+    pub short_label: String,
+    /// Official wording (verbatim when `wording` says so).
+    pub label: String,
+    pub wording: Wording,
+    /// What is missing or uncertain in the wording.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wording_note: Option<String>,
+    /// Id of an entry of [`Catalogue::engagements`].
+    pub engagement: String,
+    pub source: SourceRef,
+    /// Plain-French explanation for users (our words, not the decree's).
+    pub definition: String,
+    pub value: ValueKind,
+    /// Overrides the default bounds of the value kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<Bounds>,
+    pub periods: Periodicity,
+    pub levels: Levels,
+    #[serde(default)]
+    pub splits: Splits,
+    pub requirement: Requirement,
+}
+
+impl Indicator {
+    /// Effective bounds: the override, else the kind's default.
+    pub fn bounds(&self) -> Option<Bounds> {
+        self.bounds.clone().or_else(|| self.value.default_bounds())
+    }
+}
+
+/// Signing dates a catalogue applies to (inclusive, ISO `YYYY-MM-DD`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigningPeriod {
+    pub from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+}
+
+/// One catalogue: one generation and one kind of CUS.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    /// Stable id (`cus2-logements-locatifs`); a convention records it.
+    pub id: String,
+    /// Version of this data file (`2026.11.0`); a convention records it.
+    pub version: String,
+    pub title: String,
+    pub generation: Generation,
+    pub kind: CusKind,
+    pub signing: SigningPeriod,
+    /// Priority areas the "inside/outside" splits refer to (`QPV` or `ZUS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_area: Option<String>,
+    pub sources: Vec<Source>,
+    pub engagements: Vec<Engagement>,
+    pub indicators: Vec<Indicator>,
+    /// Remarks for readers (what was not recovered, conventions of this file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Catalogue {
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.code == code)
+    }
+
+    pub fn engagement(&self, id: &str) -> Option<&Engagement> {
+        self.engagements.iter().find(|e| e.id == id)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// "CCH, art. R. 445-5 (rédaction …)" for an indicator's source.
+    pub fn citation(&self, indicator: &Indicator) -> String {
+        match self.source(&indicator.source.source) {
+            Some(src) => format!(
+                "{}, art. {} ({})",
+                src.title, indicator.source.article, src.version
+            ),
+            None => format!("art. {}", indicator.source.article),
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Diagnostics: the only way validation reports problems (never a panic, never a bare error).
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Blocks the final export.
+    Error,
+    /// Must be acknowledged by the user.
+    Warning,
+    /// For information only.
+    Info,
+}
+
+impl Severity {
+    /// French label shown to users.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Severity::Error => "Erreur",
+            Severity::Warning => "Avertissement",
+            Severity::Info => "Information",
+        }
+    }
+}
+
+/// Where a diagnostic applies. Every field is optional: a file-level problem has only `file`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Line (1-based) in a text file, or row in a sheet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Dotted path inside a structured document (for example `indicators[3].code`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+}
+
+impl Location {
+    /// French description of the location, for messages ("indicateur PP-1, département 59").
+    pub fn describe_fr(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(f) = &self.file {
+            parts.push(format!("fichier {f}"));
+        }
+        if let Some(l) = self.line {
+            parts.push(format!("ligne {l}"));
+        }
+        if let Some(p) = &self.path {
+            parts.push(format!("champ {p}"));
+        }
+        if let Some(i) = &self.indicator {
+            parts.push(format!("indicateur {i}"));
+        }
+        if let Some(t) = &self.territory {
+            parts.push(t.clone());
+        }
+        if let Some(s) = &self.split {
+            parts.push(s.clone());
+        }
+        if let Some(p) = &self.period {
+            parts.push(p.clone());
+        }
+        parts.join(", ")
+    }
+}
+
+/// One finding of a validation pass.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Stable code, for example `E-CAT-DUPLICATE-CODE`. Tests and exports rely on it.
+    pub code: String,
+    pub severity: Severity,
+    /// French message: what is wrong and what to do.
+    pub message: String,
+    pub location: Location,
+    /// Legal basis, for example `CCH, art. R. 445-5`, when the rule comes from a text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &str, message: impl Into<String>, location: Location) -> Self {
+        Self::new(code, Severity::Error, message, location)
+    }
+
+    pub fn warning(code: &str, message: impl Into<String>, location: Location) -> Self {
+        Self::new(code, Severity::Warning, message, location)
+    }
+
+    pub fn new(
+        code: &str,
+        severity: Severity,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Self {
+        Diagnostic {
+            code: code.to_string(),
+            severity,
+            message: message.into(),
+            location,
+            article: None,
+        }
+    }
+
+    pub fn with_article(mut self, article: impl Into<String>) -> Self {
+        self.article = Some(article.into());
+        self
+    }
+
+    /// One line in French: `Erreur [CODE] (où) : message (art.)`.
+    pub fn to_line_fr(&self) -> String {
+        let mut s = format!("{} [{}]", self.severity.label_fr(), self.code);
+        let loc = self.location.describe_fr();
+        if !loc.is_empty() {
+            s.push_str(&format!(" ({loc})"));
+        }
+        s.push_str(" : ");
+        s.push_str(&self.message);
+        if let Some(a) = &self.article {
+            s.push_str(&format!(" — {a}"));
+        }
+        s
+    }
+}
+
+/// True when at least one diagnostic is an error.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_names_severity_code_location_and_article() {
+        let d = Diagnostic::error(
+            "E-TEST",
+            "valeur négative",
+            Location {
+                indicator: Some("PP-1".into()),
+                territory: Some("département 59".into()),
+                ..Default::default()
+            },
+        )
+        .with_article("CCH, art. R. 445-5");
+        assert_eq!(
+            d.to_line_fr(),
+            "Erreur [E-TEST] (indicateur PP-1, département 59) : valeur négative — CCH, art. R. 445-5"
+        );
+        assert!(has_errors(&[d.clone()]));
+        let w = Diagnostic::warning("W-TEST", "à vérifier", Location::default());
+        assert_eq!(w.to_line_fr(), "Avertissement [W-TEST] : à vérifier");
+        assert!(!has_errors(&[w]));
+    }
+}

@@ -1,0 +1,12 @@
+//! CUS indicateurs — domain logic.
+//!
+//! Pure Rust, no web dependency: the catalogue of indicators (data embedded from
+//! `data/catalogue/`), diagnostics, French number formatting. Compiles and tests natively and for
+//! `wasm32-unknown-unknown`.
+
+pub mod catalogue;
+pub mod diagnostic;
+pub mod numfmt;
+
+/// Version of the application and its crates.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,141 @@
+//! French number formatting and parsing (`1 234,5`), shared by the UI, the CLI and the formats.
+
+/// Narrow no-break space, the French thousands separator (as LibreOffice and Excel write it).
+pub const THOUSANDS_SEP: char = '\u{202F}';
+
+/// Format a number the French way: thousands separated by a narrow no-break space, decimal comma,
+/// at most `max_decimals` decimals (trailing zeros removed).
+pub fn format_fr(value: f64, max_decimals: usize) -> String {
+    if !value.is_finite() {
+        return "—".to_string();
+    }
+    let s = format!("{:.*}", max_decimals, value.abs());
+    let (int_part, frac_part) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), f.trim_end_matches('0').to_string()),
+        None => (s.clone(), String::new()),
+    };
+    let mut grouped = String::new();
+    let digits: Vec<char> = int_part.chars().collect();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(THOUSANDS_SEP);
+        }
+        grouped.push(*c);
+    }
+    let negative = value < 0.0
+        && (grouped.chars().any(|c| c != '0' && c != THOUSANDS_SEP) || !frac_part.is_empty());
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    out.push_str(&grouped);
+    if !frac_part.is_empty() {
+        out.push(',');
+        out.push_str(&frac_part);
+    }
+    out
+}
+
+/// Why a typed number was not understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseNumberError {
+    Empty,
+    NotANumber,
+}
+
+impl ParseNumberError {
+    pub fn message_fr(&self, input: &str) -> String {
+        match self {
+            ParseNumberError::Empty => "Aucune valeur saisie.".to_string(),
+            ParseNumberError::NotANumber => {
+                format!("« {input} » n'est pas un nombre. Saisissez par exemple 1 234 ou 12,5.")
+            }
+        }
+    }
+}
+
+/// Parse a number typed or pasted the French way (`1 234`, `12,5`, `1.234,5`) or the English way
+/// (`1234.5`). Spaces of any kind are thousands separators.
+pub fn parse_fr(input: &str) -> Result<f64, ParseNumberError> {
+    let cleaned: String = input
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != THOUSANDS_SEP && *c != '\u{A0}')
+        .collect();
+    if cleaned.is_empty() {
+        return Err(ParseNumberError::Empty);
+    }
+    let normalised = if cleaned.contains(',') {
+        // French decimal comma; dots, if any, are thousands separators.
+        if cleaned.matches(',').count() > 1 {
+            return Err(ParseNumberError::NotANumber);
+        }
+        cleaned.replace('.', "").replace(',', ".")
+    } else {
+        cleaned
+    };
+    let valid = normalised
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')));
+    if !valid || normalised.matches('.').count() > 1 {
+        return Err(ParseNumberError::NotANumber);
+    }
+    normalised
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or(ParseNumberError::NotANumber)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_french_numbers() {
+        let n = THOUSANDS_SEP;
+        let cases = [
+            (0.0, 1, "0".to_string()),
+            (12.5, 1, "12,5".to_string()),
+            (1234.5, 1, format!("1{n}234,5")),
+            (1234567.0, 0, format!("1{n}234{n}567")),
+            (-1234.0, 0, format!("-1{n}234")),
+            (100.0, 2, "100".to_string()),
+            (0.126, 2, "0,13".to_string()),
+            (-0.0001, 1, "0".to_string()),
+        ];
+        for (v, d, want) in cases {
+            assert_eq!(format_fr(v, d), want, "format_fr({v}, {d})");
+        }
+        assert_eq!(format_fr(f64::NAN, 1), "—");
+    }
+
+    #[test]
+    fn parses_french_and_english_numbers() {
+        let ok = [
+            ("1 234", 1234.0),
+            ("1\u{202F}234,5", 1234.5),
+            ("1\u{A0}234", 1234.0),
+            ("12,5", 12.5),
+            ("1.234,5", 1234.5),
+            ("1234.5", 1234.5),
+            (" 7 ", 7.0),
+            ("-3", -3.0),
+        ];
+        for (s, want) in ok {
+            assert_eq!(parse_fr(s), Ok(want), "parse_fr({s:?})");
+        }
+        assert_eq!(parse_fr("  "), Err(ParseNumberError::Empty));
+        for bad in ["abc", "1,2,3", "1.2.3", "12a", "--1", "1e5"] {
+            assert_eq!(
+                parse_fr(bad),
+                Err(ParseNumberError::NotANumber),
+                "parse_fr({bad:?})"
+            );
+        }
+        assert!(ParseNumberError::NotANumber
+            .message_fr("abc")
+            .contains("« abc »"));
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    cus_app::start();
+}

@@ -1,0 +1,54 @@
+//! Home page: what the tool is for and for whom.
+
+use yew::prelude::*;
+
+use crate::app::Catalogues;
+use crate::route::Route;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub catalogues: Catalogues,
+}
+
+#[function_component(Home)]
+pub fn home(props: &Props) -> Html {
+    let cats = &props.catalogues.0;
+    let indicators: usize = cats.iter().map(|c| c.indicators.len()).sum();
+    html! {
+        <div class="page accueil">
+            <h1 id="titre-page" tabindex="-1">{ "Les indicateurs de votre convention d'utilité sociale" }</h1>
+            <p class="chapo">
+                { "Chaque organisme HLM signe avec l'État une convention d'utilité sociale (CUS) de six ans et s'y engage sur des indicateurs définis par le code de la construction et de l'habitation (art. R. 445-1 et suivants) : offre nouvelle, rénovation, ventes, attributions, qualité de service, coûts de gestion. " }
+                { "CUS indicateurs vous guide dans la saisie, vérifie vos chiffres au regard des définitions et produit le fichier attendu par les services de l'État." }
+            </p>
+            <p class="confidentialite">
+                <strong>{ "Rien ne quitte votre navigateur. " }</strong>
+                { "Aucune installation, aucun compte : vos saisies restent sur votre poste." }
+            </p>
+            <ul class="cartes" aria-label="Pour qui ?">
+                <li class="carte">
+                    <h2>{ "Organismes HLM" }</h2>
+                    <p>{ "OPH, ESH, coopératives, SEM : remplissez vos engagements par territoire et par année, contrôlez-les et exportez le fichier standard pour la préfecture." }</p>
+                    <a class="bouton" href={Route::Fill.to_hash()}>{ "Remplir ma CUS" }</a>
+                </li>
+                <li class="carte">
+                    <h2>{ "Collectivités" }</h2>
+                    <p>{ "Départements, EPCI : simulez des objectifs sur votre territoire, en réunissant plusieurs organismes." }</p>
+                    <a class="bouton" href={Route::Simulate.to_hash()}>{ "Simuler sur mon territoire" }</a>
+                </li>
+                <li class="carte">
+                    <h2>{ "Formation et services de l'État" }</h2>
+                    <p>{ "Formateurs, DDT-M, DREAL : consultez la définition de chaque indicateur, sa source et le statut de son libellé." }</p>
+                    <a class="bouton" href={Route::Reference { focus: None }.to_hash()}>{ "Comprendre les indicateurs" }</a>
+                </li>
+            </ul>
+            <section class="encart" aria-labelledby="titre-referentiel">
+                <h2 id="titre-referentiel">{ "Référentiel intégré" }</h2>
+                <p>
+                    { format!("{} catalogues, {} indicateurs : ", cats.len(), indicators) }
+                    { "les deux générations de CUS (2011-2016 et depuis 2019) et leurs différents types (logements locatifs, logements-foyers, accession…)." }
+                </p>
+            </section>
+        </div>
+    }
+}

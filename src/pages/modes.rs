@@ -1,0 +1,63 @@
+//! The "Remplir" and "Simuler" modes (their forms come with later versions) and the 404 page.
+
+use yew::prelude::*;
+
+use crate::route::Route;
+
+#[function_component(Fill)]
+pub fn fill() -> Html {
+    html! {
+        <div class="page">
+            <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
+            <p class="chapo">{ "Le parcours guidé vous mène d'étape en étape ; vous pouvez revenir à tout moment sur une étape déjà remplie." }</p>
+            <ol class="etapes">
+                <li><strong>{ "Organisme" }</strong>{ " : raison sociale, SIREN, statut, département du siège." }</li>
+                <li><strong>{ "Convention" }</strong>{ " : génération, type de CUS, année de signature." }</li>
+                <li><strong>{ "Territoires" }</strong>{ " : départements et EPCI où l'organisme détient du patrimoine." }</li>
+                <li><strong>{ "Segmentation" }</strong>{ " : maille retenue pour chaque indicateur." }</li>
+                <li><strong>{ "Engagements" }</strong>{ " : une page par engagement, un tableau par indicateur." }</li>
+                <li><strong>{ "Vérification" }</strong>{ " : toutes les anomalies, avec l'article concerné." }</li>
+                <li><strong>{ "Export" }</strong>{ " : fichier tableur ouvert (ODS) ou Excel, CSV, JSON." }</li>
+            </ol>
+            <p class="avertissement" role="note">
+                { "Cette version présente la démarche ; la saisie des engagements arrive dans une prochaine version. En attendant, consultez " }
+                <a href={Route::Reference { focus: None }.to_hash()}>{ "la définition des indicateurs" }</a>{ "." }
+            </p>
+        </div>
+    }
+}
+
+#[function_component(Simulate)]
+pub fn simulate() -> Html {
+    html! {
+        <div class="page">
+            <h1 id="titre-page" tabindex="-1">{ "Simuler sur mon territoire" }</h1>
+            <p class="chapo">{ "Pour un département ou un EPCI : rassemblez les engagements de plusieurs organismes sur votre territoire et testez des objectifs." }</p>
+            <ol class="etapes">
+                <li><strong>{ "Territoire" }</strong>{ " : choisissez votre département ou votre EPCI." }</li>
+                <li><strong>{ "Organismes" }</strong>{ " : importez les fichiers de CUS des organismes présents, ou saisissez des hypothèses." }</li>
+                <li><strong>{ "Objectifs" }</strong>{ " : comparez les totaux obtenus à vos objectifs (offre nouvelle PLAI, PLUS, PLS, rénovation…)." }</li>
+            </ol>
+            <p class="avertissement" role="note">
+                { "La simulation arrive dans une prochaine version. Les définitions des indicateurs sont déjà consultables dans " }
+                <a href={Route::Reference { focus: None }.to_hash()}>{ "Comprendre les indicateurs" }</a>{ "." }
+            </p>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NotFoundProps {
+    pub path: String,
+}
+
+#[function_component(NotFound)]
+pub fn not_found(props: &NotFoundProps) -> Html {
+    html! {
+        <div class="page">
+            <h1 id="titre-page" tabindex="-1">{ "Page introuvable" }</h1>
+            <p>{ format!("L'adresse « #/{} » ne correspond à aucune page de l'application.", props.path) }</p>
+            <p><a href={Route::Home.to_hash()}>{ "Retour à l'accueil" }</a></p>
+        </div>
+    }
+}

@@ -1,0 +1,327 @@
+//! "Comprendre les indicateurs": every indicator of every catalogue, generated from the data,
+//! with search by code or keyword, and loading of a newer catalogue file at run time.
+
+use std::collections::HashSet;
+
+use cus_core::catalogue::{self, Catalogue, Generation, Indicator, ValueKind, Wording};
+use cus_core::diagnostic::Diagnostic;
+use yew::prelude::*;
+
+use crate::app::Catalogues;
+use crate::route::Route;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub catalogues: Catalogues,
+    /// (catalogue id, indicator code) to scroll to.
+    pub focus: Option<(String, String)>,
+    pub on_loaded: Callback<Catalogue>,
+}
+
+/// Outcome of loading a catalogue file, shown under the file input.
+#[derive(Clone, PartialEq)]
+enum LoadStatus {
+    None,
+    Loaded(String),
+    Failed(Vec<Diagnostic>),
+}
+
+fn wording_class(w: Wording) -> &'static str {
+    match w {
+        Wording::Verbatim => "statut statut-verbatim",
+        Wording::Partiel => "statut statut-partiel",
+        Wording::AConfirmer => "statut statut-a-confirmer",
+    }
+}
+
+/// Element id of an indicator's card.
+pub fn anchor_id(cat: &str, code: &str) -> String {
+    format!(
+        "ind-{}-{}",
+        cat,
+        catalogue::normalise(code).replace(' ', "-")
+    )
+}
+
+#[function_component(Reference)]
+pub fn reference(props: &Props) -> Html {
+    let query = use_state(String::new);
+    let generation = use_state(|| None::<Generation>);
+    let status = use_state(|| LoadStatus::None);
+    let cats = &props.catalogues.0;
+
+    // Scroll to the focused indicator once rendered.
+    use_effect_with(props.focus.clone(), |focus| {
+        if let Some((c, i)) = focus {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&anchor_id(c, i)))
+            {
+                el.scroll_into_view();
+            }
+        }
+    });
+
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            query.set(input.value());
+        })
+    };
+    let on_generation = {
+        let generation = generation.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            generation.set(match sel.value().as_str() {
+                "premiere" => Some(Generation::Premiere),
+                "deuxieme" => Some(Generation::Deuxieme),
+                _ => None,
+            });
+        })
+    };
+    let on_file = {
+        let status = status.clone();
+        let on_loaded = props.on_loaded.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            let name = file.name();
+            let status = status.clone();
+            let on_loaded = on_loaded.clone();
+            if file.size() > catalogue::MAX_CATALOGUE_BYTES as f64 {
+                status.set(LoadStatus::Failed(vec![Diagnostic::error(
+                    "E-CAT-TOO-BIG",
+                    format!(
+                        "Le fichier « {name} » est trop volumineux pour un catalogue (plus de {} Mo).",
+                        catalogue::MAX_CATALOGUE_BYTES / (1024 * 1024)
+                    ),
+                    Default::default(),
+                )]));
+                return;
+            }
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                let text = text.ok().and_then(|v| v.as_string());
+                let result = match text {
+                    Some(t) => load_catalogue_file(&t, &name),
+                    None => Err(vec![Diagnostic::error(
+                        "E-FILE-READ",
+                        format!("Le navigateur n'a pas pu lire le fichier « {name} »."),
+                        Default::default(),
+                    )]),
+                };
+                match result {
+                    Ok(c) => {
+                        status.set(LoadStatus::Loaded(format!(
+                            "Catalogue « {} » (version {}) chargé : {} indicateurs. Il est conservé dans ce navigateur.",
+                            c.title,
+                            c.version,
+                            c.indicators.len()
+                        )));
+                        on_loaded.emit(c);
+                    }
+                    Err(d) => status.set(LoadStatus::Failed(d)),
+                }
+            });
+        })
+    };
+
+    let hits: HashSet<(usize, usize)> = catalogue::search(cats, &query).into_iter().collect();
+    let shown: Vec<(usize, &Catalogue)> = cats
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| generation.is_none_or(|g| c.generation == g))
+        .collect();
+    let count: usize = shown
+        .iter()
+        .map(|(ci, c)| {
+            (0..c.indicators.len())
+                .filter(|ii| hits.contains(&(*ci, *ii)))
+                .count()
+        })
+        .sum();
+
+    html! {
+        <div class="page reference">
+            <h1 id="titre-page" tabindex="-1">{ "Comprendre les indicateurs" }</h1>
+            <p class="chapo">
+                { "Les indicateurs de performance des conventions d'utilité sociale, tels que le code de la construction et de l'habitation les définit, pour chaque génération et chaque type de CUS. Chaque fiche indique sa source et le statut de son libellé :" }
+            </p>
+            <ul class="legende">
+                <li><span class={wording_class(Wording::Verbatim)}>{ Wording::Verbatim.label_fr() }</span>{ " : texte recopié mot pour mot ;" }</li>
+                <li><span class={wording_class(Wording::Partiel)}>{ Wording::Partiel.label_fr() }</span>{ " : texte officiel lu en partie, la suite est reconstituée ;" }</li>
+                <li><span class={wording_class(Wording::AConfirmer)}>{ Wording::AConfirmer.label_fr() }</span>{ " : texte officiel non retrouvé, définition la mieux étayée, à vérifier." }</li>
+            </ul>
+            <form class="filtres" role="search" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <div class="champ">
+                    <label for="recherche">{ "Rechercher un indicateur (code ou mot-clé)" }</label>
+                    <input id="recherche" type="search" value={(*query).clone()} oninput={on_query}
+                        placeholder="ex. PP-1, PLAI, attributions, énergie" autocomplete="off" />
+                </div>
+                <div class="champ">
+                    <label for="generation">{ "Génération" }</label>
+                    <select id="generation" onchange={on_generation}>
+                        <option value="" selected={generation.is_none()}>{ "Toutes" }</option>
+                        <option value="deuxieme" selected={*generation == Some(Generation::Deuxieme)}>{ "2e génération (depuis 2019)" }</option>
+                        <option value="premiere" selected={*generation == Some(Generation::Premiere)}>{ "1re génération (2011-2016)" }</option>
+                    </select>
+                </div>
+            </form>
+            <p id="nb-resultats" class="nb-resultats" aria-live="polite">
+                { match count { 0 => "Aucun indicateur ne correspond à la recherche.".to_string(), 1 => "1 indicateur".to_string(), n => format!("{n} indicateurs") } }
+            </p>
+            { for shown.iter().map(|(ci, c)| render_catalogue(*ci, c, &hits, props.focus.as_ref())) }
+            <section class="encart chargement" aria-labelledby="titre-charger">
+                <h2 id="titre-charger">{ "Charger un catalogue plus récent" }</h2>
+                <p>{ "Si le décret évolue, un catalogue mis à jour (fichier JSON produit par « cus catalogue --format json ») peut être chargé ici sans mettre à jour l'application. Il est vérifié avant d'être utilisé." }</p>
+                <label for="fichier-catalogue">{ "Fichier de catalogue (.json)" }</label>
+                <input id="fichier-catalogue" type="file" accept=".json,application/json" onchange={on_file} />
+                { render_status(&status) }
+            </section>
+        </div>
+    }
+}
+
+/// Parse a loaded file: either one catalogue or the array printed by `cus catalogue --format json`
+/// (then its first catalogue must be alone, to keep the action explicit).
+fn load_catalogue_file(text: &str, name: &str) -> Result<Catalogue, Vec<Diagnostic>> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        match serde_json_array_single(trimmed) {
+            Some(inner) => catalogue::load_json(&inner, name),
+            None => Err(vec![Diagnostic::error(
+                "E-CAT-SEVERAL",
+                format!("Le fichier « {name} » contient plusieurs catalogues : chargez un fichier ne contenant qu'un catalogue (cus catalogue --fichier … --format json)."),
+                Default::default(),
+            )]),
+        }
+    } else {
+        catalogue::load_json(text, name)
+    }
+}
+
+/// If `text` is a JSON array of exactly one element, that element's JSON.
+fn serde_json_array_single(text: &str) -> Option<String> {
+    let v: Vec<serde_json::Value> = serde_json::from_str(text).ok()?;
+    (v.len() == 1).then(|| v[0].to_string())
+}
+
+fn render_status(status: &LoadStatus) -> Html {
+    match status {
+        LoadStatus::None => html! {},
+        LoadStatus::Loaded(msg) => html! { <p class="message-ok" role="status">{ msg }</p> },
+        LoadStatus::Failed(diags) => html! {
+            <div class="message-erreur" role="alert">
+                <p>{ "Le catalogue n'a pas été chargé :" }</p>
+                <ul>{ for diags.iter().map(|d| html! { <li>{ d.to_line_fr() }</li> }) }</ul>
+            </div>
+        },
+    }
+}
+
+fn render_catalogue(
+    ci: usize,
+    c: &Catalogue,
+    hits: &HashSet<(usize, usize)>,
+    focus: Option<&(String, String)>,
+) -> Html {
+    let visible: Vec<&Indicator> = c
+        .indicators
+        .iter()
+        .enumerate()
+        .filter(|(ii, _)| hits.contains(&(ci, *ii)))
+        .map(|(_, i)| i)
+        .collect();
+    if visible.is_empty() {
+        return html! {};
+    }
+    let signing = match &c.signing.until {
+        Some(u) => format!("conventions signées du {} au {}", c.signing.from, u),
+        None => format!("conventions signées à partir du {}", c.signing.from),
+    };
+    html! {
+        <section class="catalogue" aria-labelledby={format!("cat-{}-{}", c.id, c.version)}>
+            <h2 id={format!("cat-{}-{}", c.id, c.version)}>{ &c.title }</h2>
+            <p class="catalogue-meta">
+                { format!("Catalogue {} version {} ; {} ; {}.", c.id, c.version, c.generation.label_fr(), signing) }
+            </p>
+            { for c.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
+            { for c.engagements.iter().map(|e| {
+                let inds: Vec<&&Indicator> = visible.iter().filter(|i| i.engagement == e.id).collect();
+                if inds.is_empty() { return html! {}; }
+                html! {
+                    <div class="engagement">
+                        <h3>{ format!("{} — {}", e.area, e.label) }</h3>
+                        { for inds.into_iter().map(|i| render_indicator(c, i, focus)) }
+                    </div>
+                }
+            }) }
+        </section>
+    }
+}
+
+fn render_indicator(c: &Catalogue, i: &Indicator, focus: Option<&(String, String)>) -> Html {
+    let focused = focus.is_some_and(|(fc, fi)| *fc == c.id && *fi == i.code);
+    let link = Route::Reference {
+        focus: Some((c.id.clone(), i.code.clone())),
+    }
+    .to_hash();
+    let levels: Vec<&str> = i.levels.allowed.iter().map(|l| l.label_fr()).collect();
+    let mut maille = levels.join(", ");
+    if !i.levels.prefect_request.is_empty() {
+        let pr: Vec<&str> = i
+            .levels
+            .prefect_request
+            .iter()
+            .map(|l| l.label_fr())
+            .collect();
+        maille.push_str(&format!(" ; à la demande du préfet : {}", pr.join(", ")));
+    }
+    let value = match &i.value {
+        ValueKind::Pourcentage {
+            numerator,
+            denominator,
+        } => {
+            format!("pourcentage — numérateur : {numerator} ; dénominateur : {denominator}")
+        }
+        v => format!("{} ({})", v.kind_fr(), v.unit_fr()),
+    };
+    html! {
+        <article id={anchor_id(&c.id, &i.code)} class={classes!("indicateur", focused.then_some("indicateur-cible"))}>
+            <h4>
+                <span class="code">{ &i.code }</span>{ " — " }{ &i.short_label }
+                { " " }<span class={wording_class(i.wording)}>{ i.wording.label_fr() }</span>
+            </h4>
+            <blockquote class="libelle">{ &i.label }</blockquote>
+            if let Some(n) = &i.wording_note {
+                <p class="note-libelle">{ n }</p>
+            }
+            <dl class="fiche">
+                <dt>{ "Définition" }</dt><dd>{ &i.definition }</dd>
+                <dt>{ "Valeur" }</dt><dd>{ value }</dd>
+                <dt>{ "Périodicité" }</dt><dd>{ i.periods.describe_fr() }</dd>
+                <dt>{ "Maille territoriale" }</dt><dd>{ maille }</dd>
+                { for i.splits.breakdowns.iter().map(|b| html! {
+                    <>
+                        <dt>{ &b.label }</dt>
+                        <dd>{ b.members.iter().map(|m| format!("{} ({})", m.code, m.label)).collect::<Vec<_>>().join(" ; ") }</dd>
+                    </>
+                }) }
+                if !i.splits.parts.is_empty() {
+                    <dt>{ "Parts" }</dt>
+                    <dd>{ i.splits.parts.iter().map(|p| p.label.as_str()).collect::<Vec<_>>().join(" ; ") }</dd>
+                }
+                <dt>{ "Caractère" }</dt><dd>{ i.requirement.label_fr() }</dd>
+                <dt>{ "Source" }</dt>
+                <dd>
+                    { c.citation(i) }
+                    if let Some(d) = &i.source.detail { { format!(" — {d}") } }
+                </dd>
+            </dl>
+            <p class="lien-direct"><a href={link}>{ format!("Lien direct vers {}", i.code) }</a></p>
+        </article>
+    }
+}

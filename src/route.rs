@@ -1,0 +1,147 @@
+//! Hash-based routes (`#/comprendre`), so `dist/` works on any static web server.
+
+/// A page of the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    Fill,
+    Simulate,
+    /// "Comprendre les indicateurs", optionally focused on one indicator (catalogue id, code).
+    Reference {
+        focus: Option<(String, String)>,
+    },
+    NotFound(String),
+}
+
+impl Route {
+    /// Parse `location.hash` (with or without the leading `#`).
+    pub fn from_hash(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let path = path.split('?').next().unwrap_or("");
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        match segments.as_slice() {
+            [] | ["accueil"] => Route::Home,
+            ["remplir"] => Route::Fill,
+            ["simuler"] => Route::Simulate,
+            ["comprendre"] => Route::Reference { focus: None },
+            ["comprendre", cat, code] => Route::Reference {
+                focus: Some((decode(cat), decode(code))),
+            },
+            _ => Route::NotFound(path.to_string()),
+        }
+    }
+
+    /// The hash that leads to this route.
+    pub fn to_hash(&self) -> String {
+        match self {
+            Route::Home => "#/".to_string(),
+            Route::Fill => "#/remplir".to_string(),
+            Route::Simulate => "#/simuler".to_string(),
+            Route::Reference { focus: None } => "#/comprendre".to_string(),
+            Route::Reference {
+                focus: Some((c, i)),
+            } => {
+                format!("#/comprendre/{}/{}", encode(c), encode(i))
+            }
+            Route::NotFound(p) => format!("#/{p}"),
+        }
+    }
+
+    /// Title of the browser tab.
+    pub fn title(&self) -> String {
+        let page = match self {
+            Route::Home => return "CUS indicateurs — conventions d'utilité sociale".to_string(),
+            Route::Fill => "Remplir ma CUS",
+            Route::Simulate => "Simuler sur mon territoire",
+            Route::Reference { .. } => "Comprendre les indicateurs",
+            Route::NotFound(_) => "Page introuvable",
+        };
+        format!("{page} — CUS indicateurs")
+    }
+
+    /// Which top-level mode the route belongs to (for `aria-current` in the navigation).
+    pub fn same_section(&self, other: &Route) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+/// Percent-encode the few characters that matter in a hash segment (codes like `A.I`, `PP-LF-1 bis`).
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_mode() {
+        let cases = [
+            ("", Route::Home),
+            ("#", Route::Home),
+            ("#/", Route::Home),
+            ("#/accueil", Route::Home),
+            ("#/remplir", Route::Fill),
+            ("#/simuler/", Route::Simulate),
+            ("#/comprendre", Route::Reference { focus: None }),
+            ("#/inconnu", Route::NotFound("inconnu".into())),
+        ];
+        for (hash, want) in cases {
+            assert_eq!(Route::from_hash(hash), want, "hash {hash:?}");
+        }
+    }
+
+    #[test]
+    fn indicator_links_round_trip() {
+        for (cat, code) in [
+            ("cus2-logements-locatifs", "PP-1"),
+            ("x", "PP-LF-1 bis"),
+            ("y", "A.I"),
+        ] {
+            let r = Route::Reference {
+                focus: Some((cat.into(), code.into())),
+            };
+            assert_eq!(Route::from_hash(&r.to_hash()), r);
+        }
+        assert_eq!(
+            Route::Reference {
+                focus: Some(("x".into(), "PP-LF-1 bis".into()))
+            }
+            .to_hash(),
+            "#/comprendre/x/PP-LF-1%20bis"
+        );
+    }
+
+    #[test]
+    fn titles_are_french() {
+        assert_eq!(Route::Fill.title(), "Remplir ma CUS — CUS indicateurs");
+        assert!(Route::Home
+            .title()
+            .contains("conventions d'utilité sociale"));
+    }
+}

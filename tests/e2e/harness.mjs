@@ -1,0 +1,75 @@
+// Shared end-to-end harness: serves dist/ on 127.0.0.1 (random port) and drives Debian's
+// chromium with playwright-core (never downloads a browser).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '..', '..');
+export const DIST = path.resolve(ROOT, process.env.DIST ?? 'dist');
+export const SHOTS = path.resolve(here, 'screenshots');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json',
+};
+
+/** Static server for `root` on 127.0.0.1 (port 0 = any free port). */
+export function serve(root = DIST, port = 0) {
+  const server = http.createServer((req, res) => {
+    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (p.endsWith('/')) p += 'index.html';
+    const file = path.join(root, path.normalize(p));
+    if (!file.startsWith(path.resolve(root))) { res.writeHead(403); return res.end(); }
+    fs.readFile(file, (err, data) => {
+      if (err) { res.writeHead(404); return res.end('not found'); }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Start server + browser; returns { base, browser, close }. */
+export async function start() {
+  const server = await serve();
+  const browser = await launch();
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  return {
+    base, browser,
+    async close() { await browser.close(); await new Promise((r) => server.close(r)); },
+  };
+}
+
+/** A new page that records page errors and console errors; wait for the app's first render. */
+export async function openApp(browser, url) {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  page.errors = [];
+  page.consoleErrors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+  return page;
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Version of the workspace, read from Cargo.toml. */
+export function workspaceVersion() {
+  const toml = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
+  return toml.match(/\[workspace\.package\][^[]*?version\s*=\s*"([^"]+)"/)[1];
+}

@@ -1,0 +1,101 @@
+// The app shell: home page, the three modes by hash route, keyboard, panic banner.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, openApp, screenshot, workspaceVersion } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+test('home page says what the tool is for and for whom', async () => {
+  const page = await openApp(env.browser, env.base);
+  assert.equal(await page.title(), "CUS indicateurs — conventions d'utilité sociale");
+  assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+  assert.equal(await page.textContent('h1'), "Les indicateurs de votre convention d'utilité sociale");
+  const audiences = await page.locator('.carte h2').allTextContents();
+  assert.deepEqual(audiences, ['Organismes HLM', 'Collectivités', "Formation et services de l'État"]);
+  assert.match(await page.textContent('footer'), new RegExp(`version ${workspaceVersion().replace(/\./g, '\\.')}`));
+  await screenshot(page, 'accueil');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('navigation between the three modes, with titles, headings and aria-current', async () => {
+  const page = await openApp(env.browser, env.base);
+  const modes = [
+    ['Remplir ma CUS', '#/remplir', 'remplir'],
+    ['Simuler sur mon territoire', '#/simuler', 'simuler'],
+    ['Comprendre les indicateurs', '#/comprendre', 'comprendre'],
+  ];
+  for (const [label, hash, shot] of modes) {
+    await page.click(`nav >> text=${label}`);
+    await page.waitForFunction((h) => location.hash === h, hash);
+    assert.equal(await page.textContent('h1'), label);
+    assert.equal(await page.title(), `${label} — CUS indicateurs`);
+    assert.equal(await page.getAttribute('nav a[aria-current="page"]', 'href'), hash);
+    // Focus moves to the new page's heading.
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'titre-page');
+    await screenshot(page, shot);
+  }
+  // Back button follows the hash history.
+  await page.goBack();
+  await page.waitForFunction(() => location.hash === '#/simuler');
+  assert.equal(await page.textContent('h1'), 'Simuler sur mon territoire');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('deep links and reload keep the page (dist/ works on a static server)', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  assert.equal(await page.textContent('h1'), 'Comprendre les indicateurs');
+  await page.reload();
+  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+  assert.equal(await page.textContent('h1'), 'Comprendre les indicateurs');
+  await page.goto(`${env.base}#/adresse-inconnue`);
+  await page.waitForSelector('h1:text("Page introuvable")');
+  assert.match(await page.textContent('main'), /« #\/adresse-inconnue »/);
+  await page.context().close();
+});
+
+test('keyboard: skip link first, visible focus, modes reachable with Tab and Enter', async () => {
+  const page = await openApp(env.browser, env.base);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Aller au contenu');
+  // The focused skip link is on screen and has a visible outline.
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.equal(outline, 'solid');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'contenu');
+  // Tab through the header to "Comprendre les indicateurs" and open it with Enter.
+  await page.focus('a.marque');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Comprendre les indicateurs');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash === '#/comprendre');
+  assert.equal(await page.textContent('h1'), 'Comprendre les indicateurs');
+  await page.context().close();
+});
+
+test('a Rust panic shows a French banner and logs the details', async () => {
+  const page = await openApp(env.browser, env.base);
+  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.cus_test_panic);
+  await page.evaluate(() => { try { window.wasmBindings.cus_test_panic(); } catch (e) { /* wasm trap */ } });
+  const banner = page.locator('#panne[role="alert"]');
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /Rechargez la page/);
+  assert.ok(page.consoleErrors.some((m) => m.includes('panique de test')), page.consoleErrors.join('\n'));
+  await screenshot(page, 'panne');
+  await page.click('#panne button');
+  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+  assert.equal(await page.locator('#panne').count(), 0);
+  await page.context().close();
+});
+
+test('print stylesheet hides navigation and interactive parts', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('nav').isVisible(), false);
+  assert.equal(await page.locator('form.filtres').isVisible(), false);
+  assert.equal(await page.locator('h1').isVisible(), true);
+  await page.context().close();
+});

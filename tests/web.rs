@@ -1,0 +1,156 @@
+//! Components in headless Chromium: `cargo test -p cus-app --target wasm32-unknown-unknown --test web`
+//! (runner: wasm-bindgen-test-runner, see .cargo/config.toml).
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use gloo_timers::future::sleep;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn text_of(selector: &str) -> String {
+    document()
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+async fn mount_app() -> web_sys::Element {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<cus_app::App>::with_root(root.clone()).render();
+    sleep(Duration::from_millis(50)).await;
+    root
+}
+
+async fn go(hash: &str) {
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(hash)
+        .unwrap();
+    sleep(Duration::from_millis(80)).await;
+}
+
+#[wasm_bindgen_test]
+async fn shell_routes_between_the_three_modes() {
+    go("#/").await;
+    let root = mount_app().await;
+    assert_eq!(
+        text_of("h1"),
+        "Les indicateurs de votre convention d'utilité sociale"
+    );
+    let nav: Vec<String> = {
+        let list = root.query_selector_all("nav a").unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().text_content().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        nav,
+        [
+            "Remplir ma CUS",
+            "Simuler sur mon territoire",
+            "Comprendre les indicateurs"
+        ]
+    );
+    assert!(text_of("footer").contains(&format!("version {}", cus_core::VERSION)));
+
+    for (hash, title) in [
+        ("#/remplir", "Remplir ma CUS"),
+        ("#/simuler", "Simuler sur mon territoire"),
+        ("#/comprendre", "Comprendre les indicateurs"),
+        ("#/nimporte-quoi", "Page introuvable"),
+    ] {
+        go(hash).await;
+        assert_eq!(text_of("h1"), title, "route {hash}");
+        assert_eq!(
+            document().title(),
+            cus_app::route::Route::from_hash(hash).title()
+        );
+    }
+    go("#/remplir").await;
+    assert_eq!(text_of("nav a[aria-current=page]"), "Remplir ma CUS");
+    // Moving to another page puts the focus on its heading.
+    assert_eq!(document().active_element().unwrap().id(), "titre-page");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn reference_page_filters_indicators_from_the_catalogue() {
+    go("#/comprendre").await;
+    let root = mount_app().await;
+    let all: usize = cus_core::catalogue::embedded()
+        .iter()
+        .map(|c| c.indicators.len())
+        .sum();
+    assert_eq!(
+        root.query_selector_all("article.indicateur")
+            .unwrap()
+            .length() as usize,
+        all
+    );
+    assert_eq!(text_of("#nb-resultats"), format!("{all} indicateurs"));
+
+    let input: web_sys::HtmlInputElement = document()
+        .get_element_by_id("recherche")
+        .unwrap()
+        .unchecked_into();
+    input.set_value("pp1");
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&ev).unwrap();
+    sleep(Duration::from_millis(50)).await;
+    let codes: Vec<String> = {
+        let list = root.query_selector_all("article.indicateur .code").unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().text_content().unwrap())
+            .collect()
+    };
+    let expected = cus_core::catalogue::search(&cus_core::catalogue::embedded(), "pp1").len();
+    assert!(expected >= 1);
+    assert_eq!(codes, vec!["PP-1".to_string(); expected]);
+    let label = if expected == 1 {
+        "1 indicateur".to_string()
+    } else {
+        format!("{expected} indicateurs")
+    };
+    assert_eq!(text_of("#nb-resultats"), label);
+
+    input.set_value("zzz introuvable");
+    input.dispatch_event(&ev).unwrap();
+    sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        root.query_selector_all("article.indicateur")
+            .unwrap()
+            .length(),
+        0
+    );
+    assert_eq!(
+        text_of("#nb-resultats"),
+        "Aucun indicateur ne correspond à la recherche."
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn panic_banner_is_french_and_announced() {
+    cus_app::panic::show_banner();
+    cus_app::panic::show_banner(); // idempotent
+    let banners = document().query_selector_all("#panne").unwrap();
+    assert_eq!(banners.length(), 1);
+    let banner = document().get_element_by_id("panne").unwrap();
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    assert!(banner.text_content().unwrap().contains("Rechargez la page"));
+    assert_eq!(text_of("#panne button"), "Recharger la page");
+    banner.remove();
+}

@@ -11,9 +11,10 @@ pub const BANNER_TEXT: &str = "Une erreur inattendue est survenue dans l'applica
 Rechargez la page pour continuer ; vos saisies enregistrées dans ce navigateur seront conservées. \
 Si l'erreur se reproduit, signalez-la en joignant le détail affiché dans la console du navigateur.";
 
-/// Install the panic hook (once, at start-up).
+/// Install the panic hook (once, before rendering: Yew would otherwise install its own, which
+/// only logs to the console).
 pub fn install_hook() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         web_sys::console::error_1(&format!("CUS indicateurs — panique : {info}").into());
         show_banner();
     }));

@@ -235,3 +235,18 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    /// `docs/indicateurs.md` is generated from the catalogue data; this fails when it is stale.
+    #[test]
+    fn generated_reference_document_is_up_to_date() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/indicateurs.md");
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        let fresh = cus_core::catalogue::render_markdown(&cus_core::catalogue::embedded());
+        assert!(
+            on_disk == fresh,
+            "docs/indicateurs.md is out of date with data/catalogue/: run `./x docs` and commit it"
+        );
+    }
+}

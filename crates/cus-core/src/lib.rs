@@ -5,7 +5,9 @@
 //! `wasm32-unknown-unknown`.
 
 pub mod catalogue;
+pub mod convention;
 pub mod diagnostic;
+pub mod geo;
 pub mod numfmt;
 
 /// Version of the application and its crates.

@@ -1,0 +1,295 @@
+//! The convention being filled: the organism's territories, its segments (1st generation), the
+//! territorial level chosen per indicator, and from these the exact list of cells to fill.
+
+mod rules;
+mod territory;
+
+pub use rules::check_segmentation;
+pub use territory::TerritoryKey;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::{Catalogue, Indicator, Level, Period, Requirement};
+use crate::geo::Referential;
+
+/// Which catalogue (and version) a convention was filled against.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueRef {
+    pub id: String,
+    pub version: String,
+}
+
+/// A *segment de patrimoine* (1st generation, CCH art. R. 445-2-1 in its 2009 wording).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// Stable identifier chosen by the organism (`S1`).
+    pub id: String,
+    pub name: String,
+    /// Département code the segment lies in.
+    pub departement: String,
+    /// The segment lies in a ZUS.
+    #[serde(default)]
+    pub zus: bool,
+    /// Category of classification of its buildings, when the organism gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+}
+
+/// The territorial breakdown chosen for one indicator.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorSegmentation {
+    /// Levels used, coarsest first (`[departement, epci]` when the prefect asks for EPCI detail).
+    pub levels: Vec<Level>,
+    /// Rows, when they differ from "every declared territory of those levels" (imported files,
+    /// rows removed by the user). `None` means derived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<TerritoryKey>>,
+}
+
+/// What the organism declares about where it works and how each indicator is broken down.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Convention {
+    #[serde(default)]
+    pub catalogue: CatalogueRef,
+    /// Year of signature (first calendar year of the commitments, arrêté du 19 octobre 2017, art. 6-1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_year: Option<i32>,
+    /// Vintage of the territorial referential used (`2026`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geo_vintage: Option<u16>,
+    /// Départements where the organism owns dwellings.
+    #[serde(default)]
+    pub departements: Vec<String>,
+    /// EPCI / EPT (SIREN) declared for a finer breakdown.
+    #[serde(default)]
+    pub epci: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<Segment>,
+    /// Choices per indicator code; an indicator absent here uses its default level, and an
+    /// optional one ("à la demande du préfet", "facultatif") is then not filled.
+    #[serde(default)]
+    pub segmentation: BTreeMap<String, IndicatorSegmentation>,
+}
+
+/// One split of a value inside a territory and period: a member of each breakdown (`None` is the
+/// total) and a part (`None` is the value itself, `Some("hors-qpv")` its "dont" part).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SplitKey {
+    pub members: Vec<Option<String>>,
+    pub part: Option<String>,
+}
+
+impl SplitKey {
+    /// French label ("PLAI — dont hors QPV", "Total").
+    pub fn label_fr(&self, ind: &Indicator) -> String {
+        let mut parts: Vec<String> = self
+            .members
+            .iter()
+            .map(|m| m.clone().unwrap_or_else(|| "Total".to_string()))
+            .collect();
+        if parts.is_empty() {
+            parts.push("Valeur".to_string());
+        }
+        if let Some(p) = &self.part {
+            let label = ind
+                .splits
+                .parts
+                .iter()
+                .find(|x| &x.id == p)
+                .map(|x| x.label.clone())
+                .unwrap_or_else(|| p.clone());
+            parts.push(label);
+        }
+        parts.join(" — ")
+    }
+}
+
+/// One value to fill: (indicator, row, split, period).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cell {
+    pub indicator: String,
+    pub territory: TerritoryKey,
+    pub split: SplitKey,
+    pub period: Period,
+}
+
+/// The splits of an indicator, totals first: every combination of breakdown members (with the
+/// total of each breakdown), each followed by its parts.
+pub fn splits(ind: &Indicator) -> Vec<SplitKey> {
+    let mut combos: Vec<Vec<Option<String>>> = vec![Vec::new()];
+    for b in &ind.splits.breakdowns {
+        let mut next = Vec::new();
+        for c in &combos {
+            for m in std::iter::once(None).chain(b.members.iter().map(|m| Some(m.code.clone()))) {
+                let mut c2 = c.clone();
+                c2.push(m);
+                next.push(c2);
+            }
+        }
+        combos = next;
+    }
+    let mut out = Vec::new();
+    for members in combos {
+        out.push(SplitKey {
+            members: members.clone(),
+            part: None,
+        });
+        for p in &ind.splits.parts {
+            out.push(SplitKey {
+                members: members.clone(),
+                part: Some(p.id.clone()),
+            });
+        }
+    }
+    out
+}
+
+impl Convention {
+    /// Is the indicator filled in this convention? Mandatory ones always; others once chosen.
+    pub fn uses(&self, ind: &Indicator) -> bool {
+        ind.requirement == Requirement::Obligatoire || self.segmentation.contains_key(&ind.code)
+    }
+
+    /// Levels used for an indicator: the choice, else the catalogue's default (first allowed).
+    pub fn levels(&self, ind: &Indicator) -> Vec<Level> {
+        match self.segmentation.get(&ind.code) {
+            Some(s) if !s.levels.is_empty() => s.levels.clone(),
+            _ => ind.levels.allowed.first().copied().into_iter().collect(),
+        }
+    }
+
+    /// Rows of an indicator's grid: explicit rows, else every declared territory of each level.
+    pub fn rows(&self, ind: &Indicator, geo: Option<&Referential>) -> Vec<TerritoryKey> {
+        if let Some(rows) = self
+            .segmentation
+            .get(&ind.code)
+            .and_then(|s| s.rows.clone())
+        {
+            return rows;
+        }
+        let mut out = Vec::new();
+        for level in self.levels(ind) {
+            match level {
+                Level::Organisme => out.push(TerritoryKey::Organisme),
+                Level::Departement => out.extend(
+                    self.departements
+                        .iter()
+                        .map(|d| TerritoryKey::Departement(d.clone())),
+                ),
+                Level::Epci => out.extend(self.epci.iter().map(|e| TerritoryKey::Epci(e.clone()))),
+                Level::Segment => out.extend(
+                    self.segments
+                        .iter()
+                        .map(|s| TerritoryKey::Segment(s.id.clone())),
+                ),
+                Level::Region => {
+                    let mut regions: Vec<String> = self
+                        .departements
+                        .iter()
+                        .filter_map(|d| {
+                            geo.and_then(|g| g.departement(d)).map(|d| d.region.clone())
+                        })
+                        .collect();
+                    regions.sort();
+                    regions.dedup();
+                    out.extend(regions.into_iter().map(TerritoryKey::Region));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every cell to fill, in catalogue order, then row, split and period order.
+    pub fn cells(&self, cat: &Catalogue, geo: Option<&Referential>) -> Vec<Cell> {
+        let mut out = Vec::new();
+        for ind in cat.indicators.iter().filter(|i| self.uses(i)) {
+            let splits = splits(ind);
+            let periods = ind.periods.periods();
+            for row in self.rows(ind, geo) {
+                for split in &splits {
+                    for &period in &periods {
+                        out.push(Cell {
+                            indicator: ind.code.clone(),
+                            territory: row.clone(),
+                            split: split.clone(),
+                            period,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// French label of a row ("59 — Nord", "Métropole Européenne de Lille", "Organisme").
+    pub fn territory_label(&self, key: &TerritoryKey, geo: Option<&Referential>) -> String {
+        match key {
+            TerritoryKey::Organisme => "Ensemble de l'organisme".to_string(),
+            TerritoryKey::Departement(c) => geo
+                .and_then(|g| g.departement(c))
+                .map(|d| format!("{} — {}", d.code, d.nom))
+                .unwrap_or_else(|| format!("Département {c}")),
+            TerritoryKey::Epci(c) => geo
+                .and_then(|g| g.epci(c))
+                .map(|e| e.nom.clone())
+                .unwrap_or_else(|| format!("EPCI {c}")),
+            TerritoryKey::Region(c) => format!("Région {c}"),
+            TerritoryKey::Segment(id) => self
+                .segments
+                .iter()
+                .find(|s| &s.id == id)
+                .map(|s| format!("Segment {} — {}", s.id, s.name))
+                .unwrap_or_else(|| format!("Segment {id}")),
+        }
+    }
+}
+
+/// One choice of territorial breakdown offered for an indicator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelOption {
+    pub levels: Vec<Level>,
+    /// True when the option includes a level due only at the prefect's request.
+    pub prefect_request: bool,
+}
+
+impl LevelOption {
+    /// French label ("département + détail EPCI / EPT (à la demande du préfet)").
+    pub fn label_fr(&self) -> String {
+        let names: Vec<&str> = self.levels.iter().map(|l| l.label_fr()).collect();
+        let mut s = names.join(" + détail ");
+        if self.prefect_request {
+            s.push_str(" (à la demande du préfet)");
+        }
+        s
+    }
+}
+
+/// The breakdowns the catalogue allows for an indicator: each allowed level alone, then each
+/// allowed level with the finer levels the prefect may ask for.
+pub fn level_options(ind: &Indicator) -> Vec<LevelOption> {
+    let mut out: Vec<LevelOption> = ind
+        .levels
+        .allowed
+        .iter()
+        .map(|&l| LevelOption {
+            levels: vec![l],
+            prefect_request: false,
+        })
+        .collect();
+    if !ind.levels.prefect_request.is_empty() {
+        for &l in &ind.levels.allowed {
+            let mut levels = vec![l];
+            levels.extend(ind.levels.prefect_request.iter().copied());
+            out.push(LevelOption {
+                levels,
+                prefect_request: true,
+            });
+        }
+    }
+    out
+}

@@ -7,7 +7,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use yew::prelude::*;
 
 use crate::pages;
-use crate::route::Route;
+use crate::route::{FillStep, Route};
 
 fn current_route() -> Route {
     let hash = web_sys::window()
@@ -83,7 +83,9 @@ pub fn app() -> Html {
 
     let content = match &*route {
         Route::Home => html! { <pages::home::Home catalogues={(*catalogues).clone()} /> },
-        Route::Fill => html! { <pages::modes::Fill /> },
+        Route::Fill(step) => {
+            html! { <pages::fill::Fill step={*step} catalogues={(*catalogues).clone()} /> }
+        }
         Route::Simulate => html! { <pages::modes::Simulate /> },
         Route::Reference { focus } => html! {
             <pages::reference::Reference
@@ -114,7 +116,7 @@ pub fn app() -> Html {
                     </a>
                     <nav aria-label="Modes de l'application">
                         <ul class="nav-modes">
-                            { nav_item(Route::Fill, "Remplir ma CUS") }
+                            { nav_item(Route::Fill(FillStep::Convention), "Remplir ma CUS") }
                             { nav_item(Route::Simulate, "Simuler sur mon territoire") }
                             { nav_item(Route::Reference { focus: None }, "Comprendre les indicateurs") }
                         </ul>

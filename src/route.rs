@@ -4,7 +4,8 @@
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Home,
-    Fill,
+    /// "Remplir ma CUS", at one step of the guided path.
+    Fill(FillStep),
     Simulate,
     /// "Comprendre les indicateurs", optionally focused on one indicator (catalogue id, code).
     Reference {
@@ -21,7 +22,11 @@ impl Route {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
             [] | ["accueil"] => Route::Home,
-            ["remplir"] => Route::Fill,
+            ["remplir"] => Route::Fill(FillStep::Convention),
+            ["remplir", step] => match FillStep::from_slug(step) {
+                Some(s) => Route::Fill(s),
+                None => Route::NotFound(path.to_string()),
+            },
             ["simuler"] => Route::Simulate,
             ["comprendre"] => Route::Reference { focus: None },
             ["comprendre", cat, code] => Route::Reference {
@@ -35,7 +40,8 @@ impl Route {
     pub fn to_hash(&self) -> String {
         match self {
             Route::Home => "#/".to_string(),
-            Route::Fill => "#/remplir".to_string(),
+            Route::Fill(FillStep::Convention) => "#/remplir".to_string(),
+            Route::Fill(step) => format!("#/remplir/{}", step.slug()),
             Route::Simulate => "#/simuler".to_string(),
             Route::Reference { focus: None } => "#/comprendre".to_string(),
             Route::Reference {
@@ -51,7 +57,10 @@ impl Route {
     pub fn title(&self) -> String {
         let page = match self {
             Route::Home => return "CUS indicateurs — conventions d'utilité sociale".to_string(),
-            Route::Fill => "Remplir ma CUS",
+            Route::Fill(FillStep::Convention) => "Remplir ma CUS",
+            Route::Fill(step) => {
+                return format!("{} — Remplir ma CUS — CUS indicateurs", step.label_fr())
+            }
             Route::Simulate => "Simuler sur mon territoire",
             Route::Reference { .. } => "Comprendre les indicateurs",
             Route::NotFound(_) => "Page introuvable",
@@ -62,6 +71,42 @@ impl Route {
     /// Which top-level mode the route belongs to (for `aria-current` in the navigation).
     pub fn same_section(&self, other: &Route) -> bool {
         std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+/// Steps of the guided path (the engagement pages come from the catalogue in a later version).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FillStep {
+    Convention,
+    Territoires,
+    Segmentation,
+}
+
+impl FillStep {
+    pub const ALL: [FillStep; 3] = [
+        FillStep::Convention,
+        FillStep::Territoires,
+        FillStep::Segmentation,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            FillStep::Convention => "convention",
+            FillStep::Territoires => "territoires",
+            FillStep::Segmentation => "segmentation",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<FillStep> {
+        FillStep::ALL.into_iter().find(|f| f.slug() == s)
+    }
+
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            FillStep::Convention => "Convention",
+            FillStep::Territoires => "Territoires",
+            FillStep::Segmentation => "Segmentation",
+        }
     }
 }
 
@@ -106,7 +151,16 @@ mod tests {
             ("#", Route::Home),
             ("#/", Route::Home),
             ("#/accueil", Route::Home),
-            ("#/remplir", Route::Fill),
+            ("#/remplir", Route::Fill(FillStep::Convention)),
+            ("#/remplir/territoires", Route::Fill(FillStep::Territoires)),
+            (
+                "#/remplir/segmentation",
+                Route::Fill(FillStep::Segmentation),
+            ),
+            (
+                "#/remplir/inconnue",
+                Route::NotFound("remplir/inconnue".into()),
+            ),
             ("#/simuler/", Route::Simulate),
             ("#/comprendre", Route::Reference { focus: None }),
             ("#/inconnu", Route::NotFound("inconnu".into())),
@@ -139,7 +193,16 @@ mod tests {
 
     #[test]
     fn titles_are_french() {
-        assert_eq!(Route::Fill.title(), "Remplir ma CUS — CUS indicateurs");
+        assert_eq!(
+            Route::Fill(FillStep::Territoires).title(),
+            "Territoires — Remplir ma CUS — CUS indicateurs"
+        );
+        for step in FillStep::ALL {
+            assert_eq!(
+                Route::from_hash(&Route::Fill(step).to_hash()),
+                Route::Fill(step)
+            );
+        }
         assert!(Route::Home
             .title()
             .contains("conventions d'utilité sociale"));

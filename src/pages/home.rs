@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::app::Catalogues;
-use crate::route::Route;
+use crate::route::{FillStep, Route};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -29,7 +29,7 @@ pub fn home(props: &Props) -> Html {
                 <li class="carte">
                     <h2>{ "Organismes HLM" }</h2>
                     <p>{ "OPH, ESH, coopératives, SEM : remplissez vos engagements par territoire et par année, contrôlez-les et exportez le fichier standard pour la préfecture." }</p>
-                    <a class="bouton" href={Route::Fill.to_hash()}>{ "Remplir ma CUS" }</a>
+                    <a class="bouton" href={Route::Fill(FillStep::Convention).to_hash()}>{ "Remplir ma CUS" }</a>
                 </li>
                 <li class="carte">
                     <h2>{ "Collectivités" }</h2>

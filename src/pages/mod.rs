@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod fill;
 pub mod home;
 pub mod modes;
 pub mod reference;

@@ -4,29 +4,6 @@ use yew::prelude::*;
 
 use crate::route::Route;
 
-#[function_component(Fill)]
-pub fn fill() -> Html {
-    html! {
-        <div class="page">
-            <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
-            <p class="chapo">{ "Le parcours guidé vous mène d'étape en étape ; vous pouvez revenir à tout moment sur une étape déjà remplie." }</p>
-            <ol class="etapes">
-                <li><strong>{ "Organisme" }</strong>{ " : raison sociale, SIREN, statut, département du siège." }</li>
-                <li><strong>{ "Convention" }</strong>{ " : génération, type de CUS, année de signature." }</li>
-                <li><strong>{ "Territoires" }</strong>{ " : départements et EPCI où l'organisme détient du patrimoine." }</li>
-                <li><strong>{ "Segmentation" }</strong>{ " : maille retenue pour chaque indicateur." }</li>
-                <li><strong>{ "Engagements" }</strong>{ " : une page par engagement, un tableau par indicateur." }</li>
-                <li><strong>{ "Vérification" }</strong>{ " : toutes les anomalies, avec l'article concerné." }</li>
-                <li><strong>{ "Export" }</strong>{ " : fichier tableur ouvert (ODS) ou Excel, CSV, JSON." }</li>
-            </ol>
-            <p class="avertissement" role="note">
-                { "Cette version présente la démarche ; la saisie des engagements arrive dans une prochaine version. En attendant, consultez " }
-                <a href={Route::Reference { focus: None }.to_hash()}>{ "la définition des indicateurs" }</a>{ "." }
-            </p>
-        </div>
-    }
-}
-
 #[function_component(Simulate)]
 pub fn simulate() -> Html {
     html! {

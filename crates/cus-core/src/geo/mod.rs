@@ -231,7 +231,7 @@ impl Referential {
         let code = canonical_departement_code(code);
         self.epci
             .iter()
-            .filter(move |e| e.departements.iter().any(|d| *d == code))
+            .filter(move |e| e.departements.contains(&code))
     }
 
     /// `59 — Nord`, or `None` for an unknown code.

@@ -98,45 +98,43 @@ fn alias(word: &str) -> Option<&'static str> {
     }
 }
 
-/// One word of a name, in [`Index::arena`].
+/// A slice of [`Index::arena`].
 #[derive(Clone, Copy)]
-struct Word {
+struct Span {
     at: u32,
     len: u32,
+}
+
+fn span(at: usize, len: usize) -> Span {
+    Span {
+        at: at as u32,
+        len: len as u32,
+    }
+}
+
+/// One word of a name.
+#[derive(Clone, Copy)]
+struct Word {
+    text: Span,
     /// Entry number: départements first, then EPCI, in the order of the referential.
     entry: u32,
 }
 
 /// Search index of a referential, built once when it is loaded.
 ///
-/// Every normalised word of every name (plus the département codes) is sorted in one list, so the
-/// entries having a word that starts with a query word form one contiguous run, found by binary
-/// search; the matches of each query word are a bit set, intersected across the words.
+/// Every normalised word of every name (plus aliases and the département codes) is sorted in one
+/// list, so the entries having a word that starts with a query word form one contiguous run, found
+/// by binary search; the matches of each query word are a bit set, intersected across the words.
+/// All the text lives in one string, without an allocation per word.
 pub(super) struct Index {
+    /// The normalised names, each followed by its extra words, separated by spaces.
     arena: String,
+    /// Sorted by text.
     words: Vec<Word>,
     /// Per entry: the name without its legal form and leading articles (`"nord basse terre"`).
-    starts: Vec<String>,
+    starts: Vec<Span>,
     /// Per département: lowercase code and, for `01`…`09`, the code without its zero.
     departement_codes: Vec<(String, Option<String>)>,
-}
-
-/// Normalised words of a name, with the aliases of abbreviations; and where the name starts.
-fn name_words(name: &str) -> (Vec<String>, String) {
-    let folded = fold(name);
-    let mut words = Vec::new();
-    for w in folded.split(' ').filter(|w| !w.is_empty()) {
-        words.push(w.to_string());
-        if let Some(a) = alias(w) {
-            words.push(a.to_string());
-        }
-    }
-    let start = folded
-        .split(' ')
-        .skip_while(|w| LEADING_NOISE.contains(w))
-        .collect::<Vec<_>>()
-        .join(" ");
-    (words, start)
 }
 
 impl Index {
@@ -152,53 +150,90 @@ impl Index {
                 (code, short)
             })
             .collect();
-        let t0 = std::time::Instant::now();
-        let mut ix = Index {
-            arena: String::new(),
-            words: Vec::new(),
-            starts: Vec::with_capacity(departements.len() + epci.len()),
-            departement_codes,
-        };
-        let names = departements
+        let names: Vec<&str> = departements
             .iter()
             .map(|d| d.nom.as_str())
-            .chain(epci.iter().map(|e| e.nom.as_str()));
-        for (entry, name) in names.enumerate() {
-            let (mut words, start) = name_words(name);
-            if let Some((code, short)) = ix.departement_codes.get(entry) {
-                words.push(code.clone());
-                words.extend(short.clone());
+            .chain(epci.iter().map(|e| e.nom.as_str()))
+            .collect();
+        let mut arena = String::with_capacity(names.iter().map(|n| n.len() + 8).sum());
+        let mut words = Vec::with_capacity(names.len() * 8);
+        let mut starts = Vec::with_capacity(names.len());
+        for (entry, name) in names.iter().enumerate() {
+            let folded = fold(name);
+            let base = arena.len();
+            arena.push_str(&folded);
+            let mut extra: Vec<&str> = Vec::new();
+            let mut start = None;
+            let mut at = base;
+            for w in folded.split(' ') {
+                if !w.is_empty() {
+                    words.push(Word {
+                        text: span(at, w.len()),
+                        entry: entry as u32,
+                    });
+                    if start.is_none() && !LEADING_NOISE.contains(&w) {
+                        start = Some(at);
+                    }
+                    extra.extend(alias(w));
+                }
+                at += w.len() + 1;
             }
-            words.sort_unstable();
-            words.dedup();
-            for w in words {
-                ix.words.push(Word {
-                    at: ix.arena.len() as u32,
-                    len: w.len() as u32,
+            let end = base + folded.len();
+            let start = start.unwrap_or(end);
+            starts.push(span(start, end - start));
+            if let Some((code, short)) = departement_codes.get(entry) {
+                extra.push(code);
+                extra.extend(short.as_deref());
+            }
+            for x in extra {
+                arena.push(' ');
+                words.push(Word {
+                    text: span(arena.len(), x.len()),
                     entry: entry as u32,
                 });
-                ix.arena.push_str(&w);
+                arena.push_str(x);
             }
-            ix.starts.push(start);
         }
-        eprintln!("words {:?} n={}", t0.elapsed(), ix.words.len());
-        let mut words = std::mem::take(&mut ix.words);
-        words.sort_unstable_by(|a, b| ix.text(a).cmp(ix.text(b)));
-        ix.words = words;
-        eprintln!("sorted {:?}", t0.elapsed());
+        let mut ix = Index {
+            arena,
+            words: Vec::new(),
+            starts,
+            departement_codes,
+        };
+        // Sort on the first 8 bytes first (names hold no NUL, so zero padding keeps the order).
+        let mut keyed: Vec<(u64, Word)> = words
+            .into_iter()
+            .map(|w| {
+                let mut key = [0u8; 8];
+                for (k, b) in key.iter_mut().zip(ix.text(w.text).bytes()) {
+                    *k = b;
+                }
+                (u64::from_be_bytes(key), w)
+            })
+            .collect();
+        keyed.sort_unstable_by(|(ka, a), (kb, b)| {
+            ka.cmp(kb)
+                .then_with(|| ix.text(a.text).cmp(ix.text(b.text)))
+        });
+        ix.words = keyed.into_iter().map(|(_, w)| w).collect();
         ix
     }
 
-    fn text(&self, w: &Word) -> &str {
-        let at = w.at as usize;
-        self.arena.get(at..at + w.len as usize).unwrap_or("")
+    fn text(&self, s: Span) -> &str {
+        let at = s.at as usize;
+        self.arena.get(at..at + s.len as usize).unwrap_or("")
+    }
+
+    /// Where the name of an entry starts, after its legal form and articles.
+    fn start(&self, entry: usize) -> &str {
+        self.starts.get(entry).map_or("", |&s| self.text(s))
     }
 
     /// Sets the bit of every entry having a word that starts with `prefix`.
     fn mark_prefix(&self, prefix: &str, set: &mut [u64]) {
-        let from = self.words.partition_point(|w| self.text(w) < prefix);
+        let from = self.words.partition_point(|w| self.text(w.text) < prefix);
         for w in &self.words[from..] {
-            if !self.text(w).starts_with(prefix) {
+            if !self.text(w.text).starts_with(prefix) {
                 break;
             }
             set_bit(set, w.entry as usize);
@@ -287,9 +322,8 @@ pub(super) fn search<'a>(r: &'a Referential, query: &str, limit: usize) -> Vec<H
     let first = words[0];
     let first_alias = alias(first);
     let starts = |i: usize| {
-        ix.starts
-            .get(i)
-            .is_some_and(|s| s.starts_with(first) || first_alias.is_some_and(|a| s.starts_with(a)))
+        let s = ix.start(i);
+        s.starts_with(first) || first_alias.is_some_and(|a| s.starts_with(a))
     };
     // (rank, population descending, entry)
     let mut found: Vec<(u8, Reverse<u64>, usize)> = Vec::new();
@@ -339,15 +373,55 @@ mod tests {
         assert_eq!(fold("Côte-d'Or"), "cote d or");
     }
 
+    fn words_of(ix: &Index, entry: usize) -> Vec<&str> {
+        let mut w: Vec<&str> = ix
+            .words
+            .iter()
+            .filter(|w| w.entry as usize == entry)
+            .map(|w| ix.text(w.text))
+            .collect();
+        w.sort_unstable();
+        w
+    }
+
     #[test]
-    fn name_words_and_start() {
-        let (w, s) = name_words("CA du Pays de St-Gildas");
-        assert_eq!(w, ["ca", "du", "pays", "de", "st", "saint", "gildas"]);
-        assert_eq!(s, "pays de st gildas");
-        let (w, s) = name_words("La Réunion");
-        assert_eq!(w, ["la", "reunion"]);
-        assert_eq!(s, "reunion");
-        assert_eq!(name_words("Métropole du Grand Paris").1, "grand paris");
+    fn index_words_and_start() {
+        let d = |code: &str, nom: &str| Departement {
+            code: code.into(),
+            nom: nom.into(),
+            region: "00".into(),
+            zus: false,
+        };
+        let e = |nom: &str| Epci {
+            siren: "200000000".into(),
+            nom: nom.into(),
+            kind: super::super::EpciKind::Ca,
+            communes: 1,
+            population: 1,
+            departements: vec!["01".into()],
+            zus: false,
+        };
+        let ix = Index::build(
+            &[d("01", "Ain"), d("974", "La Réunion")],
+            &[
+                e("CA du Pays de St-Gildas"),
+                e("Métropole du Grand Paris"),
+                e("CC de la"),
+            ],
+        );
+        assert_eq!(words_of(&ix, 0), ["01", "1", "ain"]);
+        assert_eq!(words_of(&ix, 1), ["974", "la", "reunion"]);
+        assert_eq!(ix.start(1), "reunion");
+        assert_eq!(
+            words_of(&ix, 2),
+            ["ca", "de", "du", "gildas", "pays", "saint", "st"]
+        );
+        assert_eq!(ix.start(2), "pays de st gildas");
+        assert_eq!(ix.start(3), "grand paris");
+        assert_eq!(ix.start(4), "");
+        assert_eq!(ix.start(99), "");
+        let sorted: Vec<&str> = ix.words.iter().map(|w| ix.text(w.text)).collect();
+        assert!(sorted.windows(2).all(|p| p[0] <= p[1]), "{sorted:?}");
     }
 
     #[test]

@@ -1,0 +1,666 @@
+//! "Remplir ma CUS": the guided path. This version holds the steps Convention, Territoires and
+//! Segmentation; the draft (a `cus_core::convention::Convention`) is saved in local storage on
+//! every change.
+
+use std::rc::Rc;
+
+use cus_core::catalogue::{Catalogue, Level};
+use cus_core::convention::{
+    check_segmentation, level_options, splits, Convention, IndicatorSegmentation, TerritoryKey,
+};
+use cus_core::diagnostic::{Diagnostic, Severity};
+use cus_core::geo::{self, Hit, Referential};
+use yew::prelude::*;
+
+use crate::app::Catalogues;
+use crate::route::{FillStep, Route};
+use crate::storage;
+
+/// Local-storage key of the current draft.
+pub const DRAFT_KEY: &str = "cus.brouillon";
+/// Where an unreadable draft is moved, so it is never overwritten.
+pub const DRAFT_BACKUP_KEY: &str = "cus.brouillon.illisible";
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub step: FillStep,
+    pub catalogues: Catalogues,
+}
+
+/// The draft as stored, and a French message when the stored copy could not be used.
+fn load_draft() -> (Convention, Option<String>) {
+    match storage::get(DRAFT_KEY) {
+        Ok(None) => (Convention::default(), None),
+        Ok(Some(text)) => match serde_json::from_str::<Convention>(&text) {
+            Ok(c) => (c, None),
+            Err(_) => {
+                let kept = storage::set(DRAFT_BACKUP_KEY, &text).is_ok();
+                let msg = if kept {
+                    "Le brouillon enregistré dans ce navigateur est illisible : il a été mis de côté \
+                     (copie de secours conservée) et un nouveau brouillon a été ouvert."
+                } else {
+                    "Le brouillon enregistré dans ce navigateur est illisible et n'a pas pu être mis \
+                     de côté : un nouveau brouillon est ouvert en mémoire, sans écraser l'ancien."
+                };
+                (Convention::default(), Some(msg.to_string()))
+            }
+        },
+        Err(msg) => (Convention::default(), Some(msg)),
+    }
+}
+
+/// The catalogue the draft was filled against, if it is available.
+pub fn draft_catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> Option<&'a Catalogue> {
+    cats.iter()
+        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+}
+
+/// Referential of the draft: its vintage, else the one matching the signing year, else the latest.
+pub fn draft_geo(conv: &Convention) -> Option<&'static Referential> {
+    let year = conv
+        .geo_vintage
+        .or_else(|| conv.signing_year.map(geo::vintage_for_signing_year))
+        .or_else(|| geo::vintages().last().copied())?;
+    geo::referential(year)
+}
+
+#[function_component(Fill)]
+pub fn fill(props: &Props) -> Html {
+    let initial = use_memo((), |_| load_draft());
+    let draft = use_state(|| initial.0.clone());
+    let storage_msg = use_state(|| initial.1.clone());
+    // A draft that could not be read is kept aside: do not overwrite it until the user changes
+    // something.
+    let dirty = use_mut_ref(|| false);
+
+    {
+        let storage_msg = storage_msg.clone();
+        let dirty = dirty.clone();
+        use_effect_with((*draft).clone(), move |conv| {
+            if *dirty.borrow() {
+                if let Ok(json) = serde_json::to_string(conv) {
+                    if let Err(m) = storage::set(DRAFT_KEY, &json) {
+                        storage_msg.set(Some(m));
+                    }
+                }
+            }
+        });
+    }
+    let update = {
+        let draft = draft.clone();
+        let dirty = dirty.clone();
+        Callback::from(move |f: Rc<dyn Fn(&mut Convention)>| {
+            let mut c = (*draft).clone();
+            f(&mut c);
+            *dirty.borrow_mut() = true;
+            draft.set(c);
+        })
+    };
+
+    let cats = &props.catalogues.0;
+    let cat = draft_catalogue(cats, &draft);
+    let geo = draft_geo(&draft);
+    let diags: Vec<Diagnostic> = cat
+        .map(|c| check_segmentation(&draft, c, geo))
+        .unwrap_or_default();
+
+    let body = match props.step {
+        FillStep::Convention => html! {
+            <ConventionStep catalogues={props.catalogues.clone()} draft={(*draft).clone()} update={update.clone()} />
+        },
+        FillStep::Territoires => html! {
+            <TerritoiresStep draft={(*draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())} />
+        },
+        FillStep::Segmentation => match cat {
+            Some(c) => html! {
+                <SegmentationStep catalogue={Rc::new(c.clone())} draft={(*draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())} />
+            },
+            None => html! {
+                <p class="avertissement" role="note">
+                    { "Choisissez d'abord le catalogue d'indicateurs à l'étape " }
+                    <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
+                </p>
+            },
+        },
+    };
+
+    html! {
+        <div class="page remplir">
+            <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
+            if let Some(m) = &*storage_msg {
+                <p class="message-erreur" role="alert">{ m }</p>
+            }
+            <div class="parcours">
+                <nav class="menu-etapes" aria-label="Étapes de la convention">
+                    <ol>
+                        { for FillStep::ALL.iter().map(|&s| step_link(s, props.step, &draft, &diags)) }
+                        <li class="etape-a-venir">{ "Engagements (prochaine version)" }</li>
+                        <li class="etape-a-venir">{ "Vérification (prochaine version)" }</li>
+                        <li class="etape-a-venir">{ "Export (prochaine version)" }</li>
+                    </ol>
+                </nav>
+                <section class="etape" aria-labelledby="titre-etape">
+                    <h2 id="titre-etape">{ props.step.label_fr() }</h2>
+                    { body }
+                    { nav_buttons(props.step) }
+                </section>
+            </div>
+        </div>
+    }
+}
+
+/// Which diagnostics belong to which step (by the prefix of their stable code).
+fn step_of(d: &Diagnostic) -> FillStep {
+    if d.code.contains("-TERR-") || d.code.starts_with("W-ZUS") || d.code.contains("-SEGMENT-") {
+        FillStep::Territoires
+    } else {
+        FillStep::Segmentation
+    }
+}
+
+fn step_link(step: FillStep, current: FillStep, conv: &Convention, diags: &[Diagnostic]) -> Html {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error && step_of(d) == step)
+        .count();
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning && step_of(d) == step)
+        .count();
+    let done = match step {
+        FillStep::Convention => !conv.catalogue.id.is_empty() && conv.signing_year.is_some(),
+        FillStep::Territoires => !conv.departements.is_empty() && errors == 0,
+        FillStep::Segmentation => !conv.catalogue.id.is_empty() && errors == 0,
+    };
+    let mut status = Vec::new();
+    if errors > 0 {
+        status.push(format!(
+            "{errors} erreur{}",
+            if errors > 1 { "s" } else { "" }
+        ));
+    }
+    if warnings > 0 {
+        status.push(format!(
+            "{warnings} avertissement{}",
+            if warnings > 1 { "s" } else { "" }
+        ));
+    }
+    if status.is_empty() && done {
+        status.push("complète".to_string());
+    }
+    html! {
+        <li class={classes!(done.then_some("etape-faite"), (errors > 0).then_some("etape-erreurs"))}>
+            <a href={Route::Fill(step).to_hash()} aria-current={(step == current).then_some("step")}>
+                { step.label_fr() }
+            </a>
+            if !status.is_empty() {
+                <span class="etape-etat">{ format!(" ({})", status.join(", ")) }</span>
+            }
+        </li>
+    }
+}
+
+fn nav_buttons(step: FillStep) -> Html {
+    let i = FillStep::ALL.iter().position(|&s| s == step).unwrap_or(0);
+    let prev = i.checked_sub(1).map(|j| FillStep::ALL[j]);
+    let next = FillStep::ALL.get(i + 1).copied();
+    html! {
+        <p class="navigation-etapes">
+            if let Some(p) = prev {
+                <a class="bouton bouton-secondaire" href={Route::Fill(p).to_hash()}>{ format!("← {}", p.label_fr()) }</a>
+            }
+            if let Some(n) = next {
+                <a class="bouton" href={Route::Fill(n).to_hash()}>{ format!("{} →", n.label_fr()) }</a>
+            }
+        </p>
+    }
+}
+
+fn diagnostics_list(diags: &[Diagnostic], id: &str) -> Html {
+    if diags.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="diagnostics" id={id.to_string()} aria-live="polite">
+            { for diags.iter().map(|d| {
+                let class = match d.severity {
+                    Severity::Error => "diag diag-erreur",
+                    Severity::Warning => "diag diag-avertissement",
+                    Severity::Info => "diag diag-info",
+                };
+                html! {
+                    <li class={class} data-code={d.code.clone()}>
+                        <strong>{ format!("{} : ", d.severity.label_fr()) }</strong>
+                        { &d.message }
+                        if let Some(a) = &d.article { <span class="diag-article">{ format!(" ({a})") }</span> }
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+// ---- Step 1: Convention ------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct ConventionProps {
+    catalogues: Catalogues,
+    draft: Convention,
+    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+}
+
+#[function_component(ConventionStep)]
+fn convention_step(props: &ConventionProps) -> Html {
+    let cats = &props.catalogues.0;
+    let on_catalogue = {
+        let update = props.update.clone();
+        let cats = props.catalogues.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let idx: Option<usize> = sel.value().parse().ok();
+            let chosen = idx
+                .and_then(|i| cats.0.get(i))
+                .map(|c| (c.id.clone(), c.version.clone()));
+            update.emit(Rc::new(move |c: &mut Convention| {
+                if let Some((id, version)) = &chosen {
+                    c.catalogue.id = id.clone();
+                    c.catalogue.version = version.clone();
+                }
+            }));
+        })
+    };
+    let on_year = {
+        let update = props.update.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let year = input
+                .value()
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (2009..=2040).contains(y));
+            update.emit(Rc::new(move |c: &mut Convention| {
+                c.signing_year = year;
+                c.geo_vintage = year.map(geo::vintage_for_signing_year);
+            }));
+        })
+    };
+    let current = draft_catalogue(cats, &props.draft);
+    let year_warning = match (current, props.draft.signing_year) {
+        (Some(c), Some(y)) => {
+            let from: i32 = c.signing.from[..4].parse().unwrap_or(0);
+            let until: i32 = c
+                .signing
+                .until
+                .as_deref()
+                .and_then(|u| u[..4].parse().ok())
+                .unwrap_or(9999);
+            (y < from || y > until).then(|| {
+                format!(
+                    "Ce catalogue s'applique aux conventions signées {} ; vérifiez l'année de \
+                     signature ou choisissez un autre catalogue.",
+                    match &c.signing.until {
+                        Some(u) => format!("du {} au {}", c.signing.from, u),
+                        None => format!("à partir du {}", c.signing.from),
+                    }
+                )
+            })
+        }
+        _ => None,
+    };
+    html! {
+        <div class="formulaire">
+            <div class="champ">
+                <label for="catalogue">{ "Génération et type de CUS (catalogue d'indicateurs)" }</label>
+                <select id="catalogue" onchange={on_catalogue}>
+                    <option value="" selected={current.is_none()} disabled=true>{ "— Choisissez —" }</option>
+                    { for cats.iter().enumerate().map(|(i, c)| {
+                        let selected = current.is_some_and(|x| x == c);
+                        html! {
+                            <option value={i.to_string()} {selected}>
+                                { format!("{} (version {}, signature {})", c.title, c.version, match &c.signing.until {
+                                    Some(u) => format!("{} → {}", c.signing.from, u),
+                                    None => format!("depuis {}", c.signing.from),
+                                }) }
+                            </option>
+                        }
+                    }) }
+                </select>
+            </div>
+            <div class="champ">
+                <label for="annee-signature">{ "Année de signature" }</label>
+                <input id="annee-signature" type="number" min="2009" max="2040" inputmode="numeric"
+                    value={props.draft.signing_year.map(|y| y.to_string()).unwrap_or_default()}
+                    onchange={on_year} aria-describedby="aide-annee" />
+                <p id="aide-annee" class="aide">
+                    { "Les engagements courent du 1er janvier de l'année de signature au 31 décembre de l'année précédant l'échéance (arrêté du 19 octobre 2017, art. 6-1)." }
+                </p>
+            </div>
+            if let Some(w) = year_warning {
+                <p class="diag diag-avertissement" role="status">{ w }</p>
+            }
+            if let (Some(c), Some(y)) = (current, props.draft.signing_year) {
+                <p class="resume">
+                    { format!("{} ; engagements de {} à {} ; {} indicateurs.", c.title, y, y + 5, c.indicators.len()) }
+                </p>
+            }
+        </div>
+    }
+}
+
+// ---- Step 2: Territoires -----------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct TerritoiresProps {
+    draft: Convention,
+    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+    diags: Rc<Vec<Diagnostic>>,
+}
+
+fn add_key(key: TerritoryKey) -> Rc<dyn Fn(&mut Convention)> {
+    Rc::new(move |c: &mut Convention| match &key {
+        TerritoryKey::Departement(d) if !c.departements.contains(d) => {
+            c.departements.push(d.clone())
+        }
+        TerritoryKey::Epci(e) if !c.epci.contains(e) => c.epci.push(e.clone()),
+        _ => {}
+    })
+}
+
+fn remove_key(key: TerritoryKey) -> Rc<dyn Fn(&mut Convention)> {
+    Rc::new(move |c: &mut Convention| match &key {
+        TerritoryKey::Departement(d) => c.departements.retain(|x| x != d),
+        TerritoryKey::Epci(e) => c.epci.retain(|x| x != e),
+        _ => {}
+    })
+}
+
+fn hit_key(h: &Hit) -> TerritoryKey {
+    match h {
+        Hit::Departement(d) => TerritoryKey::Departement(d.code.clone()),
+        Hit::Epci(e) => TerritoryKey::Epci(e.siren.clone()),
+    }
+}
+
+fn hit_text(h: &Hit) -> String {
+    match h {
+        Hit::Departement(d) => format!("{} — {} (département)", d.code, d.nom),
+        Hit::Epci(e) => format!(
+            "{} ({}, SIREN {}, dép. {})",
+            e.nom,
+            e.kind.label_fr(),
+            e.siren,
+            e.departements.join(", ")
+        ),
+    }
+}
+
+#[function_component(TerritoiresStep)]
+fn territoires_step(props: &TerritoiresProps) -> Html {
+    let query = use_state(String::new);
+    let active = use_state(|| 0usize);
+    let Some(geo) = draft_geo(&props.draft) else {
+        return html! { <p class="message-erreur">{ "Référentiel territorial indisponible." }</p> };
+    };
+    let hits: Vec<Hit> = geo.search(&query, 12);
+    let conv = &props.draft;
+    let chosen = |h: &Hit| match h {
+        Hit::Departement(d) => conv.departements.contains(&d.code),
+        Hit::Epci(e) => conv.epci.contains(&e.siren),
+    };
+
+    let on_input = {
+        let query = query.clone();
+        let active = active.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            query.set(input.value());
+            active.set(0);
+        })
+    };
+    let pick = {
+        let update = props.update.clone();
+        let query = query.clone();
+        Callback::from(move |key: TerritoryKey| {
+            update.emit(add_key(key));
+            query.set(String::new());
+        })
+    };
+    let on_key = {
+        let active = active.clone();
+        let query = query.clone();
+        let keys: Vec<TerritoryKey> = hits.iter().map(hit_key).collect();
+        let pick = pick.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "ArrowDown" if !keys.is_empty() => {
+                e.prevent_default();
+                active.set((*active + 1) % keys.len());
+            }
+            "ArrowUp" if !keys.is_empty() => {
+                e.prevent_default();
+                active.set((*active + keys.len() - 1) % keys.len());
+            }
+            "Enter" => {
+                e.prevent_default();
+                if let Some(k) = keys.get(*active) {
+                    pick.emit(k.clone());
+                }
+            }
+            "Escape" => query.set(String::new()),
+            _ => {}
+        })
+    };
+    let vintage = match conv.signing_year {
+        Some(y) => geo::choose_vintage(y).reason_fr,
+        None => format!(
+            "Découpage territorial {} (le plus récent ; indiquez l'année de signature à l'étape Convention pour utiliser celui qui lui correspond).",
+            geo.vintage.year
+        ),
+    };
+    let expanded = !query.trim().is_empty();
+    let territory_diags: Vec<Diagnostic> = props
+        .diags
+        .iter()
+        .filter(|d| step_of(d) == FillStep::Territoires)
+        .cloned()
+        .collect();
+
+    let chip = |key: TerritoryKey, label: String| {
+        let update = props.update.clone();
+        let k = key.clone();
+        html! {
+            <li class="puce">
+                <span>{ label.clone() }</span>
+                <button type="button" class="puce-retirer" aria-label={format!("Retirer {label}")}
+                    onclick={Callback::from(move |_| update.emit(remove_key(k.clone())))}>{ "×" }</button>
+            </li>
+        }
+    };
+
+    html! {
+        <div class="territoires">
+            <p class="aide">{ vintage }{ format!(" Source : {} {}.", geo.vintage.package, geo.vintage.version) }</p>
+            <div class="champ combobox">
+                <label for="recherche-territoire">{ "Ajouter un département, un EPCI ou un EPT (nom, code ou SIREN)" }</label>
+                <input id="recherche-territoire" type="text" role="combobox" autocomplete="off"
+                    aria-autocomplete="list" aria-expanded={expanded.to_string()} aria-controls="resultats-territoire"
+                    aria-activedescendant={(expanded && !hits.is_empty()).then(|| format!("territoire-option-{}", *active))}
+                    value={(*query).clone()} oninput={on_input} onkeydown={on_key}
+                    placeholder="ex. Nord, 59, Lille, 200093201" />
+                if expanded {
+                    <ul id="resultats-territoire" role="listbox" class="liste-options" aria-label="Territoires trouvés">
+                        if hits.is_empty() {
+                            <li class="option-vide" role="option" aria-disabled="true">{ "Aucun territoire ne correspond." }</li>
+                        }
+                        { for hits.iter().enumerate().map(|(i, h)| {
+                            let key = hit_key(h);
+                            let pick = pick.clone();
+                            let already = chosen(h);
+                            html! {
+                                <li id={format!("territoire-option-{i}")} role="option"
+                                    aria-selected={(i == *active).to_string()}
+                                    class={classes!("option", (i == *active).then_some("option-active"))}
+                                    onmousedown={Callback::from(move |e: MouseEvent| { e.prevent_default(); pick.emit(key.clone()); })}>
+                                    { hit_text(h) }
+                                    if already { <span class="option-deja">{ " — déjà retenu" }</span> }
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+            </div>
+
+            <h3>{ format!("Départements ({})", conv.departements.len()) }</h3>
+            if conv.departements.is_empty() {
+                <p class="aide">{ "Aucun département retenu : ajoutez ceux où l'organisme possède des logements." }</p>
+            }
+            <ul class="puces" aria-label="Départements retenus">
+                { for conv.departements.iter().map(|d| chip(
+                    TerritoryKey::Departement(d.clone()),
+                    geo.departement(d).map(|x| x.label()).unwrap_or_else(|| format!("Département {d}")),
+                )) }
+            </ul>
+            <h3>{ format!("EPCI et EPT ({})", conv.epci.len()) }</h3>
+            <ul class="puces" aria-label="EPCI et EPT retenus">
+                { for conv.epci.iter().map(|e| chip(
+                    TerritoryKey::Epci(e.clone()),
+                    geo.epci(e).map(|x| x.nom.clone()).unwrap_or_else(|| format!("EPCI {e}")),
+                )) }
+            </ul>
+            { diagnostics_list(&territory_diags, "diagnostics-territoires") }
+            if !conv.departements.is_empty() {
+                <section class="suggestions" aria-labelledby="titre-suggestions">
+                    <h3 id="titre-suggestions">{ "EPCI et EPT des départements retenus" }</h3>
+                    <p class="aide">{ "PS-1 se décline par EPCI ou EPT, et le préfet peut demander le détail d'autres indicateurs par EPCI." }</p>
+                    { for conv.departements.iter().filter_map(|d| geo.departement(d)).map(|d| {
+                        let mut list: Vec<_> = geo.epci_in_departement(&d.code).filter(|e| !conv.epci.contains(&e.siren)).collect();
+                        list.sort_by(|a, b| b.population.cmp(&a.population));
+                        html! {
+                            <details class="suggestions-departement">
+                                <summary>{ format!("{} : {} EPCI ou EPT à ajouter", d.label(), list.len()) }</summary>
+                                <ul>
+                                    { for list.into_iter().map(|e| {
+                                        let update = props.update.clone();
+                                        let key = TerritoryKey::Epci(e.siren.clone());
+                                        html! {
+                                            <li>
+                                                <button type="button" class="lien-bouton"
+                                                    onclick={Callback::from(move |_| update.emit(add_key(key.clone())))}>
+                                                    { format!("Ajouter {} ({}, {} hab.)", e.nom, e.kind.label_fr(), fmt_int(e.population)) }
+                                                </button>
+                                            </li>
+                                        }
+                                    }) }
+                                </ul>
+                            </details>
+                        }
+                    }) }
+                </section>
+            }
+        </div>
+    }
+}
+
+fn fmt_int(n: u64) -> String {
+    cus_core::numfmt::format_fr(n as f64, 0)
+}
+
+// ---- Step 3: Segmentation ----------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct SegmentationProps {
+    catalogue: Rc<Catalogue>,
+    draft: Convention,
+    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+    diags: Rc<Vec<Diagnostic>>,
+}
+
+#[function_component(SegmentationStep)]
+fn segmentation_step(props: &SegmentationProps) -> Html {
+    let cat = &props.catalogue;
+    let conv = &props.draft;
+    let geo = draft_geo(conv);
+    let total_cells = conv.cells(cat, geo).len();
+    html! {
+        <div class="segmentation">
+            <p class="aide">
+                { format!("Pour chaque indicateur, la maille territoriale que le catalogue autorise ({} version {}). En tout : {} cases à remplir.", cat.title, cat.version, fmt_int(total_cells as u64)) }
+            </p>
+            { for cat.indicators.iter().map(|ind| {
+                let options = level_options(ind);
+                let used = conv.uses(ind);
+                let current = conv.levels(ind);
+                let name = format!("maille-{}", cus_core::catalogue::normalise(&ind.code).replace(' ', "-"));
+                let ind_diags: Vec<Diagnostic> = props.diags.iter()
+                    .filter(|d| step_of(d) == FillStep::Segmentation && d.location.indicator.as_deref() == Some(ind.code.as_str()))
+                    .cloned().collect();
+                let rows = conv.rows(ind, geo).len();
+                let per_row = splits(ind).len() * ind.periods.periods().len();
+                let optional = ind.requirement != cus_core::catalogue::Requirement::Obligatoire;
+                let code = ind.code.clone();
+                let on_toggle = {
+                    let update = props.update.clone();
+                    let code = code.clone();
+                    let default: Vec<Level> = ind.levels.allowed.first().copied().into_iter().collect();
+                    Callback::from(move |e: Event| {
+                        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                        let on = input.checked();
+                        let code = code.clone();
+                        let default = default.clone();
+                        update.emit(Rc::new(move |c: &mut Convention| {
+                            if on {
+                                c.segmentation.entry(code.clone()).or_insert(IndicatorSegmentation { levels: default.clone(), rows: None });
+                            } else {
+                                c.segmentation.remove(&code);
+                            }
+                        }));
+                    })
+                };
+                html! {
+                    <fieldset class="choix-maille" id={format!("segmentation-{name}")}>
+                        <legend><span class="code">{ &ind.code }</span>{ format!(" — {} ({})", ind.short_label, ind.requirement.label_fr()) }</legend>
+                        if optional {
+                            <label class="case">
+                                <input type="checkbox" checked={used} onchange={on_toggle} />
+                                { " Retenir cet indicateur dans la convention" }
+                            </label>
+                        }
+                        if used {
+                            if options.len() == 1 {
+                                <p>{ format!("Maille : {}.", options[0].label_fr()) }</p>
+                            } else {
+                                { for options.iter().enumerate().map(|(i, opt)| {
+                                    let id = format!("{name}-{i}");
+                                    let checked = opt.levels == current;
+                                    let update = props.update.clone();
+                                    let code = code.clone();
+                                    let levels = opt.levels.clone();
+                                    html! {
+                                        <label class="radio" for={id.clone()}>
+                                            <input type="radio" id={id} name={name.clone()} {checked}
+                                                onchange={Callback::from(move |_| {
+                                                    let code = code.clone();
+                                                    let levels = levels.clone();
+                                                    update.emit(Rc::new(move |c: &mut Convention| {
+                                                        c.segmentation.insert(code.clone(), IndicatorSegmentation { levels: levels.clone(), rows: None });
+                                                    }));
+                                                })} />
+                                            { format!(" {}", opt.label_fr()) }
+                                        </label>
+                                    }
+                                }) }
+                            }
+                            <p class="aide">
+                                { format!("{rows} ligne{} × {per_row} case{} par ligne. ", if rows > 1 { "s" } else { "" }, if per_row > 1 { "s" } else { "" }) }
+                                { format!("Pourquoi : {}", cat.citation(ind)) }
+                                if let Some(d) = &ind.source.detail { { format!(" — {d}") } }
+                                { "." }
+                            </p>
+                            { diagnostics_list(&ind_diags, &format!("diagnostics-{name}")) }
+                        }
+                    </fieldset>
+                }
+            }) }
+        </div>
+    }
+}

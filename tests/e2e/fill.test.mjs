@@ -1,0 +1,132 @@
+// "Remplir ma CUS": steps Convention, Territoires (search-as-you-type, chips, EPCI suggestions)
+// and Segmentation, with the draft kept in local storage across reloads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, openApp, screenshot } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+async function reloadApp(page) {
+  await page.reload();
+  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+}
+
+async function chooseConvention(page) {
+  await page.goto(`${env.base}#/remplir`);
+  await page.waitForSelector('#catalogue');
+  const value = await page.$eval('#catalogue', (sel) =>
+    [...sel.options].find((o) => /2e génération — logements locatifs \(version 2026\.11\.0,/.test(o.textContent)).value);
+  await page.selectOption('#catalogue', value);
+  await page.fill('#annee-signature', '2024');
+  await page.press('#annee-signature', 'Tab');
+  await page.waitForSelector('.resume');
+  assert.match(await page.textContent('.resume'), /engagements de 2024 à 2029/);
+}
+
+test('two départements and three EPCI chosen, kept after reload', async () => {
+  const page = await openApp(env.browser, env.base);
+  await chooseConvention(page);
+  await page.click('a:text("Territoires →")');
+  await page.waitForSelector('#recherche-territoire');
+  assert.match(await page.textContent('.territoires .aide'), /Découpage territorial 2021/);
+
+  // Search by name, pick with the mouse.
+  await page.fill('#recherche-territoire', 'nord');
+  await page.waitForSelector('#resultats-territoire [role=option]');
+  assert.match(await page.textContent('#resultats-territoire [role=option]'), /^59 — Nord \(département\)/);
+  await page.click('#resultats-territoire [role=option] >> nth=0');
+  // Search by code, pick with the keyboard (first option active, Enter).
+  await page.fill('#recherche-territoire', '62');
+  await page.waitForSelector('#territoire-option-0');
+  assert.equal(await page.getAttribute('#recherche-territoire', 'aria-activedescendant'), 'territoire-option-0');
+  await page.press('#recherche-territoire', 'Enter');
+  const deps = await page.locator('ul[aria-label="Départements retenus"] .puce span').allTextContents();
+  assert.deepEqual(deps, ['59 — Nord', '62 — Pas-de-Calais']);
+
+  // Without EPCI, PS-1 (declined per EPCI) has no row: the Segmentation step shows the error count.
+  assert.match(await page.textContent('.menu-etapes'), /Segmentation \(1 erreur\)/);
+
+  // EPCI by SIREN, then two from the suggestions of the chosen départements.
+  await page.fill('#recherche-territoire', '200093201');
+  await page.waitForSelector('#territoire-option-0');
+  assert.match(await page.textContent('#territoire-option-0'), /Métropole Européenne de Lille/);
+  await page.press('#recherche-territoire', 'Enter');
+  await page.click('summary:has-text("62 — Pas-de-Calais")');
+  const buttons = page.locator('details[open] button.lien-bouton');
+  await buttons.first().click();
+  await page.locator('details[open] button.lien-bouton').first().click();
+  const epci = await page.locator('ul[aria-label="EPCI et EPT retenus"] .puce span').allTextContents();
+  assert.equal(epci.length, 3);
+  assert.equal(epci[0], 'Métropole Européenne de Lille');
+  assert.doesNotMatch(await page.textContent('.menu-etapes'), /erreur/);
+  await screenshot(page, 'remplir-territoires');
+
+  await reloadApp(page);
+  await page.waitForSelector('ul[aria-label="Départements retenus"] .puce');
+  assert.deepEqual(await page.locator('ul[aria-label="Départements retenus"] .puce span').allTextContents(), deps);
+  assert.deepEqual(await page.locator('ul[aria-label="EPCI et EPT retenus"] .puce span').allTextContents(), epci);
+
+  // Removing a chip (accessible name) updates the list and the storage.
+  await page.click('button[aria-label="Retirer 62 — Pas-de-Calais"]');
+  assert.deepEqual(await page.locator('ul[aria-label="Départements retenus"] .puce span').allTextContents(), ['59 — Nord']);
+  // The two EPCI of the Pas-de-Calais are now outside every declared département.
+  await page.waitForSelector('[data-code="E-TERR-EPCI-OUTSIDE"]');
+  assert.equal(await page.locator('[data-code="E-TERR-EPCI-OUTSIDE"]').count(), 2);
+  assert.match(await page.textContent('.menu-etapes'), /Territoires \(2 erreurs\)/);
+  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('cus.brouillon')));
+  assert.deepEqual(stored.departements, ['59']);
+  assert.equal(stored.catalogue.id, 'cus2-logements-locatifs');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('segmentation offers only the levels the catalogue allows, with the article', async () => {
+  const page = await openApp(env.browser, env.base);
+  await chooseConvention(page);
+  await page.goto(`${env.base}#/remplir/territoires`);
+  await page.fill('#recherche-territoire', 'Métropole Européenne de Lille');
+  await page.waitForSelector('#territoire-option-0');
+  await page.press('#recherche-territoire', 'Enter');
+  await page.fill('#recherche-territoire', '59');
+  await page.waitForSelector('#territoire-option-0');
+  await page.press('#recherche-territoire', 'Enter');
+  await page.goto(`${env.base}#/remplir/segmentation`);
+  const pp1 = page.locator('#segmentation-maille-pp-1');
+  await pp1.waitFor();
+  const options = await pp1.locator('label.radio').allTextContents();
+  assert.deepEqual(options.map((o) => o.trim()), ['département', 'département + détail EPCI / EPT (à la demande du préfet)']);
+  assert.match(await pp1.textContent(), /R\. 445-5/);
+  assert.match(await page.textContent('#segmentation-maille-g-1'), /Maille : organisme\./);
+  assert.match(await page.textContent('#segmentation-maille-ps-1'), /Maille : EPCI \/ EPT\./);
+
+  await pp1.locator('label.radio >> nth=1').click();
+  await pp1.locator('[data-code="I-SEG-PREFECT-LEVEL"]').waitFor();
+  assert.match(await pp1.textContent(), /2 lignes/);
+  // An optional indicator is not filled until the user retains it.
+  const pp5 = page.locator('#segmentation-maille-pp-5');
+  assert.equal(await pp5.locator('label.radio').count(), 0);
+  await pp5.locator('input[type=checkbox]').check();
+  assert.equal(await pp5.locator('label.radio').count(), 2);
+  await screenshot(page, 'remplir-segmentation');
+
+  await reloadApp(page);
+  await pp1.waitFor();
+  assert.equal(await pp1.locator('input[type=radio] >> nth=1').isChecked(), true);
+  assert.equal(await pp5.locator('input[type=checkbox]').isChecked(), true);
+  await page.context().close();
+});
+
+test('a corrupt stored draft is kept aside and reported in French', async () => {
+  const page = await openApp(env.browser, env.base);
+  await page.evaluate(() => localStorage.setItem('cus.brouillon', '{"departements": [tronqué'));
+  await page.goto(`${env.base}#/remplir`);
+  await reloadApp(page);
+  await page.waitForSelector('.remplir .message-erreur');
+  assert.match(await page.textContent('.remplir .message-erreur'), /brouillon enregistré dans ce navigateur est illisible/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillon.illisible')), '{"departements": [tronqué');
+  // Nothing overwrites the stored copy until the user changes something.
+  assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillon')), '{"departements": [tronqué');
+  await page.context().close();
+});

@@ -109,7 +109,8 @@ pub fn fill(props: &Props) -> Html {
             <ConventionStep catalogues={props.catalogues.clone()} draft={(*draft).clone()} update={update.clone()} />
         },
         FillStep::Territoires => html! {
-            <TerritoiresStep draft={(*draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())} />
+            <TerritoiresStep draft={(*draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())}
+                segments={cat.is_some_and(|c| c.indicators.iter().any(|i| i.levels.allowed.contains(&Level::Segment)))} />
         },
         FillStep::Segmentation => match cat {
             Some(c) => html! {
@@ -355,6 +356,8 @@ struct TerritoiresProps {
     draft: Convention,
     update: Callback<Rc<dyn Fn(&mut Convention)>>,
     diags: Rc<Vec<Diagnostic>>,
+    /// The catalogue has indicators by segment de patrimoine (1st generation).
+    segments: bool,
 }
 
 fn add_key(key: TerritoryKey) -> Rc<dyn Fn(&mut Convention)> {
@@ -528,6 +531,9 @@ fn territoires_step(props: &TerritoiresProps) -> Html {
                 )) }
             </ul>
             { diagnostics_list(&territory_diags, "diagnostics-territoires") }
+            if props.segments {
+                <SegmentsEditor draft={conv.clone()} update={props.update.clone()} />
+            }
             if !conv.departements.is_empty() {
                 <section class="suggestions" aria-labelledby="titre-suggestions">
                     <h3 id="titre-suggestions">{ "EPCI et EPT des départements retenus" }</h3>
@@ -558,6 +564,118 @@ fn territoires_step(props: &TerritoiresProps) -> Html {
                 </section>
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SegmentsProps {
+    draft: Convention,
+    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+}
+
+/// Edit one field of segment `i`.
+fn edit_segment(
+    update: &Callback<Rc<dyn Fn(&mut Convention)>>,
+    i: usize,
+    f: impl Fn(&mut cus_core::convention::Segment, String) + 'static,
+) -> Callback<Event> {
+    let update = update.clone();
+    let f = Rc::new(f);
+    Callback::from(move |e: Event| {
+        let value = match e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            Some(input) if input.type_() == "checkbox" => input.checked().to_string(),
+            Some(input) => input.value(),
+            None => e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value(),
+        };
+        let f = f.clone();
+        update.emit(Rc::new(move |c: &mut Convention| {
+            if let Some(s) = c.segments.get_mut(i) {
+                f(s, value.clone());
+            }
+        }));
+    })
+}
+
+/// The *segments de patrimoine* of a 1st-generation convention (CCH art. R. 445-2-1 in its 2009
+/// wording): name, département, in ZUS or not, category of classification.
+#[function_component(SegmentsEditor)]
+fn segments_editor(props: &SegmentsProps) -> Html {
+    let conv = &props.draft;
+    let geo = draft_geo(conv);
+    let on_add = {
+        let update = props.update.clone();
+        Callback::from(move |_| {
+            update.emit(Rc::new(|c: &mut Convention| {
+                let mut n = c.segments.len() + 1;
+                while c.segments.iter().any(|s| s.id == format!("S{n}")) {
+                    n += 1;
+                }
+                c.segments.push(cus_core::convention::Segment {
+                    id: format!("S{n}"),
+                    name: String::new(),
+                    departement: c.departements.first().cloned().unwrap_or_default(),
+                    zus: false,
+                    category: None,
+                });
+            }))
+        })
+    };
+    html! {
+        <section class="segments" aria-labelledby="titre-segments">
+            <h3 id="titre-segments">{ format!("Segments de patrimoine ({})", conv.segments.len()) }</h3>
+            <p class="aide">{ "En 1re génération, certains indicateurs (ventes, occupation sociale) se déclinent par segment de patrimoine défini par l'organisme." }</p>
+            if !conv.segments.is_empty() {
+                <table class="tableau-segments">
+                    <caption class="sr-only">{ "Segments de patrimoine" }</caption>
+                    <thead><tr>
+                        <th scope="col">{ "Identifiant" }</th><th scope="col">{ "Nom" }</th>
+                        <th scope="col">{ "Département" }</th><th scope="col">{ "En ZUS" }</th>
+                        <th scope="col">{ "Catégorie de classement" }</th><th scope="col"><span class="sr-only">{ "Actions" }</span></th>
+                    </tr></thead>
+                    <tbody>
+                        { for conv.segments.iter().enumerate().map(|(i, s)| {
+                            let remove = {
+                                let update = props.update.clone();
+                                Callback::from(move |_| update.emit(Rc::new(move |c: &mut Convention| { if i < c.segments.len() { c.segments.remove(i); } })))
+                            };
+                            html! {
+                                <tr>
+                                    <td><input type="text" aria-label={format!("Identifiant du segment {}", i + 1)} value={s.id.clone()} size="6"
+                                        onchange={edit_segment(&props.update, i, |s, v| s.id = v.trim().to_string())} /></td>
+                                    <td><input type="text" aria-label={format!("Nom du segment {}", i + 1)} value={s.name.clone()}
+                                        onchange={edit_segment(&props.update, i, |s, v| s.name = v)} /></td>
+                                    <td>
+                                        <select aria-label={format!("Département du segment {}", i + 1)}
+                                            onchange={edit_segment(&props.update, i, |s, v| s.departement = v)}>
+                                            { for conv.departements.iter().map(|d| html! {
+                                                <option value={d.clone()} selected={*d == s.departement}>
+                                                    { geo.and_then(|g| g.departement(d)).map(|x| x.label()).unwrap_or_else(|| d.clone()) }
+                                                </option>
+                                            }) }
+                                            if !conv.departements.contains(&s.departement) {
+                                                <option value={s.departement.clone()} selected=true>{ format!("{} (non déclaré)", s.departement) }</option>
+                                            }
+                                        </select>
+                                    </td>
+                                    <td><input type="checkbox" aria-label={format!("Segment {} en ZUS", i + 1)} checked={s.zus}
+                                        onchange={edit_segment(&props.update, i, |s, v| s.zus = v == "true")} /></td>
+                                    <td><input type="text" aria-label={format!("Catégorie de classement du segment {}", i + 1)}
+                                        value={s.category.clone().unwrap_or_default()} size="10"
+                                        onchange={edit_segment(&props.update, i, |s, v| s.category = Some(v.trim().to_string()).filter(|v| !v.is_empty()))} /></td>
+                                    <td><button type="button" class="lien-bouton" aria-label={format!("Supprimer le segment {}", s.id)} onclick={remove}>{ "Supprimer" }</button></td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+            <button type="button" class="bouton bouton-secondaire" onclick={on_add} disabled={conv.departements.is_empty()}>{ "Ajouter un segment" }</button>
+            if conv.departements.is_empty() {
+                <p class="aide">{ "Déclarez d'abord les départements." }</p>
+            }
+        </section>
     }
 }
 

@@ -130,3 +130,39 @@ test('a corrupt stored draft is kept aside and reported in French', async () => 
   assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillon')), '{"departements": [tronqué');
   await page.context().close();
 });
+
+test('1st generation: segments de patrimoine, with the ZUS warning, kept after reload', async () => {
+  const page = await openApp(env.browser, env.base);
+  await page.goto(`${env.base}#/remplir`);
+  await page.waitForSelector('#catalogue');
+  const value = await page.$eval('#catalogue', (sel) =>
+    [...sel.options].find((o) => /1re génération — logements locatifs/.test(o.textContent)).value);
+  await page.selectOption('#catalogue', value);
+  await page.fill('#annee-signature', '2011');
+  await page.press('#annee-signature', 'Tab');
+  await page.goto(`${env.base}#/remplir/territoires`);
+  for (const code of ['48', '59']) {
+    await page.fill('#recherche-territoire', code);
+    await page.waitForSelector('#territoire-option-0');
+    await page.press('#recherche-territoire', 'Enter');
+  }
+  // Without segments, the indicators by segment have no row.
+  assert.match(await page.textContent('.menu-etapes'), /Segmentation \(2 erreurs\)/);
+  await page.click('button:text("Ajouter un segment")');
+  await page.fill('input[aria-label="Nom du segment 1"]', 'Mende centre');
+  await page.press('input[aria-label="Nom du segment 1"]', 'Tab');
+  await page.selectOption('select[aria-label="Département du segment 1"]', '48');
+  await page.check('input[aria-label="Segment 1 en ZUS"]');
+  // Lozère has no commune in ZUS (décret n° 96-1156): a warning, not an error.
+  await page.waitForSelector('[data-code="W-ZUS-NONE"]');
+  assert.match(await page.textContent('[data-code="W-ZUS-NONE"]'), /Mende centre.*Lozère/);
+  assert.match(await page.textContent('.menu-etapes'), /Territoires \(1 avertissement\)/);
+  assert.doesNotMatch(await page.textContent('.menu-etapes'), /erreur/);
+  await screenshot(page, 'remplir-segments');
+  await reloadApp(page);
+  await page.waitForSelector('input[aria-label="Nom du segment 1"]');
+  assert.equal(await page.inputValue('input[aria-label="Nom du segment 1"]'), 'Mende centre');
+  assert.equal(await page.isChecked('input[aria-label="Segment 1 en ZUS"]'), true);
+  assert.equal(await page.inputValue('select[aria-label="Département du segment 1"]'), '48');
+  await page.context().close();
+});

@@ -116,7 +116,7 @@ pub fn app() -> Html {
                     </a>
                     <nav aria-label="Modes de l'application">
                         <ul class="nav-modes">
-                            { nav_item(Route::Fill(FillStep::Convention), "Remplir ma CUS") }
+                            { nav_item(Route::Fill(FillStep::Organisme), "Remplir ma CUS") }
                             { nav_item(Route::Simulate, "Simuler sur mon territoire") }
                             { nav_item(Route::Reference { focus: None }, "Comprendre les indicateurs") }
                         </ul>

@@ -22,7 +22,7 @@ impl Route {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
             [] | ["accueil"] => Route::Home,
-            ["remplir"] => Route::Fill(FillStep::Convention),
+            ["remplir"] => Route::Fill(FillStep::Organisme),
             ["remplir", step] => match FillStep::from_slug(step) {
                 Some(s) => Route::Fill(s),
                 None => Route::NotFound(path.to_string()),
@@ -40,7 +40,7 @@ impl Route {
     pub fn to_hash(&self) -> String {
         match self {
             Route::Home => "#/".to_string(),
-            Route::Fill(FillStep::Convention) => "#/remplir".to_string(),
+            Route::Fill(FillStep::Organisme) => "#/remplir".to_string(),
             Route::Fill(step) => format!("#/remplir/{}", step.slug()),
             Route::Simulate => "#/simuler".to_string(),
             Route::Reference { focus: None } => "#/comprendre".to_string(),
@@ -57,7 +57,7 @@ impl Route {
     pub fn title(&self) -> String {
         let page = match self {
             Route::Home => return "CUS indicateurs — conventions d'utilité sociale".to_string(),
-            Route::Fill(FillStep::Convention) => "Remplir ma CUS",
+            Route::Fill(FillStep::Organisme) => "Remplir ma CUS",
             Route::Fill(step) => {
                 return format!("{} — Remplir ma CUS — CUS indicateurs", step.label_fr())
             }
@@ -74,38 +74,50 @@ impl Route {
     }
 }
 
-/// Steps of the guided path (the engagement pages come from the catalogue in a later version).
+/// Steps of the guided path. The engagement pages (one per engagement of the catalogue, by
+/// 1-based position) come from the data, so their labels are not here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FillStep {
+    Organisme,
     Convention,
     Territoires,
     Segmentation,
+    Engagement(u8),
 }
 
 impl FillStep {
-    pub const ALL: [FillStep; 3] = [
+    /// The fixed steps before the engagement pages.
+    pub const ALL: [FillStep; 4] = [
+        FillStep::Organisme,
         FillStep::Convention,
         FillStep::Territoires,
         FillStep::Segmentation,
     ];
 
-    pub fn slug(self) -> &'static str {
+    pub fn slug(self) -> String {
         match self {
-            FillStep::Convention => "convention",
-            FillStep::Territoires => "territoires",
-            FillStep::Segmentation => "segmentation",
+            FillStep::Organisme => "organisme".to_string(),
+            FillStep::Convention => "convention".to_string(),
+            FillStep::Territoires => "territoires".to_string(),
+            FillStep::Segmentation => "segmentation".to_string(),
+            FillStep::Engagement(n) => format!("engagement-{n}"),
         }
     }
 
     pub fn from_slug(s: &str) -> Option<FillStep> {
+        if let Some(n) = s.strip_prefix("engagement-") {
+            return n.parse::<u8>().ok().filter(|n| *n >= 1).map(FillStep::Engagement);
+        }
         FillStep::ALL.into_iter().find(|f| f.slug() == s)
     }
 
-    pub fn label_fr(self) -> &'static str {
+    pub fn label_fr(self) -> String {
         match self {
-            FillStep::Convention => "Convention",
-            FillStep::Territoires => "Territoires",
-            FillStep::Segmentation => "Segmentation",
+            FillStep::Organisme => "Organisme".to_string(),
+            FillStep::Convention => "Convention".to_string(),
+            FillStep::Territoires => "Territoires".to_string(),
+            FillStep::Segmentation => "Segmentation".to_string(),
+            FillStep::Engagement(n) => format!("Engagement {n}"),
         }
     }
 }
@@ -151,7 +163,10 @@ mod tests {
             ("#", Route::Home),
             ("#/", Route::Home),
             ("#/accueil", Route::Home),
-            ("#/remplir", Route::Fill(FillStep::Convention)),
+            ("#/remplir", Route::Fill(FillStep::Organisme)),
+            ("#/remplir/convention", Route::Fill(FillStep::Convention)),
+            ("#/remplir/engagement-2", Route::Fill(FillStep::Engagement(2))),
+            ("#/remplir/engagement-0", Route::NotFound("remplir/engagement-0".into())),
             ("#/remplir/territoires", Route::Fill(FillStep::Territoires)),
             (
                 "#/remplir/segmentation",
@@ -197,7 +212,7 @@ mod tests {
             Route::Fill(FillStep::Territoires).title(),
             "Territoires — Remplir ma CUS — CUS indicateurs"
         );
-        for step in FillStep::ALL {
+        for step in FillStep::ALL.into_iter().chain([FillStep::Engagement(3)]) {
             assert_eq!(
                 Route::from_hash(&Route::Fill(step).to_hash()),
                 Route::Fill(step)

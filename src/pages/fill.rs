@@ -10,6 +10,7 @@ use cus_core::convention::{
 };
 use cus_core::diagnostic::{Diagnostic, Severity};
 use cus_core::geo::{self, Hit, Referential};
+use cus_core::organisme::{check_siren, OrganismeKind};
 use yew::prelude::*;
 
 use crate::app::Catalogues;
@@ -104,7 +105,36 @@ pub fn fill(props: &Props) -> Html {
         .map(|c| check_segmentation(&draft, c, geo))
         .unwrap_or_default();
 
+    let steps = all_steps(cat);
     let body = match props.step {
+        FillStep::Organisme => html! {
+            <OrganismeStep draft={(*draft).clone()} update={update.clone()} />
+        },
+        FillStep::Engagement(n) => match cat.and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e))) {
+            Some((c, e)) => {
+                let catalogue = Rc::new(c.clone());
+                let conv = Rc::new((*draft).clone());
+                let inds: Vec<_> = c.indicators.iter().filter(|i| i.engagement == e.id && conv.uses(i)).cloned().collect();
+                html! {
+                    <div class="engagement-saisie">
+                        <p class="chapo-engagement">{ format!("{} — {}", e.area, e.label) }</p>
+                        if inds.is_empty() {
+                            <p class="aide">{ "Aucun indicateur de cet engagement n'est retenu dans la convention (voir l'étape Segmentation)." }</p>
+                        }
+                        { for inds.into_iter().enumerate().map(|(i, ind)| html! {
+                            <crate::pages::grid::IndicatorGrid catalogue={catalogue.clone()} indicator={Rc::new(ind)} index={i}
+                                draft={conv.clone()} update={update.clone()} />
+                        }) }
+                    </div>
+                }
+            }
+            None => html! {
+                <p class="avertissement" role="note">
+                    { "Cet engagement n'existe pas dans le catalogue choisi : choisissez le catalogue à l'étape " }
+                    <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
+                </p>
+            },
+        },
         FillStep::Convention => html! {
             <ConventionStep catalogues={props.catalogues.clone()} draft={(*draft).clone()} update={update.clone()} />
         },
@@ -134,16 +164,15 @@ pub fn fill(props: &Props) -> Html {
             <div class="parcours">
                 <nav class="menu-etapes" aria-label="Étapes de la convention">
                     <ol>
-                        { for FillStep::ALL.iter().map(|&s| step_link(s, props.step, &draft, &diags)) }
-                        <li class="etape-a-venir">{ "Engagements (prochaine version)" }</li>
+                        { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat)) }
                         <li class="etape-a-venir">{ "Vérification (prochaine version)" }</li>
                         <li class="etape-a-venir">{ "Export (prochaine version)" }</li>
                     </ol>
                 </nav>
                 <section class="etape" aria-labelledby="titre-etape">
-                    <h2 id="titre-etape">{ props.step.label_fr() }</h2>
+                    <h2 id="titre-etape">{ step_label(props.step, cat) }</h2>
                     { body }
-                    { nav_buttons(props.step) }
+                    { nav_buttons(props.step, &steps, cat) }
                 </section>
             </div>
         </div>
@@ -159,7 +188,41 @@ fn step_of(d: &Diagnostic) -> FillStep {
     }
 }
 
-fn step_link(step: FillStep, current: FillStep, conv: &Convention, diags: &[Diagnostic]) -> Html {
+/// Every step of the path: the fixed ones, then one per engagement of the catalogue.
+fn all_steps(cat: Option<&Catalogue>) -> Vec<FillStep> {
+    let mut steps = FillStep::ALL.to_vec();
+    if let Some(c) = cat {
+        steps.extend((1..=c.engagements.len().min(255)).map(|n| FillStep::Engagement(n as u8)));
+    }
+    steps
+}
+
+/// Label of a step; an engagement page is named after its area in the catalogue.
+fn step_label(step: FillStep, cat: Option<&Catalogue>) -> String {
+    match step {
+        FillStep::Engagement(n) => cat
+            .and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e)))
+            .map(|(c, e)| {
+                let codes: Vec<&str> = c
+                    .indicators
+                    .iter()
+                    .filter(|i| i.engagement == e.id)
+                    .map(|i| i.code.as_str())
+                    .collect();
+                format!("{} ({})", e.area, codes.join(", "))
+            })
+            .unwrap_or_else(|| step.label_fr()),
+        s => s.label_fr(),
+    }
+}
+
+fn step_link(
+    step: FillStep,
+    current: FillStep,
+    conv: &Convention,
+    diags: &[Diagnostic],
+    cat: Option<&Catalogue>,
+) -> Html {
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error && step_of(d) == step)
@@ -169,6 +232,11 @@ fn step_link(step: FillStep, current: FillStep, conv: &Convention, diags: &[Diag
         .filter(|d| d.severity == Severity::Warning && step_of(d) == step)
         .count();
     let done = match step {
+        FillStep::Organisme => {
+            !conv.organisme.raison_sociale.trim().is_empty()
+                && check_siren(&conv.organisme.siren).is_ok()
+        }
+        FillStep::Engagement(_) => false,
         FillStep::Convention => !conv.catalogue.id.is_empty() && conv.signing_year.is_some(),
         FillStep::Territoires => !conv.departements.is_empty() && errors == 0,
         FillStep::Segmentation => !conv.catalogue.id.is_empty() && errors == 0,
@@ -192,7 +260,7 @@ fn step_link(step: FillStep, current: FillStep, conv: &Convention, diags: &[Diag
     html! {
         <li class={classes!(done.then_some("etape-faite"), (errors > 0).then_some("etape-erreurs"))}>
             <a href={Route::Fill(step).to_hash()} aria-current={(step == current).then_some("step")}>
-                { step.label_fr() }
+                { step_label(step, cat) }
             </a>
             if !status.is_empty() {
                 <span class="etape-etat">{ format!(" ({})", status.join(", ")) }</span>
@@ -201,17 +269,17 @@ fn step_link(step: FillStep, current: FillStep, conv: &Convention, diags: &[Diag
     }
 }
 
-fn nav_buttons(step: FillStep) -> Html {
-    let i = FillStep::ALL.iter().position(|&s| s == step).unwrap_or(0);
-    let prev = i.checked_sub(1).map(|j| FillStep::ALL[j]);
-    let next = FillStep::ALL.get(i + 1).copied();
+fn nav_buttons(step: FillStep, steps: &[FillStep], cat: Option<&Catalogue>) -> Html {
+    let i = steps.iter().position(|&s| s == step).unwrap_or(0);
+    let prev = i.checked_sub(1).map(|j| steps[j]);
+    let next = steps.get(i + 1).copied();
     html! {
         <p class="navigation-etapes">
             if let Some(p) = prev {
-                <a class="bouton bouton-secondaire" href={Route::Fill(p).to_hash()}>{ format!("← {}", p.label_fr()) }</a>
+                <a class="bouton bouton-secondaire" href={Route::Fill(p).to_hash()}>{ format!("← {}", step_label(p, cat)) }</a>
             }
             if let Some(n) = next {
-                <a class="bouton" href={Route::Fill(n).to_hash()}>{ format!("{} →", n.label_fr()) }</a>
+                <a class="bouton" href={Route::Fill(n).to_hash()}>{ format!("{} →", step_label(n, cat)) }</a>
             }
         </p>
     }
@@ -238,6 +306,75 @@ fn diagnostics_list(diags: &[Diagnostic], id: &str) -> Html {
                 }
             }) }
         </ul>
+    }
+}
+
+// ---- Step: Organisme ---------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct OrganismeProps {
+    draft: Convention,
+    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+}
+
+#[function_component(OrganismeStep)]
+fn organisme_step(props: &OrganismeProps) -> Html {
+    let o = &props.draft.organisme;
+    let text_setter = |f: fn(&mut Convention, String)| {
+        let update = props.update.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let v = input.value();
+            update.emit(Rc::new(move |c: &mut Convention| f(c, v.clone())));
+        })
+    };
+    let select_setter = |f: fn(&mut Convention, String)| {
+        let update = props.update.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let v = sel.value();
+            update.emit(Rc::new(move |c: &mut Convention| f(c, v.clone())));
+        })
+    };
+    let siren_error = (!o.siren.trim().is_empty()).then(|| check_siren(&o.siren).err()).flatten();
+    let geo = draft_geo(&props.draft);
+    html! {
+        <div class="formulaire">
+            <div class="champ">
+                <label for="raison-sociale">{ "Raison sociale" }</label>
+                <input id="raison-sociale" type="text" autocomplete="organization" value={o.raison_sociale.clone()}
+                    oninput={text_setter(|c, v| c.organisme.raison_sociale = v)} />
+            </div>
+            <div class="champ">
+                <label for="siren">{ "SIREN (9 chiffres)" }</label>
+                <input id="siren" type="text" inputmode="numeric" autocomplete="off" value={o.siren.clone()}
+                    aria-invalid={siren_error.is_some().then_some("true")}
+                    aria-describedby={siren_error.is_some().then_some("siren-erreur")}
+                    oninput={text_setter(|c, v| c.organisme.siren = v)} />
+                if let Some(e) = siren_error {
+                    <p id="siren-erreur" class="diag diag-erreur" role="alert">{ format!("⚠ {e}") }</p>
+                }
+            </div>
+            <div class="champ">
+                <label for="statut">{ "Statut de l'organisme" }</label>
+                <select id="statut" onchange={select_setter(|c, v| c.organisme.kind = OrganismeKind::ALL.into_iter().find(|k| format!("{k:?}") == v))}>
+                    <option value="" selected={o.kind.is_none()} disabled=true>{ "— Choisissez —" }</option>
+                    { for OrganismeKind::ALL.iter().map(|k| html! {
+                        <option value={format!("{k:?}")} selected={o.kind == Some(*k)}>{ k.label_fr() }</option>
+                    }) }
+                </select>
+            </div>
+            <div class="champ">
+                <label for="siege">{ "Département du siège" }</label>
+                <select id="siege" aria-describedby="aide-siege" onchange={select_setter(|c, v| c.organisme.siege_departement = Some(v).filter(|v| !v.is_empty()))}>
+                    <option value="" selected={o.siege_departement.is_none()}>{ "— Choisissez —" }</option>
+                    { for geo.iter().flat_map(|g| g.departements.iter()).map(|d| html! {
+                        <option value={d.code.clone()} selected={o.siege_departement.as_deref() == Some(d.code.as_str())}>{ d.label() }</option>
+                    }) }
+                </select>
+                <p id="aide-siege" class="aide">{ "Le fichier des engagements est transmis au préfet du département du siège (arrêté du 19 octobre 2017, art. 4)." }</p>
+            </div>
+        </div>
     }
 }
 

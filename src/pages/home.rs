@@ -29,7 +29,7 @@ pub fn home(props: &Props) -> Html {
                 <li class="carte">
                     <h2>{ "Organismes HLM" }</h2>
                     <p>{ "OPH, ESH, coopératives, SEM : remplissez vos engagements par territoire et par année, contrôlez-les et exportez le fichier standard pour la préfecture." }</p>
-                    <a class="bouton" href={Route::Fill(FillStep::Convention).to_hash()}>{ "Remplir ma CUS" }</a>
+                    <a class="bouton" href={Route::Fill(FillStep::Organisme).to_hash()}>{ "Remplir ma CUS" }</a>
                 </li>
                 <li class="carte">
                     <h2>{ "Collectivités" }</h2>

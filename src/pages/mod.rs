@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod fill;
+pub mod grid;
 pub mod home;
 pub mod modes;
 pub mod reference;

@@ -14,7 +14,7 @@ async function reloadApp(page) {
 }
 
 async function chooseConvention(page) {
-  await page.goto(`${env.base}#/remplir`);
+  await page.goto(`${env.base}#/remplir/convention`);
   await page.waitForSelector('#catalogue');
   const value = await page.$eval('#catalogue', (sel) =>
     [...sel.options].find((o) => /2e génération — logements locatifs \(version 2026\.11\.0,/.test(o.textContent)).value);
@@ -133,7 +133,7 @@ test('a corrupt stored draft is kept aside and reported in French', async () => 
 
 test('1st generation: segments de patrimoine, with the ZUS warning, kept after reload', async () => {
   const page = await openApp(env.browser, env.base);
-  await page.goto(`${env.base}#/remplir`);
+  await page.goto(`${env.base}#/remplir/convention`);
   await page.waitForSelector('#catalogue');
   const value = await page.$eval('#catalogue', (sel) =>
     [...sel.options].find((o) => /1re génération — logements locatifs/.test(o.textContent)).value);
@@ -164,5 +164,89 @@ test('1st generation: segments de patrimoine, with the ZUS warning, kept after r
   assert.equal(await page.inputValue('input[aria-label="Nom du segment 1"]'), 'Mende centre');
   assert.equal(await page.isChecked('input[aria-label="Segment 1 en ZUS"]'), true);
   assert.equal(await page.inputValue('select[aria-label="Département du segment 1"]'), '48');
+  await page.context().close();
+});
+
+/** A 2nd-generation draft with two départements and one EPCI, PP-1 detailed by EPCI. */
+const DRAFT = {
+  name: 'Essai grille',
+  organisme: { raison_sociale: 'Habitat Essai', siren: '200093201' },
+  catalogue: { id: 'cus2-logements-locatifs', version: '2026.11.0' },
+  signing_year: 2024, geo_vintage: 2021,
+  departements: ['59', '62'], epci: ['200093201'],
+  segmentation: { 'PP-1': { levels: ['departement', 'epci'] } },
+};
+
+test('grid: type, paste a 3×4 block from a spreadsheet, totals, keyboard, reload keeps every value', async () => {
+  const page = await openApp(env.browser, env.base);
+  await page.evaluate((d) => localStorage.setItem('cus.brouillon', JSON.stringify(d)), DRAFT);
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await reloadApp(page);
+  const first = page.locator('#case-0-0-0');
+  await first.waitFor();
+  assert.match(await first.getAttribute('aria-label'), /^PP-1, 59 — Nord, Total, Référence$/);
+  assert.equal(await page.locator('.grille >> nth=0 >> tbody tr').count(), 4); // 3 rows + totals
+
+  // Paste a block copied from a spreadsheet (French numbers, tab-separated, CRLF).
+  await first.focus();
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', '1 234\t2\t3\t4\r\n5\t6\t7\t8\r\n9\t10\t11\t12\r\n');
+    document.getElementById('case-0-0-0').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForSelector('.grille .message-ok');
+  assert.match(await page.textContent('.grille .message-ok'), /12 cases collées/);
+  assert.equal(await page.inputValue('#case-0-0-0'), '1\u202f234');
+  assert.equal(await page.inputValue('#case-0-2-3'), '12');
+  assert.equal(await page.inputValue('#case-0-2-4'), '');   // outside the block: untouched
+  const totals = await page.locator('.grille >> nth=0 >> .ligne-total td').allTextContents();
+  assert.equal(totals[0], '1\u202f248');   // 1 234 + 5 + 9
+  assert.equal(totals[3], '24');
+
+  // Keyboard: arrows and Enter move between cells.
+  await page.focus('#case-0-0-1');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'case-0-1-1');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'case-0-2-1');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'case-0-1-1');
+
+  // Empty and zero differ; a non-number and a decimal in a count get a French message.
+  await page.fill('#case-0-1-5', '0');
+  await page.fill('#case-0-1-6', 'abc');
+  await page.fill('#case-0-1-7', '1,5');
+  assert.equal(await page.getAttribute('#case-0-1-6', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#case-0-1-6-erreur'), /« abc » n'est pas un nombre/);
+  assert.match(await page.textContent('#case-0-1-7-erreur'), /attend un nombre entier/);
+  assert.equal(await page.getAttribute('#case-0-1-7', 'aria-describedby'), 'case-0-1-7-erreur');
+  await screenshot(page, 'remplir-grille');
+
+  await reloadApp(page);
+  await page.locator('#case-0-0-0').waitFor();
+  assert.equal(await page.inputValue('#case-0-0-0'), '1\u202f234');
+  assert.equal(await page.inputValue('#case-0-2-3'), '12');
+  assert.equal(await page.inputValue('#case-0-1-5'), '0');
+  assert.equal(await page.inputValue('#case-0-1-4'), '');
+  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('cus.brouillon')));
+  assert.equal(stored.values['PP-1|departement:59|total|ref'], 1234);
+  assert.equal(stored.values['PP-1|epci:200093201|PLAI|ref'], 12);
+  assert.equal(stored.values['PP-1|departement:62|total/hors-ru|c3'] ?? null, null);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('organisme step checks the SIREN key', async () => {
+  const page = await openApp(env.browser, `${env.base}#/remplir`);
+  await page.waitForSelector('#siren');
+  await page.fill('#raison-sociale', 'Office public de l\'habitat d\'essai');
+  await page.fill('#siren', '200093202');
+  assert.match(await page.textContent('#siren-erreur'), /clé de contrôle/);
+  assert.equal(await page.getAttribute('#siren', 'aria-invalid'), 'true');
+  await page.fill('#siren', '200 093 201');
+  assert.equal(await page.locator('#siren-erreur').count(), 0);
+  await page.selectOption('#statut', { label: 'Office public de l\'habitat (OPH)' });
+  assert.match(await page.textContent('.menu-etapes'), /Organisme ✓|Organisme/);
+  assert.match(await page.textContent('.menu-etapes li:first-child'), /complète/);
   await page.context().close();
 });

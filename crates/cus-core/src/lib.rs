@@ -9,6 +9,7 @@ pub mod convention;
 pub mod diagnostic;
 pub mod geo;
 pub mod numfmt;
+pub mod organisme;
 
 /// Version of the application and its crates.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

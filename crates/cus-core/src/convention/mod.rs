@@ -3,9 +3,13 @@
 
 mod rules;
 mod territory;
+mod values;
 
 pub use rules::check_segmentation;
 pub use territory::TerritoryKey;
+pub use values::{parse_pasted_block, parse_period_key, period_key, PastedBlock, Value};
+
+use crate::organisme::Organisme;
 
 use std::collections::BTreeMap;
 
@@ -51,9 +55,14 @@ pub struct IndicatorSegmentation {
 }
 
 /// What the organism declares about where it works and how each indicator is broken down.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Convention {
+    /// Name of the draft, as shown in the list of drafts.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default)]
+    pub organisme: Organisme,
     #[serde(default)]
     pub catalogue: CatalogueRef,
     /// Year of signature (first calendar year of the commitments, arrêté du 19 octobre 2017, art. 6-1).
@@ -74,6 +83,9 @@ pub struct Convention {
     /// optional one ("à la demande du préfet", "facultatif") is then not filled.
     #[serde(default)]
     pub segmentation: BTreeMap<String, IndicatorSegmentation>,
+    /// Values typed, by canonical cell key (see [`Cell::key`]); an absent key is an empty cell.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, Value>,
 }
 
 /// One split of a value inside a territory and period: a member of each breakdown (`None` is the

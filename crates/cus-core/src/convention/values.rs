@@ -1,0 +1,183 @@
+//! Values typed into a convention, keyed by a canonical cell key
+//! (`PP-1|departement:59|PLAI/hors-qpv|c3`). An absent key is an empty cell; `0` is a value.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Cell, SplitKey, TerritoryKey};
+use crate::catalogue::Period;
+
+/// A value of a cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Number(f64),
+    Bool(bool),
+    Text(String),
+}
+
+impl Value {
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// Short stable key of a period: `ref`, `a1`…`a6`, `c3`, `c6`.
+pub fn period_key(p: Period) -> String {
+    match p {
+        Period::Reference => "ref".to_string(),
+        Period::Year(n) => format!("a{n}"),
+        Period::Cumulative(n) => format!("c{n}"),
+    }
+}
+
+pub fn parse_period_key(s: &str) -> Option<Period> {
+    if s == "ref" {
+        return Some(Period::Reference);
+    }
+    let (kind, n) = s.split_at_checked(1)?;
+    let n: u8 = n.parse().ok().filter(|n| (1..=crate::catalogue::CONVENTION_YEARS).contains(n))?;
+    match kind {
+        "a" => Some(Period::Year(n)),
+        "c" => Some(Period::Cumulative(n)),
+        _ => None,
+    }
+}
+
+impl SplitKey {
+    /// `PLAI/hors-qpv`, `total`, `valeur` (no breakdown, no part), `valeur/hors-qpv`.
+    pub fn key(&self) -> String {
+        let mut s = if self.members.is_empty() {
+            "valeur".to_string()
+        } else {
+            self.members
+                .iter()
+                .map(|m| m.as_deref().unwrap_or("total"))
+                .collect::<Vec<_>>()
+                .join("+")
+        };
+        if let Some(p) = &self.part {
+            s.push('/');
+            s.push_str(p);
+        }
+        s
+    }
+
+    pub fn parse_key(s: &str) -> Option<SplitKey> {
+        let (members, part) = match s.split_once('/') {
+            Some((m, p)) if !p.is_empty() => (m, Some(p.to_string())),
+            Some(_) => return None,
+            None => (s, None),
+        };
+        let members = if members == "valeur" {
+            Vec::new()
+        } else {
+            members
+                .split('+')
+                .map(|m| match m {
+                    "" => None,
+                    "total" => Some(None),
+                    m => Some(Some(m.to_string())),
+                })
+                .collect::<Option<Vec<_>>>()?
+        };
+        Some(SplitKey { members, part })
+    }
+}
+
+impl Cell {
+    /// Canonical key: `indicator|territory|split|period`.
+    pub fn key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.indicator,
+            self.territory,
+            self.split.key(),
+            period_key(self.period)
+        )
+    }
+
+    pub fn parse_key(s: &str) -> Option<Cell> {
+        let mut it = s.split('|');
+        let indicator = it.next().filter(|i| !i.is_empty())?.to_string();
+        let territory: TerritoryKey = it.next()?.parse().ok()?;
+        let split = SplitKey::parse_key(it.next()?)?;
+        let period = parse_period_key(it.next()?)?;
+        if it.next().is_some() {
+            return None;
+        }
+        Some(Cell { indicator, territory, split, period })
+    }
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key())
+    }
+}
+
+/// One pasted block: rows of cells, each empty, a number, or a French message.
+pub type PastedBlock = Vec<Vec<Result<Option<f64>, String>>>;
+
+/// Parse a block copied from a spreadsheet (tab-separated columns, one line per row, French or
+/// English numbers). Empty cells stay empty; a trailing newline is ignored.
+pub fn parse_pasted_block(text: &str) -> PastedBlock {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    text.split('\n')
+        .map(|line| {
+            line.trim_end_matches('\r')
+                .split('\t')
+                .map(|c| {
+                    let c = c.trim().trim_matches('"');
+                    if c.is_empty() {
+                        Ok(None)
+                    } else {
+                        crate::numfmt::parse_fr(c.trim_end_matches('%').trim())
+                            .map(Some)
+                            .map_err(|e| e.message_fr(c))
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_keys_round_trip() {
+        let cells = [
+            "PP-1|departement:59|PLAI/hors-qpv|c3",
+            "PP-1|epci:200093201|total|c6",
+            "G-1|organisme|valeur|ref",
+            "A.I|departement:2A|PLUS|a6",
+            "PS-3|departement:59|valeur/hors-qpv|a1",
+        ];
+        for k in cells {
+            let c = Cell::parse_key(k).unwrap_or_else(|| panic!("{k}"));
+            assert_eq!(c.key(), k);
+        }
+        for bad in ["", "PP-1", "PP-1|dep:59|total|c3", "PP-1|departement:59|total|c9", "PP-1|organisme|/x|c3", "a|organisme|total|ref|x"] {
+            assert!(Cell::parse_key(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pasted_blocks_from_excel_and_libreoffice() {
+        let b = parse_pasted_block("1 234\t12,5\t\r\n0\t7%\tabc\r\n");
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0], vec![Ok(Some(1234.0)), Ok(Some(12.5)), Ok(None)]);
+        assert_eq!(b[1][0], Ok(Some(0.0)));
+        assert_eq!(b[1][1], Ok(Some(7.0)));
+        assert!(b[1][2].as_ref().unwrap_err().contains("« abc »"));
+        assert_eq!(parse_pasted_block("5"), vec![vec![Ok(Some(5.0))]]);
+        assert_eq!(parse_pasted_block("\"1\u{202f}000\""), vec![vec![Ok(Some(1000.0))]]);
+    }
+}

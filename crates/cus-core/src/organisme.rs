@@ -1,0 +1,114 @@
+//! The organism signing the convention, and the check of its SIREN.
+
+use serde::{Deserialize, Serialize};
+
+/// Legal kind of HLM organism.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrganismeKind {
+    /// Office public de l'habitat.
+    Oph,
+    /// Société anonyme d'HLM / entreprise sociale pour l'habitat.
+    Esh,
+    /// Société coopérative d'HLM.
+    Cooperative,
+    /// Société d'économie mixte agréée.
+    Sem,
+    Autre,
+}
+
+impl OrganismeKind {
+    pub const ALL: [OrganismeKind; 5] = [
+        OrganismeKind::Oph,
+        OrganismeKind::Esh,
+        OrganismeKind::Cooperative,
+        OrganismeKind::Sem,
+        OrganismeKind::Autre,
+    ];
+
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            OrganismeKind::Oph => "Office public de l'habitat (OPH)",
+            OrganismeKind::Esh => "SA d'HLM / entreprise sociale pour l'habitat (ESH)",
+            OrganismeKind::Cooperative => "Société coopérative d'HLM",
+            OrganismeKind::Sem => "Société d'économie mixte (SEM) agréée",
+            OrganismeKind::Autre => "Autre organisme",
+        }
+    }
+}
+
+/// The organism, as typed in the first step.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisme {
+    #[serde(default)]
+    pub raison_sociale: String,
+    #[serde(default)]
+    pub siren: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<OrganismeKind>,
+    /// Département of the head office (the prefect of this département receives the file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub siege_departement: Option<String>,
+}
+
+/// Check a SIREN: 9 digits whose Luhn checksum is valid. Spaces are ignored.
+/// Returns the SIREN without spaces, or a French message saying what is wrong.
+pub fn check_siren(input: &str) -> Result<String, String> {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.is_empty() {
+        return Err("Saisissez le SIREN de l'organisme (9 chiffres).".to_string());
+    }
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("Le SIREN « {input} » ne doit contenir que des chiffres."));
+    }
+    if digits.len() != 9 {
+        return Err(format!(
+            "Le SIREN compte 9 chiffres ; « {input} » en compte {}.",
+            digits.len()
+        ));
+    }
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let dd = d * 2;
+                if dd > 9 {
+                    dd - 9
+                } else {
+                    dd
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    if sum % 10 != 0 {
+        return Err(format!(
+            "Le SIREN « {input} » n'est pas valide (sa clé de contrôle ne correspond pas) : \
+             vérifiez qu'aucun chiffre n'a été inversé ou mal recopié."
+        ));
+    }
+    Ok(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn siren_key_is_checked() {
+        // SIREN of public bodies from the referential (valid keys).
+        for ok in ["200093201", "200 054 781", "200006682", "732829320"] {
+            assert!(check_siren(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(check_siren("200 054 781").unwrap(), "200054781");
+        assert!(check_siren("200093202").unwrap_err().contains("clé de contrôle"));
+        assert!(check_siren("20009320").unwrap_err().contains("en compte 8"));
+        assert!(check_siren("2000932O1").unwrap_err().contains("que des chiffres"));
+        assert!(check_siren("").unwrap_err().contains("9 chiffres"));
+    }
+}

@@ -106,7 +106,11 @@ impl FillStep {
 
     pub fn from_slug(s: &str) -> Option<FillStep> {
         if let Some(n) = s.strip_prefix("engagement-") {
-            return n.parse::<u8>().ok().filter(|n| *n >= 1).map(FillStep::Engagement);
+            return n
+                .parse::<u8>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(FillStep::Engagement);
         }
         FillStep::ALL.into_iter().find(|f| f.slug() == s)
     }
@@ -165,8 +169,14 @@ mod tests {
             ("#/accueil", Route::Home),
             ("#/remplir", Route::Fill(FillStep::Organisme)),
             ("#/remplir/convention", Route::Fill(FillStep::Convention)),
-            ("#/remplir/engagement-2", Route::Fill(FillStep::Engagement(2))),
-            ("#/remplir/engagement-0", Route::NotFound("remplir/engagement-0".into())),
+            (
+                "#/remplir/engagement-2",
+                Route::Fill(FillStep::Engagement(2)),
+            ),
+            (
+                "#/remplir/engagement-0",
+                Route::NotFound("remplir/engagement-0".into()),
+            ),
             ("#/remplir/territoires", Route::Fill(FillStep::Territoires)),
             (
                 "#/remplir/segmentation",

@@ -106,35 +106,63 @@ pub fn fill(props: &Props) -> Html {
         .unwrap_or_default();
 
     let steps = all_steps(cat);
+    // Errors of typed values, per engagement (1-based position), for the step menu.
+    let cell_errors: Vec<usize> = cat
+        .map(|c| {
+            c.engagements
+                .iter()
+                .map(|e| {
+                    draft
+                        .values
+                        .iter()
+                        .filter(|(k, v)| {
+                            let code = k.split('|').next().unwrap_or("");
+                            c.indicator(code).is_some_and(|i| {
+                                i.engagement == e.id
+                                    && cus_core::convention::cell_error(i, v).is_some()
+                            })
+                        })
+                        .count()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let body = match props.step {
         FillStep::Organisme => html! {
             <OrganismeStep draft={(*draft).clone()} update={update.clone()} />
         },
-        FillStep::Engagement(n) => match cat.and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e))) {
-            Some((c, e)) => {
-                let catalogue = Rc::new(c.clone());
-                let conv = Rc::new((*draft).clone());
-                let inds: Vec<_> = c.indicators.iter().filter(|i| i.engagement == e.id && conv.uses(i)).cloned().collect();
-                html! {
-                    <div class="engagement-saisie">
-                        <p class="chapo-engagement">{ format!("{} — {}", e.area, e.label) }</p>
-                        if inds.is_empty() {
-                            <p class="aide">{ "Aucun indicateur de cet engagement n'est retenu dans la convention (voir l'étape Segmentation)." }</p>
-                        }
-                        { for inds.into_iter().enumerate().map(|(i, ind)| html! {
-                            <crate::pages::grid::IndicatorGrid catalogue={catalogue.clone()} indicator={Rc::new(ind)} index={i}
-                                draft={conv.clone()} update={update.clone()} />
-                        }) }
-                    </div>
+        FillStep::Engagement(n) => {
+            match cat.and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e))) {
+                Some((c, e)) => {
+                    let catalogue = Rc::new(c.clone());
+                    let conv = Rc::new((*draft).clone());
+                    let inds: Vec<_> = c
+                        .indicators
+                        .iter()
+                        .filter(|i| i.engagement == e.id && conv.uses(i))
+                        .cloned()
+                        .collect();
+                    html! {
+                        <div class="engagement-saisie">
+                            <p class="chapo-engagement">{ format!("{} — {}", e.area, e.label) }</p>
+                            if inds.is_empty() {
+                                <p class="aide">{ "Aucun indicateur de cet engagement n'est retenu dans la convention (voir l'étape Segmentation)." }</p>
+                            }
+                            { for inds.into_iter().enumerate().map(|(i, ind)| html! {
+                                <crate::pages::grid::IndicatorGrid catalogue={catalogue.clone()} indicator={Rc::new(ind)} index={i}
+                                    draft={conv.clone()} update={update.clone()} />
+                            }) }
+                        </div>
+                    }
                 }
+                None => html! {
+                    <p class="avertissement" role="note">
+                        { "Cet engagement n'existe pas dans le catalogue choisi : choisissez le catalogue à l'étape " }
+                        <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
+                    </p>
+                },
             }
-            None => html! {
-                <p class="avertissement" role="note">
-                    { "Cet engagement n'existe pas dans le catalogue choisi : choisissez le catalogue à l'étape " }
-                    <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
-                </p>
-            },
-        },
+        }
         FillStep::Convention => html! {
             <ConventionStep catalogues={props.catalogues.clone()} draft={(*draft).clone()} update={update.clone()} />
         },
@@ -164,7 +192,7 @@ pub fn fill(props: &Props) -> Html {
             <div class="parcours">
                 <nav class="menu-etapes" aria-label="Étapes de la convention">
                     <ol>
-                        { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat)) }
+                        { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat, &cell_errors)) }
                         <li class="etape-a-venir">{ "Vérification (prochaine version)" }</li>
                         <li class="etape-a-venir">{ "Export (prochaine version)" }</li>
                     </ol>
@@ -222,15 +250,18 @@ fn step_link(
     conv: &Convention,
     diags: &[Diagnostic],
     cat: Option<&Catalogue>,
+    cell_errors: &[usize],
 ) -> Html {
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error && step_of(d) == step)
-        .count();
-    let warnings = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Warning && step_of(d) == step)
-        .count();
+    let count = |sev: Severity| {
+        diags
+            .iter()
+            .filter(|d| d.severity == sev && step_of(d) == step)
+            .count()
+    };
+    let (errors, warnings) = match step {
+        FillStep::Engagement(n) => (cell_errors.get(usize::from(n) - 1).copied().unwrap_or(0), 0),
+        _ => (count(Severity::Error), count(Severity::Warning)),
+    };
     let done = match step {
         FillStep::Organisme => {
             !conv.organisme.raison_sociale.trim().is_empty()
@@ -336,7 +367,9 @@ fn organisme_step(props: &OrganismeProps) -> Html {
             update.emit(Rc::new(move |c: &mut Convention| f(c, v.clone())));
         })
     };
-    let siren_error = (!o.siren.trim().is_empty()).then(|| check_siren(&o.siren).err()).flatten();
+    let siren_error = (!o.siren.trim().is_empty())
+        .then(|| check_siren(&o.siren).err())
+        .flatten();
     let geo = draft_geo(&props.draft);
     html! {
         <div class="formulaire">

@@ -2,12 +2,13 @@
 //! row computed live. Keyboard: Tab / Shift-Tab, Enter (down), arrow keys. A block pasted from a
 //! spreadsheet fills the grid from the focused cell.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Indicator, Period, ValueKind};
-use cus_core::convention::{parse_pasted_block, splits, Cell, Convention, SplitKey, Value};
-use cus_core::numfmt::{format_fr, parse_fr};
+use cus_core::convention::{
+    cell_error, parse_pasted_block, splits, typed_value, Cell, Convention, SplitKey, Value,
+};
+use cus_core::numfmt::format_fr;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -37,25 +38,6 @@ fn focus(id: &str) {
     }
 }
 
-/// Check one typed number against the indicator's bounds; French message when out of bounds.
-pub fn check_value(ind: &Indicator, v: f64) -> Option<String> {
-    let b = ind.bounds()?;
-    if b.integer && v.fract() != 0.0 {
-        return Some(format!("{} attend un nombre entier.", ind.code));
-    }
-    if let Some(min) = b.min {
-        if v < min {
-            return Some(format!("La valeur doit être supérieure ou égale à {}.", format_fr(min, 2)));
-        }
-    }
-    if let Some(max) = b.max {
-        if v > max {
-            return Some(format!("La valeur doit être inférieure ou égale à {}.", format_fr(max, 2)));
-        }
-    }
-    None
-}
-
 #[function_component(IndicatorGrid)]
 pub fn indicator_grid(props: &Props) -> Html {
     let ind = &props.indicator;
@@ -65,10 +47,11 @@ pub fn indicator_grid(props: &Props) -> Html {
     let split_list = splits(ind);
     let periods = ind.periods.periods();
     let columns: Rc<Vec<(Period, SplitKey)>> = Rc::new(
-        periods.iter().flat_map(|p| split_list.iter().map(move |s| (*p, s.clone()))).collect(),
+        periods
+            .iter()
+            .flat_map(|p| split_list.iter().map(move |s| (*p, s.clone())))
+            .collect(),
     );
-    // Raw text of cells that do not hold a valid number (kept visible with their message).
-    let raw = use_state(HashMap::<String, String>::new);
     let paste_msg = use_state(|| None::<String>);
     let first_year = conv.signing_year;
     let summable = matches!(ind.value, ValueKind::Nombre { .. });
@@ -80,38 +63,31 @@ pub fn indicator_grid(props: &Props) -> Html {
         let code = ind.code.clone();
         move |r: usize, c: usize| -> Option<String> {
             let (period, split) = columns.get(c)?.clone();
-            Some(Cell { indicator: code.clone(), territory: rows.get(r)?.clone(), split, period }.key())
+            Some(
+                Cell {
+                    indicator: code.clone(),
+                    territory: rows.get(r)?.clone(),
+                    split,
+                    period,
+                }
+                .key(),
+            )
         }
     };
 
+    // A text that is not a number is kept as typed (Value::Text), so nothing typed is lost.
     let set_cell = {
         let update = props.update.clone();
-        let raw = raw.clone();
         Callback::from(move |(key, text): (String, String)| {
-            let mut r = (*raw).clone();
-            let parsed = if text.trim().is_empty() { Ok(None) } else { parse_fr(&text).map(Some) };
-            match parsed {
-                Ok(v) => {
-                    r.remove(&key);
-                    let key = key.clone();
-                    update.emit(Rc::new(move |c: &mut Convention| match v {
-                        Some(n) => {
-                            c.values.insert(key.clone(), Value::Number(n));
-                        }
-                        None => {
-                            c.values.remove(&key);
-                        }
-                    }));
+            let value = typed_value(&text);
+            update.emit(Rc::new(move |c: &mut Convention| match &value {
+                Some(v) => {
+                    c.values.insert(key.clone(), v.clone());
                 }
-                Err(_) => {
-                    r.insert(key.clone(), text.clone());
-                    let key = key.clone();
-                    update.emit(Rc::new(move |c: &mut Convention| {
-                        c.values.remove(&key);
-                    }));
+                None => {
+                    c.values.remove(&key);
                 }
-            }
-            raw.set(r);
+            }));
         })
     };
 
@@ -130,14 +106,14 @@ pub fn indicator_grid(props: &Props) -> Html {
         let row_label = conv.territory_label(row, geo);
         let cells = columns.iter().enumerate().map(|(c, (period, split))| {
             let key = key_at(r, c).unwrap_or_default();
-            let value = conv.values.get(&key).and_then(Value::as_number);
-            let raw_text = raw.get(&key).cloned();
-            let error = match (&raw_text, value) {
-                (Some(t), _) => parse_fr(t).err().map(|e| e.message_fr(t)),
-                (None, Some(v)) => check_value(ind, v),
-                _ => None,
+            let stored = conv.values.get(&key);
+            let error = stored.and_then(|v| cell_error(ind, v));
+            let shown = match stored {
+                Some(Value::Number(n)) => format_fr(*n, 2),
+                Some(Value::Text(t)) => t.clone(),
+                Some(Value::Bool(b)) => if *b { "oui".into() } else { "non".into() },
+                None => String::new(),
             };
-            let shown = raw_text.unwrap_or_else(|| value.map(|v| format_fr(v, 2)).unwrap_or_default());
             let id = cell_id(index, r, c);
             let err_id = format!("{id}-erreur");
             let label = format!("{}, {}, {}, {}", ind.code, row_label, split.label_fr(ind), period.label_fr(first_year));
@@ -171,7 +147,6 @@ pub fn indicator_grid(props: &Props) -> Html {
             let on_paste = {
                 let key_at = key_at.clone();
                 let update = props.update.clone();
-                let raw = raw.clone();
                 let paste_msg = paste_msg.clone();
                 Callback::from(move |e: Event| {
                     let Ok(ce) = e.clone().dyn_into::<web_sys::ClipboardEvent>() else { return };
@@ -198,12 +173,8 @@ pub fn indicator_grid(props: &Props) -> Html {
                             }
                         }
                     }
-                    let mut rw = (*raw).clone();
-                    for (k, _) in &writes { rw.remove(k); }
-                    for (k, t) in &bad { rw.insert(k.clone(), t.clone()); }
-                    raw.set(rw);
                     let n = writes.len();
-                    let bad_keys: Vec<String> = bad.iter().map(|(k, _)| k.clone()).collect();
+                    let bad_count = bad.len();
                     update.emit(Rc::new(move |conv: &mut Convention| {
                         for (k, v) in &writes {
                             match v {
@@ -211,11 +182,11 @@ pub fn indicator_grid(props: &Props) -> Html {
                                 None => { conv.values.remove(k); }
                             }
                         }
-                        for k in &bad_keys { conv.values.remove(k); }
+                        for (k, t) in &bad { conv.values.insert(k.clone(), Value::Text(t.clone())); }
                     }));
                     let mut msg = format!("{n} case{} collée{}.", if n > 1 { "s" } else { "" }, if n > 1 { "s" } else { "" });
-                    if !bad.is_empty() {
-                        msg.push_str(&format!(" {} valeur{} non numérique{} à corriger.", bad.len(), if bad.len() > 1 { "s" } else { "" }, if bad.len() > 1 { "s" } else { "" }));
+                    if bad_count > 0 {
+                        msg.push_str(&format!(" {bad_count} valeur{} non numérique{} à corriger.", if bad_count > 1 { "s" } else { "" }, if bad_count > 1 { "s" } else { "" }));
                     }
                     if outside > 0 {
                         msg.push_str(&format!(" {outside} valeur{} hors du tableau ignorée{}.", if outside > 1 { "s" } else { "" }, if outside > 1 { "s" } else { "" }));
@@ -247,9 +218,15 @@ pub fn indicator_grid(props: &Props) -> Html {
     let totals = (summable && n_rows > 1).then(|| {
         let cells = (0..n_cols).map(|c| {
             let vals: Vec<f64> = (0..n_rows)
-                .filter_map(|r| key_at(r, c).and_then(|k| conv.values.get(&k).and_then(Value::as_number)))
+                .filter_map(|r| {
+                    key_at(r, c).and_then(|k| conv.values.get(&k).and_then(Value::as_number))
+                })
                 .collect();
-            let shown = if vals.is_empty() { String::new() } else { format_fr(vals.iter().sum(), 2) };
+            let shown = if vals.is_empty() {
+                String::new()
+            } else {
+                format_fr(vals.iter().sum(), 2)
+            };
             html! { <td class="total">{ shown }</td> }
         });
         html! { <tr class="ligne-total"><th scope="row">{ "Total" }</th>{ for cells }</tr> }

@@ -220,6 +220,7 @@ test('grid: type, paste a 3×4 block from a spreadsheet, totals, keyboard, reloa
   assert.match(await page.textContent('#case-0-1-6-erreur'), /« abc » n'est pas un nombre/);
   assert.match(await page.textContent('#case-0-1-7-erreur'), /attend un nombre entier/);
   assert.equal(await page.getAttribute('#case-0-1-7', 'aria-describedby'), 'case-0-1-7-erreur');
+  assert.match(await page.textContent('.menu-etapes'), /Politique patrimoniale \(PP-1, PP-2, PP-3\) \(2 erreurs\)/);
   await screenshot(page, 'remplir-grille');
 
   await reloadApp(page);
@@ -228,6 +229,9 @@ test('grid: type, paste a 3×4 block from a spreadsheet, totals, keyboard, reloa
   assert.equal(await page.inputValue('#case-0-2-3'), '12');
   assert.equal(await page.inputValue('#case-0-1-5'), '0');
   assert.equal(await page.inputValue('#case-0-1-4'), '');
+  // Even a wrong entry is kept as typed, still flagged.
+  assert.equal(await page.inputValue('#case-0-1-6'), 'abc');
+  assert.equal(await page.getAttribute('#case-0-1-6', 'aria-invalid'), 'true');
   const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('cus.brouillon')));
   assert.equal(stored.values['PP-1|departement:59|total|ref'], 1234);
   assert.equal(stored.values['PP-1|epci:200093201|PLAI|ref'], 12);

@@ -60,7 +60,9 @@ pub fn check_siren(input: &str) -> Result<String, String> {
         return Err("Saisissez le SIREN de l'organisme (9 chiffres).".to_string());
     }
     if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!("Le SIREN « {input} » ne doit contenir que des chiffres."));
+        return Err(format!(
+            "Le SIREN « {input} » ne doit contenir que des chiffres."
+        ));
     }
     if digits.len() != 9 {
         return Err(format!(
@@ -106,9 +108,13 @@ mod tests {
             assert!(check_siren(ok).is_ok(), "{ok}");
         }
         assert_eq!(check_siren("200 054 781").unwrap(), "200054781");
-        assert!(check_siren("200093202").unwrap_err().contains("clé de contrôle"));
+        assert!(check_siren("200093202")
+            .unwrap_err()
+            .contains("clé de contrôle"));
         assert!(check_siren("20009320").unwrap_err().contains("en compte 8"));
-        assert!(check_siren("2000932O1").unwrap_err().contains("que des chiffres"));
+        assert!(check_siren("2000932O1")
+            .unwrap_err()
+            .contains("que des chiffres"));
         assert!(check_siren("").unwrap_err().contains("9 chiffres"));
     }
 }

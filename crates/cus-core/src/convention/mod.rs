@@ -7,7 +7,10 @@ mod values;
 
 pub use rules::check_segmentation;
 pub use territory::TerritoryKey;
-pub use values::{parse_pasted_block, parse_period_key, period_key, PastedBlock, Value};
+pub use values::{
+    cell_error, check_number, parse_pasted_block, parse_period_key, period_key, typed_value,
+    PastedBlock, Value,
+};
 
 use crate::organisme::Organisme;
 

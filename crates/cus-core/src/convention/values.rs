@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::{Cell, SplitKey, TerritoryKey};
-use crate::catalogue::Period;
+use crate::catalogue::{Indicator, Period};
 
 /// A value of a cell.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,7 +40,10 @@ pub fn parse_period_key(s: &str) -> Option<Period> {
         return Some(Period::Reference);
     }
     let (kind, n) = s.split_at_checked(1)?;
-    let n: u8 = n.parse().ok().filter(|n| (1..=crate::catalogue::CONVENTION_YEARS).contains(n))?;
+    let n: u8 = n
+        .parse()
+        .ok()
+        .filter(|n| (1..=crate::catalogue::CONVENTION_YEARS).contains(n))?;
     match kind {
         "a" => Some(Period::Year(n)),
         "c" => Some(Period::Cumulative(n)),
@@ -110,13 +113,62 @@ impl Cell {
         if it.next().is_some() {
             return None;
         }
-        Some(Cell { indicator, territory, split, period })
+        Some(Cell {
+            indicator,
+            territory,
+            split,
+            period,
+        })
     }
 }
 
 impl fmt::Display for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.key())
+    }
+}
+
+/// What a typed text becomes: nothing (empty), a number, or the text itself, kept so that nothing
+/// typed is lost and flagged by [`cell_error`].
+pub fn typed_value(text: &str) -> Option<Value> {
+    if text.trim().is_empty() {
+        None
+    } else {
+        Some(
+            crate::numfmt::parse_fr(text)
+                .map(Value::Number)
+                .unwrap_or_else(|_| Value::Text(text.to_string())),
+        )
+    }
+}
+
+/// Check a number against the indicator's bounds (whole numbers, minimum, maximum).
+pub fn check_number(ind: &Indicator, v: f64) -> Option<String> {
+    let b = ind.bounds()?;
+    if b.integer && v.fract() != 0.0 {
+        return Some(format!("{} attend un nombre entier.", ind.code));
+    }
+    if let Some(min) = b.min.filter(|min| v < *min) {
+        return Some(format!(
+            "La valeur doit être supérieure ou égale à {}.",
+            crate::numfmt::format_fr(min, 2)
+        ));
+    }
+    if let Some(max) = b.max.filter(|max| v > *max) {
+        return Some(format!(
+            "La valeur doit être inférieure ou égale à {}.",
+            crate::numfmt::format_fr(max, 2)
+        ));
+    }
+    None
+}
+
+/// The French message of a stored value of a numeric indicator, when it is not acceptable.
+pub fn cell_error(ind: &Indicator, v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => check_number(ind, *n),
+        Value::Text(t) => crate::numfmt::parse_fr(t).err().map(|e| e.message_fr(t)),
+        Value::Bool(_) => Some(format!("{} attend un nombre.", ind.code)),
     }
 }
 
@@ -164,8 +216,53 @@ mod tests {
             let c = Cell::parse_key(k).unwrap_or_else(|| panic!("{k}"));
             assert_eq!(c.key(), k);
         }
-        for bad in ["", "PP-1", "PP-1|dep:59|total|c3", "PP-1|departement:59|total|c9", "PP-1|organisme|/x|c3", "a|organisme|total|ref|x"] {
+        for bad in [
+            "",
+            "PP-1",
+            "PP-1|dep:59|total|c3",
+            "PP-1|departement:59|total|c9",
+            "PP-1|organisme|/x|c3",
+            "a|organisme|total|ref|x",
+        ] {
             assert!(Cell::parse_key(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn typed_values_and_their_messages() {
+        let cats = crate::catalogue::embedded();
+        let pp1 = cats.iter().find_map(|c| c.indicator("PP-1")).unwrap();
+        let pct = cats
+            .iter()
+            .flat_map(|c| &c.indicators)
+            .find(|i| matches!(i.value, crate::catalogue::ValueKind::Pourcentage { .. }))
+            .unwrap();
+        assert_eq!(typed_value("  "), None);
+        assert_eq!(typed_value("1 234"), Some(Value::Number(1234.0)));
+        assert_eq!(typed_value("abc"), Some(Value::Text("abc".into())));
+        let cases: [(&crate::catalogue::Indicator, Value, Option<&str>); 7] = [
+            (pp1, Value::Number(12.0), None),
+            (pp1, Value::Number(0.0), None),
+            (pp1, Value::Number(1.5), Some("attend un nombre entier")),
+            (pp1, Value::Number(-1.0), Some("supérieure ou égale à 0")),
+            (
+                pp1,
+                Value::Text("abc".into()),
+                Some("« abc » n'est pas un nombre"),
+            ),
+            (pct, Value::Number(100.5), Some("inférieure ou égale à 100")),
+            (pct, Value::Number(12.5), None),
+        ];
+        for (ind, v, want) in cases {
+            let got = cell_error(ind, &v);
+            match want {
+                None => assert_eq!(got, None, "{} {v:?}", ind.code),
+                Some(w) => assert!(
+                    got.as_deref().is_some_and(|g| g.contains(w)),
+                    "{} {v:?}: {got:?}",
+                    ind.code
+                ),
+            }
         }
     }
 
@@ -178,6 +275,9 @@ mod tests {
         assert_eq!(b[1][1], Ok(Some(7.0)));
         assert!(b[1][2].as_ref().unwrap_err().contains("« abc »"));
         assert_eq!(parse_pasted_block("5"), vec![vec![Ok(Some(5.0))]]);
-        assert_eq!(parse_pasted_block("\"1\u{202f}000\""), vec![vec![Ok(Some(1000.0))]]);
+        assert_eq!(
+            parse_pasted_block("\"1\u{202f}000\""),
+            vec![vec![Ok(Some(1000.0))]]
+        );
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Routes are hash-based (see [`route`]); every indicator shown comes from the catalogue data.
 
+pub mod drafts;
 pub mod panic;
 pub mod route;
 pub mod storage;

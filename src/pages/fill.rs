@@ -14,40 +14,13 @@ use cus_core::organisme::{check_siren, OrganismeKind};
 use yew::prelude::*;
 
 use crate::app::Catalogues;
+use crate::drafts;
 use crate::route::{FillStep, Route};
-use crate::storage;
-
-/// Local-storage key of the current draft.
-pub const DRAFT_KEY: &str = "cus.brouillon";
-/// Where an unreadable draft is moved, so it is never overwritten.
-pub const DRAFT_BACKUP_KEY: &str = "cus.brouillon.illisible";
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub step: FillStep,
     pub catalogues: Catalogues,
-}
-
-/// The draft as stored, and a French message when the stored copy could not be used.
-fn load_draft() -> (Convention, Option<String>) {
-    match storage::get(DRAFT_KEY) {
-        Ok(None) => (Convention::default(), None),
-        Ok(Some(text)) => match serde_json::from_str::<Convention>(&text) {
-            Ok(c) => (c, None),
-            Err(_) => {
-                let kept = storage::set(DRAFT_BACKUP_KEY, &text).is_ok();
-                let msg = if kept {
-                    "Le brouillon enregistré dans ce navigateur est illisible : il a été mis de côté \
-                     (copie de secours conservée) et un nouveau brouillon a été ouvert."
-                } else {
-                    "Le brouillon enregistré dans ce navigateur est illisible et n'a pas pu être mis \
-                     de côté : un nouveau brouillon est ouvert en mémoire, sans écraser l'ancien."
-                };
-                (Convention::default(), Some(msg.to_string()))
-            }
-        },
-        Err(msg) => (Convention::default(), Some(msg)),
-    }
 }
 
 /// The catalogue the draft was filled against, if it is available.
@@ -67,26 +40,42 @@ pub fn draft_geo(conv: &Convention) -> Option<&'static Referential> {
 
 #[function_component(Fill)]
 pub fn fill(props: &Props) -> Html {
-    let initial = use_memo((), |_| load_draft());
-    let draft = use_state(|| initial.0.clone());
-    let storage_msg = use_state(|| initial.1.clone());
-    // A draft that could not be read is kept aside: do not overwrite it until the user changes
-    // something.
+    let initial = use_memo((), |_| drafts::open_current());
+    let draft_id = use_state(|| initial.id.clone());
+    let draft = use_state(|| initial.convention.clone());
+    let storage_msg = use_state(|| initial.message.clone());
+    // Save only what the user changed: opening a draft never rewrites it.
     let dirty = use_mut_ref(|| false);
 
     {
         let storage_msg = storage_msg.clone();
         let dirty = dirty.clone();
+        let id = (*draft_id).clone();
         use_effect_with((*draft).clone(), move |conv| {
             if *dirty.borrow() {
-                if let Ok(json) = serde_json::to_string(conv) {
-                    if let Err(m) = storage::set(DRAFT_KEY, &json) {
-                        storage_msg.set(Some(m));
+                match drafts::save(&id, conv) {
+                    Err(m) => storage_msg.set(Some(m)),
+                    Ok(()) => {
+                        if storage_msg.is_some() {
+                            storage_msg.set(None);
+                        }
                     }
                 }
             }
         });
     }
+    let open = {
+        let draft_id = draft_id.clone();
+        let draft = draft.clone();
+        let storage_msg = storage_msg.clone();
+        let dirty = dirty.clone();
+        Callback::from(move |opened: drafts::Opened| {
+            *dirty.borrow_mut() = false;
+            storage_msg.set(opened.message);
+            draft_id.set(opened.id);
+            draft.set(opened.convention);
+        })
+    };
     let update = {
         let draft = draft.clone();
         let dirty = dirty.clone();
@@ -189,6 +178,7 @@ pub fn fill(props: &Props) -> Html {
             if let Some(m) = &*storage_msg {
                 <p class="message-erreur" role="alert">{ m }</p>
             }
+            <DraftsPanel current={(*draft_id).clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} />
             <div class="parcours">
                 <nav class="menu-etapes" aria-label="Étapes de la convention">
                     <ol>
@@ -337,6 +327,92 @@ fn diagnostics_list(diags: &[Diagnostic], id: &str) -> Html {
                 }
             }) }
         </ul>
+    }
+}
+
+// ---- Drafts ------------------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct DraftsProps {
+    current: String,
+    name: String,
+    open: Callback<drafts::Opened>,
+    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+}
+
+/// List of named drafts: open, duplicate, rename, delete (with confirmation), new.
+#[function_component(DraftsPanel)]
+fn drafts_panel(props: &DraftsProps) -> Html {
+    let confirm = use_state(|| None::<String>);
+    let list = drafts::list();
+    let on_new = {
+        let open = props.open.clone();
+        Callback::from(move |_| open.emit(drafts::create(Convention::default())))
+    };
+    let on_rename = {
+        let update = props.update.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let name = input.value().trim().to_string();
+            if !name.is_empty() {
+                update.emit(Rc::new(move |c: &mut Convention| c.name = name.clone()));
+            }
+        })
+    };
+    html! {
+        <details class="brouillons">
+            <summary>{ format!("Brouillon : {} — mes brouillons ({})", props.name, list.len()) }</summary>
+            <div class="champ">
+                <label for="nom-brouillon">{ "Nom du brouillon ouvert" }</label>
+                <input id="nom-brouillon" type="text" value={props.name.clone()} onchange={on_rename} />
+            </div>
+            <ul class="liste-brouillons" aria-label="Mes brouillons">
+                { for list.iter().rev().map(|d| {
+                    let is_current = d.id == props.current;
+                    let id = d.id.clone();
+                    let open = props.open.clone();
+                    let on_open = { let id = id.clone(); Callback::from(move |_| open.emit(drafts::open(&id))) };
+                    let open = props.open.clone();
+                    let on_dup = { let id = id.clone(); Callback::from(move |_| open.emit(drafts::duplicate(&id))) };
+                    let confirm_ask = { let confirm = confirm.clone(); let id = id.clone(); Callback::from(move |_| confirm.set(Some(id.clone()))) };
+                    let confirm_no = { let confirm = confirm.clone(); Callback::from(move |_| confirm.set(None)) };
+                    let confirm_yes = {
+                        let confirm = confirm.clone();
+                        let open = props.open.clone();
+                        let id = id.clone();
+                        Callback::from(move |_| {
+                            let _ = drafts::delete(&id);
+                            confirm.set(None);
+                            // The current draft (or, if it was deleted, the latest one) as stored.
+                            open.emit(drafts::open_current());
+                        })
+                    };
+                    html! {
+                        <li class={classes!("brouillon", is_current.then_some("brouillon-courant"))}>
+                            <span class="brouillon-nom">{ if is_current { props.name.clone() } else { d.name.clone() } }</span>
+                            <span class="aide">{ format!(" — modifié le {}", drafts::format_date_fr(&d.updated)) }</span>
+                            if is_current { <span class="etiquette">{ " (ouvert)" }</span> }
+                            <span class="brouillon-actions">
+                                if !is_current {
+                                    <button type="button" class="lien-bouton" onclick={on_open} aria-label={format!("Ouvrir {}", d.name)}>{ "Ouvrir" }</button>
+                                }
+                                <button type="button" class="lien-bouton" onclick={on_dup} aria-label={format!("Dupliquer {}", d.name)}>{ "Dupliquer" }</button>
+                                <button type="button" class="lien-bouton" onclick={confirm_ask} aria-label={format!("Supprimer {}", d.name)}>{ "Supprimer" }</button>
+                            </span>
+                            if confirm.as_deref() == Some(d.id.as_str()) {
+                                <div class="confirmation" role="alertdialog" aria-label="Confirmer la suppression">
+                                    <p>{ format!("Supprimer définitivement le brouillon « {} » ? Cette action est irréversible.", d.name) }</p>
+                                    <button type="button" class="bouton bouton-danger" onclick={confirm_yes}>{ "Supprimer définitivement" }</button>
+                                    { " " }
+                                    <button type="button" class="bouton bouton-secondaire" onclick={confirm_no}>{ "Annuler" }</button>
+                                </div>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+            <button type="button" class="bouton bouton-secondaire" onclick={on_new}>{ "Nouveau brouillon" }</button>
+        </details>
     }
 }
 

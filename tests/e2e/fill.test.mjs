@@ -8,6 +8,20 @@ let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
+/** Store `draft` as the one draft of the browser, open. */
+async function setDraft(page, draft, id = 'essai') {
+  await page.evaluate(([d, i]) => {
+    localStorage.setItem('cus.brouillons', JSON.stringify([{ id: i, name: d.name ?? 'Essai', updated: '2026-11-25T10:00:00.000Z' }]));
+    localStorage.setItem(`cus.brouillon.${i}`, typeof d === 'string' ? d : JSON.stringify(d));
+    localStorage.setItem('cus.brouillon.courant', i);
+  }, [draft, id]);
+}
+
+/** The draft open, as stored. */
+async function storedDraft(page) {
+  return JSON.parse(await page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`)));
+}
+
 async function reloadApp(page) {
   await page.reload();
   await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
@@ -75,7 +89,7 @@ test('two départements and three EPCI chosen, kept after reload', async () => {
   await page.waitForSelector('[data-code="E-TERR-EPCI-OUTSIDE"]');
   assert.equal(await page.locator('[data-code="E-TERR-EPCI-OUTSIDE"]').count(), 2);
   assert.match(await page.textContent('.menu-etapes'), /Territoires \(2 erreurs\)/);
-  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('cus.brouillon')));
+  const stored = await storedDraft(page);
   assert.deepEqual(stored.departements, ['59']);
   assert.equal(stored.catalogue.id, 'cus2-logements-locatifs');
   assert.deepEqual(page.errors, []);
@@ -120,14 +134,15 @@ test('segmentation offers only the levels the catalogue allows, with the article
 
 test('a corrupt stored draft is kept aside and reported in French', async () => {
   const page = await openApp(env.browser, env.base);
-  await page.evaluate(() => localStorage.setItem('cus.brouillon', '{"departements": [tronqué'));
+  await setDraft(page, '{"departements": [tronqué');
   await page.goto(`${env.base}#/remplir`);
-  await reloadApp(page);
   await page.waitForSelector('.remplir .message-erreur');
   assert.match(await page.textContent('.remplir .message-erreur'), /brouillon enregistré dans ce navigateur est illisible/);
-  assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillon.illisible')), '{"departements": [tronqué');
-  // Nothing overwrites the stored copy until the user changes something.
-  assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillon')), '{"departements": [tronqué');
+  assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillon.essai.illisible')), '{"departements": [tronqué');
+  // The unreadable copy is never overwritten; work goes on in a new draft.
+  await page.fill('#raison-sociale', 'Nouvel organisme');
+  assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillon.essai')), '{"departements": [tronqué');
+  assert.equal((await storedDraft(page)).organisme.raison_sociale, 'Nouvel organisme');
   await page.context().close();
 });
 
@@ -179,7 +194,7 @@ const DRAFT = {
 
 test('grid: type, paste a 3×4 block from a spreadsheet, totals, keyboard, reload keeps every value', async () => {
   const page = await openApp(env.browser, env.base);
-  await page.evaluate((d) => localStorage.setItem('cus.brouillon', JSON.stringify(d)), DRAFT);
+  await setDraft(page, DRAFT);
   await page.goto(`${env.base}#/remplir/engagement-1`);
   await reloadApp(page);
   const first = page.locator('#case-0-0-0');
@@ -232,7 +247,7 @@ test('grid: type, paste a 3×4 block from a spreadsheet, totals, keyboard, reloa
   // Even a wrong entry is kept as typed, still flagged.
   assert.equal(await page.inputValue('#case-0-1-6'), 'abc');
   assert.equal(await page.getAttribute('#case-0-1-6', 'aria-invalid'), 'true');
-  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('cus.brouillon')));
+  const stored = await storedDraft(page);
   assert.equal(stored.values['PP-1|departement:59|total|ref'], 1234);
   assert.equal(stored.values['PP-1|epci:200093201|PLAI|ref'], 12);
   assert.equal(stored.values['PP-1|departement:62|total/hors-ru|c3'] ?? null, null);
@@ -252,5 +267,68 @@ test('organisme step checks the SIREN key', async () => {
   await page.selectOption('#statut', { label: 'Office public de l\'habitat (OPH)' });
   assert.match(await page.textContent('.menu-etapes'), /Organisme ✓|Organisme/);
   assert.match(await page.textContent('.menu-etapes li:first-child'), /complète/);
+  await page.context().close();
+});
+
+test('several named drafts: open one while another is edited, duplicate, rename, delete with confirmation', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, DRAFT);
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await reloadApp(page);
+  await page.locator('#case-0-0-0').waitFor();
+  await page.fill('#case-0-0-0', '42');
+  // A second draft, edited, then back to the first one.
+  await page.click('.brouillons summary');
+  await page.click('button:text("Nouveau brouillon")');
+  await page.goto(`${env.base}#/remplir`);
+  await page.fill('#raison-sociale', 'Deuxième organisme');
+  await page.fill('#nom-brouillon', 'Second essai');
+  await page.press('#nom-brouillon', 'Tab');
+  const names = await page.locator('.liste-brouillons .brouillon-nom').allTextContents();
+  assert.deepEqual(names, ['Second essai', 'Essai grille']);
+  await page.click('button[aria-label="Ouvrir Essai grille"]');
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.locator('#case-0-0-0').waitFor();
+  assert.equal(await page.inputValue('#case-0-0-0'), '42');
+  await page.goto(`${env.base}#/remplir`);
+  assert.equal(await page.inputValue('#raison-sociale'), 'Habitat Essai');
+
+  // Duplicate, then delete the copy: first a confirmation, "Annuler" keeps it.
+  await page.click('button[aria-label="Dupliquer Essai grille"]');
+  assert.ok((await page.locator('.liste-brouillons .brouillon-nom').allTextContents()).includes('Copie de Essai grille'));
+  await page.click('button[aria-label="Supprimer Copie de Essai grille"]');
+  await page.waitForSelector('[role=alertdialog]');
+  await page.click('[role=alertdialog] button:text("Annuler")');
+  assert.equal(await page.locator('[role=alertdialog]').count(), 0);
+  assert.equal(await page.locator('.liste-brouillons .brouillon').count(), 3);
+  await page.click('button[aria-label="Supprimer Copie de Essai grille"]');
+  await page.click('[role=alertdialog] button:text("Supprimer définitivement")');
+  await page.waitForFunction(() => document.querySelectorAll('.liste-brouillons .brouillon').length === 2);
+  await reloadApp(page);
+  await page.click('.brouillons summary');
+  assert.deepEqual(await page.locator('.liste-brouillons .brouillon-nom').allTextContents(), ['Second essai', 'Essai grille']);
+  await page.context().close();
+});
+
+test('full storage: a French message, work goes on in memory, the last good copy is kept', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, DRAFT);
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await reloadApp(page);
+  await page.locator('#case-0-0-0').waitFor();
+  await page.fill('#case-0-0-0', '7');
+  await page.evaluate(() => {
+    Storage.prototype.setItem = function () { throw new DOMException('quota', 'QuotaExceededError'); };
+  });
+  await page.fill('#case-0-0-1', '8');
+  await page.waitForSelector('.remplir .message-erreur');
+  assert.match(await page.textContent('.remplir .message-erreur'), /stockage local du navigateur est plein/);
+  assert.equal(await page.inputValue('#case-0-0-1'), '8');      // kept in memory
+  await page.fill('#case-0-0-2', '9');
+  assert.equal(await page.inputValue('#case-0-0-2'), '9');
+  const stored = await storedDraft(page);
+  assert.equal(stored.values['PP-1|departement:59|total|ref'], 7);   // last good copy intact
+  assert.equal(stored.values['PP-1|departement:59|total/hors-qpv|ref'], undefined);
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -1,0 +1,201 @@
+//! Named drafts in the browser's local storage: an index (`cus.brouillons`), one key per draft
+//! (`cus.brouillon.<id>`) and the id of the draft open (`cus.brouillon.courant`). A draft that
+//! cannot be read is moved aside, never overwritten; a failed write leaves the last good copy.
+
+use cus_core::convention::Convention;
+use serde::{Deserialize, Serialize};
+
+use crate::storage;
+
+pub const INDEX_KEY: &str = "cus.brouillons";
+pub const CURRENT_KEY: &str = "cus.brouillon.courant";
+const DRAFT_PREFIX: &str = "cus.brouillon.";
+const UNREADABLE_SUFFIX: &str = ".illisible";
+
+/// One line of the list of drafts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftInfo {
+    pub id: String,
+    pub name: String,
+    /// Last change, as an ISO date-time (`2026-11-25T15:30:00.000Z`).
+    pub updated: String,
+}
+
+pub fn draft_key(id: &str) -> String {
+    format!("{DRAFT_PREFIX}{id}")
+}
+
+fn now_iso() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// "25/11/2026 15:30" from an ISO date-time, in the browser's time zone.
+pub fn format_date_fr(iso: &str) -> String {
+    let d = js_sys::Date::new(&iso.into());
+    if d.get_time().is_nan() {
+        return iso.to_string();
+    }
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// The list of drafts (empty when none or unreadable).
+pub fn list() -> Vec<DraftInfo> {
+    storage::get(INDEX_KEY)
+        .ok()
+        .flatten()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default()
+}
+
+fn save_list(list: &[DraftInfo]) -> Result<(), String> {
+    let json = serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
+    storage::set(INDEX_KEY, &json)
+}
+
+/// A new id not used by any draft.
+fn new_id(list: &[DraftInfo]) -> String {
+    let stamp = js_sys::Date::now() as u64;
+    let mut n = 1;
+    loop {
+        let id = format!("b{stamp}-{n}");
+        if !list.iter().any(|d| d.id == id) {
+            return id;
+        }
+        n += 1;
+    }
+}
+
+/// The outcome of opening a draft: the convention, and a French message when something was wrong.
+pub struct Opened {
+    pub id: String,
+    pub convention: Convention,
+    pub message: Option<String>,
+}
+
+/// Open the current draft, or create a first one.
+pub fn open_current() -> Opened {
+    let current = storage::get(CURRENT_KEY).ok().flatten();
+    let list = list();
+    match current.filter(|id| list.iter().any(|d| &d.id == id)) {
+        Some(id) => open(&id),
+        None => match list.last() {
+            Some(d) => open(&d.id.clone()),
+            None => create(Convention::default()),
+        },
+    }
+}
+
+/// Open a draft by id. An unreadable draft is copied aside and a blank one is opened in memory
+/// under a new id, so the stored copy is never overwritten.
+pub fn open(id: &str) -> Opened {
+    let _ = storage::set(CURRENT_KEY, id);
+    match storage::get(&draft_key(id)) {
+        Ok(Some(text)) => match serde_json::from_str::<Convention>(&text) {
+            Ok(c) => Opened {
+                id: id.to_string(),
+                convention: c,
+                message: None,
+            },
+            Err(_) => {
+                let kept =
+                    storage::set(&format!("{}{UNREADABLE_SUFFIX}", draft_key(id)), &text).is_ok();
+                let mut opened = create(Convention::default());
+                opened.message = Some(if kept {
+                    "Le brouillon enregistré dans ce navigateur est illisible : il a été mis de côté \
+                     (copie de secours conservée) et un nouveau brouillon a été ouvert."
+                        .to_string()
+                } else {
+                    "Le brouillon enregistré dans ce navigateur est illisible et n'a pas pu être \
+                     mis de côté : un nouveau brouillon est ouvert, l'ancien n'est pas effacé."
+                        .to_string()
+                });
+                opened
+            }
+        },
+        Ok(None) => Opened {
+            id: id.to_string(),
+            convention: Convention::default(),
+            message: None,
+        },
+        Err(m) => Opened {
+            id: id.to_string(),
+            convention: Convention::default(),
+            message: Some(m),
+        },
+    }
+}
+
+/// Create a draft holding `conv` and make it current.
+pub fn create(conv: Convention) -> Opened {
+    let mut l = list();
+    let id = new_id(&l);
+    let name = if conv.name.trim().is_empty() {
+        format!("Brouillon {}", l.len() + 1)
+    } else {
+        conv.name.clone()
+    };
+    let mut conv = conv;
+    conv.name = name.clone();
+    l.push(DraftInfo {
+        id: id.clone(),
+        name,
+        updated: now_iso(),
+    });
+    let message = save_list(&l).err();
+    let message = message.or_else(|| save(&id, &conv).err());
+    let _ = storage::set(CURRENT_KEY, &id);
+    Opened {
+        id,
+        convention: conv,
+        message,
+    }
+}
+
+/// Save a draft and refresh its line in the list. On failure the previous stored copy is intact.
+pub fn save(id: &str, conv: &Convention) -> Result<(), String> {
+    let json = serde_json::to_string(conv)
+        .map_err(|_| "Le brouillon n'a pas pu être enregistré.".to_string())?;
+    storage::set(&draft_key(id), &json)?;
+    let mut l = list();
+    match l.iter_mut().find(|d| d.id == id) {
+        Some(d) => {
+            d.name = conv.name.clone();
+            d.updated = now_iso();
+        }
+        None => l.push(DraftInfo {
+            id: id.to_string(),
+            name: conv.name.clone(),
+            updated: now_iso(),
+        }),
+    }
+    save_list(&l)
+}
+
+/// Copy a draft under a new name ("Copie de …") and open the copy.
+pub fn duplicate(id: &str) -> Opened {
+    let source = open(id);
+    let mut c = source.convention;
+    c.name = format!("Copie de {}", c.name);
+    create(c)
+}
+
+/// Delete a draft (its stored copy and its line).
+pub fn delete(id: &str) -> Result<(), String> {
+    let mut l = list();
+    l.retain(|d| d.id != id);
+    save_list(&l)?;
+    if let Ok(s) = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .ok_or(())
+    {
+        let _ = s.remove_item(&draft_key(id));
+    }
+    Ok(())
+}

@@ -42,6 +42,28 @@ pub fn home(props: &Props) -> Html {
                     <a class="bouton" href={Route::Reference { focus: None }.to_hash()}>{ "Comprendre les indicateurs" }</a>
                 </li>
             </ul>
+            <section class="encart" aria-labelledby="titre-exemples">
+                <h2 id="titre-exemples">{ "Essayer avec un exemple" }</h2>
+                <p>{ "Des conventions fictives, déjà remplies, pour découvrir l'outil ou pour une formation. Chaque exemple s'ouvre dans un nouveau brouillon : vos brouillons existants ne sont pas modifiés." }</p>
+                <ul class="exemples">
+                    { for cus_core::samples::SAMPLES.iter().map(|s| {
+                        let onclick = Callback::from(move |_| {
+                            if let Some(c) = s.convention() {
+                                crate::drafts::create(c);
+                                if let Some(w) = web_sys::window() {
+                                    let _ = w.location().set_hash(&Route::Fill(FillStep::Organisme).to_hash());
+                                }
+                            }
+                        });
+                        html! {
+                            <li>
+                                <button type="button" class="bouton bouton-secondaire" {onclick}>{ format!("Ouvrir l'exemple : {}", s.title) }</button>
+                                <span class="aide">{ format!(" {}", s.description) }</span>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </section>
             <section class="encart" aria-labelledby="titre-referentiel">
                 <h2 id="titre-referentiel">{ "Référentiel intégré" }</h2>
                 <p>

@@ -332,3 +332,73 @@ test('full storage: a French message, work goes on in memory, the last good copy
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('sample conventions open from the home page in a new draft', async () => {
+  const page = await openApp(env.browser, env.base);
+  await page.click('button:text("Ouvrir l\'exemple : Petit organisme, un département")');
+  await page.waitForFunction(() => location.hash === '#/remplir');
+  await page.waitForSelector('#raison-sociale');
+  assert.match(await page.inputValue('#raison-sociale'), /Habitat des Deux Vallées/);
+  assert.doesNotMatch(await page.textContent('.menu-etapes'), /erreur/);
+  await page.click('.menu-etapes a:has-text("Politique patrimoniale")');
+  await page.locator('#case-0-0-0').waitFor();
+  assert.notEqual(await page.inputValue('#case-0-0-0'), '');
+
+  await page.goto(env.base);
+  await page.click('button:text("Ouvrir l\'exemple : Grand organisme, six départements avec détail par EPCI")');
+  await page.waitForSelector('#raison-sociale');
+  assert.match(await page.inputValue('#raison-sociale'), /Logis des Trois Estuaires/);
+  const t0 = Date.now();
+  await page.click('.menu-etapes a:has-text("Politique patrimoniale")');
+  await page.locator('#case-0-20-0').waitFor();   // 6 départements + 15 EPCI for PP-1
+  const ms = Date.now() - t0;
+  assert.equal(await page.locator('.grille >> nth=0 >> tbody tr').count(), 22);
+  console.log(`# large sample, engagement page with ${await page.locator('input.case').count()} cells rendered in ${ms} ms`);
+  await page.click('.brouillons summary');
+  assert.equal(await page.locator('.liste-brouillons .brouillon').count(), 2);
+  await page.context().close();
+});
+
+test('a small convention filled from scratch through every step', async () => {
+  const page = await openApp(env.browser, `${env.base}#/remplir`);
+  await page.waitForSelector('#raison-sociale');
+  await page.fill('#raison-sociale', 'Habitat de la Plaine');
+  await page.fill('#siren', '988041729');
+  await page.selectOption('#statut', { label: 'Office public de l\'habitat (OPH)' });
+  await page.selectOption('#siege', '88');
+  await page.click('a:text("Convention →")');
+  const value = await page.$eval('#catalogue', (sel) =>
+    [...sel.options].find((o) => /2e génération — logements locatifs \(version 2026\.11\.0,/.test(o.textContent)).value);
+  await page.selectOption('#catalogue', value);
+  await page.fill('#annee-signature', '2021');
+  await page.press('#annee-signature', 'Tab');
+  await page.click('a:text("Territoires →")');
+  for (const q of ['88', 'Epinal']) {
+    await page.fill('#recherche-territoire', q);
+    await page.waitForSelector('#territoire-option-0');
+    await page.press('#recherche-territoire', 'Enter');
+  }
+  await page.click('a:text("Segmentation →")');
+  await page.waitForSelector('#segmentation-maille-pp-1');
+  assert.doesNotMatch(await page.textContent('.menu-etapes'), /erreur/);
+  // Every engagement page, in order, through the "next" button.
+  let pages = 0;
+  while (await page.locator('.navigation-etapes a.bouton:not(.bouton-secondaire)').count() > 0) {
+    await page.click('.navigation-etapes a.bouton:not(.bouton-secondaire)');
+    await page.waitForFunction(() => /engagement-\d+$/.test(location.hash));
+    pages++;
+    const first = page.locator('input.case').first();
+    if (await first.count() > 0) {
+      await first.fill('3');
+    }
+  }
+  assert.ok(pages >= 5, `only ${pages} engagement pages`);
+  const done = await page.locator('.menu-etapes li.etape-faite').count();
+  assert.equal(done, 4);   // Organisme, Convention, Territoires, Segmentation
+  assert.doesNotMatch(await page.textContent('.menu-etapes'), /erreur/);
+  const stored = await storedDraft(page);
+  assert.equal(stored.organisme.siren, '988041729');
+  assert.ok(Object.keys(stored.values).length >= 5, JSON.stringify(stored.values));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod geo;
 pub mod numfmt;
 pub mod organisme;
+pub mod samples;
 
 /// Version of the application and its crates.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

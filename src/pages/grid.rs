@@ -98,9 +98,41 @@ pub fn indicator_grid(props: &Props) -> Html {
     let header_periods = periods.iter().map(|p| {
         html! { <th scope="colgroup" colspan={split_list.len().to_string()}>{ p.label_fr(first_year) }</th> }
     });
-    let header_splits = periods.iter().flat_map(|_| split_list.iter()).map(|s| {
-        html! { <th scope="col">{ s.label_fr(ind) }</th> }
-    });
+    // Totals column: for counts asked per year, the sum of the years, per split.
+    let year_cols: Vec<Vec<usize>> = if summable && ind.periods.yearly {
+        (0..split_list.len())
+            .map(|si| {
+                columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (p, s))| matches!(p, Period::Year(_)) && *s == split_list[si])
+                    .map(|(c, _)| c)
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let sum_of = |rows_range: std::ops::Range<usize>, cols: &[usize]| -> String {
+        let vals: Vec<f64> = rows_range
+            .flat_map(|r| cols.iter().map(move |&c| (r, c)))
+            .filter_map(|(r, c)| {
+                key_at(r, c).and_then(|k| conv.values.get(&k).and_then(Value::as_number))
+            })
+            .collect();
+        if vals.is_empty() {
+            String::new()
+        } else {
+            format_fr(vals.iter().sum(), 2)
+        }
+    };
+    let header_splits = periods
+        .iter()
+        .flat_map(|_| split_list.iter())
+        .chain(split_list.iter().filter(|_| !year_cols.is_empty()))
+        .map(|s| {
+            html! { <th scope="col">{ s.label_fr(ind) }</th> }
+        });
 
     let body_rows = rows.iter().enumerate().map(|(r, row)| {
         let row_label = conv.territory_label(row, geo);
@@ -207,29 +239,20 @@ pub fn indicator_grid(props: &Props) -> Html {
                 </td>
             }
         });
+        let row_totals = year_cols.iter().map(|cols| html! { <td class="total">{ sum_of(r..r + 1, cols) }</td> });
         html! {
             <tr>
                 <th scope="row">{ row_label.clone() }</th>
                 { for cells }
+                { for row_totals }
             </tr>
         }
     });
 
     let totals = (summable && n_rows > 1).then(|| {
-        let cells = (0..n_cols).map(|c| {
-            let vals: Vec<f64> = (0..n_rows)
-                .filter_map(|r| {
-                    key_at(r, c).and_then(|k| conv.values.get(&k).and_then(Value::as_number))
-                })
-                .collect();
-            let shown = if vals.is_empty() {
-                String::new()
-            } else {
-                format_fr(vals.iter().sum(), 2)
-            };
-            html! { <td class="total">{ shown }</td> }
-        });
-        html! { <tr class="ligne-total"><th scope="row">{ "Total" }</th>{ for cells }</tr> }
+        let cells = (0..n_cols).map(|c| html! { <td class="total">{ sum_of(0..n_rows, &[c]) }</td> });
+        let corner = year_cols.iter().map(|cols| html! { <td class="total">{ sum_of(0..n_rows, cols) }</td> });
+        html! { <tr class="ligne-total"><th scope="row">{ "Total" }</th>{ for cells }{ for corner }</tr> }
     });
 
     let unit = ind.value.unit_fr();
@@ -254,7 +277,12 @@ pub fn indicator_grid(props: &Props) -> Html {
                     <table class="tableau-grille">
                         <caption class="sr-only">{ format!("{} — {}, en {}", ind.code, ind.short_label, unit) }</caption>
                         <thead>
-                            <tr><td rowspan="2"></td>{ for header_periods }</tr>
+                            <tr>
+                                <td rowspan="2"></td>{ for header_periods }
+                                if !year_cols.is_empty() {
+                                    <th scope="colgroup" colspan={split_list.len().to_string()} class="entete-total">{ "Total des 6 années (calculé)" }</th>
+                                }
+                            </tr>
                             <tr>{ for header_splits }</tr>
                         </thead>
                         <tbody>

@@ -2,9 +2,13 @@
 // and Segmentation, with the draft kept in local storage across reloads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openApp, screenshot } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { start, openApp, screenshot, ROOT } from './harness.mjs';
 
 let env;
+// Version of the 1st-generation catalogue, read from its data file.
+const CUS1_VERSION = fs.readFileSync(path.join(ROOT, 'data/catalogue/cus1-logements-locatifs.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
@@ -400,5 +404,31 @@ test('a small convention filled from scratch through every step', async () => {
   assert.equal(stored.organisme.siren, '988041729');
   assert.ok(Object.keys(stored.values).length >= 5, JSON.stringify(stored.values));
   assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('yearly counts get a computed totals column (sum of the six years)', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, {
+    name: 'Première génération',
+    catalogue: { id: 'cus1-logements-locatifs', version: CUS1_VERSION },
+    signing_year: 2011, departements: ['59', '62'],
+  });
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await reloadApp(page);
+  const grid = page.locator('.grille').first();
+  await grid.waitFor();
+  assert.match(await grid.locator('h3').textContent(), /A\.I/);
+  assert.match(await grid.textContent(), /Total des 6 années \(calculé\)/);
+  // Columns: 2011…2016 then the 6-year cumulative, each split Total / PLAI / PLUS / PLS.
+  assert.match(await page.getAttribute('#case-0-0-0', 'aria-label'), /A\.I, 59 — Nord, Total, 2011/);
+  await page.fill('#case-0-0-0', '10');   // 2011, Total
+  await page.fill('#case-0-0-4', '15');   // 2012, Total
+  await page.fill('#case-0-1-0', '1');    // Pas-de-Calais, 2011
+  const row = await grid.locator('tbody tr').first().locator('td.total').allTextContents();
+  assert.equal(row[0], '25');
+  const last = await grid.locator('tr.ligne-total td.total').allTextContents();
+  assert.equal(last[0], '11');                 // 2011 column
+  assert.equal(last[last.length - 4], '26');   // totals column, Total split
   await page.context().close();
 });

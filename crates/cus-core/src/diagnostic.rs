@@ -44,6 +44,9 @@ pub struct Location {
     pub split: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
+    /// Canonical key of the cell (`PP-1|departement:59|PLAI/hors-qpv|c3`), for links to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Location {

@@ -57,7 +57,13 @@ pub fn app() -> Html {
         use_effect_with((*route).clone(), move |r| {
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                 doc.set_title(&r.title());
-                if !*first.borrow() {
+                // A page may already have put the focus on something inside <main> (a cell asked
+                // for by a Vérification link): keep it there.
+                let inside_main = doc
+                    .active_element()
+                    .zip(doc.get_element_by_id("contenu"))
+                    .is_some_and(|(a, m)| m.contains(Some(&a)) && a.id() != "contenu");
+                if !*first.borrow() && !inside_main {
                     if let Some(h) = doc
                         .get_element_by_id("titre-page")
                         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())

@@ -83,6 +83,7 @@ pub enum FillStep {
     Territoires,
     Segmentation,
     Engagement(u8),
+    Verification,
 }
 
 impl FillStep {
@@ -101,6 +102,7 @@ impl FillStep {
             FillStep::Territoires => "territoires".to_string(),
             FillStep::Segmentation => "segmentation".to_string(),
             FillStep::Engagement(n) => format!("engagement-{n}"),
+            FillStep::Verification => "verification".to_string(),
         }
     }
 
@@ -112,7 +114,10 @@ impl FillStep {
                 .filter(|n| *n >= 1)
                 .map(FillStep::Engagement);
         }
-        FillStep::ALL.into_iter().find(|f| f.slug() == s)
+        FillStep::ALL
+            .into_iter()
+            .chain([FillStep::Verification])
+            .find(|f| f.slug() == s)
     }
 
     pub fn label_fr(self) -> String {
@@ -122,6 +127,7 @@ impl FillStep {
             FillStep::Territoires => "Territoires".to_string(),
             FillStep::Segmentation => "Segmentation".to_string(),
             FillStep::Engagement(n) => format!("Engagement {n}"),
+            FillStep::Verification => "Vérification".to_string(),
         }
     }
 }

@@ -91,25 +91,25 @@ pub fn fill(props: &Props) -> Html {
     let cat = draft_catalogue(cats, &draft);
     let geo = draft_geo(&draft);
     let diags: Vec<Diagnostic> = cat
-        .map(|c| check_segmentation(&draft, c, geo))
+        .map(|c| all_diagnostics(&draft, c, geo))
         .unwrap_or_default();
 
     let steps = all_steps(cat);
-    // Errors of typed values, per engagement (1-based position), for the step menu.
+    // Errors located on a cell, per engagement (1-based position), for the step menu.
     let cell_errors: Vec<usize> = cat
         .map(|c| {
             c.engagements
                 .iter()
                 .map(|e| {
-                    draft
-                        .values
+                    diags
                         .iter()
-                        .filter(|(k, v)| {
-                            let code = k.split('|').next().unwrap_or("");
-                            c.indicator(code).is_some_and(|i| {
-                                i.engagement == e.id
-                                    && cus_core::convention::cell_error(i, v).is_some()
-                            })
+                        .filter(|d| d.severity == Severity::Error && d.location.cell.is_some())
+                        .filter(|d| {
+                            d.location
+                                .indicator
+                                .as_deref()
+                                .and_then(|code| c.indicator(code))
+                                .is_some_and(|i| i.engagement == e.id)
                         })
                         .count()
                 })
@@ -119,6 +119,12 @@ pub fn fill(props: &Props) -> Html {
     let body = match props.step {
         FillStep::Organisme => html! {
             <OrganismeStep draft={(*draft).clone()} update={update.clone()} />
+        },
+        FillStep::Verification => match cat {
+            Some(c) => verification_page(c, &draft, &diags),
+            None => {
+                html! { <p class="aide">{ "Choisissez d'abord le catalogue d'indicateurs à l'étape Convention." }</p> }
+            }
         },
         FillStep::Engagement(n) => {
             match cat.and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e))) {
@@ -183,7 +189,6 @@ pub fn fill(props: &Props) -> Html {
                 <nav class="menu-etapes" aria-label="Étapes de la convention">
                     <ol>
                         { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat, &cell_errors)) }
-                        <li class="etape-a-venir">{ "Vérification (prochaine version)" }</li>
                         <li class="etape-a-venir">{ "Export (prochaine version)" }</li>
                     </ol>
                 </nav>
@@ -197,12 +202,139 @@ pub fn fill(props: &Props) -> Html {
     }
 }
 
-/// Which diagnostics belong to which step (by the prefix of their stable code).
+/// Every diagnostic of the convention: territories and segmentation, then typed values.
+fn all_diagnostics(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+) -> Vec<Diagnostic> {
+    let mut out = check_segmentation(conv, cat, geo);
+    for (key, v) in &conv.values {
+        let Some(cell) = cus_core::convention::Cell::parse_key(key) else {
+            continue;
+        };
+        let Some(ind) = cat.indicator(&cell.indicator) else {
+            continue;
+        };
+        if let Some(msg) = cus_core::convention::cell_error(ind, v) {
+            out.push(Diagnostic::error(
+                "E-VALUE-INVALID",
+                msg,
+                cus_core::diagnostic::Location {
+                    indicator: Some(ind.code.clone()),
+                    territory: Some(conv.territory_label(&cell.territory, geo)),
+                    split: Some(cell.split.label_fr(ind)),
+                    period: Some(cell.period.label_fr(conv.signing_year)),
+                    cell: Some(key.clone()),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// Which step a diagnostic belongs to: the engagement page of its cell, else by its code.
 fn step_of(d: &Diagnostic) -> FillStep {
-    if d.code.contains("-TERR-") || d.code.starts_with("W-ZUS") || d.code.contains("-SEGMENT-") {
+    if d.location.cell.is_some() {
+        FillStep::Verification
+    } else if d.code.contains("-TERR-")
+        || d.code.starts_with("W-ZUS")
+        || d.code.contains("-SEGMENT-")
+    {
         FillStep::Territoires
     } else {
         FillStep::Segmentation
+    }
+}
+
+/// Position (1-based) of the engagement page holding an indicator.
+fn engagement_step(cat: &Catalogue, code: &str) -> Option<FillStep> {
+    let ind = cat.indicator(code)?;
+    let pos = cat
+        .engagements
+        .iter()
+        .position(|e| e.id == ind.engagement)?;
+    Some(FillStep::Engagement(u8::try_from(pos + 1).ok()?))
+}
+
+/// "Vérification": every diagnostic, grouped by indicator, each a link to its cell or step.
+fn verification_page(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -> Html {
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let (e, w, i) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    let general: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.location.indicator.is_none())
+        .collect();
+    let link_for = |d: &Diagnostic| -> (String, String) {
+        match (
+            &d.location.cell,
+            d.location
+                .indicator
+                .as_deref()
+                .and_then(|c| engagement_step(cat, c)),
+        ) {
+            (Some(_), Some(step)) => (Route::Fill(step).to_hash(), "Aller à la case".to_string()),
+            _ => {
+                let step = step_of(d);
+                (
+                    Route::Fill(step).to_hash(),
+                    format!("Aller à l'étape {}", step.label_fr()),
+                )
+            }
+        }
+    };
+    let item = |d: &Diagnostic| {
+        let (href, text) = link_for(d);
+        let cell = d.location.cell.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            if let Some(c) = &cell {
+                crate::pages::grid::request_focus(c);
+            }
+        });
+        let class = match d.severity {
+            Severity::Error => "diag diag-erreur",
+            Severity::Warning => "diag diag-avertissement",
+            Severity::Info => "diag diag-info",
+        };
+        html! {
+            <li class={class} data-code={d.code.clone()}>
+                <strong>{ format!("{} : ", d.severity.label_fr()) }</strong>
+                { &d.message }
+                <span class="diag-lieu">{ format!(" ({})", d.location.describe_fr()) }</span>
+                if let Some(a) = &d.article { <span class="diag-article">{ format!(" — {a}") }</span> }
+                { " " }<a href={href} {onclick}>{ text }</a>
+            </li>
+        }
+    };
+    html! {
+        <div class="verification">
+            <p class={if e > 0 { "resume resume-erreurs" } else { "resume resume-ok" }} role="status">
+                { format!("{e} erreur{}, {w} avertissement{}, {i} information{}.",
+                    if e > 1 { "s" } else { "" }, if w > 1 { "s" } else { "" }, if i > 1 { "s" } else { "" }) }
+                { if e > 0 { " Les erreurs bloquent l'export définitif." } else { " Aucune erreur : la convention peut être exportée." } }
+            </p>
+            if !general.is_empty() {
+                <section class="verification-groupe">
+                    <h3>{ "Organisme, territoires et segments" }</h3>
+                    <ul class="diagnostics">{ for general.iter().map(|d| item(d)) }</ul>
+                </section>
+            }
+            { for cat.indicators.iter().filter(|ind| conv.uses(ind)).map(|ind| {
+                let mine: Vec<&Diagnostic> = diags.iter().filter(|d| d.location.indicator.as_deref() == Some(ind.code.as_str())).collect();
+                if mine.is_empty() { return html! {}; }
+                html! {
+                    <section class="verification-groupe">
+                        <h3><span class="code">{ &ind.code }</span>{ format!(" — {} ({})", ind.short_label, mine.len()) }</h3>
+                        <ul class="diagnostics">{ for mine.iter().map(|d| item(d)) }</ul>
+                    </section>
+                }
+            }) }
+        </div>
     }
 }
 
@@ -212,6 +344,7 @@ fn all_steps(cat: Option<&Catalogue>) -> Vec<FillStep> {
     if let Some(c) = cat {
         steps.extend((1..=c.engagements.len().min(255)).map(|n| FillStep::Engagement(n as u8)));
     }
+    steps.push(FillStep::Verification);
     steps
 }
 
@@ -257,7 +390,7 @@ fn step_link(
             !conv.organisme.raison_sociale.trim().is_empty()
                 && check_siren(&conv.organisme.siren).is_ok()
         }
-        FillStep::Engagement(_) => false,
+        FillStep::Engagement(_) | FillStep::Verification => false,
         FillStep::Convention => !conv.catalogue.id.is_empty() && conv.signing_year.is_some(),
         FillStep::Territoires => !conv.departements.is_empty() && errors == 0,
         FillStep::Segmentation => !conv.catalogue.id.is_empty() && errors == 0,

@@ -22,6 +22,16 @@ pub struct Props {
     pub update: Callback<Rc<dyn Fn(&mut Convention)>>,
 }
 
+thread_local! {
+    /// Cell to focus once its grid is rendered (set by the links of the Vérification page).
+    static PENDING_FOCUS: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Ask the grid holding `cell_key` to focus it when it renders.
+pub fn request_focus(cell_key: &str) {
+    PENDING_FOCUS.with(|p| *p.borrow_mut() = Some(cell_key.to_string()));
+}
+
 /// Id of the input at (row, col) of grid `index`.
 fn cell_id(index: usize, row: usize, col: usize) -> String {
     format!("case-{index}-{row}-{col}")
@@ -228,7 +238,7 @@ pub fn indicator_grid(props: &Props) -> Html {
             };
             html! {
                 <td class={classes!(error.is_some().then_some("case-erreur"))}>
-                    <input id={id} type="text" inputmode="decimal" autocomplete="off"
+                    <input id={id} type="text" inputmode="decimal" autocomplete="off" data-cell={key.clone()}
                         class="case" aria-label={label}
                         aria-invalid={error.is_some().then_some("true")}
                         aria-describedby={error.is_some().then(|| err_id.clone())}
@@ -253,6 +263,26 @@ pub fn indicator_grid(props: &Props) -> Html {
         let cells = (0..n_cols).map(|c| html! { <td class="total">{ sum_of(0..n_rows, &[c]) }</td> });
         let corner = year_cols.iter().map(|cols| html! { <td class="total">{ sum_of(0..n_rows, cols) }</td> });
         html! { <tr class="ligne-total"><th scope="row">{ "Total" }</th>{ for cells }{ for corner }</tr> }
+    });
+
+    // Focus the cell a Vérification link asked for, once it is in the page.
+    use_effect(|| {
+        let wanted = PENDING_FOCUS.with(|p| p.borrow().clone());
+        if let Some(key) = wanted {
+            let el = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector(&format!("input[data-cell=\"{}\"]", key.replace('"', "")))
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+            if let Some(el) = el {
+                PENDING_FOCUS.with(|p| *p.borrow_mut() = None);
+                el.scroll_into_view();
+                let _ = el.focus();
+            }
+        }
     });
 
     let unit = ind.value.unit_fr();

@@ -389,7 +389,8 @@ test('a small convention filled from scratch through every step', async () => {
   let pages = 0;
   while (await page.locator('.navigation-etapes a.bouton:not(.bouton-secondaire)').count() > 0) {
     await page.click('.navigation-etapes a.bouton:not(.bouton-secondaire)');
-    await page.waitForFunction(() => /engagement-\d+$/.test(location.hash));
+    await page.waitForFunction(() => /(engagement-\d+|verification)$/.test(location.hash));
+    if (await page.evaluate(() => location.hash.endsWith('verification'))) break;
     pages++;
     const first = page.locator('input.case').first();
     if (await first.count() > 0) {
@@ -399,6 +400,7 @@ test('a small convention filled from scratch through every step', async () => {
   assert.ok(pages >= 5, `only ${pages} engagement pages`);
   const done = await page.locator('.menu-etapes li.etape-faite').count();
   assert.equal(done, 4);   // Organisme, Convention, Territoires, Segmentation
+  assert.match(await page.textContent('.verification .resume'), /^0 erreur/);
   assert.doesNotMatch(await page.textContent('.menu-etapes'), /erreur/);
   const stored = await storedDraft(page);
   assert.equal(stored.organisme.siren, '988041729');
@@ -430,5 +432,32 @@ test('yearly counts get a computed totals column (sum of the six years)', async 
   const last = await grid.locator('tr.ligne-total td.total').allTextContents();
   assert.equal(last[0], '11');                 // 2011 column
   assert.equal(last[last.length - 4], '26');   // totals column, Total split
+  await page.context().close();
+});
+
+test('Vérification lists every diagnostic; its link focuses the cell; fixing it removes it', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, DRAFT);
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await reloadApp(page);
+  await page.locator('#case-0-1-2').waitFor();
+  await page.fill('#case-0-1-2', '12a');
+  const label = await page.getAttribute('#case-0-1-2', 'aria-label');
+  await page.click('.menu-etapes a:text("Vérification")');
+  await page.waitForSelector('.verification');
+  assert.match(await page.textContent('.verification .resume'), /1 erreur/);
+  const item = page.locator('.verification [data-code="E-VALUE-INVALID"]');
+  assert.equal(await item.count(), 1);
+  assert.match(await item.textContent(), /« 12a » n'est pas un nombre/);
+  assert.match(await item.textContent(), /indicateur PP-1, 62 — Pas-de-Calais/);
+  await item.locator('a:text("Aller à la case")').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'case-0-1-2');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), label);
+  await page.fill('#case-0-1-2', '12');
+  await page.click('.menu-etapes a:text("Vérification")');
+  await page.waitForSelector('.verification');
+  assert.equal(await page.locator('.verification [data-code="E-VALUE-INVALID"]').count(), 0);
+  assert.match(await page.textContent('.verification .resume'), /^0 erreur/);
+  await screenshot(page, 'remplir-verification');
   await page.context().close();
 });

@@ -436,16 +436,21 @@ fn is_iso_date(s: &str) -> bool {
         && (1..=31).contains(&s[8..10].parse::<u8>().unwrap_or(0))
 }
 
-/// The catalogues embedded in the build, in file-name order.
+/// The catalogues embedded in the build, in file-name order, parsed and checked once.
 /// Panics only if an embedded file is broken, which the test suite rules out.
 pub fn embedded() -> Vec<Catalogue> {
-    embedded::EMBEDDED
-        .iter()
-        .map(|(name, json)| match load_json(json, name) {
-            Ok(c) => c,
-            Err(d) => panic!("embedded catalogue {name} is invalid: {d:?}"),
+    static PARSED: std::sync::OnceLock<Vec<Catalogue>> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            embedded::EMBEDDED
+                .iter()
+                .map(|(name, json)| match load_json(json, name) {
+                    Ok(c) => c,
+                    Err(d) => panic!("embedded catalogue {name} is invalid: {d:?}"),
+                })
+                .collect()
         })
-        .collect()
+        .clone()
 }
 
 /// Names of the embedded catalogue files.

@@ -4,12 +4,15 @@
 //! `data/catalogue/`), diagnostics, French number formatting. Compiles and tests natively and for
 //! `wasm32-unknown-unknown`.
 
+pub mod bench;
+pub mod calc;
 pub mod catalogue;
 pub mod convention;
 pub mod diagnostic;
 pub mod geo;
 pub mod numfmt;
 pub mod organisme;
+pub mod rules;
 pub mod samples;
 
 /// Version of the application and its crates.

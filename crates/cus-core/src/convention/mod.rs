@@ -89,6 +89,10 @@ pub struct Convention {
     /// Values typed, by canonical cell key (see [`Cell::key`]); an absent key is an empty cell.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, Value>,
+    /// Dwellings owned per territory key (`departement:59`, `epci:200093201`, `organisme`),
+    /// optional; used by the plausibility rules and the ratio to the stock.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stock: BTreeMap<String, f64>,
 }
 
 /// One split of a value inside a territory and period: a member of each breakdown (`None` is the

@@ -1,0 +1,137 @@
+//! Native timings of validation on the largest convention (`cus_core::bench::largest_convention`):
+//! building it, deriving its cells, a full validation, and the incremental validation of one
+//! cell. Prints a Markdown table of medians.
+//!
+//! `cargo run --release -p cus-core --example bench [-- RUNS]` (default 21 runs per line).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use cus_core::bench::largest_convention;
+use cus_core::catalogue::embedded;
+use cus_core::convention::{Cell, TerritoryKey};
+use cus_core::geo;
+use cus_core::rules::{self, Index};
+
+fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn show(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us >= 1000.0 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{us:.1} µs")
+    }
+}
+
+fn main() {
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(21);
+    let cats = embedded();
+    let cat = cats
+        .iter()
+        .filter(|c| c.id == "cus2-logements-locatifs")
+        .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
+        .expect("catalogue cus2-logements-locatifs");
+    let geo = geo::referential(2026).expect("referential 2026");
+
+    let conv = largest_convention(cat, geo);
+    let cells = conv.cells(cat, Some(geo));
+    let diags = rules::validate(&conv, cat, Some(geo));
+    // A cell of a count with a breakdown, in a département in the middle of the list, and a cell
+    // of the same indicator in the first EPCI (no indicator code written here: read from data).
+    let d = TerritoryKey::Departement(conv.departements[conv.departements.len() / 2].clone());
+    let e = TerritoryKey::Epci(conv.epci[0].clone());
+    let counted = |c: &&Cell| {
+        cat.indicator(&c.indicator)
+            .is_some_and(|i| rules::is_additive(i) && !i.splits.breakdowns.is_empty())
+    };
+    let dept_cell = cells
+        .iter()
+        .filter(counted)
+        .find(|c| c.territory == d && c.split.members.iter().all(Option::is_some))
+        .expect("a département cell of a count with a breakdown");
+    let epci_cell = cells
+        .iter()
+        .filter(counted)
+        .find(|c| c.territory == e && c.indicator == dept_cell.indicator)
+        .map(Cell::key)
+        .unwrap_or_else(|| dept_cell.key());
+    let dept_cell = dept_cell.key();
+    let index = Index::new(&conv, cat, Some(geo));
+    let _ = index.validate_values(&conv); // builds every grid once
+
+    println!(
+        "Largest convention: catalogue {} {}, {} départements, {} EPCI, {} indicators retained, \
+         {} cells, {} values, {} diagnostics ({} errors). Median of {runs} runs, native, release.\n",
+        cat.id,
+        cat.version,
+        conv.departements.len(),
+        conv.epci.len(),
+        conv.segmentation.len(),
+        cells.len(),
+        conv.values.len(),
+        diags.len(),
+        diags
+            .iter()
+            .filter(|d| d.severity == cus_core::diagnostic::Severity::Error)
+            .count()
+    );
+    let lines: Vec<(String, Duration)> = vec![
+        (
+            "build `largest_convention`".into(),
+            median(runs, || largest_convention(cat, geo)),
+        ),
+        (
+            "`cells()`".into(),
+            median(runs, || conv.cells(cat, Some(geo))),
+        ),
+        (
+            "full `rules::validate`".into(),
+            median(runs, || rules::validate(&conv, cat, Some(geo))),
+        ),
+        (
+            "`Index::validate_values` (index built)".into(),
+            median(runs, || index.validate_values(&conv)),
+        ),
+        (
+            "`rules::validate_cell`, département cell (index built each time)".into(),
+            median(runs * 10, || {
+                rules::validate_cell(&conv, cat, Some(geo), &dept_cell)
+            }),
+        ),
+        (
+            "`Index::validate_cell`, département cell (index reused)".into(),
+            median(runs * 10, || index.validate_cell(&conv, &dept_cell)),
+        ),
+        (
+            "`Index::validate_cell`, EPCI cell (index reused)".into(),
+            median(runs * 10, || index.validate_cell(&conv, &epci_cell)),
+        ),
+        (
+            "`Index::new` + first grid (PP-1)".into(),
+            median(runs * 10, || {
+                let i = Index::new(&conv, cat, Some(geo));
+                i.group(&dept_cell).len()
+            }),
+        ),
+    ];
+    println!("Département cell: `{dept_cell}`; EPCI cell: `{epci_cell}`.\n");
+    println!("| operation | median |");
+    println!("| --- | ---: |");
+    for (what, d) in lines {
+        println!("| {what} | {} |", show(d));
+    }
+}

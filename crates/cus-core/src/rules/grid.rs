@@ -1,0 +1,341 @@
+//! The grid of one indicator in one convention, with the relations between its cells that the
+//! rules use (part → whole, total → members, cumulative → years, EPCI → département…), all by
+//! position so that the rules index values instead of building keys.
+//!
+//! A grid depends on the structure of the convention (territories, segments, segmentation), never
+//! on its values.
+
+use std::collections::HashMap;
+
+use super::data::RuleSet;
+use crate::catalogue::{Catalogue, Indicator, Level, Period, Requirement, ValueKind};
+use crate::convention::{period_key, splits, Convention, SplitKey, TerritoryKey};
+use crate::geo::Referential;
+
+/// Position of a cell: (grid, row, split, period).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Addr {
+    pub g: usize,
+    pub r: usize,
+    pub s: usize,
+    pub p: usize,
+}
+
+/// A share rule resolved against one grid.
+pub(crate) struct Share {
+    pub rule: usize,
+    /// Split of the first numerator member: where the diagnostic goes.
+    pub anchor: usize,
+    pub numerator: Vec<usize>,
+    pub denominator: Vec<usize>,
+    pub periods: Vec<usize>,
+}
+
+/// A ratio-to-stock rule resolved against one grid.
+pub(crate) struct Ratio {
+    pub rule: usize,
+    pub s: usize,
+    pub p: usize,
+}
+
+pub(crate) struct Grid {
+    pub rows: Vec<TerritoryKey>,
+    pub row_keys: Vec<String>,
+    pub row_pos: HashMap<String, usize>,
+    pub splits: Vec<SplitKey>,
+    pub split_keys: Vec<String>,
+    pub periods: Vec<Period>,
+    pub period_keys: Vec<String>,
+    /// Numeric value kind (nombre, pourcentage, montant, durée).
+    pub numeric: bool,
+    /// Whole-number counts: values add up (over members, years, territories).
+    pub additive: bool,
+    /// Every row must be filled (mandatory, or retained at the prefect's request).
+    pub required: bool,
+    /// For a "dont" part: the split of its whole.
+    pub whole_of: Vec<Option<usize>>,
+    /// For a whole: its parts.
+    pub parts_of: Vec<Vec<usize>>,
+    /// For each breakdown where the split is a member: the split of that breakdown's total.
+    pub total_of: Vec<Vec<usize>>,
+    /// For each breakdown where the split is the total: (breakdown, splits of its members).
+    pub members_of: Vec<Vec<(usize, Vec<usize>)>>,
+    /// Cumulative period → the next cumulative period.
+    pub next_cum: Vec<Option<usize>>,
+    /// Cumulative period → the previous cumulative period.
+    pub prev_cum: Vec<Option<usize>>,
+    /// Cumulative period n → the periods of years 1..=n (additive yearly indicators only).
+    pub years_upto: Vec<Option<Vec<usize>>>,
+    /// Year y → the cumulative periods n ≥ y that sum it.
+    pub cums_of_year: Vec<Vec<usize>>,
+    /// EPCI row lying in a single département that is also a row → that row.
+    pub epci_dept: Vec<Option<usize>>,
+    /// Département row → the EPCI rows lying only in it.
+    pub dept_epcis: Vec<Vec<usize>>,
+    pub shares: Vec<Share>,
+    pub ratios: Vec<Ratio>,
+}
+
+impl Grid {
+    pub fn n_cells_per_row(&self) -> usize {
+        self.splits.len() * self.periods.len()
+    }
+
+    pub fn split_index(&self, key: &str) -> Option<usize> {
+        self.split_keys.iter().position(|k| k == key)
+    }
+
+    pub fn period_index(&self, key: &str) -> Option<usize> {
+        self.period_keys.iter().position(|k| k == key)
+    }
+}
+
+/// A whole-number count, whose values add up.
+pub fn is_additive(ind: &Indicator) -> bool {
+    matches!(ind.value, ValueKind::Nombre { .. }) && ind.bounds().is_some_and(|b| b.integer)
+}
+
+/// Must every row of the indicator be filled? Mandatory ones, and those retained at the
+/// prefect's request (a convention only retains them when the prefect asked).
+pub fn is_required(ind: &Indicator) -> bool {
+    ind.requirement != Requirement::Facultatif
+}
+
+pub(crate) fn build(
+    shape: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    rules: &RuleSet,
+    ind_pos: usize,
+) -> Grid {
+    let ind = &cat.indicators[ind_pos];
+    let mut rows = Vec::new();
+    let mut row_keys = Vec::new();
+    let mut row_pos = HashMap::new();
+    for t in shape.rows(ind, geo) {
+        let k = t.to_string();
+        // A key with `|` could not be told apart from the separators of the cell key.
+        if k.contains('|') || row_pos.contains_key(&k) {
+            continue;
+        }
+        row_pos.insert(k.clone(), rows.len());
+        rows.push(t);
+        row_keys.push(k);
+    }
+    let mut split_list = Vec::new();
+    let mut split_keys: Vec<String> = Vec::new();
+    for s in splits(ind) {
+        let k = s.key();
+        if k.contains('|') || split_keys.contains(&k) {
+            continue;
+        }
+        split_list.push(s);
+        split_keys.push(k);
+    }
+    let mut periods = Vec::new();
+    for p in ind.periods.periods() {
+        if !periods.contains(&p) {
+            periods.push(p);
+        }
+    }
+    let period_keys: Vec<String> = periods.iter().map(|&p| period_key(p)).collect();
+    let numeric = ind.bounds().is_some();
+    let additive = is_additive(ind);
+    let required = is_required(ind);
+
+    let pos_of = |s: &SplitKey| split_list.iter().position(|x| x == s);
+    let n_s = split_list.len();
+    let mut whole_of = vec![None; n_s];
+    let mut parts_of = vec![Vec::new(); n_s];
+    let mut total_of = vec![Vec::new(); n_s];
+    let mut members_of = vec![Vec::new(); n_s];
+    for (i, s) in split_list.iter().enumerate() {
+        if s.part.is_some() {
+            let whole = SplitKey {
+                members: s.members.clone(),
+                part: None,
+            };
+            if let Some(w) = pos_of(&whole) {
+                whole_of[i] = Some(w);
+                parts_of[w].push(i);
+            }
+        }
+        for (b, m) in s.members.iter().enumerate() {
+            match m {
+                Some(_) => {
+                    let mut t = s.clone();
+                    t.members[b] = None;
+                    if let Some(t) = pos_of(&t) {
+                        total_of[i].push(t);
+                    }
+                }
+                None => {
+                    let Some(bd) = ind.splits.breakdowns.get(b) else {
+                        continue;
+                    };
+                    let ms: Option<Vec<usize>> = bd
+                        .members
+                        .iter()
+                        .map(|mm| {
+                            let mut c = s.clone();
+                            c.members[b] = Some(mm.code.clone());
+                            pos_of(&c)
+                        })
+                        .collect();
+                    if let Some(ms) = ms.filter(|ms| !ms.is_empty()) {
+                        members_of[i].push((b, ms));
+                    }
+                }
+            }
+        }
+    }
+
+    let n_p = periods.len();
+    let mut next_cum = vec![None; n_p];
+    let mut prev_cum = vec![None; n_p];
+    let cums: Vec<(usize, u8)> = periods
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p {
+            Period::Cumulative(n) => Some((i, *n)),
+            _ => None,
+        })
+        .collect();
+    let mut sorted = cums.clone();
+    sorted.sort_by_key(|&(_, n)| n);
+    for w in sorted.windows(2) {
+        next_cum[w[0].0] = Some(w[1].0);
+        prev_cum[w[1].0] = Some(w[0].0);
+    }
+    let mut years_upto = vec![None; n_p];
+    let mut cums_of_year = vec![Vec::new(); n_p];
+    if additive {
+        for &(ci, n) in cums.iter().filter(|&&(_, n)| n >= 1) {
+            let years: Option<Vec<usize>> = (1..=n)
+                .map(|y| periods.iter().position(|&p| p == Period::Year(y)))
+                .collect();
+            if let Some(years) = years {
+                for &y in &years {
+                    cums_of_year[y].push(ci);
+                }
+                years_upto[ci] = Some(years);
+            }
+        }
+    }
+
+    let mut epci_dept = vec![None; rows.len()];
+    let mut dept_epcis = vec![Vec::new(); rows.len()];
+    if let (true, Some(geo)) = (additive, geo) {
+        for (r, t) in rows.iter().enumerate() {
+            let TerritoryKey::Epci(e) = t else { continue };
+            let Some(epci) = geo.epci(e) else { continue };
+            let [d] = epci.departements.as_slice() else {
+                continue;
+            };
+            let key = TerritoryKey::Departement(d.clone()).to_string();
+            if let Some(&dr) = row_pos.get(&key) {
+                epci_dept[r] = Some(dr);
+                dept_epcis[dr].push(r);
+            }
+        }
+    }
+
+    let mut shares = Vec::new();
+    let mut ratios = Vec::new();
+    if additive {
+        for (i, rule) in rules.member_shares.iter().enumerate() {
+            if rule.indicator != ind.code || !rule.applies_to(cat) {
+                continue;
+            }
+            let Some(b) = ind
+                .splits
+                .breakdowns
+                .iter()
+                .position(|x| x.id == rule.breakdown)
+            else {
+                continue;
+            };
+            let member_split = |code: &String| {
+                let mut members = vec![None; ind.splits.breakdowns.len()];
+                members[b] = Some(code.clone());
+                pos_of(&SplitKey {
+                    members,
+                    part: None,
+                })
+            };
+            let numerator: Option<Vec<usize>> = rule.numerator.iter().map(member_split).collect();
+            let denominator: Option<Vec<usize>> =
+                rule.denominator.iter().map(member_split).collect();
+            let (Some(numerator), Some(denominator)) = (numerator, denominator) else {
+                continue;
+            };
+            let Some(&anchor) = numerator.first() else {
+                continue;
+            };
+            let periods_idx: Vec<usize> = if rule.periods.is_empty() {
+                (0..n_p).collect()
+            } else {
+                rule.periods
+                    .iter()
+                    .filter_map(|k| period_keys.iter().position(|x| x == k))
+                    .collect()
+            };
+            shares.push(Share {
+                rule: i,
+                anchor,
+                numerator,
+                denominator,
+                periods: periods_idx,
+            });
+        }
+        for (i, rule) in rules.ratios_to_stock.iter().enumerate() {
+            if rule.indicator != ind.code || !rule.applies_to(cat) {
+                continue;
+            }
+            let s = split_keys.iter().position(|k| k == &rule.split);
+            let p = period_keys.iter().position(|k| k == &rule.period);
+            if let (Some(s), Some(p)) = (s, p) {
+                ratios.push(Ratio { rule: i, s, p });
+            }
+        }
+    }
+
+    Grid {
+        rows,
+        row_keys,
+        row_pos,
+        splits: split_list,
+        split_keys,
+        periods,
+        period_keys,
+        numeric,
+        additive,
+        required,
+        whole_of,
+        parts_of,
+        total_of,
+        members_of,
+        next_cum,
+        prev_cum,
+        years_upto,
+        cums_of_year,
+        epci_dept,
+        dept_epcis,
+        shares,
+        ratios,
+    }
+}
+
+/// The rows of an indicator at one level, in grid order, without duplicates.
+pub(crate) fn rows_at_level(
+    conv: &Convention,
+    ind: &Indicator,
+    geo: Option<&Referential>,
+    level: Level,
+) -> Vec<TerritoryKey> {
+    let mut seen = std::collections::HashSet::new();
+    conv.rows(ind, geo)
+        .into_iter()
+        .filter(|r| r.level() == level && seen.insert(r.clone()))
+        .collect()
+}

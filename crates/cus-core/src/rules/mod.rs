@@ -1,0 +1,588 @@
+//! Validation of a whole convention against the decree: the territory and segmentation rules of
+//! [`check_segmentation`], then the rules on the values typed in the cells. Every problem is a
+//! [`Diagnostic`] with a stable code, a French message (what is wrong, where, what to do), a
+//! location down to the canonical key of the cell to fix and, when the rule comes from the
+//! indicator's definition, the article as the catalogue cites it. Validation never panics.
+//!
+//! # Rule codes
+//!
+//! | code | severity | meaning |
+//! | --- | --- | --- |
+//! | `E-VALUE-INVALID` | error | a value is not of the indicator's kind or outside its bounds |
+//! | `E-REQUIRED-MISSING` | error | a row of a required indicator has no value at all |
+//! | `W-REQUIRED-PARTIAL` | warning | a row of a required indicator has some empty cells |
+//! | `E-PART-EXCEEDS-TOTAL` | error | a "dont" part is above the value it is part of |
+//! | `E-SPLIT-SUM-MISMATCH` | error | the members of a breakdown do not add up to its total (counts) |
+//! | `E-CUMUL-DECREASING` | error | a cumulative value is above the next one (3 years > 6 years) |
+//! | `E-CUMUL-YEARLY-MISMATCH` | error | the years 1..n do not add up to the cumulative at n (counts) |
+//! | `E-EPCI-EXCEEDS-DEPARTEMENT` | error | the EPCI lying wholly in a département add up to more than it (counts) |
+//! | data (`comparisons`) | data | `lhs op rhs` between two indicators (`data/rules/comparaisons.json`) |
+//! | `W-PLAUSIBLE-PRODUCTION` | warning | a value is a large share of the stock of its territory (`data/rules/plausibilite.json`) |
+//! | `W-PLAUSIBLE-PLAI-SHARE` | warning | the share of some members among others is unusual (same file) |
+//! | `W-VALUE-ORPHAN` | warning | a value is stored under a key that is no cell of the convention |
+//! | `W-STOCK-INVALID` | warning | a stock figure is not a whole number ≥ 0 or names no territory |
+//!
+//! Choices: a required indicator is a mandatory one or one retained at the prefect's request (the
+//! convention retains it only when the prefect asked); a row with every cell empty is an error, a
+//! row partly filled a warning (an empty cell is not a zero: the user confirms). Values that are
+//! themselves invalid take no part in the rules between cells, so one wrong entry gives one
+//! diagnostic. "Counts" are whole-number `nombre` indicators ([`is_additive`]): percentages,
+//! amounts per dwelling and decimal numbers of unknown unit do not add up.
+//!
+//! # Incremental validation
+//!
+//! Each value rule is an *instance* with a *support* (the cells whose values it reads) and an
+//! *anchor* (the cell named in `location.cell`; for the required-row rule, the first empty cell,
+//! so any cell of the row). The **group** of a cell K ([`group`]) is the set of cells that may
+//! anchor an instance whose support contains K:
+//!
+//! - K itself (its own value, and every instance anchored at K);
+//! - every cell of K's row when the indicator is required;
+//! - the parts of K (same members, period) when K is a whole;
+//! - the previous cumulative period of K;
+//! - for counts: the totals of K's breakdowns (same part, period), the cumulative periods n ≥ y
+//!   when K is year y, the département row of K when K is an EPCI lying only in it, the cell
+//!   anchoring a share rule K takes part in;
+//! - the left-hand cell of a comparison whose right-hand side is K.
+//!
+//! A key that is no cell of the convention is its own group. [`validate_cell`] returns exactly the
+//! diagnostics of [`validate`] whose `location.cell` is in the group of K, so after editing K,
+//! `validate(after)` equals `validate(before)` minus the diagnostics located in the group of K,
+//! plus `validate_cell(after, K)` (as multisets; checked by `tests/proptest_rules.rs`). Groups
+//! depend on the structure of the convention only, never on its values. The segmentation and
+//! stock diagnostics carry no cell and are never part of [`validate_cell`]: when the territories,
+//! segments, segmentation or stock change, validate the whole convention again (and build a new
+//! [`Index`]).
+//!
+//! The data rules of `data/rules/` apply to counts only (shares and ratios to the stock of
+//! percentages mean nothing); a comparison applies to any numeric indicators.
+
+pub mod data;
+mod eval;
+mod grid;
+
+use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+pub use data::{Comparison, MemberShare, Op, Operand, RatioToStock, RuleSet};
+pub(crate) use grid::rows_at_level;
+pub use grid::{is_additive, is_required};
+
+use grid::{Addr, Grid};
+
+use crate::catalogue::{Catalogue, Indicator, ValueKind};
+use crate::convention::{
+    cell_error, check_number, check_segmentation, Convention, TerritoryKey, Value,
+};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::geo::Referential;
+
+/// Relative tolerance of the comparisons between numbers (sums, parts, cumulatives).
+pub const TOLERANCE: f64 = 1e-9;
+
+/// The stable codes of the rules written in Rust (the data-driven comparisons carry their own).
+pub mod codes {
+    pub const VALUE_INVALID: &str = "E-VALUE-INVALID";
+    pub const REQUIRED_MISSING: &str = "E-REQUIRED-MISSING";
+    pub const REQUIRED_PARTIAL: &str = "W-REQUIRED-PARTIAL";
+    pub const PART_EXCEEDS_TOTAL: &str = "E-PART-EXCEEDS-TOTAL";
+    pub const SPLIT_SUM_MISMATCH: &str = "E-SPLIT-SUM-MISMATCH";
+    pub const CUMUL_DECREASING: &str = "E-CUMUL-DECREASING";
+    pub const CUMUL_YEARLY_MISMATCH: &str = "E-CUMUL-YEARLY-MISMATCH";
+    pub const EPCI_EXCEEDS_DEPARTEMENT: &str = "E-EPCI-EXCEEDS-DEPARTEMENT";
+    pub const VALUE_ORPHAN: &str = "W-VALUE-ORPHAN";
+    pub const STOCK_INVALID: &str = "W-STOCK-INVALID";
+}
+
+/// Validate the whole convention with the embedded data rules: segmentation, stock, values.
+pub fn validate(conv: &Convention, cat: &Catalogue, geo: Option<&Referential>) -> Vec<Diagnostic> {
+    validate_with(conv, cat, geo, RuleSet::embedded())
+}
+
+/// Same as [`validate`] with another set of data rules.
+pub fn validate_with(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    rules: &RuleSet,
+) -> Vec<Diagnostic> {
+    let mut out = check_segmentation(conv, cat, geo);
+    out.extend(check_stock(conv, geo));
+    out.extend(Index::with_rules(conv, cat, geo, rules).validate_values(conv));
+    out
+}
+
+/// The diagnostics of [`validate`] located in the group of `cell_key` (see the module doc).
+pub fn validate_cell(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    cell_key: &str,
+) -> Vec<Diagnostic> {
+    Index::new(conv, cat, geo).validate_cell(conv, cell_key)
+}
+
+/// The group of `cell_key`: canonical keys of the cells whose diagnostics may change when it does.
+pub fn group(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    cell_key: &str,
+) -> BTreeSet<String> {
+    Index::new(conv, cat, geo).group(cell_key)
+}
+
+/// The message of a value that does not fit its indicator (kind, whole number, bounds), if any.
+/// Extends [`cell_error`] to numbers typed as text, non-finite numbers, yes/no and text items.
+pub fn value_problem(ind: &Indicator, v: &Value) -> Option<String> {
+    match ind.value {
+        ValueKind::OuiNon => match v {
+            Value::Bool(_) => None,
+            Value::Text(t) if matches!(t.trim().to_lowercase().as_str(), "oui" | "non") => None,
+            _ => Some(format!("{} attend « oui » ou « non ».", ind.code)),
+        },
+        ValueKind::Texte => match v {
+            Value::Text(t) if t.trim().is_empty() => {
+                Some("Le texte est vide : rédigez l'engagement ou effacez la cellule.".into())
+            }
+            _ => None,
+        },
+        _ => {
+            if let Value::Number(n) = v {
+                if !n.is_finite() {
+                    return Some(
+                        "La valeur n'est pas un nombre fini : saisissez un nombre.".into(),
+                    );
+                }
+            }
+            cell_error(ind, v).or_else(|| match v {
+                Value::Text(t) => crate::numfmt::parse_fr(t)
+                    .ok()
+                    .and_then(|n| check_number(ind, n)),
+                _ => None,
+            })
+        }
+    }
+}
+
+/// The signing year used in period labels ("Cumul 2022–2024"): the convention's, when it is a
+/// plausible year (an absurd one would overflow the label arithmetic), else none ("À 3 ans").
+pub fn label_year(conv: &Convention) -> Option<i32> {
+    conv.signing_year.filter(|y| (1900..=2200).contains(y))
+}
+
+/// The number a cell holds when it is valid for its (numeric) indicator.
+pub fn valid_number(ind: &Indicator, v: &Value) -> Option<f64> {
+    ind.bounds()?;
+    if value_problem(ind, v).is_some() {
+        return None;
+    }
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Text(t) => crate::numfmt::parse_fr(t).ok(),
+        Value::Bool(_) => None,
+    }
+}
+
+/// The stock figures: whole numbers ≥ 0 keyed by a readable territory.
+pub fn check_stock(conv: &Convention, geo: Option<&Referential>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (k, &v) in &conv.stock {
+        let territory = k.parse::<TerritoryKey>().ok();
+        let label = territory
+            .as_ref()
+            .map(|t| conv.territory_label(t, geo))
+            .unwrap_or_else(|| k.clone());
+        let problem = if territory.is_none() {
+            Some(format!(
+                "« {k} » ne désigne pas un territoire (attendu departement:59, epci:SIREN, \
+                 organisme…) : corrigez la clé du parc déclaré."
+            ))
+        } else if !(v.is_finite() && v >= 0.0 && v.fract() == 0.0) {
+            Some(format!(
+                "Le parc déclaré pour {label} ({}) n'est pas un nombre entier de logements \
+                 positif ou nul : corrigez-le.",
+                crate::numfmt::format_fr(v, 2)
+            ))
+        } else {
+            None
+        };
+        if let Some(m) = problem {
+            out.push(Diagnostic::warning(
+                codes::STOCK_INVALID,
+                m,
+                Location {
+                    territory: Some(label),
+                    path: Some(format!("stock.{k}")),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// Why a key is no cell of the convention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Orphan {
+    Unreadable,
+    UnknownIndicator,
+    NotRetained,
+    NoRow,
+    NoSplit,
+    NoPeriod,
+}
+
+impl Orphan {
+    fn reason_fr(self) -> &'static str {
+        match self {
+            Orphan::Unreadable => "clé illisible",
+            Orphan::UnknownIndicator => "indicateur inconnu du catalogue",
+            Orphan::NotRetained => "indicateur non retenu dans la convention",
+            Orphan::NoRow => "ligne absente de la grille de cet indicateur",
+            Orphan::NoSplit => "ventilation inconnue pour cet indicateur",
+            Orphan::NoPeriod => "période inconnue ou non demandée pour cet indicateur",
+        }
+    }
+}
+
+/// What validation needs to know about the structure of a convention (its territories, segments
+/// and segmentation), built once and reused while only values (and stock) change. Build a new one
+/// when the structure changes. Grids are built lazily, indicator by indicator, so an index used
+/// for one cell costs little.
+pub struct Index<'a> {
+    cat: &'a Catalogue,
+    geo: Option<&'a Referential>,
+    rules: &'a RuleSet,
+    shape: Convention,
+    slot_of: HashMap<String, usize>,
+    ind_of_slot: Vec<usize>,
+    grids: Vec<OnceCell<Grid>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(conv: &Convention, cat: &'a Catalogue, geo: Option<&'a Referential>) -> Self {
+        Self::with_rules(conv, cat, geo, RuleSet::embedded())
+    }
+
+    pub fn with_rules(
+        conv: &Convention,
+        cat: &'a Catalogue,
+        geo: Option<&'a Referential>,
+        rules: &'a RuleSet,
+    ) -> Self {
+        let shape = Convention {
+            departements: conv.departements.clone(),
+            epci: conv.epci.clone(),
+            segments: conv.segments.clone(),
+            segmentation: conv.segmentation.clone(),
+            ..Default::default()
+        };
+        let mut slot_of = HashMap::new();
+        let mut ind_of_slot = Vec::new();
+        for (i, ind) in cat.indicators.iter().enumerate() {
+            if ind.code.is_empty()
+                || ind.code.contains('|')
+                || slot_of.contains_key(&ind.code)
+                || !shape.uses(ind)
+            {
+                continue;
+            }
+            slot_of.insert(ind.code.clone(), ind_of_slot.len());
+            ind_of_slot.push(i);
+        }
+        let grids = ind_of_slot.iter().map(|_| OnceCell::new()).collect();
+        Index {
+            cat,
+            geo,
+            rules,
+            shape,
+            slot_of,
+            ind_of_slot,
+            grids,
+        }
+    }
+
+    fn grid(&self, g: usize) -> &Grid {
+        self.grids[g].get_or_init(|| {
+            grid::build(
+                &self.shape,
+                self.cat,
+                self.geo,
+                self.rules,
+                self.ind_of_slot[g],
+            )
+        })
+    }
+
+    fn ind(&self, g: usize) -> &'a Indicator {
+        &self.cat.indicators[self.ind_of_slot[g]]
+    }
+
+    fn key(&self, a: Addr) -> String {
+        let grid = self.grid(a.g);
+        format!(
+            "{}|{}|{}|{}",
+            self.ind(a.g).code,
+            grid.row_keys[a.r],
+            grid.split_keys[a.s],
+            grid.period_keys[a.p]
+        )
+    }
+
+    /// The cell a key names, or why it names none. Exact inverse of [`Index::key`].
+    fn locate(&self, key: &str) -> Result<Addr, Orphan> {
+        let mut it = key.split('|');
+        let (Some(code), Some(row), Some(split), Some(period), None) =
+            (it.next(), it.next(), it.next(), it.next(), it.next())
+        else {
+            return Err(Orphan::Unreadable);
+        };
+        let Some(&g) = self.slot_of.get(code) else {
+            return Err(if self.cat.indicator(code).is_some() {
+                Orphan::NotRetained
+            } else {
+                Orphan::UnknownIndicator
+            });
+        };
+        let grid = self.grid(g);
+        let r = *grid.row_pos.get(row).ok_or(Orphan::NoRow)?;
+        let s = grid.split_index(split).ok_or(Orphan::NoSplit)?;
+        let p = grid.period_index(period).ok_or(Orphan::NoPeriod)?;
+        Ok(Addr { g, r, s, p })
+    }
+
+    /// Number of cells of the convention (every retained indicator).
+    pub fn cell_count(&self) -> usize {
+        (0..self.grids.len())
+            .map(|g| {
+                let grid = self.grid(g);
+                grid.rows.len() * grid.n_cells_per_row()
+            })
+            .sum()
+    }
+
+    /// The diagnostics of the value rules (without segmentation and stock checks).
+    pub fn validate_values(&self, conv: &Convention) -> Vec<Diagnostic> {
+        let mut dense: Vec<Vec<Option<&Value>>> = (0..self.grids.len())
+            .map(|g| {
+                let grid = self.grid(g);
+                vec![None; grid.rows.len() * grid.n_cells_per_row()]
+            })
+            .collect();
+        let mut orphans = Vec::new();
+        for (k, v) in &conv.values {
+            match self.locate(k) {
+                Ok(a) => {
+                    let i = self.flat(a);
+                    dense[a.g][i] = Some(v);
+                }
+                Err(why) => orphans.push((k, why)),
+            }
+        }
+        let numbers = dense
+            .iter()
+            .enumerate()
+            .map(|(g, vals)| {
+                let ind = self.ind(g);
+                vals.iter()
+                    .map(|v| v.and_then(|v| valid_number(ind, v)))
+                    .collect()
+            })
+            .collect();
+        let ctx = eval::Ctx {
+            idx: self,
+            conv,
+            dense: Some(eval::Dense {
+                values: dense,
+                numbers,
+            }),
+            memo: Default::default(),
+        };
+        let mut out = Vec::new();
+        for g in 0..self.grids.len() {
+            let grid = self.grid(g);
+            for r in 0..grid.rows.len() {
+                if let Some((_, d)) = ctx.required(g, r) {
+                    out.push(d);
+                }
+                for s in 0..grid.splits.len() {
+                    for p in 0..grid.periods.len() {
+                        ctx.eval_at(Addr { g, r, s, p }, &mut out);
+                    }
+                }
+            }
+        }
+        for (k, why) in orphans {
+            out.push(self.orphan(conv, k, why));
+        }
+        out
+    }
+
+    /// The diagnostics of the value rules located in the group of `cell_key`.
+    pub fn validate_cell(&self, conv: &Convention, cell_key: &str) -> Vec<Diagnostic> {
+        let a = match self.locate(cell_key) {
+            Ok(a) => a,
+            Err(why) => {
+                return if conv.values.contains_key(cell_key) {
+                    vec![self.orphan(conv, cell_key, why)]
+                } else {
+                    Vec::new()
+                };
+            }
+        };
+        let group = self.group_addrs(a);
+        let members: HashSet<Addr> = group.iter().copied().collect();
+        let ctx = eval::Ctx {
+            idx: self,
+            conv,
+            dense: None,
+            memo: Default::default(),
+        };
+        let mut out = Vec::new();
+        let mut rows = BTreeSet::new();
+        for &x in &group {
+            if self.grid(x.g).required {
+                rows.insert((x.g, x.r));
+            }
+        }
+        for (g, r) in rows {
+            if let Some((anchor, d)) = ctx.required(g, r) {
+                if members.contains(&anchor) {
+                    out.push(d);
+                }
+            }
+        }
+        for &x in &group {
+            ctx.eval_at(x, &mut out);
+        }
+        out
+    }
+
+    /// The group of `cell_key` (see the module doc), as canonical keys.
+    pub fn group(&self, cell_key: &str) -> BTreeSet<String> {
+        match self.locate(cell_key) {
+            Ok(a) => self
+                .group_addrs(a)
+                .into_iter()
+                .map(|x| self.key(x))
+                .collect(),
+            Err(_) => BTreeSet::from([cell_key.to_string()]),
+        }
+    }
+
+    fn flat(&self, a: Addr) -> usize {
+        let grid = self.grid(a.g);
+        (a.r * grid.splits.len() + a.s) * grid.periods.len() + a.p
+    }
+
+    fn group_addrs(&self, a: Addr) -> Vec<Addr> {
+        let grid = self.grid(a.g);
+        let at = |s: usize, p: usize| Addr { s, p, ..a };
+        let mut out = vec![a];
+        if grid.required {
+            for s in 0..grid.splits.len() {
+                for p in 0..grid.periods.len() {
+                    out.push(at(s, p));
+                }
+            }
+        }
+        if grid.numeric {
+            out.extend(grid.parts_of[a.s].iter().map(|&s| at(s, a.p)));
+            out.extend(grid.prev_cum[a.p].map(|p| at(a.s, p)));
+        }
+        if grid.additive {
+            out.extend(grid.total_of[a.s].iter().map(|&s| at(s, a.p)));
+            out.extend(grid.cums_of_year[a.p].iter().map(|&p| at(a.s, p)));
+            out.extend(grid.epci_dept[a.r].map(|r| Addr { r, ..a }));
+            for sh in &grid.shares {
+                if sh.periods.contains(&a.p)
+                    && (sh.numerator.contains(&a.s) || sh.denominator.contains(&a.s))
+                {
+                    out.push(at(sh.anchor, a.p));
+                }
+            }
+        }
+        let code = &self.ind(a.g).code;
+        for cmp in &self.rules.comparisons {
+            if &cmp.rhs.indicator == code && cmp.applies_to(self.cat) {
+                if let Some((lhs, _)) = self.comparison_cells(cmp, None, Some(a)) {
+                    out.push(lhs);
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The two cells a comparison reads, given one of them (`lhs` or `rhs`): same row key, same
+    /// period key. `None` when the other side has no such cell or the given one is not compared.
+    fn comparison_cells(
+        &self,
+        cmp: &Comparison,
+        lhs: Option<Addr>,
+        rhs: Option<Addr>,
+    ) -> Option<(Addr, Addr)> {
+        let side = |op: &Operand, given: Option<Addr>, row_key: Option<&str>, pk: Option<&str>| {
+            let g = match given {
+                Some(a) => a.g,
+                None => *self.slot_of.get(&op.indicator)?,
+            };
+            let grid = self.grid(g);
+            if self.ind(g).code != op.indicator || !grid.numeric {
+                return None;
+            }
+            let s = match &op.split {
+                Some(k) => grid.split_index(k)?,
+                None => 0,
+            };
+            match given {
+                Some(a) => (a.s == s).then_some(a),
+                None => Some(Addr {
+                    g,
+                    r: *grid.row_pos.get(row_key?)?,
+                    s,
+                    p: grid.period_index(pk?)?,
+                }),
+            }
+        };
+        let known = lhs.or(rhs)?;
+        let kg = self.grid(known.g);
+        let row_key = kg.row_keys[known.r].as_str();
+        let pk = kg.period_keys[known.p].as_str();
+        if !cmp.periods.is_empty() && !cmp.periods.iter().any(|p| p == pk) {
+            return None;
+        }
+        let l = side(&cmp.lhs, lhs, Some(row_key), Some(pk))?;
+        let r = side(&cmp.rhs, rhs, Some(row_key), Some(pk))?;
+        Some((l, r))
+    }
+
+    fn orphan(&self, conv: &Convention, key: &str, why: Orphan) -> Diagnostic {
+        let mut it = key.split('|');
+        let indicator = it
+            .next()
+            .filter(|c| self.cat.indicator(c).is_some())
+            .map(str::to_string);
+        let territory = it
+            .next()
+            .and_then(|t| t.parse::<TerritoryKey>().ok())
+            .map(|t| conv.territory_label(&t, self.geo));
+        Diagnostic::warning(
+            codes::VALUE_ORPHAN,
+            format!(
+                "La valeur saisie sous la clé « {key} » ne correspond à aucune cellule de la \
+                 convention ({}) : elle n'est ni contrôlée ni exportée. Effacez-la, ou rétablissez \
+                 l'indicateur ou la ligne auxquels elle appartient.",
+                why.reason_fr()
+            ),
+            Location {
+                indicator,
+                territory,
+                cell: Some(key.to_string()),
+                ..Default::default()
+            },
+        )
+    }
+}

@@ -1,0 +1,457 @@
+//! Property tests of the validation rules and the calculator on random conventions: random
+//! territories among a few real codes (and unknown ones), random levels and explicit rows, random
+//! values (numbers, negative, fractional, huge, NaN, infinite, texts, booleans) under cell keys or
+//! garbage keys, random stock.
+//!
+//! - `validate` never panics, and every value diagnostic names its cell;
+//! - computed totals equal the sums of their cells;
+//! - incremental validation: after editing one cell K, `validate(after)` equals
+//!   `validate(before)` minus the diagnostics located in the group of K, plus
+//!   `validate_cell(after, K)` (multisets); and `validate_cell(conv, K)` is exactly the
+//!   diagnostics of `validate(conv)` located in the group of K.
+//!
+//! 64 cases per property by default, to keep the suite fast. For a longer run:
+//! `PROPTEST_CASES=10000 cargo test -p cus-core --release --test proptest_rules`.
+
+use std::collections::BTreeSet;
+
+use cus_core::calc::{self, CalcError};
+use cus_core::catalogue::{embedded, Catalogue, Level, Period, Requirement};
+use cus_core::convention::{
+    splits, Convention, IndicatorSegmentation, Segment, TerritoryKey, Value,
+};
+use cus_core::diagnostic::Diagnostic;
+use cus_core::geo::{self, Referential};
+use cus_core::rules::{self, is_additive, valid_number, Comparison, Index, Op, Operand, RuleSet};
+use proptest::prelude::*;
+use proptest::sample::Index as Pick;
+
+const DEPARTEMENTS: [&str; 6] = ["59", "62", "88", "2A", "971", "XX"];
+/// MEL (59), CA de Cambrai (59), CC Flandre Lys (59 and 62), CA d'Épinal (88), unknown.
+const EPCI: [&str; 5] = [
+    "200093201",
+    "200068500",
+    "245900758",
+    "200068757",
+    "999999999",
+];
+const GARBAGE_KEYS: [&str; 8] = [
+    "",
+    "garbage",
+    "PP-1|departement:59|total|c9",
+    "PP-1|departement:59|valeur|c3",
+    "PP-1|departement:59|total|c03",
+    "XX-1|organisme|valeur|a1",
+    "PP-5|departement:62|valeur|a1",
+    "PP-1|commune:59350|total|c3",
+];
+const LEVELS: [Level; 5] = [
+    Level::Organisme,
+    Level::Region,
+    Level::Departement,
+    Level::Epci,
+    Level::Segment,
+];
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(64)
+}
+
+fn catalogues() -> Vec<Catalogue> {
+    let cats = embedded();
+    let latest = |id: &str| {
+        cats.iter()
+            .filter(|c| c.id == id)
+            .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
+            .unwrap()
+            .clone()
+    };
+    // The same catalogues with every indicator optional: a row is then not one group, so the
+    // finer relations between cells (cumulatives, years, shares) decide the groups.
+    let optional = |id: &str| {
+        let mut c = latest(id);
+        for i in &mut c.indicators {
+            i.requirement = Requirement::Facultatif;
+        }
+        c
+    };
+    vec![
+        latest("cus2-logements-locatifs"),
+        latest("cus1-logements-locatifs"),
+        latest("cus2-societes-vente"),
+        optional("cus2-logements-locatifs"),
+        optional("cus1-logements-locatifs"),
+    ]
+}
+
+/// The embedded rules plus two comparisons, so that the mechanism is exercised on random data.
+fn rule_set() -> RuleSet {
+    let mut r = RuleSet::embedded().clone();
+    let cmp =
+        |id: &str, l: &str, ls: Option<&str>, op: Op, rr: &str, rs: Option<&str>| Comparison {
+            id: id.into(),
+            code: "E-COMPARAISON-ESSAI".into(),
+            severity: cus_core::diagnostic::Severity::Error,
+            catalogues: Vec::new(),
+            lhs: Operand {
+                indicator: l.into(),
+                split: ls.map(str::to_string),
+            },
+            op,
+            rhs: Operand {
+                indicator: rr.into(),
+                split: rs.map(str::to_string),
+            },
+            periods: Vec::new(),
+            message: "Essai.".into(),
+            article: None,
+        };
+    r.comparisons
+        .push(cmp("essai-1", "PP-4", None, Op::Le, "PP-1", Some("total")));
+    r.comparisons
+        .push(cmp("essai-2", "PS-2", None, Op::Ge, "PP-2", None));
+    r.comparisons.push(cmp(
+        "essai-3",
+        "A.II",
+        Some("PLAI"),
+        Op::Le,
+        "A.I",
+        Some("PLAI"),
+    ));
+    assert!(r.check().is_empty());
+    r
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        6 => (0u32..40).prop_map(|n| Value::Number(f64::from(n))),
+        1 => prop::sample::select(vec![
+            -1.0, 0.5, 1e300, -1e300, f64::NAN, f64::INFINITY, 100.0, 100.5, 1e15, 1200.0
+        ])
+        .prop_map(Value::Number),
+        1 => prop::sample::select(vec!["12", "abc", "", "  ", "-3", "1 234,5", "oui", "non"])
+            .prop_map(|s| Value::Text(s.into())),
+        1 => any::<bool>().prop_map(Value::Bool),
+    ]
+}
+
+#[derive(Clone, Debug)]
+struct Spec {
+    cat: usize,
+    signing_year: Option<i32>,
+    with_geo: bool,
+    deps: Vec<bool>,
+    epci: Vec<bool>,
+    segments: u8,
+    /// Per indicator (by position): 0–2 default, 3 default + prefect levels, 4 one random level,
+    /// 5 explicit rows.
+    seg: Vec<(u8, Pick, Vec<Pick>)>,
+    values: Vec<(u8, Pick, Value)>,
+    /// Rows (or whole indicators, when the flag is set) filled with small numbers, so that the
+    /// rules between cells have complete data to compare.
+    fill: Vec<(Pick, bool, Vec<u8>)>,
+    stock: Vec<(Pick, f64)>,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        (
+            0usize..5,
+            prop::sample::select(vec![
+                Some(2022),
+                Some(2022),
+                Some(2011),
+                None,
+                Some(i32::MAX),
+                Some(i32::MIN),
+            ]),
+        ),
+        prop::bool::weighted(0.8),
+        prop::collection::vec(prop::bool::weighted(0.4), DEPARTEMENTS.len()),
+        prop::collection::vec(prop::bool::weighted(0.4), EPCI.len()),
+        0u8..3,
+        prop::collection::vec(
+            (
+                0u8..6,
+                any::<Pick>(),
+                prop::collection::vec(any::<Pick>(), 0..5),
+            ),
+            14,
+        ),
+        prop::collection::vec((0u8..10, any::<Pick>(), value()), 0..80),
+        prop::collection::vec(
+            (
+                any::<Pick>(),
+                prop::bool::weighted(0.3),
+                prop::collection::vec(0u8..4, 1..8),
+            ),
+            0..4,
+        ),
+        prop::collection::vec(
+            (
+                any::<Pick>(),
+                prop::sample::select(vec![0.0, 10.0, 150.0, 5000.0, -3.0, 2.5]),
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(
+            |((cat, signing_year), with_geo, deps, epci, segments, seg, values, fill, stock)| {
+                Spec {
+                    cat,
+                    signing_year,
+                    with_geo,
+                    deps,
+                    epci,
+                    segments,
+                    seg,
+                    values,
+                    fill,
+                    stock,
+                }
+            },
+        )
+}
+
+fn candidates(conv: &Convention) -> Vec<TerritoryKey> {
+    let mut out = vec![TerritoryKey::Organisme, TerritoryKey::Region("32".into())];
+    out.extend(
+        DEPARTEMENTS
+            .iter()
+            .map(|d| TerritoryKey::Departement(d.to_string())),
+    );
+    out.extend(EPCI.iter().map(|e| TerritoryKey::Epci(e.to_string())));
+    out.extend(
+        conv.segments
+            .iter()
+            .map(|s| TerritoryKey::Segment(s.id.clone())),
+    );
+    out
+}
+
+fn build<'c>(
+    s: &Spec,
+    cats: &'c [Catalogue],
+) -> (Convention, &'c Catalogue, Option<&'static Referential>) {
+    let cat = &cats[s.cat];
+    let geo = s.with_geo.then(|| geo::referential(2026).unwrap());
+    let mut conv = Convention {
+        signing_year: s.signing_year,
+        departements: DEPARTEMENTS
+            .iter()
+            .zip(&s.deps)
+            .filter(|(_, b)| **b)
+            .map(|(d, _)| d.to_string())
+            .collect(),
+        epci: EPCI
+            .iter()
+            .zip(&s.epci)
+            .filter(|(_, b)| **b)
+            .map(|(e, _)| e.to_string())
+            .collect(),
+        ..Default::default()
+    };
+    conv.segments = (0..s.segments)
+        .map(|i| Segment {
+            id: format!("S{i}"),
+            name: format!("Segment {i}"),
+            departement: DEPARTEMENTS[usize::from(i) % 2].to_string(),
+            ..Default::default()
+        })
+        .collect();
+    let cand = candidates(&conv);
+    for (ind, (choice, pick, rows)) in cat.indicators.iter().zip(&s.seg) {
+        let seg = match choice {
+            3 => {
+                let mut levels = ind.levels.allowed[..1].to_vec();
+                levels.extend(&ind.levels.prefect_request);
+                IndicatorSegmentation { levels, rows: None }
+            }
+            4 => IndicatorSegmentation {
+                levels: vec![*pick.get(&LEVELS)],
+                rows: None,
+            },
+            5 => IndicatorSegmentation {
+                levels: ind.levels.allowed[..1].to_vec(),
+                rows: Some(rows.iter().map(|p| p.get(&cand).clone()).collect()),
+            },
+            _ => continue,
+        };
+        conv.segmentation.insert(ind.code.clone(), seg);
+    }
+    let cells: Vec<String> = conv.cells(cat, geo).iter().map(|c| c.key()).collect();
+    for (pick, whole, small) in s.fill.iter().filter(|_| !cells.is_empty()) {
+        let key = pick.get(&cells);
+        let mut parts = key.split('|');
+        let prefix = match (parts.next(), parts.next(), whole) {
+            (Some(i), _, true) => format!("{i}|"),
+            (Some(i), Some(t), false) => format!("{i}|{t}|"),
+            _ => continue,
+        };
+        for (i, k) in cells.iter().filter(|k| k.starts_with(&prefix)).enumerate() {
+            let v = f64::from(small[i % small.len()]);
+            conv.values.insert(k.clone(), Value::Number(v));
+        }
+    }
+    for (sel, pick, v) in &s.values {
+        let key = if *sel < 8 && !cells.is_empty() {
+            pick.get(&cells).clone()
+        } else {
+            pick.get(&GARBAGE_KEYS).to_string()
+        };
+        conv.values.insert(key, v.clone());
+    }
+    let mut terr: Vec<String> = cand.iter().map(|t| t.to_string()).collect();
+    terr.push("nimporte".into());
+    for (pick, v) in &s.stock {
+        conv.stock.insert(pick.get(&terr).clone(), *v);
+    }
+    (conv, cat, geo)
+}
+
+fn sorted(diags: impl IntoIterator<Item = Diagnostic>) -> Vec<String> {
+    let mut v: Vec<String> = diags
+        .into_iter()
+        .map(|d| serde_json::to_string(&d).unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+fn in_group(d: &Diagnostic, group: &BTreeSet<String>) -> bool {
+    d.location.cell.as_ref().is_some_and(|c| group.contains(c))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn validate_never_panics_and_locates_value_diagnostics(s in spec()) {
+        let cats = catalogues();
+        let rules_data = rule_set();
+        let (conv, cat, geo) = build(&s, &cats);
+        let diags = rules::validate_with(&conv, cat, geo, &rules_data);
+        for d in &diags {
+            prop_assert!(!d.message.is_empty());
+            let value_rule = d.code.starts_with("E-VALUE") || d.code.starts_with("E-REQUIRED")
+                || d.code.starts_with("W-REQUIRED") || d.code.starts_with("E-PART")
+                || d.code.starts_with("E-SPLIT") || d.code.starts_with("E-CUMUL")
+                || d.code.starts_with("E-EPCI") || d.code.starts_with("W-PLAUSIBLE")
+                || d.code.starts_with("E-COMPARAISON") || d.code == "W-VALUE-ORPHAN";
+            if value_rule {
+                prop_assert!(d.location.cell.is_some(), "{:?}", d);
+            }
+        }
+        // The stored JSON survives a round trip and validates the same.
+        let json = serde_json::to_string(&conv).unwrap();
+        // (A NaN is written `null`, which does not read back: such a convention is skipped.)
+        let back: Option<Convention> = serde_json::from_str(&json).ok();
+        if let Some(back) = back.filter(|b| b == &conv) {
+            prop_assert_eq!(sorted(rules::validate_with(&back, cat, geo, &rules_data)), sorted(diags));
+        }
+    }
+
+    #[test]
+    fn totals_are_the_sums_of_their_cells(s in spec()) {
+        let cats = catalogues();
+        let (conv, cat, geo) = build(&s, &cats);
+        for ind in cat.indicators.iter().filter(|i| conv.uses(i) && is_additive(i)) {
+            let Some(&level) = conv.levels(ind).first() else { continue };
+            let mut rows: Vec<TerritoryKey> = Vec::new();
+            for r in conv.rows(ind, geo) {
+                if r.level() == level && !rows.contains(&r) {
+                    rows.push(r);
+                }
+            }
+            for split in splits(ind) {
+                for period in ind.periods.periods() {
+                    let mut want = Vec::new();
+                    for r in &rows {
+                        let key = format!("{}|{}|{}|{}", ind.code, r, split.key(),
+                            cus_core::convention::period_key(period));
+                        if let Some(v) = conv.values.get(&key).and_then(|v| valid_number(ind, v)) {
+                            want.push((key, v));
+                        }
+                    }
+                    let got = calc::total_across_territories(&conv, cat, geo, &ind.code, &split, period, None);
+                    match got {
+                        Ok(e) => {
+                            let sum: f64 = want.iter().map(|(_, v)| v).sum();
+                            prop_assert_eq!(&e.inputs, &want);
+                            prop_assert!(e.value == sum || (e.value.is_nan() && sum.is_nan()));
+                        }
+                        Err(CalcError::NoValue) => prop_assert!(want.is_empty()),
+                        Err(e) => prop_assert!(false, "{}", e),
+                    }
+                }
+                if ind.periods.yearly {
+                    for r in &rows {
+                        if let Ok(e) = calc::cumulative_from_yearly(&conv, cat, &ind.code, r, &split, 6) {
+                            let sum: f64 = e.inputs.iter().map(|(_, v)| v).sum();
+                            prop_assert_eq!(e.inputs.len(), 6);
+                            prop_assert!(e.value == sum);
+                        }
+                    }
+                }
+            }
+            // Parts of a total over years stay computable whatever the values.
+            for r in &rows {
+                let _ = calc::yearly_average(&conv, cat, &ind.code, r, &splits(ind)[0], 6);
+                let _ = calc::plai_share(&conv, cat, &ind.code, r, Period::Cumulative(6));
+            }
+        }
+    }
+
+    #[test]
+    fn incremental_validation_matches_full_validation(
+        s in spec(),
+        sel in 0u8..10,
+        pick in any::<Pick>(),
+        new_value in prop::option::weighted(0.8, value()),
+    ) {
+        let cats = catalogues();
+        let rules_data = rule_set();
+        let (before, cat, geo) = build(&s, &cats);
+        let cells: Vec<String> = before.cells(cat, geo).iter().map(|c| c.key()).collect();
+        let stored: Vec<String> = before.values.keys().cloned().collect();
+        let key = match sel {
+            0..=5 if !cells.is_empty() => pick.get(&cells).clone(),
+            6..=7 if !stored.is_empty() => pick.get(&stored).clone(),
+            _ => pick.get(&GARBAGE_KEYS).to_string(),
+        };
+        let mut after = before.clone();
+        match new_value {
+            Some(v) => after.values.insert(key.clone(), v),
+            None => after.values.remove(&key),
+        };
+        let full_before = rules::validate_with(&before, cat, geo, &rules_data);
+        let full_after = rules::validate_with(&after, cat, geo, &rules_data);
+        let idx_before = Index::with_rules(&before, cat, geo, &rules_data);
+        let idx_after = Index::with_rules(&after, cat, geo, &rules_data);
+        let group = idx_after.group(&key);
+        prop_assert_eq!(&group, &idx_before.group(&key));
+        prop_assert!(group.contains(&key));
+        let incremental = idx_after.validate_cell(&after, &key);
+        for d in &incremental {
+            prop_assert!(in_group(d, &group), "{:?}", d);
+        }
+        // validate_cell is the part of the full validation located in the group.
+        prop_assert_eq!(
+            sorted(incremental.iter().cloned()),
+            sorted(full_after.iter().filter(|d| in_group(d, &group)).cloned())
+        );
+        // Patching the previous result gives the new one.
+        let patched = full_before
+            .into_iter()
+            .filter(|d| !in_group(d, &group))
+            .chain(incremental);
+        prop_assert_eq!(sorted(patched), sorted(full_after));
+    }
+}

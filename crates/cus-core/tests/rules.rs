@@ -1,0 +1,547 @@
+//! Data-driven cases for the validation rules (`cus_core::rules`): each file of
+//! `tests/cases/rules/` holds a convention and the exact diagnostics expected (as a multiset:
+//! code, and indicator / territory / cell / severity when given). A case names an embedded
+//! catalogue (`catalogue`) or carries its own (`catalogue_inline`, for mechanisms no current
+//! catalogue exercises), may replace the data rules (`rules`), and may leave out some codes from
+//! the comparison (`ignore`, typically the required-row rules of a deliberately sparse
+//! convention). Also: no error on the sample conventions, the largest convention, the
+//! incremental validation on every case, and the calculator's exact explanations.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use cus_core::calc::{self, CalcError};
+use cus_core::catalogue::{embedded, Catalogue, Level, Period};
+use cus_core::convention::{Convention, SplitKey, TerritoryKey, Value};
+use cus_core::diagnostic::{Diagnostic, Severity};
+use cus_core::geo::{self, Referential};
+use cus_core::rules::{self, codes, Index, RuleSet};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    code: String,
+    indicator: Option<String>,
+    territory: Option<String>,
+    cell: Option<String>,
+    severity: Option<Severity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    description: String,
+    #[serde(default)]
+    catalogue: Option<String>,
+    #[serde(default)]
+    catalogue_inline: Option<Catalogue>,
+    /// Vintage of the referential (2026 by default); 0: no referential.
+    #[serde(default)]
+    geo_vintage: Option<u16>,
+    #[serde(default)]
+    rules: Option<RuleSet>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    convention: Convention,
+    expected: Vec<Expected>,
+}
+
+fn latest(cats: &[Catalogue], id: &str) -> Catalogue {
+    cats.iter()
+        .filter(|c| c.id == id)
+        .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
+        .unwrap_or_else(|| panic!("no embedded catalogue {id}"))
+        .clone()
+}
+
+/// Codes of the rules that come from the indicator's definition: located down to the cell, with
+/// the article cited by the catalogue.
+const FROM_DEFINITION: [&str; 8] = [
+    codes::VALUE_INVALID,
+    codes::REQUIRED_MISSING,
+    codes::REQUIRED_PARTIAL,
+    codes::PART_EXCEEDS_TOTAL,
+    codes::SPLIT_SUM_MISMATCH,
+    codes::CUMUL_DECREASING,
+    codes::CUMUL_YEARLY_MISMATCH,
+    codes::EPCI_EXCEEDS_DEPARTEMENT,
+];
+
+fn sorted(diags: &[Diagnostic]) -> Vec<String> {
+    let mut v: Vec<String> = diags
+        .iter()
+        .map(|d| serde_json::to_string(d).unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+/// `validate_cell` gives exactly the diagnostics of `validate` located in the cell's group.
+fn check_incremental(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    rules: &RuleSet,
+    full: &[Diagnostic],
+    keys: &[String],
+) -> Vec<String> {
+    let idx = Index::with_rules(conv, cat, geo, rules);
+    let mut out = Vec::new();
+    for k in keys {
+        let group = idx.group(k);
+        let want: Vec<Diagnostic> = full
+            .iter()
+            .filter(|d| d.location.cell.as_ref().is_some_and(|c| group.contains(c)))
+            .cloned()
+            .collect();
+        let got = idx.validate_cell(conv, k);
+        if sorted(&want) != sorted(&got) {
+            out.push(format!(
+                "validate_cell({k}): {:?} instead of {:?}",
+                got.iter().map(|d| &d.code).collect::<Vec<_>>(),
+                want.iter().map(|d| &d.code).collect::<Vec<_>>()
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn rule_cases() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cases/rules");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 12,
+        "expected at least 12 cases, found {}",
+        files.len()
+    );
+    let cats = embedded();
+    let mut failures = Vec::new();
+    let mut seen_codes = BTreeSet::new();
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let case: Case = serde_json::from_str(&std::fs::read_to_string(f).unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let cat = match (&case.catalogue, &case.catalogue_inline) {
+            (Some(id), None) => latest(&cats, id),
+            (None, Some(c)) => {
+                let problems = cus_core::catalogue::check(c, &name);
+                assert!(
+                    problems.is_empty(),
+                    "{name}: inline catalogue: {problems:?}"
+                );
+                c.clone()
+            }
+            _ => panic!("{name}: give exactly one of catalogue, catalogue_inline"),
+        };
+        let geo = match case.geo_vintage.unwrap_or(2026) {
+            0 => None,
+            y => Some(geo::referential(y).unwrap_or_else(|| panic!("{name}: no vintage {y}"))),
+        };
+        let rules_data = case
+            .rules
+            .clone()
+            .unwrap_or_else(|| RuleSet::embedded().clone());
+        assert!(
+            rules_data.check().is_empty(),
+            "{name}: {:?}",
+            rules_data.check()
+        );
+        let mut conv = case.convention.clone();
+        conv.catalogue.id = cat.id.clone();
+        let got = rules::validate_with(&conv, &cat, geo, &rules_data);
+
+        // Shape of every diagnostic.
+        for d in &got {
+            assert!(!d.message.is_empty(), "{name}: empty message");
+            if FROM_DEFINITION.contains(&d.code.as_str()) {
+                let l = &d.location;
+                let ind = l.indicator.as_deref().and_then(|c| cat.indicator(c));
+                let ok = ind.is_some()
+                    && l.territory.is_some()
+                    && l.split.is_some()
+                    && l.period.is_some()
+                    && l.cell.is_some()
+                    && d.article == ind.map(|i| cat.citation(i));
+                assert!(ok, "{name}: incomplete location or article: {d:?}");
+            }
+        }
+
+        let mut unmatched: Vec<&Diagnostic> = got
+            .iter()
+            .filter(|d| !case.ignore.contains(&d.code))
+            .collect();
+        let mut missing = Vec::new();
+        for e in &case.expected {
+            seen_codes.insert(e.code.clone());
+            let pos = unmatched.iter().position(|d| {
+                d.code == e.code
+                    && e.indicator
+                        .as_ref()
+                        .is_none_or(|i| d.location.indicator.as_ref() == Some(i))
+                    && e.territory
+                        .as_ref()
+                        .is_none_or(|t| d.location.territory.as_ref() == Some(t))
+                    && e.cell
+                        .as_ref()
+                        .is_none_or(|c| d.location.cell.as_ref() == Some(c))
+                    && e.severity.is_none_or(|s| d.severity == s)
+            });
+            match pos {
+                Some(p) => {
+                    unmatched.remove(p);
+                }
+                None => missing.push(format!(
+                    "{} {:?} {:?} {:?}",
+                    e.code, e.indicator, e.territory, e.cell
+                )),
+            }
+        }
+        if !missing.is_empty() || !unmatched.is_empty() {
+            failures.push(format!(
+                "{name} ({}):\n  missing: {missing:?}\n  unexpected: {:?}",
+                case.description,
+                unmatched
+                    .iter()
+                    .map(|d| format!(
+                        "{} <{}>",
+                        d.to_line_fr(),
+                        d.location.cell.clone().unwrap_or_default()
+                    ))
+                    .collect::<Vec<_>>()
+            ));
+        }
+        // Incremental validation agrees with the full one, for every stored key and every cell.
+        let mut keys: Vec<String> = conv.values.keys().cloned().collect();
+        keys.extend(conv.cells(&cat, geo).iter().map(|c| c.key()));
+        keys.push("clé|illisible".into());
+        failures.extend(
+            check_incremental(&conv, &cat, geo, &rules_data, &got, &keys)
+                .into_iter()
+                .map(|m| format!("{name}: {m}")),
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // At least one case per rule code.
+    let mut all: Vec<&str> = FROM_DEFINITION.to_vec();
+    all.extend([
+        codes::VALUE_ORPHAN,
+        codes::STOCK_INVALID,
+        "W-PLAUSIBLE-PRODUCTION",
+        "W-PLAUSIBLE-PLAI-SHARE",
+    ]);
+    for c in all {
+        assert!(seen_codes.contains(c), "no case expects {c}");
+    }
+    assert!(
+        seen_codes.iter().any(|c| c.starts_with("E-COMPARAISON")),
+        "no case for a data-driven comparison"
+    );
+}
+
+fn samples_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/samples")
+}
+
+#[test]
+fn no_error_on_the_samples() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(samples_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "json")
+                && p.file_name().is_some_and(|n| n != "manifest.json")
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2);
+    let cats = embedded();
+    for f in files {
+        let conv: Convention = serde_json::from_str(&std::fs::read_to_string(&f).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let cat = cats
+            .iter()
+            .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+            .expect("catalogue of the sample");
+        let geo = conv.geo_vintage.and_then(geo::referential);
+        let diags = rules::validate(&conv, cat, geo);
+        let errors: Vec<String> = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(Diagnostic::to_line_fr)
+            .collect();
+        assert!(errors.is_empty(), "{}:\n{}", f.display(), errors.join("\n"));
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &diags {
+            *counts.entry(d.code.as_str()).or_default() += 1;
+        }
+        println!("{}: {counts:?}", f.file_name().unwrap().to_string_lossy());
+        // Only the empty cells the samples show on purpose are reported.
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.severity == Severity::Info || d.code == codes::REQUIRED_PARTIAL),
+            "{}: {:?}",
+            f.display(),
+            diags.iter().map(Diagnostic::to_line_fr).collect::<Vec<_>>()
+        );
+    }
+}
+
+fn cus2() -> Catalogue {
+    latest(&embedded(), "cus2-logements-locatifs")
+}
+
+#[test]
+fn the_largest_convention_is_valid() {
+    let cat = cus2();
+    let geo = geo::referential(2026).unwrap();
+    let conv = cus_core::bench::largest_convention(&cat, geo);
+    assert_eq!(conv.departements.len(), 101);
+    assert_eq!(conv.epci.len(), cus_core::bench::EPCI_COUNT);
+    let cells = conv.cells(&cat, Some(geo));
+    assert_eq!(cells.len(), conv.values.len(), "every cell is filled");
+    let diags = rules::validate(&conv, &cat, Some(geo));
+    let bad: Vec<String> = diags
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+        .take(10)
+        .map(Diagnostic::to_line_fr)
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+fn conv_with(values: &[(&str, f64)]) -> Convention {
+    let mut conv = Convention {
+        signing_year: Some(2022),
+        departements: vec!["59".into(), "62".into()],
+        epci: vec!["200093201".into()],
+        ..Default::default()
+    };
+    conv.segmentation.insert(
+        "PP-1".into(),
+        cus_core::convention::IndicatorSegmentation {
+            levels: vec![Level::Departement, Level::Epci],
+            rows: None,
+        },
+    );
+    for (k, v) in values {
+        conv.values.insert(k.to_string(), Value::Number(*v));
+    }
+    conv
+}
+
+fn split(s: &str) -> SplitKey {
+    SplitKey::parse_key(s).unwrap()
+}
+
+#[test]
+fn calculator_explains_its_numbers() {
+    let cat = cus2();
+    let geo = geo::referential(2026);
+    let nb = '\u{a0}';
+    let th = cus_core::numfmt::THOUSANDS_SEP;
+    let mut conv = conv_with(&[
+        ("PP-1|departement:59|total|c6", 1200.0),
+        ("PP-1|departement:62|total|c6", 80.0),
+        ("PP-1|epci:200093201|total|c6", 700.0),
+        ("PP-1|departement:59|PLAI|c3", 120.0),
+        ("PP-1|departement:59|PLUS|c3", 280.0),
+        ("PP-1|departement:59|total|c3", 500.0),
+        ("PP-1|departement:59|total/hors-qpv|c3", 400.0),
+        ("PP-4|departement:59|valeur|c6", 30.0),
+    ]);
+    conv.stock.insert("departement:59".into(), 15000.0);
+    let d59 = TerritoryKey::Departement("59".into());
+
+    // Totals across territories: the first level of PP-1 (départements), EPCI apart.
+    let t = calc::total_across_territories(
+        &conv,
+        &cat,
+        geo,
+        "PP-1",
+        &split("total"),
+        Period::Cumulative(6),
+        None,
+    )
+    .unwrap();
+    assert_eq!(t.value, 1280.0);
+    assert_eq!(
+        t.formula_fr,
+        format!("Somme des 2 lignes (département) : 1{th}200 + 80 = 1{th}280")
+    );
+    assert_eq!(
+        t.inputs,
+        vec![
+            ("PP-1|departement:59|total|c6".to_string(), 1200.0),
+            ("PP-1|departement:62|total|c6".to_string(), 80.0)
+        ]
+    );
+    let t = calc::total_across_territories(
+        &conv,
+        &cat,
+        geo,
+        "PP-1",
+        &split("total"),
+        Period::Cumulative(3),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        t.formula_fr,
+        "Somme de 1 ligne renseignée sur 2 (département) : 500 = 500"
+    );
+    let t = calc::total_across_territories(
+        &conv,
+        &cat,
+        geo,
+        "PP-1",
+        &split("total"),
+        Period::Cumulative(6),
+        Some(Level::Epci),
+    )
+    .unwrap();
+    assert_eq!(t.formula_fr, "Somme de 1 ligne (EPCI / EPT) : 700 = 700");
+    assert_eq!(
+        calc::total_across_territories(
+            &conv,
+            &cat,
+            geo,
+            "PP-2",
+            &split("valeur"),
+            Period::Year(1),
+            None
+        ),
+        Err(CalcError::NotAdditive("PP-2".into()))
+    );
+
+    // Share of PLAI among PLAI + PLUS (members from the plausibility data).
+    let s = calc::plai_share(&conv, &cat, "PP-1", &d59, Period::Cumulative(3)).unwrap();
+    assert_eq!(s.value, 30.0);
+    assert_eq!(
+        s.formula_fr,
+        format!("PLAI ÷ (PLAI + PLUS) = 120 ÷ (120 + 280) = 30{nb}%")
+    );
+    assert_eq!(
+        s.inputs,
+        vec![
+            ("PP-1|departement:59|PLAI|c3".to_string(), 120.0),
+            ("PP-1|departement:59|PLUS|c3".to_string(), 280.0)
+        ]
+    );
+    assert_eq!(
+        calc::plai_share(&conv, &cat, "PP-1", &d59, Period::Cumulative(6)),
+        Err(CalcError::Missing(vec![
+            "PP-1|departement:59|PLAI|c6".into(),
+            "PP-1|departement:59|PLUS|c6".into()
+        ]))
+    );
+
+    // Share outside QPV.
+    let q = calc::part_share(
+        &conv,
+        &cat,
+        "PP-1",
+        &d59,
+        &split("total"),
+        "hors-qpv",
+        Period::Cumulative(3),
+    )
+    .unwrap();
+    assert_eq!(q.value, 80.0);
+    assert_eq!(
+        q.formula_fr,
+        format!("dont hors QPV ÷ Total = 400 ÷ 500 = 80{nb}%")
+    );
+
+    // Ratio to the stock.
+    let r = calc::ratio_to_stock(
+        &conv,
+        &cat,
+        "PP-1",
+        &d59,
+        &split("total"),
+        Period::Cumulative(6),
+    )
+    .unwrap();
+    assert_eq!(r.value, 8.0);
+    assert_eq!(
+        r.formula_fr,
+        format!("Total ÷ parc = 1{th}200 ÷ 15{th}000 = 8{nb}%")
+    );
+    assert_eq!(r.inputs[1], ("stock|departement:59".to_string(), 15000.0));
+    assert_eq!(
+        calc::ratio_to_stock(
+            &conv,
+            &cat,
+            "PP-1",
+            &TerritoryKey::Departement("62".into()),
+            &split("total"),
+            Period::Cumulative(6)
+        ),
+        Err(CalcError::NoStock("departement:62".into()))
+    );
+
+    // Yearly average from a cumulative (PP-4 has no yearly values).
+    let a = calc::yearly_average(&conv, &cat, "PP-4", &d59, &split("valeur"), 6).unwrap();
+    assert_eq!(a.value, 5.0);
+    assert_eq!(a.formula_fr, "Cumul 2022–2027 ÷ 6 = 30 ÷ 6 = 5");
+
+    // Percentage from its numerator and denominator, named by the catalogue.
+    let pp2 = cat.indicator("PP-2").unwrap();
+    let p = calc::percentage_of(pp2, 12.0, 150.0).unwrap();
+    assert_eq!(p.value, 8.0);
+    assert_eq!(
+        p.formula_fr,
+        format!(
+            "logements disposant après rénovation d'une étiquette A à E ÷ parc de logements de \
+             classe énergétique F et G = 12 ÷ 150 = 8{nb}%"
+        )
+    );
+}
+
+#[test]
+fn calculator_on_yearly_counts() {
+    let cat = latest(&embedded(), "cus1-logements-locatifs");
+    let mut conv = Convention {
+        signing_year: Some(2011),
+        departements: vec!["59".into()],
+        ..Default::default()
+    };
+    for (y, v) in [10.0, 12.0, 9.0, 11.0, 10.0, 8.0].iter().enumerate() {
+        conv.values.insert(
+            format!("A.I|departement:59|PLAI|a{}", y + 1),
+            Value::Number(*v),
+        );
+    }
+    let d59 = TerritoryKey::Departement("59".into());
+    let c = calc::cumulative_from_yearly(&conv, &cat, "A.I", &d59, &split("PLAI"), 6).unwrap();
+    assert_eq!(c.value, 60.0);
+    assert_eq!(
+        c.formula_fr,
+        "Somme des années 2011 à 2016 : 10 + 12 + 9 + 11 + 10 + 8 = 60"
+    );
+    assert_eq!(c.inputs.len(), 6);
+    let m = calc::yearly_average(&conv, &cat, "A.I", &d59, &split("PLAI"), 6).unwrap();
+    assert_eq!(m.value, 10.0);
+    assert_eq!(
+        m.formula_fr,
+        "Moyenne des années 2011 à 2016 : (10 + 12 + 9 + 11 + 10 + 8) ÷ 6 = 10"
+    );
+    conv.signing_year = None;
+    let c = calc::cumulative_from_yearly(&conv, &cat, "A.I", &d59, &split("PLAI"), 3).unwrap();
+    assert_eq!(c.formula_fr, "Somme des années 1 à 3 : 10 + 12 + 9 = 31");
+    conv.values.remove("A.I|departement:59|PLAI|a2");
+    assert_eq!(
+        calc::cumulative_from_yearly(&conv, &cat, "A.I", &d59, &split("PLAI"), 6),
+        Err(CalcError::Missing(
+            vec!["A.I|departement:59|PLAI|a2".into()]
+        ))
+    );
+}

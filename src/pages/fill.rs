@@ -5,9 +5,8 @@
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Level};
-use cus_core::convention::{
-    check_segmentation, level_options, splits, Convention, IndicatorSegmentation, TerritoryKey,
-};
+use cus_core::convention::{level_options, splits, Convention, IndicatorSegmentation, TerritoryKey};
+use cus_core::rules;
 use cus_core::diagnostic::{Diagnostic, Severity};
 use cus_core::geo::{self, Hit, Referential};
 use cus_core::organisme::{check_siren, OrganismeKind};
@@ -90,9 +89,9 @@ pub fn fill(props: &Props) -> Html {
     let cats = &props.catalogues.0;
     let cat = draft_catalogue(cats, &draft);
     let geo = draft_geo(&draft);
-    let diags: Vec<Diagnostic> = cat
-        .map(|c| all_diagnostics(&draft, c, geo))
-        .unwrap_or_default();
+    let cache = use_mut_ref(|| None::<ValidationCache>);
+    let diags: Vec<Diagnostic> =
+        cat.map(|c| validate_cached(&mut cache.borrow_mut(), &draft, c, geo)).unwrap_or_default();
 
     let steps = all_steps(cat);
     // Errors located on a cell, per engagement (1-based position), for the step menu.
@@ -202,36 +201,81 @@ pub fn fill(props: &Props) -> Html {
     }
 }
 
-/// Every diagnostic of the convention: territories and segmentation, then typed values.
-fn all_diagnostics(
+/// The last validation, to revalidate only what an edit touches.
+struct ValidationCache {
+    conv: Convention,
+    diags: Vec<Diagnostic>,
+    index: rules::Index<'static>,
+}
+
+thread_local! {
+    /// Catalogues validated so far, kept for the life of the page (a handful at most), so that a
+    /// validation index can outlive one render.
+    static PINNED: std::cell::RefCell<Vec<&'static Catalogue>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn pinned(cat: &Catalogue) -> &'static Catalogue {
+    PINNED.with(|p| {
+        let mut p = p.borrow_mut();
+        if let Some(c) = p.iter().find(|c| c.id == cat.id && c.version == cat.version && ***c == *cat) {
+            return *c;
+        }
+        let leaked: &'static Catalogue = Box::leak(Box::new(cat.clone()));
+        p.push(leaked);
+        leaked
+    })
+}
+
+/// Same convention except the values?
+fn same_structure(a: &Convention, b: &Convention) -> bool {
+    a.catalogue == b.catalogue
+        && a.signing_year == b.signing_year
+        && a.geo_vintage == b.geo_vintage
+        && a.departements == b.departements
+        && a.epci == b.epci
+        && a.segments == b.segments
+        && a.segmentation == b.segmentation
+        && a.stock == b.stock
+}
+
+/// Every diagnostic of the convention (`rules::validate`), recomputed only for the cells an edit
+/// touches when the structure did not change (see `rules::Index::validate_cell`).
+fn validate_cached(
+    cache: &mut Option<ValidationCache>,
     conv: &Convention,
     cat: &Catalogue,
-    geo: Option<&Referential>,
+    geo: Option<&'static Referential>,
 ) -> Vec<Diagnostic> {
-    let mut out = check_segmentation(conv, cat, geo);
-    for (key, v) in &conv.values {
-        let Some(cell) = cus_core::convention::Cell::parse_key(key) else {
-            continue;
-        };
-        let Some(ind) = cat.indicator(&cell.indicator) else {
-            continue;
-        };
-        if let Some(msg) = cus_core::convention::cell_error(ind, v) {
-            out.push(Diagnostic::error(
-                "E-VALUE-INVALID",
-                msg,
-                cus_core::diagnostic::Location {
-                    indicator: Some(ind.code.clone()),
-                    territory: Some(conv.territory_label(&cell.territory, geo)),
-                    split: Some(cell.split.label_fr(ind)),
-                    period: Some(cell.period.label_fr(conv.signing_year)),
-                    cell: Some(key.clone()),
-                    ..Default::default()
-                },
-            ));
+    if let Some(c) = cache.as_mut() {
+        if c.index_matches(cat) && same_structure(&c.conv, conv) {
+            let changed: Vec<&String> = conv
+                .values
+                .iter()
+                .filter(|(k, v)| c.conv.values.get(*k) != Some(*v))
+                .map(|(k, _)| k)
+                .chain(c.conv.values.keys().filter(|k| !conv.values.contains_key(*k)))
+                .collect();
+            if changed.len() <= 64 {
+                for key in changed {
+                    let group = c.index.group(key);
+                    c.diags.retain(|d| d.location.cell.as_ref().is_none_or(|k| !group.contains(k)));
+                    c.diags.extend(c.index.validate_cell(conv, key));
+                }
+                c.conv = conv.clone();
+                return c.diags.clone();
+            }
         }
     }
-    out
+    let cat = pinned(cat);
+    let diags = rules::validate(conv, cat, geo);
+    *cache = Some(ValidationCache { conv: conv.clone(), diags: diags.clone(), index: rules::Index::new(conv, cat, geo) });
+    diags
+}
+
+impl ValidationCache {
+    fn index_matches(&self, cat: &Catalogue) -> bool {
+        self.conv.catalogue.id == cat.id && self.conv.catalogue.version == cat.version
+    }
 }
 
 /// Which step a diagnostic belongs to: the engagement page of its cell, else by its code.

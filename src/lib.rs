@@ -27,6 +27,79 @@ pub fn cus_test_panic() {
     panic!("panique de test déclenchée par cus_test_panic()");
 }
 
+/// Benchmark hook, only in builds with the `bench` feature (`./x bench`): builds the largest
+/// convention (101 départements + 400 EPCI, every indicator) and times, with the browser's clock,
+/// a full validation and the incremental validation of one cell. Returns JSON.
+#[cfg(feature = "bench")]
+#[wasm_bindgen]
+pub fn cus_bench_validation(runs: u32) -> String {
+    use cus_core::rules;
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now())
+            .unwrap_or(0.0)
+    };
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let cats = cus_core::catalogue::embedded();
+    let Some(cat) = cats
+        .iter()
+        .filter(|c| c.id == "cus2-logements-locatifs")
+        .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
+    else {
+        return "{}".into();
+    };
+    let Some(geo) = cus_core::geo::referential(*cus_core::geo::vintages().last().unwrap_or(&2026))
+    else {
+        return "{}".into();
+    };
+    let t = now();
+    let conv = cus_core::bench::largest_convention(cat, geo);
+    let build = now() - t;
+    let cells = conv.cells(cat, Some(geo)).len();
+    let runs = runs.max(1) as usize;
+    let full = median(
+        (0..runs)
+            .map(|_| {
+                let t = now();
+                let d = rules::validate(&conv, cat, Some(geo));
+                std::hint::black_box(d);
+                now() - t
+            })
+            .collect(),
+    );
+    let t = now();
+    let index = rules::Index::new(&conv, cat, Some(geo));
+    let index_ms = now() - t;
+    let key = conv
+        .values
+        .keys()
+        .nth(conv.values.len() / 2)
+        .cloned()
+        .unwrap_or_default();
+    // The browser clock is coarse (0.1 ms): time batches of 200 edits of one cell each.
+    let first = index.validate_cell(&conv, &key); // builds the lazily-indexed grid of that indicator
+    std::hint::black_box(first);
+    let one = median(
+        (0..runs)
+            .map(|_| {
+                let t = now();
+                for _ in 0..200 {
+                    std::hint::black_box(index.validate_cell(&conv, &key));
+                }
+                (now() - t) / 200.0
+            })
+            .collect(),
+    );
+    format!(
+        "{{\"cells\":{cells},\"values\":{},\"build_ms\":{build:.1},\"full_validation_ms\":{full:.2},\"index_ms\":{index_ms:.2},\"one_cell_ms\":{one:.3}}}",
+        conv.values.len()
+    )
+}
+
 /// Mark the first render for the load-time measurement (`performance.mark`).
 pub(crate) fn mark(name: &str) {
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {

@@ -1,0 +1,18 @@
+// Validation timings in the browser (wasm): serves a build made with the `bench` feature
+// (target/dist-bench, see ./x bench) and calls `cus_bench_validation` in headless Chromium.
+import path from 'node:path';
+import { ROOT, serve, launch } from '../tests/e2e/harness.mjs';
+
+const runs = Number(process.argv[2] ?? 11);
+const server = await serve(path.join(ROOT, 'target', 'dist-bench'));
+const browser = await launch();
+try {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.cus_bench_validation);
+  const r = JSON.parse(await page.evaluate((n) => window.wasmBindings.cus_bench_validation(n), runs));
+  console.log(`| navigateur (wasm, Chromium headless) | ${r.cells} cases, ${r.values} valeurs | validation complète ${r.full_validation_ms} ms | index ${r.index_ms} ms | une case ${(r.one_cell_ms * 1000).toFixed(0)} µs | construction ${r.build_ms} ms |`);
+} finally {
+  await browser.close();
+  server.close();
+}

@@ -5,11 +5,13 @@
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Level};
-use cus_core::convention::{level_options, splits, Convention, IndicatorSegmentation, TerritoryKey};
-use cus_core::rules;
+use cus_core::convention::{
+    level_options, splits, Convention, IndicatorSegmentation, TerritoryKey,
+};
 use cus_core::diagnostic::{Diagnostic, Severity};
 use cus_core::geo::{self, Hit, Referential};
 use cus_core::organisme::{check_siren, OrganismeKind};
+use cus_core::rules;
 use yew::prelude::*;
 
 use crate::app::Catalogues;
@@ -90,8 +92,9 @@ pub fn fill(props: &Props) -> Html {
     let cat = draft_catalogue(cats, &draft);
     let geo = draft_geo(&draft);
     let cache = use_mut_ref(|| None::<ValidationCache>);
-    let diags: Vec<Diagnostic> =
-        cat.map(|c| validate_cached(&mut cache.borrow_mut(), &draft, c, geo)).unwrap_or_default();
+    let diags: Vec<Diagnostic> = cat
+        .map(|c| validate_cached(&mut cache.borrow_mut(), &draft, c, geo))
+        .unwrap_or_default();
 
     let steps = all_steps(cat);
     // Errors located on a cell, per engagement (1-based position), for the step menu.
@@ -217,7 +220,10 @@ thread_local! {
 fn pinned(cat: &Catalogue) -> &'static Catalogue {
     PINNED.with(|p| {
         let mut p = p.borrow_mut();
-        if let Some(c) = p.iter().find(|c| c.id == cat.id && c.version == cat.version && ***c == *cat) {
+        if let Some(c) = p
+            .iter()
+            .find(|c| c.id == cat.id && c.version == cat.version && ***c == *cat)
+        {
             return *c;
         }
         let leaked: &'static Catalogue = Box::leak(Box::new(cat.clone()));
@@ -253,12 +259,18 @@ fn validate_cached(
                 .iter()
                 .filter(|(k, v)| c.conv.values.get(*k) != Some(*v))
                 .map(|(k, _)| k)
-                .chain(c.conv.values.keys().filter(|k| !conv.values.contains_key(*k)))
+                .chain(
+                    c.conv
+                        .values
+                        .keys()
+                        .filter(|k| !conv.values.contains_key(*k)),
+                )
                 .collect();
             if changed.len() <= 64 {
                 for key in changed {
                     let group = c.index.group(key);
-                    c.diags.retain(|d| d.location.cell.as_ref().is_none_or(|k| !group.contains(k)));
+                    c.diags
+                        .retain(|d| d.location.cell.as_ref().is_none_or(|k| !group.contains(k)));
                     c.diags.extend(c.index.validate_cell(conv, key));
                 }
                 c.conv = conv.clone();
@@ -268,7 +280,11 @@ fn validate_cached(
     }
     let cat = pinned(cat);
     let diags = rules::validate(conv, cat, geo);
-    *cache = Some(ValidationCache { conv: conv.clone(), diags: diags.clone(), index: rules::Index::new(conv, cat, geo) });
+    *cache = Some(ValidationCache {
+        conv: conv.clone(),
+        diags: diags.clone(),
+        index: rules::Index::new(conv, cat, geo),
+    });
     diags
 }
 

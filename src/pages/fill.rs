@@ -1177,7 +1177,7 @@ fn segmentation_step(props: &SegmentationProps) -> Html {
                     <fieldset class="choix-maille" id={format!("segmentation-{name}")}>
                         <legend><span class="code">{ &ind.code }</span>{ format!(" — {} ({})", ind.short_label, ind.requirement.label_fr()) }</legend>
                         if optional {
-                            <label class="case">
+                            <label class="case-a-cocher">
                                 <input type="checkbox" checked={used} onchange={on_toggle} />
                                 { " Retenir cet indicateur dans la convention" }
                             </label>

@@ -1,0 +1,256 @@
+// Large grids: a convention as large as the benchmark's (101 départements + 400 EPCI, PP-1
+// detailed by EPCI: 501 rows × 36 columns). Only the visible rows are rendered; keyboard moves and
+// the links of the Vérification page reach rows far down. Figures (render time, keystroke to
+// frame) are printed as `# …` lines; only functional facts are asserted, never timings.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { start, openApp, ROOT } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const readJson = (p) => JSON.parse(fs.readFileSync(path.join(ROOT, p), 'utf8'));
+const CUS2_VERSION = fs.readFileSync(path.join(ROOT, 'data/catalogue/cus2-logements-locatifs.toml'), 'utf8')
+  .match(/^version = "([^"]+)"/m)[1];
+const DEPS = readJson('data/geo/2026/departements.json').map((d) => d.code);
+// 400 EPCI spread over the list, as the benchmark's largest convention picks them.
+const ALL_EPCI = readJson('data/geo/2026/epci.json').map((e) => e.siren);
+const EPCI = Array.from({ length: 400 }, (_, i) => ALL_EPCI[Math.floor((i * ALL_EPCI.length) / 400)]);
+// PP-1: (Total, PLAI, PLUS, PLS) × (value, dont hors QPV, dont hors RU) × (référence, 3 ans, 6 ans).
+const SPLITS = ['total', 'PLAI', 'PLUS', 'PLS'].flatMap((m) => [m, `${m}/hors-qpv`, `${m}/hors-ru`]);
+const PERIODS = ['ref', 'c3', 'c6'];
+const ROWS = [...DEPS.map((d) => `departement:${d}`), ...EPCI.map((e) => `epci:${e}`)];
+/** Canonical key of PP-1 at (row, col): columns are periods × splits, periods outermost. */
+function key(r, c) {
+  const p = PERIODS[Math.floor(c / SPLITS.length)];
+  const s = SPLITS[c % SPLITS.length];
+  return `PP-1|${ROWS[r]}|${s}|${p}`;
+}
+const FAR_ROW = 101 + 380;          // an EPCI far down the grid
+const BAD_ROW = 101 + 350;          // holds a wrong value ("abc")
+
+/** Every PP-1 cell filled with values that keep the rules: financings adding up to the total,
+ * parts within their whole, 6-year cumulative above the 3-year one, EPCI well below their
+ * département. */
+function pp1Values() {
+  const values = {};
+  for (let r = 0; r < ROWS.length; r++) {
+    for (const p of PERIODS) {
+      const sums = { '': 0, '/hors-qpv': 0, '/hors-ru': 0 };
+      ['PLAI', 'PLUS', 'PLS'].forEach((m, mi) => {
+        const base = r < DEPS.length ? 1000 + ((r * 37 + mi * 11) % 500) : 1 + ((r * 7 + mi * 3) % 9);
+        const v = p === 'c6' ? 2 * base : base;
+        const cells = { '': v, '/hors-qpv': Math.floor(v * 0.6), '/hors-ru': Math.floor(v * 0.8) };
+        for (const [part, x] of Object.entries(cells)) {
+          values[`PP-1|${ROWS[r]}|${m}${part}|${p}`] = x;
+          sums[part] += x;
+        }
+      });
+      for (const [part, x] of Object.entries(sums)) values[`PP-1|${ROWS[r]}|total${part}|${p}`] = x;
+    }
+  }
+  return values;
+}
+
+function draft({ filled }) {
+  const values = filled ? pp1Values() : {};
+  if (filled) values[key(BAD_ROW, 2)] = 'abc';
+  return {
+    name: 'Perf',
+    organisme: { raison_sociale: 'Grand organisme', siren: '200093201' },
+    catalogue: { id: 'cus2-logements-locatifs', version: CUS2_VERSION },
+    signing_year: 2026, geo_vintage: 2026,
+    departements: DEPS, epci: EPCI,
+    segmentation: { 'PP-1': { levels: ['departement', 'epci'] } },
+    values,
+  };
+}
+
+async function setDraft(page, d) {
+  await page.evaluate((json) => {
+    localStorage.setItem('cus.brouillons', JSON.stringify([{ id: 'perf', name: 'Perf', updated: '2026-11-25T10:00:00.000Z' }]));
+    localStorage.setItem('cus.brouillon.perf', json);
+    localStorage.setItem('cus.brouillon.courant', 'perf');
+  }, JSON.stringify(d));
+}
+
+/** From the Organisme step, go to the first engagement page: ms until the first cell is in the
+ * page (the app's render and effects done), and until that frame is painted (the second animation
+ * frame: the first one's callbacks run before its style, layout and paint). */
+async function timeRender(page) {
+  await page.goto(`${env.base}#/remplir`);
+  await page.reload();
+  await page.waitForSelector('#raison-sociale');
+  return page.evaluate(() => new Promise((resolve) => {
+    const t0 = performance.now();
+    const obs = new MutationObserver(() => {
+      if (!document.getElementById('case-0-0-0')) return;
+      obs.disconnect();
+      const present = performance.now() - t0;
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve({ present, painted: performance.now() - t0 })));
+    });
+    obs.observe(document.body, { childList: true, subtree: true });
+    location.hash = '#/remplir/engagement-1';
+  }));
+}
+
+/** Over `n` keystrokes in the input `selector` of the first grid, column `col` (an input event with
+ * the value set, at the start of a frame): median ms until the new value's effect is painted (the
+ * column's total shows it, then one more animation frame). The app's re-render may be split by
+ * Yew's scheduler (it yields every 16 ms): waiting for the total covers the whole of it. */
+async function keystrokes(page, selector, col, n = 20) {
+  return page.evaluate(async ([sel, col, n]) => {
+    const raf = () => new Promise((r) => requestAnimationFrame(r));
+    const total = () => document.querySelectorAll('.grille')[0].querySelectorAll('.ligne-total td')[col].textContent;
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      const input = document.querySelector(sel);
+      input.focus();
+      await raf();
+      const before = total();
+      const text = String(100 + i);
+      const t0 = performance.now();
+      input.value = text;
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
+      let k = 0;
+      do {
+        await raf();
+        k++;
+        if (k > 600) throw new Error('the total never changed');
+      } while (total() === before);
+      await raf();
+      times.push(performance.now() - t0);
+      const shown = document.querySelector(sel)?.value;
+      if (shown !== text) throw new Error(`cell shows ${shown}, expected ${text}`);
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    return { median: median(times), max: Math.max(...times) };
+  }, [selector, col, n]);
+}
+
+async function storedValue(page, k) {
+  return page.evaluate((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k], k);
+}
+
+for (const filled of [false, true]) {
+  const label = filled ? 'filled (18 036 PP-1 values)' : 'empty';
+  test(`large convention, ${label}: first grid renders, keystroke to frame, only visible rows rendered`, async () => {
+    const page = await openApp(env.browser, env.base);
+    page.setDefaultTimeout(120_000);
+    await setDraft(page, draft({ filled }));
+    const render = await timeRender(page);
+    await page.locator('#case-0-0-0').waitFor();
+    const inputs = await page.locator('input.case').count();
+    const firstGridInputs = await page.locator('.grille >> nth=0 >> input.case').count();
+    console.log(`# grid perf (${label}): engagement page, first cell in the page after ${render.present.toFixed(0)} ms, `
+      + `painted after ${render.painted.toFixed(0)} ms; ${inputs} input.case rendered (${firstGridInputs} in PP-1's grid)`);
+    assert.equal(await page.getAttribute('#case-0-0-0', 'data-cell'), key(0, 0));
+    assert.match(await page.getAttribute('#case-0-0-0', 'aria-label'), /^PP-1, 01 — Ain, Total, Référence$/);
+
+    // Keystroke to frame in the first cell.
+    const top = await keystrokes(page, '#case-0-0-0', 0);
+    console.log(`# grid perf (${label}): keystroke to painted total, row 0: median ${top.median.toFixed(1)} ms `
+      + `(max ${top.max.toFixed(1)} ms, 20 keystrokes)`);
+    await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 119, key(0, 0));
+    // A real keystroke, through the keyboard.
+    await page.focus('#case-0-0-1');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('7');
+    assert.equal(await page.inputValue('#case-0-0-1'), '7');
+    await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 7, key(0, 1));
+
+    // Far down: scroll the grid to an EPCI row, type there.
+    const farSel = `input[data-cell="${key(FAR_ROW, 4)}"]`;
+    await page.evaluate((r) => {
+      const scroller = document.querySelector('.grille .grille-defilement');
+      const row = document.querySelector('.grille tbody tr:not(.espaceur)');
+      scroller.scrollTop = r * row.getBoundingClientRect().height;
+    }, FAR_ROW);
+    await page.locator(farSel).waitFor();
+    assert.equal(await page.getAttribute(farSel, 'id'), `case-0-${FAR_ROW}-4`);
+    const far = await keystrokes(page, farSel, 4);
+    console.log(`# grid perf (${label}): keystroke to painted total, row ${FAR_ROW}: median ${far.median.toFixed(1)} ms `
+      + `(max ${far.max.toFixed(1)} ms)`);
+    await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 119, key(FAR_ROW, 4));
+    assert.equal(await storedValue(page, key(FAR_ROW, 4)), 119);
+    const after = await page.locator('input.case').count();
+    console.log(`# grid perf (${label}): ${after} input.case rendered after scrolling`);
+    assert.ok(inputs < 2000, `${inputs} inputs rendered`);
+    assert.ok(after < 2000, `${after} inputs rendered after scrolling`);
+    // Not every row is in the page, but the totals row is.
+    assert.ok(await page.locator('.grille >> nth=0 >> tbody tr:not(.espaceur)').count() < 200);
+    assert.equal(await page.locator('.grille >> nth=0 >> .ligne-total').count(), 1);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
+
+test('large grid: arrows and Enter reach rows outside the rendered range; totals cover every row', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, draft({ filled: true }));
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.reload();
+  await page.locator('#case-0-0-3').waitFor();
+  // Totals of the first column: every row, rendered or not.
+  const values = pp1Values();
+  let sum = 0;
+  for (let r = 0; r < ROWS.length; r++) sum += values[key(r, 0)];
+  const totals = await page.locator('.grille >> nth=0 >> .ligne-total td').allTextContents();
+  assert.equal(totals[0].replace(/\s/g, ''), String(sum));
+  assert.equal(totals.length, 36);
+
+  // Enter / ArrowDown row after row: the grid scrolls along, focus never gets lost.
+  await page.focus('#case-0-0-3');
+  for (let r = 1; r <= 60; r++) {
+    await page.keyboard.press(r % 2 ? 'ArrowDown' : 'Enter');
+    await page.waitForFunction((id) => document.activeElement?.id === id, `case-0-${r}-3`, { timeout: 5000 });
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-cell')), key(60, 3));
+  for (let r = 59; r >= 40; r--) {
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction((id) => document.activeElement?.id === id, `case-0-${r}-3`, { timeout: 5000 });
+  }
+  // The focused cell is inside the visible part of the scroller.
+  const visible = await page.evaluate(() => {
+    const el = document.activeElement.getBoundingClientRect();
+    const box = document.querySelector('.grille .grille-defilement').getBoundingClientRect();
+    return el.top >= box.top - 1 && el.bottom <= box.bottom + 1;
+  });
+  assert.ok(visible, 'focused cell scrolled into view');
+  await page.keyboard.type('5');
+  await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 5, key(40, 3));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('large grid: wrong values listed under the grid; the Vérification link reaches a row far down', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, draft({ filled: true }));
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.reload();
+  await page.locator('#case-0-0-0').waitFor();
+  const list = page.locator('.grille >> nth=0 >> .erreurs-grille');
+  assert.match(await list.textContent(), /1 case en erreur/);
+  assert.match(await list.textContent(), /« abc » n'est pas un nombre/);
+
+  await page.click('.menu-etapes a:text("Vérification")');
+  await page.waitForSelector('.verification');
+  const item = page.locator('.verification [data-code="E-VALUE-INVALID"]');
+  assert.equal(await item.count(), 1);
+  await item.locator('a:text("Aller à la case")').click();
+  const id = `case-0-${BAD_ROW}-2`;
+  await page.waitForFunction((id) => document.activeElement?.id === id, id);
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-cell')), key(BAD_ROW, 2));
+  assert.equal(await page.getAttribute(`#${id}`, 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute(`#${id}`, 'aria-describedby'), `${id}-erreur`);
+  assert.match(await page.textContent(`#${id}-erreur`), /« abc » n'est pas un nombre/);
+  await page.fill(`#${id}`, '12');
+  await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 12, key(BAD_ROW, 2));
+  assert.equal(await list.count(), 0);
+  assert.ok(await page.locator('input.case').count() < 2000);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

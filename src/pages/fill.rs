@@ -232,6 +232,17 @@ fn pinned(cat: &Catalogue) -> &'static Catalogue {
     })
 }
 
+thread_local! {
+    /// Cells written by the grids since the last validation (a hint that saves comparing every
+    /// value of a large convention on each keystroke).
+    static EDITED: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Record that these cells are about to be written (called by the grids before an update).
+pub fn note_edited(keys: impl IntoIterator<Item = String>) {
+    EDITED.with(|e| e.borrow_mut().get_or_insert_with(Vec::new).extend(keys));
+}
+
 /// Same convention except the values?
 fn same_structure(a: &Convention, b: &Convention) -> bool {
     a.catalogue == b.catalogue
@@ -252,28 +263,47 @@ fn validate_cached(
     cat: &Catalogue,
     geo: Option<&'static Referential>,
 ) -> Vec<Diagnostic> {
+    let hint = EDITED.with(|e| e.borrow_mut().take());
     if let Some(c) = cache.as_mut() {
         if c.index_matches(cat) && same_structure(&c.conv, conv) {
-            let changed: Vec<&String> = conv
-                .values
-                .iter()
-                .filter(|(k, v)| c.conv.values.get(*k) != Some(*v))
-                .map(|(k, _)| k)
-                .chain(
-                    c.conv
-                        .values
-                        .keys()
-                        .filter(|k| !conv.values.contains_key(*k)),
-                )
-                .collect();
+            // The grids say which cells they wrote; otherwise compare every value.
+            let changed: Vec<String> = match hint {
+                Some(mut keys) => {
+                    keys.sort();
+                    keys.dedup();
+                    keys
+                }
+                None => conv
+                    .values
+                    .iter()
+                    .filter(|(k, v)| c.conv.values.get(*k) != Some(*v))
+                    .map(|(k, _)| k.clone())
+                    .chain(
+                        c.conv
+                            .values
+                            .keys()
+                            .filter(|k| !conv.values.contains_key(*k))
+                            .cloned(),
+                    )
+                    .collect(),
+            };
             if changed.len() <= 64 {
-                for key in changed {
+                for key in &changed {
                     let group = c.index.group(key);
                     c.diags
                         .retain(|d| d.location.cell.as_ref().is_none_or(|k| !group.contains(k)));
                     c.diags.extend(c.index.validate_cell(conv, key));
+                    match conv.values.get(key) {
+                        Some(v) => {
+                            c.conv.values.insert(key.clone(), v.clone());
+                        }
+                        None => {
+                            c.conv.values.remove(key);
+                        }
+                    }
                 }
-                c.conv = conv.clone();
+                c.conv.name.clone_from(&conv.name);
+                c.conv.organisme.clone_from(&conv.organisme);
                 return c.diags.clone();
             }
         }

@@ -498,6 +498,7 @@ fn build_grid(layout: Layout, h: Hooks) -> Grid {
     let set_cell = {
         let update = h.update.clone();
         Callback::from(move |(key, text): (String, String)| {
+            let key_for_hint = key.clone();
             let value = typed_value(&text);
             let f: Rc<dyn Fn(&mut Convention)> = Rc::new(move |c: &mut Convention| match &value {
                 Some(v) => {
@@ -508,6 +509,7 @@ fn build_grid(layout: Layout, h: Hooks) -> Grid {
                 }
             });
             let update = update.borrow().clone();
+            super::fill::note_edited([key_for_hint]);
             update.emit(f);
         })
     };
@@ -556,6 +558,12 @@ fn build_grid(layout: Layout, h: Hooks) -> Grid {
             let n = writes.len();
             let bad_count = bad.len();
             let update = update.borrow().clone();
+            super::fill::note_edited(
+                writes
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .chain(bad.iter().map(|(k, _)| k.clone())),
+            );
             update.emit(Rc::new(move |conv: &mut Convention| {
                 for (k, v) in &writes {
                     match v {

@@ -386,13 +386,8 @@ fn verification_page(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -
                 crate::pages::grid::request_focus(c);
             }
         });
-        let class = match d.severity {
-            Severity::Error => "diag diag-erreur",
-            Severity::Warning => "diag diag-avertissement",
-            Severity::Info => "diag diag-info",
-        };
         html! {
-            <li class={class} data-code={d.code.clone()}>
+            <li class={diag_class(d.severity)} data-code={d.code.clone()}>
                 <strong>{ format!("{} : ", d.severity.label_fr()) }</strong>
                 { &d.message }
                 <span class="diag-lieu">{ format!(" ({})", d.location.describe_fr()) }</span>
@@ -529,6 +524,16 @@ fn nav_buttons(step: FillStep, steps: &[FillStep], cat: Option<&Catalogue>) -> H
     }
 }
 
+/// CSS classes of a diagnostic line (the severity is also written out: colour is not the only
+/// signal).
+fn diag_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "diag diag-erreur",
+        Severity::Warning => "diag diag-avertissement",
+        Severity::Info => "diag diag-info",
+    }
+}
+
 fn diagnostics_list(diags: &[Diagnostic], id: &str) -> Html {
     if diags.is_empty() {
         return html! {};
@@ -536,13 +541,8 @@ fn diagnostics_list(diags: &[Diagnostic], id: &str) -> Html {
     html! {
         <ul class="diagnostics" id={id.to_string()} aria-live="polite">
             { for diags.iter().map(|d| {
-                let class = match d.severity {
-                    Severity::Error => "diag diag-erreur",
-                    Severity::Warning => "diag diag-avertissement",
-                    Severity::Info => "diag diag-info",
-                };
                 html! {
-                    <li class={class} data-code={d.code.clone()}>
+                    <li class={diag_class(d.severity)} data-code={d.code.clone()}>
                         <strong>{ format!("{} : ", d.severity.label_fr()) }</strong>
                         { &d.message }
                         if let Some(a) = &d.article { <span class="diag-article">{ format!(" ({a})") }</span> }

@@ -139,6 +139,21 @@ pub fn fill(props: &Props) -> Html {
                         .filter(|i| i.engagement == e.id && conv.uses(i))
                         .cloned()
                         .collect();
+                    // Rule messages on cells (required rows are listed on Vérification, not on cells).
+                    let cell_messages: Rc<std::collections::HashMap<String, Rc<str>>> = Rc::new(
+                        diags
+                            .iter()
+                            .filter(|d| {
+                                d.severity != Severity::Info && !d.code.contains("REQUIRED")
+                            })
+                            .filter_map(|d| {
+                                d.location
+                                    .cell
+                                    .clone()
+                                    .map(|k| (k, Rc::from(d.message.as_str())))
+                            })
+                            .collect(),
+                    );
                     html! {
                         <div class="engagement-saisie">
                             <p class="chapo-engagement">{ format!("{} — {}", e.area, e.label) }</p>
@@ -147,7 +162,7 @@ pub fn fill(props: &Props) -> Html {
                             }
                             { for inds.into_iter().enumerate().map(|(i, ind)| html! {
                                 <crate::pages::grid::IndicatorGrid catalogue={catalogue.clone()} indicator={Rc::new(ind)} index={i}
-                                    draft={conv.clone()} update={update.clone()} />
+                                    draft={conv.clone()} update={update.clone()} cell_messages={cell_messages.clone()} />
                             }) }
                         </div>
                     }

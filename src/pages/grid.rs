@@ -39,6 +39,10 @@ pub struct Props {
     pub index: usize,
     pub draft: Rc<Convention>,
     pub update: Update,
+    /// Messages of the rule engine located on a cell (canonical key → message), shown on the
+    /// cell when its own value is acceptable.
+    #[prop_or_default]
+    pub cell_messages: Rc<HashMap<String, Rc<str>>>,
 }
 
 /// Grids with more rows than this render only the rows in sight.
@@ -376,6 +380,8 @@ struct RowProps {
     label: AttrValue,
     /// Stored value of each column.
     values: Vec<Option<Value>>,
+    /// Rule message on each column, if any.
+    messages: Vec<Option<Rc<str>>>,
 }
 
 impl PartialEq for RowProps {
@@ -384,6 +390,7 @@ impl PartialEq for RowProps {
             && self.row == other.row
             && self.label == other.label
             && self.values == other.values
+            && self.messages == other.messages
     }
 }
 
@@ -398,7 +405,10 @@ fn grid_row(props: &RowProps) -> Html {
     let virtualized = layout.virtualized;
     let cells = props.values.iter().enumerate().map(|(c, stored)| {
         let key = layout.key(r, c).unwrap_or_default();
-        let error = stored.as_ref().and_then(|v| cell_error(ind, v));
+        let error = stored
+            .as_ref()
+            .and_then(|v| cell_error(ind, v))
+            .or_else(|| props.messages.get(c).cloned().flatten().map(|m| m.to_string()));
         let shown = match stored {
             Some(Value::Number(n)) => format_fr(*n, 2),
             Some(Value::Text(t)) => t.clone(),
@@ -652,6 +662,36 @@ fn build_grid(layout: Layout, h: Hooks) -> Grid {
     }
 }
 
+/// The formula of a column total, with its figures and rows (`cus_core::calc`).
+fn explanation(
+    props: &Props,
+    split_list: &[SplitKey],
+    periods: &[Period],
+    col: usize,
+) -> Option<String> {
+    let n_splits = split_list.len().max(1);
+    let period = *periods.get(col / n_splits)?;
+    let split = split_list.get(col % n_splits)?;
+    let geo = super::fill::draft_geo(&props.draft);
+    match cus_core::calc::total_across_territories(
+        &props.draft,
+        &props.catalogue,
+        geo,
+        &props.indicator.code,
+        split,
+        period,
+        None,
+    ) {
+        Ok(e) => Some(format!(
+            "Calcul du total ({}, {}) : {}",
+            split.label_fr(&props.indicator),
+            period.label_fr(props.draft.signing_year),
+            e.formula_fr
+        )),
+        Err(e) => Some(e.message_fr()),
+    }
+}
+
 #[function_component(IndicatorGrid)]
 pub fn indicator_grid(props: &Props) -> Html {
     let ind = &props.indicator;
@@ -661,6 +701,8 @@ pub fn indicator_grid(props: &Props) -> Html {
     let split_list = splits(ind);
     let periods = ind.periods.periods();
     let paste_msg = use_state(|| None::<String>);
+    // Column whose total is explained under the grid.
+    let explain = use_state(|| None::<usize>);
     let first_year = conv.signing_year;
     let summable = matches!(ind.value, ValueKind::Nombre { .. });
     let numeric = ind.value.default_bounds().is_some();
@@ -767,15 +809,20 @@ pub fn indicator_grid(props: &Props) -> Html {
     // wrong cells.
     let mut row_values: Vec<Vec<Option<Value>>> = vec![vec![None; n_cols]; last - first];
     let mut col_sums = vec![(0.0f64, false); n_cols];
+    let top_level = conv.levels(ind).first().copied();
+    let totalled: Vec<bool> = rows.iter().map(|t| Some(t.level()) == top_level).collect();
+    let several_levels = totalled.iter().any(|t| !t);
     let mut errors: Vec<(usize, usize, String)> = Vec::new();
     if numeric {
         layout.scan(&conv.values, |rs, c, v| {
             if summable {
                 if let Some(x) = v.as_number() {
-                    for _ in rs {
+                    // Only the rows of the coarsest level: EPCI detail is already inside its
+                    // département's figure.
+                    for _ in rs.iter().filter(|&&r| totalled[r]) {
                         col_sums[c].0 += x;
+                        col_sums[c].1 = true;
                     }
-                    col_sums[c].1 = true;
                 }
             }
             for &r in rs {
@@ -805,20 +852,50 @@ pub fn indicator_grid(props: &Props) -> Html {
 
     let body_rows = row_values.into_iter().enumerate().map(|(i, values)| {
         let r = first + i;
+        let messages: Vec<Option<Rc<str>>> = if props.cell_messages.is_empty() {
+            vec![None; n_cols]
+        } else {
+            (0..n_cols)
+                .map(|c| {
+                    layout
+                        .key(r, c)
+                        .and_then(|k| props.cell_messages.get(&k).cloned())
+                })
+                .collect()
+        };
         html! {
-            <GridRow key={r} grid={grid.clone()} row={r} values={values}
+            <GridRow key={r} grid={grid.clone()} row={r} values={values} messages={messages}
                 label={AttrValue::from(conv.territory_label(&rows[r], geo))} />
         }
     });
 
     let totals = (summable && n_rows > 1).then(|| {
-        let cells = col_sums.iter().map(|&(s, any)| html! { <td class="total">{ total_text(s, any) }</td> });
+        let cells = col_sums.iter().enumerate().map(|(c, &(s, any))| {
+            let open = *explain == Some(c);
+            let onclick = {
+                let explain = explain.clone();
+                Callback::from(move |_| explain.set(if open { None } else { Some(c) }))
+            };
+            html! {
+                <td class="total">
+                    <button type="button" class="bouton-total" {onclick}
+                        aria-expanded={open.to_string()}
+                        aria-label={format!("Total, {} : {} — afficher le calcul", layout.col_labels[c], total_text(s, any))}>
+                        { total_text(s, any) }
+                    </button>
+                </td>
+            }
+        });
         let corner = layout.year_cols.iter().map(|cols| {
             let any = cols.iter().any(|&c| col_sums[c].1);
             let sum: f64 = cols.iter().map(|&c| col_sums[c].0).sum();
             html! { <td class="total">{ total_text(sum, any) }</td> }
         });
-        html! { <tr key="total" class="ligne-total"><th scope="row">{ "Total" }</th>{ for cells }{ for corner }</tr> }
+        let label = match (several_levels, top_level) {
+            (true, Some(l)) => format!("Total ({})", l.label_fr()),
+            _ => "Total".to_string(),
+        };
+        html! { <tr key="total" class="ligne-total"><th scope="row">{ label }</th>{ for cells }{ for corner }</tr> }
     });
 
     let onscroll = {
@@ -973,6 +1050,9 @@ pub fn indicator_grid(props: &Props) -> Html {
                     </table>
                 </div>
                 { error_list.unwrap_or_default() }
+                if let Some(text) = (*explain).and_then(|c| explanation(props, &split_list, &periods, c)) {
+                    <p class="explication" role="status">{ text }</p>
+                }
                 if let Some(m) = &*paste_msg {
                     <p class="message-ok" role="status">{ m }</p>
                 }

@@ -219,8 +219,16 @@ test('grid: type, paste a 3×4 block from a spreadsheet, totals, keyboard, reloa
   assert.equal(await page.inputValue('#case-0-2-3'), '12');
   assert.equal(await page.inputValue('#case-0-2-4'), '');   // outside the block: untouched
   const totals = await page.locator('.grille >> nth=0 >> .ligne-total td').allTextContents();
-  assert.equal(totals[0], '1\u202f248');   // 1 234 + 5 + 9
-  assert.equal(totals[3], '24');
+  // The totals add up the départements only: the EPCI row is detail inside the Nord.
+  assert.equal(await page.textContent('.grille >> nth=0 >> .ligne-total th'), 'Total (département)');
+  assert.equal(totals[0], '1\u202f239');   // 1 234 + 5
+  assert.equal(totals[3], '12');
+  // Every computed total explains itself on demand.
+  await page.locator('.grille >> nth=0 >> .ligne-total button').first().click();
+  const explained = await page.textContent('.grille >> nth=0 >> .explication');
+  assert.match(explained, /Calcul du total \(Total, Référence\)/);
+  assert.match(explained, /1\u202f234 \+ 5 = 1\u202f239/);
+  assert.match(explained, /1\u202f234/);
 
   // Keyboard: arrows and Enter move between cells.
   await page.focus('#case-0-0-1');
@@ -464,6 +472,9 @@ test('Vérification lists every diagnostic; its link focuses the cell; fixing it
   await page.locator('#case-0-0-0').waitFor();
   await page.fill('#case-0-0-0', '5');   // Nord, Total, Référence
   await page.fill('#case-0-0-1', '9');   // Nord, Total dont hors QPV, Référence
+  // The rule's message shows on the cell itself, at once.
+  await page.waitForSelector('#case-0-0-1[aria-invalid="true"]');
+  assert.ok((await page.textContent('#case-0-0-1-erreur')).length > 10);
   await page.click('.menu-etapes a:text("Vérification")');
   const part = page.locator('.verification [data-code="E-PART-EXCEEDS-TOTAL"]');
   await part.waitFor();

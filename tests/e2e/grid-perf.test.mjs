@@ -29,7 +29,8 @@ function key(r, c) {
   const s = SPLITS[c % SPLITS.length];
   return `PP-1|${ROWS[r]}|${s}|${p}`;
 }
-const FAR_ROW = 101 + 380;          // an EPCI far down the grid
+// A département far down the grid (its value counts in the totals; EPCI rows are detail).
+const FAR_ROW = 95;
 const BAD_ROW = 101 + 350;          // holds a wrong value ("abc")
 
 /** Every PP-1 cell filled with values that keep the rules: financings adding up to the total,
@@ -162,7 +163,7 @@ for (const filled of [false, true]) {
     assert.equal(await page.inputValue('#case-0-0-1'), '7');
     await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 7, key(0, 1));
 
-    // Far down: scroll the grid to an EPCI row, type there.
+    // Far down: scroll the grid to a far row, type there.
     const farSel = `input[data-cell="${key(FAR_ROW, 4)}"]`;
     await page.evaluate((r) => {
       const scroller = document.querySelector('.grille .grille-defilement');
@@ -188,16 +189,16 @@ for (const filled of [false, true]) {
   });
 }
 
-test('large grid: arrows and Enter reach rows outside the rendered range; totals cover every row', async () => {
+test('large grid: arrows and Enter reach rows outside the rendered range; totals cover every département', async () => {
   const page = await openApp(env.browser, env.base);
   await setDraft(page, draft({ filled: true }));
   await page.goto(`${env.base}#/remplir/engagement-1`);
   await page.reload();
   await page.locator('#case-0-0-3').waitFor();
-  // Totals of the first column: every row, rendered or not.
+  // Totals of the first column: every département row, rendered or not (EPCI are detail).
   const values = pp1Values();
   let sum = 0;
-  for (let r = 0; r < ROWS.length; r++) sum += values[key(r, 0)];
+  for (let r = 0; r < DEPS.length; r++) sum += values[key(r, 0)];
   const totals = await page.locator('.grille >> nth=0 >> .ligne-total td').allTextContents();
   assert.equal(totals[0].replace(/\s/g, ''), String(sum));
   assert.equal(totals.length, 36);

@@ -1021,7 +1021,7 @@ fn territoires_step(props: &TerritoiresProps) -> Html {
             if !conv.departements.is_empty() {
                 <section class="suggestions" aria-labelledby="titre-suggestions">
                     <h3 id="titre-suggestions">{ "EPCI et EPT des départements retenus" }</h3>
-                    <p class="aide">{ "PS-1 se décline par EPCI ou EPT, et le préfet peut demander le détail d'autres indicateurs par EPCI." }</p>
+                    <p class="aide">{ "Certains indicateurs se déclinent par EPCI ou EPT (voir l'étape Segmentation), et le préfet peut demander ce détail pour d'autres." }</p>
                     { for conv.departements.iter().filter_map(|d| geo.departement(d)).map(|d| {
                         let mut list: Vec<_> = geo.epci_in_departement(&d.code).filter(|e| !conv.epci.contains(&e.siren)).collect();
                         list.sort_by(|a, b| b.population.cmp(&a.population));

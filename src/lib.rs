@@ -45,11 +45,7 @@ pub fn cus_bench_validation(runs: u32) -> String {
         v[v.len() / 2]
     };
     let cats = cus_core::catalogue::embedded();
-    let Some(cat) = cats
-        .iter()
-        .filter(|c| c.id == "cus2-logements-locatifs")
-        .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
-    else {
+    let Some(cat) = cus_core::catalogue::latest(&cats, "cus2-logements-locatifs") else {
         return "{}".into();
     };
     let Some(geo) = cus_core::geo::referential(*cus_core::geo::vintages().last().unwrap_or(&2026))

@@ -40,10 +40,7 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(21);
     let cats = embedded();
-    let cat = cats
-        .iter()
-        .filter(|c| c.id == "cus2-logements-locatifs")
-        .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
+    let cat = cus_core::catalogue::latest(&cats, "cus2-logements-locatifs")
         .expect("catalogue cus2-logements-locatifs");
     let geo = geo::referential(2026).expect("referential 2026");
 

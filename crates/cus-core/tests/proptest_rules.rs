@@ -62,13 +62,7 @@ fn cases() -> u32 {
 
 fn catalogues() -> Vec<Catalogue> {
     let cats = embedded();
-    let latest = |id: &str| {
-        cats.iter()
-            .filter(|c| c.id == id)
-            .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
-            .unwrap()
-            .clone()
-    };
+    let latest = |id: &str| cus_core::catalogue::latest(&cats, id).unwrap().clone();
     // The same catalogues with every indicator optional: a row is then not one group, so the
     // finer relations between cells (cumulatives, years, shares) decide the groups.
     let optional = |id: &str| {

@@ -27,9 +27,7 @@ struct Case {
 }
 
 fn latest(cats: &[Catalogue], id: &str) -> Catalogue {
-    cats.iter()
-        .filter(|c| c.id == id)
-        .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
+    cus_core::catalogue::latest(cats, id)
         .unwrap_or_else(|| panic!("no embedded catalogue {id}"))
         .clone()
 }

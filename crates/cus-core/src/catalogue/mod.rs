@@ -458,6 +458,13 @@ pub fn embedded_files() -> impl Iterator<Item = &'static str> {
     embedded::EMBEDDED.iter().map(|(n, _)| *n)
 }
 
+/// The most recent version (latest signing start) of the catalogue with this id.
+pub fn latest<'a>(cats: &'a [Catalogue], id: &str) -> Option<&'a Catalogue> {
+    cats.iter()
+        .filter(|c| c.id == id)
+        .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
+}
+
 /// Pick the catalogue of a generation and kind whose signing period contains `signing_date`
 /// (ISO `YYYY-MM-DD`), or the latest one of that generation and kind when no date is given.
 pub fn select<'a>(

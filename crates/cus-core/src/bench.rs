@@ -123,12 +123,7 @@ fn draw_unit(ind: &Indicator, rules: &RuleSet, cat: &Catalogue, scale: u32, rng:
         .iter()
         .filter(|r| r.indicator == ind.code && r.applies_to(cat))
     {
-        let Some(b) = ind
-            .splits
-            .breakdowns
-            .iter()
-            .position(|x| x.id == rule.breakdown)
-        else {
+        let Some(b) = ind.breakdown_index(&rule.breakdown) else {
             continue;
         };
         let mid = (rule.min_percent + rule.max_percent) / 2.0;

@@ -329,6 +329,11 @@ pub struct Indicator {
 }
 
 impl Indicator {
+    /// Position of the breakdown with this id among the indicator's breakdowns.
+    pub fn breakdown_index(&self, id: &str) -> Option<usize> {
+        self.splits.breakdowns.iter().position(|b| b.id == id)
+    }
+
     /// Effective bounds: the override, else the kind's default.
     pub fn bounds(&self) -> Option<Bounds> {
         self.bounds.clone().or_else(|| self.value.default_bounds())

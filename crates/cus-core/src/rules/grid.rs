@@ -247,12 +247,7 @@ pub(crate) fn build(
             if rule.indicator != ind.code || !rule.applies_to(cat) {
                 continue;
             }
-            let Some(b) = ind
-                .splits
-                .breakdowns
-                .iter()
-                .position(|x| x.id == rule.breakdown)
-            else {
+            let Some(b) = ind.breakdown_index(&rule.breakdown) else {
                 continue;
             };
             let member_split = |code: &String| {

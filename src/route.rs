@@ -82,17 +82,31 @@ pub enum FillStep {
     Convention,
     Territoires,
     Segmentation,
+    /// Dwellings owned per territory (optional; used by the ratios to the stock).
+    Parc,
     Engagement(u8),
     Verification,
+    /// The whole convention laid out for printing.
+    Recapitulatif,
+    /// Export to the State's file formats, and import of such a file.
+    Export,
 }
 
 impl FillStep {
     /// The fixed steps before the engagement pages.
-    pub const ALL: [FillStep; 4] = [
+    pub const ALL: [FillStep; 5] = [
         FillStep::Organisme,
         FillStep::Convention,
         FillStep::Territoires,
         FillStep::Segmentation,
+        FillStep::Parc,
+    ];
+
+    /// The fixed steps after the engagement pages.
+    pub const LAST: [FillStep; 3] = [
+        FillStep::Verification,
+        FillStep::Recapitulatif,
+        FillStep::Export,
     ];
 
     pub fn slug(self) -> String {
@@ -102,7 +116,10 @@ impl FillStep {
             FillStep::Territoires => "territoires".to_string(),
             FillStep::Segmentation => "segmentation".to_string(),
             FillStep::Engagement(n) => format!("engagement-{n}"),
+            FillStep::Parc => "parc".to_string(),
             FillStep::Verification => "verification".to_string(),
+            FillStep::Recapitulatif => "recapitulatif".to_string(),
+            FillStep::Export => "export".to_string(),
         }
     }
 
@@ -116,7 +133,7 @@ impl FillStep {
         }
         FillStep::ALL
             .into_iter()
-            .chain([FillStep::Verification])
+            .chain(FillStep::LAST)
             .find(|f| f.slug() == s)
     }
 
@@ -127,7 +144,10 @@ impl FillStep {
             FillStep::Territoires => "Territoires".to_string(),
             FillStep::Segmentation => "Segmentation".to_string(),
             FillStep::Engagement(n) => format!("Engagement {n}"),
+            FillStep::Parc => "Parc de logements".to_string(),
             FillStep::Verification => "Vérification".to_string(),
+            FillStep::Recapitulatif => "Récapitulatif".to_string(),
+            FillStep::Export => "Export et import".to_string(),
         }
     }
 }
@@ -192,6 +212,12 @@ mod tests {
                 "#/remplir/inconnue",
                 Route::NotFound("remplir/inconnue".into()),
             ),
+            ("#/remplir/parc", Route::Fill(FillStep::Parc)),
+            (
+                "#/remplir/recapitulatif",
+                Route::Fill(FillStep::Recapitulatif),
+            ),
+            ("#/remplir/export", Route::Fill(FillStep::Export)),
             ("#/simuler/", Route::Simulate),
             ("#/comprendre", Route::Reference { focus: None }),
             ("#/inconnu", Route::NotFound("inconnu".into())),

@@ -175,6 +175,21 @@ pub fn fill(props: &Props) -> Html {
                 },
             }
         }
+        FillStep::Parc => html! {
+            <p class="aide">{ "Saisie du parc : à venir dans cette version." }</p>
+        },
+        FillStep::Recapitulatif | FillStep::Export => match cat {
+            Some(c) => html! {
+                <crate::pages::export::ExportStep step={props.step} catalogue={Rc::new(c.clone())}
+                    draft={Rc::new((*draft).clone())} diags={Rc::new(diags.clone())} open={open.clone()} />
+            },
+            None => html! {
+                <p class="avertissement" role="note">
+                    { "Choisissez d'abord le catalogue d'indicateurs à l'étape " }
+                    <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
+                </p>
+            },
+        },
         FillStep::Convention => html! {
             <ConventionStep catalogues={props.catalogues.clone()} draft={(*draft).clone()} update={update.clone()} />
         },
@@ -206,7 +221,6 @@ pub fn fill(props: &Props) -> Html {
                 <nav class="menu-etapes" aria-label="Étapes de la convention">
                     <ol>
                         { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat, &cell_errors)) }
-                        <li class="etape-a-venir">{ "Export (prochaine version)" }</li>
                     </ol>
                 </nav>
                 <section class="etape" aria-labelledby="titre-etape">
@@ -444,7 +458,7 @@ fn all_steps(cat: Option<&Catalogue>) -> Vec<FillStep> {
     if let Some(c) = cat {
         steps.extend((1..=c.engagements.len().min(255)).map(|n| FillStep::Engagement(n as u8)));
     }
-    steps.push(FillStep::Verification);
+    steps.extend(FillStep::LAST);
     steps
 }
 
@@ -490,7 +504,11 @@ fn step_link(
             !conv.organisme.raison_sociale.trim().is_empty()
                 && check_siren(&conv.organisme.siren).is_ok()
         }
-        FillStep::Engagement(_) | FillStep::Verification => false,
+        FillStep::Engagement(_)
+        | FillStep::Verification
+        | FillStep::Recapitulatif
+        | FillStep::Export
+        | FillStep::Parc => false,
         FillStep::Convention => !conv.catalogue.id.is_empty() && conv.signing_year.is_some(),
         FillStep::Territoires => !conv.departements.is_empty() && errors == 0,
         FillStep::Segmentation => !conv.catalogue.id.is_empty() && errors == 0,

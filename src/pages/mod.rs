@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod export;
 pub mod fill;
 pub mod grid;
 pub mod home;

@@ -121,6 +121,21 @@ impl Diagnostic {
         self
     }
 
+    /// Stable identity of the finding, used to remember that a warning was acknowledged:
+    /// `CODE@cell-key`, or `CODE@` followed by the other location fields when there is no cell.
+    pub fn id(&self) -> String {
+        let l = &self.location;
+        let at = match &l.cell {
+            Some(c) => c.clone(),
+            None => [&l.path, &l.indicator, &l.territory, &l.split, &l.period]
+                .iter()
+                .map(|f| f.as_deref().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("|"),
+        };
+        format!("{}@{}", self.code, at)
+    }
+
     /// One line in French: `Erreur [CODE] (où) : message (art.)`.
     pub fn to_line_fr(&self) -> String {
         let mut s = format!("{} [{}]", self.severity.label_fr(), self.code);
@@ -140,6 +155,40 @@ impl Diagnostic {
 /// True when at least one diagnostic is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// What stands in the way of a final export: every error, and every warning whose
+/// [`Diagnostic::id`] is not in `acknowledged`. Empty when the final export is allowed.
+pub fn final_export_blockers<'a>(
+    diags: &'a [Diagnostic],
+    acknowledged: &std::collections::BTreeMap<String, String>,
+) -> Vec<&'a Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| match d.severity {
+            Severity::Error => true,
+            Severity::Warning => !acknowledged.contains_key(&d.id()),
+            Severity::Info => false,
+        })
+        .collect()
+}
+
+/// Acknowledgements that no longer match a current warning (the value changed since): they
+/// are kept in the file but listed as stale.
+pub fn stale_acknowledgements<'a>(
+    diags: &[Diagnostic],
+    acknowledged: &'a std::collections::BTreeMap<String, String>,
+) -> Vec<&'a str> {
+    let current: std::collections::BTreeSet<String> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(Diagnostic::id)
+        .collect();
+    acknowledged
+        .keys()
+        .filter(|k| !current.contains(*k))
+        .map(String::as_str)
+        .collect()
 }
 
 #[cfg(test)]
@@ -165,6 +214,27 @@ mod tests {
         assert!(has_errors(&[d.clone()]));
         let w = Diagnostic::warning("W-TEST", "à vérifier", Location::default());
         assert_eq!(w.to_line_fr(), "Avertissement [W-TEST] : à vérifier");
-        assert!(!has_errors(&[w]));
+        assert!(!has_errors(&[w.clone()]));
+        assert_eq!(w.id(), "W-TEST@||||");
+    }
+
+    #[test]
+    fn final_export_needs_no_error_and_every_warning_acknowledged() {
+        let cell = |k: &str| Location {
+            cell: Some(k.into()),
+            ..Default::default()
+        };
+        let e = Diagnostic::error("E-X", "faux", cell("PP-1|organisme||c6"));
+        let w = Diagnostic::warning("W-Y", "étrange", cell("PP-1|organisme||c3"));
+        let i = Diagnostic::new("I-Z", Severity::Info, "note", Location::default());
+        assert_eq!(w.id(), "W-Y@PP-1|organisme||c3");
+        let mut ack = std::collections::BTreeMap::new();
+        let diags = vec![e.clone(), w.clone(), i];
+        assert_eq!(final_export_blockers(&diags, &ack).len(), 2);
+        ack.insert(w.id(), "programme validé en CA".to_string());
+        assert_eq!(final_export_blockers(&diags, &ack), vec![&e]);
+        assert!(final_export_blockers(&diags[1..], &ack).is_empty());
+        ack.insert("W-OLD@x".into(), String::new());
+        assert_eq!(stale_acknowledgements(&diags, &ack), vec!["W-OLD@x"]);
     }
 }

@@ -1,7 +1,234 @@
-//! File formats of CUS indicateurs. The workbook, CSV and JSON formats come with the export
-//! issue; for now this crate serialises catalogues, the first file the tools exchange.
+//! File formats of CUS indicateurs: the workbook the State receives (ODS, XLSX), the CSV and
+//! the canonical JSON, in both directions. The specification is `docs/FORMAT.md`.
+//!
+//! Every format goes through the same two functions, [`export`] and [`import`]. Import never
+//! panics and never returns a half-read convention: it is a whole [`Imported`] or a list of
+//! French diagnostics located by file, sheet, line and column.
+
+pub mod csv;
+pub mod json;
+pub mod ods;
+pub mod xlsx;
 
 use cus_core::catalogue::Catalogue;
+use cus_core::convention::Convention;
+use cus_core::diagnostic::{Diagnostic, Location};
+use cus_core::geo::Referential;
+
+/// Version of our file format, written in every file (`format` in JSON, the cover sheet of the
+/// workbooks, the `format` column of CSV).
+pub const FORMAT_VERSION: &str = "cus-indicateurs/1";
+
+/// Files larger than this are refused on import (20 Mio; the largest realistic convention is
+/// well under 5 Mio in every format).
+pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+
+/// The four formats, chosen by file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Json,
+    Csv,
+    Ods,
+    Xlsx,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Ods, Format::Xlsx, Format::Csv, Format::Json];
+
+    /// The format of a file name, by its extension (case-insensitive).
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "ods" => Some(Format::Ods),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Ods => "ods",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Csv => "text/csv;charset=utf-8",
+            Format::Ods => "application/vnd.oasis.opendocument.spreadsheet",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+
+    /// French label for buttons and messages.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Format::Json => "JSON (reprise du travail)",
+            Format::Csv => "CSV (une ligne par valeur)",
+            Format::Ods => "ODS (tableur libre, format attendu par l'État)",
+            Format::Xlsx => "XLSX (Excel)",
+        }
+    }
+}
+
+/// Final file for the State, or *brouillon* (marked as such inside the file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Mode {
+    #[default]
+    Brouillon,
+    Final,
+}
+
+impl Mode {
+    /// The word written in files: `brouillon` or `final`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Brouillon => "brouillon",
+            Mode::Final => "final",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s.trim() {
+            "brouillon" => Some(Mode::Brouillon),
+            "final" => Some(Mode::Final),
+            _ => None,
+        }
+    }
+}
+
+/// What an export needs besides the convention.
+pub struct ExportInput<'a> {
+    pub convention: &'a Convention,
+    /// The catalogue the convention was filled against (`convention.catalogue`).
+    pub catalogue: &'a Catalogue,
+    /// Referential for territory labels (`None`: codes only).
+    pub geo: Option<&'a Referential>,
+    /// Diagnostics of the convention (`cus_core::rules::validate`): a final export is refused
+    /// while [`cus_core::diagnostic::final_export_blockers`] is not empty.
+    pub diagnostics: &'a [Diagnostic],
+    pub mode: Mode,
+    /// Export date and time, ISO 8601 (`2026-11-25T17:30:00Z`), given by the caller (the
+    /// browser's clock, or the system's in the command line).
+    pub exported_at: &'a str,
+}
+
+/// A file read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    pub convention: Convention,
+    pub format: Format,
+    pub mode: Mode,
+    pub exported_at: Option<String>,
+    /// Non-blocking findings of the import (for example a checksum that does not match: the file
+    /// was edited after export). Shown to the user; the import still succeeded.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Export a convention. `Err` holds what prevents a final export (errors, warnings not
+/// acknowledged); a *brouillon* export never fails.
+pub fn export(input: &ExportInput, format: Format) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    if input.mode == Mode::Final {
+        let blockers = cus_core::diagnostic::final_export_blockers(
+            input.diagnostics,
+            &input.convention.acknowledged,
+        );
+        if !blockers.is_empty() {
+            return Err(blockers.into_iter().cloned().collect());
+        }
+    }
+    Ok(match format {
+        Format::Json => json::export(input),
+        Format::Csv => csv::export(input),
+        Format::Ods => ods::export(input),
+        Format::Xlsx => xlsx::export(input),
+    })
+}
+
+/// Import a file of any of the four formats (chosen by the extension of `file_name`, else by
+/// sniffing the content). `catalogues` are the catalogues known to the caller: a file filled
+/// against another one is refused (or migrated when the change is only a version of the same
+/// catalogue with the same indicator codes, with a note).
+pub fn import(
+    bytes: &[u8],
+    file_name: &str,
+    catalogues: &[Catalogue],
+) -> Result<Imported, Vec<Diagnostic>> {
+    let at = |msg: String| {
+        vec![Diagnostic::error(
+            "E-IMPORT-UNREADABLE",
+            msg,
+            Location {
+                file: Some(file_name.to_string()),
+                ..Default::default()
+            },
+        )]
+    };
+    if bytes.is_empty() {
+        return Err(at("Le fichier est vide.".to_string()));
+    }
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return Err(at(format!(
+            "Le fichier pèse {} octets, au-delà de la limite de {} Mio : ce n'est pas un fichier de CUS.",
+            bytes.len(),
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        )));
+    }
+    let format = Format::from_file_name(file_name).or_else(|| sniff(bytes));
+    match format {
+        Some(Format::Json) => json::import(bytes, file_name, catalogues),
+        Some(Format::Csv) => csv::import(bytes, file_name, catalogues),
+        Some(Format::Ods) => ods::import(bytes, file_name, catalogues),
+        Some(Format::Xlsx) => xlsx::import(bytes, file_name, catalogues),
+        None => Err(at(
+            "Format non reconnu : le nom du fichier doit finir par .ods, .xlsx, .csv ou .json."
+                .to_string(),
+        )),
+    }
+}
+
+/// Guess the format of a file without a known extension.
+fn sniff(bytes: &[u8]) -> Option<Format> {
+    if bytes.starts_with(b"PK") {
+        // Both workbooks are zip files; ODS names its mimetype first, uncompressed.
+        let head = &bytes[..bytes.len().min(100)];
+        if head.windows(11).any(|w| w == b"opendocumen") {
+            return Some(Format::Ods);
+        }
+        return Some(Format::Xlsx);
+    }
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Some(Format::Json),
+        Some(_) => Some(Format::Csv),
+        None => None,
+    }
+}
+
+/// A text cell made safe for spreadsheets: a text starting with `=`, `+`, `-` or `@` (or a tab
+/// or carriage return) would be read as a formula; it is prefixed with an apostrophe, as the
+/// OWASP guidance on CSV injection advises. Import removes that one apostrophe again.
+pub fn neutralise(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// Inverse of [`neutralise`].
+pub fn unneutralise(text: &str) -> String {
+    match text.strip_prefix('\'') {
+        Some(rest) if matches!(rest.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')) => {
+            rest.to_string()
+        }
+        _ => text.to_string(),
+    }
+}
 
 /// Canonical JSON of a set of catalogues (what `cus catalogue --format json` prints and what the
 /// web app accepts as a catalogue file loaded at run time).
@@ -24,5 +251,25 @@ mod tests {
             let again = cus_core::catalogue::load_json(&v.to_string(), "test.json").unwrap();
             assert_eq!(&again, c);
         }
+    }
+
+    #[test]
+    fn formula_like_text_is_neutralised_and_restored() {
+        for t in ["=1+1", "+33", "-2", "@SUM(A1)", "\tx"] {
+            let n = neutralise(t);
+            assert!(n.starts_with('\''), "{t}");
+            assert_eq!(unneutralise(&n), t);
+        }
+        assert_eq!(neutralise("abc"), "abc");
+        assert_eq!(unneutralise("'abc"), "'abc");
+    }
+
+    #[test]
+    fn format_by_extension_or_content() {
+        assert_eq!(Format::from_file_name("cus.ODS"), Some(Format::Ods));
+        assert_eq!(Format::from_file_name("a.b.xlsx"), Some(Format::Xlsx));
+        assert_eq!(Format::from_file_name("sans-extension"), None);
+        assert_eq!(sniff(b"  {\"format\""), Some(Format::Json));
+        assert_eq!(sniff(b"\xEF\xBB\xBFformat;"), Some(Format::Csv));
     }
 }

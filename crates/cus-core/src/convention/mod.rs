@@ -93,6 +93,10 @@ pub struct Convention {
     /// optional; used by the plausibility rules and the ratio to the stock.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub stock: BTreeMap<String, f64>,
+    /// Warnings the user acknowledged, by [`crate::diagnostic::Diagnostic::id`], with the
+    /// user's comment (possibly empty). A warning must be acknowledged before the final export.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub acknowledged: BTreeMap<String, String>,
 }
 
 /// One split of a value inside a territory and period: a member of each breakdown (`None` is the

@@ -230,6 +230,89 @@ pub fn unneutralise(text: &str) -> String {
     }
 }
 
+/// SHA-256 (hex) of the content of a convention: catalogue id and version, then every value as
+/// `key=value` lines in key order (numbers in Rust's shortest form, texts as typed). Written on
+/// the cover of every export; an import that finds another checksum notes that the file was
+/// edited after export.
+pub fn checksum(conv: &Convention) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
+    let mut h = Sha256::new();
+    h.update(format!("{}\n{}\n", conv.catalogue.id, conv.catalogue.version));
+    for (k, v) in &conv.values {
+        let v = match v {
+            cus_core::convention::Value::Number(n) => format!("{n}"),
+            cus_core::convention::Value::Bool(b) => format!("{b}"),
+            cus_core::convention::Value::Text(t) => format!("\"{t}"),
+        };
+        h.update(format!("{k}={v}\n"));
+    }
+    let mut out = String::with_capacity(64);
+    for b in h.finalize() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// The catalogue a file refers to, among those known. The exact id and version when known;
+/// else, for another version of a known catalogue, its latest version when every indicator code
+/// of `codes_used` exists there (a migration, reported by a warning in the second member);
+/// else an error saying what is missing.
+pub fn resolve_catalogue<'a>(
+    id: &str,
+    version: &str,
+    codes_used: &std::collections::BTreeSet<String>,
+    catalogues: &'a [Catalogue],
+    location: &Location,
+) -> Result<(&'a Catalogue, Option<Diagnostic>), Diagnostic> {
+    if let Some(c) = catalogues
+        .iter()
+        .find(|c| c.id == id && c.version == version)
+    {
+        return Ok((c, None));
+    }
+    let Some(latest) = cus_core::catalogue::latest(catalogues, id) else {
+        return Err(Diagnostic::error(
+            "E-IMPORT-CATALOGUE-UNKNOWN",
+            format!(
+                "Le fichier a été rempli avec le catalogue « {id} » (version {version}), que cette \
+                 application ne connaît pas. Chargez ce catalogue (page Comprendre les indicateurs) \
+                 puis importez à nouveau."
+            ),
+            location.clone(),
+        ));
+    };
+    let missing: Vec<&str> = codes_used
+        .iter()
+        .filter(|c| latest.indicator(c).is_none())
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Diagnostic::error(
+            "E-IMPORT-CATALOGUE-VERSION",
+            format!(
+                "Le fichier suit la version {version} du catalogue « {id} » ; la version connue ici \
+                 ({}) n'a pas les indicateurs {} : import refusé. Chargez la version {version} du \
+                 catalogue.",
+                latest.version,
+                missing.join(", ")
+            ),
+            location.clone(),
+        ));
+    }
+    let note = Diagnostic::warning(
+        "W-IMPORT-CATALOGUE-MIGRATED",
+        format!(
+            "Le fichier suit la version {version} du catalogue « {id} », inconnue ici : ses valeurs \
+             ont été reprises dans la version {}, qui a les mêmes codes d'indicateurs. Vérifiez les \
+             libellés avant l'export final.",
+            latest.version
+        ),
+        location.clone(),
+    );
+    Ok((latest, Some(note)))
+}
+
 /// Canonical JSON of a set of catalogues (what `cus catalogue --format json` prints and what the
 /// web app accepts as a catalogue file loaded at run time).
 pub fn catalogues_to_json(cats: &[Catalogue]) -> String {
@@ -262,6 +345,44 @@ mod tests {
         }
         assert_eq!(neutralise("abc"), "abc");
         assert_eq!(unneutralise("'abc"), "'abc");
+    }
+
+    #[test]
+    fn checksum_changes_with_any_value() {
+        let mut c = Convention::default();
+        let a = checksum(&c);
+        assert_eq!(a.len(), 64);
+        c.values.insert(
+            "PP-1|organisme||c6".into(),
+            cus_core::convention::Value::Number(12.0),
+        );
+        let b = checksum(&c);
+        assert_ne!(a, b);
+        c.values.insert(
+            "PP-1|organisme||c6".into(),
+            cus_core::convention::Value::Text("12".into()),
+        );
+        assert_ne!(checksum(&c), b);
+    }
+
+    #[test]
+    fn catalogue_resolution_exact_migrated_or_refused() {
+        let cats = cus_core::catalogue::embedded();
+        let c = &cats[0];
+        let loc = Location::default();
+        let codes: std::collections::BTreeSet<String> =
+            c.indicators.iter().take(2).map(|i| i.code.clone()).collect();
+        let (got, note) = resolve_catalogue(&c.id, &c.version, &codes, &cats, &loc).unwrap();
+        assert_eq!((got.id.as_str(), note), (c.id.as_str(), None));
+        let (_, note) = resolve_catalogue(&c.id, "0.0.1", &codes, &cats, &loc).unwrap();
+        assert_eq!(note.unwrap().code, "W-IMPORT-CATALOGUE-MIGRATED");
+        let mut odd = codes.clone();
+        odd.insert("ZZ-99".into());
+        let e = resolve_catalogue(&c.id, "0.0.1", &odd, &cats, &loc).unwrap_err();
+        assert_eq!(e.code, "E-IMPORT-CATALOGUE-VERSION");
+        assert!(e.message.contains("ZZ-99"));
+        let e = resolve_catalogue("inconnu", "1", &codes, &cats, &loc).unwrap_err();
+        assert_eq!(e.code, "E-IMPORT-CATALOGUE-UNKNOWN");
     }
 
     #[test]

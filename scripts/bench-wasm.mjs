@@ -1,5 +1,6 @@
 // Validation timings in the browser (wasm): serves a build made with the `bench` feature
-// (target/dist-bench, see ./x bench) and calls `cus_bench_validation` in headless Chromium.
+// (target/dist-bench, see ./x bench) and calls `cus_bench_validation` and `cus_bench_formats`
+// in headless Chromium.
 import path from 'node:path';
 import { ROOT, serve, launch } from '../tests/e2e/harness.mjs';
 
@@ -12,6 +13,9 @@ try {
   await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.cus_bench_validation);
   const r = JSON.parse(await page.evaluate((n) => window.wasmBindings.cus_bench_validation(n), runs));
   console.log(`| navigateur (wasm, Chromium headless) | ${r.cells} cases, ${r.values} valeurs | validation complète ${r.full_validation_ms} ms | index ${r.index_ms} ms | une case ${(r.one_cell_ms * 1000).toFixed(0)} µs | construction ${r.build_ms} ms |`);
+  const f = JSON.parse(await page.evaluate((n) => window.wasmBindings.cus_bench_formats(n), Math.max(3, Math.floor(runs / 2))));
+  console.log('| format (wasm) | taille | export | import | aller-retour identique |');
+  for (const x of f) console.log(`| ${x.format.toUpperCase()} | ${(x.bytes / 1024).toFixed(0)} Kio | ${x.export_ms} ms | ${x.import_ms} ms | ${x.identical ? 'oui' : 'NON'} |`);
 } finally {
   await browser.close();
   server.close();

@@ -96,6 +96,74 @@ pub fn cus_bench_validation(runs: u32) -> String {
     )
 }
 
+/// Benchmark hook (feature `bench`): export of the largest convention to each format and import
+/// of the file back, median of `runs`, in the browser. Returns JSON
+/// `[{"format":"ods","bytes":…,"export_ms":…,"import_ms":…},…]`.
+#[cfg(feature = "bench")]
+#[wasm_bindgen]
+pub fn cus_bench_formats(runs: u32) -> String {
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now())
+            .unwrap_or(0.0)
+    };
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let cats = cus_core::catalogue::embedded();
+    let Some(cat) = cus_core::catalogue::latest(&cats, "cus2-logements-locatifs") else {
+        return "[]".into();
+    };
+    let Some(geo) = cus_core::geo::referential(*cus_core::geo::vintages().last().unwrap_or(&2026))
+    else {
+        return "[]".into();
+    };
+    let conv = cus_core::bench::largest_convention(cat, geo);
+    let diags = cus_core::rules::validate(&conv, cat, Some(geo));
+    let input = cus_formats::ExportInput {
+        convention: &conv,
+        catalogue: cat,
+        geo: Some(geo),
+        diagnostics: &diags,
+        mode: cus_formats::Mode::Brouillon,
+        exported_at: "2026-11-25T12:00:00Z",
+    };
+    let runs = runs.max(1) as usize;
+    let mut out = Vec::new();
+    for format in cus_formats::Format::ALL {
+        let mut bytes = Vec::new();
+        let export_ms = median(
+            (0..runs)
+                .map(|_| {
+                    let t = now();
+                    bytes = cus_formats::export(&input, format).unwrap_or_default();
+                    now() - t
+                })
+                .collect(),
+        );
+        let name = format!("bench.{}", format.extension());
+        let mut ok = false;
+        let import_ms = median(
+            (0..runs)
+                .map(|_| {
+                    let t = now();
+                    ok = cus_formats::import(&bytes, &name, &cats)
+                        .is_ok_and(|i| i.convention.values == conv.values);
+                    now() - t
+                })
+                .collect(),
+        );
+        out.push(format!(
+            "{{\"format\":\"{}\",\"bytes\":{},\"export_ms\":{export_ms:.1},\"import_ms\":{import_ms:.1},\"identical\":{ok}}}",
+            format.extension(),
+            bytes.len()
+        ));
+    }
+    format!("[{}]", out.join(","))
+}
+
 /// Mark the first render for the load-time measurement (`performance.mark`).
 pub(crate) fn mark(name: &str) {
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {

@@ -1,19 +1,27 @@
 //! "Récapitulatif" (the whole convention, laid out for printing) and "Export et import" (the
-//! State's file formats, and import of such a file into a new draft).
+//! State's file formats, and import of such a file into a new draft). The formats themselves are
+//! in `cus-formats`; this page only moves bytes between them and the browser.
 
 use std::rc::Rc;
 
-use cus_core::catalogue::Catalogue;
-use cus_core::convention::Convention;
-use cus_core::diagnostic::Diagnostic;
+use cus_core::catalogue::{Catalogue, Indicator};
+use cus_core::convention::{splits, Convention, Value};
+use cus_core::diagnostic::{final_export_blockers, Diagnostic, Severity};
+use cus_core::numfmt::format_fr;
+use cus_core::rules;
+use cus_formats::{Format, Mode};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::app::Catalogues;
 use crate::drafts;
-use crate::route::FillStep;
+use crate::pages::fill::draft_geo;
+use crate::route::{FillStep, Route};
 
 #[derive(Properties, PartialEq)]
 pub struct ExportProps {
     pub step: FillStep,
+    pub catalogues: Catalogues,
     pub catalogue: Rc<Catalogue>,
     pub draft: Rc<Convention>,
     pub diags: Rc<Vec<Diagnostic>>,
@@ -22,6 +30,469 @@ pub struct ExportProps {
 
 #[function_component(ExportStep)]
 pub fn export_step(props: &ExportProps) -> Html {
-    let _ = (&props.catalogue, &props.draft, &props.diags, &props.open);
-    html! { <p class="aide">{ props.step.label_fr() }</p> }
+    match props.step {
+        FillStep::Recapitulatif => recap(&props.catalogue, &props.draft, &props.diags),
+        _ => html! { <ExportImport ..props.clone_props() /> },
+    }
+}
+
+impl ExportProps {
+    fn clone_props(&self) -> ExportProps {
+        ExportProps {
+            step: self.step,
+            catalogues: self.catalogues.clone(),
+            catalogue: self.catalogue.clone(),
+            draft: self.draft.clone(),
+            diags: self.diags.clone(),
+            open: self.open.clone(),
+        }
+    }
+}
+
+/// ISO 8601 date-time of now, to the second (`2026-11-25T17:30:00Z`).
+fn now_iso() -> String {
+    let s = String::from(js_sys::Date::new_0().to_iso_string());
+    format!("{}Z", s.get(..19).unwrap_or(&s))
+}
+
+/// `cus-123456789-brouillon-2026-11-25.ods`
+fn file_name(conv: &Convention, mode: Mode, format: Format, date: &str) -> String {
+    let who: String = conv
+        .organisme
+        .siren
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let who = if who.is_empty() {
+        "organisme".to_string()
+    } else {
+        who
+    };
+    format!(
+        "cus-{who}-{}-{}.{}",
+        mode.as_str(),
+        date.get(..10).unwrap_or(date),
+        format.extension()
+    )
+}
+
+/// Offer bytes to the user as a downloaded file.
+fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
+    let fail = |_| "Le navigateur a refusé le téléchargement.".to_string();
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("Pas de document.")?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(|_| "Pas de lien.".to_string())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// What the last action on the page gave.
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    None,
+    Exported { name: String, bytes: usize },
+    Refused(Vec<Diagnostic>),
+    Failed(String),
+    Importing(String),
+    Imported { name: String, notes: Vec<Diagnostic> },
+    ImportFailed { name: String, problems: Vec<Diagnostic> },
+}
+
+#[function_component(ExportImport)]
+fn export_import(props: &ExportProps) -> Html {
+    let mode = use_state(|| Mode::Brouillon);
+    let outcome = use_state(|| Outcome::None);
+    let conv = &*props.draft;
+    let blockers = final_export_blockers(&props.diags, &conv.acknowledged);
+    let errors = blockers
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let unack = blockers.len() - errors;
+    let final_ok = blockers.is_empty();
+    let effective = if final_ok { *mode } else { Mode::Brouillon };
+
+    let export_to = |format: Format| {
+        let props_draft = props.draft.clone();
+        let cat = props.catalogue.clone();
+        let diags = props.diags.clone();
+        let outcome = outcome.clone();
+        Callback::from(move |_: MouseEvent| {
+            let date = now_iso();
+            let input = cus_formats::ExportInput {
+                convention: &props_draft,
+                catalogue: &cat,
+                geo: draft_geo(&props_draft),
+                diagnostics: &diags,
+                mode: effective,
+                exported_at: &date,
+            };
+            match cus_formats::export(&input, format) {
+                Ok(bytes) => {
+                    let name = file_name(&props_draft, effective, format, &date);
+                    match download(&bytes, &name, format.mime()) {
+                        Ok(()) => outcome.set(Outcome::Exported {
+                            name,
+                            bytes: bytes.len(),
+                        }),
+                        Err(m) => outcome.set(Outcome::Failed(m)),
+                    }
+                }
+                Err(blockers) => outcome.set(Outcome::Refused(blockers)),
+            }
+        })
+    };
+
+    let on_file = {
+        let outcome = outcome.clone();
+        let open = props.open.clone();
+        let cats = props.catalogues.0.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let name = file.name();
+            let size = file.size();
+            if size > cus_formats::MAX_IMPORT_BYTES as f64 {
+                outcome.set(Outcome::ImportFailed {
+                    problems: vec![Diagnostic::error(
+                        "E-IMPORT-TOO-LARGE",
+                        format!(
+                            "Le fichier pèse {} Mio, au-delà de la limite de {} Mio : ce n'est pas un fichier de CUS.",
+                            format_fr(size / 1_048_576.0, 1),
+                            cus_formats::MAX_IMPORT_BYTES / 1_048_576
+                        ),
+                        cus_core::diagnostic::Location {
+                            file: Some(name.clone()),
+                            ..Default::default()
+                        },
+                    )],
+                    name,
+                });
+                return;
+            }
+            outcome.set(Outcome::Importing(name.clone()));
+            let outcome = outcome.clone();
+            let open = open.clone();
+            let cats = cats.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                    Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
+                    Err(_) => {
+                        outcome.set(Outcome::Failed(format!(
+                            "Le fichier {name} n'a pas pu être lu par le navigateur."
+                        )));
+                        return;
+                    }
+                };
+                match cus_formats::import(&bytes, &name, &cats) {
+                    Ok(imported) => {
+                        let mut c = imported.convention;
+                        if c.name.trim().is_empty() {
+                            c.name = format!("Import de {name}");
+                        }
+                        // Only a successful import touches the drafts: a new one, made current.
+                        open.emit(drafts::create(c));
+                        outcome.set(Outcome::Imported {
+                            name,
+                            notes: imported.notes,
+                        });
+                    }
+                    Err(problems) => outcome.set(Outcome::ImportFailed { name, problems }),
+                }
+            });
+        })
+    };
+
+    let set_mode = |m: Mode| {
+        let mode = mode.clone();
+        Callback::from(move |_: Event| mode.set(m))
+    };
+
+    html! {
+        <div class="export">
+            <section aria-labelledby="titre-export">
+                <h3 id="titre-export">{ "Exporter" }</h3>
+                <p class="aide">{ "Le fichier est produit dans votre navigateur : rien n'est envoyé sur Internet. \
+                    Le format ODS est le format ouvert que l'administration doit accepter \
+                    (arrêté du 19 octobre 2017, « fichier numérique de tableaux, dont les données sont manipulables par des programmes libres de droit »)." }</p>
+                <fieldset class="nature-export">
+                    <legend>{ "Nature du fichier" }</legend>
+                    <label>
+                        <input type="radio" name="nature" id="nature-definitif" checked={effective == Mode::Final}
+                            disabled={!final_ok} onchange={set_mode(Mode::Final)} />
+                        { " Définitif, à transmettre aux services de l'État" }
+                    </label>
+                    <label>
+                        <input type="radio" name="nature" id="nature-brouillon" checked={effective == Mode::Brouillon}
+                            onchange={set_mode(Mode::Brouillon)} />
+                        { " Brouillon (marqué comme tel dans le fichier)" }
+                    </label>
+                </fieldset>
+                if final_ok {
+                    <p class="message-ok" id="etat-export">{ "Aucune erreur et tous les avertissements sont vérifiés : l'export définitif est possible." }</p>
+                } else {
+                    <div class="avertissement" id="etat-export" role="note">
+                        <p>
+                            { "L'export définitif n'est pas possible : " }
+                            { blocker_summary(errors, unack) }
+                            { ". Corrigez-les ou vérifiez-les sur la page " }
+                            <a href={Route::Fill(FillStep::Verification).to_hash()}>{ "Vérification" }</a>
+                            { ". Un brouillon reste possible." }
+                        </p>
+                        <ul class="liste-bloquants">
+                            { for blockers.iter().take(10).map(|d| html! { <li>{ d.to_line_fr() }</li> }) }
+                            if blockers.len() > 10 {
+                                <li>{ format!("… et {} autres.", blockers.len() - 10) }</li>
+                            }
+                        </ul>
+                    </div>
+                }
+                <div class="boutons-export">
+                    { for Format::ALL.iter().map(|&f| html! {
+                        <button type="button" class="bouton" id={format!("exporter-{}", f.extension())} onclick={export_to(f)}>
+                            { format!("Télécharger en {}", f.extension().to_uppercase()) }
+                            <span class="format-detail">{ format!(" — {}", f.label_fr()) }</span>
+                        </button>
+                    }) }
+                </div>
+            </section>
+            <section aria-labelledby="titre-import">
+                <h3 id="titre-import">{ "Importer un fichier" }</h3>
+                <p class="aide">{ "Un fichier ODS, XLSX, CSV ou JSON produit par cette application (ou un CSV réenregistré par Excel) \
+                    est ouvert comme un nouveau brouillon : le brouillon en cours n'est pas modifié. \
+                    En cas de problème, rien n'est importé et chaque problème est indiqué avec sa feuille, sa ligne et sa colonne." }</p>
+                <label for="fichier-import">{ "Fichier à importer" }</label>
+                <input type="file" id="fichier-import" accept=".ods,.xlsx,.csv,.json" onchange={on_file} />
+            </section>
+            <div id="resultat-export" role="status" aria-live="polite">
+                { outcome_view(&outcome) }
+            </div>
+        </div>
+    }
+}
+
+fn blocker_summary(errors: usize, unack: usize) -> String {
+    let mut parts = Vec::new();
+    if errors > 0 {
+        parts.push(format!("{errors} erreur{}", plural(errors)));
+    }
+    if unack > 0 {
+        parts.push(format!(
+            "{unack} avertissement{} non vérifié{}",
+            plural(unack),
+            plural(unack)
+        ));
+    }
+    parts.join(" et ")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n > 1 {
+        "s"
+    } else {
+        ""
+    }
+}
+
+fn outcome_view(o: &Outcome) -> Html {
+    match o {
+        Outcome::None => html! {},
+        Outcome::Exported { name, bytes } => html! {
+            <p class="message-ok">{ format!("Fichier {name} produit ({} Kio).", format_fr(*bytes as f64 / 1024.0, 1)) }</p>
+        },
+        Outcome::Refused(blockers) => html! {
+            <div class="message-erreur" role="alert">
+                <p>{ "Export définitif refusé :" }</p>
+                <ul>{ for blockers.iter().take(20).map(|d| html! { <li>{ d.to_line_fr() }</li> }) }</ul>
+            </div>
+        },
+        Outcome::Failed(m) => html! { <p class="message-erreur" role="alert">{ m }</p> },
+        Outcome::Importing(name) => html! { <p>{ format!("Lecture de {name}…") }</p> },
+        Outcome::Imported { name, notes } => html! {
+            <div class="message-ok" id="import-reussi">
+                <p>{ format!("{name} a été importé dans un nouveau brouillon, qui est maintenant ouvert.") }</p>
+                if !notes.is_empty() {
+                    <ul>{ for notes.iter().map(|d| html! { <li>{ d.to_line_fr() }</li> }) }</ul>
+                }
+            </div>
+        },
+        Outcome::ImportFailed { name, problems } => html! {
+            <div class="message-erreur" id="import-echoue" role="alert">
+                <p>{ format!("{name} n'a pas été importé ({} problème{}) ; le brouillon en cours n'a pas changé.", problems.len(), plural(problems.len())) }</p>
+                <ul>{ for problems.iter().map(|d| html! { <li>{ d.to_line_fr() }</li> }) }</ul>
+            </div>
+        },
+    }
+}
+
+/// Text of a stored value, as the grids show it.
+fn value_text(v: Option<&Value>) -> String {
+    match v {
+        None => String::new(),
+        Some(Value::Number(n)) => format_fr(*n, 2),
+        Some(Value::Text(t)) => t.clone(),
+        Some(Value::Bool(b)) => if *b { "oui" } else { "non" }.to_string(),
+    }
+}
+
+/// The whole convention for print: cover facts, one section per indicator (each starting on a
+/// new page when printed, its table header repeated on every page), the diagnostics and the
+/// acknowledged warnings.
+fn recap(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -> Html {
+    let geo = draft_geo(conv);
+    let year = rules::label_year(conv);
+    let inds: Vec<&Indicator> = cat.indicators.iter().filter(|i| conv.uses(i)).collect();
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let print = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    let deps: Vec<String> = conv
+        .departements
+        .iter()
+        .map(|d| conv.territory_label(&cus_core::convention::TerritoryKey::Departement(d.clone()), geo))
+        .collect();
+    let epcis: Vec<String> = conv
+        .epci
+        .iter()
+        .map(|e| conv.territory_label(&cus_core::convention::TerritoryKey::Epci(e.clone()), geo))
+        .collect();
+    html! {
+        <div class="recapitulatif">
+            <p class="pas-imprime">
+                <button type="button" class="bouton" id="imprimer" onclick={print}>{ "Imprimer ou enregistrer en PDF" }</button>
+                { " Chaque indicateur commence sur une nouvelle page ; les en-têtes des tableaux sont répétés." }
+            </p>
+            <section class="recap-couverture" aria-labelledby="recap-titre">
+                <h3 id="recap-titre">{ format!("Convention d'utilité sociale — {}", conv.organisme.raison_sociale) }</h3>
+                <dl class="recap-faits">
+                    <dt>{ "Organisme" }</dt><dd>{ &conv.organisme.raison_sociale }</dd>
+                    <dt>{ "SIREN" }</dt><dd>{ &conv.organisme.siren }</dd>
+                    <dt>{ "Catalogue" }</dt><dd>{ format!("{} (version {})", cat.title, cat.version) }</dd>
+                    <dt>{ "Période" }</dt>
+                    <dd>{ year.map(|y| format!("{y}–{}", y + 5)).unwrap_or_else(|| "année de signature non renseignée".into()) }</dd>
+                    <dt>{ "Départements" }</dt><dd>{ if deps.is_empty() { "aucun".to_string() } else { deps.join(", ") } }</dd>
+                    if !epcis.is_empty() {
+                        <dt>{ "EPCI / EPT" }</dt><dd>{ epcis.join(", ") }</dd>
+                    }
+                    <dt>{ "Diagnostics" }</dt>
+                    <dd>{ format!("{} erreur{}, {} avertissement{}, {} information{}",
+                        count(Severity::Error), plural(count(Severity::Error)),
+                        count(Severity::Warning), plural(count(Severity::Warning)),
+                        count(Severity::Info), plural(count(Severity::Info))) }</dd>
+                </dl>
+            </section>
+            { for inds.iter().map(|ind| recap_indicator(cat, conv, ind, year, geo, diags)) }
+            <section class="recap-diagnostics" aria-labelledby="recap-diag">
+                <h3 id="recap-diag">{ "Diagnostics et avertissements vérifiés" }</h3>
+                if diags.is_empty() {
+                    <p>{ "Aucun diagnostic." }</p>
+                } else {
+                    <ul>
+                        { for diags.iter().map(|d| {
+                            let ack = conv.acknowledged.get(&d.id());
+                            html! {
+                                <li>
+                                    { d.to_line_fr() }
+                                    if let Some(c) = ack {
+                                        <strong>{ " — vérifié" }</strong>
+                                        if !c.trim().is_empty() { { format!(" : « {c} »") } }
+                                    }
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+            </section>
+        </div>
+    }
+}
+
+fn recap_indicator(
+    cat: &Catalogue,
+    conv: &Convention,
+    ind: &Indicator,
+    year: Option<i32>,
+    geo: Option<&cus_core::geo::Referential>,
+    diags: &[Diagnostic],
+) -> Html {
+    let sp = splits(ind);
+    let periods = ind.periods.periods();
+    let rows = conv.rows(ind, geo);
+    let mine = diags
+        .iter()
+        .filter(|d| d.location.indicator.as_deref() == Some(ind.code.as_str()))
+        .count();
+    // Computed totals across the coarsest level's rows, for additive indicators.
+    let level = conv.levels(ind).first().copied();
+    let totals: Option<Vec<String>> = rules::is_additive(ind).then(|| {
+        sp.iter()
+            .flat_map(|s| periods.iter().map(move |p| (s, *p)))
+            .map(|(s, p)| {
+                cus_core::calc::total_across_territories(conv, cat, geo, &ind.code, s, p, level)
+                    .map(|e| format_fr(e.value, 2))
+                    .unwrap_or_default()
+            })
+            .collect()
+    });
+    html! {
+        <section class="recap-indicateur" aria-labelledby={format!("recap-{}", ind.code)}>
+            <h3 id={format!("recap-{}", ind.code)}>{ format!("{} — {}", ind.code, ind.label) }</h3>
+            <p class="recap-unite">
+                { format!("Unité : {}. {}", ind.value.unit_fr(), cat.citation(ind)) }
+                if mine > 0 { { format!(" {mine} diagnostic{} (voir en fin de document).", plural(mine)) } }
+            </p>
+            <table class="recap-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{ "Territoire" }</th>
+                        { for sp.iter().flat_map(|s| periods.iter().map(move |p| (s, *p))).map(|(s, p)| html! {
+                            <th scope="col">{ format!("{} — {}", s.label_fr(ind), p.label_fr(year)) }</th>
+                        }) }
+                    </tr>
+                </thead>
+                <tbody>
+                    { for rows.iter().map(|r| html! {
+                        <tr>
+                            <th scope="row">{ conv.territory_label(r, geo) }</th>
+                            { for sp.iter().flat_map(|s| periods.iter().map(move |p| (s, *p))).map(|(s, p)| {
+                                let key = cus_core::convention::Cell {
+                                    indicator: ind.code.clone(), territory: r.clone(), split: s.clone(), period: p,
+                                }.key();
+                                html! { <td>{ value_text(conv.values.get(&key)) }</td> }
+                            }) }
+                        </tr>
+                    }) }
+                </tbody>
+                if let Some(t) = totals {
+                    <tfoot>
+                        <tr>
+                            <th scope="row">{ "Total (calculé)" }</th>
+                            { for t.into_iter().map(|v| html! { <td>{ v }</td> }) }
+                        </tr>
+                    </tfoot>
+                }
+            </table>
+        </section>
+    }
 }

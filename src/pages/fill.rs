@@ -180,7 +180,7 @@ pub fn fill(props: &Props) -> Html {
         },
         FillStep::Recapitulatif | FillStep::Export => match cat {
             Some(c) => html! {
-                <crate::pages::export::ExportStep step={props.step} catalogue={Rc::new(c.clone())}
+                <crate::pages::export::ExportStep step={props.step} catalogues={props.catalogues.clone()} catalogue={Rc::new(c.clone())}
                     draft={Rc::new((*draft).clone())} diags={Rc::new(diags.clone())} open={open.clone()} />
             },
             None => html! {

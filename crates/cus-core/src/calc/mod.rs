@@ -12,7 +12,7 @@ use crate::catalogue::{Catalogue, Indicator, Level, Period, ValueKind};
 use crate::convention::{Cell, Convention, SplitKey, TerritoryKey};
 use crate::geo::Referential;
 use crate::numfmt::format_fr;
-use crate::rules::{is_additive, label_year, rows_at_level, valid_number, RuleSet};
+use crate::rules::{is_additive, label_year, rows_at_level, valid_number, MemberShare, RuleSet};
 
 /// A computed number and how it was computed.
 #[derive(Clone, Debug, PartialEq)]
@@ -472,12 +472,7 @@ pub fn plai_share(
     territory: &TerritoryKey,
     period: Period,
 ) -> Result<Explained, CalcError> {
-    let rule = RuleSet::embedded()
-        .member_shares
-        .iter()
-        .find(|r| {
-            r.code == "W-PLAUSIBLE-PLAI-SHARE" && r.indicator == indicator_code && r.applies_to(cat)
-        })
+    let rule = plai_share_rule(cat, indicator_code)
         .ok_or_else(|| CalcError::NotInGrid(format!("La part de PLAI pour {indicator_code}")))?;
     let num: Vec<&str> = rule.numerator.iter().map(String::as_str).collect();
     let den: Vec<&str> = rule.denominator.iter().map(String::as_str).collect();
@@ -491,6 +486,47 @@ pub fn plai_share(
         &num,
         &den,
     )
+}
+
+/// The rule [`plai_share`] follows for an indicator of this catalogue, if there is one: where it
+/// is `None`, the share is not offered.
+pub fn plai_share_rule(cat: &Catalogue, indicator_code: &str) -> Option<&'static MemberShare> {
+    RuleSet::embedded().member_shares.iter().find(|r| {
+        r.code == "W-PLAUSIBLE-PLAI-SHARE" && r.indicator == indicator_code && r.applies_to(cat)
+    })
+}
+
+/// French label of an input of an [`Explained`]: a cell as the grid names it
+/// (`PP-1, 59 — Nord, Total, Cumul 2024–2029`), a stock figure (`Parc déclaré — 59 — Nord`),
+/// else the key itself.
+pub fn input_label_fr(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    key: &str,
+) -> String {
+    if let Some(t) = key.strip_prefix("stock|") {
+        return match t.parse::<TerritoryKey>() {
+            Ok(t) => format!("Parc déclaré — {}", conv.territory_label(&t, geo)),
+            Err(_) => format!("Parc déclaré — {t}"),
+        };
+    }
+    match Cell::parse_key(key) {
+        Some(c) => {
+            let split = match cat.indicator(&c.indicator) {
+                Some(ind) => c.split.label_fr(ind),
+                None => c.split.key(),
+            };
+            format!(
+                "{}, {}, {}, {}",
+                c.indicator,
+                conv.territory_label(&c.territory, geo),
+                split,
+                c.period.label_fr(label_year(conv))
+            )
+        }
+        None => key.to_string(),
+    }
 }
 
 /// Share of a "dont" part in its whole (`split` without part):
@@ -620,5 +656,37 @@ mod tests {
         let p = percentage("rénovés", 12.0, "parc F et G", 150.0).unwrap();
         assert_eq!(p.formula_fr, "rénovés ÷ parc F et G = 12 ÷ 150 = 8\u{a0}%");
         assert_eq!(percent_fr(86.666), "86,7\u{a0}%");
+    }
+
+    #[test]
+    fn plai_rule_and_input_labels() {
+        let cats = crate::catalogue::embedded();
+        let cat = crate::catalogue::latest(&cats, "cus2-logements-locatifs").unwrap();
+        let rule = plai_share_rule(cat, "PP-1").unwrap();
+        assert_eq!(rule.numerator, vec!["PLAI".to_string()]);
+        assert!(plai_share_rule(cat, "PS-1").is_none());
+        assert!(plai_share_rule(cat, "XX-9").is_none());
+
+        let conv = Convention {
+            signing_year: Some(2024),
+            departements: vec!["59".into()],
+            ..Default::default()
+        };
+        let geo = crate::geo::referential(2021);
+        assert_eq!(
+            input_label_fr(&conv, cat, geo, "PP-1|departement:59|PLAI/hors-qpv|c6"),
+            "PP-1, 59 — Nord, PLAI — dont hors QPV, Cumul 2024–2029"
+        );
+        assert_eq!(
+            input_label_fr(&conv, cat, geo, "stock|departement:59"),
+            "Parc déclaré — 59 — Nord"
+        );
+        assert_eq!(input_label_fr(&conv, cat, geo, "numerateur"), "numerateur");
+        // Without a referential or a signing year, still a readable label.
+        let bare = Convention::default();
+        assert_eq!(
+            input_label_fr(&bare, cat, None, "PP-1|departement:59|total|c3"),
+            "PP-1, Département 59, Total, À 3 ans"
+        );
     }
 }

@@ -1,19 +1,23 @@
-//! "Remplir ma CUS": the guided path. This version holds the steps Convention, Territoires and
-//! Segmentation; the draft (a `cus_core::convention::Convention`) is saved in local storage on
-//! every change.
+//! "Remplir ma CUS": the guided path. Steps Organisme, Convention, Territoires, Segmentation, Parc
+//! de logements (`super::stock`), one page per engagement (`super::grid`), Vérification (every
+//! diagnostic; warnings acknowledged with an optional comment, as the final export requires),
+//! Récapitulatif and Export (`super::export`). The draft (a `cus_core::convention::Convention`)
+//! is saved in local storage on every change.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Level};
 use cus_core::convention::{
-    level_options, splits, Convention, IndicatorSegmentation, TerritoryKey,
+    level_options, splits, Cell, Convention, IndicatorSegmentation, TerritoryKey,
 };
-use cus_core::diagnostic::{Diagnostic, Severity};
+use cus_core::diagnostic::{final_export_blockers, stale_acknowledgements, Diagnostic, Severity};
 use cus_core::geo::{self, Hit, Referential};
 use cus_core::organisme::{check_siren, OrganismeKind};
 use cus_core::rules;
 use yew::prelude::*;
 
+use super::grid::Update;
 use crate::app::Catalogues;
 use crate::drafts;
 use crate::route::{FillStep, Route};
@@ -123,7 +127,10 @@ pub fn fill(props: &Props) -> Html {
             <OrganismeStep draft={(*draft).clone()} update={update.clone()} />
         },
         FillStep::Verification => match cat {
-            Some(c) => verification_page(c, &draft, &diags),
+            Some(c) => html! {
+                <VerificationStep catalogue={Rc::new(c.clone())} draft={Rc::new((*draft).clone())}
+                    diags={Rc::new(diags.clone())} update={update.clone()} />
+            },
             None => {
                 html! { <p class="aide">{ "Choisissez d'abord le catalogue d'indicateurs à l'étape Convention." }</p> }
             }
@@ -139,12 +146,19 @@ pub fn fill(props: &Props) -> Html {
                         .filter(|i| i.engagement == e.id && conv.uses(i))
                         .cloned()
                         .collect();
-                    // Rule messages on cells (required rows are listed on Vérification, not on cells).
+                    // Rule messages on cells (required rows are listed on Vérification, not on
+                    // cells; an acknowledged warning no longer flags its cell).
+                    let acked = &draft.acknowledged;
                     let cell_messages: Rc<std::collections::HashMap<String, Rc<str>>> = Rc::new(
                         diags
                             .iter()
                             .filter(|d| {
                                 d.severity != Severity::Info && !d.code.contains("REQUIRED")
+                            })
+                            .filter(|d| {
+                                d.severity != Severity::Warning
+                                    || acked.is_empty()
+                                    || !acked.contains_key(&d.id())
                             })
                             .filter_map(|d| {
                                 d.location
@@ -176,7 +190,9 @@ pub fn fill(props: &Props) -> Html {
             }
         }
         FillStep::Parc => html! {
-            <p class="aide">{ "Saisie du parc : à venir dans cette version." }</p>
+            <crate::pages::stock::StockStep draft={Rc::new((*draft).clone())} update={update.clone()}
+                catalogue={cat.map(|c| Rc::new(c.clone()))}
+                diags={Rc::new(diags.iter().filter(|d| step_of(d) == FillStep::Parc).cloned().collect::<Vec<_>>())} />
         },
         FillStep::Recapitulatif | FillStep::Export => match cat {
             Some(c) => html! {
@@ -357,6 +373,13 @@ impl ValidationCache {
 fn step_of(d: &Diagnostic) -> FillStep {
     if d.location.cell.is_some() {
         FillStep::Verification
+    } else if d.code == rules::codes::STOCK_INVALID
+        || d.location
+            .path
+            .as_deref()
+            .is_some_and(|p| p.starts_with("stock."))
+    {
+        FillStep::Parc
     } else if d.code.contains("-TERR-")
         || d.code.starts_with("W-ZUS")
         || d.code.contains("-SEGMENT-")
@@ -377,17 +400,71 @@ fn engagement_step(cat: &Catalogue, code: &str) -> Option<FillStep> {
     Some(FillStep::Engagement(u8::try_from(pos + 1).ok()?))
 }
 
-/// "Vérification": every diagnostic, grouped by indicator, each a link to its cell or step.
-fn verification_page(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -> Html {
+#[derive(Properties, PartialEq)]
+struct VerificationProps {
+    catalogue: Rc<Catalogue>,
+    draft: Rc<Convention>,
+    diags: Rc<Vec<Diagnostic>>,
+    update: Update,
+}
+
+/// Change the acknowledgements (no value changes: the validation is kept as it is).
+fn edit_acknowledged(update: &Update, f: impl Fn(&mut BTreeMap<String, String>) + 'static) {
+    note_edited(std::iter::empty());
+    update.emit(Rc::new(move |c: &mut Convention| f(&mut c.acknowledged)));
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n > 1 { "s" } else { "" })
+}
+
+/// French description of an acknowledgement id (`CODE@cell-key` or `CODE@path|indicator|…`,
+/// see `Diagnostic::id`).
+fn describe_ack(cat: &Catalogue, conv: &Convention, id: &str) -> String {
+    let (code, at) = id.split_once('@').unwrap_or((id, ""));
+    let geo = draft_geo(conv);
+    let place = if Cell::parse_key(at).is_some() {
+        cus_core::calc::input_label_fr(conv, cat, geo, at)
+    } else {
+        at.split('|')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if place.is_empty() {
+        code.to_string()
+    } else {
+        format!("{code} — {place}")
+    }
+}
+
+/// "Vérification": every diagnostic, grouped by indicator, each a link to its cell or step; each
+/// warning can be acknowledged, with an optional comment, as the final export requires.
+#[function_component(VerificationStep)]
+fn verification_step(props: &VerificationProps) -> Html {
+    let cat = &*props.catalogue;
+    let conv = &*props.draft;
+    let diags = &*props.diags;
+    let acked = &conv.acknowledged;
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     let (e, w, i) = (
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Info),
     );
-    let general: Vec<&Diagnostic> = diags
+    let w_acked = diags
         .iter()
-        .filter(|d| d.location.indicator.is_none())
+        .filter(|d| d.severity == Severity::Warning && acked.contains_key(&d.id()))
+        .count();
+    let blockers = final_export_blockers(diags, acked);
+    let stale: Vec<String> = stale_acknowledgements(diags, acked)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let general: Vec<(usize, &Diagnostic)> = diags
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.location.indicator.is_none())
         .collect();
     let link_for = |d: &Diagnostic| -> (String, String) {
         match (
@@ -407,7 +484,7 @@ fn verification_page(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -
             }
         }
     };
-    let item = |d: &Diagnostic| {
+    let item = |n: usize, d: &Diagnostic| {
         let (href, text) = link_for(d);
         let cell = d.location.cell.clone();
         let onclick = Callback::from(move |_: MouseEvent| {
@@ -415,39 +492,153 @@ fn verification_page(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -
                 crate::pages::grid::request_focus(c);
             }
         });
+        let id = d.id();
+        let comment = acked.get(&id).cloned();
+        let is_warning = d.severity == Severity::Warning;
+        let verified = is_warning && comment.is_some();
+        let msg_id = format!("diag-{n}");
+        let ack = is_warning.then(|| {
+            let on_check = {
+                let update = props.update.clone();
+                let id = id.clone();
+                Callback::from(move |e: Event| {
+                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                    let on = input.checked();
+                    let id = id.clone();
+                    edit_acknowledged(&update, move |a| {
+                        if on {
+                            a.entry(id.clone()).or_default();
+                        } else {
+                            a.remove(&id);
+                        }
+                    });
+                })
+            };
+            let on_comment = {
+                let update = props.update.clone();
+                let id = id.clone();
+                Callback::from(move |e: InputEvent| {
+                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                    let text = input.value();
+                    let id = id.clone();
+                    edit_acknowledged(&update, move |a| {
+                        a.insert(id.clone(), text.clone());
+                    });
+                })
+            };
+            html! {
+                <div class="accuse-verification">
+                    <label class="case-a-cocher">
+                        <input type="checkbox" checked={verified} onchange={on_check} aria-describedby={msg_id.clone()} />
+                        { " J'ai vérifié cet avertissement" }
+                    </label>
+                    if let Some(c) = &comment {
+                        <div class="champ champ-commentaire">
+                            <label for={format!("commentaire-{n}")}>{ "Commentaire (facultatif, repris dans le fichier transmis)" }</label>
+                            <input id={format!("commentaire-{n}")} type="text" class="commentaire" value={c.clone()}
+                                oninput={on_comment} aria-describedby={msg_id.clone()} />
+                        </div>
+                    }
+                </div>
+            }
+        });
         html! {
-            <li class={diag_class(d.severity)} data-code={d.code.clone()}>
-                <strong>{ format!("{} : ", d.severity.label_fr()) }</strong>
-                { &d.message }
-                <span class="diag-lieu">{ format!(" ({})", d.location.describe_fr()) }</span>
-                if let Some(a) = &d.article { <span class="diag-article">{ format!(" — {a}") }</span> }
+            <li class={classes!(diag_class(d.severity), verified.then_some("diag-verifie"))} data-code={d.code.clone()} data-id={id.clone()}>
+                <span id={msg_id.clone()}>
+                    <strong>{ format!("{} : ", d.severity.label_fr()) }</strong>
+                    { &d.message }
+                    <span class="diag-lieu">{ format!(" ({})", d.location.describe_fr()) }</span>
+                    if let Some(a) = &d.article { <span class="diag-article">{ format!(" — {a}") }</span> }
+                </span>
+                if verified { { " " }<span class="badge-verifie">{ "vérifié" }</span> }
                 { " " }<a href={href} {onclick}>{ text }</a>
+                { ack.unwrap_or_default() }
             </li>
         }
     };
+    let blocked = if blockers.is_empty() {
+        "L'export définitif est possible.".to_string()
+    } else {
+        let mut why = Vec::new();
+        if e > 0 {
+            why.push(format!("{} à corriger", plural(e, "erreur")));
+        }
+        if w - w_acked > 0 {
+            why.push(format!(
+                "{} à vérifier",
+                plural(w - w_acked, "avertissement")
+            ));
+        }
+        format!("L'export définitif est bloqué : {}.", why.join(" et "))
+    };
+    let remove_all_stale = {
+        let update = props.update.clone();
+        let stale = stale.clone();
+        Callback::from(move |_: MouseEvent| {
+            let stale = stale.clone();
+            edit_acknowledged(&update, move |a| a.retain(|k, _| !stale.contains(k)));
+        })
+    };
     html! {
         <div class="verification">
-            <p class={if e > 0 { "resume resume-erreurs" } else { "resume resume-ok" }} role="status">
-                { format!("{e} erreur{}, {w} avertissement{}, {i} information{}.",
-                    if e > 1 { "s" } else { "" }, if w > 1 { "s" } else { "" }, if i > 1 { "s" } else { "" }) }
-                { if e > 0 { " Les erreurs bloquent l'export définitif." } else { " Aucune erreur : la convention peut être exportée." } }
-            </p>
+            <div class={classes!("resume", if e > 0 { "resume-erreurs" } else if blockers.is_empty() { "resume-ok" } else { "resume-attention" })} role="status">
+                <p class="resume-comptes">
+                    { format!("{}, {} dont {} vérifié{}, {}.",
+                        plural(e, "erreur"), plural(w, "avertissement"), w_acked, if w_acked > 1 { "s" } else { "" },
+                        plural(i, "information")) }
+                </p>
+                <p class="resume-export">{ blocked }</p>
+                if w > w_acked {
+                    <p class="aide">{ "Un avertissement ne bloque que l'export définitif : vérifiez la valeur, puis cochez « J'ai vérifié cet avertissement » (un commentaire peut l'expliquer)." }</p>
+                }
+            </div>
             if !general.is_empty() {
                 <section class="verification-groupe">
-                    <h3>{ "Organisme, territoires et segments" }</h3>
-                    <ul class="diagnostics">{ for general.iter().map(|d| item(d)) }</ul>
+                    <h3>{ "Organisme, territoires, segments et parc" }</h3>
+                    <ul class="diagnostics">{ for general.iter().map(|(n, d)| item(*n, d)) }</ul>
                 </section>
             }
             { for cat.indicators.iter().filter(|ind| conv.uses(ind)).map(|ind| {
-                let mine: Vec<&Diagnostic> = diags.iter().filter(|d| d.location.indicator.as_deref() == Some(ind.code.as_str())).collect();
+                let mine: Vec<(usize, &Diagnostic)> = diags.iter().enumerate().filter(|(_, d)| d.location.indicator.as_deref() == Some(ind.code.as_str())).collect();
                 if mine.is_empty() { return html! {}; }
                 html! {
                     <section class="verification-groupe">
                         <h3><span class="code">{ &ind.code }</span>{ format!(" — {} ({})", ind.short_label, mine.len()) }</h3>
-                        <ul class="diagnostics">{ for mine.iter().map(|d| item(d)) }</ul>
+                        <ul class="diagnostics">{ for mine.iter().map(|(n, d)| item(*n, d)) }</ul>
                     </section>
                 }
             }) }
+            if !stale.is_empty() {
+                <section class="verification-groupe verifications-caduques" aria-labelledby="titre-caduques">
+                    <h3 id="titre-caduques">{ format!("Vérifications devenues sans objet ({})", stale.len()) }</h3>
+                    <p class="aide">{ "Ces avertissements avaient été vérifiés, mais ils n'existent plus (la valeur ou la structure a changé depuis) : leur vérification ne sert plus et peut être retirée." }</p>
+                    <ul class="liste-caduques">
+                        { for stale.iter().map(|id| {
+                            let comment = acked.get(id).cloned().unwrap_or_default();
+                            let remove = {
+                                let update = props.update.clone();
+                                let id = id.clone();
+                                Callback::from(move |_: MouseEvent| {
+                                    let id = id.clone();
+                                    edit_acknowledged(&update, move |a| { a.remove(&id); });
+                                })
+                            };
+                            let label = describe_ack(cat, conv, id);
+                            html! {
+                                <li data-id={id.clone()}>
+                                    <span>{ label.clone() }</span>
+                                    if !comment.trim().is_empty() {
+                                        <span class="aide">{ format!(" — commentaire : « {comment} »") }</span>
+                                    }
+                                    { " " }
+                                    <button type="button" class="lien-bouton" onclick={remove} aria-label={format!("Retirer la vérification {label}")}>{ "Retirer" }</button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                    <button type="button" class="bouton bouton-secondaire" onclick={remove_all_stale}>{ "Retirer ces vérifications" }</button>
+                </section>
+            }
         </div>
     }
 }
@@ -489,10 +680,16 @@ fn step_link(
     cat: Option<&Catalogue>,
     cell_errors: &[usize],
 ) -> Html {
+    // Acknowledged warnings are not counted: nothing is left to do about them.
     let count = |sev: Severity| {
         diags
             .iter()
             .filter(|d| d.severity == sev && step_of(d) == step)
+            .filter(|d| {
+                sev != Severity::Warning
+                    || conv.acknowledged.is_empty()
+                    || !conv.acknowledged.contains_key(&d.id())
+            })
             .count()
     };
     let (errors, warnings) = match step {
@@ -507,8 +704,8 @@ fn step_link(
         FillStep::Engagement(_)
         | FillStep::Verification
         | FillStep::Recapitulatif
-        | FillStep::Export
-        | FillStep::Parc => false,
+        | FillStep::Export => false,
+        FillStep::Parc => !conv.stock.is_empty(),
         FillStep::Convention => !conv.catalogue.id.is_empty() && conv.signing_year.is_some(),
         FillStep::Territoires => !conv.departements.is_empty() && errors == 0,
         FillStep::Segmentation => !conv.catalogue.id.is_empty() && errors == 0,

@@ -6,3 +6,4 @@ pub mod grid;
 pub mod home;
 pub mod modes;
 pub mod reference;
+pub mod stock;

@@ -393,12 +393,14 @@ test('a small convention filled from scratch through every step', async () => {
   await page.click('a:text("Segmentation →")');
   await page.waitForSelector('#segmentation-maille-pp-1');
   assert.match(await page.textContent('.menu-etapes'), /Organisme \(complète\)Convention \(complète\)Territoires \(complète\)Segmentation \(complète\)/);
-  // Every engagement page, in order, through the "next" button.
+  // The Parc step, then every engagement page, in order, through the "next" button.
   let pages = 0;
   while (await page.locator('.navigation-etapes a.bouton:not(.bouton-secondaire)').count() > 0) {
     await page.click('.navigation-etapes a.bouton:not(.bouton-secondaire)');
-    await page.waitForFunction(() => /(engagement-\d+|verification)$/.test(location.hash));
+    await page.waitForFunction(() => /(parc|engagement-\d+|verification)$/.test(location.hash));
     if (await page.evaluate(() => location.hash.endsWith('verification'))) break;
+    // The stock of dwellings is optional: left empty here.
+    if (await page.evaluate(() => location.hash.endsWith('parc'))) continue;
     pages++;
     const first = page.locator('input.case').first();
     if (await first.count() > 0) {

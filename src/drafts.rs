@@ -95,6 +95,7 @@ pub fn open_current() -> Opened {
 /// Open a draft by id. An unreadable draft is copied aside and a blank one is opened in memory
 /// under a new id, so the stored copy is never overwritten.
 pub fn open(id: &str) -> Opened {
+    flush_pending_save();
     let _ = storage::set(CURRENT_KEY, id);
     match storage::get(&draft_key(id)) {
         Ok(Some(text)) => match serde_json::from_str::<Convention>(&text) {
@@ -134,6 +135,7 @@ pub fn open(id: &str) -> Opened {
 
 /// Create a draft holding `conv` and make it current.
 pub fn create(conv: Convention) -> Opened {
+    flush_pending_save();
     let mut l = list();
     let id = new_id(&l);
     let name = if conv.name.trim().is_empty() {
@@ -178,8 +180,73 @@ pub fn save(id: &str, conv: &Convention) -> Result<(), String> {
     save_list(&l)
 }
 
+thread_local! {
+    /// The save waiting for the next frame (see [`save_soon`]).
+    static PENDING: std::cell::RefCell<Option<PendingSave>> = const { std::cell::RefCell::new(None) };
+}
+
+struct PendingSave {
+    run: Box<dyn FnOnce()>,
+    _timer: gloo_timers::callback::Timeout,
+}
+
+/// Save `conv` under `id` shortly (after the browser painted the current frame), replacing any
+/// save not yet done; `done` gets the outcome. `document.body` carries `data-sauvegarde="en-cours"`
+/// until it is written. A hidden page (reload, closed tab) writes it at once.
+pub fn save_soon(
+    id: String,
+    conv: impl std::ops::Deref<Target = Convention> + 'static,
+    done: impl FnOnce(Result<(), String>) + 'static,
+) {
+    install_flush_on_hide();
+    set_saving_flag(true);
+    let run: Box<dyn FnOnce()> = Box::new(move || {
+        let r = save(&id, &conv);
+        set_saving_flag(false);
+        done(r);
+    });
+    let timer = gloo_timers::callback::Timeout::new(30, flush_pending_save);
+    PENDING.with(|p| {
+        *p.borrow_mut() = Some(PendingSave { run, _timer: timer });
+    });
+}
+
+/// Write the pending save now, if any.
+pub fn flush_pending_save() {
+    let pending = PENDING.with(|p| p.borrow_mut().take());
+    if let Some(p) = pending {
+        (p.run)();
+    }
+}
+
+fn set_saving_flag(on: bool) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-sauvegarde", if on { "en-cours" } else { "faite" });
+    }
+}
+
+fn install_flush_on_hide() {
+    thread_local! {
+        static INSTALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if INSTALLED.with(|i| i.replace(true)) {
+        return;
+    }
+    if let Some(w) = web_sys::window() {
+        let f = wasm_bindgen::closure::Closure::<dyn Fn()>::new(flush_pending_save);
+        use wasm_bindgen::JsCast;
+        let _ = w.add_event_listener_with_callback("pagehide", f.as_ref().unchecked_ref());
+        let _ = w.add_event_listener_with_callback("visibilitychange", f.as_ref().unchecked_ref());
+        f.forget();
+    }
+}
+
 /// Copy a draft under a new name ("Copie de …") and open the copy.
 pub fn duplicate(id: &str) -> Opened {
+    flush_pending_save();
     let source = open(id);
     let mut c = source.convention;
     c.name = format!("Copie de {}", c.name);
@@ -188,6 +255,7 @@ pub fn duplicate(id: &str) -> Opened {
 
 /// Delete a draft (its stored copy and its line).
 pub fn delete(id: &str) -> Result<(), String> {
+    flush_pending_save();
     let mut l = list();
     l.retain(|d| d.id != id);
     save_list(&l)?;

@@ -47,25 +47,32 @@ pub fn draft_geo(conv: &Convention) -> Option<&'static Referential> {
 pub fn fill(props: &Props) -> Html {
     let initial = use_memo((), |_| drafts::open_current());
     let draft_id = use_state(|| initial.id.clone());
-    let draft = use_state(|| initial.convention.clone());
+    let draft = use_state(|| Rc::new(initial.convention.clone()));
     let storage_msg = use_state(|| initial.message.clone());
     // Save only what the user changed: opening a draft never rewrites it.
     let dirty = use_mut_ref(|| false);
+    // Revision of the draft, bumped by every change: the save effect depends on it rather than on
+    // the convention itself (comparing 40 000 values on every render would cost a frame).
+    let revision = use_state(|| 0u64);
 
     {
         let storage_msg = storage_msg.clone();
         let dirty = dirty.clone();
         let id = (*draft_id).clone();
-        use_effect_with((*draft).clone(), move |conv| {
+        let draft = draft.clone();
+        use_effect_with(*revision, move |_| {
             if *dirty.borrow() {
-                match drafts::save(&id, conv) {
+                // Saved just after the frame that shows the edit (serialising a large convention
+                // takes longer than a frame), and at once if the page is hidden or another draft
+                // is opened before that.
+                drafts::save_soon(id, (*draft).clone(), move |r| match r {
                     Err(m) => storage_msg.set(Some(m)),
                     Ok(()) => {
                         if storage_msg.is_some() {
                             storage_msg.set(None);
                         }
                     }
-                }
+                });
             }
         });
     }
@@ -75,20 +82,23 @@ pub fn fill(props: &Props) -> Html {
         let storage_msg = storage_msg.clone();
         let dirty = dirty.clone();
         Callback::from(move |opened: drafts::Opened| {
+            drafts::flush_pending_save();
             *dirty.borrow_mut() = false;
             storage_msg.set(opened.message);
             draft_id.set(opened.id);
-            draft.set(opened.convention);
+            draft.set(Rc::new(opened.convention));
         })
     };
     let update = {
         let draft = draft.clone();
         let dirty = dirty.clone();
+        let revision = revision.clone();
         Callback::from(move |f: Rc<dyn Fn(&mut Convention)>| {
-            let mut c = (*draft).clone();
+            let mut c = (**draft).clone();
             f(&mut c);
             *dirty.borrow_mut() = true;
-            draft.set(c);
+            draft.set(Rc::new(c));
+            revision.set(revision.wrapping_add(1));
         })
     };
 
@@ -124,11 +134,11 @@ pub fn fill(props: &Props) -> Html {
         .unwrap_or_default();
     let body = match props.step {
         FillStep::Organisme => html! {
-            <OrganismeStep draft={(*draft).clone()} update={update.clone()} />
+            <OrganismeStep draft={(**draft).clone()} update={update.clone()} />
         },
         FillStep::Verification => match cat {
             Some(c) => html! {
-                <VerificationStep catalogue={Rc::new(c.clone())} draft={Rc::new((*draft).clone())}
+                <VerificationStep catalogue={Rc::new(c.clone())} draft={(*draft).clone()}
                     diags={Rc::new(diags.clone())} update={update.clone()} />
             },
             None => {
@@ -139,7 +149,7 @@ pub fn fill(props: &Props) -> Html {
             match cat.and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e))) {
                 Some((c, e)) => {
                     let catalogue = Rc::new(c.clone());
-                    let conv = Rc::new((*draft).clone());
+                    let conv = (*draft).clone();
                     let inds: Vec<_> = c
                         .indicators
                         .iter()
@@ -190,14 +200,14 @@ pub fn fill(props: &Props) -> Html {
             }
         }
         FillStep::Parc => html! {
-            <crate::pages::stock::StockStep draft={Rc::new((*draft).clone())} update={update.clone()}
+            <crate::pages::stock::StockStep draft={(*draft).clone()} update={update.clone()}
                 catalogue={cat.map(|c| Rc::new(c.clone()))}
                 diags={Rc::new(diags.iter().filter(|d| step_of(d) == FillStep::Parc).cloned().collect::<Vec<_>>())} />
         },
         FillStep::Recapitulatif | FillStep::Export => match cat {
             Some(c) => html! {
                 <crate::pages::export::ExportStep step={props.step} catalogues={props.catalogues.clone()} catalogue={Rc::new(c.clone())}
-                    draft={Rc::new((*draft).clone())} diags={Rc::new(diags.clone())} open={open.clone()} />
+                    draft={(*draft).clone()} diags={Rc::new(diags.clone())} open={open.clone()} />
             },
             None => html! {
                 <p class="avertissement" role="note">
@@ -207,15 +217,15 @@ pub fn fill(props: &Props) -> Html {
             },
         },
         FillStep::Convention => html! {
-            <ConventionStep catalogues={props.catalogues.clone()} draft={(*draft).clone()} update={update.clone()} />
+            <ConventionStep catalogues={props.catalogues.clone()} draft={(**draft).clone()} update={update.clone()} />
         },
         FillStep::Territoires => html! {
-            <TerritoiresStep draft={(*draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())}
+            <TerritoiresStep draft={(**draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())}
                 segments={cat.is_some_and(|c| c.indicators.iter().any(|i| i.levels.allowed.contains(&Level::Segment)))} />
         },
         FillStep::Segmentation => match cat {
             Some(c) => html! {
-                <SegmentationStep catalogue={Rc::new(c.clone())} draft={(*draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())} />
+                <SegmentationStep catalogue={Rc::new(c.clone())} draft={(**draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())} />
             },
             None => html! {
                 <p class="avertissement" role="note">

@@ -23,6 +23,7 @@ async function setDraft(page, draft, id = 'essai') {
 }
 
 async function current(page) {
+  await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
   return page.evaluate(() => {
     const id = localStorage.getItem('cus.brouillon.courant');
     return { id, draft: JSON.parse(localStorage.getItem(`cus.brouillon.${id}`)), count: JSON.parse(localStorage.getItem('cus.brouillons')).length };

@@ -23,6 +23,7 @@ async function setDraft(page, draft, id = 'essai') {
 
 /** The draft open, as stored. */
 async function storedDraft(page) {
+  await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
   return JSON.parse(await page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`)));
 }
 

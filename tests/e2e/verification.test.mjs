@@ -32,6 +32,7 @@ async function setDraft(page, draft, id = 'essai') {
 }
 
 async function storedDraft(page) {
+  await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
   return JSON.parse(await page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`)));
 }
 

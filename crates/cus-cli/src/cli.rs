@@ -12,14 +12,14 @@ pub struct Output {
 }
 
 impl Output {
-    fn ok(stdout: String) -> Self {
+    pub(crate) fn ok(stdout: String) -> Self {
         Output {
             stdout,
             ..Default::default()
         }
     }
     /// Wrong usage: exit code 64 (EX_USAGE), message and a hint on stderr.
-    fn usage(msg: &str) -> Self {
+    pub(crate) fn usage(msg: &str) -> Self {
         Output {
             stderr: format!("cus : {msg}\nAide : cus --help\n"),
             code: 64,
@@ -27,7 +27,7 @@ impl Output {
         }
     }
     /// Unreadable input: exit code 2.
-    fn unreadable(diags: &[Diagnostic]) -> Self {
+    pub(crate) fn unreadable(diags: &[Diagnostic]) -> Self {
         let mut stderr = String::new();
         for d in diags {
             stderr.push_str(&d.to_line_fr());
@@ -48,12 +48,31 @@ Utilisation :
   cus <commande> [options]
 
 Commandes :
+  check         Vérifie des fichiers de convention (ODS, XLSX, CSV, JSON) : import, puis
+                toutes les règles ; affiche les diagnostics
+  convert       Convertit un fichier de convention d'un format à l'autre
   catalogue     Affiche le catalogue des indicateurs (toutes générations et types de CUS)
   territoires   Liste le référentiel territorial : départements, EPCI et EPT
 
 Options générales :
   -h, --help       Affiche cette aide
   -V, --version    Affiche la version
+
+Utilisation de « cus check » :
+  cus check FICHIER|DOSSIER... [--format texte|json] [--catalogue FICHIER]
+  Un dossier : tous ses fichiers .ods, .xlsx, .csv et .json (sans ses sous-dossiers).
+  Code de sortie : 0 aucune erreur, 1 erreurs trouvées, 2 fichier illisible.
+
+Utilisation de « cus convert » :
+  cus convert ENTREE SORTIE [--final] [--catalogue FICHIER]
+      Le format de SORTIE suit son extension (.ods, .xlsx, .csv ou .json).
+  cus convert DOSSIER_ENTREE DOSSIER_SORTIE --vers ods|xlsx|csv|json
+      Convertit chaque fichier du dossier ; le dossier de sortie est créé au besoin.
+  Sans --final, le fichier produit est un brouillon (marqué comme tel dans le fichier).
+  --final est refusé tant qu'il reste des erreurs ou des avertissements non acquittés
+  (code de sortie 1, diagnostics affichés). La date d'export est l'heure du système,
+  ou la valeur de la variable d'environnement CUS_DATE_EXPORT (2026-11-25T17:30:00Z).
+  --catalogue ajoute un catalogue (.toml ou .json) aux catalogues intégrés.
 
 Options de « cus catalogue » :
   --format texte|json|markdown   Format de sortie (texte par défaut)
@@ -66,7 +85,9 @@ Utilisation de « cus territoires » :
   cus territoires chercher TEXTE [--millesime 2026]   (nom, code ou SIREN)
   Millésimes disponibles : 2021 et 2026 (découpage administratif d'Etalab).
 
-Codes de sortie : 0 succès, 2 fichier illisible ou invalide, 64 mauvaise utilisation.
+Codes de sortie : 0 succès, 1 erreurs trouvées (check) ou export final refusé (convert),
+2 fichier illisible ou invalide, 64 mauvaise utilisation.
+Formats de fichiers : docs/FORMAT.md.
 Tout fonctionne hors ligne : aucune donnée ne quitte votre poste.
 ";
 
@@ -79,6 +100,8 @@ pub fn run(args: &[String]) -> Output {
         "-V" | "--version" => Output::ok(format!("cus {}\n", cus_core::VERSION)),
         "catalogue" => cmd_catalogue(&args[1..]),
         "territoires" => cmd_territoires(&args[1..]),
+        "check" | "verifier" | "vérifier" => crate::files::cmd_check(&args[1..]),
+        "convert" | "convertir" => crate::files::cmd_convert(&args[1..]),
         other => Output::usage(&format!("commande inconnue « {other} »")),
     }
 }
@@ -269,7 +292,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// Read a catalogue file (TOML or JSON, by extension) and check it.
-fn read_catalogue_file(path: &str) -> Result<Catalogue, Vec<Diagnostic>> {
+pub(crate) fn read_catalogue_file(path: &str) -> Result<Catalogue, Vec<Diagnostic>> {
     use cus_core::diagnostic::Location;
     let loc = || Location {
         file: Some(path.to_string()),

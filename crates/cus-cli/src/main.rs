@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 mod cli;
+mod files;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

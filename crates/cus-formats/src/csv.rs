@@ -1,19 +1,1132 @@
-//! CSV format (see `docs/FORMAT.md`). Being written: this module is replaced by its
-//! implementation in the same change set.
+//! CSV format (specification: `docs/FORMAT.md`): one line per cell (indicator × territory ×
+//! split × period), UTF-8 with BOM, `;` separator, CRLF line ends, numbers with a decimal comma
+//! (what French Excel and LibreOffice expect with `;`).
+//!
+//! Columns, in this order (the import finds them by name, in any order):
+//! `format;nature;exporte_le;empreinte;catalogue;version_catalogue;siren;annee_signature;`
+//! `millesime_geo;indicateur;niveau;territoire;libelle_territoire;repartition;partie;periode;`
+//! `valeur;unite`.
+//!
+//! Every cell of the convention's grids has a line (an empty `valeur` when it is not filled),
+//! followed by the values kept on keys that are no longer cells (orphans), with an empty `niveau`.
+//!
+//! Import accepts what Excel and LibreOffice write back: with or without BOM, UTF-8, UTF-16 with
+//! BOM, or Windows-1252 (with a note), `;`, `,` or tab separators (sniffed from the header),
+//! decimal comma or point, LF or CRLF, columns reordered, extra columns ignored (with a note).
 
-use cus_core::catalogue::Catalogue;
-use cus_core::diagnostic::{Diagnostic, Location};
+use std::collections::{BTreeSet, HashMap};
 
-use crate::{ExportInput, Imported};
+use cus_core::catalogue::{Catalogue, Level, Requirement};
+use cus_core::convention::{
+    parse_period_key, period_key, CatalogueRef, Cell, Convention, IndicatorSegmentation, Segment,
+    SplitKey, TerritoryKey, Value,
+};
+use cus_core::diagnostic::{Diagnostic, Location, Severity};
 
-pub fn export(_input: &ExportInput) -> Vec<u8> {
-    Vec::new()
+use crate::json::{check_format, checksum_note, codes, CellChecker, Problems};
+use crate::{checksum, neutralise, unneutralise, ExportInput, Format, Imported, Mode};
+
+/// The columns, in the order written.
+pub const COLUMNS: [&str; 18] = [
+    "format",
+    "nature",
+    "exporte_le",
+    "empreinte",
+    "catalogue",
+    "version_catalogue",
+    "siren",
+    "annee_signature",
+    "millesime_geo",
+    "indicateur",
+    "niveau",
+    "territoire",
+    "libelle_territoire",
+    "repartition",
+    "partie",
+    "periode",
+    "valeur",
+    "unite",
+];
+
+/// Columns the import cannot do without.
+pub const REQUIRED: [&str; 11] = [
+    "format",
+    "nature",
+    "catalogue",
+    "version_catalogue",
+    "indicateur",
+    "niveau",
+    "territoire",
+    "repartition",
+    "partie",
+    "periode",
+    "valeur",
+];
+
+/// Columns that must hold the same value on every line.
+const SAME_ON_EVERY_LINE: [&str; 8] = [
+    "format",
+    "nature",
+    "exporte_le",
+    "catalogue",
+    "version_catalogue",
+    "siren",
+    "annee_signature",
+    "millesime_geo",
+];
+
+// Positions in COLUMNS.
+const C_FORMAT: usize = 0;
+const C_NATURE: usize = 1;
+const C_EXPORTE_LE: usize = 2;
+const C_EMPREINTE: usize = 3;
+const C_CATALOGUE: usize = 4;
+const C_VERSION: usize = 5;
+const C_SIREN: usize = 6;
+const C_ANNEE: usize = 7;
+const C_MILLESIME: usize = 8;
+const C_INDICATEUR: usize = 9;
+const C_NIVEAU: usize = 10;
+const C_TERRITOIRE: usize = 11;
+const C_LIBELLE_TERRITOIRE: usize = 12;
+const C_REPARTITION: usize = 13;
+const C_PARTIE: usize = 14;
+const C_PERIODE: usize = 15;
+const C_VALEUR: usize = 16;
+
+/// Word of a level in the `niveau` column (the catalogue's kebab-case words).
+fn level_word(l: Level) -> &'static str {
+    match l {
+        Level::Organisme => "organisme",
+        Level::Region => "region",
+        Level::Departement => "departement",
+        Level::Epci => "epci",
+        Level::Segment => "segment",
+    }
 }
 
-pub fn import(_bytes: &[u8], file_name: &str, _cats: &[Catalogue]) -> Result<Imported, Vec<Diagnostic>> {
-    Err(vec![Diagnostic::error(
-        "E-IMPORT-UNSUPPORTED",
-        "Format pas encore pris en charge.",
-        Location { file: Some(file_name.to_string()), ..Default::default() },
-    )])
+fn parse_level(s: &str) -> Option<Level> {
+    match s.trim() {
+        "organisme" => Some(Level::Organisme),
+        "region" => Some(Level::Region),
+        "departement" => Some(Level::Departement),
+        "epci" => Some(Level::Epci),
+        "segment" => Some(Level::Segment),
+        _ => None,
+    }
+}
+
+/// A number with a decimal comma and every significant digit (`1234,5`, `0,1`, `-3,25`).
+fn number_fr(n: f64) -> String {
+    format!("{n}").replace('.', ",")
+}
+
+/// What an unprefixed `valeur` field means: nothing (empty), a number (French or English
+/// decimals, exponents as Excel writes large numbers), a yes/no, else the text as is.
+fn read_plain(raw: &str) -> Option<Value> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Ok(n) = cus_core::numfmt::parse_fr(t) {
+        return Some(Value::Number(n));
+    }
+    let e = t.replace(',', ".");
+    if e.contains(['e', 'E'])
+        && e.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
+        if let Some(n) = e.parse::<f64>().ok().filter(|n| n.is_finite()) {
+            return Some(Value::Number(n));
+        }
+    }
+    match t.to_lowercase().as_str() {
+        "oui" | "vrai" | "true" => Some(Value::Bool(true)),
+        "non" | "faux" | "false" => Some(Value::Bool(false)),
+        _ => Some(Value::Text(raw.to_string())),
+    }
+}
+
+/// A `valeur` field read back: a leading apostrophe marks a text, taken literally after it
+/// (this is also how formula-like texts are neutralised).
+fn read_value(raw: &str) -> Option<Value> {
+    match raw.strip_prefix('\'') {
+        Some(rest) => Some(Value::Text(rest.to_string())),
+        None => read_plain(raw),
+    }
+}
+
+/// The `valeur` field of a value. A text that a spreadsheet would run as a formula, or that
+/// would read back as something else (a number, a yes/no, nothing, a text starting with an
+/// apostrophe), gets a leading apostrophe.
+fn write_value(v: &Value) -> String {
+    match v {
+        Value::Number(n) => number_fr(*n),
+        Value::Bool(true) => "oui".to_string(),
+        Value::Bool(false) => "non".to_string(),
+        Value::Text(t) => {
+            let n = neutralise(t);
+            if n != *t {
+                n
+            } else if read_plain(t).as_ref() != Some(v) || t.starts_with('\'') {
+                format!("'{t}")
+            } else {
+                n
+            }
+        }
+    }
+}
+
+/// `repartition` and `partie` columns of a split.
+fn split_columns(s: &SplitKey) -> (String, String) {
+    let members = s
+        .members
+        .iter()
+        .map(|m| m.as_deref().unwrap_or("total"))
+        .collect::<Vec<_>>()
+        .join("+");
+    (members, s.part.clone().unwrap_or_default())
+}
+
+fn parse_split(members: &str, part: &str) -> Option<SplitKey> {
+    let members = members.trim();
+    let part = part.trim();
+    let members = if members.is_empty() || members == "valeur" {
+        Vec::new()
+    } else {
+        members
+            .split('+')
+            .map(|m| match m.trim() {
+                "" => None,
+                "total" => Some(None),
+                m => Some(Some(m.to_string())),
+            })
+            .collect::<Option<Vec<_>>>()?
+    };
+    Some(SplitKey {
+        members,
+        part: (!part.is_empty()).then(|| part.to_string()),
+    })
+}
+
+/// The columns of one line that change from cell to cell, already neutralised.
+struct LineFields<'a> {
+    indicator: &'a str,
+    levels: &'a str,
+    territory: &'a str,
+    label: &'a str,
+    members: &'a str,
+    part: &'a str,
+    period: &'a str,
+    value: &'a str,
+    unit: &'a str,
+}
+
+/// The CSV of a convention.
+pub fn export(input: &ExportInput) -> Vec<u8> {
+    let conv = input.convention;
+    let cat = input.catalogue;
+    let geo = input.geo;
+    let mut w = ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(::csv::Terminator::CRLF)
+        .quote_style(::csv::QuoteStyle::Necessary)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(COLUMNS);
+
+    let meta: [String; 9] = [
+        crate::FORMAT_VERSION.to_string(),
+        input.mode.as_str().to_string(),
+        neutralise(input.exported_at),
+        checksum(conv),
+        neutralise(&conv.catalogue.id),
+        neutralise(&conv.catalogue.version),
+        neutralise(&conv.organisme.siren),
+        conv.signing_year.map(|y| y.to_string()).unwrap_or_default(),
+        conv.geo_vintage.map(|y| y.to_string()).unwrap_or_default(),
+    ];
+    let mut first = true;
+    let mut line = |w: &mut ::csv::Writer<Vec<u8>>, f: LineFields| {
+        let empreinte = if first { meta[3].as_str() } else { "" };
+        first = false;
+        let _ = w.write_record([
+            meta[0].as_str(),
+            meta[1].as_str(),
+            meta[2].as_str(),
+            empreinte,
+            meta[4].as_str(),
+            meta[5].as_str(),
+            meta[6].as_str(),
+            meta[7].as_str(),
+            meta[8].as_str(),
+            f.indicator,
+            f.levels,
+            f.territory,
+            f.label,
+            f.members,
+            f.part,
+            f.period,
+            f.value,
+            f.unit,
+        ]);
+    };
+
+    // Keys of the values written as cells (borrowed from the convention).
+    let mut written: std::collections::HashSet<&str> =
+        std::collections::HashSet::with_capacity(conv.values.len());
+    let mut labels: HashMap<TerritoryKey, String> = HashMap::new();
+    for ind in cat.indicators.iter().filter(|i| conv.uses(i)) {
+        let levels = conv
+            .levels(ind)
+            .iter()
+            .map(|l| level_word(*l))
+            .collect::<Vec<_>>()
+            .join("+");
+        let code = neutralise(&ind.code);
+        let unit = neutralise(&ind.value.unit_fr());
+        // (key part, members column, part column) of each split; key part of each period.
+        let splits: Vec<(String, String, String)> = cus_core::convention::splits(ind)
+            .iter()
+            .map(|s| {
+                let (m, p) = split_columns(s);
+                (s.key(), neutralise(&m), neutralise(&p))
+            })
+            .collect();
+        let periods: Vec<String> = ind.periods.periods().into_iter().map(period_key).collect();
+        for row in conv.rows(ind, geo) {
+            let territory = row.to_string();
+            let label = labels
+                .entry(row.clone())
+                .or_insert_with(|| neutralise(&conv.territory_label(&row, geo)))
+                .clone();
+            let territory_col = neutralise(&territory);
+            for (split_key, members, part) in &splits {
+                for period in &periods {
+                    let key = format!("{}|{territory}|{split_key}|{period}", ind.code);
+                    let value = match conv.values.get_key_value(&key) {
+                        Some((k, v)) => {
+                            written.insert(k.as_str());
+                            write_value(v)
+                        }
+                        None => String::new(),
+                    };
+                    line(
+                        &mut w,
+                        LineFields {
+                            indicator: &code,
+                            levels: &levels,
+                            territory: &territory_col,
+                            label: &label,
+                            members,
+                            part,
+                            period,
+                            value: &value,
+                            unit: &unit,
+                        },
+                    );
+                }
+            }
+        }
+    }
+    // Values on keys that are no cells of the grids (orphans): kept, with an empty `niveau`.
+    for (key, v) in conv
+        .values
+        .iter()
+        .filter(|(k, _)| !written.contains(k.as_str()))
+    {
+        let value = write_value(v);
+        match Cell::parse_key(key) {
+            Some(c) => {
+                let unit = cat
+                    .indicator(&c.indicator)
+                    .map(|i| i.value.unit_fr())
+                    .unwrap_or_default();
+                let (members, part) = split_columns(&c.split);
+                line(
+                    &mut w,
+                    LineFields {
+                        indicator: &neutralise(&c.indicator),
+                        levels: "",
+                        territory: &neutralise(&c.territory.to_string()),
+                        label: &neutralise(&conv.territory_label(&c.territory, geo)),
+                        members: &neutralise(&members),
+                        part: &neutralise(&part),
+                        period: &period_key(c.period),
+                        value: &value,
+                        unit: &neutralise(&unit),
+                    },
+                );
+            }
+            None => {
+                // A malformed key (never produced by the application): written as found, the
+                // import reports it.
+                let mut parts = key.splitn(4, '|').map(neutralise);
+                let mut next = || parts.next().unwrap_or_default();
+                let (i, t, s, p) = (next(), next(), next(), next());
+                line(
+                    &mut w,
+                    LineFields {
+                        indicator: &i,
+                        levels: "",
+                        territory: &t,
+                        label: "",
+                        members: &s,
+                        part: "",
+                        period: &p,
+                        value: &value,
+                        unit: "",
+                    },
+                );
+            }
+        }
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Text of the file, and a note when it was not UTF-8.
+fn decode(bytes: &[u8], p: &Problems) -> Result<(String, Option<Diagnostic>), Box<Diagnostic>> {
+    let note = |enc: &str| {
+        Diagnostic::new(
+            codes::CSV_ENCODING,
+            Severity::Info,
+            format!(
+                "Le fichier n'est pas en UTF-8 : il a été lu comme du {enc} (c'est ce qu'écrit \
+                 Excel avec « CSV (séparateur : point-virgule) »). Vérifiez les lettres accentuées \
+                 ; pour éviter cette conversion, enregistrez en « CSV UTF-8 »."
+            ),
+            p.at(),
+        )
+    };
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(Box::new(Diagnostic::error(
+            codes::NOT_OURS,
+            "Ce fichier est un classeur (ODS ou XLSX), pas un CSV : donnez-lui l'extension .ods ou \
+             .xlsx, ou enregistrez-le au format CSV depuis le tableur."
+                .to_string(),
+            p.at(),
+        )));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(t) => Ok((t.to_string(), None)),
+            Err(e) => Err(Box::new(utf8_error(rest, &e, p))),
+        };
+    }
+    for (bom, little) in [(&b"\xFF\xFE"[..], true), (&b"\xFE\xFF"[..], false)] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let Some(text) = decode_utf16(rest, little) else {
+                return Err(Box::new(Diagnostic::error(
+                    codes::ENCODING,
+                    "Le fichier commence comme de l'UTF-16 mais ne l'est pas partout (ou il est \
+                     tronqué) : enregistrez-le en « CSV UTF-8 »."
+                        .to_string(),
+                    p.at(),
+                )));
+            };
+            return Ok((text, Some(note(if little { "UTF-16LE" } else { "UTF-16BE" }))));
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok((t.to_string(), None)),
+        // Valid UTF-8 with accents, then cut in the middle of a character: truncated.
+        Err(e) if e.error_len().is_none() && !bytes[..e.valid_up_to()].is_ascii() => {
+            Err(Box::new(utf8_error(bytes, &e, p)))
+        }
+        Err(_) => Ok((decode_windows_1252(bytes), Some(note("Windows-1252")))),
+    }
+}
+
+/// UTF-16 without its byte order mark; `None` when the bytes are not UTF-16 throughout.
+/// (Written here rather than with encoding_rs: its decoder brings every encoding's tables into
+/// the web app, about 350 Kio of WebAssembly, for the two encodings Excel uses.)
+fn decode_utf16(bytes: &[u8], little: bool) -> Option<String> {
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    let units = bytes.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    char::decode_utf16(units).collect::<Result<String, _>>().ok()
+}
+
+/// Windows-1252 (WHATWG encoding standard): Latin-1 except 0x80–0x9F; the five unassigned bytes
+/// map to the C1 controls of the same value, as browsers do.
+fn decode_windows_1252(bytes: &[u8]) -> String {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
+    ];
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+            _ => char::from(b),
+        })
+        .collect()
+}
+
+fn utf8_error(bytes: &[u8], e: &std::str::Utf8Error, p: &Problems) -> Diagnostic {
+    let line = bytes[..e.valid_up_to()]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1;
+    let mut loc = p.at();
+    loc.line = Some(line);
+    if e.error_len().is_none() {
+        Diagnostic::error(
+            codes::TRUNCATED,
+            format!(
+                "Ligne {line} : le fichier s'arrête au milieu d'un caractère : il est tronqué. \
+                 Exportez-le à nouveau."
+            ),
+            loc,
+        )
+    } else {
+        Diagnostic::error(
+            codes::ENCODING,
+            format!(
+                "Ligne {line} : le fichier annonce l'UTF-8 (BOM) mais contient un octet invalide \
+                 (position {}) : enregistrez-le à nouveau en « CSV UTF-8 ».",
+                e.valid_up_to() + 4
+            ),
+            loc,
+        )
+    }
+}
+
+/// The separator of the header line: the one that gives the most known column names.
+fn sniff_separator(text: &str) -> (u8, usize) {
+    let first = text.lines().next().unwrap_or_default();
+    [b';', b',', b'\t']
+        .into_iter()
+        .map(|sep| {
+            let n = first
+                .split(sep as char)
+                .filter(|c| COLUMNS.contains(&clean_name(c).as_str()))
+                .count();
+            (sep, n)
+        })
+        .max_by_key(|&(sep, n)| (n, sep == b';'))
+        .unwrap_or((b';', 0))
+}
+
+fn clean_name(c: &str) -> String {
+    c.trim_matches(|ch: char| ch.is_whitespace() || ch == '"' || ch == '\u{FEFF}')
+        .to_lowercase()
+}
+
+/// A field of a record, by its position in [`COLUMNS`]: `valeur` as is; `libelle_territoire`
+/// without neutralisation; the others trimmed and without neutralisation.
+fn field<'r>(
+    rec: &'r ::csv::StringRecord,
+    pos: &[Option<usize>; COLUMNS.len()],
+    k: usize,
+) -> std::borrow::Cow<'r, str> {
+    let f = pos[k].and_then(|i| rec.get(i)).unwrap_or_default();
+    let f = match k {
+        C_VALEUR => return f.into(),
+        C_LIBELLE_TERRITOIRE => f,
+        _ => f.trim(),
+    };
+    if f.starts_with('\'') {
+        unneutralise(f).into()
+    } else {
+        f.into()
+    }
+}
+
+/// Read a CSV file.
+pub fn import(
+    bytes: &[u8],
+    file_name: &str,
+    cats: &[Catalogue],
+) -> Result<Imported, Vec<Diagnostic>> {
+    let mut p = Problems::new(file_name);
+    let mut notes = Vec::new();
+    let (text, note) = match decode(bytes, &p) {
+        Ok(x) => x,
+        Err(d) => {
+            p.push(*d);
+            return Err(p.into_vec());
+        }
+    };
+    notes.extend(note);
+    if let Some(i) = text.find('\0') {
+        let mut loc = p.at();
+        loc.line = Some(crate::json::line_of(&text, i));
+        p.error(
+            codes::ENCODING,
+            "Le fichier contient des octets nuls : c'est un fichier binaire, pas un CSV de CUS \
+             indicateurs."
+                .to_string(),
+            loc,
+        );
+        return Err(p.into_vec());
+    }
+
+    // Header.
+    let (sep, known) = sniff_separator(&text);
+    let at_line = |line: usize| Location {
+        file: Some(file_name.to_string()),
+        line: Some(line),
+        ..Default::default()
+    };
+    let header_loc = || at_line(1);
+    if known == 0 {
+        let msg = format!(
+            "Ligne 1 : la première ligne n'est pas l'en-tête d'un CSV de CUS indicateurs \
+             (attendu : {}).",
+            COLUMNS.join(";")
+        );
+        let loc = header_loc();
+        p.error(codes::NOT_OURS, msg, loc);
+        return Err(p.into_vec());
+    }
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        _ => {
+            let loc = header_loc();
+            p.error(
+                codes::NOT_OURS,
+                "Ligne 1 : en-tête illisible.".to_string(),
+                loc,
+            );
+            return Err(p.into_vec());
+        }
+    };
+    // Position of each column of COLUMNS in the file.
+    let mut pos: [Option<usize>; COLUMNS.len()] = [None; COLUMNS.len()];
+    let mut extra = Vec::new();
+    for (i, name) in header.iter().enumerate() {
+        let name = clean_name(name);
+        match COLUMNS.iter().position(|c| *c == name) {
+            Some(k) if pos[k].is_some() => {
+                let loc = header_loc();
+                p.error(
+                    codes::CSV_HEADER,
+                    format!(
+                        "Ligne 1, colonne {} : la colonne « {name} » apparaît deux fois ; \
+                         supprimez l'une des deux.",
+                        i + 1
+                    ),
+                    loc,
+                );
+            }
+            Some(k) => pos[k] = Some(i),
+            None if name.is_empty() => {}
+            None => extra.push(name),
+        }
+    }
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|c| pos[COLUMNS.iter().position(|x| x == *c).unwrap_or(0)].is_none())
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        let loc = header_loc();
+        p.error(
+            codes::CSV_HEADER,
+            format!(
+                "Ligne 1 : colonnes manquantes dans l'en-tête : {}. Les colonnes d'un CSV de CUS \
+                 indicateurs sont : {}.",
+                missing.join(", "),
+                COLUMNS.join(";")
+            ),
+            loc,
+        );
+    }
+    if !p.is_empty() {
+        return Err(p.into_vec());
+    }
+    if !extra.is_empty() {
+        notes.push(Diagnostic::new(
+            codes::CSV_EXTRA_COLUMN,
+            Severity::Info,
+            format!(
+                "Colonnes ignorées (elles ne font pas partie du format) : {}.",
+                extra.join(", ")
+            ),
+            header_loc(),
+        ));
+    }
+    let width = header.len();
+    let ends_with_newline = text.ends_with('\n');
+
+    // First pass: fields, line by line.
+    let mut first_meta: [Option<(String, usize)>; COLUMNS.len()] = Default::default();
+    let mut empreintes: BTreeSet<String> = BTreeSet::new();
+    let mut codes_used: BTreeSet<String> = BTreeSet::new();
+    let mut raw: Vec<(usize, ::csv::StringRecord)> = Vec::new();
+    // Lines are counted from byte offsets (a quoted field may span several lines).
+    let (mut counted_to, mut counted_line) = (0usize, 1usize);
+    // The csv crate gives the offset where it started reading the record, which may be the end
+    // of the previous line break (or blank lines): the record starts after them.
+    let mut line_at = |byte: usize| {
+        let mut byte = byte.min(text.len()).max(counted_to);
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        counted_line += text.as_bytes()[counted_to..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = byte;
+        counted_line
+    };
+    let mut records = records.peekable();
+    while let Some(rec) = records.next() {
+        let is_last = records.peek().is_none();
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let mut loc = p.at();
+                let line = line_at(e.position().map_or(0, |x| x.byte() as usize));
+                loc.line = Some(line);
+                p.error(
+                    codes::CSV_FIELDS,
+                    format!("Ligne {line} : ligne illisible ({e})."),
+                    loc,
+                );
+                continue;
+            }
+        };
+        let line = line_at(rec.position().map_or(0, |x| x.byte() as usize));
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let mut loc = p.at();
+        loc.line = Some(line);
+        if rec.len() != width {
+            if rec.len() < width && is_last && !ends_with_newline {
+                p.error(
+                    codes::TRUNCATED,
+                    format!(
+                        "Ligne {line} : {} colonnes au lieu de {width}, et le fichier s'arrête sans \
+                         fin de ligne : il est tronqué. Exportez-le à nouveau.",
+                        rec.len()
+                    ),
+                    loc,
+                );
+            } else {
+                p.error(
+                    codes::CSV_FIELDS,
+                    format!(
+                        "Ligne {line} : {} colonnes au lieu de {width} (celles de l'en-tête). Un \
+                         texte contenant le séparateur « {} » doit être entre guillemets.",
+                        rec.len(),
+                        sep as char
+                    ),
+                    loc,
+                );
+            }
+            continue;
+        }
+        for name in SAME_ON_EVERY_LINE {
+            let k = COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
+            if pos[k].is_none() {
+                continue;
+            }
+            let here = field(&rec, &pos, k);
+            match &first_meta[k] {
+                None => first_meta[k] = Some((here.into_owned(), line)),
+                Some((v, l)) if *v != here => {
+                    p.error(
+                        codes::INCOHERENT,
+                        format!(
+                            "Ligne {line}, colonne « {name} » : « {here} » alors que la ligne {l} \
+                             indique « {v} » ; cette colonne doit être identique sur toutes les \
+                             lignes."
+                        ),
+                        loc.clone(),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        let empreinte = field(&rec, &pos, C_EMPREINTE);
+        if !empreinte.is_empty() && !empreintes.contains(empreinte.as_ref()) {
+            empreintes.insert(empreinte.into_owned());
+        }
+        if codes_used.len() < 10_000 {
+            let code = field(&rec, &pos, C_INDICATEUR);
+            if !codes_used.contains(code.as_ref()) {
+                codes_used.insert(code.into_owned());
+            }
+        }
+        raw.push((line, rec));
+    }
+    if raw.is_empty() && p.is_empty() {
+        let loc = header_loc();
+        p.error(
+            codes::EMPTY,
+            "Le fichier n'a aucune ligne de valeurs après l'en-tête.".to_string(),
+            loc,
+        );
+    }
+    if !p.is_empty() {
+        return Err(p.into_vec());
+    }
+
+    // File-level columns.
+    let meta = |k: usize| -> (String, usize) { first_meta[k].clone().unwrap_or_default() };
+    let (format, fl) = meta(C_FORMAT);
+    if let Some(mut d) = check_format(&format, &p) {
+        d.location.line = Some(fl);
+        d.message = format!("Ligne {fl}, colonne « format » : {}", d.message);
+        p.push(d);
+        return Err(p.into_vec());
+    }
+    let (nature, nl) = meta(C_NATURE);
+    let mode = Mode::parse(&nature).unwrap_or_else(|| {
+        p.error(
+            codes::NATURE,
+            format!(
+                "Ligne {nl}, colonne « nature » : « {nature} » n'est pas une nature de fichier ; \
+                 attendu « brouillon » ou « final »."
+            ),
+            at_line(nl),
+        );
+        Mode::Brouillon
+    });
+    let mut year = |k: usize, name: &str| -> Option<String> {
+        let (v, l) = meta(k);
+        if v.is_empty() || v.parse::<u16>().is_ok() {
+            return (!v.is_empty()).then_some(v);
+        }
+        p.error(
+            codes::YEAR,
+            format!(
+                "Ligne {l}, colonne « {name} » : « {v} » n'est pas une année (attendu par \
+                 exemple 2026, ou rien)."
+            ),
+            at_line(l),
+        );
+        None
+    };
+    let signing_year = year(C_ANNEE, "annee_signature").and_then(|v| v.parse::<i32>().ok());
+    let geo_vintage = year(C_MILLESIME, "millesime_geo").and_then(|v| v.parse::<u16>().ok());
+    if empreintes.len() > 1 {
+        p.error(
+            codes::INCOHERENT,
+            "Colonne « empreinte » : plusieurs empreintes différentes ; le fichier mélange \
+             plusieurs exports. Gardez les lignes d'un seul export."
+                .to_string(),
+            p.at(),
+        );
+    }
+    let (cat_id, cl) = meta(C_CATALOGUE);
+    let (cat_version, _) = meta(C_VERSION);
+    let cat = match crate::resolve_catalogue(&cat_id, &cat_version, &codes_used, cats, &at_line(cl))
+    {
+        Ok((cat, note)) => {
+            notes.extend(note);
+            Some(cat)
+        }
+        Err(d) => {
+            p.push(d);
+            None
+        }
+    };
+    let Some(cat) = cat else {
+        return Err(p.into_vec());
+    };
+
+    // Second pass: cells.
+    let checker = CellChecker::new(cat);
+    let mut declared: std::collections::HashSet<TerritoryKey> = std::collections::HashSet::new();
+    let (mut departements, mut epci, mut segments) = (Vec::new(), Vec::new(), Vec::new());
+    let mut values = std::collections::BTreeMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.len());
+    let mut levels_of: HashMap<String, (Vec<Level>, usize)> = HashMap::new();
+    let mut parsed_levels: HashMap<String, Option<Vec<Level>>> = HashMap::new();
+    for (line, rec) in &raw {
+        let line = *line;
+        let col = |name: &str, msg: String| format!("Ligne {line}, colonne « {name} » : {msg}");
+        let code = field(rec, &pos, C_INDICATEUR).into_owned();
+        // Built only for a problem.
+        let at = |cell: Option<&str>| Location {
+            indicator: Some(code.clone()),
+            cell: cell.map(str::to_string),
+            ..at_line(line)
+        };
+        let territory: TerritoryKey = match field(rec, &pos, C_TERRITOIRE).parse() {
+            Ok(t) => t,
+            Err(m) => {
+                p.error(codes::TERRITORY, col("territoire", m), at(None));
+                continue;
+            }
+        };
+        let Some(split) = parse_split(
+            &field(rec, &pos, C_REPARTITION),
+            &field(rec, &pos, C_PARTIE),
+        ) else {
+            p.error(
+                codes::SPLIT,
+                col(
+                    "repartition",
+                    format!(
+                        "« {} » n'est pas une répartition (membres séparés par +, par exemple \
+                         PLAI ou total).",
+                        field(rec, &pos, C_REPARTITION)
+                    ),
+                ),
+                at(None),
+            );
+            continue;
+        };
+        let Some(period) = parse_period_key(&field(rec, &pos, C_PERIODE)) else {
+            p.error(
+                codes::PERIOD,
+                col(
+                    "periode",
+                    format!(
+                        "« {} » n'est pas une période (ref, a1 à a6, c3, c6…).",
+                        field(rec, &pos, C_PERIODE)
+                    ),
+                ),
+                at(None),
+            );
+            continue;
+        };
+        let cell = Cell {
+            indicator: code.clone(),
+            territory,
+            split,
+            period,
+        };
+        if let Some((code, msg)) = checker.problem(&cell) {
+            let column = match code {
+                codes::SPLIT => "repartition",
+                codes::PERIOD => "periode",
+                _ => "indicateur",
+            };
+            p.error(code, col(column, msg), at(None));
+            continue;
+        }
+        let key = cell.key();
+        if let Some(other) = seen.insert(key.clone(), line) {
+            p.error(
+                codes::CSV_DUPLICATE,
+                col(
+                    "valeur",
+                    format!(
+                        "la cellule {key} figure déjà ligne {other} ; gardez une seule ligne par \
+                         cellule."
+                    ),
+                ),
+                at(Some(&key)),
+            );
+            continue;
+        }
+        let niveau = field(rec, &pos, C_NIVEAU);
+        let niveau = niveau.trim();
+        let levels = if niveau.is_empty() {
+            None
+        } else {
+            if !parsed_levels.contains_key(niveau) {
+                let parsed: Option<Vec<Level>> = niveau.split('+').map(parse_level).collect();
+                parsed_levels.insert(niveau.to_string(), parsed.filter(|l| !l.is_empty()));
+            }
+            let Some(levels) = parsed_levels.get(niveau).cloned().flatten() else {
+                p.error(
+                    codes::LEVEL,
+                    col(
+                        "niveau",
+                        format!(
+                            "« {niveau} » n'est pas une maille ; attendu organisme, region, \
+                             departement, epci ou segment, éventuellement combinés par + \
+                             (departement+epci), ou rien pour une valeur hors grille."
+                        ),
+                    ),
+                    at(Some(&key)),
+                );
+                continue;
+            };
+            if !levels.contains(&cell.territory.level()) {
+                p.error(
+                    codes::LEVEL,
+                    col(
+                        "niveau",
+                        format!(
+                            "le territoire {} n'est pas de la maille « {niveau} » indiquée.",
+                            cell.territory
+                        ),
+                    ),
+                    at(Some(&key)),
+                );
+                continue;
+            }
+            match levels_of.get(&code) {
+                Some((l, first)) if *l != levels => {
+                    let words: Vec<&str> = l.iter().map(|x| level_word(*x)).collect();
+                    p.error(
+                        codes::LEVEL,
+                        col(
+                            "niveau",
+                            format!(
+                                "« {niveau} » alors que la ligne {first} indique « {} » pour \
+                                 {code} ; un indicateur a une seule maille.",
+                                words.join("+")
+                            ),
+                        ),
+                        at(Some(&key)),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    levels_of.insert(code.clone(), (levels.clone(), line));
+                }
+            }
+            Some(levels)
+        };
+        // A grid line declares its territory (first appearance gives the order); an orphan
+        // line does not.
+        if levels.is_some() && !declared.contains(&cell.territory) {
+            declared.insert(cell.territory.clone());
+            match &cell.territory {
+                TerritoryKey::Departement(d) => departements.push(d.clone()),
+                TerritoryKey::Epci(e) => epci.push(e.clone()),
+                TerritoryKey::Segment(s) => {
+                    let label = field(rec, &pos, C_LIBELLE_TERRITOIRE);
+                    let prefix = format!("Segment {s} — ");
+                    segments.push(Segment {
+                        id: s.clone(),
+                        name: label.strip_prefix(&prefix).unwrap_or_default().to_string(),
+                        ..Default::default()
+                    });
+                }
+                _ => {}
+            }
+        }
+        if let Some(v) = read_value(&field(rec, &pos, C_VALEUR)) {
+            values.insert(key, v);
+        }
+    }
+    if !p.is_empty() {
+        return Err(p.into_vec());
+    }
+
+    // The convention.
+    let mut conv = Convention {
+        catalogue: CatalogueRef {
+            id: cat_id,
+            version: cat_version,
+        },
+        signing_year,
+        geo_vintage,
+        ..Default::default()
+    };
+    conv.organisme.siren = meta(C_SIREN).0;
+    conv.departements = departements;
+    conv.epci = epci;
+    conv.segments = segments;
+    conv.values = values;
+    for (code, (levels, _)) in levels_of {
+        let Some(ind) = cat.indicator(&code) else {
+            continue;
+        };
+        let default: Vec<Level> = ind.levels.allowed.first().copied().into_iter().collect();
+        if ind.requirement != Requirement::Obligatoire || levels != default {
+            conv.segmentation
+                .insert(code, IndicatorSegmentation { levels, rows: None });
+        }
+    }
+    if let Some(e) = empreintes.iter().next() {
+        if *e != checksum(&conv) {
+            notes.push(checksum_note(&p, "CSV"));
+        }
+    }
+    conv.catalogue = CatalogueRef {
+        id: cat.id.clone(),
+        version: cat.version.clone(),
+    };
+    let exported_at = Some(meta(C_EXPORTE_LE).0).filter(|s| !s.is_empty());
+    Ok(Imported {
+        convention: conv,
+        format: Format::Csv,
+        mode,
+        exported_at,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_and_utf16_decode_like_the_encoding_standard() {
+        assert_eq!(decode_windows_1252(b"\x80 \xe9t\xe9 \x9c\x85 \x81"), "€ été œ… \u{81}");
+        assert_eq!(decode_utf16(&[0x41, 0, 0xe9, 0], true).as_deref(), Some("Aé"));
+        assert_eq!(decode_utf16(&[0, 0x41, 0xd8, 0x3d, 0xde, 0x00], false).as_deref(), Some("A😀"));
+        assert_eq!(decode_utf16(&[0x41], true), None);
+        assert_eq!(decode_utf16(&[0x3d, 0xd8], true), None);
+    }
+
+    #[test]
+    fn values_read_back_as_written() {
+        let cases = [
+            Value::Number(0.0),
+            Value::Number(1234.5),
+            Value::Number(-3.25),
+            Value::Number(1e15),
+            Value::Number(2.5e-7),
+            Value::Number(0.1 + 0.2),
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Text("=SUM(A1)".into()),
+            Value::Text("+33".into()),
+            Value::Text("-x".into()),
+            Value::Text("@a".into()),
+            Value::Text("12".into()),
+            Value::Text(" 1,5 ".into()),
+            Value::Text("oui".into()),
+            Value::Text(String::new()),
+            Value::Text(" ".into()),
+            Value::Text("'".into()),
+            Value::Text("'=x".into()),
+            Value::Text("1e5".into()),
+            Value::Text("texte libre".into()),
+        ];
+        for v in cases {
+            let w = write_value(&v);
+            assert_eq!(read_value(&w), Some(v.clone()), "{v:?} written {w:?}");
+        }
+        assert_eq!(write_value(&Value::Number(1234.5)), "1234,5");
+        assert_eq!(write_value(&Value::Text("=1+1".into())), "'=1+1");
+        assert_eq!(read_value("1.5"), Some(Value::Number(1.5)));
+        assert_eq!(read_value("1 234,5"), Some(Value::Number(1234.5)));
+        assert_eq!(read_value("1E+15"), Some(Value::Number(1e15)));
+        assert_eq!(read_value("  "), None);
+    }
+
+    #[test]
+    fn splits_as_two_columns() {
+        for k in [
+            "valeur",
+            "PLAI/hors-qpv",
+            "total",
+            "PLAI+total/x",
+            "valeur/hors-qpv",
+        ] {
+            let s = SplitKey::parse_key(k).unwrap();
+            let (m, p) = split_columns(&s);
+            assert_eq!(parse_split(&m, &p), Some(s), "{k}");
+        }
+        assert_eq!(parse_split("PLAI++", ""), None);
+    }
 }

@@ -9,12 +9,26 @@ use super::{Cell, SplitKey, TerritoryKey};
 use crate::catalogue::{Indicator, Period};
 
 /// A value of a cell.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
     Number(f64),
     Bool(bool),
     Text(String),
+}
+
+/// Whole numbers are written without a fraction (`1188`, not `1188.0`), as people write them.
+impl Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        /// 2^53: beyond it an `f64` no longer holds every integer.
+        const EXACT: f64 = 9_007_199_254_740_992.0;
+        match self {
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < EXACT => s.serialize_i64(*n as i64),
+            Value::Number(n) => s.serialize_f64(*n),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Text(t) => s.serialize_str(t),
+        }
+    }
 }
 
 impl Value {
@@ -239,6 +253,10 @@ mod tests {
             .unwrap();
         assert_eq!(typed_value("  "), None);
         assert_eq!(typed_value("1 234"), Some(Value::Number(1234.0)));
+        let json = serde_json::to_string(&[Value::Number(1188.0), Value::Number(1.5), Value::Number(-0.0)]).unwrap();
+        assert_eq!(json, "[1188,1.5,0]");
+        let back: Vec<Value> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, [Value::Number(1188.0), Value::Number(1.5), Value::Number(0.0)]);
         assert_eq!(typed_value("abc"), Some(Value::Text("abc".into())));
         let cases: [(&crate::catalogue::Indicator, Value, Option<&str>); 7] = [
             (pp1, Value::Number(12.0), None),

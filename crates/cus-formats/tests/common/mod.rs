@@ -315,6 +315,38 @@ pub fn build(p: &Plan) -> Convention {
     }
     conv.segmentation = segmentation;
 
+    // Declared départements must be rows of some grid: when no indicator in use has the
+    // département level, an optional indicator offering it is retained, else they are dropped.
+    let shows_departements = |conv: &Convention| {
+        cat.indicators
+            .iter()
+            .filter(|i| conv.uses(i))
+            .any(|i| conv.levels(i).contains(&Level::Departement))
+    };
+    if !shows_departements(&conv) {
+        let offer = cat.indicators.iter().find_map(|i| {
+            level_options(i)
+                .into_iter()
+                .find(|o| o.levels.contains(&Level::Departement))
+                .filter(|_| {
+                    i.requirement != Requirement::Obligatoire
+                        || !conv.segmentation.contains_key(&i.code)
+                })
+                .map(|o| (i.code.clone(), o.levels))
+        });
+        match offer {
+            Some((code, levels)) if p.seed.is_multiple_of(2) => {
+                conv.segmentation
+                    .insert(code, IndicatorSegmentation { levels, rows: None });
+            }
+            _ => conv.departements.clear(),
+        }
+        if conv.departements.is_empty() {
+            conv.epci.clear();
+            conv.organisme.siege_departement = None;
+        }
+    }
+
     // Declared territories that no grid shows are dropped.
     let used: Vec<Level> = cat
         .indicators
@@ -406,6 +438,20 @@ pub fn build(p: &Plan) -> Convention {
             };
             let v = draw(&mut rng, &ind.value);
             conv.values.insert(cell.key(), v);
+        }
+    }
+
+    // A convention without any cell (no territory of the levels in use) keeps one orphan
+    // value, so that every format has at least one line to carry the catalogue.
+    if conv.values.is_empty() && conv.cells(cat, Some(geo)).is_empty() {
+        if let Some(ind) = cat.indicators.first() {
+            let cell = Cell {
+                indicator: ind.code.clone(),
+                territory: TerritoryKey::Departement(geo.departements[0].code.clone()),
+                split: splits(ind)[0].clone(),
+                period: ind.periods.periods()[0],
+            };
+            conv.values.insert(cell.key(), Value::Number(0.0));
         }
     }
 

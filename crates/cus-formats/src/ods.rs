@@ -1,19 +1,506 @@
-//! ODS format (see `docs/FORMAT.md`). Being written: this module is replaced by its
-//! implementation in the same change set.
+//! ODS format (OpenDocument spreadsheet, ISO/IEC 26300), the open format French administrations
+//! must accept. The layout is shared with XLSX (`workbook.rs`, `docs/FORMAT.md`); this module
+//! writes it as an OpenDocument package by hand (the zip crate, no spreadsheet library) and
+//! reads it back with calamine.
+//!
+//! Package: `mimetype` first and stored, `META-INF/manifest.xml`, `content.xml` (one
+//! `table:table` per sheet, numbers as `office:value-type="float"`, header rows in
+//! `table:table-header-rows`, column widths and cell styles as automatic styles), `styles.xml`
+//! (default cell style, page), `settings.xml` (frozen panes) and `meta.xml`. Every entry is dated
+//! with the export date, so that the same export gives the same bytes.
 
+use std::fmt::Write as _;
+use std::io::{Cursor, Write as _};
+
+use calamine::Reader as _;
 use cus_core::catalogue::Catalogue;
-use cus_core::diagnostic::{Diagnostic, Location};
+use cus_core::diagnostic::Diagnostic;
 
-use crate::{ExportInput, Imported};
+use crate::workbook::{self, Content, SheetOut, Style};
+use crate::{ExportInput, Format, Imported};
 
-pub fn export(_input: &ExportInput) -> Vec<u8> {
-    Vec::new()
+const MIMETYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
+
+const NS: &str = concat!(
+    r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
+    r#"xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" "#,
+    r#"xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" "#,
+    r#"xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" "#,
+    r#"xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" "#,
+    r#"office:version="1.3""#
+);
+
+/// Export as an ODS file.
+pub fn export(input: &ExportInput) -> Vec<u8> {
+    let sheets = workbook::layout(input);
+    package(&sheets, input).unwrap_or_default()
 }
 
-pub fn import(_bytes: &[u8], file_name: &str, _cats: &[Catalogue]) -> Result<Imported, Vec<Diagnostic>> {
-    Err(vec![Diagnostic::error(
-        "E-IMPORT-UNSUPPORTED",
-        "Format pas encore pris en charge.",
-        Location { file: Some(file_name.to_string()), ..Default::default() },
-    )])
+fn package(sheets: &[SheetOut], input: &ExportInput) -> zip::result::ZipResult<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    use zip::CompressionMethod;
+    let time = workbook::parse_iso_datetime(input.exported_at)
+        .and_then(|(y, mo, d, h, mi, s)| zip::DateTime::from_date_and_time(y, mo, d, h, mi, s).ok())
+        .unwrap_or_default();
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(time);
+    let deflated = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(time);
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    z.start_file("mimetype", stored)?;
+    z.write_all(MIMETYPE.as_bytes())?;
+    let parts: [(&str, String); 5] = [
+        ("content.xml", content_xml(sheets)),
+        ("styles.xml", styles_xml()),
+        ("meta.xml", meta_xml(input)),
+        ("settings.xml", settings_xml(sheets)),
+        ("META-INF/manifest.xml", manifest_xml()),
+    ];
+    for (name, xml) in parts {
+        z.start_file(name, deflated)?;
+        z.write_all(xml.as_bytes())?;
+    }
+    Ok(z.finish()?.into_inner())
+}
+
+/// The `content.xml` of the sheets (public to the crate for the golden tests through
+/// [`crate::ods`]'s export: tests unzip it).
+fn content_xml(sheets: &[SheetOut]) -> String {
+    let cells: usize = sheets
+        .iter()
+        .map(|s| s.rows.iter().map(Vec::len).sum::<usize>())
+        .sum();
+    let mut x = String::with_capacity(4096 + cells * 64);
+    x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    x.push('\n');
+    let _ = write!(x, "<office:document-content {NS}>");
+    // Automatic styles: one column style per width, one cell style per look.
+    x.push_str("<office:automatic-styles>");
+    let mut widths: Vec<u32> = sheets
+        .iter()
+        .flat_map(|s| s.widths.iter().map(|w| width_mm(*w)))
+        .collect();
+    widths.sort_unstable();
+    widths.dedup();
+    for mm in widths {
+        let _ = writeln!(
+            x,
+            r#"<style:style style:name="co{mm}" style:family="table-column"><style:table-column-properties fo:break-before="auto" style:column-width="{mm}mm"/></style:style>"#
+        );
+    }
+    x.push_str(r#"<style:style style:name="ta1" style:family="table" style:master-page-name="Default"><style:table-properties table:display="true" style:writing-mode="lr-tb"/></style:style>"#);
+    x.push('\n');
+    for style in Style::ALL {
+        if let Some(props) = cell_style(style) {
+            let _ = writeln!(
+                x,
+                r#"<style:style style:name="{}" style:family="table-cell" style:parent-style-name="Default">{props}</style:style>"#,
+                style_name(style)
+            );
+        }
+    }
+    x.push_str("</office:automatic-styles>\n<office:body><office:spreadsheet>\n");
+    for sheet in sheets {
+        let _ = writeln!(
+            x,
+            r#"<table:table table:name="{}" table:style-name="ta1">"#,
+            escape(&sheet.name, true)
+        );
+        for w in &sheet.widths {
+            let _ = writeln!(
+                x,
+                r#"<table:table-column table:style-name="co{}" table:default-cell-style-name="Default"/>"#,
+                width_mm(*w)
+            );
+        }
+        for (i, row) in sheet.rows.iter().enumerate() {
+            let header = (i as u32) < sheet.frozen_rows;
+            if header && i == 0 {
+                x.push_str("<table:table-header-rows>\n");
+            }
+            write_row(&mut x, row);
+            if header && i as u32 + 1 == sheet.frozen_rows {
+                x.push_str("</table:table-header-rows>\n");
+            }
+        }
+        if (sheet.rows.len() as u32) < sheet.frozen_rows {
+            // Fewer rows than the frozen header: close the header group anyway.
+            if !sheet.rows.is_empty() {
+                x.push_str("</table:table-header-rows>\n");
+            }
+        }
+        x.push_str("</table:table>\n");
+    }
+    x.push_str("</office:spreadsheet></office:body></office:document-content>");
+    x
+}
+
+/// Column width in millimetres for a width in characters (about 2 mm per character of the
+/// default 10-point font, plus the margins).
+fn width_mm(chars: f64) -> u32 {
+    (chars * 2.0 + 3.0).round().clamp(10.0, 200.0) as u32
+}
+
+fn style_name(style: Style) -> &'static str {
+    match style {
+        Style::Plain => "Default",
+        Style::Title => "ceTitle",
+        Style::Draft => "ceDraft",
+        Style::Header => "ceHeader",
+        Style::Key => "ceKey",
+        Style::Label => "ceLabel",
+    }
+}
+
+fn cell_style(style: Style) -> Option<&'static str> {
+    Some(match style {
+        Style::Plain => return None,
+        Style::Title => r#"<style:text-properties fo:font-size="14pt" fo:font-weight="bold"/>"#,
+        Style::Draft => {
+            r##"<style:text-properties fo:color="#c00000" fo:font-size="12pt" fo:font-weight="bold"/>"##
+        }
+        Style::Header => concat!(
+            r##"<style:table-cell-properties fo:background-color="#e7e6e6" fo:wrap-option="wrap" style:vertical-align="top"/>"##,
+            r#"<style:text-properties fo:font-weight="bold"/>"#
+        ),
+        Style::Key => r##"<style:text-properties fo:color="#808080" fo:font-size="8pt"/>"##,
+        Style::Label => r#"<style:text-properties fo:font-weight="bold"/>"#,
+    })
+}
+
+fn write_row(x: &mut String, row: &[workbook::Out]) {
+    x.push_str("<table:table-row>");
+    let mut i = 0;
+    while i < row.len() {
+        let cell = &row[i];
+        let style = match cell.style {
+            Style::Plain => String::new(),
+            s => format!(r#" table:style-name="{}""#, style_name(s)),
+        };
+        match &cell.content {
+            Content::Empty => {
+                let run = row[i..]
+                    .iter()
+                    .take_while(|c| c.content == Content::Empty && c.style == cell.style)
+                    .count();
+                if run > 1 {
+                    let _ = write!(
+                        x,
+                        r#"<table:table-cell{style} table:number-columns-repeated="{run}"/>"#
+                    );
+                } else {
+                    let _ = write!(x, "<table:table-cell{style}/>");
+                }
+                i += run.max(1);
+                continue;
+            }
+            Content::Number(n) => {
+                let v = number_text(*n);
+                let _ = write!(
+                    x,
+                    r#"<table:table-cell{style} office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>"#
+                );
+            }
+            Content::Bool(b) => {
+                let (v, shown) = if *b {
+                    ("true", "VRAI")
+                } else {
+                    ("false", "FAUX")
+                };
+                let _ = write!(
+                    x,
+                    r#"<table:table-cell{style} office:value-type="boolean" office:boolean-value="{v}"><text:p>{shown}</text:p></table:table-cell>"#
+                );
+            }
+            Content::Text(t) => {
+                let _ = write!(x, r#"<table:table-cell{style} office:value-type="string">"#);
+                write_paragraph(x, &workbook::encode_text(t));
+                x.push_str("</table:table-cell>");
+            }
+        }
+        i += 1;
+    }
+    x.push_str("</table:table-row>\n");
+}
+
+/// A number as `xsd:double`: whole numbers without a decimal point, others in Rust's shortest
+/// round-trip form (exponent for very large or small ones).
+fn number_text(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".to_string()
+    } else if n.is_infinite() {
+        if n > 0.0 { "INF" } else { "-INF" }.to_string()
+    } else if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{n}")
+    } else {
+        format!("{n:?}")
+    }
+}
+
+/// One `text:p` holding `s` exactly: tabs, line breaks, leading, trailing and repeated spaces
+/// are written as elements, since OpenDocument collapses white space in text.
+fn write_paragraph(x: &mut String, s: &str) {
+    x.push_str("<text:p>");
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut line_start = true;
+    while i < chars.len() {
+        match chars[i] {
+            ' ' => {
+                let run = chars[i..].iter().take_while(|c| **c == ' ').count();
+                let at_end = i + run == chars.len() || matches!(chars[i + run], '\t' | '\n');
+                let (literal, spaces) = if line_start || at_end {
+                    (0, run)
+                } else {
+                    (1, run - 1)
+                };
+                if literal == 1 {
+                    x.push(' ');
+                }
+                match spaces {
+                    0 => {}
+                    1 => x.push_str("<text:s/>"),
+                    n => {
+                        let _ = write!(x, r#"<text:s text:c="{n}"/>"#);
+                    }
+                }
+                i += run;
+                line_start = false;
+                continue;
+            }
+            '\t' => {
+                x.push_str("<text:tab/>");
+                line_start = true;
+            }
+            '\n' => {
+                x.push_str("<text:line-break/>");
+                line_start = true;
+            }
+            '&' => {
+                x.push_str("&amp;");
+                line_start = false;
+            }
+            '<' => {
+                x.push_str("&lt;");
+                line_start = false;
+            }
+            '>' => {
+                x.push_str("&gt;");
+                line_start = false;
+            }
+            c => {
+                x.push(c);
+                line_start = false;
+            }
+        }
+        i += 1;
+    }
+    x.push_str("</text:p>");
+}
+
+/// XML escape of a text (`attr`: also double quotes).
+fn escape(s: &str, attr: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in workbook::encode_text(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attr => out.push_str("&quot;"),
+            '\n' | '\t' if attr => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn styles_xml() -> String {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            "<office:document-styles {ns}>",
+            "<office:styles>",
+            r#"<style:default-style style:family="table-cell"><style:text-properties fo:font-size="10pt"/></style:default-style>"#,
+            r#"<style:style style:name="Default" style:family="table-cell"/>"#,
+            "</office:styles>",
+            "<office:automatic-styles>",
+            r#"<style:page-layout style:name="pm1"><style:page-layout-properties style:print-orientation="landscape" fo:page-width="297mm" fo:page-height="210mm" fo:margin-top="10mm" fo:margin-bottom="10mm" fo:margin-left="10mm" fo:margin-right="10mm"/></style:page-layout>"#,
+            "</office:automatic-styles>",
+            "<office:master-styles>",
+            r#"<style:master-page style:name="Default" style:page-layout-name="pm1"/>"#,
+            "</office:master-styles>",
+            "</office:document-styles>"
+        ),
+        ns = NS
+    )
+}
+
+fn meta_xml(input: &ExportInput) -> String {
+    let date = workbook::parse_iso_datetime(input.exported_at)
+        .map(|(y, mo, d, h, mi, s)| format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"));
+    let mut x = String::new();
+    x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    x.push_str(concat!(
+        r#"<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
+        r#"xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" "#,
+        r#"xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"><office:meta>"#
+    ));
+    let _ = write!(
+        x,
+        "<meta:generator>CUS indicateurs/{}</meta:generator>",
+        env!("CARGO_PKG_VERSION")
+    );
+    let title = match input.mode {
+        crate::Mode::Brouillon => {
+            format!("Convention d'utilité sociale — {}", workbook::DRAFT_MARK)
+        }
+        crate::Mode::Final => "Convention d'utilité sociale — export final".to_string(),
+    };
+    let _ = write!(x, "<dc:title>{}</dc:title>", escape(&title, false));
+    if !input.convention.organisme.raison_sociale.is_empty() {
+        let _ = write!(
+            x,
+            "<dc:subject>{}</dc:subject>",
+            escape(&input.convention.organisme.raison_sociale, false)
+        );
+    }
+    if let Some(d) = date {
+        let _ = write!(
+            x,
+            "<meta:creation-date>{d}</meta:creation-date><dc:date>{d}</dc:date>"
+        );
+    }
+    x.push_str("</office:meta></office:document-meta>");
+    x
+}
+
+fn settings_xml(sheets: &[SheetOut]) -> String {
+    let mut x = String::new();
+    x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    x.push_str(concat!(
+        r#"<office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
+        r#"xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0" office:version="1.3">"#,
+        r#"<office:settings><config:config-item-set config:name="ooo:view-settings">"#,
+        r#"<config:config-item-map-indexed config:name="Views"><config:config-item-map-entry>"#,
+        r#"<config:config-item config:name="ViewId" config:type="string">view1</config:config-item>"#,
+        r#"<config:config-item-map-named config:name="Tables">"#
+    ));
+    let item = |x: &mut String, name: &str, ty: &str, v: u32| {
+        let _ = write!(
+            x,
+            r#"<config:config-item config:name="{name}" config:type="{ty}">{v}</config:config-item>"#
+        );
+    };
+    for s in sheets
+        .iter()
+        .filter(|s| s.frozen_rows > 0 || s.frozen_cols > 0)
+    {
+        let _ = write!(
+            x,
+            r#"<config:config-item-map-entry config:name="{}">"#,
+            escape(&s.name, true)
+        );
+        let (cols, rows) = (s.frozen_cols, s.frozen_rows);
+        item(
+            &mut x,
+            "HorizontalSplitMode",
+            "short",
+            if cols > 0 { 2 } else { 0 },
+        );
+        item(
+            &mut x,
+            "VerticalSplitMode",
+            "short",
+            if rows > 0 { 2 } else { 0 },
+        );
+        item(&mut x, "HorizontalSplitPosition", "int", cols);
+        item(&mut x, "VerticalSplitPosition", "int", rows);
+        item(&mut x, "ActiveSplitRange", "short", 2);
+        item(&mut x, "PositionLeft", "int", 0);
+        item(&mut x, "PositionRight", "int", cols);
+        item(&mut x, "PositionTop", "int", 0);
+        item(&mut x, "PositionBottom", "int", rows);
+        x.push_str("</config:config-item-map-entry>");
+    }
+    x.push_str("</config:config-item-map-named>");
+    let _ = write!(
+        x,
+        r#"<config:config-item config:name="ActiveTable" config:type="string">{}</config:config-item>"#,
+        workbook::COVER
+    );
+    x.push_str("</config:config-item-map-entry></config:config-item-map-indexed></config:config-item-set></office:settings></office:document-settings>");
+    x
+}
+
+fn manifest_xml() -> String {
+    let mut x = String::new();
+    x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    x.push_str(r#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">"#);
+    let _ = write!(
+        x,
+        r#"<manifest:file-entry manifest:full-path="/" manifest:version="1.3" manifest:media-type="{MIMETYPE}"/>"#
+    );
+    for part in ["content.xml", "styles.xml", "meta.xml", "settings.xml"] {
+        let _ = write!(
+            x,
+            r#"<manifest:file-entry manifest:full-path="{part}" manifest:media-type="text/xml"/>"#
+        );
+    }
+    x.push_str("</manifest:manifest>");
+    x
+}
+
+/// Import an ODS file written by [`export`] (or edited since in a spreadsheet).
+pub fn import(
+    bytes: &[u8],
+    file_name: &str,
+    cats: &[Catalogue],
+) -> Result<Imported, Vec<Diagnostic>> {
+    workbook::precheck(bytes, file_name, Format::Ods)?;
+    let mut ods = calamine::Ods::new(Cursor::new(bytes))
+        .map_err(|e| workbook::unreadable_workbook(file_name, "ODS", &e.to_string()))?;
+    let sheets: Vec<workbook::SheetIn> = ods
+        .sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = ods.worksheet_range(&name).map_err(|e| e.to_string());
+            (name, range)
+        })
+        .collect();
+    workbook::read(sheets, Format::Ods, file_name, cats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_keep_white_space() {
+        let p = |s: &str| {
+            let mut x = String::new();
+            write_paragraph(&mut x, s);
+            x
+        };
+        assert_eq!(p("a b"), "<text:p>a b</text:p>");
+        assert_eq!(
+            p(" a  b "),
+            r#"<text:p><text:s/>a <text:s/>b<text:s/></text:p>"#
+        );
+        assert_eq!(
+            p("a\tb\n   c<&>"),
+            r#"<text:p>a<text:tab/>b<text:line-break/><text:s text:c="3"/>c&lt;&amp;&gt;</text:p>"#
+        );
+    }
+
+    #[test]
+    fn numbers_as_xsd_doubles() {
+        assert_eq!(number_text(12.0), "12");
+        assert_eq!(number_text(-0.5), "-0.5");
+        assert_eq!(number_text(1e300), "1e300");
+        assert_eq!(number_text(1.5e-7), "1.5e-7");
+    }
 }

@@ -8,13 +8,45 @@ use serde::{Deserialize, Serialize};
 use super::{Cell, SplitKey, TerritoryKey};
 use crate::catalogue::{Indicator, Period};
 
-/// A value of a cell.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+/// A value of a cell: a number, a yes/no, or a text kept as typed.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Number(f64),
     Bool(bool),
     Text(String),
+}
+
+/// Read from a JSON number, boolean or string (a hand-written visitor: serde's untagged enums
+/// buffer every value first, which tripled the time to read a large convention).
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("un nombre, un booléen ou un texte")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+                Ok(Value::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+                Ok(Value::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+                Ok(Value::Number(v as f64))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+                Ok(Value::Bool(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+                Ok(Value::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Value, E> {
+                Ok(Value::Text(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Whole numbers are written without a fraction (`1188`, not `1188.0`), as people write them.

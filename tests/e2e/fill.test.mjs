@@ -330,6 +330,8 @@ test('full storage: a French message, work goes on in memory, the last good copy
   await reloadApp(page);
   await page.locator('#case-0-0-0').waitFor();
   await page.fill('#case-0-0-0', '7');
+  // The save is written just after the frame: wait for it before the storage fails.
+  await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite');
   await page.evaluate(() => {
     Storage.prototype.setItem = function () { throw new DOMException('quota', 'QuotaExceededError'); };
   });

@@ -124,6 +124,13 @@ fn main() {
                 i.group(&dept_cell).len()
             }),
         ),
+        (
+            "territory search-as-you-type (`Referential::search`, 6 queries)".into(),
+            median(runs * 10, || {
+                ["lille", "saint etienne", "59", "200093201", "grand", "communaute"]
+                    .map(|q| geo.search(q, 20).len())
+            }),
+        ),
     ];
     println!("Département cell: `{dept_cell}`; EPCI cell: `{epci_cell}`.\n");
     println!("| operation | median |");

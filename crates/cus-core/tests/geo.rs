@@ -1,12 +1,11 @@
 //! Embedded territorial referential (`data/geo/`): contents, lookups, search, vintage choice.
 
 use cus_core::geo::{
-    self, choose_vintage, referential, vintage_for_signing_year, vintages, EpciKind, Hit,
+    choose_vintage, referential, vintage_for_signing_year, vintages, EpciKind, Hit,
     Referential, VintageMatch,
 };
 use serde_json::Value;
 use std::collections::HashSet;
-use std::time::Instant;
 
 fn r(year: u16) -> &'static Referential {
     referential(year).unwrap_or_else(|| panic!("vintage {year} does not load"))
@@ -482,69 +481,5 @@ fn vintage_choice() {
     for y in 1990..2040 {
         let v = vintage_for_signing_year(y);
         assert!(referential(v).is_some(), "{y} → {v}");
-    }
-}
-
-/// Rough timing, not a benchmark: `cargo test -p cus-core --release --test geo -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn search_timing() {
-    let queries: Vec<&str> = FIRST_HITS
-        .iter()
-        .map(|(q, _)| *q)
-        .chain(["saint etienne", "a", "200", "grand", "communaute"])
-        .collect();
-    let t = Instant::now();
-    let r = geo::referential(2026).unwrap();
-    println!("first load of 2026: {:?}", t.elapsed());
-    let text = std::fs::read_to_string(format!(
-        "{}/../../data/geo/2021/epci.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let t = Instant::now();
-    let parsed: Vec<geo::Epci> = serde_json::from_str(&text).unwrap();
-    println!(
-        "of which parsing epci.json alone ({} entries): {:?}",
-        parsed.len(),
-        t.elapsed()
-    );
-    let t = Instant::now();
-    let r21 = geo::referential(2021).unwrap();
-    println!(
-        "first load of 2021: {:?} ({} EPCI)",
-        t.elapsed(),
-        r21.epci.len()
-    );
-    let rounds = 200;
-    let t = Instant::now();
-    for _ in 0..rounds {
-        for (q, _) in FIRST_HITS {
-            std::hint::black_box(r.search(q, 20));
-        }
-    }
-    println!(
-        "the {} FIRST_HITS queries: {:?} per query",
-        FIRST_HITS.len(),
-        t.elapsed() / (rounds * FIRST_HITS.len() as u32)
-    );
-    let t = Instant::now();
-    let mut n = 0;
-    for _ in 0..rounds {
-        for q in &queries {
-            n += r.search(q, 20).len();
-        }
-    }
-    let per = t.elapsed() / (rounds * queries.len() as u32);
-    println!(
-        "{} queries × {rounds}: {per:?} per query ({n} hits)",
-        queries.len()
-    );
-    for q in &queries {
-        let t = Instant::now();
-        for _ in 0..rounds {
-            std::hint::black_box(r.search(q, 20));
-        }
-        println!("  {q:?}: {:?}", t.elapsed() / rounds);
     }
 }

@@ -27,6 +27,31 @@ pub fn cus_test_panic() {
     panic!("panique de test déclenchée par cus_test_panic()");
 }
 
+/// The browser's clock (ms).
+#[cfg(feature = "bench")]
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+#[cfg(feature = "bench")]
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The catalogue and referential of the largest convention (`cus_core::bench`).
+#[cfg(feature = "bench")]
+fn bench_setting(
+    cats: &[cus_core::catalogue::Catalogue],
+) -> Option<(&cus_core::catalogue::Catalogue, &'static cus_core::geo::Referential)> {
+    let cat = cus_core::catalogue::latest(cats, "cus2-logements-locatifs")?;
+    let geo = cus_core::geo::referential(*cus_core::geo::vintages().last()?)?;
+    Some((cat, geo))
+}
+
 /// Benchmark hook, only in builds with the `bench` feature (`./x bench`): builds the largest
 /// convention (101 départements + 400 EPCI, every indicator) and times, with the browser's clock,
 /// a full validation and the incremental validation of one cell. Returns JSON.
@@ -34,22 +59,8 @@ pub fn cus_test_panic() {
 #[wasm_bindgen]
 pub fn cus_bench_validation(runs: u32) -> String {
     use cus_core::rules;
-    let now = || {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map(|p| p.now())
-            .unwrap_or(0.0)
-    };
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[v.len() / 2]
-    };
     let cats = cus_core::catalogue::embedded();
-    let Some(cat) = cus_core::catalogue::latest(&cats, "cus2-logements-locatifs") else {
-        return "{}".into();
-    };
-    let Some(geo) = cus_core::geo::referential(*cus_core::geo::vintages().last().unwrap_or(&2026))
-    else {
+    let Some((cat, geo)) = bench_setting(&cats) else {
         return "{}".into();
     };
     let t = now();
@@ -102,22 +113,8 @@ pub fn cus_bench_validation(runs: u32) -> String {
 #[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn cus_bench_formats(runs: u32) -> String {
-    let now = || {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map(|p| p.now())
-            .unwrap_or(0.0)
-    };
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[v.len() / 2]
-    };
     let cats = cus_core::catalogue::embedded();
-    let Some(cat) = cus_core::catalogue::latest(&cats, "cus2-logements-locatifs") else {
-        return "[]".into();
-    };
-    let Some(geo) = cus_core::geo::referential(*cus_core::geo::vintages().last().unwrap_or(&2026))
-    else {
+    let Some((cat, geo)) = bench_setting(&cats) else {
         return "[]".into();
     };
     let conv = cus_core::bench::largest_convention(cat, geo);

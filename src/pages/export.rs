@@ -15,7 +15,6 @@ use yew::prelude::*;
 
 use crate::app::Catalogues;
 use crate::drafts;
-use crate::pages::fill::draft_geo;
 use crate::route::{FillStep, Route};
 
 #[derive(Properties, PartialEq)]
@@ -136,7 +135,7 @@ fn export_import(props: &ExportProps) -> Html {
             let input = cus_formats::ExportInput {
                 convention: &props_draft,
                 catalogue: &cat,
-                geo: draft_geo(&props_draft),
+                geo: props_draft.referential(),
                 diagnostics: &diags,
                 mode: effective,
                 exported_at: &date,
@@ -358,7 +357,7 @@ fn value_text(v: Option<&Value>) -> String {
 /// new page when printed, its table header repeated on every page), the diagnostics and the
 /// acknowledged warnings.
 fn recap(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -> Html {
-    let geo = draft_geo(conv);
+    let geo = conv.referential();
     let year = rules::label_year(conv);
     let inds: Vec<&Indicator> = cat.indicators.iter().filter(|i| conv.uses(i)).collect();
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();

@@ -34,15 +34,6 @@ pub fn draft_catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> Option<&
         .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
 }
 
-/// Referential of the draft: its vintage, else the one matching the signing year, else the latest.
-pub fn draft_geo(conv: &Convention) -> Option<&'static Referential> {
-    let year = conv
-        .geo_vintage
-        .or_else(|| conv.signing_year.map(geo::vintage_for_signing_year))
-        .or_else(|| geo::vintages().last().copied())?;
-    geo::referential(year)
-}
-
 #[function_component(Fill)]
 pub fn fill(props: &Props) -> Html {
     let initial = use_memo((), |_| drafts::open_current());
@@ -104,7 +95,7 @@ pub fn fill(props: &Props) -> Html {
 
     let cats = &props.catalogues.0;
     let cat = draft_catalogue(cats, &draft);
-    let geo = draft_geo(&draft);
+    let geo = draft.referential();
     let cache = use_mut_ref(|| None::<ValidationCache>);
     let diags: Vec<Diagnostic> = cat
         .map(|c| validate_cached(&mut cache.borrow_mut(), &draft, c, geo))
@@ -432,7 +423,7 @@ fn plural(n: usize, word: &str) -> String {
 /// see `Diagnostic::id`).
 fn describe_ack(cat: &Catalogue, conv: &Convention, id: &str) -> String {
     let (code, at) = id.split_once('@').unwrap_or((id, ""));
-    let geo = draft_geo(conv);
+    let geo = conv.referential();
     let place = if Cell::parse_key(at).is_some() {
         cus_core::calc::input_label_fr(conv, cat, geo, at)
     } else {
@@ -909,7 +900,7 @@ fn organisme_step(props: &OrganismeProps) -> Html {
     let siren_error = (!o.siren.trim().is_empty())
         .then(|| check_siren(&o.siren).err())
         .flatten();
-    let geo = draft_geo(&props.draft);
+    let geo = props.draft.referential();
     html! {
         <div class="formulaire">
             <div class="champ">
@@ -1111,7 +1102,7 @@ fn hit_text(h: &Hit) -> String {
 fn territoires_step(props: &TerritoiresProps) -> Html {
     let query = use_state(String::new);
     let active = use_state(|| 0usize);
-    let Some(geo) = draft_geo(&props.draft) else {
+    let Some(geo) = props.draft.referential() else {
         return html! { <p class="message-erreur">{ "Référentiel territorial indisponible." }</p> };
     };
     let hits: Vec<Hit> = geo.search(&query, 12);
@@ -1312,7 +1303,7 @@ fn edit_segment(
 #[function_component(SegmentsEditor)]
 fn segments_editor(props: &SegmentsProps) -> Html {
     let conv = &props.draft;
-    let geo = draft_geo(conv);
+    let geo = conv.referential();
     let on_add = {
         let update = props.update.clone();
         Callback::from(move |_| {
@@ -1406,7 +1397,7 @@ struct SegmentationProps {
 fn segmentation_step(props: &SegmentationProps) -> Html {
     let cat = &props.catalogue;
     let conv = &props.draft;
-    let geo = draft_geo(conv);
+    let geo = conv.referential();
     let total_cells = conv.cells(cat, geo).len();
     html! {
         <div class="segmentation">

@@ -674,7 +674,7 @@ fn explanation(
     let n_splits = split_list.len().max(1);
     let period = *periods.get(col / n_splits)?;
     let split = split_list.get(col % n_splits)?;
-    let geo = super::fill::draft_geo(&props.draft);
+    let geo = props.draft.referential();
     match cus_core::calc::total_across_territories(
         &props.draft,
         &props.catalogue,
@@ -698,7 +698,7 @@ fn explanation(
 pub fn indicator_grid(props: &Props) -> Html {
     let ind = &props.indicator;
     let conv = &props.draft;
-    let geo = super::fill::draft_geo(conv);
+    let geo = conv.referential();
     let rows = conv.rows(ind, geo);
     let split_list = splits(ind);
     let periods = ind.periods.periods();
@@ -1219,7 +1219,7 @@ fn calculations(props: &CalcProps) -> Html {
         return html! { <div class="calculs">{ button }</div> };
     }
 
-    let geo = super::fill::draft_geo(conv);
+    let geo = conv.referential();
     let levels = conv.levels(ind);
     let top = levels.first().copied();
     let rows: Vec<_> = conv
@@ -1486,7 +1486,7 @@ fn explained_html(
     row_label: &str,
     focus: &Callback<String>,
 ) -> Html {
-    let geo = super::fill::draft_geo(conv);
+    let geo = conv.referential();
     let cell = |key: &str| {
         let label = match key {
             "numerateur" => "Numérateur".to_string(),

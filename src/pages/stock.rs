@@ -66,7 +66,7 @@ pub fn stock_step(props: &Props) -> Html {
     let typed = use_mut_ref(HashMap::<String, String>::new);
     let force = use_force_update();
     let conv = &props.draft;
-    let geo = super::fill::draft_geo(conv);
+    let geo = conv.referential();
 
     let mut territories: Vec<(TerritoryKey, String)> = vec![(
         TerritoryKey::Organisme,

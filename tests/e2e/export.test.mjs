@@ -6,21 +6,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { start, openApp, screenshot, ROOT, SHOTS } from './harness.mjs';
+import { start, openApp, screenshot, ROOT, SHOTS, setDraft, reloadApp } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
 const SAMPLE = JSON.parse(fs.readFileSync(path.join(ROOT, 'data/samples/petit-organisme.json'), 'utf8'));
-
-async function setDraft(page, draft, id = 'essai') {
-  await page.evaluate(([d, i]) => {
-    localStorage.setItem('cus.brouillons', JSON.stringify([{ id: i, name: d.name ?? 'Essai', updated: '2026-11-25T10:00:00.000Z' }]));
-    localStorage.setItem(`cus.brouillon.${i}`, JSON.stringify(d));
-    localStorage.setItem('cus.brouillon.courant', i);
-  }, [draft, id]);
-}
 
 async function current(page) {
   await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
@@ -34,8 +26,7 @@ async function openAt(hash, draft) {
   const page = await openApp(env.browser, env.base);
   await setDraft(page, draft);
   await page.goto(`${env.base}${hash}`);
-  await page.reload();
-  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+  await reloadApp(page);
   return page;
 }
 

@@ -4,33 +4,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { start, openApp, screenshot, ROOT } from './harness.mjs';
+import { start, openApp, screenshot, ROOT, setDraft, storedDraft, reloadApp } from './harness.mjs';
 
 let env;
 // Version of the 1st-generation catalogue, read from its data file.
 const CUS1_VERSION = fs.readFileSync(path.join(ROOT, 'data/catalogue/cus1-logements-locatifs.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
-
-/** Store `draft` as the one draft of the browser, open. */
-async function setDraft(page, draft, id = 'essai') {
-  await page.evaluate(([d, i]) => {
-    localStorage.setItem('cus.brouillons', JSON.stringify([{ id: i, name: d.name ?? 'Essai', updated: '2026-11-25T10:00:00.000Z' }]));
-    localStorage.setItem(`cus.brouillon.${i}`, typeof d === 'string' ? d : JSON.stringify(d));
-    localStorage.setItem('cus.brouillon.courant', i);
-  }, [draft, id]);
-}
-
-/** The draft open, as stored. */
-async function storedDraft(page) {
-  await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
-  return JSON.parse(await page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`)));
-}
-
-async function reloadApp(page) {
-  await page.reload();
-  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
-}
 
 async function chooseConvention(page) {
   await page.goto(`${env.base}#/remplir/convention`);

@@ -73,3 +73,24 @@ export function workspaceVersion() {
   const toml = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
   return toml.match(/\[workspace\.package\][^[]*?version\s*=\s*"([^"]+)"/)[1];
 }
+
+/** Store `draft` (an object, or a raw string) as the one draft of the browser, open. */
+export async function setDraft(page, draft, id = 'essai') {
+  await page.evaluate(([d, i]) => {
+    localStorage.setItem('cus.brouillons', JSON.stringify([{ id: i, name: d.name ?? 'Essai', updated: '2026-11-25T10:00:00.000Z' }]));
+    localStorage.setItem(`cus.brouillon.${i}`, typeof d === 'string' ? d : JSON.stringify(d));
+    localStorage.setItem('cus.brouillon.courant', i);
+  }, [draft, id]);
+}
+
+/** The draft open, as stored (once the app's deferred save is written). */
+export async function storedDraft(page) {
+  await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
+  return JSON.parse(await page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`)));
+}
+
+/** Reload and wait for the app's first render. */
+export async function reloadApp(page) {
+  await page.reload();
+  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+}

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { start, openApp, screenshot, ROOT } from './harness.mjs';
+import { start, openApp, screenshot, ROOT, setDraft, storedDraft, reloadApp } from './harness.mjs';
 
 let env;
 // Version of the 1st-generation catalogue, read from its data file.
@@ -22,24 +22,6 @@ const DRAFT = {
   departements: ['59', '62'], epci: ['200093201'],
   segmentation: { 'PP-1': { levels: ['departement', 'epci'] } },
 };
-
-async function setDraft(page, draft, id = 'essai') {
-  await page.evaluate(([d, i]) => {
-    localStorage.setItem('cus.brouillons', JSON.stringify([{ id: i, name: d.name, updated: '2026-11-25T10:00:00.000Z' }]));
-    localStorage.setItem(`cus.brouillon.${i}`, JSON.stringify(d));
-    localStorage.setItem('cus.brouillon.courant', i);
-  }, [draft, id]);
-}
-
-async function storedDraft(page) {
-  await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
-  return JSON.parse(await page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`)));
-}
-
-async function reloadApp(page) {
-  await page.reload();
-  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
-}
 
 async function gotoStep(page, slug, selector) {
   await page.goto(`${env.base}#/remplir/${slug}`);

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use cus_core::catalogue::Catalogue;
 use cus_core::convention::Convention;
 use cus_core::diagnostic::{Diagnostic, Location, Severity};
-use cus_core::geo::{self, Referential};
 use cus_formats::{ExportInput, Format, Imported, Mode};
 use serde::Serialize;
 
@@ -14,16 +13,6 @@ use crate::cli::{read_catalogue_file, Output};
 
 /// Environment variable that fixes the export date (ISO 8601), for reproducible files.
 pub const DATE_ENV: &str = "CUS_DATE_EXPORT";
-
-/// The referential of a convention: its vintage, else the one of its signing year, else the
-/// latest (as the web app does).
-pub fn convention_geo(conv: &Convention) -> Option<&'static Referential> {
-    let year = conv
-        .geo_vintage
-        .or_else(|| conv.signing_year.map(geo::vintage_for_signing_year))
-        .or_else(|| geo::vintages().last().copied())?;
-    geo::referential(year)
-}
 
 /// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time (proleptic Gregorian calendar, UTC).
 pub fn iso_from_unix(secs: u64) -> String {
@@ -364,7 +353,7 @@ fn check_one(path: &str, cats: &[Catalogue]) -> CheckReport {
             let mut diags = imported.notes.clone();
             let conv = &imported.convention;
             if let Some(cat) = catalogue_of(conv, cats) {
-                diags.extend(cus_core::rules::validate(conv, cat, convention_geo(conv)));
+                diags.extend(cus_core::rules::validate(conv, cat, conv.referential()));
             }
             CheckReport {
                 fichier: path.to_string(),
@@ -488,7 +477,7 @@ pub fn cmd_convert(args: &[String]) -> Output {
             code = code.max(2);
             continue;
         };
-        let geo = convention_geo(conv);
+        let geo = conv.referential();
         let diags = cus_core::rules::validate(conv, cat, geo);
         let input = ExportInput {
             convention: conv,
@@ -568,7 +557,7 @@ mod tests {
         let input = ExportInput {
             convention: conv,
             catalogue: cat,
-            geo: convention_geo(conv),
+            geo: conv.referential(),
             diagnostics: &[],
             mode: Mode::Brouillon,
             exported_at: "2026-11-25T17:30:00Z",

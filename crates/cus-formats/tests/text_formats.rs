@@ -10,10 +10,12 @@ mod common;
 use std::path::PathBuf;
 
 use cus_core::convention::{Convention, Segment, Value};
-use cus_core::diagnostic::{Diagnostic, Severity};
+use cus_core::diagnostic::Severity;
 use cus_core::organisme::Organisme;
-use cus_formats::{import, Format, Imported, Mode, FORMAT_VERSION, MAX_IMPORT_BYTES};
+use cus_formats::{import, Format, Mode, FORMAT_VERSION, MAX_IMPORT_BYTES};
 use proptest::prelude::*;
+
+use common::{codes, errors, read_back};
 
 fn config() -> ProptestConfig {
     // `default()` reads PROPTEST_CASES from the environment.
@@ -21,24 +23,6 @@ fn config() -> ProptestConfig {
         failure_persistence: None,
         ..ProptestConfig::default()
     }
-}
-
-fn read_back(bytes: &[u8], name: &str) -> Imported {
-    match import(bytes, name, common::catalogues()) {
-        Ok(i) => i,
-        Err(d) => panic!("{name} does not import back: {d:#?}"),
-    }
-}
-
-fn errors(bytes: &[u8], name: &str) -> Vec<Diagnostic> {
-    match import(bytes, name, common::catalogues()) {
-        Ok(i) => panic!("{name} was accepted: {:#?}", i.notes),
-        Err(d) => d,
-    }
-}
-
-fn codes(d: &[Diagnostic]) -> Vec<&str> {
-    d.iter().map(|d| d.code.as_str()).collect()
 }
 
 /// What the CSV carries of a convention (docs/FORMAT.md, "Ce que le CSV conserve"): catalogue,
@@ -126,7 +110,7 @@ proptest! {
             .from_reader(&bytes[3..]);
         let records: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>().unwrap();
         prop_assert_eq!(records[0].iter().collect::<Vec<_>>(), cus_formats::csv::COLUMNS.to_vec());
-        let cells = conv.cells(common::catalogue_of(&conv), common::geo_of(&conv)).len();
+        let cells = conv.cells(common::catalogue_of(&conv), conv.referential()).len();
         let orphans = common::orphan_keys(&conv).len();
         prop_assert_eq!(records.len() - 1, cells + orphans);
         for rec in &records[1..] {
@@ -459,7 +443,7 @@ fn export_with(conv: &Convention, format: Format) -> Vec<u8> {
     let input = cus_formats::ExportInput {
         convention: conv,
         catalogue: common::catalogue_of(&sample),
-        geo: common::geo_of(&sample),
+        geo: sample.referential(),
         diagnostics: &[],
         mode: Mode::Brouillon,
         exported_at: common::EXPORT_DATE,
@@ -715,7 +699,7 @@ fn final_export_is_refused_while_errors_remain() {
     conv.values
         .insert("PP-1|departement:88|PLAI|c3".into(), Value::Number(-4.0));
     let cat = common::catalogue_of(&conv);
-    let geo = common::geo_of(&conv);
+    let geo = conv.referential();
     let diags = cus_core::rules::validate(&conv, cat, geo);
     assert!(cus_core::diagnostic::has_errors(&diags));
     for format in [Format::Json, Format::Csv] {

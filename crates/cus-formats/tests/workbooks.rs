@@ -16,9 +16,11 @@ use std::path::PathBuf;
 
 use calamine::{Data, Reader};
 use cus_core::convention::{Convention, Value};
-use cus_core::diagnostic::{Diagnostic, Severity};
-use cus_formats::{import, Format, Imported, Mode, FORMAT_VERSION};
+use cus_core::diagnostic::Severity;
+use cus_formats::{import, Format, Mode, FORMAT_VERSION};
 use proptest::prelude::*;
+
+use common::{codes, errors, read_back};
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -33,24 +35,6 @@ fn config() -> ProptestConfig {
 }
 
 const WORKBOOKS: [(Format, &str); 2] = [(Format::Ods, "cus.ods"), (Format::Xlsx, "cus.xlsx")];
-
-fn read_back(bytes: &[u8], name: &str) -> Imported {
-    match import(bytes, name, common::catalogues()) {
-        Ok(i) => i,
-        Err(d) => panic!("{name} does not import back: {d:#?}"),
-    }
-}
-
-fn errors(bytes: &[u8], name: &str) -> Vec<Diagnostic> {
-    match import(bytes, name, common::catalogues()) {
-        Ok(i) => panic!("{name} was accepted: {:#?}", i.notes),
-        Err(d) => d,
-    }
-}
-
-fn codes(d: &[Diagnostic]) -> Vec<&str> {
-    d.iter().map(|d| d.code.as_str()).collect()
-}
 
 fn sample(id: &str) -> Convention {
     cus_core::samples::SAMPLES
@@ -340,7 +324,7 @@ fn the_cover_says_brouillon_or_final_and_every_sheet_title_marks_a_brouillon() {
 fn indicator_sheets_hold_numbers_with_units_keys_and_labels() {
     let conv = sample("grand-organisme");
     let cat = common::catalogue_of(&conv);
-    let geo = common::geo_of(&conv);
+    let geo = conv.referential();
     for (format, _) in WORKBOOKS {
         let bytes = common::export(&conv, format, Mode::Final);
         let all = sheets(&bytes, format);

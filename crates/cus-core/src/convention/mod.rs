@@ -173,6 +173,16 @@ pub fn splits(ind: &Indicator) -> Vec<SplitKey> {
 }
 
 impl Convention {
+    /// The territorial referential of the convention: its vintage, else the one matching its
+    /// signing year, else the latest embedded.
+    pub fn referential(&self) -> Option<&'static Referential> {
+        let year = self
+            .geo_vintage
+            .or_else(|| self.signing_year.map(crate::geo::vintage_for_signing_year))
+            .or_else(|| crate::geo::vintages().last().copied())?;
+        crate::geo::referential(year)
+    }
+
     /// Is the indicator filled in this convention? Mandatory ones always; others once chosen.
     pub fn uses(&self, ind: &Indicator) -> bool {
         ind.requirement == Requirement::Obligatoire || self.segmentation.contains_key(&ind.code)

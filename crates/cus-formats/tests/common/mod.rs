@@ -4,7 +4,7 @@
 //!
 //! A generated convention is *structurally valid*:
 //! - its catalogue is one of [`catalogues`] (id and version);
-//! - `signing_year` and `geo_vintage` agree (both set or both absent), so [`geo_of`] gives the
+//! - `signing_year` and `geo_vintage` agree (both set or both absent), so `Convention::referential` gives the
 //!   referential the rows are derived with;
 //! - 1 or 2 départements and 0 to 2 EPCI lying in them, taken from that referential, in a random
 //!   (not sorted) order; segments only for catalogues with a segment level;
@@ -32,7 +32,7 @@ use cus_core::catalogue::{Catalogue, Level, Requirement, ValueKind};
 use cus_core::convention::{
     level_options, splits, Cell, Convention, IndicatorSegmentation, Segment, TerritoryKey, Value,
 };
-use cus_core::geo::{self, Referential};
+use cus_core::geo;
 use cus_core::organisme::{Organisme, OrganismeKind};
 use cus_formats::{ExportInput, Format, Mode};
 use proptest::prelude::*;
@@ -61,23 +61,13 @@ pub fn catalogue_of(conv: &Convention) -> &'static Catalogue {
         })
 }
 
-/// The referential of a convention, as the web app picks it: its vintage, else the one of its
-/// signing year, else the latest embedded.
-pub fn geo_of(conv: &Convention) -> Option<&'static Referential> {
-    let year = conv
-        .geo_vintage
-        .or_else(|| conv.signing_year.map(geo::vintage_for_signing_year))
-        .or_else(|| geo::vintages().last().copied())?;
-    geo::referential(year)
-}
-
 /// Export a convention in a format (with [`EXPORT_DATE`], no diagnostics: a final export is not
 /// refused here).
 pub fn export(conv: &Convention, format: Format, mode: Mode) -> Vec<u8> {
     let input = ExportInput {
         convention: conv,
         catalogue: catalogue_of(conv),
-        geo: geo_of(conv),
+        geo: conv.referential(),
         diagnostics: &[],
         mode,
         exported_at: EXPORT_DATE,
@@ -239,7 +229,7 @@ pub fn build(p: &Plan) -> Convention {
         kind: p.organisme.2.map(|i| OrganismeKind::ALL[i]),
         siege_departement: None,
     };
-    let geo = geo_of(&conv).expect("an embedded referential");
+    let geo = conv.referential().expect("an embedded referential");
 
     // Territories.
     for i in &p.departements {
@@ -479,7 +469,7 @@ pub fn build(p: &Plan) -> Convention {
 pub fn orphan_keys(conv: &Convention) -> Vec<String> {
     let cat = catalogue_of(conv);
     let cells: std::collections::HashSet<String> = conv
-        .cells(cat, geo_of(conv))
+        .cells(cat, conv.referential())
         .iter()
         .map(Cell::key)
         .collect();
@@ -488,4 +478,25 @@ pub fn orphan_keys(conv: &Convention) -> Vec<String> {
         .filter(|k| !cells.contains(*k))
         .cloned()
         .collect()
+}
+
+/// The file imported back; panics with the problems when it is refused.
+pub fn read_back(bytes: &[u8], name: &str) -> cus_formats::Imported {
+    match cus_formats::import(bytes, name, catalogues()) {
+        Ok(i) => i,
+        Err(d) => panic!("{name} does not import back: {d:#?}"),
+    }
+}
+
+/// The problems of a file that must be refused; panics when it is accepted.
+pub fn errors(bytes: &[u8], name: &str) -> Vec<cus_core::diagnostic::Diagnostic> {
+    match cus_formats::import(bytes, name, catalogues()) {
+        Ok(i) => panic!("{name} was accepted: {:#?}", i.notes),
+        Err(d) => d,
+    }
+}
+
+/// The codes of diagnostics, in order.
+pub fn codes(d: &[cus_core::diagnostic::Diagnostic]) -> Vec<&str> {
+    d.iter().map(|d| d.code.as_str()).collect()
 }

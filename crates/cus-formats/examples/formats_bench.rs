@@ -3,7 +3,7 @@
 //! EPCI detail, every cell filled): export and import through the public API
 //! (`cus_formats::export`, `cus_formats::import`), median of N runs, file sizes.
 //!
-//! `cargo run --release -p cus-formats --example bench [-- RUNS]` (default 7 runs per line).
+//! `cargo run --release -p cus-formats --example formats_bench [-- RUNS]` (default 7 runs per line).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -14,9 +14,10 @@
 //! BOM, or Windows-1252 (with a note), `;`, `,` or tab separators (sniffed from the header),
 //! decimal comma or point, LF or CRLF, columns reordered, extra columns ignored (with a note).
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
-use cus_core::catalogue::{Catalogue, Level, Requirement};
+use cus_core::catalogue::{Catalogue, Level, Period, Requirement};
 use cus_core::convention::{
     parse_period_key, period_key, CatalogueRef, Cell, Convention, IndicatorSegmentation, Segment,
     SplitKey, TerritoryKey, Value,
@@ -147,9 +148,41 @@ fn read_plain(raw: &str) -> Option<Value> {
     }
 }
 
+/// A number as [`read_plain`] reads it, without allocating, when `raw` is only ASCII digits
+/// with at most one decimal comma or point and a leading sign (what the export writes); `None`
+/// for anything else, left to [`read_plain`].
+fn plain_number(raw: &str) -> Option<f64> {
+    let mut buf = [0u8; 40];
+    let digits = buf.get_mut(..raw.len())?;
+    let mut separators = 0;
+    for (i, (d, &b)) in digits.iter_mut().zip(raw.as_bytes()).enumerate() {
+        *d = match b {
+            b'0'..=b'9' => b,
+            b'+' | b'-' if i == 0 => b,
+            // What `numfmt::parse_fr` gives for a lone separator: a decimal point.
+            b',' | b'.' => {
+                separators += 1;
+                b'.'
+            }
+            _ => return None,
+        };
+    }
+    if separators > 1 {
+        return None;
+    }
+    std::str::from_utf8(digits)
+        .ok()?
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+}
+
 /// A `valeur` field read back: a leading apostrophe marks a text, taken literally after it
 /// (this is also how formula-like texts are neutralised).
 fn read_value(raw: &str) -> Option<Value> {
+    if let Some(n) = plain_number(raw) {
+        return Some(Value::Number(n));
+    }
     match raw.strip_prefix('\'') {
         Some(rest) => Some(Value::Text(rest.to_string())),
         None => read_plain(raw),
@@ -385,7 +418,11 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
 }
 
 /// Text of the file, and a note when it was not UTF-8.
-fn decode(bytes: &[u8], p: &Problems) -> Result<(String, Option<Diagnostic>), Box<Diagnostic>> {
+/// (A UTF-8 file is borrowed, not copied.)
+fn decode<'b>(
+    bytes: &'b [u8],
+    p: &Problems,
+) -> Result<(Cow<'b, str>, Option<Diagnostic>), Box<Diagnostic>> {
     let note = |enc: &str| {
         Diagnostic::new(
             codes::CSV_ENCODING,
@@ -409,7 +446,7 @@ fn decode(bytes: &[u8], p: &Problems) -> Result<(String, Option<Diagnostic>), Bo
     }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return match std::str::from_utf8(rest) {
-            Ok(t) => Ok((t.to_string(), None)),
+            Ok(t) => Ok((t.into(), None)),
             Err(e) => Err(Box::new(utf8_error(rest, &e, p))),
         };
     }
@@ -424,16 +461,22 @@ fn decode(bytes: &[u8], p: &Problems) -> Result<(String, Option<Diagnostic>), Bo
                     p.at(),
                 )));
             };
-            return Ok((text, Some(note(if little { "UTF-16LE" } else { "UTF-16BE" }))));
+            return Ok((
+                text.into(),
+                Some(note(if little { "UTF-16LE" } else { "UTF-16BE" })),
+            ));
         }
     }
     match std::str::from_utf8(bytes) {
-        Ok(t) => Ok((t.to_string(), None)),
+        Ok(t) => Ok((t.into(), None)),
         // Valid UTF-8 with accents, then cut in the middle of a character: truncated.
         Err(e) if e.error_len().is_none() && !bytes[..e.valid_up_to()].is_ascii() => {
             Err(Box::new(utf8_error(bytes, &e, p)))
         }
-        Err(_) => Ok((decode_windows_1252(bytes), Some(note("Windows-1252")))),
+        Err(_) => Ok((
+            decode_windows_1252(bytes).into(),
+            Some(note("Windows-1252")),
+        )),
     }
 }
 
@@ -441,7 +484,7 @@ fn decode(bytes: &[u8], p: &Problems) -> Result<(String, Option<Diagnostic>), Bo
 /// (Written here rather than with encoding_rs: its decoder brings every encoding's tables into
 /// the web app, about 350 Kio of WebAssembly, for the two encodings Excel uses.)
 fn decode_utf16(bytes: &[u8], little: bool) -> Option<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     let units = bytes.chunks_exact(2).map(|c| {
@@ -451,7 +494,9 @@ fn decode_utf16(bytes: &[u8], little: bool) -> Option<String> {
             u16::from_be_bytes([c[0], c[1]])
         }
     });
-    char::decode_utf16(units).collect::<Result<String, _>>().ok()
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
 }
 
 /// Windows-1252 (WHATWG encoding standard): Latin-1 except 0x80–0x9F; the five unassigned bytes
@@ -522,24 +567,139 @@ fn clean_name(c: &str) -> String {
         .to_lowercase()
 }
 
-/// A field of a record, by its position in [`COLUMNS`]: `valeur` as is; `libelle_territoire`
+/// A field `f` of column `k` (a position in [`COLUMNS`]): `valeur` as is; `libelle_territoire`
 /// without neutralisation; the others trimmed and without neutralisation.
-fn field<'r>(
-    rec: &'r ::csv::StringRecord,
-    pos: &[Option<usize>; COLUMNS.len()],
-    k: usize,
-) -> std::borrow::Cow<'r, str> {
-    let f = pos[k].and_then(|i| rec.get(i)).unwrap_or_default();
+fn clean(f: &str, k: usize) -> Cow<'_, str> {
     let f = match k {
         C_VALEUR => return f.into(),
         C_LIBELLE_TERRITOIRE => f,
-        _ => f.trim(),
+        _ => trim(f),
     };
-    if f.starts_with('\'') {
+    if f.as_bytes().first() == Some(&b'\'') {
         unneutralise(f).into()
     } else {
         f.into()
     }
+}
+
+/// Whether [`clean`] leaves the field `f` of column `k` as it is read (the usual case).
+fn as_read(f: &[u8], k: usize) -> bool {
+    match (k, f.first(), f.last()) {
+        (_, None, _) | (C_VALEUR, ..) => true,
+        (C_LIBELLE_TERRITOIRE, Some(&a), _) => a != b'\'',
+        (_, Some(&a), Some(&z)) => a != b'\'' && plain(a) && plain(z),
+        (_, Some(_), None) => false,
+    }
+}
+
+/// Whether a byte of UTF-8 is a character that `str::trim` keeps: ASCII, and not one of the
+/// ASCII spaces of `char::is_whitespace` (tab to carriage return, and space).
+fn plain(b: u8) -> bool {
+    b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// `str::trim`, without looking at the characters when the first and the last are ASCII and
+/// not spaces (the usual case).
+fn trim(f: &str) -> &str {
+    match (f.as_bytes().first(), f.as_bytes().last()) {
+        (Some(&a), Some(&z)) if !(plain(a) && plain(z)) => f.trim(),
+        _ => f,
+    }
+}
+
+/// Short key of a period, as [`period_key`] writes it (without allocating).
+fn period_str(p: Period) -> Cow<'static, str> {
+    const YEARS: [&str; 6] = ["a1", "a2", "a3", "a4", "a5", "a6"];
+    const CUMULATIVES: [&str; 6] = ["c1", "c2", "c3", "c4", "c5", "c6"];
+    let known = match p {
+        Period::Reference => Some("ref"),
+        Period::Year(n) => YEARS.get(usize::from(n).wrapping_sub(1)).copied(),
+        Period::Cumulative(n) => CUMULATIVES.get(usize::from(n).wrapping_sub(1)).copied(),
+    };
+    match known {
+        Some(k) => k.into(),
+        None => period_key(p).into(),
+    }
+}
+
+// The fields of a line kept between the two passes of the import, in this order, one after the
+// other in one text (`Line::at`).
+const F_CODE: usize = 0;
+const F_TERRITORY: usize = 1;
+const F_MEMBERS: usize = 2;
+const F_PART: usize = 3;
+const F_PERIOD: usize = 4;
+const F_LEVELS: usize = 5;
+const F_LABEL: usize = 6;
+const F_VALUE: usize = 7;
+/// The column of each kept field.
+const KEPT: [usize; 8] = [
+    C_INDICATEUR,
+    C_TERRITOIRE,
+    C_REPARTITION,
+    C_PARTIE,
+    C_PERIODE,
+    C_NIVEAU,
+    C_LIBELLE_TERRITOIRE,
+    C_VALEUR,
+];
+
+/// A line of values kept for the second pass: its number and where its fields ([`clean`]) start
+/// in the text of kept fields (the last offset is the end of the value). The members are
+/// followed by a NUL (which no field holds: a file with one is refused), so that members and
+/// part together are one slice.
+struct Line {
+    line: usize,
+    at: [usize; KEPT.len() + 1],
+}
+
+impl Line {
+    fn get<'t>(&self, kept: &'t str, f: usize) -> &'t str {
+        let end = self.at[f + 1] - usize::from(f == F_MEMBERS);
+        kept.get(self.at[f]..end).unwrap_or_default()
+    }
+
+    /// Members, NUL, part.
+    fn split<'t>(&self, kept: &'t str) -> &'t str {
+        kept.get(self.at[F_MEMBERS]..self.at[F_PART + 1])
+            .unwrap_or_default()
+    }
+}
+
+/// A cell of the second pass: its line, its value when the line is accepted, and the parts of
+/// its key (numbers of its indicator, territory and split in the second pass; period).
+struct SeenCell {
+    line: usize,
+    value: Option<Value>,
+    parts: (usize, usize, usize, Period),
+}
+
+/// What the second pass knows of an indicator code of the file.
+struct IndicatorSeen<'t> {
+    code: &'t str,
+    /// Its splits and periods in the catalogue, as [`CellChecker`] sees them (the last
+    /// indicator of that code); `None` when the catalogue does not have it.
+    known: Option<(Vec<SplitKey>, Vec<Period>)>,
+    /// By split number: whether it is a split of the indicator (`None`: not looked at yet).
+    split_known: Vec<Option<bool>>,
+    /// Its levels, and the line that gave them.
+    levels: Option<(Vec<Level>, usize)>,
+}
+
+/// The number of line feeds in `bytes` (eight bytes at a time).
+fn count_newlines(bytes: &[u8]) -> usize {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(c);
+        // Zero bytes where the line feeds are; then the high bit of each zero byte, alone.
+        let v = u64::from_ne_bytes(word) ^ 0x0A0A_0A0A_0A0A_0A0A;
+        let zero = !(((v & LOW) + LOW) | v | LOW);
+        n += zero.count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Read a CSV file.
@@ -557,10 +717,11 @@ pub fn import(
             return Err(p.into_vec());
         }
     };
+    let text: &str = &text;
     notes.extend(note);
     if let Some(i) = text.find('\0') {
         let mut loc = p.at();
-        loc.line = Some(crate::json::line_of(&text, i));
+        loc.line = Some(crate::json::line_of(text, i));
         p.error(
             codes::ENCODING,
             "Le fichier contient des octets nuls : c'est un fichier binaire, pas un CSV de CUS \
@@ -572,7 +733,7 @@ pub fn import(
     }
 
     // Header.
-    let (sep, known) = sniff_separator(&text);
+    let (sep, known) = sniff_separator(text);
     let at_line = |line: usize| Location {
         file: Some(file_name.to_string()),
         line: Some(line),
@@ -594,19 +755,16 @@ pub fn import(
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        _ => {
-            let loc = header_loc();
-            p.error(
-                codes::NOT_OURS,
-                "Ligne 1 : en-tête illisible.".to_string(),
-                loc,
-            );
-            return Err(p.into_vec());
-        }
-    };
+    let mut header = ::csv::StringRecord::new();
+    if !matches!(reader.read_record(&mut header), Ok(true)) {
+        let loc = header_loc();
+        p.error(
+            codes::NOT_OURS,
+            "Ligne 1 : en-tête illisible.".to_string(),
+            loc,
+        );
+        return Err(p.into_vec());
+    }
     // Position of each column of COLUMNS in the file.
     let mut pos: [Option<usize>; COLUMNS.len()] = [None; COLUMNS.len()];
     let mut extra = Vec::new();
@@ -667,9 +825,24 @@ pub fn import(
 
     // First pass: fields, line by line.
     let mut first_meta: [Option<(String, usize)>; COLUMNS.len()] = Default::default();
+    // The field of `first_meta` as found in the file: a line with the same text agrees.
+    let mut first_raw: [Option<Vec<u8>>; COLUMNS.len()] = Default::default();
+    // The columns that must stay the same, present in the file: (position in COLUMNS, name,
+    // position in the file).
+    let same: Vec<(usize, &str, usize)> = SAME_ON_EVERY_LINE
+        .iter()
+        .filter_map(|name| {
+            let k = COLUMNS.iter().position(|c| c == name).unwrap_or(0);
+            pos[k].map(|i| (k, *name, i))
+        })
+        .collect();
     let mut empreintes: BTreeSet<String> = BTreeSet::new();
     let mut codes_used: BTreeSet<String> = BTreeSet::new();
-    let mut raw: Vec<(usize, ::csv::StringRecord)> = Vec::new();
+    // The indicator field of the last line that went to `codes_used`.
+    let mut last_code: Option<Vec<u8>> = None;
+    // The kept fields of every line of values (`Line`), one after the other.
+    let mut kept: Vec<u8> = Vec::with_capacity(text.len() / 2);
+    let mut lines: Vec<Line> = Vec::new();
     // Lines are counted from byte offsets (a quoted field may span several lines).
     let (mut counted_to, mut counted_line) = (0usize, 1usize);
     // The csv crate gives the offset where it started reading the record, which may be the end
@@ -679,38 +852,54 @@ pub fn import(
         while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
             byte += 1;
         }
-        counted_line += text.as_bytes()[counted_to..byte]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        counted_line += count_newlines(&text.as_bytes()[counted_to..byte]);
         counted_to = byte;
         counted_line
     };
-    let mut records = records.peekable();
-    while let Some(rec) = records.next() {
-        let is_last = records.peek().is_none();
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let mut loc = p.at();
-                let line = line_at(e.position().map_or(0, |x| x.byte() as usize));
-                loc.line = Some(line);
-                p.error(
-                    codes::CSV_FIELDS,
-                    format!("Ligne {line} : ligne illisible ({e})."),
-                    loc,
-                );
-                continue;
-            }
-        };
-        let line = line_at(rec.position().map_or(0, |x| x.byte() as usize));
-        if rec.iter().all(|f| f.trim().is_empty()) {
+    // Records are read one ahead, to know the last one. They are read as bytes: the text is
+    // UTF-8, and so is every field, a part of it between ASCII separators and quotes
+    // (`String::from_utf8_lossy` borrows it).
+    let mut rec = ::csv::ByteRecord::new();
+    let mut ahead = ::csv::ByteRecord::new();
+    let mut ahead_read = reader.read_byte_record(&mut ahead);
+    loop {
+        std::mem::swap(&mut rec, &mut ahead);
+        let read = std::mem::replace(&mut ahead_read, Ok(false));
+        if matches!(read, Ok(false)) {
+            break;
+        }
+        ahead_read = reader.read_byte_record(&mut ahead);
+        let is_last = matches!(ahead_read, Ok(false));
+        if let Err(e) = read {
+            let mut loc = p.at();
+            let line = line_at(e.position().map_or(0, |x| x.byte() as usize));
+            loc.line = Some(line);
+            p.error(
+                codes::CSV_FIELDS,
+                format!("Ligne {line} : ligne illisible ({e})."),
+                loc,
+            );
             continue;
         }
-        let mut loc = p.at();
-        loc.line = Some(line);
+        let rec = &rec;
+        let line = line_at(rec.position().map_or(0, |x| x.byte() as usize));
+        let blank = |f: &[u8]| {
+            f.first()
+                .is_none_or(|&b| !plain(b) && trim(&String::from_utf8_lossy(f)).is_empty())
+        };
+        if rec.iter().all(blank) {
+            continue;
+        }
+        // A field as read, by its position in COLUMNS.
+        let raw = |k: usize| pos[k].and_then(|i| rec.get(i)).unwrap_or_default();
+        let loc = |p: &Problems| {
+            let mut loc = p.at();
+            loc.line = Some(line);
+            loc
+        };
         if rec.len() != width {
             if rec.len() < width && is_last && !ends_with_newline {
+                let loc = loc(&p);
                 p.error(
                     codes::TRUNCATED,
                     format!(
@@ -721,6 +910,7 @@ pub fn import(
                     loc,
                 );
             } else {
+                let loc = loc(&p);
                 p.error(
                     codes::CSV_FIELDS,
                     format!(
@@ -734,15 +924,20 @@ pub fn import(
             }
             continue;
         }
-        for name in SAME_ON_EVERY_LINE {
-            let k = COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
-            if pos[k].is_none() {
+        for &(k, name, i) in &same {
+            let raw = rec.get(i).unwrap_or_default();
+            if first_raw[k].as_deref() == Some(raw) {
                 continue;
             }
-            let here = field(&rec, &pos, k);
+            let text = String::from_utf8_lossy(raw);
+            let here = clean(&text, k);
             match &first_meta[k] {
-                None => first_meta[k] = Some((here.into_owned(), line)),
+                None => {
+                    first_meta[k] = Some((here.into_owned(), line));
+                    first_raw[k] = Some(raw.to_vec());
+                }
                 Some((v, l)) if *v != here => {
+                    let loc = loc(&p);
                     p.error(
                         codes::INCOHERENT,
                         format!(
@@ -750,25 +945,52 @@ pub fn import(
                              indique « {v} » ; cette colonne doit être identique sur toutes les \
                              lignes."
                         ),
-                        loc.clone(),
+                        loc,
                     );
                 }
                 Some(_) => {}
             }
         }
-        let empreinte = field(&rec, &pos, C_EMPREINTE);
-        if !empreinte.is_empty() && !empreintes.contains(empreinte.as_ref()) {
-            empreintes.insert(empreinte.into_owned());
+        if !raw(C_EMPREINTE).is_empty() {
+            let text = String::from_utf8_lossy(raw(C_EMPREINTE));
+            let empreinte = clean(&text, C_EMPREINTE);
+            if !empreinte.is_empty() && !empreintes.contains(empreinte.as_ref()) {
+                empreintes.insert(empreinte.into_owned());
+            }
         }
-        if codes_used.len() < 10_000 {
-            let code = field(&rec, &pos, C_INDICATEUR);
+        let raw_code = raw(C_INDICATEUR);
+        // A code already seen on the previous line is in `codes_used` (or it is full).
+        if codes_used.len() < 10_000 && last_code.as_deref() != Some(raw_code) {
+            let text = String::from_utf8_lossy(raw_code);
+            let code = clean(&text, C_INDICATEUR);
             if !codes_used.contains(code.as_ref()) {
                 codes_used.insert(code.into_owned());
             }
+            last_code = Some(raw_code.to_vec());
         }
-        raw.push((line, rec));
+        let mut at = [0; KEPT.len() + 1];
+        for (f, k) in KEPT.into_iter().enumerate() {
+            at[f] = kept.len();
+            // The label serves only to name a segment.
+            if f != F_LABEL || kept[at[F_TERRITORY]..at[F_MEMBERS]].starts_with(b"segment:") {
+                let f = raw(k);
+                if as_read(f, k) {
+                    kept.extend_from_slice(f);
+                } else {
+                    kept.extend_from_slice(clean(&String::from_utf8_lossy(f), k).as_bytes());
+                }
+            }
+            if f == F_MEMBERS {
+                kept.push(0);
+            }
+        }
+        at[KEPT.len()] = kept.len();
+        lines.push(Line { line, at });
     }
-    if raw.is_empty() && p.is_empty() {
+    // UTF-8: the fields are.
+    let kept = String::from_utf8(kept)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    if lines.is_empty() && p.is_empty() {
         let loc = header_loc();
         p.error(
             codes::EMPTY,
@@ -844,103 +1066,211 @@ pub fn import(
         return Err(p.into_vec());
     };
 
-    // Second pass: cells.
-    let checker = CellChecker::new(cat);
-    let mut declared: std::collections::HashSet<TerritoryKey> = std::collections::HashSet::new();
+    // Second pass: cells. What is parsed or looked up once per distinct text is kept, by text:
+    // indicators, territories, splits, levels. The checks and their order are those of a line
+    // read on its own; a problem is described by the same code as a line read on its own would
+    // be (the `CellChecker` for the catalogue checks).
+    let kept = kept.as_str();
+    let mut checker: Option<CellChecker> = None;
     let (mut departements, mut epci, mut segments) = (Vec::new(), Vec::new(), Vec::new());
-    let mut values = std::collections::BTreeMap::new();
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.len());
-    let mut levels_of: HashMap<String, (Vec<Level>, usize)> = HashMap::new();
-    let mut parsed_levels: HashMap<String, Option<Vec<Level>>> = HashMap::new();
-    for (line, rec) in &raw {
-        let line = *line;
+    // Every cell seen, by key.
+    let mut seen: HashMap<String, SeenCell> = HashMap::with_capacity(lines.len());
+    let mut indicators: Vec<IndicatorSeen> = Vec::new();
+    let mut indicator_of: HashMap<&str, usize> = HashMap::new();
+    // Territories read: text, territory, whether a grid line declared it. (The text is also the
+    // territory's key: `TerritoryKey` writes back what it parsed.)
+    let mut territories: Vec<(&str, TerritoryKey, bool)> = Vec::new();
+    let mut territory_of: HashMap<&str, usize> = HashMap::new();
+    // Splits read, with their key.
+    let mut splits: Vec<(SplitKey, String)> = Vec::new();
+    let mut split_of: HashMap<&str, usize> = HashMap::new();
+    let mut parsed_levels: Vec<Option<Vec<Level>>> = Vec::new();
+    let mut levels_of_text: HashMap<&str, usize> = HashMap::new();
+    // What the previous line gave (indicator, territory, split, levels), by text.
+    let mut last_indicator: Option<(&str, usize)> = None;
+    let mut last_territory: Option<(&str, usize)> = None;
+    let mut last_split: Option<(&str, usize)> = None;
+    let mut last_levels: Option<(&str, usize)> = None;
+    for l in &lines {
+        let line = l.line;
         let col = |name: &str, msg: String| format!("Ligne {line}, colonne « {name} » : {msg}");
-        let code = field(rec, &pos, C_INDICATEUR).into_owned();
+        let code = l.get(kept, F_CODE);
         // Built only for a problem.
         let at = |cell: Option<&str>| Location {
-            indicator: Some(code.clone()),
+            indicator: Some(code.to_string()),
             cell: cell.map(str::to_string),
             ..at_line(line)
         };
-        let territory: TerritoryKey = match field(rec, &pos, C_TERRITOIRE).parse() {
-            Ok(t) => t,
-            Err(m) => {
-                p.error(codes::TERRITORY, col("territoire", m), at(None));
-                continue;
+        let ind = match last_indicator {
+            Some((c, i)) if c == code => i,
+            _ => {
+                let i = *indicator_of.entry(code).or_insert_with(|| {
+                    // As `CellChecker` builds its map: the last indicator of a code wins.
+                    let known = cat
+                        .indicators
+                        .iter()
+                        .rev()
+                        .find(|i| i.code == code)
+                        .map(|i| (cus_core::convention::splits(i), i.periods.periods()));
+                    indicators.push(IndicatorSeen {
+                        code,
+                        known,
+                        split_known: Vec::new(),
+                        levels: None,
+                    });
+                    indicators.len() - 1
+                });
+                last_indicator = Some((code, i));
+                i
             }
         };
-        let Some(split) = parse_split(
-            &field(rec, &pos, C_REPARTITION),
-            &field(rec, &pos, C_PARTIE),
-        ) else {
-            p.error(
-                codes::SPLIT,
-                col(
-                    "repartition",
-                    format!(
-                        "« {} » n'est pas une répartition (membres séparés par +, par exemple \
-                         PLAI ou total).",
-                        field(rec, &pos, C_REPARTITION)
-                    ),
-                ),
-                at(None),
-            );
-            continue;
+        let territory_text = l.get(kept, F_TERRITORY);
+        let territory = match last_territory {
+            Some((t, i)) if t == territory_text => i,
+            _ => {
+                let i = match territory_of.get(territory_text) {
+                    Some(&i) => i,
+                    None => match territory_text.parse::<TerritoryKey>() {
+                        Ok(t) => {
+                            territories.push((territory_text, t, false));
+                            territory_of.insert(territory_text, territories.len() - 1);
+                            territories.len() - 1
+                        }
+                        Err(m) => {
+                            p.error(codes::TERRITORY, col("territoire", m), at(None));
+                            continue;
+                        }
+                    },
+                };
+                last_territory = Some((territory_text, i));
+                i
+            }
         };
-        let Some(period) = parse_period_key(&field(rec, &pos, C_PERIODE)) else {
+        let split_text = l.split(kept);
+        let split = match last_split {
+            Some((s, i)) if s == split_text => i,
+            _ => {
+                let i = match split_of.get(split_text) {
+                    Some(&i) => i,
+                    None => {
+                        let members = l.get(kept, F_MEMBERS);
+                        let Some(split) = parse_split(members, l.get(kept, F_PART)) else {
+                            p.error(
+                                codes::SPLIT,
+                                col(
+                                    "repartition",
+                                    format!(
+                                        "« {members} » n'est pas une répartition (membres \
+                                         séparés par +, par exemple PLAI ou total)."
+                                    ),
+                                ),
+                                at(None),
+                            );
+                            continue;
+                        };
+                        let key = split.key();
+                        splits.push((split, key));
+                        split_of.insert(split_text, splits.len() - 1);
+                        splits.len() - 1
+                    }
+                };
+                last_split = Some((split_text, i));
+                i
+            }
+        };
+        let period_text = l.get(kept, F_PERIOD);
+        let Some(period) = parse_period_key(period_text) else {
             p.error(
                 codes::PERIOD,
                 col(
                     "periode",
-                    format!(
-                        "« {} » n'est pas une période (ref, a1 à a6, c3, c6…).",
-                        field(rec, &pos, C_PERIODE)
-                    ),
+                    format!("« {period_text} » n'est pas une période (ref, a1 à a6, c3, c6…)."),
                 ),
                 at(None),
             );
             continue;
         };
-        let cell = Cell {
-            indicator: code.clone(),
-            territory,
-            split,
-            period,
-        };
-        if let Some((code, msg)) = checker.problem(&cell) {
-            let column = match code {
-                codes::SPLIT => "repartition",
-                codes::PERIOD => "periode",
-                _ => "indicateur",
-            };
-            p.error(code, col(column, msg), at(None));
-            continue;
-        }
-        let key = cell.key();
-        if let Some(other) = seen.insert(key.clone(), line) {
-            p.error(
-                codes::CSV_DUPLICATE,
-                col(
-                    "valeur",
-                    format!(
-                        "la cellule {key} figure déjà ligne {other} ; gardez une seule ligne par \
-                         cellule."
-                    ),
-                ),
-                at(Some(&key)),
-            );
-            continue;
-        }
-        let niveau = field(rec, &pos, C_NIVEAU);
-        let niveau = niveau.trim();
-        let levels = if niveau.is_empty() {
-            None
-        } else {
-            if !parsed_levels.contains_key(niveau) {
-                let parsed: Option<Vec<Level>> = niveau.split('+').map(parse_level).collect();
-                parsed_levels.insert(niveau.to_string(), parsed.filter(|l| !l.is_empty()));
+        let indicator = &mut indicators[ind];
+        let in_catalogue = match &indicator.known {
+            None => false,
+            Some((ind_splits, periods)) => {
+                if indicator.split_known.len() <= split {
+                    indicator.split_known.resize(split + 1, None);
+                }
+                let known = *indicator.split_known[split]
+                    .get_or_insert_with(|| ind_splits.contains(&splits[split].0));
+                known && periods.contains(&period)
             }
-            let Some(levels) = parsed_levels.get(niveau).cloned().flatten() else {
+        };
+        if !in_catalogue {
+            let cell = Cell {
+                indicator: code.to_string(),
+                territory: territories[territory].1.clone(),
+                split: splits[split].0.clone(),
+                period,
+            };
+            let checker = checker.get_or_insert_with(|| CellChecker::new(cat));
+            if let Some((problem, msg)) = checker.problem(&cell) {
+                let column = match problem {
+                    codes::SPLIT => "repartition",
+                    codes::PERIOD => "periode",
+                    _ => "indicateur",
+                };
+                p.error(problem, col(column, msg), at(None));
+                continue;
+            }
+        }
+        // The key of the cell, as `Cell::key` writes it.
+        let (split_key, period_short) = (splits[split].1.as_str(), period_str(period));
+        let mut key = String::with_capacity(
+            code.len() + territory_text.len() + split_key.len() + period_short.len() + 3,
+        );
+        for (i, part) in [code, territory_text, split_key, period_short.as_ref()]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                key.push('|');
+            }
+            key.push_str(part);
+        }
+        let parts = (ind, territory, split, period);
+        let slot = match seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                let other = std::mem::replace(&mut e.get_mut().line, line);
+                let key = e.key();
+                p.error(
+                    codes::CSV_DUPLICATE,
+                    col(
+                        "valeur",
+                        format!(
+                            "la cellule {key} figure déjà ligne {other} ; gardez une seule \
+                             ligne par cellule."
+                        ),
+                    ),
+                    at(Some(key)),
+                );
+                continue;
+            }
+            std::collections::hash_map::Entry::Vacant(e) => e,
+        };
+        let niveau = trim(l.get(kept, F_LEVELS));
+        let has_levels = !niveau.is_empty();
+        if has_levels {
+            let parsed = match last_levels {
+                Some((n, i)) if n == niveau => i,
+                _ => {
+                    let i = *levels_of_text.entry(niveau).or_insert_with(|| {
+                        let parsed: Option<Vec<Level>> =
+                            niveau.split('+').map(parse_level).collect();
+                        parsed_levels.push(parsed.filter(|l| !l.is_empty()));
+                        parsed_levels.len() - 1
+                    });
+                    last_levels = Some((niveau, i));
+                    i
+                }
+            };
+            let Some(levels) = &parsed_levels[parsed] else {
                 p.error(
                     codes::LEVEL,
                     col(
@@ -951,26 +1281,37 @@ pub fn import(
                              (departement+epci), ou rien pour une valeur hors grille."
                         ),
                     ),
-                    at(Some(&key)),
+                    at(Some(slot.key())),
                 );
+                slot.insert(SeenCell {
+                    line,
+                    value: None,
+                    parts,
+                });
                 continue;
             };
-            if !levels.contains(&cell.territory.level()) {
+            let territory_key = &territories[territory].1;
+            if !levels.contains(&territory_key.level()) {
                 p.error(
                     codes::LEVEL,
                     col(
                         "niveau",
                         format!(
-                            "le territoire {} n'est pas de la maille « {niveau} » indiquée.",
-                            cell.territory
+                            "le territoire {territory_key} n'est pas de la maille « {niveau} » \
+                             indiquée."
                         ),
                     ),
-                    at(Some(&key)),
+                    at(Some(slot.key())),
                 );
+                slot.insert(SeenCell {
+                    line,
+                    value: None,
+                    parts,
+                });
                 continue;
             }
-            match levels_of.get(&code) {
-                Some((l, first)) if *l != levels => {
+            match &indicator.levels {
+                Some((l, first)) if l != levels => {
                     let words: Vec<&str> = l.iter().map(|x| level_word(*x)).collect();
                     p.error(
                         codes::LEVEL,
@@ -982,26 +1323,29 @@ pub fn import(
                                 words.join("+")
                             ),
                         ),
-                        at(Some(&key)),
+                        at(Some(slot.key())),
                     );
+                    slot.insert(SeenCell {
+                        line,
+                        value: None,
+                        parts,
+                    });
                     continue;
                 }
                 Some(_) => {}
-                None => {
-                    levels_of.insert(code.clone(), (levels.clone(), line));
-                }
+                None => indicator.levels = Some((levels.clone(), line)),
             }
-            Some(levels)
-        };
+        }
         // A grid line declares its territory (first appearance gives the order); an orphan
         // line does not.
-        if levels.is_some() && !declared.contains(&cell.territory) {
-            declared.insert(cell.territory.clone());
-            match &cell.territory {
+        let (_, territory_key, declared) = &mut territories[territory];
+        if has_levels && !*declared {
+            *declared = true;
+            match territory_key {
                 TerritoryKey::Departement(d) => departements.push(d.clone()),
                 TerritoryKey::Epci(e) => epci.push(e.clone()),
                 TerritoryKey::Segment(s) => {
-                    let label = field(rec, &pos, C_LIBELLE_TERRITOIRE);
+                    let label = l.get(kept, F_LABEL);
                     let prefix = format!("Segment {s} — ");
                     segments.push(Segment {
                         id: s.clone(),
@@ -1012,13 +1356,50 @@ pub fn import(
                 _ => {}
             }
         }
-        if let Some(v) = read_value(&field(rec, &pos, C_VALEUR)) {
-            values.insert(key, v);
-        }
+        slot.insert(SeenCell {
+            line,
+            value: read_value(l.get(kept, F_VALUE)),
+            parts,
+        });
     }
     if !p.is_empty() {
         return Err(p.into_vec());
     }
+    // The values, in key order. `BTreeMap::from_iter` sorts them by key, quickly when they are
+    // nearly sorted: they are first sorted by the order of the parts of their keys, the order of
+    // the keys themselves unless a part holds a `|`.
+    let order = |texts: Vec<&str>| -> Vec<u32> {
+        let mut by_text: Vec<usize> = (0..texts.len()).collect();
+        by_text.sort_by(|&a, &b| {
+            let piece = |i: usize| texts[i].as_bytes().iter().chain(b"|");
+            piece(a).cmp(piece(b))
+        });
+        let mut rank = vec![0; texts.len()];
+        for (r, i) in by_text.into_iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        rank
+    };
+    let indicator_rank = order(indicators.iter().map(|i| i.code).collect());
+    let territory_rank = order(territories.iter().map(|t| t.0).collect());
+    let split_rank = order(splits.iter().map(|s| s.1.as_str()).collect());
+    let period_rank = |p: Period| match p {
+        Period::Year(n) => u128::from(n),
+        Period::Cumulative(n) => 0x100 + u128::from(n),
+        Period::Reference => 0x200,
+    };
+    let mut values: Vec<(u128, String, Value)> = seen
+        .into_iter()
+        .filter_map(|(k, c)| {
+            let (i, t, s, p) = c.parts;
+            let rank = u128::from(indicator_rank[i]) << 96
+                | u128::from(territory_rank[t]) << 64
+                | u128::from(split_rank[s]) << 32
+                | period_rank(p);
+            Some((rank, k, c.value?))
+        })
+        .collect();
+    values.sort_unstable_by_key(|v| v.0);
 
     // The convention.
     let mut conv = Convention {
@@ -1034,15 +1415,20 @@ pub fn import(
     conv.departements = departements;
     conv.epci = epci;
     conv.segments = segments;
-    conv.values = values;
-    for (code, (levels, _)) in levels_of {
-        let Some(ind) = cat.indicator(&code) else {
+    conv.values = values.into_iter().map(|(_, k, v)| (k, v)).collect();
+    for indicator in indicators {
+        let Some((levels, _)) = indicator.levels else {
+            continue;
+        };
+        let Some(ind) = cat.indicator(indicator.code) else {
             continue;
         };
         let default: Vec<Level> = ind.levels.allowed.first().copied().into_iter().collect();
         if ind.requirement != Requirement::Obligatoire || levels != default {
-            conv.segmentation
-                .insert(code, IndicatorSegmentation { levels, rows: None });
+            conv.segmentation.insert(
+                indicator.code.to_string(),
+                IndicatorSegmentation { levels, rows: None },
+            );
         }
     }
     if let Some(e) = empreintes.iter().next() {
@@ -1070,9 +1456,18 @@ mod tests {
 
     #[test]
     fn windows_1252_and_utf16_decode_like_the_encoding_standard() {
-        assert_eq!(decode_windows_1252(b"\x80 \xe9t\xe9 \x9c\x85 \x81"), "€ été œ… \u{81}");
-        assert_eq!(decode_utf16(&[0x41, 0, 0xe9, 0], true).as_deref(), Some("Aé"));
-        assert_eq!(decode_utf16(&[0, 0x41, 0xd8, 0x3d, 0xde, 0x00], false).as_deref(), Some("A😀"));
+        assert_eq!(
+            decode_windows_1252(b"\x80 \xe9t\xe9 \x9c\x85 \x81"),
+            "€ été œ… \u{81}"
+        );
+        assert_eq!(
+            decode_utf16(&[0x41, 0, 0xe9, 0], true).as_deref(),
+            Some("Aé")
+        );
+        assert_eq!(
+            decode_utf16(&[0, 0x41, 0xd8, 0x3d, 0xde, 0x00], false).as_deref(),
+            Some("A😀")
+        );
         assert_eq!(decode_utf16(&[0x41], true), None);
         assert_eq!(decode_utf16(&[0x3d, 0xd8], true), None);
     }

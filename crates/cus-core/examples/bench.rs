@@ -4,8 +4,7 @@
 //!
 //! `cargo run --release -p cus-core --example bench [-- RUNS]` (default 21 runs per line).
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cus_core::bench::largest_convention;
 use cus_core::catalogue::embedded;
@@ -13,17 +12,7 @@ use cus_core::convention::{Cell, TerritoryKey};
 use cus_core::geo;
 use cus_core::rules::{self, Index};
 
-fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    let mut times: Vec<Duration> = (0..runs.max(1))
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
+use cus_core::bench::median_time as median;
 
 fn show(d: Duration) -> String {
     let us = d.as_secs_f64() * 1e6;

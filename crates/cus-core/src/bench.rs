@@ -436,3 +436,17 @@ mod tests {
         }
     }
 }
+
+/// Median wall time of `runs` calls of `f` (at least one), for the native benchmark examples.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn median_time<T>(runs: usize, mut f: impl FnMut() -> T) -> std::time::Duration {
+    let mut times: Vec<std::time::Duration> = (0..runs.max(1))
+        .map(|_| {
+            let t = std::time::Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}

@@ -5,25 +5,14 @@
 //!
 //! `cargo run --release -p cus-formats --example formats_bench [-- RUNS]` (default 7 runs per line).
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cus_core::bench::largest_convention;
 use cus_core::catalogue::embedded;
 use cus_core::geo;
 use cus_formats::{export, import, ExportInput, Format, Mode};
 
-fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    let mut times: Vec<Duration> = (0..runs.max(1))
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
+use cus_core::bench::median_time as median;
 
 fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)

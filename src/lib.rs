@@ -46,7 +46,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 #[cfg(feature = "bench")]
 fn bench_setting(
     cats: &[cus_core::catalogue::Catalogue],
-) -> Option<(&cus_core::catalogue::Catalogue, &'static cus_core::geo::Referential)> {
+) -> Option<(
+    &cus_core::catalogue::Catalogue,
+    &'static cus_core::geo::Referential,
+)> {
     let cat = cus_core::catalogue::latest(cats, "cus2-logements-locatifs")?;
     let geo = cus_core::geo::referential(*cus_core::geo::vintages().last()?)?;
     Some((cat, geo))

@@ -82,7 +82,8 @@ fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&array);
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(fail)?;
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let doc = web_sys::window()
         .and_then(|w| w.document())
@@ -103,12 +104,21 @@ fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
 #[derive(Clone, PartialEq)]
 enum Outcome {
     None,
-    Exported { name: String, bytes: usize },
+    Exported {
+        name: String,
+        bytes: usize,
+    },
     Refused(Vec<Diagnostic>),
     Failed(String),
     Importing(String),
-    Imported { name: String, notes: Vec<Diagnostic> },
-    ImportFailed { name: String, problems: Vec<Diagnostic> },
+    Imported {
+        name: String,
+        notes: Vec<Diagnostic>,
+    },
+    ImportFailed {
+        name: String,
+        problems: Vec<Diagnostic>,
+    },
 }
 
 #[function_component(ExportImport)]
@@ -369,7 +379,12 @@ fn recap(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -> Html {
     let deps: Vec<String> = conv
         .departements
         .iter()
-        .map(|d| conv.territory_label(&cus_core::convention::TerritoryKey::Departement(d.clone()), geo))
+        .map(|d| {
+            conv.territory_label(
+                &cus_core::convention::TerritoryKey::Departement(d.clone()),
+                geo,
+            )
+        })
         .collect();
     let epcis: Vec<String> = conv
         .epci

@@ -116,8 +116,15 @@ fn main() {
         (
             "territory search-as-you-type (`Referential::search`, 6 queries)".into(),
             median(runs * 10, || {
-                ["lille", "saint etienne", "59", "200093201", "grand", "communaute"]
-                    .map(|q| geo.search(q, 20).len())
+                [
+                    "lille",
+                    "saint etienne",
+                    "59",
+                    "200093201",
+                    "grand",
+                    "communaute",
+                ]
+                .map(|q| geo.search(q, 20).len())
             }),
         ),
     ];

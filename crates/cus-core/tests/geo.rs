@@ -1,8 +1,8 @@
 //! Embedded territorial referential (`data/geo/`): contents, lookups, search, vintage choice.
 
 use cus_core::geo::{
-    choose_vintage, referential, vintage_for_signing_year, vintages, EpciKind, Hit,
-    Referential, VintageMatch,
+    choose_vintage, referential, vintage_for_signing_year, vintages, EpciKind, Hit, Referential,
+    VintageMatch,
 };
 use serde_json::Value;
 use std::collections::HashSet;

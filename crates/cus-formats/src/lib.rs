@@ -244,7 +244,10 @@ pub fn checksum(conv: &Convention) -> String {
     use sha2::{Digest, Sha256};
     use std::fmt::Write as _;
     let mut h = Sha256::new();
-    h.update(format!("{}\n{}\n", conv.catalogue.id, conv.catalogue.version));
+    h.update(format!(
+        "{}\n{}\n",
+        conv.catalogue.id, conv.catalogue.version
+    ));
     // One buffer for every line (this runs on every export and import of 40 000 values).
     let mut line = String::with_capacity(128);
     for (k, v) in &conv.values {
@@ -386,8 +389,12 @@ mod tests {
         let cats = cus_core::catalogue::embedded();
         let c = &cats[0];
         let loc = Location::default();
-        let codes: std::collections::BTreeSet<String> =
-            c.indicators.iter().take(2).map(|i| i.code.clone()).collect();
+        let codes: std::collections::BTreeSet<String> = c
+            .indicators
+            .iter()
+            .take(2)
+            .map(|i| i.code.clone())
+            .collect();
         let (got, note) = resolve_catalogue(&c.id, &c.version, &codes, &cats, &loc).unwrap();
         assert_eq!((got.id.as_str(), note), (c.id.as_str(), None));
         let (_, note) = resolve_catalogue(&c.id, "0.0.1", &codes, &cats, &loc).unwrap();

@@ -285,10 +285,22 @@ mod tests {
             .unwrap();
         assert_eq!(typed_value("  "), None);
         assert_eq!(typed_value("1 234"), Some(Value::Number(1234.0)));
-        let json = serde_json::to_string(&[Value::Number(1188.0), Value::Number(1.5), Value::Number(-0.0)]).unwrap();
+        let json = serde_json::to_string(&[
+            Value::Number(1188.0),
+            Value::Number(1.5),
+            Value::Number(-0.0),
+        ])
+        .unwrap();
         assert_eq!(json, "[1188,1.5,0]");
         let back: Vec<Value> = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, [Value::Number(1188.0), Value::Number(1.5), Value::Number(0.0)]);
+        assert_eq!(
+            back,
+            [
+                Value::Number(1188.0),
+                Value::Number(1.5),
+                Value::Number(0.0)
+            ]
+        );
         assert_eq!(typed_value("abc"), Some(Value::Text("abc".into())));
         let cases: [(&crate::catalogue::Indicator, Value, Option<&str>); 7] = [
             (pp1, Value::Number(12.0), None),

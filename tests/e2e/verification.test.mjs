@@ -265,9 +265,10 @@ test('a small stock makes a plausibility warning on the cell; once acknowledged,
   // 75 dwellings produced in six years (PP-1, Vosges) for a stock of 100: above the 40 % threshold.
   await page.fill('#parc-departement-88', '100');
   await page.press('#parc-departement-88', 'Tab');
-  await page.click('.menu-etapes a:has-text("Politique patrimoniale")');
+  // The stock is saved once the field is left; wait for it before leaving the page.
+  await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite');
   const cell = page.locator('input[data-cell="PP-1|departement:88|total|c6"]');
-  await cell.waitFor();
+  await gotoStep(page, 'engagement-1', 'input[data-cell="PP-1|departement:88|total|c6"]');
   assert.equal(await cell.getAttribute('aria-invalid'), 'true');
   const describedBy = await cell.getAttribute('aria-describedby');
   assert.match(await page.textContent(`#${describedBy}`), /75\u00a0% du parc/);

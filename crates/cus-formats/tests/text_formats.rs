@@ -15,7 +15,7 @@ use cus_core::organisme::Organisme;
 use cus_formats::{import, Format, Mode, FORMAT_VERSION, MAX_IMPORT_BYTES};
 use proptest::prelude::*;
 
-use common::{codes, errors, read_back};
+use common::{codes, errors, golden_path, read_back};
 
 fn config() -> ProptestConfig {
     // `default()` reads PROPTEST_CASES from the environment.
@@ -153,44 +153,11 @@ fn every_kind_of_text_survives_both_formats() {
 // ---------------------------------------------------------------------------------------------
 // Golden files.
 
-fn golden_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name)
-}
-
-fn check_golden(name: &str, bytes: &[u8]) {
-    let path = golden_path(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, bytes).unwrap();
-        return;
-    }
-    let want = std::fs::read(&path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: UPDATE_GOLDEN=1 cargo test -p cus-formats --test text_formats golden",
-            path.display()
-        )
-    });
-    if want != bytes {
-        let got = String::from_utf8_lossy(bytes);
-        let want = String::from_utf8_lossy(&want);
-        let line = got
-            .lines()
-            .zip(want.lines())
-            .position(|(a, b)| a != b)
-            .map_or(0, |i| i + 1);
-        panic!(
-            "{name} differs from the golden file (first different line: {line}). If the change is \
-             intended: UPDATE_GOLDEN=1 cargo test -p cus-formats --test text_formats golden"
-        );
-    }
-}
-
 #[test]
 fn golden_json_is_byte_for_byte_stable() {
     let conv = sample("petit-organisme");
     let bytes = common::export(&conv, Format::Json, Mode::Brouillon);
-    check_golden("petit-organisme.json", &bytes);
+    common::check_golden("text_formats", "petit-organisme.json", &bytes);
     let back = read_back(
         &std::fs::read(golden_path("petit-organisme.json")).unwrap(),
         "g.json",
@@ -202,7 +169,7 @@ fn golden_json_is_byte_for_byte_stable() {
 fn golden_csv_is_byte_for_byte_stable() {
     let conv = sample("petit-organisme");
     let bytes = common::export(&conv, Format::Csv, Mode::Brouillon);
-    check_golden("petit-organisme.csv", &bytes);
+    common::check_golden("text_formats", "petit-organisme.csv", &bytes);
     let back = read_back(
         &std::fs::read(golden_path("petit-organisme.csv")).unwrap(),
         "g.csv",

@@ -12,7 +12,6 @@
 mod common;
 
 use std::io::{Cursor, Read, Write};
-use std::path::PathBuf;
 
 use calamine::{Data, Reader};
 use cus_core::convention::{Convention, Value};
@@ -517,45 +516,12 @@ fn well_formed(xml: &str) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------------
 // Golden files.
 
-fn golden_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name)
-}
-
-fn check_golden(name: &str, got: &str) {
-    let path = golden_path(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: UPDATE_GOLDEN=1 cargo test -p cus-formats --test workbooks golden",
-            path.display()
-        )
-    });
-    if want != got {
-        let at = want
-            .bytes()
-            .zip(got.bytes())
-            .position(|(a, b)| a != b)
-            .unwrap_or(want.len().min(got.len()));
-        let from = at.saturating_sub(80);
-        panic!(
-            "{name} differs from the golden file at byte {at}:\n  want …{}…\n  got  …{}…\nIf the \
-             change is intended: UPDATE_GOLDEN=1 cargo test -p cus-formats --test workbooks golden",
-            want.get(from..(at + 80).min(want.len())).unwrap_or(""),
-            got.get(from..(at + 80).min(got.len())).unwrap_or("")
-        );
-    }
-}
-
 #[test]
 fn golden_ods_content_is_byte_for_byte_stable() {
     let conv = sample("petit-organisme");
     let bytes = common::export(&conv, Format::Ods, Mode::Brouillon);
-    check_golden(
+    common::check_golden(
+        "workbooks",
         "petit-organisme.ods.content.xml",
         &part(&bytes, "content.xml"),
     );
@@ -579,7 +545,7 @@ fn golden_xlsx_sheets_are_byte_for_byte_stable() {
         all.push_str(std::str::from_utf8(&xml).unwrap());
         all.push('\n');
     }
-    check_golden("petit-organisme.xlsx.sheets.xml", &all);
+    common::check_golden("workbooks", "petit-organisme.xlsx.sheets.xml", &all);
     let back = read_back(&bytes, "petit-organisme.xlsx");
     assert_eq!(back.convention, conv);
 }

@@ -500,3 +500,41 @@ pub fn errors(bytes: &[u8], name: &str) -> Vec<cus_core::diagnostic::Diagnostic>
 pub fn codes(d: &[cus_core::diagnostic::Diagnostic]) -> Vec<&str> {
     d.iter().map(|d| d.code.as_str()).collect()
 }
+
+/// Path of a golden file under `tests/golden/`.
+pub fn golden_path(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+/// Compare `got` with the golden file `name` byte for byte (`UPDATE_GOLDEN=1` rewrites it);
+/// on a difference, panic with the first differing byte and its surroundings.
+pub fn check_golden(test: &str, name: &str, got: impl AsRef<[u8]>) {
+    let got = got.as_ref();
+    let path = golden_path(name);
+    let again = format!("UPDATE_GOLDEN=1 cargo test -p cus-formats --test {test} golden");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want =
+        std::fs::read(&path).unwrap_or_else(|_| panic!("{} is missing: {again}", path.display()));
+    if want != got {
+        let at = want
+            .iter()
+            .zip(got)
+            .position(|(a, b)| a != b)
+            .unwrap_or(want.len().min(got.len()));
+        let from = at.saturating_sub(80);
+        let around = |b: &[u8]| {
+            String::from_utf8_lossy(&b[from.min(b.len())..(at + 80).min(b.len())]).into_owned()
+        };
+        panic!(
+            "{name} differs from the golden file at byte {at}:\n  want …{}…\n  got  …{}…\nIf the \
+             change is intended: {again}",
+            around(&want),
+            around(got)
+        );
+    }
+}

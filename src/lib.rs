@@ -1,30 +1,30 @@
-//! CUS indicateurs — the web app: a thin Yew shell over `cus-core`.
+//! CUS indicateurs — the web app: a thin Yew shell over `cus-core`, in two wasm modules built
+//! from this one crate: the shell (`src/main.rs`: header, home, Comprendre, Simuler) and
+//! « Remplir ma CUS » (`src/bin/remplir.rs`), loaded when its route is first opened. Each binary
+//! links only what it reaches from its entry point; every `#[wasm_bindgen]` export is therefore
+//! in a binary, never here (an export of the library would be linked into both).
 //!
 //! Routes are hash-based (see [`route`]); every indicator shown comes from the catalogue data.
 
+pub mod catalogues;
 pub mod drafts;
+pub mod formats;
+pub mod offline;
 pub mod panic;
+pub mod remplir;
 pub mod route;
+pub mod shell;
 pub mod storage;
 
-mod app;
 mod pages;
 
-pub use app::App;
-
+#[cfg(feature = "bench")]
 use wasm_bindgen::prelude::*;
 
-/// Start the app in `<body>` (called by the binary).
+/// Start the shell on the page (called by the main binary).
 pub fn start() {
     panic::install_hook();
-    yew::Renderer::<App>::new().render();
-}
-
-/// Deliberately panics. Lets the end-to-end tests check that a panic shows the French banner;
-/// nothing in the interface calls it.
-#[wasm_bindgen]
-pub fn cus_test_panic() {
-    panic!("panique de test déclenchée par cus_test_panic()");
+    shell::start();
 }
 
 /// The browser's clock (ms).
@@ -59,8 +59,7 @@ fn bench_setting(
 /// convention (101 départements + 400 EPCI, every indicator) and times, with the browser's clock,
 /// a full validation and the incremental validation of one cell. Returns JSON.
 #[cfg(feature = "bench")]
-#[wasm_bindgen]
-pub fn cus_bench_validation(runs: u32) -> String {
+pub fn bench_validation(runs: u32) -> String {
     use cus_core::rules;
     let cats = cus_core::catalogue::embedded();
     let Some((cat, geo)) = bench_setting(&cats) else {
@@ -110,58 +109,99 @@ pub fn cus_bench_validation(runs: u32) -> String {
     )
 }
 
-/// Benchmark hook (feature `bench`): export of the largest convention to each format and import
-/// of the file back, median of `runs`, in the browser. Returns JSON
-/// `[{"format":"ods","bytes":…,"export_ms":…,"import_ms":…},…]`.
+/// One request to the formats worker, awaited (benchmark only).
 #[cfg(feature = "bench")]
-#[wasm_bindgen]
-pub fn cus_bench_formats(runs: u32) -> String {
-    let cats = cus_core::catalogue::embedded();
-    let Some((cat, geo)) = bench_setting(&cats) else {
-        return "[]".into();
+async fn ask_worker(
+    worker: &formats::FormatsWorker,
+    request: &cus_formats::protocol::Request,
+    file: Option<&[u8]>,
+) -> formats::WorkerEvent {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let slot: Rc<RefCell<Option<formats::WorkerEvent>>> = Rc::default();
+    let resolve_slot: Rc<RefCell<Option<js_sys::Function>>> = Rc::default();
+    let promise = {
+        let resolve_slot = resolve_slot.clone();
+        js_sys::Promise::new(&mut move |resolve, _| *resolve_slot.borrow_mut() = Some(resolve))
     };
-    let conv = cus_core::bench::largest_convention(cat, geo);
-    let diags = cus_core::rules::validate(&conv, cat, Some(geo));
-    let input = cus_formats::ExportInput {
-        convention: &conv,
-        catalogue: cat,
-        geo: Some(geo),
-        diagnostics: &diags,
-        mode: cus_formats::Mode::Brouillon,
-        exported_at: "2026-11-25T12:00:00Z",
+    let on = {
+        let slot = slot.clone();
+        yew::Callback::from(move |e: formats::WorkerEvent| {
+            if matches!(e, formats::WorkerEvent::Progress(_)) {
+                return;
+            }
+            *slot.borrow_mut() = Some(e);
+            if let Some(r) = resolve_slot.borrow_mut().take() {
+                let _ = r.call0(&JsValue::UNDEFINED);
+            }
+        })
     };
-    let runs = runs.max(1) as usize;
-    let mut out = Vec::new();
-    for format in cus_formats::Format::ALL {
-        let mut bytes = Vec::new();
-        let export_ms = median(
-            (0..runs)
-                .map(|_| {
-                    let t = now();
-                    bytes = cus_formats::export(&input, format).unwrap_or_default();
-                    now() - t
-                })
-                .collect(),
-        );
-        let name = format!("bench.{}", format.extension());
-        let mut ok = false;
-        let import_ms = median(
-            (0..runs)
-                .map(|_| {
-                    let t = now();
-                    ok = cus_formats::import(&bytes, &name, &cats)
-                        .is_ok_and(|i| i.convention.values == conv.values);
-                    now() - t
-                })
-                .collect(),
-        );
-        out.push(format!(
-            "{{\"format\":\"{}\",\"bytes\":{},\"export_ms\":{export_ms:.1},\"import_ms\":{import_ms:.1},\"identical\":{ok}}}",
-            format.extension(),
-            bytes.len()
-        ));
-    }
-    format!("[{}]", out.join(","))
+    worker.send(request, file, on);
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    let event = slot.borrow_mut().take();
+    event.unwrap_or(formats::WorkerEvent::Failed("no reply".into()))
+}
+
+/// Benchmark hook (feature `bench`): export of the largest convention to each format and import
+/// of the file back, through the formats worker as the page does it (request encoded on the main
+/// thread, work in the worker, reply decoded on the main thread), median of `runs`. Resolves to
+/// JSON `[{"format":"ods","bytes":…,"export_ms":…,"import_ms":…,"identical":…},…]`.
+#[cfg(feature = "bench")]
+pub fn bench_formats(runs: u32) -> js_sys::Promise {
+    use cus_formats::protocol::{Reply, Request};
+    wasm_bindgen_futures::future_to_promise(async move {
+        let cats = cus_core::catalogue::embedded();
+        let Some((cat, geo)) = bench_setting(&cats) else {
+            return Ok("[]".into());
+        };
+        let conv = cus_core::bench::largest_convention(cat, geo);
+        let worker = formats::FormatsWorker::default();
+        let runs = runs.max(1) as usize;
+        let mut out = Vec::new();
+        // The first request waits for the module to load: not timed.
+        worker.warm();
+        for format in cus_formats::Format::ALL {
+            let export = Request::Export {
+                format,
+                mode: cus_formats::Mode::Brouillon,
+                exported_at: "2026-11-25T12:00:00Z".into(),
+                convention: conv.clone(),
+                extra_catalogues: vec![],
+            };
+            let mut bytes = Vec::new();
+            let mut times = Vec::new();
+            for _ in 0..=runs {
+                let t = now();
+                if let formats::WorkerEvent::Done(Reply::Exported { .. }, Some(b)) =
+                    ask_worker(&worker, &export, None).await
+                {
+                    bytes = b;
+                }
+                times.push(now() - t);
+            }
+            times.remove(0);
+            let export_ms = median(times);
+            let import = Request::Import {
+                file_name: format!("bench.{}", format.extension()),
+                extra_catalogues: vec![],
+            };
+            let mut ok = false;
+            let mut times = Vec::new();
+            for _ in 0..runs {
+                let t = now();
+                ok = matches!(ask_worker(&worker, &import, Some(&bytes)).await,
+                    formats::WorkerEvent::Done(Reply::Imported(i), _) if i.convention.values == conv.values);
+                times.push(now() - t);
+            }
+            let import_ms = median(times);
+            out.push(format!(
+                "{{\"format\":\"{}\",\"bytes\":{},\"export_ms\":{export_ms:.1},\"import_ms\":{import_ms:.1},\"identical\":{ok}}}",
+                format.extension(),
+                bytes.len()
+            ));
+        }
+        Ok(JsValue::from_str(&format!("[{}]", out.join(","))))
+    })
 }
 
 /// Mark the first render for the load-time measurement (`performance.mark`).

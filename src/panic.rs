@@ -43,7 +43,14 @@ pub fn show_banner() {
     let _ = banner.append_child(&p);
     if let Ok(button) = doc.create_element("button") {
         let _ = button.set_attribute("type", "button");
-        let _ = button.set_attribute("onclick", "location.reload()");
+        // A listener, not an `onclick` attribute: the Content-Security-Policy runs no inline code.
+        let reload = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        });
+        let _ = button.add_event_listener_with_callback("click", reload.as_ref().unchecked_ref());
+        reload.forget();
         button.set_text_content(Some("Recharger la page"));
         let _ = banner.append_child(&button);
         let _ = body.insert_before(&banner, body.first_child().as_ref());

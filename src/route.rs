@@ -6,6 +6,9 @@ pub enum Route {
     Home,
     /// "Remplir ma CUS", at one step of the guided path.
     Fill(FillStep),
+    /// Open a sample convention (index in `cus_core::samples::SAMPLES`) in a new draft, then
+    /// go to the first step.
+    OpenSample(usize),
     Simulate,
     /// "Comprendre les indicateurs", optionally focused on one indicator (catalogue id, code).
     Reference {
@@ -23,6 +26,10 @@ impl Route {
         match segments.as_slice() {
             [] | ["accueil"] => Route::Home,
             ["remplir"] => Route::Fill(FillStep::Organisme),
+            ["remplir", "exemple", id] => match cus_core::samples::SAMPLES.iter().position(|s| s.id == *id) {
+                Some(i) => Route::OpenSample(i),
+                None => Route::NotFound(path.to_string()),
+            },
             ["remplir", step] => match FillStep::from_slug(step) {
                 Some(s) => Route::Fill(s),
                 None => Route::NotFound(path.to_string()),
@@ -42,6 +49,10 @@ impl Route {
             Route::Home => "#/".to_string(),
             Route::Fill(FillStep::Organisme) => "#/remplir".to_string(),
             Route::Fill(step) => format!("#/remplir/{}", step.slug()),
+            Route::OpenSample(i) => match cus_core::samples::SAMPLES.get(*i) {
+                Some(s) => format!("#/remplir/exemple/{}", s.id),
+                None => "#/remplir".to_string(),
+            },
             Route::Simulate => "#/simuler".to_string(),
             Route::Reference { focus: None } => "#/comprendre".to_string(),
             Route::Reference {
@@ -61,6 +72,7 @@ impl Route {
             Route::Fill(step) => {
                 return format!("{} — Remplir ma CUS — CUS indicateurs", step.label_fr())
             }
+            Route::OpenSample(_) => "Ouverture d'un exemple — Remplir ma CUS",
             Route::Simulate => "Simuler sur mon territoire",
             Route::Reference { .. } => "Comprendre les indicateurs",
             Route::NotFound(_) => "Page introuvable",
@@ -70,7 +82,13 @@ impl Route {
 
     /// Which top-level mode the route belongs to (for `aria-current` in the navigation).
     pub fn same_section(&self, other: &Route) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
+        (self.is_fill() && other.is_fill())
+            || std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+
+    /// Is this a page of « Remplir ma CUS » (served by its own module)?
+    pub fn is_fill(&self) -> bool {
+        matches!(self, Route::Fill(_) | Route::OpenSample(_))
     }
 }
 
@@ -218,6 +236,12 @@ mod tests {
                 Route::Fill(FillStep::Recapitulatif),
             ),
             ("#/remplir/export", Route::Fill(FillStep::Export)),
+            ("#/remplir/exemple/petit-organisme", Route::OpenSample(0)),
+            ("#/remplir/exemple/grand-organisme", Route::OpenSample(1)),
+            (
+                "#/remplir/exemple/inconnu",
+                Route::NotFound("remplir/exemple/inconnu".into()),
+            ),
             ("#/simuler/", Route::Simulate),
             ("#/comprendre", Route::Reference { focus: None }),
             ("#/inconnu", Route::NotFound("inconnu".into())),
@@ -225,6 +249,17 @@ mod tests {
         for (hash, want) in cases {
             assert_eq!(Route::from_hash(hash), want, "hash {hash:?}");
         }
+    }
+
+    #[test]
+    fn sample_links_round_trip_and_belong_to_remplir() {
+        for i in 0..cus_core::samples::SAMPLES.len() {
+            let r = Route::OpenSample(i);
+            assert_eq!(Route::from_hash(&r.to_hash()), r);
+            assert!(r.is_fill() && r.same_section(&Route::Fill(FillStep::Export)));
+        }
+        assert!(!Route::Home.is_fill());
+        assert!(!Route::Simulate.same_section(&Route::OpenSample(0)));
     }
 
     #[test]

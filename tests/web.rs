@@ -26,7 +26,7 @@ fn text_of(selector: &str) -> String {
 async fn mount_app() -> web_sys::Element {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<cus_app::App>::with_root(root.clone()).render();
+    cus_app::shell::mount_into(&root);
     sleep(Duration::from_millis(50)).await;
     root
 }
@@ -140,6 +140,25 @@ async fn reference_page_filters_indicators_from_the_catalogue() {
         "Aucun indicateur ne correspond à la recherche."
     );
     root.remove();
+}
+
+/// « Remplir ma CUS » is its own app (a second module in the build, the same crate here):
+/// mounted on its host, it follows the route, and `destroy` empties the host.
+#[wasm_bindgen_test]
+async fn remplir_app_mounts_follows_the_route_and_is_destroyed() {
+    go("#/remplir/convention").await;
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let mounted = cus_app::remplir::mount(host.clone(), false);
+    sleep(Duration::from_millis(80)).await;
+    assert!(host.query_selector(".menu-etapes").unwrap().is_some());
+    assert!(host.query_selector("#catalogue").unwrap().is_some());
+    go("#/remplir/territoires").await;
+    assert!(host.query_selector("#recherche-territoire").unwrap().is_some());
+    mounted.destroy();
+    sleep(Duration::from_millis(20)).await;
+    assert_eq!(host.child_element_count(), 0);
+    host.remove();
 }
 
 #[wasm_bindgen_test]

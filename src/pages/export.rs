@@ -9,12 +9,14 @@ use cus_core::convention::{splits, Convention, Value};
 use cus_core::diagnostic::{final_export_blockers, Diagnostic, Severity};
 use cus_core::numfmt::format_fr;
 use cus_core::rules;
+use cus_formats::protocol::{Progress, Reply, Request};
 use cus_formats::{Format, Mode};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::Catalogues;
+use crate::catalogues::Catalogues;
 use crate::drafts;
+use crate::formats::{FormatsWorker, WorkerEvent};
 use crate::route::{FillStep, Route};
 
 #[derive(Properties, PartialEq)]
@@ -104,13 +106,19 @@ fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
 #[derive(Clone, PartialEq)]
 enum Outcome {
     None,
+    /// A request in the formats worker: what it is, its last progress, its id (to cancel).
+    Working {
+        what: String,
+        progress: Option<Progress>,
+        id: Option<u32>,
+    },
     Exported {
         name: String,
         bytes: usize,
     },
     Refused(Vec<Diagnostic>),
     Failed(String),
-    Importing(String),
+    Cancelled,
     Imported {
         name: String,
         notes: Vec<Diagnostic>,
@@ -121,10 +129,43 @@ enum Outcome {
     },
 }
 
+impl Outcome {
+    fn is_working(&self) -> bool {
+        matches!(self, Outcome::Working { .. })
+    }
+}
+
+/// The catalogues the user loaded (the worker embeds the others).
+fn extra_catalogues(cats: &Catalogues) -> Vec<Catalogue> {
+    let embedded = cus_core::catalogue::embedded();
+    cats.0
+        .iter()
+        .filter(|c| !embedded.contains(c))
+        .cloned()
+        .collect()
+}
+
+/// A progress of the worker shown on the current request (ignored once it is over).
+fn on_progress(outcome: &UseStateHandle<Outcome>, p: Progress) {
+    if let Outcome::Working { what, id, .. } = &**outcome {
+        outcome.set(Outcome::Working {
+            what: what.clone(),
+            id: *id,
+            progress: Some(p),
+        });
+    }
+}
+
 #[function_component(ExportImport)]
 fn export_import(props: &ExportProps) -> Html {
     let mode = use_state(|| Mode::Brouillon);
     let outcome = use_state(|| Outcome::None);
+    let worker = use_context::<FormatsWorker>().unwrap_or_default();
+    {
+        // Load the module now, so that the first click does not wait for it.
+        let worker = worker.clone();
+        use_effect_with((), move |_| worker.warm());
+    }
     let conv = &*props.draft;
     let blockers = final_export_blockers(&props.diags, &conv.acknowledged);
     let errors = blockers
@@ -134,34 +175,63 @@ fn export_import(props: &ExportProps) -> Html {
     let unack = blockers.len() - errors;
     let final_ok = blockers.is_empty();
     let effective = if final_ok { *mode } else { Mode::Brouillon };
+    let busy = outcome.is_working();
 
     let export_to = |format: Format| {
-        let props_draft = props.draft.clone();
-        let cat = props.catalogue.clone();
-        let diags = props.diags.clone();
+        let draft = props.draft.clone();
+        let catalogues = props.catalogues.clone();
         let outcome = outcome.clone();
+        let worker = worker.clone();
         Callback::from(move |_: MouseEvent| {
             let date = now_iso();
-            let input = cus_formats::ExportInput {
-                convention: &props_draft,
-                catalogue: &cat,
-                geo: props_draft.referential(),
-                diagnostics: &diags,
+            let name = file_name(&draft, effective, format, &date);
+            let request = Request::Export {
+                format,
                 mode: effective,
-                exported_at: &date,
+                exported_at: date,
+                convention: (*draft).clone(),
+                extra_catalogues: extra_catalogues(&catalogues),
             };
-            match cus_formats::export(&input, format) {
-                Ok(bytes) => {
-                    let name = file_name(&props_draft, effective, format, &date);
-                    match download(&bytes, &name, format.mime()) {
-                        Ok(()) => outcome.set(Outcome::Exported {
-                            name,
-                            bytes: bytes.len(),
-                        }),
-                        Err(m) => outcome.set(Outcome::Failed(m)),
+            let what = format!("Export en {}", format.extension().to_uppercase());
+            outcome.set(Outcome::Working {
+                what: what.clone(),
+                progress: None,
+                id: None,
+            });
+            let on = {
+                let outcome = outcome.clone();
+                Callback::from(move |e: WorkerEvent| match e {
+                    WorkerEvent::Progress(p) => on_progress(&outcome, p),
+                    WorkerEvent::Done(Reply::Exported { format, .. }, Some(bytes)) => {
+                        match download(&bytes, &name, format.mime()) {
+                            Ok(()) => outcome.set(Outcome::Exported {
+                                name: name.clone(),
+                                bytes: bytes.len(),
+                            }),
+                            Err(m) => outcome.set(Outcome::Failed(m)),
+                        }
                     }
+                    WorkerEvent::Done(Reply::Refused { blockers }, _) => {
+                        outcome.set(Outcome::Refused(blockers))
+                    }
+                    WorkerEvent::Done(Reply::Failed { message }, _) | WorkerEvent::Failed(message) => {
+                        outcome.set(Outcome::Failed(message))
+                    }
+                    WorkerEvent::Cancelled => outcome.set(Outcome::Cancelled),
+                    WorkerEvent::Done(..) => outcome.set(Outcome::Failed(
+                        "Réponse inattendue du module des formats.".into(),
+                    )),
+                })
+            };
+            let id = worker.send(&request, None, on);
+            if let Outcome::Working { what: w, progress, .. } = &*outcome {
+                if *w == what {
+                    outcome.set(Outcome::Working {
+                        what: what.clone(),
+                        progress: progress.clone(),
+                        id: Some(id),
+                    });
                 }
-                Err(blockers) => outcome.set(Outcome::Refused(blockers)),
             }
         })
     };
@@ -169,7 +239,8 @@ fn export_import(props: &ExportProps) -> Html {
     let on_file = {
         let outcome = outcome.clone();
         let open = props.open.clone();
-        let cats = props.catalogues.0.clone();
+        let catalogues = props.catalogues.clone();
+        let worker = worker.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
@@ -198,10 +269,20 @@ fn export_import(props: &ExportProps) -> Html {
                 });
                 return;
             }
-            outcome.set(Outcome::Importing(name.clone()));
+            let what = format!("Import de {name}");
+            outcome.set(Outcome::Working {
+                what: what.clone(),
+                progress: Some(Progress {
+                    step: 1,
+                    steps: 2,
+                    label: format!("Lecture du fichier par le navigateur ({} Kio)", format_fr(size / 1024.0, 0)),
+                }),
+                id: None,
+            });
             let outcome = outcome.clone();
             let open = open.clone();
-            let cats = cats.clone();
+            let extra = extra_catalogues(&catalogues);
+            let worker = worker.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                     Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
@@ -212,22 +293,74 @@ fn export_import(props: &ExportProps) -> Html {
                         return;
                     }
                 };
-                match cus_formats::import(&bytes, &name, &cats) {
-                    Ok(imported) => {
-                        let mut c = imported.convention;
-                        if c.name.trim().is_empty() {
-                            c.name = format!("Import de {name}");
+                // Cancelled while the browser was reading the file.
+                if !matches!(&*outcome, Outcome::Working { what: w, .. } if *w == what) {
+                    return;
+                }
+                let request = Request::Import {
+                    file_name: name.clone(),
+                    extra_catalogues: extra,
+                };
+                let on = {
+                    let outcome = outcome.clone();
+                    Callback::from(move |e: WorkerEvent| match e {
+                        // The worker counts its own steps; the browser's reading came first.
+                        WorkerEvent::Progress(p) => on_progress(
+                            &outcome,
+                            Progress {
+                                step: p.step + 1,
+                                steps: p.steps + 1,
+                                label: p.label,
+                            },
+                        ),
+                        WorkerEvent::Done(Reply::Imported(imported), _) => {
+                            let mut c = imported.convention;
+                            if c.name.trim().is_empty() {
+                                c.name = format!("Import de {name}");
+                            }
+                            // Only a successful import touches the drafts: a new one, made current.
+                            open.emit(drafts::create(c));
+                            outcome.set(Outcome::Imported {
+                                name: name.clone(),
+                                notes: imported.notes,
+                            });
                         }
-                        // Only a successful import touches the drafts: a new one, made current.
-                        open.emit(drafts::create(c));
-                        outcome.set(Outcome::Imported {
-                            name,
-                            notes: imported.notes,
+                        WorkerEvent::Done(Reply::ImportFailed { problems }, _) => {
+                            outcome.set(Outcome::ImportFailed {
+                                name: name.clone(),
+                                problems,
+                            })
+                        }
+                        WorkerEvent::Done(Reply::Failed { message }, _) | WorkerEvent::Failed(message) => {
+                            outcome.set(Outcome::Failed(message))
+                        }
+                        WorkerEvent::Cancelled => outcome.set(Outcome::Cancelled),
+                        WorkerEvent::Done(..) => outcome.set(Outcome::Failed(
+                            "Réponse inattendue du module des formats.".into(),
+                        )),
+                    })
+                };
+                let id = worker.send(&request, Some(&bytes), on);
+                if let Outcome::Working { what: w, progress, .. } = &*outcome {
+                    if *w == what {
+                        outcome.set(Outcome::Working {
+                            what,
+                            progress: progress.clone(),
+                            id: Some(id),
                         });
                     }
-                    Err(problems) => outcome.set(Outcome::ImportFailed { name, problems }),
                 }
             });
+        })
+    };
+
+    let on_cancel = {
+        let outcome = outcome.clone();
+        let worker = worker.clone();
+        Callback::from(move |_: MouseEvent| match &*outcome {
+            Outcome::Working { id: Some(id), .. } => worker.cancel(*id),
+            Outcome::Working { id: None, .. } => outcome.set(Outcome::Cancelled),
+            _ => {}
         })
     };
 
@@ -277,7 +410,7 @@ fn export_import(props: &ExportProps) -> Html {
                 }
                 <div class="boutons-export">
                     { for Format::ALL.iter().map(|&f| html! {
-                        <button type="button" class="bouton" id={format!("exporter-{}", f.extension())} onclick={export_to(f)}>
+                        <button type="button" class="bouton" id={format!("exporter-{}", f.extension())} onclick={export_to(f)} disabled={busy}>
                             { format!("Télécharger en {}", f.extension().to_uppercase()) }
                             <span class="format-detail">{ format!(" — {}", f.label_fr()) }</span>
                         </button>
@@ -290,10 +423,10 @@ fn export_import(props: &ExportProps) -> Html {
                     est ouvert comme un nouveau brouillon : le brouillon en cours n'est pas modifié. \
                     En cas de problème, rien n'est importé et chaque problème est indiqué avec sa feuille, sa ligne et sa colonne." }</p>
                 <label for="fichier-import">{ "Fichier à importer" }</label>
-                <input type="file" id="fichier-import" accept=".ods,.xlsx,.csv,.json" onchange={on_file} />
+                <input type="file" id="fichier-import" accept=".ods,.xlsx,.csv,.json" onchange={on_file} disabled={busy} />
             </section>
             <div id="resultat-export" role="status" aria-live="polite">
-                { outcome_view(&outcome) }
+                { outcome_view(&outcome, on_cancel) }
             </div>
         </div>
     }
@@ -322,9 +455,29 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn outcome_view(o: &Outcome) -> Html {
+fn outcome_view(o: &Outcome, on_cancel: Callback<MouseEvent>) -> Html {
     match o {
         Outcome::None => html! {},
+        Outcome::Working { what, progress, .. } => {
+            let (value, max, label) = match progress {
+                Some(p) => (
+                    Some(p.step.saturating_sub(1).to_string()),
+                    p.steps.to_string(),
+                    format!("{} (étape {} sur {})…", p.label, p.step, p.steps),
+                ),
+                None => (None, "1".to_string(), "Démarrage du module des formats de fichiers…".to_string()),
+            };
+            html! {
+                <div class="travail-en-cours" id="travail-en-cours">
+                    <p id="travail-libelle"><strong>{ format!("{what} : ") }</strong>{ label }</p>
+                    <progress aria-labelledby="travail-libelle" max={max} value={value}></progress>
+                    <button type="button" class="bouton-secondaire" id="annuler-travail" onclick={on_cancel}>{ "Annuler" }</button>
+                </div>
+            }
+        }
+        Outcome::Cancelled => html! {
+            <p id="travail-annule">{ "Opération annulée : aucun fichier n'a été produit ni importé, le brouillon en cours n'a pas changé." }</p>
+        },
         Outcome::Exported { name, bytes } => html! {
             <p class="message-ok">{ format!("Fichier {name} produit ({} Kio).", format_fr(*bytes as f64 / 1024.0, 1)) }</p>
         },
@@ -334,8 +487,7 @@ fn outcome_view(o: &Outcome) -> Html {
                 <ul>{ for blockers.iter().take(20).map(|d| html! { <li>{ d.to_line_fr() }</li> }) }</ul>
             </div>
         },
-        Outcome::Failed(m) => html! { <p class="message-erreur" role="alert">{ m }</p> },
-        Outcome::Importing(name) => html! { <p>{ format!("Lecture de {name}…") }</p> },
+        Outcome::Failed(m) => html! { <p class="message-erreur" id="echec-fichier" role="alert">{ m }</p> },
         Outcome::Imported { name, notes } => html! {
             <div class="message-ok" id="import-reussi">
                 <p>{ format!("{name} a été importé dans un nouveau brouillon, qui est maintenant ouvert.") }</p>

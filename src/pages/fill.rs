@@ -18,7 +18,7 @@ use cus_core::rules;
 use yew::prelude::*;
 
 use super::grid::Update;
-use crate::app::Catalogues;
+use crate::catalogues::Catalogues;
 use crate::drafts;
 use crate::route::{FillStep, Route};
 

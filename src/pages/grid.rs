@@ -970,7 +970,7 @@ pub fn indicator_grid(props: &Props) -> Html {
         let height = rows as f64 * view.borrow().pitch;
         html! {
             <tr key={key} class="espaceur" aria-hidden="true">
-                <td colspan={(n_cols + layout.year_cols.len() + 1).to_string()} style={format!("height: {height:.0}px")}></td>
+                <SpacerCell colspan={n_cols + layout.year_cols.len() + 1} height={height.round() as u32} />
             </tr>
         }
     };
@@ -1544,4 +1544,28 @@ fn explained_html(
             }
         }
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct SpacerProps {
+    colspan: usize,
+    /// Pixels.
+    height: u32,
+}
+
+/// The cell of a spacer row, as tall as the rows it stands for. Its height is set through the
+/// CSS object model, not a `style` attribute, which the Content-Security-Policy
+/// (`style-src 'self'`) forbids.
+#[function_component(SpacerCell)]
+fn spacer_cell(props: &SpacerProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.height, move |h| {
+            if let Some(td) = node.cast::<web_sys::HtmlElement>() {
+                let _ = td.style().set_property("height", &format!("{h}px"));
+            }
+        });
+    }
+    html! { <td ref={node} colspan={props.colspan.to_string()}></td> }
 }

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::app::Catalogues;
+use crate::catalogues::Catalogues;
 use crate::route::{FillStep, Route};
 
 #[derive(Properties, PartialEq)]
@@ -46,13 +46,11 @@ pub fn home(props: &Props) -> Html {
                 <h2 id="titre-exemples">{ "Essayer avec un exemple" }</h2>
                 <p>{ "Des conventions fictives, déjà remplies, pour découvrir l'outil ou pour une formation. Chaque exemple s'ouvre dans un nouveau brouillon : vos brouillons existants ne sont pas modifiés." }</p>
                 <ul class="exemples">
-                    { for cus_core::samples::SAMPLES.iter().map(|s| {
+                    { for cus_core::samples::SAMPLES.iter().enumerate().map(|(i, s)| {
+                        // « Remplir ma CUS » opens it (its module holds the sample files).
                         let onclick = Callback::from(move |_| {
-                            if let Some(c) = s.convention() {
-                                crate::drafts::create(c);
-                                if let Some(w) = web_sys::window() {
-                                    let _ = w.location().set_hash(&Route::Fill(FillStep::Organisme).to_hash());
-                                }
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().set_hash(&Route::OpenSample(i).to_hash());
                             }
                         });
                         html! {

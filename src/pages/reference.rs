@@ -7,7 +7,7 @@ use cus_core::catalogue::{self, Catalogue, Generation, Indicator, ValueKind, Wor
 use cus_core::diagnostic::Diagnostic;
 use yew::prelude::*;
 
-use crate::app::Catalogues;
+use crate::catalogues::Catalogues;
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]

@@ -59,8 +59,15 @@ export async function openApp(browser, url) {
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
   await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+  await waitForApp(page);
   return page;
+}
+
+/** Wait for the shell's first render and, on a page of « Remplir ma CUS », for its module's. */
+export async function waitForApp(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0
+    && (!location.hash.startsWith('#/remplir') || document.getElementById('echec-module') !== null
+      || performance.getEntriesByName('remplir-first-render').length > 0));
 }
 
 export async function screenshot(page, name) {
@@ -92,5 +99,5 @@ export async function storedDraft(page) {
 /** Reload and wait for the app's first render. */
 export async function reloadApp(page) {
   await page.reload();
-  await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+  await waitForApp(page);
 }

@@ -85,7 +85,7 @@ test('a Rust panic shows a French banner and logs the details', async () => {
   assert.match(await banner.textContent(), /Rechargez la page/);
   assert.ok(page.consoleErrors.some((m) => m.includes('panique de test')), page.consoleErrors.join('\n'));
   await screenshot(page, 'panne');
-  await page.click('#panne button');
+  await Promise.all([page.waitForEvent('load'), page.click('#panne button')]);
   await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
   assert.equal(await page.locator('#panne').count(), 0);
   await page.context().close();

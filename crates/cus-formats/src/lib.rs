@@ -4,11 +4,21 @@
 //! Every format goes through the same two functions, [`export`] and [`import`]. Import never
 //! panics and never returns a half-read convention: it is a whole [`Imported`] or a list of
 //! French diagnostics located by file, sheet, line and column.
+//!
+//! The readers and writers are behind the `io` feature (on by default). Without it the crate is
+//! the vocabulary shared by the web app and its formats worker: [`Format`], [`Mode`], the limits
+//! and the worker's messages ([`protocol`]).
 
+#[cfg(feature = "io")]
 pub mod csv;
+#[cfg(feature = "io")]
 pub mod json;
+#[cfg(feature = "io")]
 pub mod ods;
+pub mod protocol;
+#[cfg(feature = "io")]
 mod workbook;
+#[cfg(feature = "io")]
 pub mod xlsx;
 
 use cus_core::catalogue::Catalogue;
@@ -26,7 +36,8 @@ pub const FORMAT_VERSION: &str = "cus-indicateurs/1";
 pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
 
 /// The four formats, chosen by file extension.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Json,
     Csv,
@@ -79,7 +90,8 @@ impl Format {
 }
 
 /// Final file for the State, or *brouillon* (marked as such inside the file).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     #[default]
     Brouillon,
@@ -121,7 +133,7 @@ pub struct ExportInput<'a> {
 }
 
 /// A file read back.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Imported {
     pub convention: Convention,
     pub format: Format,
@@ -132,6 +144,7 @@ pub struct Imported {
     pub notes: Vec<Diagnostic>,
 }
 
+#[cfg(feature = "io")]
 /// Export a convention. `Err` holds what prevents a final export (errors, warnings not
 /// acknowledged); a *brouillon* export never fails.
 pub fn export(input: &ExportInput, format: Format) -> Result<Vec<u8>, Vec<Diagnostic>> {
@@ -152,6 +165,7 @@ pub fn export(input: &ExportInput, format: Format) -> Result<Vec<u8>, Vec<Diagno
     })
 }
 
+#[cfg(feature = "io")]
 /// Import a file of any of the four formats (chosen by the extension of `file_name`, else by
 /// sniffing the content). `catalogues` are the catalogues known to the caller: a file filled
 /// against another one is refused (or migrated when the change is only a version of the same
@@ -194,6 +208,7 @@ pub fn import(
     }
 }
 
+#[cfg(feature = "io")]
 /// Guess the format of a file without a known extension.
 fn sniff(bytes: &[u8]) -> Option<Format> {
     if bytes.starts_with(b"PK") {
@@ -236,6 +251,7 @@ fn starts_like_formula(s: &str) -> bool {
     matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
+#[cfg(feature = "io")]
 /// SHA-256 (hex) of the content of a convention: catalogue id and version, then every value as
 /// `key=value` lines in key order (numbers in Rust's shortest form, texts as typed). Written on
 /// the cover of every export; an import that finds another checksum notes that the file was
@@ -335,7 +351,7 @@ pub fn catalogues_to_json(cats: &[Catalogue]) -> String {
     serde_json::to_string_pretty(cats).unwrap_or_default()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "io"))]
 mod tests {
     use super::*;
 

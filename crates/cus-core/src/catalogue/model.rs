@@ -114,8 +114,17 @@ impl Level {
 }
 
 /// What kind of value a cell holds.
+///
+/// Written `{ type = "nombre", unit = "logements" }` (an internally tagged enum). It is read
+/// through [`RawValueKind`], a plain struct: serde's internally tagged enums buffer the input
+/// and weigh about 10 KiB of wasm in the web app.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(
+    tag = "type",
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    try_from = "RawValueKind"
+)]
 pub enum ValueKind {
     /// A count (whole number ≥ 0) of `unit` ("logements", "places", "attributions"…).
     Nombre { unit: String },
@@ -132,6 +141,70 @@ pub enum ValueKind {
     OuiNon,
     /// A qualitative text.
     Texte,
+}
+
+/// [`ValueKind`] as written, before its fields are checked against its `type`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawValueKind {
+    #[serde(rename = "type")]
+    kind: String,
+    unit: Option<String>,
+    numerator: Option<String>,
+    denominator: Option<String>,
+}
+
+impl TryFrom<RawValueKind> for ValueKind {
+    type Error = String;
+
+    fn try_from(raw: RawValueKind) -> Result<Self, String> {
+        let RawValueKind {
+            kind,
+            unit,
+            numerator,
+            denominator,
+        } = raw;
+        let unexpected = |field: &str| format!("unknown field `{field}` for type `{kind}`");
+        let none = |name: &str, v: &Option<String>| match v {
+            Some(_) => Err(unexpected(name)),
+            None => Ok(()),
+        };
+        let need = |name: &str, v: Option<String>| {
+            v.ok_or_else(|| format!("missing field `{name}` for type `{kind}`"))
+        };
+        match kind.as_str() {
+            "nombre" | "montant" | "duree" => {
+                none("numerator", &numerator)?;
+                none("denominator", &denominator)?;
+                let unit = need("unit", unit)?;
+                Ok(match kind.as_str() {
+                    "nombre" => ValueKind::Nombre { unit },
+                    "montant" => ValueKind::Montant { unit },
+                    _ => ValueKind::Duree { unit },
+                })
+            }
+            "pourcentage" => {
+                none("unit", &unit)?;
+                Ok(ValueKind::Pourcentage {
+                    numerator: need("numerator", numerator)?,
+                    denominator: need("denominator", denominator)?,
+                })
+            }
+            "oui-non" | "texte" => {
+                none("unit", &unit)?;
+                none("numerator", &numerator)?;
+                none("denominator", &denominator)?;
+                Ok(if kind == "texte" {
+                    ValueKind::Texte
+                } else {
+                    ValueKind::OuiNon
+                })
+            }
+            other => Err(format!(
+                "unknown variant `{other}`, expected one of `nombre`, `pourcentage`, `montant`, `duree`, `oui-non`, `texte`"
+            )),
+        }
+    }
 }
 
 impl ValueKind {

@@ -1,0 +1,49 @@
+//! Catalogues available to the app: those embedded in the build, then those the user loaded
+//! (kept in local storage, so a reload and every module of the app find them again).
+
+use std::rc::Rc;
+
+use cus_core::catalogue::{self, Catalogue};
+
+/// Catalogues available to the app: those embedded in the build, then those the user loaded.
+#[derive(Clone, PartialEq)]
+pub struct Catalogues(pub Rc<Vec<Catalogue>>);
+
+/// Local-storage key of the catalogues loaded by the user (a JSON array).
+pub const LOADED_CATALOGUES_KEY: &str = "cus.catalogues-charges";
+
+/// Embedded catalogues, then those loaded earlier in this browser (re-checked; a stored catalogue
+/// that no longer passes the checks is skipped with a console warning).
+pub fn initial() -> Catalogues {
+    let mut list = catalogue::embedded();
+    let stored = crate::storage::get(LOADED_CATALOGUES_KEY).ok().flatten();
+    let values: Vec<serde_json::Value> = stored
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    for v in values {
+        match catalogue::load_json(&v.to_string(), "stockage local") {
+            Ok(c) => {
+                list.retain(|x| !(x.id == c.id && x.version == c.version));
+                list.push(c);
+            }
+            Err(d) => {
+                let msgs: Vec<String> = d.iter().map(|d| d.to_line_fr()).collect();
+                web_sys::console::warn_1(
+                    &format!("Catalogue enregistré ignoré car invalide : {}", msgs.join(" ; ")).into(),
+                )
+            }
+        }
+    }
+    Catalogues(Rc::new(list))
+}
+
+/// Keep the catalogues that are not embedded in the build, so a reload finds them again.
+pub fn save_loaded(list: &[Catalogue]) {
+    let embedded = catalogue::embedded();
+    let extra: Vec<&Catalogue> = list.iter().filter(|c| !embedded.contains(c)).collect();
+    if let Ok(json) = serde_json::to_string(&extra) {
+        if let Err(msg) = crate::storage::set(LOADED_CATALOGUES_KEY, &json) {
+            web_sys::console::warn_1(&msg.into());
+        }
+    }
+}

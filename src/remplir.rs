@@ -1,0 +1,83 @@
+//! « Remplir ma CUS » as its own app, compiled into the second wasm module (`src/bin/remplir.rs`)
+//! that the shell loads on the first visit to the mode and mounts on `#remplir`.
+//!
+//! It reads what it shares with the shell from the browser: the route from `location.hash`, the
+//! catalogues the user loaded from local storage (`crate::catalogues`), the drafts from theirs.
+
+use yew::prelude::*;
+
+use crate::formats::FormatsWorker;
+use crate::route::{FillStep, Route};
+use crate::shell::{focus_page_title, use_route};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// Put the focus on the page heading once rendered (the user came from another mode).
+    pub focus_title: bool,
+}
+
+/// A mounted app; [`Mounted::destroy`] when the route leaves the mode.
+pub struct Mounted(yew::AppHandle<RemplirApp>);
+
+impl Mounted {
+    pub fn destroy(self) {
+        self.0.destroy();
+    }
+}
+
+/// Mount the app on `host`.
+pub fn mount(host: web_sys::Element, focus_title: bool) -> Mounted {
+    Mounted(yew::Renderer::<RemplirApp>::with_root_and_props(host, Props { focus_title }).render())
+}
+
+#[function_component(RemplirApp)]
+pub fn remplir_app(props: &Props) -> Html {
+    let route = use_route();
+    let catalogues = use_state(crate::catalogues::initial);
+    // The formats worker, started on first use and kept while the mode is open.
+    let formats = use_memo((), |_| FormatsWorker::default());
+
+    // Focus on the heading: on the first render when asked, then on every change of step.
+    {
+        let first = use_mut_ref(|| true);
+        let focus_title = props.focus_title;
+        use_effect_with(route.clone(), move |r| {
+            let first = first.replace(false);
+            if first {
+                crate::mark("remplir-first-render");
+            }
+            if r.is_fill() && !matches!(r, Route::OpenSample(_)) && (!first || focus_title) {
+                focus_page_title();
+            }
+        });
+    }
+
+    // A sample opens in a new draft; then the first step, in place of the sample's address (so
+    // that « back » does not open it twice).
+    {
+        use_effect_with(route.clone(), move |r| {
+            if let Route::OpenSample(i) = r {
+                if let Some(c) = cus_core::samples::SAMPLES.get(*i).and_then(|s| s.convention()) {
+                    crate::drafts::create(c);
+                }
+                if let Some(w) = web_sys::window() {
+                    let _ = w
+                        .location()
+                        .replace(&Route::Fill(FillStep::Organisme).to_hash());
+                }
+            }
+        });
+    }
+
+    match route {
+        Route::Fill(step) => html! {
+            <ContextProvider<FormatsWorker> context={(*formats).clone()}>
+                <crate::pages::fill::Fill step={step} catalogues={(*catalogues).clone()} />
+            </ContextProvider<FormatsWorker>>
+        },
+        Route::OpenSample(_) => html! {
+            <p role="status" class="page">{ "Ouverture de l'exemple…" }</p>
+        },
+        _ => html! {},
+    }
+}

@@ -30,12 +30,18 @@ pub fn mount(host: web_sys::Element, focus_title: bool) -> Mounted {
     Mounted(yew::Renderer::<RemplirApp>::with_root_and_props(host, Props { focus_title }).render())
 }
 
+thread_local! {
+    /// The module's one handle to the formats worker: started on first use, kept while the page
+    /// lives, across the mounts of the app (leaving the mode and coming back does not reload it).
+    /// It holds no state of the app, only the requests in flight.
+    static FORMATS: FormatsWorker = FormatsWorker::default();
+}
+
 #[function_component(RemplirApp)]
 pub fn remplir_app(props: &Props) -> Html {
     let route = use_route();
     let catalogues = use_state(crate::catalogues::initial);
-    // The formats worker, started on first use and kept while the mode is open.
-    let formats = use_memo((), |_| FormatsWorker::default());
+    let formats = use_memo((), |_| FORMATS.with(FormatsWorker::clone));
 
     // Focus on the heading: on the first render when asked, then on every change of step.
     {

@@ -36,6 +36,7 @@ export function crateOf(name) {
   // Demangled names (`cus_core::rules::…`, `<alloc::vec::Vec<T> as core::fmt::Debug>::fmt`).
   m = name.match(/^<?(?:&(?:mut )?)?([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::/);
   if (m) return m[1];
+  if (/^__wbindgen_describe/.test(name)) return '(descripteurs wasm-bindgen, retirés par wasm-bindgen)';
   if (/^(__|dlmalloc|memcpy|memset|memmove|memcmp)/.test(name)) return '(runtime: allocator, compiler builtins)';
   if (/^(wasm_bindgen|__wbg|__wbindgen)/.test(name)) return 'wasm_bindgen';
   return '(other)';

@@ -130,3 +130,32 @@ pub fn update_banner() -> Html {
         </div>
     }
 }
+
+/// « Disponible hors connexion » once the service worker has every file of this version.
+#[function_component(OfflineStatus)]
+pub fn offline_status() -> Html {
+    let ready = use_state(|| false);
+    {
+        let ready = ready.clone();
+        use_effect_with((), move |_| {
+            if let Some(c) = container() {
+                if let Ok(p) = c.ready() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if JsFuture::from(p).await.is_ok_and(|r| r.is_object()) {
+                            ready.set(true);
+                        }
+                    });
+                }
+            }
+        });
+    }
+    if *ready {
+        html! {
+            <p class="pied-note" id="hors-connexion">
+                { "Disponible hors connexion : l'application est enregistrée dans ce navigateur et s'ouvre sans réseau." }
+            </p>
+        }
+    } else {
+        html! {}
+    }
+}

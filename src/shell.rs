@@ -165,6 +165,7 @@ pub fn footer() -> Html {
             <p class="pied-note">
                 { "Outil indépendant, sans lien avec les services de l'État. Les définitions citent le code de la construction et de l'habitation ; vérifiez les libellés marqués « à confirmer »." }
             </p>
+            <crate::offline::OfflineStatus />
         </footer>
     }
 }

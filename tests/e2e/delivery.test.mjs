@@ -85,6 +85,8 @@ test('offline after the first visit: reload, open a sample, fill a cell, export 
   // The service worker is installed, has precached every file, and controls the page.
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.waitForSelector('#hors-connexion');
+  assert.match(await page.textContent('#hors-connexion'), /Disponible hors connexion/);
 
   // No network from now on: the browser is offline and the server is gone.
   await context.setOffline(true);

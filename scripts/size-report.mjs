@@ -80,15 +80,23 @@ lines.push('',
   `Premier chargement : ${first.toLocaleString('fr-FR')} octets gzip -9 (${kib(first)}), budget ${BUDGET.toLocaleString('fr-FR')} octets : ${first <= BUDGET ? 'tenu' : 'DÉPASSÉ'}.`,
   `Chargement jusqu'au premier rendu (Chromium headless, 127.0.0.1, cache vide) : médiane ${median.toFixed(0)} ms sur ${loads} chargements (${times.map((t) => t.toFixed(0)).join(', ')} ms).`);
 
-// Where the bytes of the shell go: cargo's wasm, optimised like the build but with its names.
+// Where the bytes of the shell go: cargo's wasm through wasm-bindgen and wasm-opt -Oz as in the
+// build, but with its names kept (trunk's output has none).
 const cargoWasm = path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', 'cus-app.wasm');
+// The tools `./x` puts on PATH, also found when the script runs on its own.
+const tool = (name, dirs) => dirs.map((d) => path.join(d, name)).find((p) => fs.existsSync(p)) ?? name;
+const wasmOpt = tool('wasm-opt', [path.join(ROOT, 'node_modules', '.bin')]);
+const wasmBindgen = tool('wasm-bindgen', [path.join(process.env.CARGO_HOME ?? path.join(process.env.HOME ?? '', '.cargo'), 'bin')]);
 if (fs.existsSync(cargoWasm)) {
-  const named = path.join(ROOT, 'target', 'cus-app-named.wasm');
+  const out = path.join(ROOT, 'target', 'size-report-named');
+  const named = path.join(out, 'cus-app-named.wasm');
   try {
-    execFileSync('wasm-opt', ['-Oz', '-g', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
+    fs.rmSync(out, { recursive: true, force: true });
+    execFileSync(wasmBindgen, ['--keep-debug', '--target', 'web', '--out-dir', out, cargoWasm], { stdio: 'inherit' });
+    execFileSync(wasmOpt, ['-Oz', '-g', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
       '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
-      cargoWasm, '-o', named], { stdio: 'inherit' });
-    lines.push('', 'Principaux contributeurs du module du premier chargement (`cus-app`, après wasm-opt -Oz, avant wasm-bindgen) :', '',
+      path.join(out, 'cus-app_bg.wasm'), '-o', named], { stdio: 'inherit' });
+    lines.push('', 'Principaux contributeurs du module du premier chargement (`cus-app`, tailles brutes après wasm-bindgen et wasm-opt -Oz, noms gardés) :', '',
       contributorsTable(named, 15));
   } catch (e) {
     lines.push('', `(contributeurs non mesurés : ${e.message})`);

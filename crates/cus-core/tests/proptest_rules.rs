@@ -10,6 +10,10 @@
 //!   `validate_cell(after, K)` (multisets); and `validate_cell(conv, K)` is exactly the
 //!   diagnostics of `validate(conv)` located in the group of K.
 //!
+//! - typed edits: a random sequence of edits applied through `History` and followed by a
+//!   `Validator` gives, after every step, the diagnostics of a full validation; undoing every
+//!   step gives the first convention back, redoing them the last one.
+//!
 //! 64 cases per property by default, to keep the suite fast. For a longer run:
 //! `PROPTEST_CASES=10000 cargo test -p cus-core --release --test proptest_rules`.
 
@@ -18,11 +22,13 @@ use std::collections::BTreeSet;
 use cus_core::calc::{self, CalcError};
 use cus_core::catalogue::{embedded, Catalogue, Level, Period, Requirement};
 use cus_core::convention::{
-    splits, Convention, IndicatorSegmentation, Segment, TerritoryKey, Value,
+    splits, Convention, Edit, History, IndicatorSegmentation, Segment, TerritoryKey, Value,
 };
 use cus_core::diagnostic::Diagnostic;
 use cus_core::geo::{self, Referential};
-use cus_core::rules::{self, is_additive, valid_number, Comparison, Index, Op, Operand, RuleSet};
+use cus_core::rules::{
+    self, is_additive, valid_number, Comparison, Index, Op, Operand, RuleSet, Validator,
+};
 use proptest::prelude::*;
 use proptest::sample::Index as Pick;
 
@@ -315,6 +321,11 @@ fn sorted(diags: impl IntoIterator<Item = Diagnostic>) -> Vec<String> {
     v
 }
 
+/// Equal conventions, NaN values included (`NaN != NaN` for `PartialEq`).
+fn same(a: &Convention, b: &Convention) -> bool {
+    format!("{a:?}") == format!("{b:?}")
+}
+
 fn in_group(d: &Diagnostic, group: &BTreeSet<String>) -> bool {
     d.location.cell.as_ref().is_some_and(|c| group.contains(c))
 }
@@ -447,5 +458,72 @@ proptest! {
             .filter(|d| !in_group(d, &group))
             .chain(incremental);
         prop_assert_eq!(sorted(patched), sorted(full_after));
+    }
+
+    #[test]
+    fn typed_edits_keep_the_validator_exact_and_undo_restores(
+        s in spec(),
+        steps in prop::collection::vec(
+            (0u8..12, prop::collection::vec((0u8..10, any::<Pick>(), prop::option::weighted(0.8, value())), 1..4)),
+            1..8,
+        ),
+        undo_some in 0usize..4,
+    ) {
+        let cats = catalogues();
+        let rules_data = rule_set();
+        let (start, cat, geo) = build(&s, &cats);
+        let cells: Vec<String> = start.cells(cat, geo).iter().map(|c| c.key()).collect();
+        let stored: Vec<String> = start.values.keys().cloned().collect();
+        let key_of = |sel: u8, pick: &Pick| match sel {
+            0..=5 if !cells.is_empty() => pick.get(&cells).clone(),
+            6..=7 if !stored.is_empty() => pick.get(&stored).clone(),
+            _ => pick.get(&GARBAGE_KEYS).to_string(),
+        };
+        let mut conv = start.clone();
+        let mut history = History::default();
+        let mut validator = Validator::with_rules(&conv, cat, geo, &rules_data);
+        let mut states = vec![conv.clone()];
+        for (kind, writes) in &steps {
+            let edit = match kind {
+                // A keystroke or a paste: cells.
+                0..=7 => Edit::SetCells(writes.iter().map(|(sel, p, v)| (key_of(*sel, p), v.clone())).collect()),
+                8 => Edit::SetStock {
+                    territory: format!("departement:{}", DEPARTEMENTS[writes.len() % DEPARTEMENTS.len()]),
+                    dwellings: writes[0].2.as_ref().and_then(|v| match v { Value::Number(n) => Some(*n), _ => None }),
+                },
+                9 => Edit::Acknowledge { id: key_of(writes[0].0, &writes[0].1), comment: Some("vu".into()) },
+                10 => Edit::SetName(format!("brouillon {}", writes.len())),
+                _ => Edit::Batch(writes.iter().map(|(sel, p, v)| Edit::SetCells(vec![(key_of(*sel, p), v.clone())])).collect()),
+            };
+            let touched = history.apply(&mut conv, edit);
+            validator.update(&conv, &touched);
+            prop_assert_eq!(
+                sorted(validator.diagnostics().iter().cloned()),
+                sorted(rules::validate_with(&conv, cat, geo, &rules_data))
+            );
+            if !same(&conv, states.last().unwrap()) {
+                states.push(conv.clone());
+            }
+        }
+        // Undo a few steps, then redo them: the same states, the validator still exact.
+        for i in 0..undo_some.min(states.len() - 1) {
+            let touched = history.undo(&mut conv).expect("a step to undo");
+            validator.update(&conv, &touched);
+            prop_assert!(same(&conv, &states[states.len() - 2 - i]));
+        }
+        while let Some(touched) = history.redo(&mut conv) {
+            validator.update(&conv, &touched);
+        }
+        prop_assert!(same(&conv, states.last().unwrap()));
+        prop_assert_eq!(
+            sorted(validator.diagnostics().iter().cloned()),
+            sorted(rules::validate_with(&conv, cat, geo, &rules_data))
+        );
+        // Undo everything: the first convention.
+        while let Some(touched) = history.undo(&mut conv) {
+            validator.update(&conv, &touched);
+        }
+        prop_assert!(same(&conv, &start));
+        prop_assert!(!history.can_undo());
     }
 }

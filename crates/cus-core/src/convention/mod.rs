@@ -1,10 +1,12 @@
 //! The convention being filled: the organism's territories, its segments (1st generation), the
 //! territorial level chosen per indicator, and from these the exact list of cells to fill.
 
+pub mod edit;
 mod rules;
 mod territory;
 mod values;
 
+pub use edit::{Edit, History, Touched};
 pub use rules::check_segmentation;
 pub use territory::TerritoryKey;
 pub use values::{

@@ -72,6 +72,7 @@ use grid::{Addr, Grid};
 
 use crate::catalogue::{Catalogue, Indicator, ValueKind};
 use crate::convention::{
+    Touched,
     cell_error, check_number, check_segmentation, Convention, TerritoryKey, Value,
 };
 use crate::diagnostic::{Diagnostic, Location};
@@ -110,6 +111,78 @@ pub fn validate_with(
     out.extend(check_stock(conv, geo));
     out.extend(Index::with_rules(conv, cat, geo, rules).validate_values(conv));
     out
+}
+
+/// The diagnostics of a convention, kept up to date edit by edit: an edit of a few cells
+/// revalidates only their groups (`Index::validate_cell`); a change of structure (territories,
+/// segmentation, catalogue, stock) or of many cells validates everything again. It holds the
+/// diagnostics and the index, never a copy of the convention: the caller says what changed
+/// ([`Touched`], returned by `Edit::apply`).
+pub struct Validator<'a> {
+    cat: &'a Catalogue,
+    geo: Option<&'a Referential>,
+    rules: &'a RuleSet,
+    index: Index<'a>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Above this many cells in one edit, a full validation is cheaper than patching cell by cell.
+pub const INCREMENTAL_LIMIT: usize = 64;
+
+impl<'a> Validator<'a> {
+    pub fn new(conv: &Convention, cat: &'a Catalogue, geo: Option<&'a Referential>) -> Self {
+        Self::with_rules(conv, cat, geo, RuleSet::embedded())
+    }
+
+    pub fn with_rules(
+        conv: &Convention,
+        cat: &'a Catalogue,
+        geo: Option<&'a Referential>,
+        rules: &'a RuleSet,
+    ) -> Self {
+        Validator {
+            cat,
+            geo,
+            rules,
+            index: Index::with_rules(conv, cat, geo, rules),
+            diags: validate_with(conv, cat, geo, rules),
+        }
+    }
+
+    /// Bring the diagnostics up to date with `conv`, which changed by `touched` since the last
+    /// call (or since [`Validator::new`]).
+    pub fn update(&mut self, conv: &Convention, touched: &Touched) {
+        match touched {
+            Touched::Nothing => {}
+            Touched::Cells(keys) if keys.len() <= INCREMENTAL_LIMIT => {
+                let mut keys = keys.clone();
+                keys.sort();
+                keys.dedup();
+                for key in &keys {
+                    let group = self.index.group(key);
+                    self.diags
+                        .retain(|d| d.location.cell.as_ref().is_none_or(|k| !group.contains(k)));
+                    self.diags.extend(self.index.validate_cell(conv, key));
+                }
+            }
+            Touched::Cells(_) => {
+                self.diags = validate_with(conv, self.cat, self.geo, self.rules);
+            }
+            Touched::Structure => {
+                self.index = Index::with_rules(conv, self.cat, self.geo, self.rules);
+                self.diags = validate_with(conv, self.cat, self.geo, self.rules);
+            }
+        }
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diags
+    }
+
+    /// Was it built for this catalogue?
+    pub fn is_for(&self, cat: &Catalogue) -> bool {
+        std::ptr::eq(self.cat, cat) || (self.cat.id == cat.id && self.cat.version == cat.version)
+    }
 }
 
 /// The diagnostics of [`validate`] located in the group of `cell_key` (see the module doc).

@@ -1,0 +1,454 @@
+//! Typed edits of a convention: every change a user makes is one [`Edit`], applied in place by
+//! [`Edit::apply`], which returns the inverse edit (for undo) and what it touched (for the
+//! incremental validation). [`History`] keeps the undo and redo stacks.
+//!
+//! A paste of a block is one `SetCells`, so one undo step.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{CatalogueRef, Convention, IndicatorSegmentation, Segment, Value};
+use crate::organisme::Organisme;
+
+/// One change to a convention.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Edit {
+    /// Cells by canonical key: the new value, or `None` to empty the cell.
+    SetCells(Vec<(String, Option<Value>)>),
+    /// The draft's name.
+    SetName(String),
+    SetOrganisme(Organisme),
+    /// The catalogue, the signing year and the referential vintage (chosen together).
+    SetConvention {
+        catalogue: CatalogueRef,
+        signing_year: Option<i32>,
+        geo_vintage: Option<u16>,
+    },
+    /// The départements and EPCI / EPT declared.
+    SetTerritories {
+        departements: Vec<String>,
+        epci: Vec<String>,
+    },
+    /// The segments de patrimoine (1st generation).
+    SetSegments(Vec<Segment>),
+    /// The breakdown chosen for one indicator (`None`: its default).
+    SetSegmentation {
+        code: String,
+        choice: Option<IndicatorSegmentation>,
+    },
+    /// Dwellings owned in one territory (`None`: not given).
+    SetStock {
+        territory: String,
+        dwellings: Option<f64>,
+    },
+    /// A warning acknowledged with the user's comment, or no longer (`None`).
+    Acknowledge { id: String, comment: Option<String> },
+    /// Several edits as one step (applied in order, undone in reverse order).
+    Batch(Vec<Edit>),
+}
+
+/// What an edit changed, for the validation: which cells, or the structure (territories,
+/// segmentation, catalogue, stock: everything is validated again), or nothing the rules read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Touched {
+    /// Nothing the rules read (the name, the acknowledgements, the organism).
+    Nothing,
+    /// These cells only.
+    Cells(Vec<String>),
+    /// The structure of the convention.
+    Structure,
+}
+
+impl Touched {
+    /// Both changes together.
+    pub fn and(self, other: Touched) -> Touched {
+        match (self, other) {
+            (Touched::Structure, _) | (_, Touched::Structure) => Touched::Structure,
+            (Touched::Nothing, t) | (t, Touched::Nothing) => t,
+            (Touched::Cells(mut a), Touched::Cells(b)) => {
+                a.extend(b);
+                Touched::Cells(a)
+            }
+        }
+    }
+}
+
+/// An edit applied: its inverse and what it touched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applied {
+    pub inverse: Edit,
+    pub touched: Touched,
+}
+
+fn set_entry<V: Clone>(map: &mut BTreeMap<String, V>, key: &str, value: Option<V>) -> Option<V> {
+    match value {
+        Some(v) => map.insert(key.to_string(), v),
+        None => map.remove(key),
+    }
+}
+
+impl Edit {
+    /// Apply the edit in place. Costs what it changes: no copy of the convention.
+    pub fn apply(self, conv: &mut Convention) -> Applied {
+        match self {
+            Edit::SetCells(cells) => {
+                let mut keys = Vec::with_capacity(cells.len());
+                let mut old = Vec::with_capacity(cells.len());
+                for (key, value) in cells {
+                    let before = set_entry(&mut conv.values, &key, value);
+                    keys.push(key.clone());
+                    old.push((key, before));
+                }
+                // Undone in reverse order, so a key written twice gets its first value back.
+                old.reverse();
+                Applied {
+                    inverse: Edit::SetCells(old),
+                    touched: Touched::Cells(keys),
+                }
+            }
+            Edit::SetName(name) => Applied {
+                inverse: Edit::SetName(std::mem::replace(&mut conv.name, name)),
+                touched: Touched::Nothing,
+            },
+            Edit::SetOrganisme(o) => Applied {
+                inverse: Edit::SetOrganisme(std::mem::replace(&mut conv.organisme, o)),
+                touched: Touched::Nothing,
+            },
+            Edit::SetConvention {
+                catalogue,
+                signing_year,
+                geo_vintage,
+            } => Applied {
+                inverse: Edit::SetConvention {
+                    catalogue: std::mem::replace(&mut conv.catalogue, catalogue),
+                    signing_year: std::mem::replace(&mut conv.signing_year, signing_year),
+                    geo_vintage: std::mem::replace(&mut conv.geo_vintage, geo_vintage),
+                },
+                touched: Touched::Structure,
+            },
+            Edit::SetTerritories { departements, epci } => Applied {
+                inverse: Edit::SetTerritories {
+                    departements: std::mem::replace(&mut conv.departements, departements),
+                    epci: std::mem::replace(&mut conv.epci, epci),
+                },
+                touched: Touched::Structure,
+            },
+            Edit::SetSegments(s) => Applied {
+                inverse: Edit::SetSegments(std::mem::replace(&mut conv.segments, s)),
+                touched: Touched::Structure,
+            },
+            Edit::SetSegmentation { code, choice } => {
+                let before = set_entry(&mut conv.segmentation, &code, choice);
+                Applied {
+                    inverse: Edit::SetSegmentation {
+                        code,
+                        choice: before,
+                    },
+                    touched: Touched::Structure,
+                }
+            }
+            Edit::SetStock {
+                territory,
+                dwellings,
+            } => {
+                let before = set_entry(&mut conv.stock, &territory, dwellings);
+                Applied {
+                    inverse: Edit::SetStock {
+                        territory,
+                        dwellings: before,
+                    },
+                    touched: Touched::Structure,
+                }
+            }
+            Edit::Acknowledge { id, comment } => {
+                let before = set_entry(&mut conv.acknowledged, &id, comment);
+                Applied {
+                    inverse: Edit::Acknowledge {
+                        id,
+                        comment: before,
+                    },
+                    touched: Touched::Nothing,
+                }
+            }
+            Edit::Batch(edits) => {
+                let mut inverses = Vec::with_capacity(edits.len());
+                let mut touched = Touched::Nothing;
+                for e in edits {
+                    let a = e.apply(conv);
+                    inverses.push(a.inverse);
+                    touched = touched.and(a.touched);
+                }
+                inverses.reverse();
+                Applied {
+                    inverse: Edit::Batch(inverses),
+                    touched,
+                }
+            }
+        }
+    }
+
+    /// Does applying it change nothing? (An edit that writes what is already there is not
+    /// recorded in the history.)
+    pub fn is_noop_on(&self, conv: &Convention) -> bool {
+        match self {
+            Edit::SetCells(cells) => cells
+                .iter()
+                .all(|(k, v)| conv.values.get(k) == v.as_ref()),
+            Edit::SetName(n) => conv.name == *n,
+            Edit::SetOrganisme(o) => conv.organisme == *o,
+            Edit::SetConvention {
+                catalogue,
+                signing_year,
+                geo_vintage,
+            } => {
+                conv.catalogue == *catalogue
+                    && conv.signing_year == *signing_year
+                    && conv.geo_vintage == *geo_vintage
+            }
+            Edit::SetTerritories { departements, epci } => {
+                conv.departements == *departements && conv.epci == *epci
+            }
+            Edit::SetSegments(s) => conv.segments == *s,
+            Edit::SetSegmentation { code, choice } => conv.segmentation.get(code) == choice.as_ref(),
+            Edit::SetStock {
+                territory,
+                dwellings,
+            } => conv.stock.get(territory) == dwellings.as_ref(),
+            Edit::Acknowledge { id, comment } => conv.acknowledged.get(id) == comment.as_ref(),
+            Edit::Batch(edits) => edits.iter().all(|e| e.is_noop_on(conv)),
+        }
+    }
+
+    /// How many cells that held a value this edit overwrites or empties (for « 12 cases
+    /// remplacées » after a paste).
+    pub fn replaced_cells(&self, conv: &Convention) -> usize {
+        match self {
+            Edit::SetCells(cells) => cells
+                .iter()
+                .filter(|(k, v)| conv.values.get(k).is_some_and(|old| Some(old) != v.as_ref()))
+                .count(),
+            Edit::Batch(edits) => edits.iter().map(|e| e.replaced_cells(conv)).sum(),
+            _ => 0,
+        }
+    }
+}
+
+/// Undo and redo stacks of one draft (kept while the page is open).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+}
+
+/// Steps kept for undo (a step is one user action: a keystroke in a cell, a paste…).
+pub const HISTORY_LIMIT: usize = 500;
+
+impl History {
+    /// Apply a user's edit: recorded for undo (unless it changes nothing); the redo stack is
+    /// cleared.
+    pub fn apply(&mut self, conv: &mut Convention, edit: Edit) -> Touched {
+        if edit.is_noop_on(conv) {
+            return Touched::Nothing;
+        }
+        let a = edit.apply(conv);
+        self.undo.push(a.inverse);
+        if self.undo.len() > HISTORY_LIMIT {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        a.touched
+    }
+
+    /// Undo the last step; `None` when there is nothing to undo.
+    pub fn undo(&mut self, conv: &mut Convention) -> Option<Touched> {
+        let e = self.undo.pop()?;
+        let a = e.apply(conv);
+        self.redo.push(a.inverse);
+        Some(a.touched)
+    }
+
+    /// Redo the last undone step; `None` when there is nothing to redo.
+    pub fn redo(&mut self, conv: &mut Convention) -> Option<Touched> {
+        let e = self.redo.pop()?;
+        let a = e.apply(conv);
+        self.undo.push(a.inverse);
+        Some(a.touched)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conv() -> Convention {
+        let mut c = Convention::default();
+        c.values.insert("PP-1|departement:59|PLAI|c3".into(), Value::Number(5.0));
+        c.values.insert("PP-1|departement:59|PLUS|c3".into(), Value::Number(10.0));
+        c.departements = vec!["59".into()];
+        c
+    }
+
+    /// Every kind of edit: (edit, what it touches). Applying then applying the inverse gives
+    /// the convention back.
+    fn cases() -> Vec<(Edit, Touched)> {
+        let k = |s: &str| s.to_string();
+        vec![
+            (
+                Edit::SetCells(vec![
+                    (k("PP-1|departement:59|PLAI|c3"), Some(Value::Number(6.0))),
+                    (k("PP-1|departement:59|PLUS|c3"), None),
+                    (k("PP-1|departement:59|PLS|c3"), Some(Value::Text("12,5,3".into()))),
+                ]),
+                Touched::Cells(vec![
+                    k("PP-1|departement:59|PLAI|c3"),
+                    k("PP-1|departement:59|PLUS|c3"),
+                    k("PP-1|departement:59|PLS|c3"),
+                ]),
+            ),
+            (Edit::SetName("Mon brouillon".into()), Touched::Nothing),
+            (
+                Edit::SetOrganisme(Organisme {
+                    raison_sociale: "Office".into(),
+                    ..Default::default()
+                }),
+                Touched::Nothing,
+            ),
+            (
+                Edit::SetConvention {
+                    catalogue: CatalogueRef {
+                        id: "cus2-logements-locatifs".into(),
+                        version: "1".into(),
+                    },
+                    signing_year: Some(2024),
+                    geo_vintage: Some(2026),
+                },
+                Touched::Structure,
+            ),
+            (
+                Edit::SetTerritories {
+                    departements: vec!["59".into(), "62".into()],
+                    epci: vec!["200093201".into()],
+                },
+                Touched::Structure,
+            ),
+            (Edit::SetSegments(vec![Segment::default()]), Touched::Structure),
+            (
+                Edit::SetSegmentation {
+                    code: "PP-1".into(),
+                    choice: Some(IndicatorSegmentation::default()),
+                },
+                Touched::Structure,
+            ),
+            (
+                Edit::SetStock {
+                    territory: "departement:59".into(),
+                    dwellings: Some(1500.0),
+                },
+                Touched::Structure,
+            ),
+            (
+                Edit::Acknowledge {
+                    id: "W-X|PP-1".into(),
+                    comment: Some("vérifié".into()),
+                },
+                Touched::Nothing,
+            ),
+            (
+                Edit::Batch(vec![
+                    Edit::SetName("a".into()),
+                    Edit::SetCells(vec![(k("PP-1|departement:59|PLAI|c3"), None)]),
+                ]),
+                Touched::Cells(vec![k("PP-1|departement:59|PLAI|c3")]),
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_edit_is_undone_by_its_inverse() {
+        for (edit, touched) in cases() {
+            let start = conv();
+            let mut c = start.clone();
+            assert!(!edit.is_noop_on(&c), "{edit:?}");
+            let a = edit.clone().apply(&mut c);
+            assert_ne!(c, start, "{edit:?} changed nothing");
+            assert_eq!(a.touched, touched, "{edit:?}");
+            assert!(edit.is_noop_on(&c), "{edit:?} applied twice changes nothing");
+            a.inverse.apply(&mut c);
+            assert_eq!(c, start, "inverse of {edit:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_written_twice_in_one_edit_gets_its_first_value_back() {
+        let start = conv();
+        let mut c = start.clone();
+        let key = "PP-1|departement:59|PLAI|c3".to_string();
+        let a = Edit::SetCells(vec![
+            (key.clone(), Some(Value::Number(1.0))),
+            (key.clone(), Some(Value::Number(2.0))),
+        ])
+        .apply(&mut c);
+        assert_eq!(c.values[&key], Value::Number(2.0));
+        a.inverse.apply(&mut c);
+        assert_eq!(c, start);
+    }
+
+    #[test]
+    fn history_records_real_changes_and_clears_redo() {
+        let mut c = conv();
+        let mut h = History::default();
+        let key = "PP-1|departement:59|PLAI|c3".to_string();
+        // Writing what is there is not a step.
+        let t = h.apply(&mut c, Edit::SetCells(vec![(key.clone(), Some(Value::Number(5.0)))]));
+        assert_eq!(t, Touched::Nothing);
+        assert!(!h.can_undo());
+        h.apply(&mut c, Edit::SetCells(vec![(key.clone(), Some(Value::Number(6.0)))]));
+        h.apply(&mut c, Edit::SetCells(vec![(key.clone(), Some(Value::Number(7.0)))]));
+        assert_eq!(h.undo(&mut c), Some(Touched::Cells(vec![key.clone()])));
+        assert_eq!(c.values[&key], Value::Number(6.0));
+        assert!(h.can_redo());
+        h.apply(&mut c, Edit::SetName("x".into()));
+        assert!(!h.can_redo(), "a new edit clears the redo stack");
+        assert_eq!(h.undo(&mut c), Some(Touched::Nothing));
+        assert_eq!(h.undo(&mut c), Some(Touched::Cells(vec![key.clone()])));
+        assert_eq!(c.values[&key], Value::Number(5.0));
+        assert_eq!(h.undo(&mut c), None);
+    }
+
+    #[test]
+    fn history_keeps_a_bounded_number_of_steps() {
+        let mut c = Convention::default();
+        let mut h = History::default();
+        for i in 0..HISTORY_LIMIT + 10 {
+            h.apply(&mut c, Edit::SetName(format!("n{i}")));
+        }
+        let mut n = 0;
+        while h.undo(&mut c).is_some() {
+            n += 1;
+        }
+        assert_eq!(n, HISTORY_LIMIT);
+        assert_eq!(c.name, "n9");
+    }
+
+    #[test]
+    fn replaced_cells_counts_values_overwritten_or_emptied() {
+        let c = conv();
+        let e = Edit::SetCells(vec![
+            ("PP-1|departement:59|PLAI|c3".into(), Some(Value::Number(5.0))), // same: not replaced
+            ("PP-1|departement:59|PLUS|c3".into(), Some(Value::Number(1.0))), // replaced
+            ("PP-1|departement:59|PLS|c3".into(), Some(Value::Number(1.0))),  // was empty
+        ]);
+        assert_eq!(e.replaced_cells(&c), 1);
+        let e = Edit::SetCells(vec![("PP-1|departement:59|PLAI|c3".into(), None)]);
+        assert_eq!(e.replaced_cells(&c), 1);
+    }
+}

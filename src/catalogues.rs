@@ -29,7 +29,11 @@ pub fn initial() -> Catalogues {
             Err(d) => {
                 let msgs: Vec<String> = d.iter().map(|d| d.to_line_fr()).collect();
                 web_sys::console::warn_1(
-                    &format!("Catalogue enregistré ignoré car invalide : {}", msgs.join(" ; ")).into(),
+                    &format!(
+                        "Catalogue enregistré ignoré car invalide : {}",
+                        msgs.join(" ; ")
+                    )
+                    .into(),
                 )
             }
         }

@@ -139,7 +139,9 @@ impl FormatsWorker {
                     drop(inner);
                     self.finish(
                         id,
-                        WorkerEvent::Failed("Le fichier n'a pas pu être confié au module des formats.".into()),
+                        WorkerEvent::Failed(
+                            "Le fichier n'a pas pu être confié au module des formats.".into(),
+                        ),
                     );
                 }
             }
@@ -189,11 +191,12 @@ impl FormatsWorker {
         let url = worker_url().ok_or_else(|| NOT_STARTED.to_string())?;
         let worker = web_sys::Worker::new(&url).map_err(|_| NOT_STARTED.to_string())?;
         let weak = Rc::downgrade(&self.0);
-        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if let Some(inner) = weak.upgrade() {
-                FormatsWorker(inner).received(&e.data());
-            }
-        });
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                if let Some(inner) = weak.upgrade() {
+                    FormatsWorker(inner).received(&e.data());
+                }
+            });
         let weak = Rc::downgrade(&self.0);
         let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
             e.prevent_default();
@@ -257,7 +260,9 @@ impl FormatsWorker {
             Some(reply) => self.finish(id, WorkerEvent::Done(reply, bytes)),
             None => self.finish(
                 id,
-                WorkerEvent::Failed("Réponse illisible du module des formats : rechargez la page.".into()),
+                WorkerEvent::Failed(
+                    "Réponse illisible du module des formats : rechargez la page.".into(),
+                ),
             ),
         }
     }

@@ -14,6 +14,7 @@ pub mod panic;
 pub mod remplir;
 pub mod route;
 pub mod shell;
+pub mod state;
 pub mod storage;
 
 mod pages;

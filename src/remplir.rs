@@ -63,7 +63,10 @@ pub fn remplir_app(props: &Props) -> Html {
     {
         use_effect_with(route.clone(), move |r| {
             if let Route::OpenSample(i) = r {
-                if let Some(c) = cus_core::samples::SAMPLES.get(*i).and_then(|s| s.convention()) {
+                if let Some(c) = cus_core::samples::SAMPLES
+                    .get(*i)
+                    .and_then(|s| s.convention())
+                {
                     crate::drafts::create(c);
                 }
                 if let Some(w) = web_sys::window() {

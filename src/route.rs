@@ -26,10 +26,12 @@ impl Route {
         match segments.as_slice() {
             [] | ["accueil"] => Route::Home,
             ["remplir"] => Route::Fill(FillStep::Organisme),
-            ["remplir", "exemple", id] => match cus_core::samples::SAMPLES.iter().position(|s| s.id == *id) {
-                Some(i) => Route::OpenSample(i),
-                None => Route::NotFound(path.to_string()),
-            },
+            ["remplir", "exemple", id] => {
+                match cus_core::samples::SAMPLES.iter().position(|s| s.id == *id) {
+                    Some(i) => Route::OpenSample(i),
+                    None => Route::NotFound(path.to_string()),
+                }
+            }
             ["remplir", step] => match FillStep::from_slug(step) {
                 Some(s) => Route::Fill(s),
                 None => Route::NotFound(path.to_string()),

@@ -208,7 +208,9 @@ pub fn pages() -> Html {
 
     match &route {
         Route::Home => html! { <pages::home::Home catalogues={(*catalogues).clone()} /> },
-        Route::Fill(_) | Route::OpenSample(_) => html! { <RemplirHost loader={(*loader).clone()} /> },
+        Route::Fill(_) | Route::OpenSample(_) => {
+            html! { <RemplirHost loader={(*loader).clone()} /> }
+        }
         Route::Simulate => html! { <pages::modes::Simulate /> },
         Route::Reference { focus } => html! {
             <pages::reference::Reference
@@ -268,10 +270,16 @@ impl ModuleLoader {
         }
         let js = web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(&format!("meta[name=\"{REMPLIR_META}\"]")).ok().flatten())
+            .and_then(|d| {
+                d.query_selector(&format!("meta[name=\"{REMPLIR_META}\"]"))
+                    .ok()
+                    .flatten()
+            })
             .and_then(|m| m.get_attribute("content"))
             .filter(|u| u.ends_with(".js"))
-            .ok_or_else(|| "l'adresse du module est absente de cette version de l'application".to_string())?;
+            .ok_or_else(|| {
+                "l'adresse du module est absente de cette version de l'application".to_string()
+            })?;
         let wasm = format!("{}_bg.wasm", js.trim_end_matches(".js"));
         let p = cus_import_module(&js, &wasm);
         *self.0.borrow_mut() = Some(p.clone());

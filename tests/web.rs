@@ -154,7 +154,10 @@ async fn remplir_app_mounts_follows_the_route_and_is_destroyed() {
     assert!(host.query_selector(".menu-etapes").unwrap().is_some());
     assert!(host.query_selector("#catalogue").unwrap().is_some());
     go("#/remplir/territoires").await;
-    assert!(host.query_selector("#recherche-territoire").unwrap().is_some());
+    assert!(host
+        .query_selector("#recherche-territoire")
+        .unwrap()
+        .is_some());
     mounted.destroy();
     sleep(Duration::from_millis(20)).await;
     assert_eq!(host.child_element_count(), 0);

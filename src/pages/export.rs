@@ -214,9 +214,8 @@ fn export_import(props: &ExportProps) -> Html {
                     WorkerEvent::Done(Reply::Refused { blockers }, _) => {
                         outcome.set(Outcome::Refused(blockers))
                     }
-                    WorkerEvent::Done(Reply::Failed { message }, _) | WorkerEvent::Failed(message) => {
-                        outcome.set(Outcome::Failed(message))
-                    }
+                    WorkerEvent::Done(Reply::Failed { message }, _)
+                    | WorkerEvent::Failed(message) => outcome.set(Outcome::Failed(message)),
                     WorkerEvent::Cancelled => outcome.set(Outcome::Cancelled),
                     WorkerEvent::Done(..) => outcome.set(Outcome::Failed(
                         "Réponse inattendue du module des formats.".into(),
@@ -224,7 +223,10 @@ fn export_import(props: &ExportProps) -> Html {
                 })
             };
             let id = worker.send(&request, None, on);
-            if let Outcome::Working { what: w, progress, .. } = &*outcome {
+            if let Outcome::Working {
+                what: w, progress, ..
+            } = &*outcome
+            {
                 if *w == what {
                     outcome.set(Outcome::Working {
                         what: what.clone(),
@@ -275,7 +277,10 @@ fn export_import(props: &ExportProps) -> Html {
                 progress: Some(Progress {
                     step: 1,
                     steps: 2,
-                    label: format!("Lecture du fichier par le navigateur ({} Kio)", format_fr(size / 1024.0, 0)),
+                    label: format!(
+                        "Lecture du fichier par le navigateur ({} Kio)",
+                        format_fr(size / 1024.0, 0)
+                    ),
                 }),
                 id: None,
             });
@@ -331,9 +336,8 @@ fn export_import(props: &ExportProps) -> Html {
                                 problems,
                             })
                         }
-                        WorkerEvent::Done(Reply::Failed { message }, _) | WorkerEvent::Failed(message) => {
-                            outcome.set(Outcome::Failed(message))
-                        }
+                        WorkerEvent::Done(Reply::Failed { message }, _)
+                        | WorkerEvent::Failed(message) => outcome.set(Outcome::Failed(message)),
                         WorkerEvent::Cancelled => outcome.set(Outcome::Cancelled),
                         WorkerEvent::Done(..) => outcome.set(Outcome::Failed(
                             "Réponse inattendue du module des formats.".into(),
@@ -341,7 +345,10 @@ fn export_import(props: &ExportProps) -> Html {
                     })
                 };
                 let id = worker.send(&request, Some(&bytes), on);
-                if let Outcome::Working { what: w, progress, .. } = &*outcome {
+                if let Outcome::Working {
+                    what: w, progress, ..
+                } = &*outcome
+                {
                     if *w == what {
                         outcome.set(Outcome::Working {
                             what,
@@ -465,7 +472,11 @@ fn outcome_view(o: &Outcome, on_cancel: Callback<MouseEvent>) -> Html {
                     p.steps.to_string(),
                     format!("{} (étape {} sur {})…", p.label, p.step, p.steps),
                 ),
-                None => (None, "1".to_string(), "Démarrage du module des formats de fichiers…".to_string()),
+                None => (
+                    None,
+                    "1".to_string(),
+                    "Démarrage du module des formats de fichiers…".to_string(),
+                ),
             };
             html! {
                 <div class="travail-en-cours" id="travail-en-cours">
@@ -487,7 +498,9 @@ fn outcome_view(o: &Outcome, on_cancel: Callback<MouseEvent>) -> Html {
                 <ul>{ for blockers.iter().take(20).map(|d| html! { <li>{ d.to_line_fr() }</li> }) }</ul>
             </div>
         },
-        Outcome::Failed(m) => html! { <p class="message-erreur" id="echec-fichier" role="alert">{ m }</p> },
+        Outcome::Failed(m) => {
+            html! { <p class="message-erreur" id="echec-fichier" role="alert">{ m }</p> }
+        }
         Outcome::Imported { name, notes } => html! {
             <div class="message-ok" id="import-reussi">
                 <p>{ format!("{name} a été importé dans un nouveau brouillon, qui est maintenant ouvert.") }</p>

@@ -4,7 +4,6 @@
 //! Récapitulatif and Export (`super::export`). The draft (a `cus_core::convention::Convention`)
 //! is saved in local storage on every change.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Level};
@@ -12,8 +11,8 @@ use cus_core::convention::{
     level_options, splits, Cell, Convention, IndicatorSegmentation, TerritoryKey,
 };
 use cus_core::diagnostic::{final_export_blockers, stale_acknowledgements, Diagnostic, Severity};
-use cus_core::geo::{self, Hit, Referential};
-use cus_core::organisme::{check_siren, OrganismeKind};
+use cus_core::geo::{self, Hit};
+use cus_core::organisme::{check_siren, Organisme, OrganismeKind};
 use cus_core::rules;
 use yew::prelude::*;
 
@@ -21,6 +20,8 @@ use super::grid::Update;
 use crate::catalogues::Catalogues;
 use crate::drafts;
 use crate::route::{FillStep, Route};
+use crate::state::{self, Action, DraftStore};
+use cus_core::convention::Edit;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -36,27 +37,26 @@ pub fn draft_catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> Option<&
 
 #[function_component(Fill)]
 pub fn fill(props: &Props) -> Html {
-    let initial = use_memo((), |_| drafts::open_current());
-    let draft_id = use_state(|| initial.id.clone());
-    let draft = use_state(|| Rc::new(initial.convention.clone()));
-    let storage_msg = use_state(|| initial.message.clone());
-    // Save only what the user changed: opening a draft never rewrites it.
-    let dirty = use_mut_ref(|| false);
-    // Revision of the draft, bumped by every change: the save effect depends on it rather than on
-    // the convention itself (comparing 40 000 values on every render would cost a frame).
-    let revision = use_state(|| 0u64);
+    let store = use_reducer(|| DraftStore::new(drafts::open_current()));
+    let storage_msg = use_state(|| store.message.clone());
+    // One stable dispatcher for every component (the store's dispatcher never changes).
+    let update: Update = {
+        let dispatcher = store.dispatcher();
+        (*use_memo((), move |_| {
+            Callback::from(move |e: Edit| dispatcher.dispatch(Action::Edit(e)))
+        }))
+        .clone()
+    };
 
     {
         let storage_msg = storage_msg.clone();
-        let dirty = dirty.clone();
-        let id = (*draft_id).clone();
-        let draft = draft.clone();
-        use_effect_with(*revision, move |_| {
-            if *dirty.borrow() {
+        let store = store.clone();
+        use_effect_with(store.revision, move |_| {
+            if store.dirty {
                 // Saved just after the frame that shows the edit (serialising a large convention
                 // takes longer than a frame), and at once if the page is hidden or another draft
                 // is opened before that.
-                drafts::save_soon(id, (*draft).clone(), move |r| match r {
+                drafts::save_soon(store.id.clone(), store.conv.clone(), move |r| match r {
                     Err(m) => storage_msg.set(Some(m)),
                     Ok(()) => {
                         if storage_msg.is_some() {
@@ -68,37 +68,49 @@ pub fn fill(props: &Props) -> Html {
         });
     }
     let open = {
-        let draft_id = draft_id.clone();
-        let draft = draft.clone();
+        let dispatcher = store.dispatcher();
         let storage_msg = storage_msg.clone();
-        let dirty = dirty.clone();
         Callback::from(move |opened: drafts::Opened| {
             drafts::flush_pending_save();
-            *dirty.borrow_mut() = false;
-            storage_msg.set(opened.message);
-            draft_id.set(opened.id);
-            draft.set(Rc::new(opened.convention));
+            storage_msg.set(opened.message.clone());
+            dispatcher.dispatch(Action::Open(opened));
         })
     };
-    let update = {
-        let draft = draft.clone();
-        let dirty = dirty.clone();
-        let revision = revision.clone();
-        Callback::from(move |f: Rc<dyn Fn(&mut Convention)>| {
-            let mut c = (**draft).clone();
-            f(&mut c);
-            *dirty.borrow_mut() = true;
-            draft.set(Rc::new(c));
-            revision.set(revision.wrapping_add(1));
+    let undo_redo = {
+        let dispatcher = store.dispatcher();
+        move |undo: bool| {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |_: MouseEvent| {
+                dispatcher.dispatch(if undo { Action::Undo } else { Action::Redo })
+            })
+        }
+    };
+    // Ctrl+Z, Ctrl+Y and Ctrl+Shift+Z anywhere in the form: every keystroke is an edit of the
+    // draft, so the history of the draft replaces the text field's own.
+    let on_keydown = {
+        let dispatcher = store.dispatcher();
+        Callback::from(move |e: KeyboardEvent| {
+            if !(e.ctrl_key() || e.meta_key()) || e.alt_key() {
+                return;
+            }
+            let action = match e.key().to_lowercase().as_str() {
+                "z" if e.shift_key() => Action::Redo,
+                "z" => Action::Undo,
+                "y" => Action::Redo,
+                _ => return,
+            };
+            e.prevent_default();
+            dispatcher.dispatch(action);
         })
     };
+    let draft = &store.conv;
 
     let cats = &props.catalogues.0;
     let cat = draft_catalogue(cats, &draft);
     let geo = draft.referential();
-    let cache = use_mut_ref(|| None::<ValidationCache>);
+    let validation = use_mut_ref(|| None::<state::Validation>);
     let diags: Vec<Diagnostic> = cat
-        .map(|c| validate_cached(&mut cache.borrow_mut(), &draft, c, geo))
+        .map(|c| state::diagnostics(&mut validation.borrow_mut(), &store, pinned(c), geo))
         .unwrap_or_default();
 
     let steps = all_steps(cat);
@@ -228,12 +240,19 @@ pub fn fill(props: &Props) -> Html {
     };
 
     html! {
-        <div class="page remplir">
+        <div class="page remplir" onkeydown={on_keydown}>
             <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
             if let Some(m) = &*storage_msg {
                 <p class="message-erreur" role="alert">{ m }</p>
             }
-            <DraftsPanel current={(*draft_id).clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} />
+            <DraftsPanel current={store.id.clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} />
+            <div class="annuler-retablir" role="group" aria-label="Historique des modifications">
+                <button type="button" class="bouton-secondaire" id="annuler" aria-keyshortcuts="Control+Z"
+                    disabled={!store.can_undo()} onclick={undo_redo(true)}>{ "↶ Annuler" }</button>
+                <button type="button" class="bouton-secondaire" id="retablir" aria-keyshortcuts="Control+Y Control+Shift+Z"
+                    disabled={!store.can_redo()} onclick={undo_redo(false)}>{ "↷ Rétablir" }</button>
+                <span class="aide">{ " Ctrl+Z, Ctrl+Y : chaque saisie, chaque collage est une étape." }</span>
+            </div>
             <div class="parcours">
                 <nav class="menu-etapes" aria-label="Étapes de la convention">
                     <ol>
@@ -248,13 +267,6 @@ pub fn fill(props: &Props) -> Html {
             </div>
         </div>
     }
-}
-
-/// The last validation, to revalidate only what an edit touches.
-struct ValidationCache {
-    conv: Convention,
-    diags: Vec<Diagnostic>,
-    index: rules::Index<'static>,
 }
 
 thread_local! {
@@ -276,98 +288,6 @@ fn pinned(cat: &Catalogue) -> &'static Catalogue {
         p.push(leaked);
         leaked
     })
-}
-
-thread_local! {
-    /// Cells written by the grids since the last validation (a hint that saves comparing every
-    /// value of a large convention on each keystroke).
-    static EDITED: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Record that these cells are about to be written (called by the grids before an update).
-pub fn note_edited(keys: impl IntoIterator<Item = String>) {
-    EDITED.with(|e| e.borrow_mut().get_or_insert_with(Vec::new).extend(keys));
-}
-
-/// Same convention except the values?
-fn same_structure(a: &Convention, b: &Convention) -> bool {
-    a.catalogue == b.catalogue
-        && a.signing_year == b.signing_year
-        && a.geo_vintage == b.geo_vintage
-        && a.departements == b.departements
-        && a.epci == b.epci
-        && a.segments == b.segments
-        && a.segmentation == b.segmentation
-        && a.stock == b.stock
-}
-
-/// Every diagnostic of the convention (`rules::validate`), recomputed only for the cells an edit
-/// touches when the structure did not change (see `rules::Index::validate_cell`).
-fn validate_cached(
-    cache: &mut Option<ValidationCache>,
-    conv: &Convention,
-    cat: &Catalogue,
-    geo: Option<&'static Referential>,
-) -> Vec<Diagnostic> {
-    let hint = EDITED.with(|e| e.borrow_mut().take());
-    if let Some(c) = cache.as_mut() {
-        if c.index_matches(cat) && same_structure(&c.conv, conv) {
-            // The grids say which cells they wrote; otherwise compare every value.
-            let changed: Vec<String> = match hint {
-                Some(mut keys) => {
-                    keys.sort();
-                    keys.dedup();
-                    keys
-                }
-                None => conv
-                    .values
-                    .iter()
-                    .filter(|(k, v)| c.conv.values.get(*k) != Some(*v))
-                    .map(|(k, _)| k.clone())
-                    .chain(
-                        c.conv
-                            .values
-                            .keys()
-                            .filter(|k| !conv.values.contains_key(*k))
-                            .cloned(),
-                    )
-                    .collect(),
-            };
-            if changed.len() <= 64 {
-                for key in &changed {
-                    let group = c.index.group(key);
-                    c.diags
-                        .retain(|d| d.location.cell.as_ref().is_none_or(|k| !group.contains(k)));
-                    c.diags.extend(c.index.validate_cell(conv, key));
-                    match conv.values.get(key) {
-                        Some(v) => {
-                            c.conv.values.insert(key.clone(), v.clone());
-                        }
-                        None => {
-                            c.conv.values.remove(key);
-                        }
-                    }
-                }
-                c.conv.name.clone_from(&conv.name);
-                c.conv.organisme.clone_from(&conv.organisme);
-                return c.diags.clone();
-            }
-        }
-    }
-    let cat = pinned(cat);
-    let diags = rules::validate(conv, cat, geo);
-    *cache = Some(ValidationCache {
-        conv: conv.clone(),
-        diags: diags.clone(),
-        index: rules::Index::new(conv, cat, geo),
-    });
-    diags
-}
-
-impl ValidationCache {
-    fn index_matches(&self, cat: &Catalogue) -> bool {
-        self.conv.catalogue.id == cat.id && self.conv.catalogue.version == cat.version
-    }
 }
 
 /// Which step a diagnostic belongs to: the engagement page of its cell, else by its code.
@@ -409,10 +329,9 @@ struct VerificationProps {
     update: Update,
 }
 
-/// Change the acknowledgements (no value changes: the validation is kept as it is).
-fn edit_acknowledged(update: &Update, f: impl Fn(&mut BTreeMap<String, String>) + 'static) {
-    note_edited(std::iter::empty());
-    update.emit(Rc::new(move |c: &mut Convention| f(&mut c.acknowledged)));
+/// Acknowledge a warning with a comment, or no longer (`None`).
+fn acknowledge(update: &Update, id: String, comment: Option<String>) {
+    update.emit(Edit::Acknowledge { id, comment });
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -506,13 +425,7 @@ fn verification_step(props: &VerificationProps) -> Html {
                     let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                     let on = input.checked();
                     let id = id.clone();
-                    edit_acknowledged(&update, move |a| {
-                        if on {
-                            a.entry(id.clone()).or_default();
-                        } else {
-                            a.remove(&id);
-                        }
-                    });
+                    acknowledge(&update, id.clone(), on.then(String::new));
                 })
             };
             let on_comment = {
@@ -522,9 +435,7 @@ fn verification_step(props: &VerificationProps) -> Html {
                     let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                     let text = input.value();
                     let id = id.clone();
-                    edit_acknowledged(&update, move |a| {
-                        a.insert(id.clone(), text.clone());
-                    });
+                    acknowledge(&update, id.clone(), Some(text));
                 })
             };
             html! {
@@ -577,7 +488,15 @@ fn verification_step(props: &VerificationProps) -> Html {
         let stale = stale.clone();
         Callback::from(move |_: MouseEvent| {
             let stale = stale.clone();
-            edit_acknowledged(&update, move |a| a.retain(|k, _| !stale.contains(k)));
+            update.emit(Edit::Batch(
+                stale
+                    .iter()
+                    .map(|id| Edit::Acknowledge {
+                        id: id.clone(),
+                        comment: None,
+                    })
+                    .collect(),
+            ));
         })
     };
     html! {
@@ -621,7 +540,7 @@ fn verification_step(props: &VerificationProps) -> Html {
                                 let id = id.clone();
                                 Callback::from(move |_: MouseEvent| {
                                     let id = id.clone();
-                                    edit_acknowledged(&update, move |a| { a.remove(&id); });
+                                    acknowledge(&update, id.clone(), None);
                                 })
                             };
                             let label = describe_ack(cat, conv, id);
@@ -791,7 +710,7 @@ struct DraftsProps {
     current: String,
     name: String,
     open: Callback<drafts::Opened>,
-    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+    update: Update,
 }
 
 /// List of named drafts: open, duplicate, rename, delete (with confirmation), new.
@@ -809,7 +728,7 @@ fn drafts_panel(props: &DraftsProps) -> Html {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             let name = input.value().trim().to_string();
             if !name.is_empty() {
-                update.emit(Rc::new(move |c: &mut Convention| c.name = name.clone()));
+                update.emit(Edit::SetName(name));
             }
         })
     };
@@ -875,26 +794,30 @@ fn drafts_panel(props: &DraftsProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct OrganismeProps {
     draft: Convention,
-    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+    update: Update,
 }
 
 #[function_component(OrganismeStep)]
 fn organisme_step(props: &OrganismeProps) -> Html {
     let o = &props.draft.organisme;
-    let text_setter = |f: fn(&mut Convention, String)| {
+    let text_setter = |f: fn(&mut Organisme, String)| {
         let update = props.update.clone();
+        let current = o.clone();
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let v = input.value();
-            update.emit(Rc::new(move |c: &mut Convention| f(c, v.clone())));
+            let mut o = current.clone();
+            f(&mut o, input.value());
+            update.emit(Edit::SetOrganisme(o));
         })
     };
-    let select_setter = |f: fn(&mut Convention, String)| {
+    let select_setter = |f: fn(&mut Organisme, String)| {
         let update = props.update.clone();
+        let current = o.clone();
         Callback::from(move |e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let v = sel.value();
-            update.emit(Rc::new(move |c: &mut Convention| f(c, v.clone())));
+            let mut o = current.clone();
+            f(&mut o, sel.value());
+            update.emit(Edit::SetOrganisme(o));
         })
     };
     let siren_error = (!o.siren.trim().is_empty())
@@ -906,21 +829,21 @@ fn organisme_step(props: &OrganismeProps) -> Html {
             <div class="champ">
                 <label for="raison-sociale">{ "Raison sociale" }</label>
                 <input id="raison-sociale" type="text" autocomplete="organization" value={o.raison_sociale.clone()}
-                    oninput={text_setter(|c, v| c.organisme.raison_sociale = v)} />
+                    oninput={text_setter(|o, v| o.raison_sociale = v)} />
             </div>
             <div class="champ">
                 <label for="siren">{ "SIREN (9 chiffres)" }</label>
                 <input id="siren" type="text" inputmode="numeric" autocomplete="off" value={o.siren.clone()}
                     aria-invalid={siren_error.is_some().then_some("true")}
                     aria-describedby={siren_error.is_some().then_some("siren-erreur")}
-                    oninput={text_setter(|c, v| c.organisme.siren = v)} />
+                    oninput={text_setter(|o, v| o.siren = v)} />
                 if let Some(e) = siren_error {
                     <p id="siren-erreur" class="diag diag-erreur" role="alert">{ format!("⚠ {e}") }</p>
                 }
             </div>
             <div class="champ">
                 <label for="statut">{ "Statut de l'organisme" }</label>
-                <select id="statut" onchange={select_setter(|c, v| c.organisme.kind = OrganismeKind::ALL.into_iter().find(|k| format!("{k:?}") == v))}>
+                <select id="statut" onchange={select_setter(|o, v| o.kind = OrganismeKind::ALL.into_iter().find(|k| format!("{k:?}") == v))}>
                     <option value="" selected={o.kind.is_none()} disabled=true>{ "— Choisissez —" }</option>
                     { for OrganismeKind::ALL.iter().map(|k| html! {
                         <option value={format!("{k:?}")} selected={o.kind == Some(*k)}>{ k.label_fr() }</option>
@@ -929,7 +852,7 @@ fn organisme_step(props: &OrganismeProps) -> Html {
             </div>
             <div class="champ">
                 <label for="siege">{ "Département du siège" }</label>
-                <select id="siege" aria-describedby="aide-siege" onchange={select_setter(|c, v| c.organisme.siege_departement = Some(v).filter(|v| !v.is_empty()))}>
+                <select id="siege" aria-describedby="aide-siege" onchange={select_setter(|o, v| o.siege_departement = Some(v).filter(|v| !v.is_empty()))}>
                     <option value="" selected={o.siege_departement.is_none()}>{ "— Choisissez —" }</option>
                     { for geo.iter().flat_map(|g| g.departements.iter()).map(|d| html! {
                         <option value={d.code.clone()} selected={o.siege_departement.as_deref() == Some(d.code.as_str())}>{ d.label() }</option>
@@ -947,7 +870,7 @@ fn organisme_step(props: &OrganismeProps) -> Html {
 struct ConventionProps {
     catalogues: Catalogues,
     draft: Convention,
-    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+    update: Update,
 }
 
 #[function_component(ConventionStep)]
@@ -956,22 +879,25 @@ fn convention_step(props: &ConventionProps) -> Html {
     let on_catalogue = {
         let update = props.update.clone();
         let cats = props.catalogues.clone();
+        let d = props.draft.clone();
         Callback::from(move |e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
             let idx: Option<usize> = sel.value().parse().ok();
-            let chosen = idx
-                .and_then(|i| cats.0.get(i))
-                .map(|c| (c.id.clone(), c.version.clone()));
-            update.emit(Rc::new(move |c: &mut Convention| {
-                if let Some((id, version)) = &chosen {
-                    c.catalogue.id = id.clone();
-                    c.catalogue.version = version.clone();
-                }
-            }));
+            if let Some(c) = idx.and_then(|i| cats.0.get(i)) {
+                update.emit(Edit::SetConvention {
+                    catalogue: cus_core::convention::CatalogueRef {
+                        id: c.id.clone(),
+                        version: c.version.clone(),
+                    },
+                    signing_year: d.signing_year,
+                    geo_vintage: d.geo_vintage,
+                });
+            }
         })
     };
     let on_year = {
         let update = props.update.clone();
+        let d = props.draft.clone();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             let year = input
@@ -980,10 +906,11 @@ fn convention_step(props: &ConventionProps) -> Html {
                 .parse::<i32>()
                 .ok()
                 .filter(|y| (2009..=2040).contains(y));
-            update.emit(Rc::new(move |c: &mut Convention| {
-                c.signing_year = year;
-                c.geo_vintage = year.map(geo::vintage_for_signing_year);
-            }));
+            update.emit(Edit::SetConvention {
+                catalogue: d.catalogue.clone(),
+                signing_year: year,
+                geo_vintage: year.map(geo::vintage_for_signing_year),
+            });
         })
     };
     let current = draft_catalogue(cats, &props.draft);
@@ -1054,28 +981,35 @@ fn convention_step(props: &ConventionProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct TerritoiresProps {
     draft: Convention,
-    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+    update: Update,
     diags: Rc<Vec<Diagnostic>>,
     /// The catalogue has indicators by segment de patrimoine (1st generation).
     segments: bool,
 }
 
-fn add_key(key: TerritoryKey) -> Rc<dyn Fn(&mut Convention)> {
-    Rc::new(move |c: &mut Convention| match &key {
-        TerritoryKey::Departement(d) if !c.departements.contains(d) => {
-            c.departements.push(d.clone())
-        }
-        TerritoryKey::Epci(e) if !c.epci.contains(e) => c.epci.push(e.clone()),
+/// The territories declared, shared by the callbacks of one render.
+type Declared = Rc<(Vec<String>, Vec<String>)>;
+
+/// The territories with `key` added.
+fn add_key(c: &Declared, key: TerritoryKey) -> Edit {
+    let (mut departements, mut epci) = (c.0.clone(), c.1.clone());
+    match &key {
+        TerritoryKey::Departement(d) if !departements.contains(d) => departements.push(d.clone()),
+        TerritoryKey::Epci(e) if !epci.contains(e) => epci.push(e.clone()),
         _ => {}
-    })
+    }
+    Edit::SetTerritories { departements, epci }
 }
 
-fn remove_key(key: TerritoryKey) -> Rc<dyn Fn(&mut Convention)> {
-    Rc::new(move |c: &mut Convention| match &key {
-        TerritoryKey::Departement(d) => c.departements.retain(|x| x != d),
-        TerritoryKey::Epci(e) => c.epci.retain(|x| x != e),
+/// The territories without `key`.
+fn remove_key(c: &Declared, key: TerritoryKey) -> Edit {
+    let (mut departements, mut epci) = (c.0.clone(), c.1.clone());
+    match &key {
+        TerritoryKey::Departement(d) => departements.retain(|x| x != d),
+        TerritoryKey::Epci(e) => epci.retain(|x| x != e),
         _ => {}
-    })
+    }
+    Edit::SetTerritories { departements, epci }
 }
 
 fn hit_key(h: &Hit) -> TerritoryKey {
@@ -1107,6 +1041,7 @@ fn territoires_step(props: &TerritoiresProps) -> Html {
     };
     let hits: Vec<Hit> = geo.search(&query, 12);
     let conv = &props.draft;
+    let declared: Declared = Rc::new((conv.departements.clone(), conv.epci.clone()));
     let chosen = |h: &Hit| match h {
         Hit::Departement(d) => conv.departements.contains(&d.code),
         Hit::Epci(e) => conv.epci.contains(&e.siren),
@@ -1124,8 +1059,9 @@ fn territoires_step(props: &TerritoiresProps) -> Html {
     let pick = {
         let update = props.update.clone();
         let query = query.clone();
+        let declared = declared.clone();
         Callback::from(move |key: TerritoryKey| {
-            update.emit(add_key(key));
+            update.emit(add_key(&declared, key));
             query.set(String::new());
         })
     };
@@ -1171,11 +1107,12 @@ fn territoires_step(props: &TerritoiresProps) -> Html {
     let chip = |key: TerritoryKey, label: String| {
         let update = props.update.clone();
         let k = key.clone();
+        let declared = declared.clone();
         html! {
             <li class="puce">
                 <span>{ label.clone() }</span>
                 <button type="button" class="puce-retirer" aria-label={format!("Retirer {label}")}
-                    onclick={Callback::from(move |_| update.emit(remove_key(k.clone())))}>{ "×" }</button>
+                    onclick={Callback::from(move |_| update.emit(remove_key(&declared, k.clone())))}>{ "×" }</button>
             </li>
         }
     };
@@ -1248,10 +1185,11 @@ fn territoires_step(props: &TerritoiresProps) -> Html {
                                     { for list.into_iter().map(|e| {
                                         let update = props.update.clone();
                                         let key = TerritoryKey::Epci(e.siren.clone());
+                                        let declared = declared.clone();
                                         html! {
                                             <li>
                                                 <button type="button" class="lien-bouton"
-                                                    onclick={Callback::from(move |_| update.emit(add_key(key.clone())))}>
+                                                    onclick={Callback::from(move |_| update.emit(add_key(&declared, key.clone())))}>
                                                     { format!("Ajouter {} ({}, {} hab.)", e.nom, e.kind.label_fr(), fmt_int(e.population)) }
                                                 </button>
                                             </li>
@@ -1270,16 +1208,18 @@ fn territoires_step(props: &TerritoiresProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct SegmentsProps {
     draft: Convention,
-    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+    update: Update,
 }
 
 /// Edit one field of segment `i`.
 fn edit_segment(
-    update: &Callback<Rc<dyn Fn(&mut Convention)>>,
+    update: &Update,
+    segments: &Rc<Vec<cus_core::convention::Segment>>,
     i: usize,
     f: impl Fn(&mut cus_core::convention::Segment, String) + 'static,
 ) -> Callback<Event> {
     let update = update.clone();
+    let segments = segments.clone();
     let f = Rc::new(f);
     Callback::from(move |e: Event| {
         let value = match e.target_dyn_into::<web_sys::HtmlInputElement>() {
@@ -1289,12 +1229,11 @@ fn edit_segment(
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value(),
         };
-        let f = f.clone();
-        update.emit(Rc::new(move |c: &mut Convention| {
-            if let Some(s) = c.segments.get_mut(i) {
-                f(s, value.clone());
-            }
-        }));
+        let mut list = (*segments).clone();
+        if let Some(s) = list.get_mut(i) {
+            f(s, value);
+            update.emit(Edit::SetSegments(list));
+        }
     })
 }
 
@@ -1304,22 +1243,25 @@ fn edit_segment(
 fn segments_editor(props: &SegmentsProps) -> Html {
     let conv = &props.draft;
     let geo = conv.referential();
+    let segments = Rc::new(conv.segments.clone());
     let on_add = {
         let update = props.update.clone();
+        let segments = segments.clone();
+        let first_departement = conv.departements.first().cloned().unwrap_or_default();
         Callback::from(move |_| {
-            update.emit(Rc::new(|c: &mut Convention| {
-                let mut n = c.segments.len() + 1;
-                while c.segments.iter().any(|s| s.id == format!("S{n}")) {
-                    n += 1;
-                }
-                c.segments.push(cus_core::convention::Segment {
-                    id: format!("S{n}"),
-                    name: String::new(),
-                    departement: c.departements.first().cloned().unwrap_or_default(),
-                    zus: false,
-                    category: None,
-                });
-            }))
+            let mut list = (*segments).clone();
+            let mut n = list.len() + 1;
+            while list.iter().any(|s| s.id == format!("S{n}")) {
+                n += 1;
+            }
+            list.push(cus_core::convention::Segment {
+                id: format!("S{n}"),
+                name: String::new(),
+                departement: first_departement.clone(),
+                zus: false,
+                category: None,
+            });
+            update.emit(Edit::SetSegments(list));
         })
     };
     html! {
@@ -1338,17 +1280,26 @@ fn segments_editor(props: &SegmentsProps) -> Html {
                         { for conv.segments.iter().enumerate().map(|(i, s)| {
                             let remove = {
                                 let update = props.update.clone();
-                                Callback::from(move |_| update.emit(Rc::new(move |c: &mut Convention| { if i < c.segments.len() { c.segments.remove(i); } })))
+                                {
+                                    let segments = segments.clone();
+                                    Callback::from(move |_| {
+                                        let mut list = (*segments).clone();
+                                        if i < list.len() {
+                                            list.remove(i);
+                                            update.emit(Edit::SetSegments(list));
+                                        }
+                                    })
+                                }
                             };
                             html! {
                                 <tr>
                                     <td><input type="text" aria-label={format!("Identifiant du segment {}", i + 1)} value={s.id.clone()} size="6"
-                                        onchange={edit_segment(&props.update, i, |s, v| s.id = v.trim().to_string())} /></td>
+                                        onchange={edit_segment(&props.update, &segments, i, |s, v| s.id = v.trim().to_string())} /></td>
                                     <td><input type="text" aria-label={format!("Nom du segment {}", i + 1)} value={s.name.clone()}
-                                        onchange={edit_segment(&props.update, i, |s, v| s.name = v)} /></td>
+                                        onchange={edit_segment(&props.update, &segments, i, |s, v| s.name = v)} /></td>
                                     <td>
                                         <select aria-label={format!("Département du segment {}", i + 1)}
-                                            onchange={edit_segment(&props.update, i, |s, v| s.departement = v)}>
+                                            onchange={edit_segment(&props.update, &segments, i, |s, v| s.departement = v)}>
                                             { for conv.departements.iter().map(|d| html! {
                                                 <option value={d.clone()} selected={*d == s.departement}>
                                                     { geo.and_then(|g| g.departement(d)).map(|x| x.label()).unwrap_or_else(|| d.clone()) }
@@ -1360,10 +1311,10 @@ fn segments_editor(props: &SegmentsProps) -> Html {
                                         </select>
                                     </td>
                                     <td><input type="checkbox" aria-label={format!("Segment {} en ZUS", i + 1)} checked={s.zus}
-                                        onchange={edit_segment(&props.update, i, |s, v| s.zus = v == "true")} /></td>
+                                        onchange={edit_segment(&props.update, &segments, i, |s, v| s.zus = v == "true")} /></td>
                                     <td><input type="text" aria-label={format!("Catégorie de classement du segment {}", i + 1)}
                                         value={s.category.clone().unwrap_or_default()} size="10"
-                                        onchange={edit_segment(&props.update, i, |s, v| s.category = Some(v.trim().to_string()).filter(|v| !v.is_empty()))} /></td>
+                                        onchange={edit_segment(&props.update, &segments, i, |s, v| s.category = Some(v.trim().to_string()).filter(|v| !v.is_empty()))} /></td>
                                     <td><button type="button" class="lien-bouton" aria-label={format!("Supprimer le segment {}", s.id)} onclick={remove}>{ "Supprimer" }</button></td>
                                 </tr>
                             }
@@ -1389,7 +1340,7 @@ fn fmt_int(n: u64) -> String {
 struct SegmentationProps {
     catalogue: Rc<Catalogue>,
     draft: Convention,
-    update: Callback<Rc<dyn Fn(&mut Convention)>>,
+    update: Update,
     diags: Rc<Vec<Diagnostic>>,
 }
 
@@ -1420,18 +1371,17 @@ fn segmentation_step(props: &SegmentationProps) -> Html {
                     let update = props.update.clone();
                     let code = code.clone();
                     let default: Vec<Level> = ind.levels.allowed.first().copied().into_iter().collect();
+                    // Turning it on keeps a choice already recorded.
+                    let existing = props.draft.segmentation.get(&ind.code).cloned();
                     Callback::from(move |e: Event| {
                         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                         let on = input.checked();
                         let code = code.clone();
                         let default = default.clone();
-                        update.emit(Rc::new(move |c: &mut Convention| {
-                            if on {
-                                c.segmentation.entry(code.clone()).or_insert(IndicatorSegmentation { levels: default.clone(), rows: None });
-                            } else {
-                                c.segmentation.remove(&code);
-                            }
-                        }));
+                        update.emit(Edit::SetSegmentation {
+                            choice: on.then(|| existing.clone().unwrap_or(IndicatorSegmentation { levels: default.clone(), rows: None })),
+                            code: code.clone(),
+                        });
                     })
                 };
                 html! {
@@ -1459,9 +1409,10 @@ fn segmentation_step(props: &SegmentationProps) -> Html {
                                                 onchange={Callback::from(move |_| {
                                                     let code = code.clone();
                                                     let levels = levels.clone();
-                                                    update.emit(Rc::new(move |c: &mut Convention| {
-                                                        c.segmentation.insert(code.clone(), IndicatorSegmentation { levels: levels.clone(), rows: None });
-                                                    }));
+                                                    update.emit(Edit::SetSegmentation {
+                                                        code: code.clone(),
+                                                        choice: Some(IndicatorSegmentation { levels: levels.clone(), rows: None }),
+                                                    });
                                                 })} />
                                             { format!(" {}", opt.label_fr()) }
                                         </label>

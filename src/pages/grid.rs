@@ -21,8 +21,8 @@ use std::rc::Rc;
 use cus_core::calc::{CalcError, Explained};
 use cus_core::catalogue::{Catalogue, Indicator, Period, ValueKind, CONVENTION_YEARS};
 use cus_core::convention::{
-    cell_error, parse_pasted_block, period_key, splits, typed_value, Cell, Convention, SplitKey,
-    Value,
+    cell_error, parse_pasted_block, period_key, splits, typed_value, Cell, Convention, Edit,
+    SplitKey, Value,
 };
 use cus_core::numfmt::format_fr;
 use wasm_bindgen::{JsCast, JsValue};
@@ -31,7 +31,7 @@ use yew::prelude::*;
 use crate::route::{FillStep, Route};
 
 /// How a grid changes the draft.
-pub type Update = Callback<Rc<dyn Fn(&mut Convention)>>;
+pub type Update = Callback<Edit>;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -498,6 +498,8 @@ fn grid_row(props: &RowProps) -> Html {
 /// Stable callbacks of a grid (they read the latest `update` and geometry when called).
 struct Hooks {
     update: Rc<RefCell<Update>>,
+    /// The draft of the last render (to count the values a paste replaces).
+    draft: Rc<RefCell<Rc<Convention>>>,
     paste_msg: UseStateHandle<Option<String>>,
     view: Rc<RefCell<View>>,
     force: UseForceUpdateHandle,
@@ -510,24 +512,14 @@ fn build_grid(layout: Layout, h: Hooks) -> Grid {
     let set_cell = {
         let update = h.update.clone();
         Callback::from(move |(key, text): (String, String)| {
-            let key_for_hint = key.clone();
-            let value = typed_value(&text);
-            let f: Rc<dyn Fn(&mut Convention)> = Rc::new(move |c: &mut Convention| match &value {
-                Some(v) => {
-                    c.values.insert(key.clone(), v.clone());
-                }
-                None => {
-                    c.values.remove(&key);
-                }
-            });
             let update = update.borrow().clone();
-            super::fill::note_edited([key_for_hint]);
-            update.emit(f);
+            update.emit(Edit::SetCells(vec![(key, typed_value(&text))]));
         })
     };
     let paste = {
         let layout = layout.clone();
         let update = h.update.clone();
+        let draft = h.draft.clone();
         let paste_msg = h.paste_msg.clone();
         Callback::from(move |(r, c, e): (usize, usize, Event)| {
             let Ok(ce) = e.clone().dyn_into::<web_sys::ClipboardEvent>() else {
@@ -570,32 +562,29 @@ fn build_grid(layout: Layout, h: Hooks) -> Grid {
             let n = writes.len();
             let bad_count = bad.len();
             let update = update.borrow().clone();
-            super::fill::note_edited(
+            // The whole block is one edit, so one Ctrl+Z undoes it.
+            let edit = Edit::SetCells(
                 writes
-                    .iter()
-                    .map(|(k, _)| k.clone())
-                    .chain(bad.iter().map(|(k, _)| k.clone())),
+                    .into_iter()
+                    .map(|(k, v)| (k, v.map(Value::Number)))
+                    .chain(bad.into_iter().map(|(k, t)| (k, Some(Value::Text(t)))))
+                    .collect(),
             );
-            update.emit(Rc::new(move |conv: &mut Convention| {
-                for (k, v) in &writes {
-                    match v {
-                        Some(x) => {
-                            conv.values.insert(k.clone(), Value::Number(*x));
-                        }
-                        None => {
-                            conv.values.remove(k);
-                        }
-                    }
-                }
-                for (k, t) in &bad {
-                    conv.values.insert(k.clone(), Value::Text(t.clone()));
-                }
-            }));
+            let replaced = edit.replaced_cells(&draft.borrow());
+            update.emit(edit);
             let mut msg = format!(
                 "{n} case{} collée{}.",
                 if n > 1 { "s" } else { "" },
                 if n > 1 { "s" } else { "" }
             );
+            if replaced > 0 {
+                msg.push_str(&format!(
+                    " {replaced} valeur{} déjà saisie{} remplacée{} (Ctrl+Z pour annuler le collage).",
+                    if replaced > 1 { "s" } else { "" },
+                    if replaced > 1 { "s" } else { "" },
+                    if replaced > 1 { "s" } else { "" }
+                ));
+            }
             if bad_count > 0 {
                 msg.push_str(&format!(
                     " {bad_count} valeur{} non numérique{} à corriger.",
@@ -712,12 +701,15 @@ pub fn indicator_grid(props: &Props) -> Html {
 
     let update = use_mut_ref(|| props.update.clone());
     *update.borrow_mut() = props.update.clone();
+    let draft_ref = use_mut_ref(|| props.draft.clone());
+    *draft_ref.borrow_mut() = props.draft.clone();
     let view = use_mut_ref(View::new);
     let force = use_force_update();
     let scroller = use_node_ref();
     let grid = {
         let hooks = Hooks {
             update: update.clone(),
+            draft: draft_ref.clone(),
             paste_msg: paste_msg.clone(),
             view: view.clone(),
             force: force.clone(),

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use cus_core::catalogue::Catalogue;
-use cus_core::convention::{parse_period_key, Convention, SplitKey, TerritoryKey};
+use cus_core::convention::{parse_period_key, Convention, Edit, SplitKey, TerritoryKey};
 use cus_core::diagnostic::Diagnostic;
 use cus_core::numfmt::{format_fr, parse_fr};
 use cus_core::rules::RuleSet;
@@ -133,12 +133,16 @@ pub fn stock_step(props: &Props) -> Html {
 
     let remove_orphans = {
         let update = props.update.clone();
-        let declared = declared.clone();
+        let keys: Vec<String> = orphans.iter().map(|(k, _)| k.clone()).collect();
         Callback::from(move |_: MouseEvent| {
-            let declared = declared.clone();
-            update.emit(Rc::new(move |c: &mut Convention| {
-                c.stock.retain(|k, _| declared.contains(k))
-            }));
+            update.emit(Edit::Batch(
+                keys.iter()
+                    .map(|k| Edit::SetStock {
+                        territory: k.clone(),
+                        dwellings: None,
+                    })
+                    .collect(),
+            ));
         })
     };
 
@@ -203,15 +207,10 @@ fn change_handler(
         match parse_stock(&text) {
             Ok(v) => {
                 typed.borrow_mut().remove(&key);
-                let key = key.clone();
-                update.emit(Rc::new(move |c: &mut Convention| match v {
-                    Some(n) => {
-                        c.stock.insert(key.clone(), n);
-                    }
-                    None => {
-                        c.stock.remove(&key);
-                    }
-                }));
+                update.emit(Edit::SetStock {
+                    territory: key.clone(),
+                    dwellings: v,
+                });
             }
             Err(_) => {
                 typed.borrow_mut().insert(key.clone(), text);

@@ -474,3 +474,56 @@ test('Vérification lists every diagnostic; its link focuses the cell; fixing it
   assert.equal(await page.locator('.verification [data-code="E-PART-EXCEEDS-TOTAL"]').count(), 0);
   await page.context().close();
 });
+
+test('undo and redo: a paste over filled cells says what it replaced and is one step; Ctrl+Z, Ctrl+Y and the buttons', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, DRAFT);
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await reloadApp(page);
+  await page.locator('#case-0-0-0').waitFor();
+  assert.ok(await page.isDisabled('#annuler'), 'nothing to undo on opening');
+  // Two values typed, each a step.
+  await page.fill('#case-0-0-0', '7');
+  await page.fill('#case-0-1-1', '8');
+  assert.equal(await page.isDisabled('#annuler'), false);
+  // A 3×4 block pasted over them.
+  await page.focus('#case-0-0-0');
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', '1\t2\t3\t4\n5\t6\t7\t8\n9\t10\t11\t12\n');
+    document.getElementById('case-0-0-0').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForSelector('.grille .message-ok');
+  assert.match(await page.textContent('.grille .message-ok'), /12 cases collées\. 2 valeurs déjà saisies remplacées \(Ctrl\+Z pour annuler le collage\)/);
+  assert.equal(await page.inputValue('#case-0-1-1'), '6');
+  // One Ctrl+Z undoes the whole block: the typed values are back, the rest is empty again.
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.getElementById('case-0-1-1').value === '8');
+  assert.equal(await page.inputValue('#case-0-0-0'), '7');
+  assert.equal(await page.inputValue('#case-0-2-3'), '');
+  // Ctrl+Y (and Ctrl+Shift+Z) redo it.
+  await page.keyboard.press('Control+y');
+  await page.waitForFunction(() => document.getElementById('case-0-2-3').value === '12');
+  await page.click('#annuler');
+  await page.waitForFunction(() => document.getElementById('case-0-2-3').value === '');
+  await page.keyboard.press('Control+Shift+z');
+  await page.waitForFunction(() => document.getElementById('case-0-2-3').value === '12');
+  // Undo everything: the draft as opened, saved so.
+  await page.click('#annuler');
+  await page.click('#annuler');
+  await page.click('#annuler');
+  await page.waitForFunction(() => document.getElementById('annuler').disabled);
+  assert.equal(await page.inputValue('#case-0-0-0'), '');
+  assert.equal(await page.isDisabled('#retablir'), false);
+  const stored = await storedDraft(page);
+  assert.deepEqual(stored.values ?? {}, DRAFT.values ?? {});
+  // The history covers the other steps too: a name typed in Organisme is undone.
+  await page.goto(`${env.base}#/remplir/organisme`);
+  await page.waitForSelector('#raison-sociale');
+  const before = await page.inputValue('#raison-sociale');
+  await page.fill('#raison-sociale', 'Office modifié');
+  await page.click('#annuler');
+  await page.waitForFunction((b) => document.getElementById('raison-sociale').value === b, before);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -30,6 +30,9 @@ test('navigation between the three modes, with titles, headings and aria-current
   for (const [label, hash, shot] of modes) {
     await page.click(`nav >> text=${label}`);
     await page.waitForFunction((h) => location.hash === h, hash);
+    // Each app of the page (header, pages, Remplir) follows the hash on its own render.
+    await page.waitForFunction((l) => document.querySelector('h1')?.textContent === l
+      && document.activeElement?.id === 'titre-page', label);
     assert.equal(await page.textContent('h1'), label);
     assert.equal(await page.title(), `${label} — CUS indicateurs`);
     assert.equal(await page.getAttribute('nav a[aria-current="page"]', 'href'), hash);
@@ -40,6 +43,7 @@ test('navigation between the three modes, with titles, headings and aria-current
   // Back button follows the hash history.
   await page.goBack();
   await page.waitForFunction(() => location.hash === '#/simuler');
+  await page.waitForSelector('h1:text("Simuler sur mon territoire")');
   assert.equal(await page.textContent('h1'), 'Simuler sur mon territoire');
   assert.deepEqual(page.errors, []);
   await page.context().close();
@@ -72,6 +76,7 @@ test('keyboard: skip link first, visible focus, modes reachable with Tab and Ent
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Comprendre les indicateurs');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => location.hash === '#/comprendre');
+  await page.waitForSelector('h1:text("Comprendre les indicateurs")');
   assert.equal(await page.textContent('h1'), 'Comprendre les indicateurs');
   await page.context().close();
 });

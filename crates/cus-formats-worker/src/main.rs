@@ -24,9 +24,8 @@ mod web {
     pub fn start() {
         let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
         let me = scope.clone();
-        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-            serve(&me, &e.data())
-        });
+        let on_message =
+            Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| serve(&me, &e.data()));
         scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // The worker lives as long as the page keeps it: the closure must too.
         on_message.forget();
@@ -61,7 +60,12 @@ mod web {
         post(scope, &id, &reply, file);
     }
 
-    fn post(scope: &DedicatedWorkerGlobalScope, id: &JsValue, reply: &Reply, file: Option<Vec<u8>>) {
+    fn post(
+        scope: &DedicatedWorkerGlobalScope,
+        id: &JsValue,
+        reply: &Reply,
+        file: Option<Vec<u8>>,
+    ) {
         let msg = Object::new();
         let _ = Reflect::set(&msg, &"id".into(), id);
         let json = serde_json::to_string(reply).unwrap_or_else(|_| {

@@ -53,14 +53,23 @@ pub struct Progress {
 pub enum Reply {
     Progress(Progress),
     /// The file is beside the message.
-    Exported { format: Format, mode: Mode },
+    Exported {
+        format: Format,
+        mode: Mode,
+    },
     /// A final export refused: what blocks it (errors, warnings not acknowledged).
-    Refused { blockers: Vec<Diagnostic> },
+    Refused {
+        blockers: Vec<Diagnostic>,
+    },
     Imported(Box<Imported>),
     /// The file could not be imported: every problem found, located.
-    ImportFailed { problems: Vec<Diagnostic> },
+    ImportFailed {
+        problems: Vec<Diagnostic>,
+    },
     /// The request itself could not be served (French message).
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 impl Reply {
@@ -184,7 +193,13 @@ mod tests {
                 extra_catalogues: vec![],
             });
             let (reply, file) = handle(req, None, &mut |p| steps.push(p.step));
-            assert_eq!(wire(&reply), Reply::Exported { format, mode: Mode::Brouillon });
+            assert_eq!(
+                wire(&reply),
+                Reply::Exported {
+                    format,
+                    mode: Mode::Brouillon
+                }
+            );
             assert_eq!(steps, vec![1, 2]);
             let file = file.expect("the exported file");
             let req = wire(&Request::Import {
@@ -220,7 +235,9 @@ mod tests {
         assert!(file.is_none());
         match reply {
             Reply::Refused { blockers } => {
-                assert!(blockers.iter().any(|d| d.location.cell.as_deref() == Some(&key)))
+                assert!(blockers
+                    .iter()
+                    .any(|d| d.location.cell.as_deref() == Some(&key)))
             }
             other => panic!("{other:?}"),
         }

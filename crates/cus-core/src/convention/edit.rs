@@ -43,7 +43,10 @@ pub enum Edit {
         dwellings: Option<f64>,
     },
     /// A warning acknowledged with the user's comment, or no longer (`None`).
-    Acknowledge { id: String, comment: Option<String> },
+    Acknowledge {
+        id: String,
+        comment: Option<String>,
+    },
     /// Several edits as one step (applied in order, undone in reverse order).
     Batch(Vec<Edit>),
 }
@@ -192,9 +195,7 @@ impl Edit {
     /// recorded in the history.)
     pub fn is_noop_on(&self, conv: &Convention) -> bool {
         match self {
-            Edit::SetCells(cells) => cells
-                .iter()
-                .all(|(k, v)| conv.values.get(k) == v.as_ref()),
+            Edit::SetCells(cells) => cells.iter().all(|(k, v)| conv.values.get(k) == v.as_ref()),
             Edit::SetName(n) => conv.name == *n,
             Edit::SetOrganisme(o) => conv.organisme == *o,
             Edit::SetConvention {
@@ -210,7 +211,9 @@ impl Edit {
                 conv.departements == *departements && conv.epci == *epci
             }
             Edit::SetSegments(s) => conv.segments == *s,
-            Edit::SetSegmentation { code, choice } => conv.segmentation.get(code) == choice.as_ref(),
+            Edit::SetSegmentation { code, choice } => {
+                conv.segmentation.get(code) == choice.as_ref()
+            }
             Edit::SetStock {
                 territory,
                 dwellings,
@@ -226,7 +229,11 @@ impl Edit {
         match self {
             Edit::SetCells(cells) => cells
                 .iter()
-                .filter(|(k, v)| conv.values.get(k).is_some_and(|old| Some(old) != v.as_ref()))
+                .filter(|(k, v)| {
+                    conv.values
+                        .get(k)
+                        .is_some_and(|old| Some(old) != v.as_ref())
+                })
                 .count(),
             Edit::Batch(edits) => edits.iter().map(|e| e.replaced_cells(conv)).sum(),
             _ => 0,
@@ -291,8 +298,10 @@ mod tests {
 
     fn conv() -> Convention {
         let mut c = Convention::default();
-        c.values.insert("PP-1|departement:59|PLAI|c3".into(), Value::Number(5.0));
-        c.values.insert("PP-1|departement:59|PLUS|c3".into(), Value::Number(10.0));
+        c.values
+            .insert("PP-1|departement:59|PLAI|c3".into(), Value::Number(5.0));
+        c.values
+            .insert("PP-1|departement:59|PLUS|c3".into(), Value::Number(10.0));
         c.departements = vec!["59".into()];
         c
     }
@@ -306,7 +315,10 @@ mod tests {
                 Edit::SetCells(vec![
                     (k("PP-1|departement:59|PLAI|c3"), Some(Value::Number(6.0))),
                     (k("PP-1|departement:59|PLUS|c3"), None),
-                    (k("PP-1|departement:59|PLS|c3"), Some(Value::Text("12,5,3".into()))),
+                    (
+                        k("PP-1|departement:59|PLS|c3"),
+                        Some(Value::Text("12,5,3".into())),
+                    ),
                 ]),
                 Touched::Cells(vec![
                     k("PP-1|departement:59|PLAI|c3"),
@@ -340,7 +352,10 @@ mod tests {
                 },
                 Touched::Structure,
             ),
-            (Edit::SetSegments(vec![Segment::default()]), Touched::Structure),
+            (
+                Edit::SetSegments(vec![Segment::default()]),
+                Touched::Structure,
+            ),
             (
                 Edit::SetSegmentation {
                     code: "PP-1".into(),
@@ -381,7 +396,10 @@ mod tests {
             let a = edit.clone().apply(&mut c);
             assert_ne!(c, start, "{edit:?} changed nothing");
             assert_eq!(a.touched, touched, "{edit:?}");
-            assert!(edit.is_noop_on(&c), "{edit:?} applied twice changes nothing");
+            assert!(
+                edit.is_noop_on(&c),
+                "{edit:?} applied twice changes nothing"
+            );
             a.inverse.apply(&mut c);
             assert_eq!(c, start, "inverse of {edit:?}");
         }
@@ -408,11 +426,20 @@ mod tests {
         let mut h = History::default();
         let key = "PP-1|departement:59|PLAI|c3".to_string();
         // Writing what is there is not a step.
-        let t = h.apply(&mut c, Edit::SetCells(vec![(key.clone(), Some(Value::Number(5.0)))]));
+        let t = h.apply(
+            &mut c,
+            Edit::SetCells(vec![(key.clone(), Some(Value::Number(5.0)))]),
+        );
         assert_eq!(t, Touched::Nothing);
         assert!(!h.can_undo());
-        h.apply(&mut c, Edit::SetCells(vec![(key.clone(), Some(Value::Number(6.0)))]));
-        h.apply(&mut c, Edit::SetCells(vec![(key.clone(), Some(Value::Number(7.0)))]));
+        h.apply(
+            &mut c,
+            Edit::SetCells(vec![(key.clone(), Some(Value::Number(6.0)))]),
+        );
+        h.apply(
+            &mut c,
+            Edit::SetCells(vec![(key.clone(), Some(Value::Number(7.0)))]),
+        );
         assert_eq!(h.undo(&mut c), Some(Touched::Cells(vec![key.clone()])));
         assert_eq!(c.values[&key], Value::Number(6.0));
         assert!(h.can_redo());
@@ -443,9 +470,18 @@ mod tests {
     fn replaced_cells_counts_values_overwritten_or_emptied() {
         let c = conv();
         let e = Edit::SetCells(vec![
-            ("PP-1|departement:59|PLAI|c3".into(), Some(Value::Number(5.0))), // same: not replaced
-            ("PP-1|departement:59|PLUS|c3".into(), Some(Value::Number(1.0))), // replaced
-            ("PP-1|departement:59|PLS|c3".into(), Some(Value::Number(1.0))),  // was empty
+            (
+                "PP-1|departement:59|PLAI|c3".into(),
+                Some(Value::Number(5.0)),
+            ), // same: not replaced
+            (
+                "PP-1|departement:59|PLUS|c3".into(),
+                Some(Value::Number(1.0)),
+            ), // replaced
+            (
+                "PP-1|departement:59|PLS|c3".into(),
+                Some(Value::Number(1.0)),
+            ), // was empty
         ]);
         assert_eq!(e.replaced_cells(&c), 1);
         let e = Edit::SetCells(vec![("PP-1|departement:59|PLAI|c3".into(), None)]);

@@ -72,8 +72,7 @@ use grid::{Addr, Grid};
 
 use crate::catalogue::{Catalogue, Indicator, ValueKind};
 use crate::convention::{
-    Touched,
-    cell_error, check_number, check_segmentation, Convention, TerritoryKey, Value,
+    cell_error, check_number, check_segmentation, Convention, TerritoryKey, Touched, Value,
 };
 use crate::diagnostic::{Diagnostic, Location};
 use crate::geo::Referential;

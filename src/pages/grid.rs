@@ -14,8 +14,7 @@
 //! values, never a key per row × column.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
-use std::ops::Bound;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use cus_core::calc::{CalcError, Explained};
@@ -170,11 +169,11 @@ impl Layout {
     /// the order of `sorted_cols`: one row lookup per row, a merge for the columns.
     fn scan<'v>(
         &self,
-        values: &'v BTreeMap<String, Value>,
+        values: &'v cus_core::convention::Values,
         mut f: impl FnMut(&[usize], usize, &'v Value),
     ) {
         let prefix = format!("{}|", self.indicator.code);
-        let after = values.range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded));
+        let after = values.range(prefix.clone()..);
         let mut group: Option<(&str, Option<&[usize]>)> = None;
         let mut cursor = 0;
         for (k, v) in after {

@@ -261,3 +261,20 @@ test('large grid: wrong values listed under the grid; the Vérification link rea
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('large sample (945 cells on its first engagement page): render and keystroke to frame', async () => {
+  const page = await openApp(env.browser, `${env.base}#/remplir/exemple/grand-organisme`);
+  page.setDefaultTimeout(120_000);
+  await page.waitForSelector('.menu-etapes');
+  const render = await timeRender(page);
+  await page.locator('#case-0-0-0').waitFor();
+  const inputs = await page.locator('input.case').count();
+  console.log(`# grid perf (large sample): engagement page, first cell in the page after ${render.present.toFixed(0)} ms, `
+    + `painted after ${render.painted.toFixed(0)} ms; ${inputs} input.case rendered`);
+  assert.ok(inputs > 500, `${inputs} cells on the page`);
+  const k = await keystrokes(page, '#case-0-0-0', 0);
+  console.log(`# grid perf (large sample): keystroke to painted total: median ${k.median.toFixed(1)} ms (max ${k.max.toFixed(1)} ms, 20 keystrokes); `
+    + `re-rendered before the next frame for ${k.inFirstFrame}/20 keystrokes, that frame starting after ${k.toFrame.toFixed(1)} ms (median)`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -406,7 +406,7 @@ pub fn largest_convention(cat: &Catalogue, geo: &Referential) -> Convention {
             }
         }
     }
-    conv.values = values;
+    conv.values = values.into_iter().collect();
     for row in conv
         .departements
         .iter()

@@ -1411,7 +1411,7 @@ fn read_indicator(
     sheet: &str,
     code: &str,
     range: &Range<Data>,
-    values: &mut BTreeMap<String, Value>,
+    values: &mut cus_core::convention::Values,
 ) -> Vec<TerritoryKey> {
     let mut out = Vec::new();
     let end = last_row(range).unwrap_or(0);
@@ -1518,7 +1518,7 @@ fn read_others(
     r: &mut Reader,
     sheet: &str,
     range: &Range<Data>,
-    values: &mut BTreeMap<String, Value>,
+    values: &mut cus_core::convention::Values,
     codes: &mut BTreeSet<String>,
 ) {
     let end = last_row(range).unwrap_or(0);

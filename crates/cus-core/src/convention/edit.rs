@@ -99,7 +99,10 @@ impl Edit {
                 let mut keys = Vec::with_capacity(cells.len());
                 let mut old = Vec::with_capacity(cells.len());
                 for (key, value) in cells {
-                    let before = set_entry(&mut conv.values, &key, value);
+                    let before = match value {
+                        Some(v) => conv.values.insert(key.clone(), v),
+                        None => conv.values.remove(&key),
+                    };
                     keys.push(key.clone());
                     old.push((key, before));
                 }

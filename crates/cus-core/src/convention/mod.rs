@@ -23,6 +23,10 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::{Catalogue, Indicator, Level, Period, Requirement};
 use crate::geo::Referential;
 
+/// The values of a convention by canonical cell key: a persistent ordered map (`imbl::OrdMap`),
+/// cloned in O(1), so that a typed edit costs what it changes.
+pub type Values = imbl::OrdMap<String, Value>;
+
 /// Which catalogue (and version) a convention was filled against.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueRef {
@@ -89,8 +93,8 @@ pub struct Convention {
     #[serde(default)]
     pub segmentation: BTreeMap<String, IndicatorSegmentation>,
     /// Values typed, by canonical cell key (see [`Cell::key`]); an absent key is an empty cell.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub values: BTreeMap<String, Value>,
+    #[serde(default, skip_serializing_if = "Values::is_empty")]
+    pub values: Values,
     /// Dwellings owned per territory key (`departement:59`, `epci:200093201`, `organisme`),
     /// optional; used by the plausibility rules and the ratio to the stock.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DIST, serve, launch, screenshot } from './harness.mjs';
+import { DIST, serve, launch, screenshot, waitForApp } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -37,7 +37,18 @@ async function recordedPage(context) {
   return page;
 }
 
-const firstRender = (page) => page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+const firstRender = waitForApp;
+
+/** A context on its own copy of dist/ with a recording page; `close()` ends both. */
+async function fresh(options = {}) {
+  const { root, server, base } = await ownServer();
+  const context = await browser.newContext({ locale: 'fr-FR', ...options });
+  const page = await recordedPage(context);
+  return { root, server, base, context, page, async close() { await context.close(); server.close(); } };
+}
+
+/** The draft open, as stored. */
+const storedCurrent = (page) => page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`));
 
 /** Open the small sample from the home page, as a new user would. */
 async function openSample(page) {
@@ -53,9 +64,8 @@ async function download(page, selector) {
 }
 
 test('the formats worker is not part of the first load; opening Export starts it', async () => {
-  const { server, base } = await ownServer();
-  const context = await browser.newContext({ locale: 'fr-FR', serviceWorkers: 'block' });
-  const page = await recordedPage(context);
+  const env = await fresh({ serviceWorkers: 'block' });
+  const { base, context, page } = env;
   await page.goto(base);
   await firstRender(page);
   await page.waitForLoadState('networkidle');
@@ -72,14 +82,12 @@ test('the formats worker is not part of the first load; opening Export starts it
   assert.ok(page.requests.some((u) => u.endsWith(meta[1])), 'the loader is requested when Export opens');
   assert.ok(page.requests.some((u) => /cus-formats-worker-[0-9a-f]{16}_bg\.wasm$/.test(u)), 'then its wasm');
   assert.deepEqual(page.errors, []);
-  await context.close();
-  server.close();
+  await env.close();
 });
 
 test('offline after the first visit: reload, open a sample, fill a cell, export an ODS, import it back', async () => {
-  const { server, base } = await ownServer();
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  const page = await recordedPage(context);
+  const env = await fresh();
+  const { server, base, context, page } = env;
   await page.goto(base);
   await firstRender(page);
   // The service worker is installed, has precached every file, and controls the page.
@@ -107,7 +115,7 @@ test('offline after the first visit: reload, open a sample, fill a cell, export 
   assert.equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK');
   await page.setInputFiles('#fichier-import', file);
   await page.waitForSelector('#import-reussi');
-  const imported = await page.evaluate(() => JSON.parse(localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`)));
+  const imported = JSON.parse(await storedCurrent(page));
   assert.ok(Object.values(imported.values).includes(7), 'the value typed offline is in the imported draft');
   assert.ok(page.requests.some((u) => u.includes('cus-formats-worker')), 'the worker came from the cache');
   assert.deepEqual(page.errors, []);
@@ -116,9 +124,8 @@ test('offline after the first visit: reload, open a sample, fill a cell, export 
 });
 
 test('a new version is offered, not forced: typing goes on, « Recharger » switches', async () => {
-  const { root, server, base } = await ownServer();
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  const page = await recordedPage(context);
+  const env = await fresh();
+  const { root, base, context, page } = env;
   await page.goto(base);
   await firstRender(page);
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -151,35 +158,31 @@ test('a new version is offered, not forced: typing goes on, « Recharger » swit
   await page.waitForSelector('#raison-sociale');
   assert.equal(await page.inputValue('#raison-sociale'), 'Office en cours de saisie (suite)', 'the draft was kept');
   assert.deepEqual(page.errors, []);
-  await context.close();
-  server.close();
+  await env.close();
 });
 
 test('if the formats worker cannot start, a French message says so and the draft is untouched', async () => {
-  const { server, base } = await ownServer();
-  const context = await browser.newContext({ locale: 'fr-FR', serviceWorkers: 'block' });
-  const page = await recordedPage(context);
+  const env = await fresh({ serviceWorkers: 'block' });
+  const { base, context, page } = env;
   await context.route(/cus-formats-worker-[0-9a-f]+_loader\.js$/, (route) => route.abort());
   await page.goto(base);
   await firstRender(page);
   await openSample(page);
-  const draft = await page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`));
+  const draft = await storedCurrent(page);
   await page.goto(`${base}#/remplir/export`);
   await page.click('#exporter-ods');
   await page.waitForSelector('#echec-fichier');
   assert.match(await page.textContent('#echec-fichier'), /Le module des formats de fichiers n'a pas pu démarrer.*Votre brouillon n'a pas changé/);
-  assert.equal(await page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`)), draft);
+  assert.equal(await storedCurrent(page), draft);
   // The buttons work again (the next click tries again).
   assert.equal(await page.isDisabled('#exporter-ods'), false);
   await screenshot(page, 'module-formats-indisponible');
-  await context.close();
-  server.close();
+  await env.close();
 });
 
 test('a slow file operation shows its progress and can be cancelled; nothing changes', async () => {
-  const { server, base } = await ownServer();
-  const context = await browser.newContext({ locale: 'fr-FR', serviceWorkers: 'block' });
-  const page = await recordedPage(context);
+  const env = await fresh({ serviceWorkers: 'block' });
+  const { base, context, page } = env;
   // The module takes its time to arrive (slow connection).
   let release;
   const held = new Promise((r) => { release = r; });
@@ -204,8 +207,7 @@ test('a slow file operation shows its progress and can be cancelled; nothing cha
   const file = await download(page, '#exporter-json');
   assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).nature, 'brouillon');
   assert.deepEqual(page.errors, []);
-  await context.close();
-  server.close();
+  await env.close();
 });
 
 test('installable: a web app manifest with its icons', async () => {
@@ -233,9 +235,8 @@ const ROUTES = ['#/', '#/comprendre', '#/simuler', '#/remplir/organisme', '#/rem
   '#/remplir/recapitulatif', '#/remplir/export', '#/page-inconnue'];
 
 test('no request to another origin and no Content-Security-Policy violation, on every page', async () => {
-  const { server, base } = await ownServer();
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  const page = await recordedPage(context);
+  const env = await fresh();
+  const { base, context, page } = env;
   await page.goto(base);
   await firstRender(page);
   const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content);
@@ -261,6 +262,5 @@ test('no request to another origin and no Content-Security-Policy violation, on 
   assert.deepEqual(page.consoleErrors.filter((m) => /Content Security Policy|Refused to/.test(m)), []);
   assert.deepEqual(page.errors, []);
   assert.equal(seen.length, ROUTES.length);
-  await context.close();
-  server.close();
+  await env.close();
 });

@@ -6,8 +6,16 @@ use std::rc::Rc;
 use cus_core::catalogue::{self, Catalogue};
 
 /// Catalogues available to the app: those embedded in the build, then those the user loaded.
-#[derive(Clone, PartialEq)]
+/// The list never changes in place (a new one is a new `Rc`), so two handles are equal when they
+/// share it: props compare by pointer, not catalogue by catalogue.
+#[derive(Clone)]
 pub struct Catalogues(pub Rc<Vec<Catalogue>>);
+
+impl PartialEq for Catalogues {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// Local-storage key of the catalogues loaded by the user (a JSON array).
 pub const LOADED_CATALOGUES_KEY: &str = "cus.catalogues-charges";

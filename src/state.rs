@@ -156,16 +156,18 @@ pub struct Validation {
     cat: &'static Catalogue,
     geo: Option<&'static Referential>,
     validator: Validator<'static>,
+    /// The diagnostics at `revision`, shared with the components until the next change.
+    snapshot: Rc<Vec<Diagnostic>>,
 }
 
 /// The diagnostics of the draft: patched from what changed since the last render when the
-/// store's log says it, else validated in full.
+/// store's log says it, else validated in full; the same `Rc` while nothing changed.
 pub fn diagnostics(
     slot: &mut Option<Validation>,
     store: &DraftStore,
     cat: &'static Catalogue,
     geo: Option<&'static Referential>,
-) -> Vec<Diagnostic> {
+) -> Rc<Vec<Diagnostic>> {
     let reusable = slot.as_mut().filter(|v| {
         v.draft == store.id
             && std::ptr::eq(v.cat, cat)
@@ -173,21 +175,27 @@ pub fn diagnostics(
     });
     match reusable.and_then(|v| store.touched_since(v.revision).map(|t| (v, t))) {
         Some((v, touched)) => {
-            v.validator.update(&store.conv, &touched);
-            v.revision = store.revision;
-            v.validator.diagnostics().to_vec()
+            if v.revision != store.revision {
+                v.validator.update(&store.conv, &touched);
+                v.revision = store.revision;
+                if touched != Touched::Nothing {
+                    v.snapshot = Rc::new(v.validator.diagnostics().to_vec());
+                }
+            }
+            v.snapshot.clone()
         }
         None => {
             let validator = Validator::new(&store.conv, cat, geo);
-            let d = validator.diagnostics().to_vec();
+            let snapshot = Rc::new(validator.diagnostics().to_vec());
             *slot = Some(Validation {
                 draft: store.id.clone(),
                 revision: store.revision,
                 cat,
                 geo,
                 validator,
+                snapshot: snapshot.clone(),
             });
-            d
+            snapshot
         }
     }
 }

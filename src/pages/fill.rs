@@ -109,9 +109,20 @@ pub fn fill(props: &Props) -> Html {
     let cat = draft_catalogue(cats, &draft);
     let geo = draft.referential();
     let validation = use_mut_ref(|| None::<state::Validation>);
-    let diags: Vec<Diagnostic> = cat
+    let diags: Rc<Vec<Diagnostic>> = cat
         .map(|c| state::diagnostics(&mut validation.borrow_mut(), &store, pinned(c), geo))
         .unwrap_or_default();
+    // One copy of the catalogue per catalogue chosen, shared by the steps' props.
+    let catalogue: Option<Rc<Catalogue>> = (*use_memo(
+        (props.catalogues.clone(), draft.catalogue.clone()),
+        |(cats, r)| {
+            cats.0
+                .iter()
+                .find(|c| c.id == r.id && c.version == r.version)
+                .map(|c| Rc::new(c.clone()))
+        },
+    ))
+    .clone();
 
     let steps = all_steps(cat);
     // Errors located on a cell, per engagement (1-based position), for the step menu.
@@ -141,8 +152,8 @@ pub fn fill(props: &Props) -> Html {
         },
         FillStep::Verification => match cat {
             Some(c) => html! {
-                <VerificationStep catalogue={Rc::new(c.clone())} draft={(*draft).clone()}
-                    diags={Rc::new(diags.clone())} update={update.clone()} />
+                <VerificationStep catalogue={catalogue.clone().unwrap_or_else(|| Rc::new(c.clone()))} draft={(*draft).clone()}
+                    diags={diags.clone()} update={update.clone()} />
             },
             None => {
                 html! { <p class="aide">{ "Choisissez d'abord le catalogue d'indicateurs à l'étape Convention." }</p> }
@@ -151,7 +162,7 @@ pub fn fill(props: &Props) -> Html {
         FillStep::Engagement(n) => {
             match cat.and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e))) {
                 Some((c, e)) => {
-                    let catalogue = Rc::new(c.clone());
+                    let catalogue = catalogue.clone().unwrap_or_else(|| Rc::new(c.clone()));
                     let conv = (*draft).clone();
                     let inds: Vec<_> = c
                         .indicators
@@ -204,13 +215,13 @@ pub fn fill(props: &Props) -> Html {
         }
         FillStep::Parc => html! {
             <crate::pages::stock::StockStep draft={(*draft).clone()} update={update.clone()}
-                catalogue={cat.map(|c| Rc::new(c.clone()))}
+                catalogue={catalogue.clone()}
                 diags={Rc::new(diags.iter().filter(|d| step_of(d) == FillStep::Parc).cloned().collect::<Vec<_>>())} />
         },
         FillStep::Recapitulatif | FillStep::Export => match cat {
             Some(c) => html! {
-                <crate::pages::export::ExportStep step={props.step} catalogues={props.catalogues.clone()} catalogue={Rc::new(c.clone())}
-                    draft={(*draft).clone()} diags={Rc::new(diags.clone())} open={open.clone()} />
+                <crate::pages::export::ExportStep step={props.step} catalogues={props.catalogues.clone()} catalogue={catalogue.clone().unwrap_or_else(|| Rc::new(c.clone()))}
+                    draft={(*draft).clone()} diags={diags.clone()} open={open.clone()} />
             },
             None => html! {
                 <p class="avertissement" role="note">
@@ -223,12 +234,12 @@ pub fn fill(props: &Props) -> Html {
             <ConventionStep catalogues={props.catalogues.clone()} draft={(**draft).clone()} update={update.clone()} />
         },
         FillStep::Territoires => html! {
-            <TerritoiresStep draft={(**draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())}
+            <TerritoiresStep draft={(**draft).clone()} update={update.clone()} diags={diags.clone()}
                 segments={cat.is_some_and(|c| c.indicators.iter().any(|i| i.levels.allowed.contains(&Level::Segment)))} />
         },
         FillStep::Segmentation => match cat {
             Some(c) => html! {
-                <SegmentationStep catalogue={Rc::new(c.clone())} draft={(**draft).clone()} update={update.clone()} diags={Rc::new(diags.clone())} />
+                <SegmentationStep catalogue={catalogue.clone().unwrap_or_else(|| Rc::new(c.clone()))} draft={(**draft).clone()} update={update.clone()} diags={diags.clone()} />
             },
             None => html! {
                 <p class="avertissement" role="note">

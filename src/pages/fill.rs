@@ -173,7 +173,7 @@ pub fn fill(props: &Props) -> Html {
                     // Rule messages on cells (required rows are listed on Vérification, not on
                     // cells; an acknowledged warning no longer flags its cell).
                     let acked = &draft.acknowledged;
-                    let cell_messages: Rc<std::collections::HashMap<String, Rc<str>>> = Rc::new(
+                    let cell_messages: Rc<crate::pages::grid::CellMessages> = Rc::new(
                         diags
                             .iter()
                             .filter(|d| {
@@ -188,7 +188,7 @@ pub fn fill(props: &Props) -> Html {
                                 d.location
                                     .cell
                                     .clone()
-                                    .map(|k| (k, Rc::from(d.message.as_str())))
+                                    .map(|k| (k, (d.severity, Rc::from(d.message.as_str()))))
                             })
                             .collect(),
                     );

@@ -23,6 +23,7 @@ use cus_core::convention::{
     cell_error, parse_pasted_block, period_key, splits, typed_value, Cell, Convention, Edit,
     SplitKey, Value,
 };
+use cus_core::diagnostic::Severity;
 use cus_core::numfmt::format_fr;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
@@ -31,6 +32,9 @@ use crate::route::{FillStep, Route};
 
 /// How a grid changes the draft.
 pub type Update = Callback<Edit>;
+
+/// The rules' messages on cells, by canonical key, with their severity.
+pub type CellMessages = HashMap<String, (Severity, Rc<str>)>;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -43,7 +47,7 @@ pub struct Props {
     /// Messages of the rule engine located on a cell (canonical key → message), shown on the
     /// cell when its own value is acceptable.
     #[prop_or_default]
-    pub cell_messages: Rc<HashMap<String, Rc<str>>>,
+    pub cell_messages: Rc<CellMessages>,
 }
 
 /// Grids with more rows than this render only the rows in sight.
@@ -409,11 +413,24 @@ fn grid_row(props: &RowProps) -> Html {
         let error = stored
             .as_ref()
             .and_then(|v| cell_error(ind, v))
-            .or_else(|| props.messages.get(c).cloned().flatten().map(|m| m.to_string()));
+            .or_else(|| {
+                props
+                    .messages
+                    .get(c)
+                    .cloned()
+                    .flatten()
+                    .map(|m| m.to_string())
+            });
         let shown = match stored {
             Some(Value::Number(n)) => format_fr(*n, 2),
             Some(Value::Text(t)) => t.clone(),
-            Some(Value::Bool(b)) => if *b { "oui".into() } else { "non".into() },
+            Some(Value::Bool(b)) => {
+                if *b {
+                    "oui".into()
+                } else {
+                    "non".into()
+                }
+            }
             None => String::new(),
         };
         let id = cell_id(index, r, c);
@@ -437,7 +454,9 @@ fn grid_row(props: &RowProps) -> Html {
                 let target = match e.key().as_str() {
                     "ArrowUp" => r.checked_sub(1).map(|r2| (r2, c)),
                     "ArrowDown" | "Enter" => (r + 1 < n_rows).then_some((r + 1, c)),
-                    "ArrowLeft" if caret == Some(0) && caret_end == Some(0) => c.checked_sub(1).map(|c2| (r, c2)),
+                    "ArrowLeft" if caret == Some(0) && caret_end == Some(0) => {
+                        c.checked_sub(1).map(|c2| (r, c2))
+                    }
                     "ArrowRight" if caret == Some(len) => (c + 1 < n_cols).then_some((r, c + 1)),
                     _ => None,
                 };
@@ -459,15 +478,13 @@ fn grid_row(props: &RowProps) -> Html {
                     class="case" aria-label={label}
                     aria-invalid={error.is_some().then_some("true")}
                     aria-describedby={error.is_some().then(|| err_id.clone())}
+                    title={error.clone()}
                     value={shown} oninput={on_input} onkeydown={on_keydown} onpaste={on_paste} />
                 if let Some(msg) = error {
-                    if virtualized {
-                        // Same height for every row: the message is listed under the grid.
-                        <span class="case-marque" aria-hidden="true">{ "⚠" }</span>
-                        <span id={err_id} class="sr-only">{ msg }</span>
-                    } else {
-                        <span id={err_id} class="case-message" role="alert">{ format!("⚠ {msg}") }</span>
-                    }
+                    // The cell keeps its size: a marker, the message as a tooltip and for screen
+                    // readers; the messages of the grid are listed under it.
+                    <span class="case-marque" aria-hidden="true">{ "⚠" }</span>
+                    <span id={err_id} class="sr-only">{ msg }</span>
                 }
             </td>
         }
@@ -805,7 +822,8 @@ pub fn indicator_grid(props: &Props) -> Html {
     let top_level = conv.levels(ind).first().copied();
     let totalled: Vec<bool> = rows.iter().map(|t| Some(t.level()) == top_level).collect();
     let several_levels = totalled.iter().any(|t| !t);
-    let mut errors: Vec<(usize, usize, String)> = Vec::new();
+    // Wrong cells (row, column, is an error, message), for the list under the grid.
+    let mut errors: Vec<(usize, usize, bool, String)> = Vec::new();
     if numeric {
         layout.scan(&conv.values, |rs, c, v| {
             if summable {
@@ -823,17 +841,32 @@ pub fn indicator_grid(props: &Props) -> Html {
                     row_values[r - first][c] = Some(v.clone());
                 }
             }
-            if virtualized {
-                if let Some(m) = cell_error(ind, v) {
-                    errors.push((rs[0], c, m));
-                }
+            if let Some(m) = cell_error(ind, v) {
+                errors.push((rs[0], c, true, m));
             }
         });
     }
-    errors.sort_by_key(|&(r, c, _)| (r, c));
+    // The rules' messages on cells too (a value error, shown first, says enough for its cell),
+    // without the location they start with (the list names the cell).
+    let value_errors = errors.len();
+    for (key, (severity, msg)) in props.cell_messages.iter() {
+        if let Some((r, c)) = layout.locate(key) {
+            if !errors[..value_errors].iter().any(|e| (e.0, e.1) == (r, c)) {
+                let text = msg
+                    .split_once(" : ")
+                    .filter(|(at, _)| at.starts_with(&format!("{}, ", ind.code)))
+                    .map_or(&**msg, |(_, rest)| rest);
+                errors.push((r, c, *severity == Severity::Error, text.to_string()));
+            }
+        }
+    }
+    // Errors first, then warnings; one line per cell.
+    errors.sort_by(|a, b| (!a.2, a.0, a.1, &a.3).cmp(&(!b.2, b.0, b.1, &b.3)));
+    errors.dedup_by_key(|e| (e.0, e.1));
 
     let header_periods = periods.iter().map(|p| {
-        html! { <th scope="colgroup" colspan={split_list.len().to_string()}>{ p.label_fr(first_year) }</th> }
+        // The label stays in view beside the row labels while the period's columns scroll by.
+        html! { <th scope="colgroup" colspan={split_list.len().to_string()}><span class="libelle-periode">{ p.label_fr(first_year) }</span></th> }
     });
     let header_splits = periods
         .iter()
@@ -852,7 +885,7 @@ pub fn indicator_grid(props: &Props) -> Html {
                 .map(|c| {
                     layout
                         .key(r, c)
-                        .and_then(|k| props.cell_messages.get(&k).cloned())
+                        .and_then(|k| props.cell_messages.get(&k).map(|(_, m)| m.clone()))
                 })
                 .collect()
         };
@@ -966,9 +999,11 @@ pub fn indicator_grid(props: &Props) -> Html {
         }
     };
 
-    let error_list = (virtualized && !errors.is_empty()).then(|| {
+    let error_list = (!errors.is_empty()).then(|| {
         let n = errors.len();
-        let items = errors.iter().take(LISTED_ERRORS).map(|(r, c, msg)| {
+        let n_errors = errors.iter().filter(|e| e.2).count();
+        let n_warnings = n - n_errors;
+        let items = errors.iter().take(LISTED_ERRORS).map(|(r, c, _, msg)| {
             let goto = grid.goto.clone();
             let (r, c) = (*r, *c);
             html! {
@@ -982,7 +1017,7 @@ pub fn indicator_grid(props: &Props) -> Html {
         });
         html! {
             <div class="erreurs-grille">
-                <p role="status"><strong>{ format!("{n} case{} en erreur", if n > 1 { "s" } else { "" }) }</strong></p>
+                <p role="status"><strong>{ grid_summary(n_errors, n_warnings) }</strong></p>
                 <ul>{ for items }</ul>
                 if n > LISTED_ERRORS {
                     <p class="aide">
@@ -1559,4 +1594,21 @@ fn spacer_cell(props: &SpacerProps) -> Html {
         });
     }
     html! { <td ref={node} colspan={props.colspan.to_string()}></td> }
+}
+
+/// « 2 cases en erreur et 1 case à vérifier ».
+fn grid_summary(errors: usize, warnings: usize) -> String {
+    let s = |n: usize| if n > 1 { "s" } else { "" };
+    let mut parts = Vec::new();
+    if errors > 0 {
+        parts.push(format!("{errors} case{} en erreur", s(errors)));
+    }
+    if warnings > 0 {
+        parts.push(format!(
+            "{warnings} case{} à vérifier (avertissement{})",
+            s(warnings),
+            s(warnings)
+        ));
+    }
+    parts.join(" et ")
 }

@@ -527,3 +527,41 @@ test('undo and redo: a paste over filled cells says what it replaced and is one 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a grid you can read at 1024 px: headers and row labels stay in view, never over a value; messages do not resize the grid', async () => {
+  const context = await env.browser.newContext({ locale: 'fr-FR', viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${env.base}#/remplir/exemple/grand-organisme`);
+  await page.waitForSelector('.menu-etapes');
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.waitForSelector('#case-0-1-0');
+  const rowHeight = () => page.evaluate(() => document.getElementById('case-0-1-0').closest('tr').getBoundingClientRect().height);
+  const before = await rowHeight();
+  await page.fill('#case-0-1-0', 'abc');
+  await page.waitForSelector('#case-0-1-0[aria-invalid="true"]');
+  assert.equal(await rowHeight(), before, 'a message does not make its row taller');
+  assert.match(await page.getAttribute('#case-0-1-0', 'title'), /« abc » n'est pas un nombre/);
+  assert.match(await page.textContent('.grille >> nth=0 >> .erreurs-grille'), /1 case en erreur/);
+  // Scroll the grid right and down inside its box.
+  const box = page.locator('.grille >> nth=0 >> .grille-defilement');
+  await box.evaluate((b) => { b.scrollLeft = 333; b.scrollTop = 120; });
+  await page.waitForTimeout(200);
+  const g = await box.evaluate((b) => {
+    const r = (e) => e.getBoundingClientRect();
+    const boxR = r(b);
+    const rowHead = r(b.querySelector('tbody th'));
+    const thead = r(b.querySelector('thead'));
+    // The first value cell whose left edge is right of the row labels.
+    const cells = [...b.querySelector('tbody tr').querySelectorAll('td')].map(r);
+    const firstShown = cells.find((c) => c.right > rowHead.right + 1);
+    const label = r(b.querySelector('thead th[scope="colgroup"] .libelle-periode'));
+    return { boxTop: boxR.top, theadTop: thead.top, rowHeadLeft: rowHead.left, boxLeft: boxR.left, rowHeadRight: rowHead.right,
+      firstLeft: firstShown.left, labelLeft: label.left, labelRight: label.right, boxRight: boxR.right };
+  });
+  assert.ok(Math.abs(g.theadTop - g.boxTop) <= 2, `column headers stay on top (${g.theadTop} vs ${g.boxTop})`);
+  assert.ok(Math.abs(g.rowHeadLeft - g.boxLeft) <= 2, 'row labels stay on the left');
+  assert.ok(g.firstLeft >= g.rowHeadRight - 1, `the scroll stops at a column boundary, no value half hidden (${g.firstLeft} vs ${g.rowHeadRight})`);
+  assert.ok(g.labelLeft >= g.rowHeadRight - 1 && g.labelRight <= g.boxRight, 'the period label stays in view');
+  await screenshot(page, 'grille-1024');
+  await context.close();
+});

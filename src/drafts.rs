@@ -1,6 +1,10 @@
 //! Named drafts in the browser's local storage: an index (`cus.brouillons`), one key per draft
 //! (`cus.brouillon.<id>`) and the id of the draft open (`cus.brouillon.courant`). A draft that
 //! cannot be read is moved aside, never overwritten; a failed write leaves the last good copy.
+//!
+//! Several tabs: each tab remembers its own open draft (session storage; local storage keeps the
+//! last one opened, for a new tab), and a save never overwrites a version another tab wrote since
+//! this one read it (the date of the last write, kept in the index, is compared first).
 
 use cus_core::convention::Convention;
 use serde::{Deserialize, Serialize};
@@ -79,9 +83,36 @@ pub struct Opened {
     pub message: Option<String>,
 }
 
-/// Open the current draft, or create a first one.
+thread_local! {
+    /// The date of each draft's last write this tab knows of (read or written by it).
+    static KNOWN: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// Make `id` the draft open in this tab (and the last one opened, for a new tab).
+fn set_current(id: &str) {
+    let _ = storage::set(CURRENT_KEY, id);
+    if let Some(s) = session() {
+        let _ = s.set_item(CURRENT_KEY, id);
+    }
+}
+
+fn remember(id: &str) {
+    if let Some(d) = list().into_iter().find(|d| d.id == id) {
+        KNOWN.with(|k| k.borrow_mut().insert(id.to_string(), d.updated));
+    }
+}
+
+/// Open the draft this tab had open (after a reload), else the last one opened, or create one.
 pub fn open_current() -> Opened {
-    let current = storage::get(CURRENT_KEY).ok().flatten();
+    let current = session()
+        .and_then(|s| s.get_item(CURRENT_KEY).ok().flatten())
+        .filter(|id| list().iter().any(|d| &d.id == id))
+        .or_else(|| storage::get(CURRENT_KEY).ok().flatten());
     let list = list();
     match current.filter(|id| list.iter().any(|d| &d.id == id)) {
         Some(id) => open(&id),
@@ -96,7 +127,8 @@ pub fn open_current() -> Opened {
 /// under a new id, so the stored copy is never overwritten.
 pub fn open(id: &str) -> Opened {
     flush_pending_save();
-    let _ = storage::set(CURRENT_KEY, id);
+    set_current(id);
+    remember(id);
     match storage::get(&draft_key(id)) {
         Ok(Some(text)) => match serde_json::from_str::<Convention>(&text) {
             Ok(c) => Opened {
@@ -151,8 +183,9 @@ pub fn create(conv: Convention) -> Opened {
         updated: now_iso(),
     });
     let message = save_list(&l).err();
+    remember(&id);
     let message = message.or_else(|| save(&id, &conv).err());
-    let _ = storage::set(CURRENT_KEY, &id);
+    set_current(&id);
     Opened {
         id,
         convention: conv,
@@ -160,24 +193,39 @@ pub fn create(conv: Convention) -> Opened {
     }
 }
 
-/// Save a draft and refresh its line in the list. On failure the previous stored copy is intact.
+/// The message of a save refused because another tab wrote the draft since this one read it.
+pub const NEWER_ELSEWHERE: &str =
+    "Ce brouillon a été enregistré entre-temps dans un autre onglet : \
+    pour ne pas effacer ce qui y a été saisi, vos dernières modifications ici n'ont pas été \
+    enregistrées. Rechargez la page pour reprendre la version la plus récente.";
+
+/// Save a draft and refresh its line in the list. On failure the previous stored copy is intact;
+/// a version written by another tab since this one read it is never overwritten.
 pub fn save(id: &str, conv: &Convention) -> Result<(), String> {
+    let mut l = list();
+    let stored = l.iter().find(|d| d.id == id).map(|d| d.updated.clone());
+    let known = KNOWN.with(|k| k.borrow().get(id).cloned());
+    if stored.is_some() && known.is_some() && stored != known {
+        return Err(NEWER_ELSEWHERE.to_string());
+    }
     let json = serde_json::to_string(conv)
         .map_err(|_| "Le brouillon n'a pas pu être enregistré.".to_string())?;
     storage::set(&draft_key(id), &json)?;
-    let mut l = list();
+    let now = now_iso();
     match l.iter_mut().find(|d| d.id == id) {
         Some(d) => {
             d.name = conv.name.clone();
-            d.updated = now_iso();
+            d.updated = now.clone();
         }
         None => l.push(DraftInfo {
             id: id.to_string(),
             name: conv.name.clone(),
-            updated: now_iso(),
+            updated: now.clone(),
         }),
     }
-    save_list(&l)
+    save_list(&l)?;
+    KNOWN.with(|k| k.borrow_mut().insert(id.to_string(), now));
+    Ok(())
 }
 
 thread_local! {

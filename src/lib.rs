@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod formats;
 pub mod offline;
 pub mod panic;
+pub mod presence;
 pub mod remplir;
 pub mod route;
 pub mod shell;

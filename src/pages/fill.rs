@@ -19,6 +19,7 @@ use yew::prelude::*;
 use super::grid::Update;
 use crate::catalogues::Catalogues;
 use crate::drafts;
+use crate::presence;
 use crate::route::{FillStep, Route};
 use crate::state::{self, Action, DraftStore};
 use cus_core::convention::Edit;
@@ -39,13 +40,64 @@ pub fn draft_catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> Option<&
 pub fn fill(props: &Props) -> Html {
     let store = use_reducer(|| DraftStore::new(drafts::open_current()));
     let storage_msg = use_state(|| store.message.clone());
-    // One stable dispatcher for every component (the store's dispatcher never changes).
+    // Read-only while the same draft is being edited in another tab (`crate::presence`).
+    let read_only = use_state(|| false);
+    let ro_flag = (*use_memo((), |_| Rc::new(std::cell::Cell::new(false)))).clone();
+    let tab = (*use_memo((), |_| presence::new_tab_id())).clone();
+    let presence = use_mut_ref(|| None::<presence::Presence>);
+    {
+        let (ro_flag, read_only, presence) = (ro_flag.clone(), read_only.clone(), presence.clone());
+        use_effect_with(store.id.clone(), move |id| {
+            ro_flag.set(false);
+            read_only.set(false);
+            let setter = read_only.setter();
+            *presence.borrow_mut() =
+                presence::Presence::announce(&tab, id, ro_flag, move |ro| setter.set(ro));
+            move || {
+                presence.borrow_mut().take();
+            }
+        });
+    }
+    // One stable dispatcher for every component (the store's dispatcher never changes); nothing
+    // is changed while the draft is read-only here.
     let update: Update = {
         let dispatcher = store.dispatcher();
+        let ro_flag = ro_flag.clone();
         (*use_memo((), move |_| {
-            Callback::from(move |e: Edit| dispatcher.dispatch(Action::Edit(e)))
+            Callback::from(move |e: Edit| {
+                if !ro_flag.get() {
+                    dispatcher.dispatch(Action::Edit(e))
+                }
+            })
         }))
         .clone()
+    };
+    let take_over = {
+        let dispatcher = store.dispatcher();
+        let (ro_flag, read_only, presence) = (ro_flag.clone(), read_only.clone(), presence.clone());
+        let storage_msg = storage_msg.clone();
+        let id = store.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(p) = presence.borrow().as_ref() {
+                p.take_over();
+            }
+            // The other tab writes what it has pending, then this one reads the draft again.
+            let (dispatcher, ro_flag, read_only, storage_msg, id) = (
+                dispatcher.clone(),
+                ro_flag.clone(),
+                read_only.clone(),
+                storage_msg.clone(),
+                id.clone(),
+            );
+            gloo_timers::callback::Timeout::new(200, move || {
+                let opened = drafts::open(&id);
+                storage_msg.set(opened.message.clone());
+                dispatcher.dispatch(Action::Open(opened));
+                ro_flag.set(false);
+                read_only.set(false);
+            })
+            .forget();
+        })
     };
 
     {
@@ -89,8 +141,9 @@ pub fn fill(props: &Props) -> Html {
     // draft, so the history of the draft replaces the text field's own.
     let on_keydown = {
         let dispatcher = store.dispatcher();
+        let ro_flag = ro_flag.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if !(e.ctrl_key() || e.meta_key()) || e.alt_key() {
+            if !(e.ctrl_key() || e.meta_key()) || e.alt_key() || ro_flag.get() {
                 return;
             }
             let action = match e.key().to_lowercase().as_str() {
@@ -259,9 +312,9 @@ pub fn fill(props: &Props) -> Html {
             <DraftsPanel current={store.id.clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} />
             <div class="annuler-retablir" role="group" aria-label="Historique des modifications">
                 <button type="button" class="bouton-secondaire" id="annuler" aria-keyshortcuts="Control+Z"
-                    disabled={!store.can_undo()} onclick={undo_redo(true)}>{ "↶ Annuler" }</button>
+                    disabled={*read_only || !store.can_undo()} onclick={undo_redo(true)}>{ "↶ Annuler" }</button>
                 <button type="button" class="bouton-secondaire" id="retablir" aria-keyshortcuts="Control+Y Control+Shift+Z"
-                    disabled={!store.can_redo()} onclick={undo_redo(false)}>{ "↷ Rétablir" }</button>
+                    disabled={*read_only || !store.can_redo()} onclick={undo_redo(false)}>{ "↷ Rétablir" }</button>
                 <span class="aide">{ " Ctrl+Z, Ctrl+Y : chaque saisie, chaque collage est une étape." }</span>
             </div>
             <div class="parcours">
@@ -272,7 +325,17 @@ pub fn fill(props: &Props) -> Html {
                 </nav>
                 <section class="etape" aria-labelledby="titre-etape">
                     <h2 id="titre-etape">{ step_label(props.step, cat) }</h2>
-                    { body }
+                    if *read_only {
+                        <div class="avertissement" id="lecture-seule" role="status">
+                            <p>{ "Ce brouillon est ouvert dans un autre onglet de ce navigateur : ici, il est en lecture seule, \
+                                  pour que les deux onglets n'écrivent pas l'un sur l'autre." }</p>
+                            <button type="button" class="bouton" id="modifier-ici" onclick={take_over}>{ "Modifier ici" }</button>
+                            <span class="aide">{ " L'autre onglet enregistre ce qu'il a en cours et passe en lecture seule." }</span>
+                        </div>
+                    }
+                    <fieldset class="cadre-etape" disabled={*read_only}>
+                        { body }
+                    </fieldset>
                     { nav_buttons(props.step, &steps, cat) }
                 </section>
             </div>

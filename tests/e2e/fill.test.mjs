@@ -565,3 +565,70 @@ test('a grid you can read at 1024 px: headers and row labels stay in view, never
   await screenshot(page, 'grille-1024');
   await context.close();
 });
+
+test('two tabs, no silent loss: the second tab of a draft is read-only until « Modifier ici »; each tab reopens its own draft', async () => {
+  const context = await env.browser.newContext({ locale: 'fr-FR' });
+  const a = await context.newPage();
+  a.errors = [];
+  a.on('pageerror', (e) => a.errors.push(String(e)));
+  await a.goto(env.base);
+  await setDraft(a, DRAFT);
+  await a.goto(`${env.base}#/remplir/engagement-1`);
+  await reloadApp(a);
+  await a.locator('#case-0-0-0').waitFor();
+  await a.fill('#case-0-0-0', '5');
+  await a.waitForFunction(() => document.body.dataset.sauvegarde === 'faite');
+
+  // Tab B opens the same draft: told so, read-only, with A's value.
+  const b = await context.newPage();
+  await b.goto(`${env.base}#/remplir/engagement-1`);
+  await b.waitForSelector('#lecture-seule');
+  assert.match(await b.textContent('#lecture-seule'), /ouvert dans un autre onglet.*lecture seule/);
+  assert.equal(await b.inputValue('#case-0-0-0'), '5');
+  assert.ok(await b.isDisabled('#case-0-0-0'), 'its cells cannot be typed in');
+  assert.equal(await a.locator('#lecture-seule').count(), 0, 'the first tab goes on');
+
+  // A types more; B takes over: A writes it, steps back, and B has it.
+  await a.fill('#case-0-1-1', '6');
+  await b.click('#modifier-ici');
+  await b.waitForFunction(() => !document.getElementById('lecture-seule') && document.getElementById('case-0-1-1').value === '6');
+  await a.waitForSelector('#lecture-seule');
+  assert.ok(await a.isDisabled('#case-0-0-0'));
+  await b.fill('#case-0-2-2', '7');
+  await b.waitForFunction(() => document.body.dataset.sauvegarde === 'faite');
+
+  // B opens another draft; A, reloaded, reopens its own draft (with B's value), read-only no more.
+  await b.click('summary:has-text("mes brouillons")');
+  await b.click('button:text("Nouveau brouillon")');
+  await b.waitForFunction(() => JSON.parse(localStorage.getItem('cus.brouillons')).length === 2);
+  await reloadApp(a);
+  await a.locator('#case-0-2-2').waitFor();
+  assert.equal(await a.inputValue('#case-0-2-2'), '7');
+  assert.equal(await a.inputValue('#case-0-0-0'), '5');
+  assert.equal(await a.locator('#lecture-seule').count(), 0);
+  assert.deepEqual(a.errors, []);
+  await context.close();
+});
+
+test('a save never overwrites a version another tab wrote since this one read it', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, DRAFT);
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await reloadApp(page);
+  await page.locator('#case-0-0-0').waitFor();
+  // Another tab (without the presence channel: an older version of the app, say) wrote it.
+  const theirs = await page.evaluate(() => {
+    const index = JSON.parse(localStorage.getItem('cus.brouillons'));
+    index[0].updated = '2030-01-01T00:00:00.000Z';
+    localStorage.setItem('cus.brouillons', JSON.stringify(index));
+    const d = JSON.parse(localStorage.getItem('cus.brouillon.essai'));
+    d.name = 'Écrit ailleurs';
+    localStorage.setItem('cus.brouillon.essai', JSON.stringify(d));
+    return d;
+  });
+  await page.fill('#case-0-0-0', '9');
+  await page.waitForSelector('.remplir > .message-erreur');
+  assert.match(await page.textContent('.remplir > .message-erreur'), /enregistré entre-temps dans un autre onglet.*Rechargez la page/);
+  assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem('cus.brouillon.essai'))), theirs);
+  await page.context().close();
+});

@@ -75,6 +75,7 @@ async function setDraft(page, d) {
     localStorage.setItem('cus.brouillons', JSON.stringify([{ id: 'perf', name: 'Perf', updated: '2026-11-25T10:00:00.000Z' }]));
     localStorage.setItem('cus.brouillon.perf', json);
     localStorage.setItem('cus.brouillon.courant', 'perf');
+    sessionStorage.removeItem('cus.brouillon.courant');
   }, JSON.stringify(d));
 }
 

@@ -87,6 +87,8 @@ export async function setDraft(page, draft, id = 'essai') {
     localStorage.setItem('cus.brouillons', JSON.stringify([{ id: i, name: d.name ?? 'Essai', updated: '2026-11-25T10:00:00.000Z' }]));
     localStorage.setItem(`cus.brouillon.${i}`, typeof d === 'string' ? d : JSON.stringify(d));
     localStorage.setItem('cus.brouillon.courant', i);
+    // The draft this tab had open would be reopened first: this one is the tab's now.
+    sessionStorage.removeItem('cus.brouillon.courant');
   }, [draft, id]);
 }
 

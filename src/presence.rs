@@ -1,0 +1,100 @@
+//! The same draft in two tabs: the tabs of this browser tell each other which draft they have open
+//! (`BroadcastChannel`). A tab that opens a draft already open elsewhere is told so and becomes
+//! read-only; « Modifier ici » asks the other tab to step back (it writes what it has pending
+//! and becomes read-only in turn), then reloads the draft with what the other tab saved.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::BroadcastChannel;
+
+const CHANNEL: &str = "cus-brouillons";
+
+/// This tab's link to the others, for one open draft. Dropping it closes the channel.
+pub struct Presence {
+    channel: BroadcastChannel,
+    tab: String,
+    draft: String,
+    _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+fn message(kind: &str, draft: &str, tab: &str) -> JsValue {
+    let m = Object::new();
+    let _ = Reflect::set(&m, &"kind".into(), &kind.into());
+    let _ = Reflect::set(&m, &"draft".into(), &draft.into());
+    let _ = Reflect::set(&m, &"tab".into(), &tab.into());
+    m.into()
+}
+
+fn field(data: &JsValue, name: &str) -> String {
+    Reflect::get(data, &name.into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// A random id for this tab.
+pub fn new_tab_id() -> String {
+    format!("onglet-{:x}", (js_sys::Math::random() * 1e15) as u64)
+}
+
+impl Presence {
+    /// Announce that this tab has `draft` open. `read_only` is this tab's state, shared with the
+    /// page; `on_change` is called when another tab makes this one read-only.
+    pub fn announce(
+        tab: &str,
+        draft: &str,
+        read_only: Rc<Cell<bool>>,
+        on_change: impl Fn(bool) + 'static,
+    ) -> Option<Presence> {
+        let channel = BroadcastChannel::new(CHANNEL).ok()?;
+        let (me, mine) = (tab.to_string(), draft.to_string());
+        let reply = channel.clone();
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let data = e.data();
+                if field(&data, "draft") != mine || field(&data, "tab") == me {
+                    return;
+                }
+                match field(&data, "kind").as_str() {
+                    // Another tab opens it: the tab that edits it says so.
+                    "ouvert" if !read_only.get() => {
+                        let _ = reply.post_message(&message("deja-ouvert", &mine, &me));
+                    }
+                    // It was open elsewhere first, or another tab takes it over: read-only here,
+                    // after writing what this tab has not saved yet.
+                    "deja-ouvert" | "prendre" => {
+                        crate::drafts::flush_pending_save();
+                        read_only.set(true);
+                        on_change(true);
+                    }
+                    _ => {}
+                }
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let _ = channel.post_message(&message("ouvert", draft, tab));
+        Some(Presence {
+            channel,
+            tab: tab.to_string(),
+            draft: draft.to_string(),
+            _on_message: on_message,
+        })
+    }
+
+    /// Ask the other tabs to leave the draft to this one.
+    pub fn take_over(&self) {
+        let _ = self
+            .channel
+            .post_message(&message("prendre", &self.draft, &self.tab));
+    }
+}
+
+impl Drop for Presence {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}

@@ -128,7 +128,7 @@ pub fn update_banner() -> Html {
         <div class="bandeau-version" id="nouvelle-version" role="status">
             <p>{ "Nouvelle version disponible — recharger pour l'utiliser. Vos brouillons sont conservés." }</p>
             <button type="button" class="bouton" id="recharger-version" onclick={reload}>{ "Recharger" }</button>
-            <button type="button" class="bouton-secondaire" onclick={later}>{ "Plus tard" }</button>
+            <button type="button" class="bouton bouton-secondaire" onclick={later}>{ "Plus tard" }</button>
         </div>
     }
 }

@@ -482,7 +482,7 @@ fn outcome_view(o: &Outcome, on_cancel: Callback<MouseEvent>) -> Html {
                 <div class="travail-en-cours" id="travail-en-cours">
                     <p id="travail-libelle"><strong>{ format!("{what} : ") }</strong>{ label }</p>
                     <progress aria-labelledby="travail-libelle" max={max} value={value}></progress>
-                    <button type="button" class="bouton-secondaire" id="annuler-travail" onclick={on_cancel}>{ "Annuler" }</button>
+                    <button type="button" class="bouton bouton-secondaire" id="annuler-travail" onclick={on_cancel}>{ "Annuler" }</button>
                 </div>
             }
         }

@@ -311,9 +311,9 @@ pub fn fill(props: &Props) -> Html {
             }
             <DraftsPanel current={store.id.clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} />
             <div class="annuler-retablir" role="group" aria-label="Historique des modifications">
-                <button type="button" class="bouton-secondaire" id="annuler" aria-keyshortcuts="Control+Z"
+                <button type="button" class="bouton bouton-secondaire" id="annuler" aria-keyshortcuts="Control+Z"
                     disabled={*read_only || !store.can_undo()} onclick={undo_redo(true)}>{ "↶ Annuler" }</button>
-                <button type="button" class="bouton-secondaire" id="retablir" aria-keyshortcuts="Control+Y Control+Shift+Z"
+                <button type="button" class="bouton bouton-secondaire" id="retablir" aria-keyshortcuts="Control+Y Control+Shift+Z"
                     disabled={*read_only || !store.can_redo()} onclick={undo_redo(false)}>{ "↷ Rétablir" }</button>
                 <span class="aide">{ " Ctrl+Z, Ctrl+Y : chaque saisie, chaque collage est une étape." }</span>
             </div>

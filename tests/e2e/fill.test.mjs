@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { start, openApp, screenshot, ROOT, setDraft, storedDraft, reloadApp } from './harness.mjs';
 
@@ -630,5 +631,86 @@ test('a save never overwrites a version another tab wrote since this one read it
   await page.waitForSelector('.remplir > .message-erreur');
   assert.match(await page.textContent('.remplir > .message-erreur'), /enregistré entre-temps dans un autre onglet.*Rechargez la page/);
   assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem('cus.brouillon.essai'))), theirs);
+  await page.context().close();
+});
+
+test('the whole fill path with the keyboard only: organism, convention, territories, a value, Vérification, export', async () => {
+  const page = await openApp(env.browser, env.base);
+  const active = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return e ? `${e.tagName.toLowerCase()}#${e.id}|${(e.textContent ?? '').trim().slice(0, 60)}` : '';
+  });
+  /** Press Tab until the focused element matches `selector` (at most `max` presses). */
+  async function tabTo(selector, max = 80) {
+    for (let i = 0; i < max; i++) {
+      if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached ${selector} (focus on ${await active()})`);
+  }
+  // Home → « Remplir ma CUS » from the header.
+  await tabTo('nav a[href="#/remplir"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#raison-sociale');
+  await tabTo('#raison-sociale');
+  await page.keyboard.type('Office du clavier');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'siren');
+  await page.keyboard.type('200093201');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'statut');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'siege');
+  await page.keyboard.type('59');
+  // Next step by its link.
+  await tabTo('.navigation-etapes a.bouton:not(.bouton-secondaire)');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#catalogue');
+  await tabTo('#catalogue');
+  // The catalogue list: the first choice is a placeholder; pick the current 2nd-generation one.
+  const wanted = await page.$eval('#catalogue', (sel) =>
+    [...sel.options].findIndex((o) => /2e génération — logements locatifs \(version 2026\.11\.0,/.test(o.textContent)));
+  const at = await page.$eval('#catalogue', (sel) => sel.selectedIndex);
+  for (let i = at; i < wanted; i++) await page.keyboard.press('ArrowDown');
+  await tabTo('#annee-signature');
+  await page.keyboard.type('2024');
+  await page.keyboard.press('Tab');
+  await page.waitForSelector('.resume');
+  assert.match(await page.textContent('.resume'), /engagements de 2024 à 2029/);
+  await tabTo('.navigation-etapes a.bouton:not(.bouton-secondaire)');
+  await page.keyboard.press('Enter');
+  // Territoires: the combobox, Enter picks the first hit.
+  await page.waitForSelector('#recherche-territoire');
+  await tabTo('#recherche-territoire');
+  await page.keyboard.type('59');
+  await page.waitForSelector('#territoire-option-0');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /59 — Nord/.test(document.querySelector('ul[aria-label="Départements retenus"]')?.textContent ?? ''));
+  // Straight to the first engagement page through the step menu.
+  await tabTo('.menu-etapes a[href="#/remplir/engagement-1"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#case-0-0-0');
+  await tabTo('#case-0-0-0');
+  await page.keyboard.type('12');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'case-0-0-1');
+  assert.equal(await page.inputValue('#case-0-0-0'), '12');
+  // Vérification, then Export: a draft file downloaded with Enter.
+  await tabTo('.menu-etapes a[href="#/remplir/verification"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.verification');
+  await tabTo('.menu-etapes a[href="#/remplir/export"]', 200);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#exporter-json');
+  await tabTo('#exporter-json');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cus-clavier-')), dl.suggestedFilename());
+  await dl.saveAs(file);
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(doc.convention.organisme.raison_sociale, 'Office du clavier');
+  assert.equal(doc.convention.organisme.siege_departement, '59');
+  assert.ok(JSON.stringify(doc).includes('12'), 'the value typed is in the file');
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -454,13 +454,7 @@ fn blocker_summary(errors: usize, unack: usize) -> String {
     parts.join(" et ")
 }
 
-fn plural(n: usize) -> &'static str {
-    if n > 1 {
-        "s"
-    } else {
-        ""
-    }
-}
+use super::plural_s as plural;
 
 fn outcome_view(o: &Outcome, on_cancel: Callback<MouseEvent>) -> Html {
     match o {

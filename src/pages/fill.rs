@@ -203,9 +203,9 @@ pub fn fill(props: &Props) -> Html {
         FillStep::Organisme => html! {
             <OrganismeStep draft={(**draft).clone()} update={update.clone()} />
         },
-        FillStep::Verification => match cat {
+        FillStep::Verification => match &catalogue {
             Some(c) => html! {
-                <VerificationStep catalogue={catalogue.clone().unwrap_or_else(|| Rc::new(c.clone()))} draft={(*draft).clone()}
+                <VerificationStep catalogue={c.clone()} draft={(*draft).clone()}
                     diags={diags.clone()} update={update.clone()} />
             },
             None => {
@@ -213,9 +213,12 @@ pub fn fill(props: &Props) -> Html {
             }
         },
         FillStep::Engagement(n) => {
-            match cat.and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e))) {
-                Some((c, e)) => {
-                    let catalogue = catalogue.clone().unwrap_or_else(|| Rc::new(c.clone()));
+            match catalogue
+                .as_ref()
+                .and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e)))
+            {
+                Some((catalogue, e)) => {
+                    let (c, catalogue) = (&**catalogue, catalogue.clone());
                     let conv = (*draft).clone();
                     let inds: Vec<_> = c
                         .indicators
@@ -271,9 +274,9 @@ pub fn fill(props: &Props) -> Html {
                 catalogue={catalogue.clone()}
                 diags={Rc::new(diags.iter().filter(|d| step_of(d) == FillStep::Parc).cloned().collect::<Vec<_>>())} />
         },
-        FillStep::Recapitulatif | FillStep::Export => match cat {
+        FillStep::Recapitulatif | FillStep::Export => match &catalogue {
             Some(c) => html! {
-                <crate::pages::export::ExportStep step={props.step} catalogues={props.catalogues.clone()} catalogue={catalogue.clone().unwrap_or_else(|| Rc::new(c.clone()))}
+                <crate::pages::export::ExportStep step={props.step} catalogues={props.catalogues.clone()} catalogue={c.clone()}
                     draft={(*draft).clone()} diags={diags.clone()} open={open.clone()} />
             },
             None => html! {
@@ -290,9 +293,9 @@ pub fn fill(props: &Props) -> Html {
             <TerritoiresStep draft={(**draft).clone()} update={update.clone()} diags={diags.clone()}
                 segments={cat.is_some_and(|c| c.indicators.iter().any(|i| i.levels.allowed.contains(&Level::Segment)))} />
         },
-        FillStep::Segmentation => match cat {
+        FillStep::Segmentation => match &catalogue {
             Some(c) => html! {
-                <SegmentationStep catalogue={catalogue.clone().unwrap_or_else(|| Rc::new(c.clone()))} draft={(**draft).clone()} update={update.clone()} diags={diags.clone()} />
+                <SegmentationStep catalogue={c.clone()} draft={(**draft).clone()} update={update.clone()} diags={diags.clone()} />
             },
             None => html! {
                 <p class="avertissement" role="note">

@@ -1598,7 +1598,7 @@ fn spacer_cell(props: &SpacerProps) -> Html {
 
 /// « 2 cases en erreur et 1 case à vérifier ».
 fn grid_summary(errors: usize, warnings: usize) -> String {
-    let s = |n: usize| if n > 1 { "s" } else { "" };
+    let s = super::plural_s;
     let mut parts = Vec::new();
     if errors > 0 {
         parts.push(format!("{errors} case{} en erreur", s(errors)));

@@ -9,6 +9,7 @@ pub mod calc;
 pub mod catalogue;
 pub mod convention;
 pub mod diagnostic;
+pub mod drafts;
 pub mod geo;
 pub mod numfmt;
 pub mod organisme;

@@ -15,6 +15,7 @@ pub mod numfmt;
 pub mod organisme;
 pub mod rules;
 pub mod samples;
+pub mod text;
 
 /// Version of the application and its crates.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,35 +1,7 @@
 //! Search among indicators by code or keyword (accent- and case-insensitive).
 
 use super::{Catalogue, Indicator};
-
-/// Lowercase, strip French accents, keep letters and digits, collapse the rest to single spaces.
-pub fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut last_space = true;
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            'œ' => {
-                out.push('o');
-                'e'
-            }
-            c => c,
-        };
-        if c.is_alphanumeric() {
-            out.push(c);
-            last_space = false;
-        } else if !last_space {
-            out.push(' ');
-            last_space = true;
-        }
-    }
-    out.trim_end().to_string()
-}
+use crate::text::normalise;
 
 /// A code reduced to its letters and digits: `PP-1` → `pp1`, `A.I` → `ai`.
 fn compact(s: &str) -> String {
@@ -104,16 +76,6 @@ pub fn search(cats: &[Catalogue], query: &str) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::catalogue::embedded;
-
-    #[test]
-    fn normalise_strips_accents_case_and_punctuation() {
-        assert_eq!(
-            normalise("  Énergétique, PLAI/PLUS  "),
-            "energetique plai plus"
-        );
-        assert_eq!(normalise("Œuvre"), "oeuvre");
-        assert_eq!(normalise("PP-1."), "pp 1");
-    }
 
     #[test]
     fn finds_by_code_with_or_without_punctuation() {

@@ -5,7 +5,7 @@
 //! (about 10 µs natively over the ~1 370 entries of a vintage).
 
 use super::{Departement, Epci, Referential};
-use crate::catalogue::normalise;
+use crate::text::normalise;
 use std::cmp::Reverse;
 
 /// Longer queries are cut (a territory name is never this long): bounds the cost of any input.

@@ -1,0 +1,215 @@
+//! `cus check`: import convention files (ODS, XLSX, CSV, JSON), one by one or a whole folder,
+//! then run every rule on them.
+
+use cus_core::catalogue::Catalogue;
+use cus_core::diagnostic::{Diagnostic, Severity};
+use serde::Serialize;
+
+use crate::args::common_options;
+use crate::input::{catalogue_of, expand, load};
+use crate::output::{count, plural, summary, Output};
+
+/// One file in the JSON report of `cus check`.
+#[derive(Serialize)]
+struct CheckReport {
+    fichier: String,
+    lisible: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nature: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exporte_le: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    catalogue: Option<String>,
+    erreurs: usize,
+    avertissements: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// `cus check FICHIER|DOSSIER... [--format texte|json] [--catalogue F]`.
+pub fn run(args: &[String]) -> Output {
+    let common = match common_options(args, "check", &[], &[]) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let inputs = &common.rest;
+    if inputs.is_empty() {
+        return Output::usage("cus check attend au moins un fichier ou un dossier");
+    }
+    let mut reports = Vec::new();
+    match expand(inputs) {
+        Ok(files) => {
+            for f in files {
+                reports.push(check_one(&f, &common.cats));
+            }
+        }
+        Err(d) => reports.push(CheckReport {
+            fichier: d.location.file.clone().unwrap_or_default(),
+            lisible: false,
+            format: None,
+            nature: None,
+            exporte_le: None,
+            catalogue: None,
+            erreurs: 1,
+            avertissements: 0,
+            diagnostics: vec![*d],
+        }),
+    }
+    let code = if reports.iter().any(|r| !r.lisible) {
+        2
+    } else if reports.iter().any(|r| r.erreurs > 0) {
+        1
+    } else {
+        0
+    };
+    let stdout = if common.json {
+        serde_json::to_string_pretty(&reports).unwrap_or_default() + "\n"
+    } else {
+        let mut s = String::new();
+        for r in &reports {
+            s.push_str(&format!("== {} ", r.fichier));
+            match (r.lisible, r.format, r.nature) {
+                (true, Some(f), Some(n)) => {
+                    s.push_str(&format!("({f}, {n}"));
+                    if let Some(d) = &r.exporte_le {
+                        s.push_str(&format!(", exporté le {d}"));
+                    }
+                    if let Some(c) = &r.catalogue {
+                        s.push_str(&format!(", catalogue {c}"));
+                    }
+                    s.push_str(") ==\n");
+                }
+                _ => s.push_str("(illisible) ==\n"),
+            }
+            for d in &r.diagnostics {
+                s.push_str(&d.to_line_fr());
+                s.push('\n');
+            }
+            if r.lisible {
+                s.push_str(&format!("Bilan : {}.\n", summary(&r.diagnostics)));
+            } else {
+                s.push_str("Bilan : fichier illisible, rien n'a été vérifié.\n");
+            }
+        }
+        if reports.len() > 1 {
+            let unreadable = reports.iter().filter(|r| !r.lisible).count();
+            let with_errors = reports
+                .iter()
+                .filter(|r| r.lisible && r.erreurs > 0)
+                .count();
+            s.push_str(&format!(
+                "\nTotal : {} vérifiés : {} avec des erreurs, {}.\n",
+                plural(reports.len(), "fichier", "fichiers"),
+                with_errors,
+                plural(unreadable, "illisible", "illisibles")
+            ));
+        }
+        s
+    };
+    Output {
+        stdout,
+        stderr: String::new(),
+        code,
+    }
+}
+
+fn check_one(path: &str, cats: &[Catalogue]) -> CheckReport {
+    match load(path, cats) {
+        Err(d) => CheckReport {
+            fichier: path.to_string(),
+            lisible: false,
+            format: None,
+            nature: None,
+            exporte_le: None,
+            catalogue: None,
+            erreurs: count(&d, Severity::Error),
+            avertissements: count(&d, Severity::Warning),
+            diagnostics: d,
+        },
+        Ok(imported) => {
+            let mut diags = imported.notes.clone();
+            let conv = &imported.convention;
+            if let Some(cat) = catalogue_of(conv, cats) {
+                diags.extend(cus_core::rules::validate(conv, cat, conv.referential()));
+            }
+            CheckReport {
+                fichier: path.to_string(),
+                lisible: true,
+                format: Some(imported.format.extension()),
+                nature: Some(imported.mode.as_str()),
+                exporte_le: imported.exported_at.clone(),
+                catalogue: Some(format!("{} {}", conv.catalogue.id, conv.catalogue.version)),
+                erreurs: count(&diags, Severity::Error),
+                avertissements: count(&diags, Severity::Warning),
+                diagnostics: diags,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cus_core::diagnostic::{Diagnostic, Severity};
+    use cus_formats::Format;
+
+    use crate::testkit::{run_args, sample, temp, with_error, write_export};
+
+    #[test]
+    fn check_exit_codes_follow_errors_and_unreadable_files() {
+        let dir = temp("check");
+        let clean = dir.join("a-propre.json");
+        let bad = dir.join("b-erreur.csv");
+        write_export(&sample(), &clean, Format::Json);
+        write_export(&with_error(sample()), &bad, Format::Csv);
+
+        let o = run_args(&["check", clean.to_str().unwrap()]);
+        let sample_errors = o.stdout.contains("Erreur [");
+        assert_eq!(o.code, u8::from(sample_errors), "{}", o.stdout);
+        assert!(o
+            .stdout
+            .contains("(json, brouillon, exporté le 2026-11-25T17:30:00Z"));
+        assert!(o.stdout.contains("Bilan : "), "{}", o.stdout);
+
+        let o = run_args(&["check", bad.to_str().unwrap()]);
+        assert_eq!(o.code, 1, "{}", o.stdout);
+        assert!(o.stdout.contains("Erreur ["), "{}", o.stdout);
+
+        let garbage = dir.join("c-illisible.json");
+        std::fs::write(&garbage, b"{ pas du json").unwrap();
+        let o = run_args(&["check", dir.to_str().unwrap()]);
+        assert_eq!(o.code, 2, "{}", o.stdout);
+        assert!(o.stdout.contains("E-IMPORT-JSON-SYNTAX"), "{}", o.stdout);
+        let total = format!(
+            "Total : 3 fichiers vérifiés : {} avec des erreurs, 1 illisible.",
+            1 + usize::from(sample_errors)
+        );
+        assert!(o.stdout.contains(&total), "{}", o.stdout);
+
+        let o = run_args(&["check", "/nonexistent/x.json"]);
+        assert_eq!(o.code, 2);
+        assert!(o.stdout.contains("Impossible de lire le fichier"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn check_prints_json_on_demand() {
+        let dir = temp("check-json");
+        let bad = dir.join("erreur.json");
+        write_export(&with_error(sample()), &bad, Format::Json);
+        let o = run_args(&["check", "--format", "json", bad.to_str().unwrap()]);
+        assert_eq!(o.code, 1);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        assert_eq!(v[0]["lisible"], true);
+        assert_eq!(v[0]["format"], "json");
+        assert_eq!(v[0]["nature"], "brouillon");
+        assert!(v[0]["erreurs"].as_u64().unwrap() >= 1);
+        let diags: Vec<Diagnostic> = serde_json::from_value(v[0]["diagnostics"].clone()).unwrap();
+        assert!(diags
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.location.cell.is_some()));
+        assert_eq!(run_args(&["check"]).code, 64);
+        assert_eq!(run_args(&["check", "--format", "xml", "x"]).code, 64);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

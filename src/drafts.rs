@@ -1,33 +1,53 @@
-//! Named drafts in the browser's local storage: an index (`cus.brouillons`), one key per draft
-//! (`cus.brouillon.<id>`) and the id of the draft open (`cus.brouillon.courant`). A draft that
-//! cannot be read is moved aside, never overwritten; a failed write leaves the last good copy.
+//! Named drafts, stored in the browser's IndexedDB (database `cus-indicateurs`, object store
+//! `brouillons`, one text record per key) through `cus_core::drafts`, where the rules live: a
+//! coherent index, a failed write that keeps the last good copy, unreadable drafts set aside, no
+//! save over what another tab wrote. This file only adapts IndexedDB to its `Backend` trait, and
+//! decides when to save.
 //!
-//! Several tabs: each tab remembers its own open draft (session storage; local storage keeps the
-//! last one opened, for a new tab), and a save never overwrites a version another tab wrote since
-//! this one read it (the date of the last write, kept in the index, is compared first).
+//! - Drafts kept in local storage by earlier versions are moved here on first use (one commit),
+//!   then removed from local storage; `navigator.storage.persist()` is requested once.
+//! - Each tab remembers its own open draft (session storage; local storage keeps the last one
+//!   opened, for a new tab).
+//! - Saving is debounced off the keystroke path ([`save_soon`]): written once the user pauses
+//!   ([`DEBOUNCE_MS`]), at the latest [`MAX_WAIT_MS`] after the first unsaved change, and at once
+//!   when the page is hidden or another draft opens. Saves never overlap.
+//! - Without IndexedDB (disabled by the browser), the drafts live in memory for the session and
+//!   the user is told.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use cus_core::convention::Convention;
-use serde::{Deserialize, Serialize};
+use cus_core::drafts::{
+    Backend, Batch, Commit, Drafts, Legacy, MemoryBackend, StorageError,
+    QUOTA_EXCEEDED,
+};
+pub use cus_core::drafts::{DraftInfo, Opened};
+use futures_channel::oneshot;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::storage;
 
-pub const INDEX_KEY: &str = "cus.brouillons";
 pub const CURRENT_KEY: &str = "cus.brouillon.courant";
-const DRAFT_PREFIX: &str = "cus.brouillon.";
-const UNREADABLE_SUFFIX: &str = ".illisible";
+/// The former local-storage layout (before IndexedDB): the index and one key per draft.
+const LEGACY_INDEX: &str = "cus.brouillons";
+const LEGACY_PREFIX: &str = "cus.brouillon.";
 
-/// One line of the list of drafts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DraftInfo {
-    pub id: String,
-    pub name: String,
-    /// Last change, as an ISO date-time (`2026-11-25T15:30:00.000Z`).
-    pub updated: String,
-}
+/// Unsaved work copied synchronously when the page goes away, one key per draft (`cus.secours.<id>`,
+/// see [`on_page_hide`]).
+const RESCUE_PREFIX: &str = "cus.secours.";
 
-pub fn draft_key(id: &str) -> String {
-    format!("{DRAFT_PREFIX}{id}")
-}
+const DB_NAME: &str = "cus-indicateurs";
+const STORE: &str = "brouillons";
+
+/// A pause in typing after which the draft is written.
+pub const DEBOUNCE_MS: u32 = 400;
+/// The longest an unsaved change waits while the user keeps typing.
+pub const MAX_WAIT_MS: f64 = 2000.0;
+
+const UNAVAILABLE: &str = "Le stockage du navigateur (IndexedDB) est indisponible : vos \
+    brouillons restent en mémoire le temps de cette session. Exportez votre travail avant de \
+    fermer la page.";
 
 fn now_iso() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
@@ -49,44 +69,328 @@ pub fn format_date_fr(iso: &str) -> String {
     )
 }
 
-/// The list of drafts (empty when none or unreadable).
-pub fn list() -> Vec<DraftInfo> {
-    storage::get(INDEX_KEY)
-        .ok()
-        .flatten()
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default()
-}
+// ---- IndexedDB backend -----------------------------------------------------------------------
 
-fn save_list(list: &[DraftInfo]) -> Result<(), String> {
-    let json = serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
-    storage::set(INDEX_KEY, &json)
-}
-
-/// A new id not used by any draft.
-fn new_id(list: &[DraftInfo]) -> String {
-    let stamp = js_sys::Date::now() as u64;
-    let mut n = 1;
-    loop {
-        let id = format!("b{stamp}-{n}");
-        if !list.iter().any(|d| d.id == id) {
-            return id;
-        }
-        n += 1;
+fn storage_error(e: impl std::fmt::Display) -> StorageError {
+    let text = e.to_string();
+    if text.contains("Quota") {
+        StorageError(QUOTA_EXCEEDED.to_string())
+    } else {
+        StorageError(format!(
+            "Le stockage du navigateur a refusé l'opération : le brouillon enregistré \
+             précédemment est intact. (Détail technique : {text})"
+        ))
     }
 }
 
-/// The outcome of opening a draft: the convention, and a French message when something was wrong.
-pub struct Opened {
-    pub id: String,
-    pub convention: Convention,
-    pub message: Option<String>,
+/// The object store `brouillons` of the database, opened on first use.
+#[derive(Default)]
+pub struct Idb {
+    db: RefCell<Option<Rc<idb::Database>>>,
+}
+
+impl Idb {
+    async fn db(&self) -> Result<Rc<idb::Database>, StorageError> {
+        if let Some(db) = self.db.borrow().as_ref() {
+            return Ok(db.clone());
+        }
+        let factory = idb::Factory::new().map_err(storage_error)?;
+        let mut request = factory.open(DB_NAME, Some(1)).map_err(storage_error)?;
+        request.on_upgrade_needed(|event| {
+            use idb::DatabaseEvent;
+            if let Ok(db) = event.database() {
+                if !db.store_names().iter().any(|s| s == STORE) {
+                    let _ = db.create_object_store(STORE, idb::ObjectStoreParams::new());
+                }
+            }
+        });
+        let db = Rc::new(request.await.map_err(storage_error)?);
+        *self.db.borrow_mut() = Some(db.clone());
+        Ok(db)
+    }
+}
+
+fn key(k: &str) -> JsValue {
+    JsValue::from_str(k)
+}
+
+impl Backend for Idb {
+    async fn get(&self, k: &str) -> Result<Option<String>, StorageError> {
+        let db = self.db().await?;
+        let tx = db
+            .transaction(&[STORE], idb::TransactionMode::ReadOnly)
+            .map_err(storage_error)?;
+        let store = tx.object_store(STORE).map_err(storage_error)?;
+        let v = store
+            .get(key(k))
+            .map_err(storage_error)?
+            .await
+            .map_err(storage_error)?;
+        Ok(v.and_then(|v| v.as_string()))
+    }
+
+    async fn scan(&self, prefix: &str) -> Result<Vec<(String, String)>, StorageError> {
+        let db = self.db().await?;
+        let tx = db
+            .transaction(&[STORE], idb::TransactionMode::ReadOnly)
+            .map_err(storage_error)?;
+        let store = tx.object_store(STORE).map_err(storage_error)?;
+        let range = || {
+            idb::KeyRange::bound(
+                &key(prefix),
+                &key(&format!("{prefix}\u{ffff}")),
+                Some(false),
+                Some(false),
+            )
+            .map(idb::Query::from)
+            .map_err(storage_error)
+        };
+        let keys = store
+            .get_all_keys(Some(range()?), None)
+            .map_err(storage_error)?
+            .await
+            .map_err(storage_error)?;
+        let values = store
+            .get_all(Some(range()?), None)
+            .map_err(storage_error)?
+            .await
+            .map_err(storage_error)?;
+        Ok(keys
+            .into_iter()
+            .zip(values)
+            .filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?)))
+            .collect())
+    }
+
+    async fn commit(&self, batch: Batch) -> Result<Commit, StorageError> {
+        let db = self.db().await?;
+        let tx = db
+            .transaction(&[STORE], idb::TransactionMode::ReadWrite)
+            .map_err(storage_error)?;
+        let store = tx.object_store(STORE).map_err(storage_error)?;
+        // The checks and the writes are in one transaction: no other tab writes in between.
+        for (k, expected) in &batch.expect {
+            let v = store
+                .get(key(k))
+                .map_err(storage_error)?
+                .await
+                .map_err(storage_error)?
+                .and_then(|v| v.as_string());
+            if v.as_ref() != expected.as_ref() {
+                let _ = tx.abort();
+                return Ok(Commit::Conflict);
+            }
+        }
+        for k in &batch.delete {
+            store
+                .delete(key(k))
+                .map_err(storage_error)?
+                .await
+                .map_err(storage_error)?;
+        }
+        for (k, v) in &batch.put {
+            store
+                .put(&JsValue::from_str(v), Some(&key(k)))
+                .map_err(storage_error)?
+                .await
+                .map_err(storage_error)?;
+        }
+        let done = tx.commit().map_err(storage_error)?.await;
+        match done {
+            Ok(r) if r.is_committed() => Ok(Commit::Done),
+            // Aborted by the browser: the transaction's error says why (a full storage
+            // shows as `QuotaExceededError`).
+            other => {
+                let reason = store
+                    .transaction()
+                    .error()
+                    .map(|e| e.name())
+                    .or_else(|| other.err().map(|e| e.to_string()))
+                    .unwrap_or_else(|| "transaction annulée".into());
+                Err(storage_error(reason))
+            }
+        }
+    }
+}
+
+/// IndexedDB, or memory when the browser refuses it.
+pub enum AppBackend {
+    Idb(Idb),
+    Memory(MemoryBackend),
+}
+
+impl Backend for AppBackend {
+    async fn get(&self, k: &str) -> Result<Option<String>, StorageError> {
+        match self {
+            AppBackend::Idb(b) => b.get(k).await,
+            AppBackend::Memory(b) => b.get(k).await,
+        }
+    }
+    async fn scan(&self, p: &str) -> Result<Vec<(String, String)>, StorageError> {
+        match self {
+            AppBackend::Idb(b) => b.scan(p).await,
+            AppBackend::Memory(b) => b.scan(p).await,
+        }
+    }
+    async fn commit(&self, batch: Batch) -> Result<Commit, StorageError> {
+        match self {
+            AppBackend::Idb(b) => b.commit(batch).await,
+            AppBackend::Memory(b) => b.commit(batch).await,
+        }
+    }
+}
+
+// ---- The tab's drafts ----------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq)]
+enum Ready {
+    No,
+    Yes,
 }
 
 thread_local! {
-    /// The date of each draft's last write this tab knows of (read or written by it).
-    static KNOWN: std::cell::RefCell<std::collections::HashMap<String, String>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static DRAFTS: RefCell<Option<Rc<Drafts<AppBackend>>>> = const { RefCell::new(None) };
+    static READY: RefCell<Ready> = const { RefCell::new(Ready::No) };
+    /// A message to show once (storage unavailable, drafts moved from local storage).
+    static NOTICE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The drafts of this tab, ready: IndexedDB opened (or memory, if refused), drafts of earlier
+/// versions moved from local storage, persistence requested.
+async fn drafts() -> Rc<Drafts<AppBackend>> {
+    let d = DRAFTS.with(|d| {
+        d.borrow_mut()
+            .get_or_insert_with(|| Rc::new(Drafts::new(AppBackend::Idb(Idb::default()))))
+            .clone()
+    });
+    if READY.with(|r| *r.borrow()) == Ready::Yes {
+        return d;
+    }
+    let idb_ok = match d.backend() {
+        AppBackend::Idb(i) => i.db().await.is_ok(),
+        AppBackend::Memory(_) => true,
+    };
+    if !idb_ok {
+        let memory = Rc::new(Drafts::new(AppBackend::Memory(MemoryBackend::default())));
+        DRAFTS.with(|d| *d.borrow_mut() = Some(memory.clone()));
+        READY.with(|r| *r.borrow_mut() = Ready::Yes);
+        NOTICE.with(|n| *n.borrow_mut() = Some(UNAVAILABLE.to_string()));
+        return memory;
+    }
+    if READY.with(|r| *r.borrow()) == Ready::No {
+        READY.with(|r| *r.borrow_mut() = Ready::Yes);
+        migrate_local_storage(&d).await;
+        recover_rescue(&d).await;
+        request_persistence();
+    }
+    d
+}
+
+/// Move the drafts of the former local-storage layout into IndexedDB, then remove them there.
+async fn migrate_local_storage(d: &Drafts<AppBackend>) {
+    let Some(local) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let n = local.length().unwrap_or(0);
+    let mut legacy = Legacy {
+        index: local.get_item(LEGACY_INDEX).ok().flatten(),
+        drafts: Vec::new(),
+    };
+    for i in 0..n {
+        let Some(k) = local.key(i).ok().flatten() else {
+            continue;
+        };
+        if let Some(id) = k.strip_prefix(LEGACY_PREFIX) {
+            if id != "courant" {
+                if let Some(text) = local.get_item(&k).ok().flatten() {
+                    legacy.drafts.push((id.to_string(), text));
+                }
+            }
+        }
+    }
+    if legacy.drafts.is_empty() {
+        let _ = local.remove_item(LEGACY_INDEX);
+        return;
+    }
+    match d.migrate(&legacy, &now_iso()).await {
+        Ok(m) => {
+            for id in m.copied.iter().chain(&m.skipped) {
+                let _ = local.remove_item(&format!("{LEGACY_PREFIX}{id}"));
+            }
+            let _ = local.remove_item(LEGACY_INDEX);
+            if !m.copied.is_empty() {
+                NOTICE.with(|n| {
+                    *n.borrow_mut() = Some(format!(
+                        "Vos brouillons ont été déplacés vers un stockage du navigateur plus \
+                         grand (IndexedDB) : {} brouillon{s} déplacé{s}.",
+                        m.copied.len(),
+                        s = crate::pages::plural_s(m.copied.len())
+                    ))
+                });
+            }
+        }
+        Err(e) => NOTICE.with(|n| {
+            *n.borrow_mut() = Some(format!(
+                "Vos brouillons enregistrés par une version précédente n'ont pas pu être déplacés \
+                 (ils restent où ils étaient) : {}",
+                e.0
+            ))
+        }),
+    }
+}
+
+/// Put back what a page that went away could not write in time (see [`on_page_hide`]).
+async fn recover_rescue(d: &Drafts<AppBackend>) {
+    let Some(local) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let keys: Vec<String> = (0..local.length().unwrap_or(0))
+        .filter_map(|i| local.key(i).ok().flatten())
+        .filter(|k| k.starts_with(RESCUE_PREFIX))
+        .collect();
+    for k in keys {
+        let Some(text) = local.get_item(&k).ok().flatten() else {
+            continue;
+        };
+        // On a storage failure the copy stays for the next time.
+        if let Ok(message) = d.recover(&text, &now_iso()).await {
+            let _ = local.remove_item(&k);
+            if let Some(m) = message {
+                NOTICE.with(|n| *n.borrow_mut() = Some(m));
+            }
+        }
+    }
+}
+
+/// Ask the browser to keep the drafts under storage pressure (it may refuse; nothing changes).
+fn request_persistence() {
+    let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return;
+    };
+    if let Ok(p) = storage.persist() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let granted = wasm_bindgen_futures::JsFuture::from(p)
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            PERSISTED.with(|g| g.set(Some(granted)));
+        });
+    }
+}
+
+thread_local! {
+    static PERSISTED: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+}
+
+/// Whether the browser promised to keep the drafts (`None`: not known yet).
+pub fn persisted() -> Option<bool> {
+    PERSISTED.with(|g| g.get())
+}
+
+/// A message about the storage to show once, if any.
+pub fn take_notice() -> Option<String> {
+    NOTICE.with(|n| n.borrow_mut().take())
 }
 
 fn session() -> Option<web_sys::Storage> {
@@ -101,169 +405,237 @@ fn set_current(id: &str) {
     }
 }
 
-fn remember(id: &str) {
-    if let Some(d) = list().into_iter().find(|d| d.id == id) {
-        KNOWN.with(|k| k.borrow_mut().insert(id.to_string(), d.updated));
-    }
-}
-
-/// Open the draft this tab had open (after a reload), else the last one opened, or create one.
-pub fn open_current() -> Opened {
-    let current = session()
-        .and_then(|s| s.get_item(CURRENT_KEY).ok().flatten())
-        .filter(|id| list().iter().any(|d| &d.id == id))
-        .or_else(|| storage::get(CURRENT_KEY).ok().flatten());
-    let list = list();
-    match current.filter(|id| list.iter().any(|d| &d.id == id)) {
-        Some(id) => open(&id),
-        None => match list.last() {
-            Some(d) => open(&d.id.clone()),
-            None => create(Convention::default()),
-        },
-    }
-}
-
-/// Open a draft by id. An unreadable draft is copied aside and a blank one is opened in memory
-/// under a new id, so the stored copy is never overwritten.
-pub fn open(id: &str) -> Opened {
-    flush_pending_save();
-    set_current(id);
-    remember(id);
-    match storage::get(&draft_key(id)) {
-        Ok(Some(text)) => match serde_json::from_str::<Convention>(&text) {
-            Ok(c) => Opened {
-                id: id.to_string(),
-                convention: c,
-                message: None,
-            },
-            Err(_) => {
-                let kept =
-                    storage::set(&format!("{}{UNREADABLE_SUFFIX}", draft_key(id)), &text).is_ok();
-                let mut opened = create(Convention::default());
-                opened.message = Some(if kept {
-                    "Le brouillon enregistré dans ce navigateur est illisible : il a été mis de côté \
-                     (copie de secours conservée) et un nouveau brouillon a été ouvert."
-                        .to_string()
-                } else {
-                    "Le brouillon enregistré dans ce navigateur est illisible et n'a pas pu être \
-                     mis de côté : un nouveau brouillon est ouvert, l'ancien n'est pas effacé."
-                        .to_string()
-                });
-                opened
-            }
-        },
-        Ok(None) => Opened {
-            id: id.to_string(),
-            convention: Convention::default(),
-            message: None,
-        },
-        Err(m) => Opened {
-            id: id.to_string(),
-            convention: Convention::default(),
-            message: Some(m),
-        },
-    }
-}
-
-/// Create a draft holding `conv` and make it current.
-pub fn create(conv: Convention) -> Opened {
-    flush_pending_save();
-    let mut l = list();
-    let id = new_id(&l);
-    let name = if conv.name.trim().is_empty() {
-        format!("Brouillon {}", l.len() + 1)
-    } else {
-        conv.name.clone()
-    };
-    let mut conv = conv;
-    conv.name = name.clone();
-    l.push(DraftInfo {
-        id: id.clone(),
-        name,
-        updated: now_iso(),
-    });
-    let message = save_list(&l).err();
-    remember(&id);
-    let message = message.or_else(|| save(&id, &conv).err());
-    set_current(&id);
+/// A draft opened in memory only, when the storage failed.
+fn in_memory(e: StorageError) -> Opened {
     Opened {
-        id,
-        convention: conv,
-        message,
+        id: format!("memoire-{}", js_sys::Date::now() as u64),
+        convention: Convention::default(),
+        message: Some(e.0),
     }
 }
 
-/// The message of a save refused because another tab wrote the draft since this one read it.
-pub const NEWER_ELSEWHERE: &str =
-    "Ce brouillon a été enregistré entre-temps dans un autre onglet : \
-    pour ne pas effacer ce qui y a été saisi, vos dernières modifications ici n'ont pas été \
-    enregistrées. Rechargez la page pour reprendre la version la plus récente.";
+fn made_current(o: Opened) -> Opened {
+    set_current(&o.id);
+    o
+}
 
-/// Save a draft and refresh its line in the list. On failure the previous stored copy is intact;
-/// a version written by another tab since this one read it is never overwritten.
-pub fn save(id: &str, conv: &Convention) -> Result<(), String> {
-    let mut l = list();
-    let stored = l.iter().find(|d| d.id == id).map(|d| d.updated.clone());
-    let known = KNOWN.with(|k| k.borrow().get(id).cloned());
-    if stored.is_some() && known.is_some() && stored != known {
-        return Err(NEWER_ELSEWHERE.to_string());
-    }
-    let json = serde_json::to_string(conv)
-        .map_err(|_| "Le brouillon n'a pas pu être enregistré.".to_string())?;
-    storage::set(&draft_key(id), &json)?;
+/// What the user asks of the list of drafts.
+#[derive(Clone, Debug)]
+pub enum Request {
+    /// The draft this tab had open (after a reload), else the last one opened.
+    Current,
+    Open(String),
+    Create(Convention),
+    Duplicate(String),
+    /// Delete this draft, then open the current one (or the most recent).
+    Delete(String),
+}
+
+/// Carry out a request; the draft to show afterwards, with a message if something went wrong.
+pub async fn perform(request: Request) -> Opened {
+    flush().await;
+    let d = drafts().await;
     let now = now_iso();
-    match l.iter_mut().find(|d| d.id == id) {
-        Some(d) => {
-            d.name = conv.name.clone();
-            d.updated = now.clone();
+    let opened = match request {
+        Request::Current => {
+            let mut preferred = Vec::new();
+            if let Some(id) = session().and_then(|s| s.get_item(CURRENT_KEY).ok().flatten()) {
+                preferred.push(id);
+            }
+            if let Ok(Some(id)) = storage::get(CURRENT_KEY) {
+                preferred.push(id);
+            }
+            d.open_current(&preferred, &now).await
         }
-        None => l.push(DraftInfo {
-            id: id.to_string(),
-            name: conv.name.clone(),
-            updated: now.clone(),
-        }),
+        Request::Open(id) => {
+            d.forget(&id);
+            d.open(&id, &now).await
+        }
+        Request::Create(c) => d.create(c, &now).await,
+        Request::Duplicate(id) => d.duplicate(&id, &now).await,
+        Request::Delete(id) => match d.delete(&id).await {
+            Ok(()) => {
+                let current = session().and_then(|s| s.get_item(CURRENT_KEY).ok().flatten());
+                let keep: Vec<String> = current.into_iter().filter(|c| *c != id).collect();
+                d.open_current(&keep, &now).await
+            }
+            Err(e) => Err(e),
+        },
+    };
+    made_current(opened.unwrap_or_else(in_memory))
+}
+
+/// The list of drafts, oldest first, and a French message if it could not be read.
+pub async fn list() -> (Vec<DraftInfo>, Option<String>) {
+    match drafts().await.list().await {
+        Ok(l) => (l, None),
+        Err(e) => (Vec::new(), Some(e.0)),
     }
-    save_list(&l)?;
-    KNOWN.with(|k| k.borrow_mut().insert(id.to_string(), now));
-    Ok(())
 }
 
-thread_local! {
-    /// The save waiting for the next frame (see [`save_soon`]).
-    static PENDING: std::cell::RefCell<Option<PendingSave>> = const { std::cell::RefCell::new(None) };
+/// How many unreadable drafts were set aside, with their texts, for download.
+pub async fn set_aside() -> Vec<(String, String)> {
+    drafts().await.aside().await.unwrap_or_default()
 }
 
-struct PendingSave {
-    run: Box<dyn FnOnce()>,
+// ---- Saving ----------------------------------------------------------------------------------
+
+type Done = Box<dyn FnOnce(Result<(), String>)>;
+
+struct Pending {
+    id: String,
+    conv: Rc<Convention>,
+    done: Done,
+    since: f64,
     _timer: gloo_timers::callback::Timeout,
 }
 
-/// Save `conv` under `id` shortly (after the browser painted the current frame), replacing any
-/// save not yet done; `done` gets the outcome. `document.body` carries `data-sauvegarde="en-cours"`
-/// until it is written. A hidden page (reload, closed tab) writes it at once.
-pub fn save_soon(
-    id: String,
-    conv: impl std::ops::Deref<Target = Convention> + 'static,
-    done: impl FnOnce(Result<(), String>) + 'static,
-) {
+#[derive(Default)]
+struct Saver {
+    pending: Option<Pending>,
+    running: bool,
+    /// The draft being written, until it is.
+    in_flight: Option<(String, Rc<Convention>)>,
+    /// Waiting for every pending save to be written ([`flush`]).
+    waiters: Vec<oneshot::Sender<()>>,
+}
+
+thread_local! {
+    static SAVER: RefCell<Saver> = RefCell::default();
+}
+
+/// Save `conv` under `id` once the user pauses, replacing a save not yet started; `done` gets
+/// the outcome. `document.body` carries `data-sauvegarde="en-cours"` until it is written, then
+/// `"faite"`. A hidden page (reload, closed tab) starts the write at once.
+pub fn save_soon(id: String, conv: Rc<Convention>, done: impl FnOnce(Result<(), String>) + 'static) {
     install_flush_on_hide();
     set_saving_flag(true);
-    let run: Box<dyn FnOnce()> = Box::new(move || {
-        let r = save(&id, &conv);
-        set_saving_flag(false);
-        done(r);
+    let now = js_sys::Date::now();
+    let since = SAVER.with(|s| {
+        s.borrow()
+            .pending
+            .as_ref()
+            .filter(|p| p.id == id)
+            .map_or(now, |p| p.since)
     });
-    let timer = gloo_timers::callback::Timeout::new(30, flush_pending_save);
-    PENDING.with(|p| {
-        *p.borrow_mut() = Some(PendingSave { run, _timer: timer });
+    let wait = if now - since >= MAX_WAIT_MS { 0 } else { DEBOUNCE_MS };
+    let timer = gloo_timers::callback::Timeout::new(wait, start_saving);
+    let replaced = SAVER.with(|s| {
+        s.borrow_mut().pending.replace(Pending {
+            id,
+            conv,
+            done: Box::new(done),
+            since,
+            _timer: timer,
+        })
+    });
+    // A save replaced before it started: its outcome is the next one's.
+    drop(replaced);
+}
+
+/// Start writing the pending save now, unless one is being written (it runs right after).
+fn start_saving() {
+    let next = SAVER.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.running {
+            return None;
+        }
+        let p = s.pending.take()?;
+        s.running = true;
+        s.in_flight = Some((p.id.clone(), p.conv.clone()));
+        Some(p)
+    });
+    let Some(p) = next else {
+        notify_if_idle();
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let d = drafts().await;
+        let r = d
+            .save(&p.id, &p.conv, &now_iso())
+            .await
+            .map_err(|e| e.message());
+        (p.done)(r);
+        SAVER.with(|s| {
+            let mut s = s.borrow_mut();
+            s.running = false;
+            s.in_flight = None;
+        });
+        let more = SAVER.with(|s| s.borrow().pending.is_some());
+        if more {
+            start_saving();
+        } else {
+            set_saving_flag(false);
+            notify_if_idle();
+        }
     });
 }
 
-/// Write the pending save now, if any.
-pub fn flush_pending_save() {
-    let pending = PENDING.with(|p| p.borrow_mut().take());
-    if let Some(p) = pending {
-        (p.run)();
+fn notify_if_idle() {
+    let waiters = SAVER.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.running || s.pending.is_some() {
+            Vec::new()
+        } else {
+            std::mem::take(&mut s.waiters)
+        }
+    });
+    for w in waiters {
+        let _ = w.send(());
+    }
+}
+
+/// Write what is pending now, and wait until every save is written.
+pub async fn flush() {
+    let idle = SAVER.with(|s| {
+        let s = s.borrow();
+        !s.running && s.pending.is_none()
+    });
+    if idle {
+        return;
+    }
+    let (tx, rx) = oneshot::channel();
+    SAVER.with(|s| s.borrow_mut().waiters.push(tx));
+    start_saving();
+    let _ = rx.await;
+}
+
+/// Start writing what is pending, without waiting (the page is being hidden).
+pub fn flush_now() {
+    start_saving();
+}
+
+/// The page goes away (reload, closed tab, navigation): IndexedDB writes are asynchronous and
+/// may not finish, so the unsaved draft is also copied synchronously to local storage, and put
+/// back by the next page ([`recover_rescue`]), never over a version written since.
+fn on_page_hide() {
+    let unsaved = SAVER.with(|s| {
+        let s = s.borrow();
+        s.pending
+            .as_ref()
+            .map(|p| (p.id.clone(), p.conv.clone()))
+            .or_else(|| s.in_flight.clone())
+    });
+    if let Some((id, conv)) = unsaved {
+        let rescue = DRAFTS.with(|d| d.borrow().as_ref().and_then(|d| d.rescue(&id, &conv)));
+        if let Some(text) = rescue {
+            let _ = storage::set(&format!("{RESCUE_PREFIX}{id}"), &text);
+        }
+    }
+    start_saving();
+}
+
+/// Back from the browser's page cache: the page lives on, its rescue copy is not needed.
+fn on_page_show(e: web_sys::Event) {
+    let persisted = js_sys::Reflect::get(&e, &"persisted".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let current = session().and_then(|s| s.get_item(CURRENT_KEY).ok().flatten());
+    if let (true, Some(id)) = (persisted, current) {
+        if let Some(local) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = local.remove_item(&format!("{RESCUE_PREFIX}{id}"));
+        }
     }
 }
 
@@ -284,34 +656,14 @@ fn install_flush_on_hide() {
         return;
     }
     if let Some(w) = web_sys::window() {
-        let f = wasm_bindgen::closure::Closure::<dyn Fn()>::new(flush_pending_save);
-        use wasm_bindgen::JsCast;
-        let _ = w.add_event_listener_with_callback("pagehide", f.as_ref().unchecked_ref());
-        let _ = w.add_event_listener_with_callback("visibilitychange", f.as_ref().unchecked_ref());
-        f.forget();
+        let hide = wasm_bindgen::closure::Closure::<dyn Fn()>::new(on_page_hide);
+        let _ = w.add_event_listener_with_callback("pagehide", hide.as_ref().unchecked_ref());
+        hide.forget();
+        let hidden = wasm_bindgen::closure::Closure::<dyn Fn()>::new(flush_now);
+        let _ = w.add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
+        hidden.forget();
+        let show = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(on_page_show);
+        let _ = w.add_event_listener_with_callback("pageshow", show.as_ref().unchecked_ref());
+        show.forget();
     }
-}
-
-/// Copy a draft under a new name ("Copie de …") and open the copy.
-pub fn duplicate(id: &str) -> Opened {
-    flush_pending_save();
-    let source = open(id);
-    let mut c = source.convention;
-    c.name = format!("Copie de {}", c.name);
-    create(c)
-}
-
-/// Delete a draft (its stored copy and its line).
-pub fn delete(id: &str) -> Result<(), String> {
-    flush_pending_save();
-    let mut l = list();
-    l.retain(|d| d.id != id);
-    save_list(&l)?;
-    if let Ok(s) = web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .ok_or(())
-    {
-        let _ = s.remove_item(&draft_key(id));
-    }
-    Ok(())
 }

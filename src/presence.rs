@@ -3,7 +3,7 @@
 //! read-only; « Modifier ici » asks the other tab to step back (it writes what it has pending
 //! and becomes read-only in turn), then reloads the draft with what the other tab saved.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
@@ -18,8 +18,15 @@ pub struct Presence {
     channel: BroadcastChannel,
     tab: String,
     draft: String,
+    /// What to do once the other tab has written its pending save (« Modifier ici »).
+    waiting: Waiting,
     _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
 }
+
+type Waiting = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
+
+/// How long « Modifier ici » waits for the other tab (closed, or frozen) before reading.
+const TAKE_OVER_WAIT_MS: u32 = 3000;
 
 fn message(kind: &str, draft: &str, tab: &str) -> JsValue {
     let m = Object::new();
@@ -53,23 +60,40 @@ impl Presence {
         let channel = BroadcastChannel::new(CHANNEL).ok()?;
         let (me, mine) = (tab.to_string(), draft.to_string());
         let reply = channel.clone();
+        let waiting: Waiting = Rc::default();
+        let waiting_here = waiting.clone();
         let on_message =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let data = e.data();
                 if field(&data, "draft") != mine || field(&data, "tab") == me {
                     return;
                 }
+                let waiting = &waiting;
                 match field(&data, "kind").as_str() {
                     // Another tab opens it: the tab that edits it says so.
                     "ouvert" if !read_only.get() => {
                         let _ = reply.post_message(&message("deja-ouvert", &mine, &me));
                     }
-                    // It was open elsewhere first, or another tab takes it over: read-only here,
-                    // after writing what this tab has not saved yet.
-                    "deja-ouvert" | "prendre" => {
-                        crate::drafts::flush_pending_save();
+                    // It was open elsewhere first: read-only here.
+                    "deja-ouvert" => {
                         read_only.set(true);
                         on_change(true);
+                    }
+                    // Another tab takes it over: read-only here, and once what this tab had not
+                    // saved yet is written, tell it to read the draft.
+                    "prendre" => {
+                        read_only.set(true);
+                        on_change(true);
+                        let (reply, mine, me) = (reply.clone(), mine.clone(), me.clone());
+                        wasm_bindgen_futures::spawn_local(async move {
+                            crate::drafts::flush().await;
+                            let _ = reply.post_message(&message("rendu", &mine, &me));
+                        });
+                    }
+                    "rendu" => {
+                        if let Some(f) = waiting.borrow_mut().take() {
+                            f();
+                        }
                     }
                     _ => {}
                 }
@@ -80,12 +104,30 @@ impl Presence {
             channel,
             tab: tab.to_string(),
             draft: draft.to_string(),
+            waiting: waiting_here,
             _on_message: on_message,
         })
     }
 
-    /// Ask the other tabs to leave the draft to this one.
-    pub fn take_over(&self) {
+    /// Ask the other tabs to leave the draft to this one; `then` runs once the tab that edited
+    /// it has written what it had pending (or after a few seconds if no tab answers).
+    pub fn take_over(&self, then: impl FnOnce() + 'static) {
+        let once: Rc<RefCell<Option<Box<dyn FnOnce()>>>> =
+            Rc::new(RefCell::new(Some(Box::new(then))));
+        *self.waiting.borrow_mut() = Some(Box::new({
+            let once = once.clone();
+            move || {
+                if let Some(f) = once.borrow_mut().take() {
+                    f()
+                }
+            }
+        }));
+        gloo_timers::callback::Timeout::new(TAKE_OVER_WAIT_MS, move || {
+            if let Some(f) = once.borrow_mut().take() {
+                f()
+            }
+        })
+        .forget();
         let _ = self
             .channel
             .post_message(&message("prendre", &self.draft, &self.tab));

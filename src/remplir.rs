@@ -63,17 +63,20 @@ pub fn remplir_app(props: &Props) -> Html {
     {
         use_effect_with(route.clone(), move |r| {
             if let Route::OpenSample(i) = r {
-                if let Some(c) = cus_core::samples::SAMPLES
+                let sample = cus_core::samples::SAMPLES
                     .get(*i)
-                    .and_then(|s| s.convention())
-                {
-                    crate::drafts::create(c);
-                }
-                if let Some(w) = web_sys::window() {
-                    let _ = w
-                        .location()
-                        .replace(&Route::Fill(FillStep::Organisme).to_hash());
-                }
+                    .and_then(|s| s.convention());
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Some(c) = sample {
+                        // Created and made this tab's current draft, then opened by the form.
+                        crate::drafts::perform(crate::drafts::Request::Create(c)).await;
+                    }
+                    if let Some(w) = web_sys::window() {
+                        let _ = w
+                            .location()
+                            .replace(&Route::Fill(FillStep::Organisme).to_hash());
+                    }
+                });
             }
         });
     }

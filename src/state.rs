@@ -40,6 +40,8 @@ pub struct DraftStore {
     pub dirty: bool,
     /// A message about the storage when the draft was opened (unreadable draft set aside…).
     pub message: Option<String>,
+    /// False until the first draft is read from the browser's storage.
+    pub loaded: bool,
     log: Rc<VecDeque<(u64, Touched)>>,
     /// Per draft id, kept while the page is open.
     histories: Rc<RefCell<HashMap<String, History>>>,
@@ -52,13 +54,15 @@ impl PartialEq for DraftStore {
 }
 
 impl DraftStore {
-    pub fn new(opened: drafts::Opened) -> Self {
+    /// The store before the first draft is read (drafts are read asynchronously).
+    pub fn loading() -> Self {
         DraftStore {
-            id: opened.id,
-            conv: Rc::new(opened.convention),
+            id: String::new(),
+            conv: Rc::default(),
             revision: 0,
             dirty: false,
-            message: opened.message,
+            message: None,
+            loaded: false,
             log: Rc::default(),
             histories: Rc::default(),
         }
@@ -127,6 +131,7 @@ impl Reducible for DraftStore {
             touched.map(|t| self.changed(conv, t))
         };
         let next = match action {
+            Action::Edit(_) | Action::Undo | Action::Redo if !self.loaded => None,
             Action::Edit(e) => {
                 if e.is_noop_on(&self.conv) {
                     return self;
@@ -141,6 +146,7 @@ impl Reducible for DraftStore {
                 revision: self.revision + 1,
                 dirty: false,
                 message: o.message,
+                loaded: true,
                 log: Rc::default(),
                 histories: self.histories.clone(),
             })),

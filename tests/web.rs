@@ -150,7 +150,13 @@ async fn remplir_app_mounts_follows_the_route_and_is_destroyed() {
     let host = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     let mounted = cus_app::remplir::mount(host.clone(), false);
-    sleep(Duration::from_millis(80)).await;
+    // The draft is read from IndexedDB first (asynchronous).
+    for _ in 0..100 {
+        if host.query_selector(".menu-etapes").unwrap().is_some() {
+            break;
+        }
+        sleep(Duration::from_millis(30)).await;
+    }
     assert!(host.query_selector(".menu-etapes").unwrap().is_some());
     assert!(host.query_selector("#catalogue").unwrap().is_some());
     go("#/remplir/territoires").await;

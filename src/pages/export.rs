@@ -26,7 +26,7 @@ pub struct ExportProps {
     pub catalogue: Rc<Catalogue>,
     pub draft: Rc<Convention>,
     pub diags: Rc<Vec<Diagnostic>>,
-    pub open: Callback<drafts::Opened>,
+    pub open: Callback<drafts::Request>,
 }
 
 #[function_component(ExportStep)]
@@ -324,7 +324,7 @@ fn export_import(props: &ExportProps) -> Html {
                                 c.name = format!("Import de {name}");
                             }
                             // Only a successful import touches the drafts: a new one, made current.
-                            open.emit(drafts::create(c));
+                            open.emit(drafts::Request::Create(c));
                             outcome.set(Outcome::Imported {
                                 name: name.clone(),
                                 notes: imported.notes,

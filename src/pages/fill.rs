@@ -38,8 +38,48 @@ pub fn draft_catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> Option<&
 
 #[function_component(Fill)]
 pub fn fill(props: &Props) -> Html {
-    let store = use_reducer(|| DraftStore::new(drafts::open_current()));
-    let storage_msg = use_state(|| store.message.clone());
+    let store = use_reducer(DraftStore::loading);
+    let storage_msg = use_state(|| None::<String>);
+    // Bumped when the list of drafts may have changed (a save, an open), for the drafts panel.
+    let saved = use_state(|| 0u32);
+    // Every change of draft goes through here: the storage is asynchronous (IndexedDB).
+    let request: Callback<drafts::Request> = {
+        let dispatcher = store.dispatcher();
+        let storage_msg = storage_msg.clone();
+        (*use_memo((), move |_| {
+            Callback::from(move |r: drafts::Request| {
+                let (dispatcher, storage_msg) = (dispatcher.clone(), storage_msg.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let opened = drafts::perform(r).await;
+                    let message = match (drafts::take_notice(), opened.message.clone()) {
+                        (Some(n), Some(m)) => Some(format!("{n} {m}")),
+                        (n, m) => n.or(m),
+                    };
+                    storage_msg.set(message);
+                    dispatcher.dispatch(Action::Open(opened));
+                });
+            })
+        }))
+        .clone()
+    };
+    {
+        let request = request.clone();
+        use_effect_with((), move |_| request.emit(drafts::Request::Current));
+    }
+    // `body[data-brouillon=ouvert]` once the draft is read (the tests wait for it).
+    use_effect_with(store.loaded, |loaded| {
+        let body = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body());
+        if let (true, Some(b)) = (*loaded, &body) {
+            let _ = b.set_attribute("data-brouillon", "ouvert");
+        }
+        move || {
+            if let Some(b) = body {
+                let _ = b.remove_attribute("data-brouillon");
+            }
+        }
+    });
     // Read-only while the same draft is being edited in another tab (`crate::presence`).
     let read_only = use_state(|| false);
     let ro_flag = (*use_memo((), |_| Rc::new(std::cell::Cell::new(false)))).clone();
@@ -51,8 +91,9 @@ pub fn fill(props: &Props) -> Html {
             ro_flag.set(false);
             read_only.set(false);
             let setter = read_only.setter();
-            *presence.borrow_mut() =
-                presence::Presence::announce(&tab, id, ro_flag, move |ro| setter.set(ro));
+            *presence.borrow_mut() = (!id.is_empty())
+                .then(|| presence::Presence::announce(&tab, id, ro_flag, move |ro| setter.set(ro)))
+                .flatten();
             move || {
                 presence.borrow_mut().take();
             }
@@ -73,61 +114,51 @@ pub fn fill(props: &Props) -> Html {
         .clone()
     };
     let take_over = {
-        let dispatcher = store.dispatcher();
         let (ro_flag, read_only, presence) = (ro_flag.clone(), read_only.clone(), presence.clone());
-        let storage_msg = storage_msg.clone();
+        let request = request.clone();
         let id = store.id.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(p) = presence.borrow().as_ref() {
-                p.take_over();
-            }
-            // The other tab writes what it has pending, then this one reads the draft again.
-            let (dispatcher, ro_flag, read_only, storage_msg, id) = (
-                dispatcher.clone(),
-                ro_flag.clone(),
-                read_only.clone(),
-                storage_msg.clone(),
-                id.clone(),
-            );
-            gloo_timers::callback::Timeout::new(200, move || {
-                let opened = drafts::open(&id);
-                storage_msg.set(opened.message.clone());
-                dispatcher.dispatch(Action::Open(opened));
+            let (ro_flag, read_only, request, id) =
+                (ro_flag.clone(), read_only.clone(), request.clone(), id.clone());
+            // The other tab writes what it has pending and says so (or is gone), then this one
+            // reads the draft again.
+            let reopen = move || {
+                request.emit(drafts::Request::Open(id));
                 ro_flag.set(false);
                 read_only.set(false);
-            })
-            .forget();
+            };
+            match presence.borrow().as_ref() {
+                Some(p) => p.take_over(reopen),
+                None => reopen(),
+            }
         })
     };
 
     {
         let storage_msg = storage_msg.clone();
+        let saved = saved.clone();
         let store = store.clone();
         use_effect_with(store.revision, move |_| {
             if store.dirty {
-                // Saved just after the frame that shows the edit (serialising a large convention
-                // takes longer than a frame), and at once if the page is hidden or another draft
-                // is opened before that.
-                drafts::save_soon(store.id.clone(), store.conv.clone(), move |r| match r {
-                    Err(m) => storage_msg.set(Some(m)),
-                    Ok(()) => {
-                        if storage_msg.is_some() {
-                            storage_msg.set(None);
+                // Written once the user pauses (serialising a large convention takes longer than
+                // a frame), and at once if the page is hidden or another draft is opened.
+                drafts::save_soon(store.id.clone(), store.conv.clone(), move |r| {
+                    match r {
+                        Err(m) => storage_msg.set(Some(m)),
+                        Ok(()) => {
+                            if storage_msg.is_some() {
+                                storage_msg.set(None);
+                            }
                         }
                     }
+                    saved.set(saved.wrapping_add(1));
                 });
+            } else if store.loaded {
+                saved.set(saved.wrapping_add(1));
             }
         });
     }
-    let open = {
-        let dispatcher = store.dispatcher();
-        let storage_msg = storage_msg.clone();
-        Callback::from(move |opened: drafts::Opened| {
-            drafts::flush_pending_save();
-            storage_msg.set(opened.message.clone());
-            dispatcher.dispatch(Action::Open(opened));
-        })
-    };
+    let open = request.clone();
     let undo_redo = {
         let dispatcher = store.dispatcher();
         move |undo: bool| {
@@ -306,13 +337,21 @@ pub fn fill(props: &Props) -> Html {
         },
     };
 
+    if !store.loaded {
+        return html! {
+            <div class="page remplir">
+                <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
+                <p role="status" class="aide">{ "Ouverture du brouillon enregistré dans ce navigateur…" }</p>
+            </div>
+        };
+    }
     html! {
         <div class="page remplir" onkeydown={on_keydown}>
             <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
             if let Some(m) = &*storage_msg {
                 <p class="message-erreur" role="alert">{ m }</p>
             }
-            <DraftsPanel current={store.id.clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} />
+            <DraftsPanel current={store.id.clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} saved={*saved} />
             <div class="annuler-retablir" role="group" aria-label="Historique des modifications">
                 <button type="button" class="bouton bouton-secondaire" id="annuler" aria-keyshortcuts="Control+Z"
                     disabled={*read_only || !store.can_undo()} onclick={undo_redo(true)}>{ "↶ Annuler" }</button>
@@ -786,18 +825,27 @@ fn diagnostics_list(diags: &[Diagnostic], id: &str) -> Html {
 struct DraftsProps {
     current: String,
     name: String,
-    open: Callback<drafts::Opened>,
+    open: Callback<drafts::Request>,
     update: Update,
+    /// Changes when the stored list may have changed (a save, an open): read it again.
+    saved: u32,
 }
 
 /// List of named drafts: open, duplicate, rename, delete (with confirmation), new.
 #[function_component(DraftsPanel)]
 fn drafts_panel(props: &DraftsProps) -> Html {
     let confirm = use_state(|| None::<String>);
-    let list = drafts::list();
+    let stored = use_state(|| (Vec::<drafts::DraftInfo>::new(), None::<String>));
+    {
+        let stored = stored.clone();
+        use_effect_with((props.saved, props.current.clone()), move |_| {
+            wasm_bindgen_futures::spawn_local(async move { stored.set(drafts::list().await) });
+        });
+    }
+    let (list, list_error) = &*stored;
     let on_new = {
         let open = props.open.clone();
-        Callback::from(move |_| open.emit(drafts::create(Convention::default())))
+        Callback::from(move |_| open.emit(drafts::Request::Create(Convention::default())))
     };
     let on_rename = {
         let update = props.update.clone();
@@ -821,9 +869,9 @@ fn drafts_panel(props: &DraftsProps) -> Html {
                     let is_current = d.id == props.current;
                     let id = d.id.clone();
                     let open = props.open.clone();
-                    let on_open = { let id = id.clone(); Callback::from(move |_| open.emit(drafts::open(&id))) };
+                    let on_open = { let id = id.clone(); Callback::from(move |_| open.emit(drafts::Request::Open(id.clone()))) };
                     let open = props.open.clone();
-                    let on_dup = { let id = id.clone(); Callback::from(move |_| open.emit(drafts::duplicate(&id))) };
+                    let on_dup = { let id = id.clone(); Callback::from(move |_| open.emit(drafts::Request::Duplicate(id.clone()))) };
                     let confirm_ask = { let confirm = confirm.clone(); let id = id.clone(); Callback::from(move |_| confirm.set(Some(id.clone()))) };
                     let confirm_no = { let confirm = confirm.clone(); Callback::from(move |_| confirm.set(None)) };
                     let confirm_yes = {
@@ -831,16 +879,15 @@ fn drafts_panel(props: &DraftsProps) -> Html {
                         let open = props.open.clone();
                         let id = id.clone();
                         Callback::from(move |_| {
-                            let _ = drafts::delete(&id);
                             confirm.set(None);
-                            // The current draft (or, if it was deleted, the latest one) as stored.
-                            open.emit(drafts::open_current());
+                            // Then the current draft (or, if it was deleted, the latest one).
+                            open.emit(drafts::Request::Delete(id.clone()));
                         })
                     };
                     html! {
                         <li class={classes!("brouillon", is_current.then_some("brouillon-courant"))}>
                             <span class="brouillon-nom">{ if is_current { props.name.clone() } else { d.name.clone() } }</span>
-                            <span class="aide">{ format!(" — modifié le {}", drafts::format_date_fr(&d.updated)) }</span>
+                            <span class="aide">{ format!(" — modifié le {}, {}", drafts::format_date_fr(&d.updated), size_fr(d.bytes)) }</span>
                             if is_current { <span class="etiquette">{ " (ouvert)" }</span> }
                             <span class="brouillon-actions">
                                 if !is_current {
@@ -861,8 +908,29 @@ fn drafts_panel(props: &DraftsProps) -> Html {
                     }
                 }) }
             </ul>
+            if let Some(m) = list_error {
+                <p class="message-erreur" role="alert">{ m }</p>
+            }
             <button type="button" class="bouton bouton-secondaire" onclick={on_new}>{ "Nouveau brouillon" }</button>
+            <p class="aide">{ storage_note() }</p>
         </details>
+    }
+}
+
+/// "1,2 Mo" for a size in bytes.
+fn size_fr(bytes: usize) -> String {
+    if bytes < 1_000_000 {
+        format!("{} ko", cus_core::numfmt::format_fr(((bytes as f64) / 1000.0).ceil(), 0))
+    } else {
+        format!("{} Mo", cus_core::numfmt::format_fr(bytes as f64 / 1_000_000.0, 1))
+    }
+}
+
+/// Where the drafts are kept, and whether the browser promised to keep them.
+fn storage_note() -> &'static str {
+    match drafts::persisted() {
+        Some(true) => "Les brouillons sont enregistrés dans ce navigateur (IndexedDB), en stockage persistant : le navigateur ne les effacera pas pour faire de la place.",
+        _ => "Les brouillons sont enregistrés dans ce navigateur (IndexedDB) ; si l'espace vient à manquer, le navigateur peut effacer les données des sites : exportez régulièrement votre travail.",
     }
 }
 
@@ -1436,7 +1504,7 @@ fn segmentation_step(props: &SegmentationProps) -> Html {
                 let options = level_options(ind);
                 let used = conv.uses(ind);
                 let current = conv.levels(ind);
-                let name = format!("maille-{}", cus_core::catalogue::normalise(&ind.code).replace(' ', "-"));
+                let name = format!("maille-{}", cus_core::text::normalise(&ind.code).replace(' ', "-"));
                 let ind_diags: Vec<Diagnostic> = props.diags.iter()
                     .filter(|d| step_of(d) == FillStep::Segmentation && d.location.indicator.as_deref() == Some(ind.code.as_str()))
                     .cloned().collect();

@@ -39,7 +39,7 @@ pub fn anchor_id(cat: &str, code: &str) -> String {
     format!(
         "ind-{}-{}",
         cat,
-        catalogue::normalise(code).replace(' ', "-")
+        cus_core::text::normalise(code).replace(' ', "-")
     )
 }
 

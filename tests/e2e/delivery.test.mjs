@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DIST, serve, launch, screenshot, waitForApp } from './harness.mjs';
+import { DIST, serve, launch, screenshot, waitForApp, storedDraft, storedList } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -48,7 +48,7 @@ async function fresh(options = {}) {
 }
 
 /** The draft open, as stored. */
-const storedCurrent = (page) => page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`));
+const storedCurrent = async (page) => JSON.stringify(await storedDraft(page));
 
 /** Open the small sample from the home page, as a new user would. */
 async function openSample(page) {
@@ -190,7 +190,7 @@ test('a slow file operation shows its progress and can be cancelled; nothing cha
   await page.goto(base);
   await firstRender(page);
   await openSample(page);
-  const before = await page.evaluate(() => localStorage.getItem('cus.brouillons'));
+  const before = JSON.stringify(await storedList(page));
   await page.goto(`${base}#/remplir/export`);
   await page.click('#exporter-json');
   await page.waitForSelector('#travail-en-cours progress');
@@ -201,7 +201,7 @@ test('a slow file operation shows its progress and can be cancelled; nothing cha
   await page.click('#annuler-travail');
   await page.waitForSelector('#travail-annule');
   assert.match(await page.textContent('#travail-annule'), /Opération annulée/);
-  assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillons')), before);
+  assert.equal(JSON.stringify(await storedList(page)), before);
   release();
   // Afterwards the worker is started again and the export goes through.
   const file = await download(page, '#exporter-json');

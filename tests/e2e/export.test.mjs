@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { start, openApp, screenshot, ROOT, SHOTS, setDraft, reloadApp } from './harness.mjs';
+import { start, openApp, screenshot, ROOT, SHOTS, setDraft, reloadApp, currentId, storedDraft, storedList } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -15,11 +15,8 @@ after(async () => { await env?.close(); });
 const SAMPLE = JSON.parse(fs.readFileSync(path.join(ROOT, 'data/samples/petit-organisme.json'), 'utf8'));
 
 async function current(page) {
-  await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
-  return page.evaluate(() => {
-    const id = localStorage.getItem('cus.brouillon.courant');
-    return { id, draft: JSON.parse(localStorage.getItem(`cus.brouillon.${id}`)), count: JSON.parse(localStorage.getItem('cus.brouillons')).length };
-  });
+  const draft = await storedDraft(page);
+  return { id: await currentId(page), draft, count: (await storedList(page)).length };
 }
 
 async function openAt(hash, draft) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { start, openApp, screenshot, ROOT, setDraft, storedDraft, reloadApp } from './harness.mjs';
+import { start, openApp, screenshot, ROOT, setDraft, setLegacyDraft, storedDraft, storedList, reloadApp, idb, currentId } from './harness.mjs';
 
 let env;
 // Version of the 1st-generation catalogue, read from its data file.
@@ -125,11 +125,13 @@ test('a corrupt stored draft is kept aside and reported in French', async () => 
   await page.goto(`${env.base}#/remplir`);
   await page.waitForSelector('.remplir .message-erreur');
   assert.match(await page.textContent('.remplir .message-erreur'), /brouillon enregistré dans ce navigateur est illisible/);
-  assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillon.essai.illisible')), '{"departements": [tronqué');
+  assert.deepEqual(await idb(page, 'scan', 'aside:'), [['aside:essai:1', '{"departements": [tronqué']]);
   // The unreadable copy is never overwritten; work goes on in a new draft.
   await page.fill('#raison-sociale', 'Nouvel organisme');
-  assert.equal(await page.evaluate(() => localStorage.getItem('cus.brouillon.essai')), '{"departements": [tronqué');
+  assert.notEqual(await currentId(page), 'essai');
+  assert.deepEqual(await idb(page, 'scan', 'aside:'), [['aside:essai:1', '{"departements": [tronqué']]);
   assert.equal((await storedDraft(page)).organisme.raison_sociale, 'Nouvel organisme');
+  assert.deepEqual((await storedList(page)).map((d) => d.id), [await currentId(page)], 'the list holds only readable drafts');
   await page.context().close();
 });
 
@@ -601,7 +603,8 @@ test('two tabs, no silent loss: the second tab of a draft is read-only until « 
   // B opens another draft; A, reloaded, reopens its own draft (with B's value), read-only no more.
   await b.click('summary:has-text("mes brouillons")');
   await b.click('button:text("Nouveau brouillon")');
-  await b.waitForFunction(() => JSON.parse(localStorage.getItem('cus.brouillons')).length === 2);
+  await b.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours' && !!document.querySelector('.brouillon-courant'));
+  await b.waitForFunction(() => document.querySelectorAll('.liste-brouillons li').length === 2);
   await reloadApp(a);
   await a.locator('#case-0-2-2').waitFor();
   assert.equal(await a.inputValue('#case-0-2-2'), '7');
@@ -618,19 +621,14 @@ test('a save never overwrites a version another tab wrote since this one read it
   await reloadApp(page);
   await page.locator('#case-0-0-0').waitFor();
   // Another tab (without the presence channel: an older version of the app, say) wrote it.
-  const theirs = await page.evaluate(() => {
-    const index = JSON.parse(localStorage.getItem('cus.brouillons'));
-    index[0].updated = '2030-01-01T00:00:00.000Z';
-    localStorage.setItem('cus.brouillons', JSON.stringify(index));
-    const d = JSON.parse(localStorage.getItem('cus.brouillon.essai'));
-    d.name = 'Écrit ailleurs';
-    localStorage.setItem('cus.brouillon.essai', JSON.stringify(d));
-    return d;
-  });
+  const theirs = { ...JSON.parse(await idb(page, 'get', 'draft:essai')), name: 'Écrit ailleurs' };
+  const info = { ...JSON.parse(await idb(page, 'get', 'info:essai')), name: 'Écrit ailleurs', updated: '2030-01-01T00:00:00.000Z', version: 99 };
+  await idb(page, 'put', { entries: [['info:essai', JSON.stringify(info)], ['draft:essai', JSON.stringify(theirs)]] });
   await page.fill('#case-0-0-0', '9');
   await page.waitForSelector('.remplir > .message-erreur');
   assert.match(await page.textContent('.remplir > .message-erreur'), /enregistré entre-temps dans un autre onglet.*Rechargez la page/);
-  assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem('cus.brouillon.essai'))), theirs);
+  await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
+  assert.deepEqual(JSON.parse(await idb(page, 'get', 'draft:essai')), theirs);
   await page.context().close();
 });
 

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { start, openApp, ROOT } from './harness.mjs';
+import { start, openApp, ROOT, setDraft as setStoredDraft, storedDraft } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -70,14 +70,7 @@ function draft({ filled }) {
   };
 }
 
-async function setDraft(page, d) {
-  await page.evaluate((json) => {
-    localStorage.setItem('cus.brouillons', JSON.stringify([{ id: 'perf', name: 'Perf', updated: '2026-11-25T10:00:00.000Z' }]));
-    localStorage.setItem('cus.brouillon.perf', json);
-    localStorage.setItem('cus.brouillon.courant', 'perf');
-    sessionStorage.removeItem('cus.brouillon.courant');
-  }, JSON.stringify(d));
-}
+const setDraft = (page, d) => setStoredDraft(page, d, 'perf');
 
 /** From the Organisme step, go to the first engagement page: ms until the first cell is in the
  * page (the app's render and effects done), and until that frame is painted (the second animation
@@ -140,7 +133,16 @@ async function keystrokes(page, selector, col, n = 20) {
 }
 
 async function storedValue(page, k) {
-  return page.evaluate((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k], k);
+  return (await storedDraft(page, 'perf')).values[k];
+}
+
+/** Wait until the stored draft holds `v` in cell `k` (the save is debounced). */
+async function waitStored(page, k, v) {
+  for (let i = 0; i < 200; i++) {
+    if (await storedValue(page, k) === v) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(await storedValue(page, k), v, `cell ${k} stored`);
 }
 
 for (const filled of [false, true]) {
@@ -162,13 +164,13 @@ for (const filled of [false, true]) {
     const top = await keystrokes(page, '#case-0-0-0', 0);
     console.log(`# grid perf (${label}): keystroke to painted total, row 0: median ${top.median.toFixed(1)} ms `
       + `(max ${top.max.toFixed(1)} ms, 20 keystrokes); re-rendered before the next frame for ${top.inFirstFrame}/20 keystrokes, that frame starting after ${top.toFrame.toFixed(1)} ms (median)`);
-    await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 119, key(0, 0));
+    await waitStored(page, key(0, 0), 119);
     // A real keystroke, through the keyboard.
     await page.focus('#case-0-0-1');
     await page.keyboard.press('Control+a');
     await page.keyboard.type('7');
     assert.equal(await page.inputValue('#case-0-0-1'), '7');
-    await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 7, key(0, 1));
+    await waitStored(page, key(0, 1), 7);
 
     // Far down: scroll the grid to a far row, type there.
     const farSel = `input[data-cell="${key(FAR_ROW, 4)}"]`;
@@ -182,7 +184,7 @@ for (const filled of [false, true]) {
     const far = await keystrokes(page, farSel, 4);
     console.log(`# grid perf (${label}): keystroke to painted total, row ${FAR_ROW}: median ${far.median.toFixed(1)} ms `
       + `(max ${far.max.toFixed(1)} ms); re-rendered before the next frame for ${far.inFirstFrame}/20 keystrokes, that frame starting after ${far.toFrame.toFixed(1)} ms (median)`);
-    await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 119, key(FAR_ROW, 4));
+    await waitStored(page, key(FAR_ROW, 4), 119);
     assert.equal(await storedValue(page, key(FAR_ROW, 4)), 119);
     const after = await page.locator('input.case').count();
     console.log(`# grid perf (${label}): ${after} input.case rendered after scrolling`);
@@ -229,7 +231,7 @@ test('large grid: arrows and Enter reach rows outside the rendered range; totals
   });
   assert.ok(visible, 'focused cell scrolled into view');
   await page.keyboard.type('5');
-  await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 5, key(40, 3));
+  await waitStored(page, key(40, 3), 5);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -256,7 +258,7 @@ test('large grid: wrong values listed under the grid; the Vérification link rea
   assert.equal(await page.getAttribute(`#${id}`, 'aria-describedby'), `${id}-erreur`);
   assert.match(await page.textContent(`#${id}-erreur`), /« abc » n'est pas un nombre/);
   await page.fill(`#${id}`, '12');
-  await page.waitForFunction((k) => JSON.parse(localStorage.getItem('cus.brouillon.perf')).values[k] === 12, key(BAD_ROW, 2));
+  await waitStored(page, key(BAD_ROW, 2), 12);
   // The wrong value is gone from the list (the rules' messages on cells stay listed: the sum of
   // the financings no longer matches its total, and the plausibility warnings of the EPCI rows).
   await page.waitForFunction(() => !/« abc »/.test(document.querySelector('.grille .erreurs-grille')?.textContent ?? ''));

@@ -63,11 +63,13 @@ export async function openApp(browser, url) {
   return page;
 }
 
-/** Wait for the shell's first render and, on a page of « Remplir ma CUS », for its module's. */
+/** Wait for the shell's first render and, on a page of « Remplir ma CUS », for its module's and
+ * for the draft read from IndexedDB. */
 export async function waitForApp(page) {
   await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0
     && (!location.hash.startsWith('#/remplir') || document.getElementById('echec-module') !== null
-      || performance.getEntriesByName('remplir-first-render').length > 0));
+      || (performance.getEntriesByName('remplir-first-render').length > 0
+        && (location.hash.startsWith('#/remplir/exemple') || document.body.dataset.brouillon === 'ouvert'))));
 }
 
 export async function screenshot(page, name) {
@@ -81,21 +83,77 @@ export function workspaceVersion() {
   return toml.match(/\[workspace\.package\][^[]*?version\s*=\s*"([^"]+)"/)[1];
 }
 
+/** The app's IndexedDB store of drafts (`cus-indicateurs` / `brouillons`, text records
+ * `info:<id>`, `draft:<id>`, `aside:…`): `op` is `get` (a key), `scan` (a prefix) or `put`
+ * (`{ entries: [[key, text]…], clear }`). */
+export async function idb(page, op, arg) {
+  return page.evaluate(async ([op, arg]) => {
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('cus-indicateurs', 1);
+      r.onupgradeneeded = () => {
+        if (!r.result.objectStoreNames.contains('brouillons')) r.result.createObjectStore('brouillons');
+      };
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const done = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    try {
+      if (op === 'get') return (await done(db.transaction('brouillons').objectStore('brouillons').get(arg))) ?? null;
+      if (op === 'scan') {
+        const s = db.transaction('brouillons').objectStore('brouillons');
+        const range = IDBKeyRange.bound(arg, `${arg}\uffff`);
+        const [keys, values] = [await done(s.getAllKeys(range)), await done(s.getAll(range))];
+        return keys.map((k, i) => [k, values[i]]);
+      }
+      const t = db.transaction('brouillons', 'readwrite');
+      const s = t.objectStore('brouillons');
+      if (arg.clear) s.clear();
+      for (const [k, v] of arg.entries) s.put(v, k);
+      await new Promise((resolve, reject) => { t.oncomplete = resolve; t.onerror = () => reject(t.error); });
+      return null;
+    } finally {
+      db.close();
+    }
+  }, [op, arg]);
+}
+
 /** Store `draft` (an object, or a raw string) as the one draft of the browser, open. */
 export async function setDraft(page, draft, id = 'essai') {
+  const text = typeof draft === 'string' ? draft : JSON.stringify(draft);
+  const info = JSON.stringify({ id, name: draft.name ?? 'Essai', updated: '2026-11-25T10:00:00.000Z', version: 1, bytes: text.length });
+  await idb(page, 'put', { clear: true, entries: [[`info:${id}`, info], [`draft:${id}`, text]] });
+  await page.evaluate((i) => {
+    localStorage.setItem('cus.brouillon.courant', i);
+    // The draft this tab had open would be reopened first: this one is the tab's now.
+    sessionStorage.removeItem('cus.brouillon.courant');
+  }, id);
+}
+
+/** Store `draft` the way versions before IndexedDB did (local storage), to test the migration. */
+export async function setLegacyDraft(page, draft, id = 'essai') {
   await page.evaluate(([d, i]) => {
     localStorage.setItem('cus.brouillons', JSON.stringify([{ id: i, name: d.name ?? 'Essai', updated: '2026-11-25T10:00:00.000Z' }]));
     localStorage.setItem(`cus.brouillon.${i}`, typeof d === 'string' ? d : JSON.stringify(d));
     localStorage.setItem('cus.brouillon.courant', i);
-    // The draft this tab had open would be reopened first: this one is the tab's now.
     sessionStorage.removeItem('cus.brouillon.courant');
   }, [draft, id]);
 }
 
-/** The draft open, as stored (once the app's deferred save is written). */
-export async function storedDraft(page) {
+/** The id of the draft open in this tab. */
+export async function currentId(page) {
+  return page.evaluate(() => sessionStorage.getItem('cus.brouillon.courant') ?? localStorage.getItem('cus.brouillon.courant'));
+}
+
+/** The lines of the list of drafts, as stored. */
+export async function storedList(page) {
+  return (await idb(page, 'scan', 'info:')).map(([, v]) => JSON.parse(v));
+}
+
+/** A draft as stored (by default the one open, once the app's deferred save is written). */
+export async function storedDraft(page, id) {
   await page.waitForFunction(() => document.body.dataset.sauvegarde !== 'en-cours');
-  return JSON.parse(await page.evaluate(() => localStorage.getItem(`cus.brouillon.${localStorage.getItem('cus.brouillon.courant')}`)));
+  const text = await idb(page, 'get', `draft:${id ?? await currentId(page)}`);
+  return text === null ? null : JSON.parse(text);
 }
 
 /** Reload and wait for the app's first render. */

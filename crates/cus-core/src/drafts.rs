@@ -125,6 +125,14 @@ pub struct Migrated {
     pub set_aside: usize,
 }
 
+#[derive(Serialize, Deserialize)]
+struct Rescue {
+    id: String,
+    /// The `info:` text the tab had read or written last.
+    base: String,
+    convention: Convention,
+}
+
 #[derive(Deserialize)]
 struct LegacyInfo {
     id: String,
@@ -482,6 +490,53 @@ impl<B: Backend> Drafts<B> {
                 ..Migrated::default()
             }),
         }
+    }
+
+    /// A copy of unsaved work to keep synchronously when the page goes away before the
+    /// asynchronous save is written (the app puts it in local storage); `None` for a draft this
+    /// tab never read. See [`Drafts::recover`].
+    pub fn rescue(&self, id: &str, conv: &Convention) -> Option<String> {
+        let base = self.known.borrow().get(id).cloned()?;
+        Some(to_json(&Rescue {
+            id: id.to_string(),
+            base,
+            convention: conv.clone(),
+        }))
+    }
+
+    /// Put back a copy made by [`Drafts::rescue`]: saved when nobody wrote the draft since it
+    /// was made, forgotten when the draft already holds it, else set aside (with a French
+    /// message), never written over a newer version.
+    pub async fn recover(&self, text: &str, now: &str) -> Result<Option<String>, StorageError> {
+        let Ok(r) = serde_json::from_str::<Rescue>(text) else {
+            return Ok(None);
+        };
+        let stored = self.backend.get(&draft_key(&r.id)).await?;
+        if stored.as_deref() == Some(to_json(&r.convention).as_str()) {
+            return Ok(None);
+        }
+        let current = self.backend.get(&info_key(&r.id)).await?;
+        if current.as_deref() == Some(r.base.as_str()) {
+            match self.write(&r.id, &r.convention, now, current).await {
+                Ok(()) => return Ok(None),
+                Err(SaveError::Storage(e)) => return Err(e),
+                Err(SaveError::Conflict) => {}
+            }
+        }
+        let key = self.next_aside_key(&r.id).await?;
+        self.backend
+            .commit(Batch {
+                expect: vec![(key.clone(), None)],
+                put: vec![(key, to_json(&r.convention))],
+                delete: vec![],
+            })
+            .await?;
+        Ok(Some(format!(
+            "Des modifications du brouillon « {} » faites juste avant la fermeture de la page \
+             n'ont pas été enregistrées, pour ne pas effacer une version plus récente : elles \
+             sont mises de côté dans ce navigateur.",
+            r.convention.name
+        )))
     }
 
     /// Check the storage's coherence: every `info:` record is readable and has its `draft:`

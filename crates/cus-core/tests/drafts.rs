@@ -222,6 +222,40 @@ fn migration_is_all_or_nothing() {
 }
 
 #[test]
+fn a_rescue_copy_is_saved_when_nobody_wrote_since() {
+    let d = Drafts::new(MemoryBackend::default());
+    let o = run(d.create(conv("A", &[("k", 1.0)]), NOW)).unwrap();
+    let rescue = d.rescue(&o.id, &conv("A", &[("k", 2.0)])).unwrap();
+    // The page went away; the next page reads the rescue copy.
+    let next = Drafts::new(MemoryBackend::default());
+    *next.backend().records.borrow_mut() = d.backend().records.borrow().clone();
+    assert_eq!(run(next.recover(&rescue, LATER)).unwrap(), None);
+    assert_eq!(stored(&next, &o.id), conv("A", &[("k", 2.0)]));
+    // Read again (the save had gone through after all): nothing changes.
+    assert_eq!(run(next.recover(&rescue, LATER)).unwrap(), None);
+    assert!(run(next.aside()).unwrap().is_empty());
+    assert_eq!(d.rescue("inconnu", &conv("", &[])), None);
+}
+
+#[test]
+fn a_rescue_copy_never_overwrites_a_newer_version() {
+    let d = Drafts::new(MemoryBackend::default());
+    let o = run(d.create(conv("A", &[("k", 1.0)]), NOW)).unwrap();
+    let rescue = d.rescue(&o.id, &conv("A", &[("k", 2.0)])).unwrap();
+    let other = Drafts::new(MemoryBackend::default());
+    *other.backend().records.borrow_mut() = d.backend().records.borrow().clone();
+    run(other.open(&o.id, NOW)).unwrap();
+    run(other.save(&o.id, &conv("A", &[("k", 3.0)]), LATER)).unwrap();
+    let message = run(other.recover(&rescue, LATER)).unwrap().unwrap();
+    assert!(message.contains("mises de côté"), "{message}");
+    assert_eq!(stored(&other, &o.id), conv("A", &[("k", 3.0)]));
+    let aside = run(other.aside()).unwrap();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(serde_json::from_str::<Convention>(&aside[0].1).unwrap(), conv("A", &[("k", 2.0)]));
+    assert_eq!(run(other.recover("pas une copie", LATER)).unwrap(), None);
+}
+
+#[test]
 fn commits_check_their_expectations() {
     let b = MemoryBackend::default();
     let put = |k: &str, v: &str, expect: Option<&str>| Batch {

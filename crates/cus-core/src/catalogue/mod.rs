@@ -8,9 +8,6 @@ mod search;
 pub use model::*;
 pub use render::render_markdown;
 pub use search::{matches, search};
-// Re-exported because the app calls `catalogue::normalise(..)` by path (src/pages/fill.rs,
-// src/pages/reference.rs); new code uses `crate::text::normalise`.
-pub use crate::text::normalise;
 
 use crate::diagnostic::{Diagnostic, Location};
 use std::collections::HashSet;

@@ -1,0 +1,128 @@
+// Drafts in IndexedDB: ten drafts of the largest convention saved and restored after a reload;
+// drafts of earlier versions (local storage) moved on first use; work typed just before a reload
+// kept; a full storage keeps the last good copy and says so in French.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { start, openApp, ROOT, setDraft, setLegacyDraft, storedDraft, storedList, reloadApp, idb, currentId, screenshot } from './harness.mjs';
+
+let env;
+let LARGEST;
+before(async () => {
+  env = await start();
+  // 101 départements + 400 EPCI, every indicator: the largest convention (cus_core::bench).
+  LARGEST = execFileSync('cargo', ['run', '-q', '-p', 'cus-core', '--example', 'largest_json'],
+    { cwd: ROOT, maxBuffer: 64 << 20 }).toString();
+});
+after(async () => { await env?.close(); });
+
+const openList = (page) => page.click('summary:has-text("mes brouillons")');
+const listCount = (page) => page.locator('.liste-brouillons li').count();
+
+test('ten drafts of the largest convention are saved in IndexedDB and restored after a reload', async () => {
+  const page = await openApp(env.browser, env.base);
+  const values = Object.keys(JSON.parse(LARGEST).values).length;
+  await setDraft(page, LARGEST, 'grand');
+  await page.goto(`${env.base}#/remplir/organisme`);
+  await reloadApp(page);
+  await openList(page);
+  const times = [];
+  for (let n = 2; n <= 10; n++) {
+    const t0 = Date.now();
+    await page.click('.brouillon-courant button:text("Dupliquer")');
+    await page.waitForFunction((n) => document.querySelectorAll('.liste-brouillons li').length === n, n);
+    times.push(Date.now() - t0);
+  }
+  const list = await storedList(page);
+  assert.equal(list.length, 10);
+  const bytes = list.reduce((s, d) => s + d.bytes, 0);
+  console.log(`# drafts: 10 drafts of the largest convention (${values} values, ${(LARGEST.length / 1e6).toFixed(2)} MB each, `
+    + `${(bytes / 1e6).toFixed(1)} MB in all) in IndexedDB; a copy written in ${times.sort((a, b) => a - b)[4]} ms (median of 9, from the click)`);
+  assert.ok(list.every((d) => d.bytes > 1_000_000), 'each copy holds the whole convention');
+  assert.equal(new Set(list.map((d) => d.id)).size, 10);
+
+  // Type in the last copy, then reload: the value and the ten drafts are there.
+  const last = await currentId(page);
+  await page.goto(`${env.base}#/remplir/organisme`);
+  await page.fill('#raison-sociale', 'Grand organisme modifié');
+  const t0 = Date.now();
+  await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite');
+  console.log(`# drafts: a change to the largest convention written ${Date.now() - t0} ms after the keystroke (debounced: written once typing pauses)`);
+  await reloadApp(page);
+  assert.equal(await currentId(page), last, 'the tab reopens its draft');
+  assert.equal(await page.inputValue('#raison-sociale'), 'Grand organisme modifié');
+  await openList(page);
+  assert.equal(await listCount(page), 10);
+  // Open the first one: untouched, whole.
+  await page.click('.liste-brouillons li:last-child button:text("Ouvrir")');
+  await page.waitForFunction((l) => sessionStorage.getItem('cus.brouillon.courant') !== l, last);
+  assert.equal(await page.inputValue('#raison-sociale'), JSON.parse(LARGEST).organisme.raison_sociale);
+  for (const d of list) {
+    const stored = await storedDraft(page, d.id);
+    assert.equal(Object.keys(stored.values).length, values, `draft ${d.name} restored whole`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('drafts kept in local storage by an earlier version are moved to IndexedDB on first use', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setLegacyDraft(page, { name: 'Ancien brouillon', organisme: { raison_sociale: 'Office ancien' }, departements: ['59'] }, 'b1');
+  await page.evaluate(() => {
+    const index = JSON.parse(localStorage.getItem('cus.brouillons'));
+    index.push({ id: 'b2', name: 'Second', updated: '2026-11-26T10:00:00.000Z' });
+    localStorage.setItem('cus.brouillons', JSON.stringify(index));
+    localStorage.setItem('cus.brouillon.b2', JSON.stringify({ name: 'Second', departements: ['62'] }));
+    localStorage.setItem('cus.brouillon.b3.illisible', '{ cassé');
+  });
+  await page.goto(`${env.base}#/remplir/organisme`);
+  await reloadApp(page);
+  await page.waitForSelector('.remplir > .message-erreur');
+  assert.match(await page.textContent('.remplir > .message-erreur'), /déplacés vers un stockage du navigateur plus grand \(IndexedDB\) : 3 brouillons déplacés/);
+  assert.equal(await page.inputValue('#raison-sociale'), 'Office ancien', 'the draft this browser had open is open');
+  assert.deepEqual((await storedList(page)).map((d) => [d.id, d.name]), [['b1', 'Ancien brouillon'], ['b2', 'Second']]);
+  assert.deepEqual(await idb(page, 'scan', 'aside:'), [['aside:migration:b3_illisible', '{ cassé']]);
+  const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('cus.brouillon')).sort());
+  assert.deepEqual(left, ['cus.brouillon.courant'], 'local storage freed');
+  // Reloaded: nothing moves twice, no message.
+  await reloadApp(page);
+  assert.equal(await page.locator('.remplir > .message-erreur').count(), 0);
+  assert.equal((await storedList(page)).length, 2);
+  await page.context().close();
+});
+
+test('a value typed just before a reload is kept (copied synchronously as the page goes away)', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, { name: 'Essai', organisme: { raison_sociale: 'Avant' } });
+  await page.goto(`${env.base}#/remplir/organisme`);
+  await reloadApp(page);
+  await page.fill('#raison-sociale', 'Tapé juste avant de recharger');
+  assert.equal(await page.evaluate(() => document.body.dataset.sauvegarde), 'en-cours', 'the save waits for a pause');
+  await reloadApp(page);
+  assert.equal(await page.inputValue('#raison-sociale'), 'Tapé juste avant de recharger');
+  assert.equal((await storedDraft(page)).organisme.raison_sociale, 'Tapé juste avant de recharger');
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('cus.secours'))), []);
+  await page.context().close();
+});
+
+test('a full storage keeps the last good copy and says so in French', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, LARGEST, 'grand');
+  await page.goto(`${env.base}#/remplir/organisme`);
+  await reloadApp(page);
+  const before = await idb(page, 'get', 'draft:grand');
+  // The browser gives this site almost no room (Chromium's DevTools protocol).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(env.base).origin, quotaSize: 1000 });
+  await page.fill('#raison-sociale', 'Trop grand pour la place laissée');
+  await page.waitForSelector('.remplir > .message-erreur');
+  assert.match(await page.textContent('.remplir > .message-erreur'), /stockage du navigateur est plein.*la version précédente est intacte/);
+  assert.equal(await idb(page, 'get', 'draft:grand'), before);
+  await screenshot(page, 'brouillon-stockage-plein');
+  // Room again: the next change is written.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(env.base).origin });
+  await page.fill('#raison-sociale', 'Écrit');
+  await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite' && !document.querySelector('.remplir > .message-erreur'));
+  assert.equal((await storedDraft(page)).organisme.raison_sociale, 'Écrit');
+  await page.context().close();
+});

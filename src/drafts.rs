@@ -19,8 +19,7 @@ use std::rc::Rc;
 
 use cus_core::convention::Convention;
 use cus_core::drafts::{
-    Backend, Batch, Commit, Drafts, Legacy, MemoryBackend, StorageError,
-    QUOTA_EXCEEDED,
+    Backend, Batch, Commit, Drafts, Legacy, MemoryBackend, StorageError, QUOTA_EXCEEDED,
 };
 pub use cus_core::drafts::{DraftInfo, Opened};
 use futures_channel::oneshot;
@@ -507,7 +506,11 @@ thread_local! {
 /// Save `conv` under `id` once the user pauses, replacing a save not yet started; `done` gets
 /// the outcome. `document.body` carries `data-sauvegarde="en-cours"` until it is written, then
 /// `"faite"`. A hidden page (reload, closed tab) starts the write at once.
-pub fn save_soon(id: String, conv: Rc<Convention>, done: impl FnOnce(Result<(), String>) + 'static) {
+pub fn save_soon(
+    id: String,
+    conv: Rc<Convention>,
+    done: impl FnOnce(Result<(), String>) + 'static,
+) {
     install_flush_on_hide();
     set_saving_flag(true);
     let now = js_sys::Date::now();
@@ -518,7 +521,11 @@ pub fn save_soon(id: String, conv: Rc<Convention>, done: impl FnOnce(Result<(), 
             .filter(|p| p.id == id)
             .map_or(now, |p| p.since)
     });
-    let wait = if now - since >= MAX_WAIT_MS { 0 } else { DEBOUNCE_MS };
+    let wait = if now - since >= MAX_WAIT_MS {
+        0
+    } else {
+        DEBOUNCE_MS
+    };
     let timer = gloo_timers::callback::Timeout::new(wait, start_saving);
     let replaced = SAVER.with(|s| {
         s.borrow_mut().pending.replace(Pending {
@@ -660,7 +667,8 @@ fn install_flush_on_hide() {
         let _ = w.add_event_listener_with_callback("pagehide", hide.as_ref().unchecked_ref());
         hide.forget();
         let hidden = wasm_bindgen::closure::Closure::<dyn Fn()>::new(flush_now);
-        let _ = w.add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
+        let _ =
+            w.add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
         hidden.forget();
         let show = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(on_page_show);
         let _ = w.add_event_listener_with_callback("pageshow", show.as_ref().unchecked_ref());

@@ -50,8 +50,10 @@ pub enum Commit {
 pub trait Backend {
     fn get(&self, key: &str) -> impl Future<Output = Result<Option<String>, StorageError>>;
     /// Every record whose key starts with `prefix`, in key order.
-    fn scan(&self, prefix: &str)
-        -> impl Future<Output = Result<Vec<(String, String)>, StorageError>>;
+    fn scan(
+        &self,
+        prefix: &str,
+    ) -> impl Future<Output = Result<Vec<(String, String)>, StorageError>>;
     /// Check `batch.expect`, then apply every put and delete, or nothing.
     fn commit(&self, batch: Batch) -> impl Future<Output = Result<Commit, StorageError>>;
 }
@@ -217,7 +219,8 @@ impl<B: Backend> Drafts<B> {
         let mut n = 1;
         loop {
             let id = format!("b{stamp}-{n}");
-            if !list.iter().any(|d| d.id == id) && self.backend.get(&draft_key(&id)).await?.is_none()
+            if !list.iter().any(|d| d.id == id)
+                && self.backend.get(&draft_key(&id)).await?.is_none()
             {
                 return Ok(id);
             }
@@ -354,7 +357,12 @@ impl<B: Backend> Drafts<B> {
             put: vec![(draft_key(id), text), (info_key(id), info.clone())],
             delete: vec![],
         };
-        match self.backend.commit(batch).await.map_err(SaveError::Storage)? {
+        match self
+            .backend
+            .commit(batch)
+            .await
+            .map_err(SaveError::Storage)?
+        {
             Commit::Done => {
                 self.known.borrow_mut().insert(id.to_string(), info);
                 Ok(())
@@ -421,8 +429,7 @@ impl<B: Backend> Drafts<B> {
             .as_deref()
             .and_then(|t| serde_json::from_str(t).ok())
             .unwrap_or_default();
-        let names: BTreeMap<&str, &LegacyInfo> =
-            index.iter().map(|i| (i.id.as_str(), i)).collect();
+        let names: BTreeMap<&str, &LegacyInfo> = index.iter().map(|i| (i.id.as_str(), i)).collect();
         let mut out = Migrated::default();
         let mut batch = Batch::default();
         for (n, (id, text)) in legacy.drafts.iter().enumerate() {

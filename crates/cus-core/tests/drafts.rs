@@ -5,9 +5,7 @@
 use std::future::Future;
 
 use cus_core::convention::{Convention, Value};
-use cus_core::drafts::{
-    Backend, Batch, Drafts, Legacy, MemoryBackend, SaveError, QUOTA_EXCEEDED,
-};
+use cus_core::drafts::{Backend, Batch, Drafts, Legacy, MemoryBackend, SaveError, QUOTA_EXCEEDED};
 use proptest::prelude::*;
 
 /// The memory backend's futures never wait.
@@ -35,7 +33,9 @@ const NOW: &str = "2026-12-02T10:00:00.000Z";
 const LATER: &str = "2026-12-02T10:05:00.000Z";
 
 fn stored(d: &Drafts<MemoryBackend>, id: &str) -> Convention {
-    let text = run(d.backend().get(&format!("draft:{id}"))).unwrap().unwrap();
+    let text = run(d.backend().get(&format!("draft:{id}")))
+        .unwrap()
+        .unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -59,11 +59,23 @@ fn names_come_from_the_organism_then_a_number() {
     let d = Drafts::new(MemoryBackend::default());
     let mut c = Convention::default();
     c.organisme.raison_sociale = "  Habitat du Nord ".into();
-    assert_eq!(run(d.create(c, NOW)).unwrap().convention.name, "Habitat du Nord");
-    assert_eq!(run(d.create(Convention::default(), NOW)).unwrap().convention.name, "Brouillon 2");
+    assert_eq!(
+        run(d.create(c, NOW)).unwrap().convention.name,
+        "Habitat du Nord"
+    );
+    assert_eq!(
+        run(d.create(Convention::default(), NOW))
+            .unwrap()
+            .convention
+            .name,
+        "Brouillon 2"
+    );
     let ids: Vec<String> = run(d.list()).unwrap().into_iter().map(|i| i.id).collect();
     assert_eq!(ids.len(), 2);
-    assert_ne!(ids[0], ids[1], "two drafts created at the same instant get distinct ids");
+    assert_ne!(
+        ids[0], ids[1],
+        "two drafts created at the same instant get distinct ids"
+    );
 }
 
 #[test]
@@ -83,12 +95,23 @@ fn a_failed_write_keeps_the_last_good_copy() {
 fn a_full_storage_keeps_the_last_good_copy_and_says_so() {
     let d = Drafts::new(MemoryBackend::with_quota(600));
     let o = run(d.create(conv("A", &[("k", 1.0)]), NOW)).unwrap();
-    let big: Vec<(String, f64)> = (0..100).map(|i| (format!("cellule-{i}"), i as f64)).collect();
+    let big: Vec<(String, f64)> = (0..100)
+        .map(|i| (format!("cellule-{i}"), i as f64))
+        .collect();
     let big: Vec<(&str, f64)> = big.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     let r = run(d.save(&o.id, &conv("A", &big), LATER));
-    assert_eq!(r, Err(SaveError::Storage(cus_core::drafts::StorageError(QUOTA_EXCEEDED.into()))));
+    assert_eq!(
+        r,
+        Err(SaveError::Storage(cus_core::drafts::StorageError(
+            QUOTA_EXCEEDED.into()
+        )))
+    );
     assert_eq!(stored(&d, &o.id), conv("A", &[("k", 1.0)]));
-    assert_eq!(run(d.list()).unwrap()[0].updated, NOW, "the line is not updated either");
+    assert_eq!(
+        run(d.list()).unwrap()[0].updated,
+        NOW,
+        "the line is not updated either"
+    );
     assert!(run(d.check()).unwrap().is_empty());
 }
 
@@ -105,9 +128,15 @@ fn an_unreadable_draft_is_set_aside_not_overwritten() {
     assert_ne!(opened.id, o.id, "a new draft is opened");
     assert!(opened.message.unwrap().contains("mis de côté"));
     let aside = run(d.aside()).unwrap();
-    assert_eq!(aside, vec![(format!("aside:{}:1", o.id), "{ pas du JSON".to_string())]);
+    assert_eq!(
+        aside,
+        vec![(format!("aside:{}:1", o.id), "{ pas du JSON".to_string())]
+    );
     assert!(run(d.backend().get(&key)).unwrap().is_none());
-    assert!(run(d.check()).unwrap().is_empty(), "the index stays coherent");
+    assert!(
+        run(d.check()).unwrap().is_empty(),
+        "the index stays coherent"
+    );
     assert_eq!(run(d.list()).unwrap().len(), 1);
 }
 
@@ -126,16 +155,33 @@ fn two_tabs_never_overwrite_each_other() {
         *to.backend().records.borrow_mut() = from.backend().records.borrow().clone();
     };
     run(b.open(&o.id, NOW)).unwrap();
-    run(a.save(&o.id, &conv("A", &[("PP-2|2024", 6.0), ("PP-2|2025", 10.0)]), LATER)).unwrap();
+    run(a.save(
+        &o.id,
+        &conv("A", &[("PP-2|2024", 6.0), ("PP-2|2025", 10.0)]),
+        LATER,
+    ))
+    .unwrap();
     sync(&a, &b);
-    let r = run(b.save(&o.id, &conv("A", &[("PP-2|2024", 5.0), ("PP-2|2025", 11.0)]), LATER));
+    let r = run(b.save(
+        &o.id,
+        &conv("A", &[("PP-2|2024", 5.0), ("PP-2|2025", 11.0)]),
+        LATER,
+    ));
     assert_eq!(r, Err(SaveError::Conflict));
-    assert_eq!(stored(&b, &o.id), conv("A", &[("PP-2|2024", 6.0), ("PP-2|2025", 10.0)]));
+    assert_eq!(
+        stored(&b, &o.id),
+        conv("A", &[("PP-2|2024", 6.0), ("PP-2|2025", 10.0)])
+    );
     // After reading it again, tab B's save goes through.
     b.forget(&o.id);
     let fresh = run(b.open(&o.id, LATER)).unwrap().convention;
     assert_eq!(fresh.values.get("PP-2|2024"), Some(&Value::Number(6.0)));
-    run(b.save(&o.id, &conv("A", &[("PP-2|2024", 6.0), ("PP-2|2025", 11.0)]), LATER)).unwrap();
+    run(b.save(
+        &o.id,
+        &conv("A", &[("PP-2|2024", 6.0), ("PP-2|2025", 11.0)]),
+        LATER,
+    ))
+    .unwrap();
 }
 
 #[test]
@@ -146,7 +192,10 @@ fn a_deleted_draft_is_not_recreated_by_a_late_save() {
     *other.backend().records.borrow_mut() = d.backend().records.borrow().clone();
     run(other.delete(&o.id)).unwrap();
     *d.backend().records.borrow_mut() = other.backend().records.borrow().clone();
-    assert_eq!(run(d.save(&o.id, &conv("A", &[]), LATER)), Err(SaveError::Conflict));
+    assert_eq!(
+        run(d.save(&o.id, &conv("A", &[]), LATER)),
+        Err(SaveError::Conflict)
+    );
     assert!(run(d.list()).unwrap().is_empty());
 }
 
@@ -156,11 +205,22 @@ fn open_current_prefers_the_tab_then_the_most_recent() {
     let a = run(d.create(conv("A", &[]), NOW)).unwrap();
     let b = run(d.create(conv("B", &[]), NOW)).unwrap();
     run(d.save(&a.id, &conv("A", &[("k", 1.0)]), LATER)).unwrap();
-    assert_eq!(run(d.open_current(&[b.id.clone()], LATER)).unwrap().id, b.id);
-    assert_eq!(run(d.open_current(&["disparu".into()], LATER)).unwrap().id, a.id);
+    assert_eq!(
+        run(d.open_current(&[b.id.clone()], LATER)).unwrap().id,
+        b.id
+    );
+    assert_eq!(
+        run(d.open_current(&["disparu".into()], LATER)).unwrap().id,
+        a.id
+    );
     let empty = Drafts::new(MemoryBackend::default());
     let o = run(empty.open_current(&[], NOW)).unwrap();
-    assert_eq!(run(empty.list()).unwrap().len(), 1, "a first draft is created: {}", o.id);
+    assert_eq!(
+        run(empty.list()).unwrap().len(),
+        1,
+        "a first draft is created: {}",
+        o.id
+    );
 }
 
 #[test]
@@ -184,8 +244,14 @@ fn legacy() -> Legacy {
                 .into(),
         ),
         drafts: vec![
-            ("b1-1".into(), serde_json::to_string(&conv("", &[("k", 4.0)])).unwrap()),
-            ("b2-1".into(), serde_json::to_string(&conv("Second", &[])).unwrap()),
+            (
+                "b1-1".into(),
+                serde_json::to_string(&conv("", &[("k", 4.0)])).unwrap(),
+            ),
+            (
+                "b2-1".into(),
+                serde_json::to_string(&conv("Second", &[])).unwrap(),
+            ),
             ("b3-1.illisible".into(), "{ cassé".into()),
         ],
     }
@@ -199,8 +265,13 @@ fn migration_copies_every_draft_once() {
     assert_eq!(m.set_aside, 1);
     let list = run(d.list()).unwrap();
     assert_eq!(
-        list.iter().map(|i| (i.name.as_str(), i.updated.as_str())).collect::<Vec<_>>(),
-        vec![("Ancien", "2026-11-20T08:00:00.000Z"), ("Second", "2026-11-21T08:00:00.000Z")]
+        list.iter()
+            .map(|i| (i.name.as_str(), i.updated.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("Ancien", "2026-11-20T08:00:00.000Z"),
+            ("Second", "2026-11-21T08:00:00.000Z")
+        ]
     );
     assert_eq!(stored(&d, "b1-1").values, conv("", &[("k", 4.0)]).values);
     assert_eq!(run(d.aside()).unwrap().len(), 1);
@@ -218,7 +289,10 @@ fn migration_is_all_or_nothing() {
     let d = Drafts::new(MemoryBackend::with_quota(100));
     let r = run(d.migrate(&legacy(), NOW));
     assert!(r.is_err());
-    assert!(d.backend().records.borrow().is_empty(), "nothing half-copied");
+    assert!(
+        d.backend().records.borrow().is_empty(),
+        "nothing half-copied"
+    );
 }
 
 #[test]
@@ -251,7 +325,10 @@ fn a_rescue_copy_never_overwrites_a_newer_version() {
     assert_eq!(stored(&other, &o.id), conv("A", &[("k", 3.0)]));
     let aside = run(other.aside()).unwrap();
     assert_eq!(aside.len(), 1);
-    assert_eq!(serde_json::from_str::<Convention>(&aside[0].1).unwrap(), conv("A", &[("k", 2.0)]));
+    assert_eq!(
+        serde_json::from_str::<Convention>(&aside[0].1).unwrap(),
+        conv("A", &[("k", 2.0)])
+    );
     assert_eq!(run(other.recover("pas une copie", LATER)).unwrap(), None);
 }
 
@@ -265,9 +342,18 @@ fn commits_check_their_expectations() {
     };
     use cus_core::drafts::Commit;
     assert_eq!(run(b.commit(put("x", "1", None))).unwrap(), Commit::Done);
-    assert_eq!(run(b.commit(put("x", "2", None))).unwrap(), Commit::Conflict);
-    assert_eq!(run(b.commit(put("x", "2", Some("0")))).unwrap(), Commit::Conflict);
-    assert_eq!(run(b.commit(put("x", "2", Some("1")))).unwrap(), Commit::Done);
+    assert_eq!(
+        run(b.commit(put("x", "2", None))).unwrap(),
+        Commit::Conflict
+    );
+    assert_eq!(
+        run(b.commit(put("x", "2", Some("0")))).unwrap(),
+        Commit::Conflict
+    );
+    assert_eq!(
+        run(b.commit(put("x", "2", Some("1")))).unwrap(),
+        Commit::Done
+    );
     assert_eq!(run(b.get("x")).unwrap().as_deref(), Some("2"));
     assert_eq!(run(b.scan("y")).unwrap(), vec![]);
 }

@@ -1,0 +1,458 @@
+//! "Remplir ma CUS": the guided path. Steps Organisme, Convention, Territoires, Segmentation, Parc
+//! de logements (`super::stock`), one page per engagement (`super::grid`), Vérification (every
+//! diagnostic; warnings acknowledged with an optional comment, as the final export requires),
+//! Récapitulatif and Export (`super::export`), one file per step in this folder.
+//!
+//! This file owns the draft: one store (`crate::state`), opened and saved through
+//! `crate::drafts` (IndexedDB), a stable dispatcher handed to every step, the validation patched
+//! from what each edit touched, and the step menu (`menu`).
+
+use std::rc::Rc;
+
+use cus_core::catalogue::{Catalogue, Level};
+use cus_core::convention::Convention;
+use cus_core::diagnostic::{Diagnostic, Severity};
+use cus_core::rules;
+use yew::prelude::*;
+
+use crate::catalogues::Catalogues;
+use crate::drafts;
+use crate::pages::grid::Update;
+use crate::presence;
+use crate::route::{FillStep, Route};
+use crate::state::{self, Action, DraftStore};
+use cus_core::convention::Edit;
+
+mod convention;
+mod drafts_panel;
+mod menu;
+mod organisme;
+mod segmentation;
+mod territoires;
+mod verification;
+
+use convention::ConventionStep;
+use drafts_panel::DraftsPanel;
+use menu::*;
+use organisme::OrganismeStep;
+use segmentation::SegmentationStep;
+use territoires::fmt_int;
+use territoires::TerritoiresStep;
+use verification::VerificationStep;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub step: FillStep,
+    pub catalogues: Catalogues,
+}
+
+/// The catalogue the draft was filled against, if it is available.
+pub fn draft_catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> Option<&'a Catalogue> {
+    cats.iter()
+        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+}
+
+#[function_component(Fill)]
+pub fn fill(props: &Props) -> Html {
+    let store = use_reducer(DraftStore::loading);
+    let storage_msg = use_state(|| None::<String>);
+    // Bumped when the list of drafts may have changed (a save, an open), for the drafts panel.
+    let saved = use_state(|| 0u32);
+    // Every change of draft goes through here: the storage is asynchronous (IndexedDB).
+    let request: Callback<drafts::Request> = {
+        let dispatcher = store.dispatcher();
+        let storage_msg = storage_msg.clone();
+        (*use_memo((), move |_| {
+            Callback::from(move |r: drafts::Request| {
+                let (dispatcher, storage_msg) = (dispatcher.clone(), storage_msg.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let opened = drafts::perform(r).await;
+                    let message = match (drafts::take_notice(), opened.message.clone()) {
+                        (Some(n), Some(m)) => Some(format!("{n} {m}")),
+                        (n, m) => n.or(m),
+                    };
+                    storage_msg.set(message);
+                    dispatcher.dispatch(Action::Open(opened));
+                });
+            })
+        }))
+        .clone()
+    };
+    {
+        let request = request.clone();
+        use_effect_with((), move |_| request.emit(drafts::Request::Current));
+    }
+    // `body[data-brouillon=ouvert]` once the draft is read (the tests wait for it).
+    use_effect_with(store.loaded, |loaded| {
+        let body = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body());
+        if let (true, Some(b)) = (*loaded, &body) {
+            let _ = b.set_attribute("data-brouillon", "ouvert");
+        }
+        move || {
+            if let Some(b) = body {
+                let _ = b.remove_attribute("data-brouillon");
+            }
+        }
+    });
+    // Read-only while the same draft is being edited in another tab (`crate::presence`).
+    let read_only = use_state(|| false);
+    let ro_flag = (*use_memo((), |_| Rc::new(std::cell::Cell::new(false)))).clone();
+    let tab = (*use_memo((), |_| presence::new_tab_id())).clone();
+    let presence = use_mut_ref(|| None::<presence::Presence>);
+    {
+        let (ro_flag, read_only, presence) = (ro_flag.clone(), read_only.clone(), presence.clone());
+        use_effect_with(store.id.clone(), move |id| {
+            ro_flag.set(false);
+            read_only.set(false);
+            let setter = read_only.setter();
+            *presence.borrow_mut() = (!id.is_empty())
+                .then(|| presence::Presence::announce(&tab, id, ro_flag, move |ro| setter.set(ro)))
+                .flatten();
+            move || {
+                presence.borrow_mut().take();
+            }
+        });
+    }
+    // One stable dispatcher for every component (the store's dispatcher never changes); nothing
+    // is changed while the draft is read-only here.
+    let update: Update = {
+        let dispatcher = store.dispatcher();
+        let ro_flag = ro_flag.clone();
+        (*use_memo((), move |_| {
+            Callback::from(move |e: Edit| {
+                if !ro_flag.get() {
+                    dispatcher.dispatch(Action::Edit(e))
+                }
+            })
+        }))
+        .clone()
+    };
+    let take_over = {
+        let (ro_flag, read_only, presence) = (ro_flag.clone(), read_only.clone(), presence.clone());
+        let request = request.clone();
+        let id = store.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (ro_flag, read_only, request, id) = (
+                ro_flag.clone(),
+                read_only.clone(),
+                request.clone(),
+                id.clone(),
+            );
+            // The other tab writes what it has pending and says so (or is gone), then this one
+            // reads the draft again.
+            let reopen = move || {
+                request.emit(drafts::Request::Open(id));
+                ro_flag.set(false);
+                read_only.set(false);
+            };
+            match presence.borrow().as_ref() {
+                Some(p) => p.take_over(reopen),
+                None => reopen(),
+            }
+        })
+    };
+
+    {
+        let storage_msg = storage_msg.clone();
+        let saved = saved.clone();
+        let store = store.clone();
+        use_effect_with(store.revision, move |_| {
+            if store.dirty {
+                // Written once the user pauses (serialising a large convention takes longer than
+                // a frame), and at once if the page is hidden or another draft is opened.
+                drafts::save_soon(store.id.clone(), store.conv.clone(), move |r| {
+                    match r {
+                        Err(m) => storage_msg.set(Some(m)),
+                        Ok(()) => {
+                            if storage_msg.is_some() {
+                                storage_msg.set(None);
+                            }
+                        }
+                    }
+                    saved.set(saved.wrapping_add(1));
+                });
+            } else if store.loaded {
+                saved.set(saved.wrapping_add(1));
+            }
+        });
+    }
+    let open = request.clone();
+    let undo_redo = {
+        let dispatcher = store.dispatcher();
+        move |undo: bool| {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |_: MouseEvent| {
+                dispatcher.dispatch(if undo { Action::Undo } else { Action::Redo })
+            })
+        }
+    };
+    // Ctrl+Z, Ctrl+Y and Ctrl+Shift+Z anywhere in the form: every keystroke is an edit of the
+    // draft, so the history of the draft replaces the text field's own.
+    let on_keydown = {
+        let dispatcher = store.dispatcher();
+        let ro_flag = ro_flag.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if !(e.ctrl_key() || e.meta_key()) || e.alt_key() || ro_flag.get() {
+                return;
+            }
+            let action = match e.key().to_lowercase().as_str() {
+                "z" if e.shift_key() => Action::Redo,
+                "z" => Action::Undo,
+                "y" => Action::Redo,
+                _ => return,
+            };
+            e.prevent_default();
+            dispatcher.dispatch(action);
+        })
+    };
+    let draft = &store.conv;
+
+    let cats = &props.catalogues.0;
+    let cat = draft_catalogue(cats, &draft);
+    let geo = draft.referential();
+    let validation = use_mut_ref(|| None::<state::Validation>);
+    let diags: Rc<Vec<Diagnostic>> = cat
+        .map(|c| state::diagnostics(&mut validation.borrow_mut(), &store, pinned(c), geo))
+        .unwrap_or_default();
+    // One copy of the catalogue per catalogue chosen, shared by the steps' props.
+    let catalogue: Option<Rc<Catalogue>> = (*use_memo(
+        (props.catalogues.clone(), draft.catalogue.clone()),
+        |(cats, r)| {
+            cats.0
+                .iter()
+                .find(|c| c.id == r.id && c.version == r.version)
+                .map(|c| Rc::new(c.clone()))
+        },
+    ))
+    .clone();
+
+    let steps = all_steps(cat);
+    // Errors located on a cell, per engagement (1-based position), for the step menu.
+    let cell_errors: Vec<usize> = cat
+        .map(|c| {
+            c.engagements
+                .iter()
+                .map(|e| {
+                    diags
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error && d.location.cell.is_some())
+                        .filter(|d| {
+                            d.location
+                                .indicator
+                                .as_deref()
+                                .and_then(|code| c.indicator(code))
+                                .is_some_and(|i| i.engagement == e.id)
+                        })
+                        .count()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = match props.step {
+        FillStep::Organisme => html! {
+            <OrganismeStep draft={(**draft).clone()} update={update.clone()} />
+        },
+        FillStep::Verification => match &catalogue {
+            Some(c) => html! {
+                <VerificationStep catalogue={c.clone()} draft={(*draft).clone()}
+                    diags={diags.clone()} update={update.clone()} />
+            },
+            None => {
+                html! { <p class="aide">{ "Choisissez d'abord le catalogue d'indicateurs à l'étape Convention." }</p> }
+            }
+        },
+        FillStep::Engagement(n) => {
+            match catalogue
+                .as_ref()
+                .and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e)))
+            {
+                Some((catalogue, e)) => {
+                    let (c, catalogue) = (&**catalogue, catalogue.clone());
+                    let conv = (*draft).clone();
+                    let inds: Vec<_> = c
+                        .indicators
+                        .iter()
+                        .filter(|i| i.engagement == e.id && conv.uses(i))
+                        .cloned()
+                        .collect();
+                    // Rule messages on cells (required rows are listed on Vérification, not on
+                    // cells; an acknowledged warning no longer flags its cell).
+                    let acked = &draft.acknowledged;
+                    let cell_messages: Rc<crate::pages::grid::CellMessages> = Rc::new(
+                        diags
+                            .iter()
+                            .filter(|d| {
+                                d.severity != Severity::Info && !d.code.contains("REQUIRED")
+                            })
+                            .filter(|d| {
+                                d.severity != Severity::Warning
+                                    || acked.is_empty()
+                                    || !acked.contains_key(&d.id())
+                            })
+                            .filter_map(|d| {
+                                d.location
+                                    .cell
+                                    .clone()
+                                    .map(|k| (k, (d.severity, Rc::from(d.message.as_str()))))
+                            })
+                            .collect(),
+                    );
+                    html! {
+                        <div class="engagement-saisie">
+                            <p class="chapo-engagement">{ format!("{} — {}", e.area, e.label) }</p>
+                            if inds.is_empty() {
+                                <p class="aide">{ "Aucun indicateur de cet engagement n'est retenu dans la convention (voir l'étape Segmentation)." }</p>
+                            }
+                            { for inds.into_iter().enumerate().map(|(i, ind)| html! {
+                                <crate::pages::grid::IndicatorGrid catalogue={catalogue.clone()} indicator={Rc::new(ind)} index={i}
+                                    draft={conv.clone()} update={update.clone()} cell_messages={cell_messages.clone()} />
+                            }) }
+                        </div>
+                    }
+                }
+                None => html! {
+                    <p class="avertissement" role="note">
+                        { "Cet engagement n'existe pas dans le catalogue choisi : choisissez le catalogue à l'étape " }
+                        <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
+                    </p>
+                },
+            }
+        }
+        FillStep::Parc => html! {
+            <crate::pages::stock::StockStep draft={(*draft).clone()} update={update.clone()}
+                catalogue={catalogue.clone()}
+                diags={Rc::new(diags.iter().filter(|d| step_of(d) == FillStep::Parc).cloned().collect::<Vec<_>>())} />
+        },
+        FillStep::Recapitulatif | FillStep::Export => match &catalogue {
+            Some(c) => html! {
+                <crate::pages::export::ExportStep step={props.step} catalogues={props.catalogues.clone()} catalogue={c.clone()}
+                    draft={(*draft).clone()} diags={diags.clone()} open={open.clone()} />
+            },
+            None => html! {
+                <p class="avertissement" role="note">
+                    { "Choisissez d'abord le catalogue d'indicateurs à l'étape " }
+                    <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
+                </p>
+            },
+        },
+        FillStep::Convention => html! {
+            <ConventionStep catalogues={props.catalogues.clone()} draft={(**draft).clone()} update={update.clone()} />
+        },
+        FillStep::Territoires => html! {
+            <TerritoiresStep draft={(**draft).clone()} update={update.clone()} diags={diags.clone()}
+                segments={cat.is_some_and(|c| c.indicators.iter().any(|i| i.levels.allowed.contains(&Level::Segment)))} />
+        },
+        FillStep::Segmentation => match &catalogue {
+            Some(c) => html! {
+                <SegmentationStep catalogue={c.clone()} draft={(**draft).clone()} update={update.clone()} diags={diags.clone()} />
+            },
+            None => html! {
+                <p class="avertissement" role="note">
+                    { "Choisissez d'abord le catalogue d'indicateurs à l'étape " }
+                    <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
+                </p>
+            },
+        },
+    };
+
+    if !store.loaded {
+        return html! {
+            <div class="page remplir">
+                <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
+                <p role="status" class="aide">{ "Ouverture du brouillon enregistré dans ce navigateur…" }</p>
+            </div>
+        };
+    }
+    html! {
+        <div class="page remplir" onkeydown={on_keydown}>
+            <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
+            if let Some(m) = &*storage_msg {
+                <p class="message-erreur" role="alert">{ m }</p>
+            }
+            <DraftsPanel current={store.id.clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} saved={*saved} />
+            <div class="annuler-retablir" role="group" aria-label="Historique des modifications">
+                <button type="button" class="bouton bouton-secondaire" id="annuler" aria-keyshortcuts="Control+Z"
+                    disabled={*read_only || !store.can_undo()} onclick={undo_redo(true)}>{ "↶ Annuler" }</button>
+                <button type="button" class="bouton bouton-secondaire" id="retablir" aria-keyshortcuts="Control+Y Control+Shift+Z"
+                    disabled={*read_only || !store.can_redo()} onclick={undo_redo(false)}>{ "↷ Rétablir" }</button>
+                <span class="aide">{ " Ctrl+Z, Ctrl+Y : chaque saisie, chaque collage est une étape." }</span>
+            </div>
+            <div class="parcours">
+                <nav class="menu-etapes" aria-label="Étapes de la convention">
+                    <ol>
+                        { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat, &cell_errors)) }
+                    </ol>
+                </nav>
+                <section class="etape" aria-labelledby="titre-etape">
+                    <h2 id="titre-etape">{ step_label(props.step, cat) }</h2>
+                    if *read_only {
+                        <div class="avertissement" id="lecture-seule" role="status">
+                            <p>{ "Ce brouillon est ouvert dans un autre onglet de ce navigateur : ici, il est en lecture seule, \
+                                  pour que les deux onglets n'écrivent pas l'un sur l'autre." }</p>
+                            <button type="button" class="bouton" id="modifier-ici" onclick={take_over}>{ "Modifier ici" }</button>
+                            <span class="aide">{ " L'autre onglet enregistre ce qu'il a en cours et passe en lecture seule." }</span>
+                        </div>
+                    }
+                    <fieldset class="cadre-etape" disabled={*read_only}>
+                        { body }
+                    </fieldset>
+                    { nav_buttons(props.step, &steps, cat) }
+                </section>
+            </div>
+        </div>
+    }
+}
+
+thread_local! {
+    /// Catalogues validated so far, kept for the life of the page (a handful at most), so that a
+    /// validation index can outlive one render.
+    static PINNED: std::cell::RefCell<Vec<&'static Catalogue>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn pinned(cat: &Catalogue) -> &'static Catalogue {
+    PINNED.with(|p| {
+        let mut p = p.borrow_mut();
+        if let Some(c) = p
+            .iter()
+            .find(|c| c.id == cat.id && c.version == cat.version && ***c == *cat)
+        {
+            return *c;
+        }
+        let leaked: &'static Catalogue = Box::leak(Box::new(cat.clone()));
+        p.push(leaked);
+        leaked
+    })
+}
+
+/// Which step a diagnostic belongs to: the engagement page of its cell, else by its code.
+fn step_of(d: &Diagnostic) -> FillStep {
+    if d.location.cell.is_some() {
+        FillStep::Verification
+    } else if d.code == rules::codes::STOCK_INVALID
+        || d.location
+            .path
+            .as_deref()
+            .is_some_and(|p| p.starts_with("stock."))
+    {
+        FillStep::Parc
+    } else if d.code.contains("-TERR-")
+        || d.code.starts_with("W-ZUS")
+        || d.code.contains("-SEGMENT-")
+    {
+        FillStep::Territoires
+    } else {
+        FillStep::Segmentation
+    }
+}
+
+/// Position (1-based) of the engagement page holding an indicator.
+fn engagement_step(cat: &Catalogue, code: &str) -> Option<FillStep> {
+    let ind = cat.indicator(code)?;
+    let pos = cat
+        .engagements
+        .iter()
+        .position(|e| e.id == ind.engagement)?;
+    Some(FillStep::Engagement(u8::try_from(pos + 1).ok()?))
+}

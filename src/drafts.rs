@@ -404,10 +404,15 @@ fn set_current(id: &str) {
     }
 }
 
+/// The id prefix of a draft kept in memory only, when the storage failed.
+const IN_MEMORY: &str = "memoire-";
+const NOT_STORED: &str = "Ce brouillon n'est pas enregistré dans le navigateur (le stockage a \
+    refusé de l'ouvrir) : exportez votre travail pour le garder, puis rechargez la page.";
+
 /// A draft opened in memory only, when the storage failed.
 fn in_memory(e: StorageError) -> Opened {
     Opened {
-        id: format!("memoire-{}", js_sys::Date::now() as u64),
+        id: format!("{IN_MEMORY}{}", js_sys::Date::now() as u64),
         convention: Convention::default(),
         message: Some(e.0),
     }
@@ -558,10 +563,13 @@ fn start_saving() {
     };
     wasm_bindgen_futures::spawn_local(async move {
         let d = drafts().await;
-        let r = d
-            .save(&p.id, &p.conv, &now_iso())
-            .await
-            .map_err(|e| e.message());
+        let r = if p.id.starts_with(IN_MEMORY) {
+            Err(NOT_STORED.to_string())
+        } else {
+            d.save(&p.id, &p.conv, &now_iso())
+                .await
+                .map_err(|e| e.message())
+        };
         (p.done)(r);
         SAVER.with(|s| {
             let mut s = s.borrow_mut();

@@ -1133,7 +1133,7 @@ impl Computed {
 /// The computed numbers that apply to an indicator: decided from the catalogue and rule data only,
 /// never from the values.
 fn applicable(cat: &Catalogue, ind: &Indicator) -> Vec<Computed> {
-    let additive = cus_core::rules::is_additive(ind);
+    let additive = cus_core::convention::is_additive(ind);
     let mut out = Vec::new();
     if additive && ind.periods.yearly {
         out.push(Computed::Cumulative);
@@ -1255,7 +1255,7 @@ fn calculations(props: &CalcProps) -> Html {
         .collect();
     let split_list = splits(ind);
     let periods = ind.periods.periods();
-    let year = cus_core::rules::label_year(conv);
+    let year = cus_core::convention::label_year(conv);
     let r = (*row).min(rows.len().saturating_sub(1));
     let s = (*split).min(split_list.len().saturating_sub(1));
     let default_period = periods

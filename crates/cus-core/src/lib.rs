@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod geo;
 pub mod numfmt;
 pub mod organisme;
+pub mod ruledata;
 pub mod rules;
 pub mod samples;
 

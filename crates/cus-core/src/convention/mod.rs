@@ -3,11 +3,13 @@
 
 pub mod edit;
 mod rules;
+mod semantics;
 mod territory;
 mod values;
 
 pub use edit::{Edit, History, Touched};
 pub use rules::check_segmentation;
+pub use semantics::{is_additive, is_required, label_year, valid_number, value_problem};
 pub use territory::TerritoryKey;
 pub use values::{
     cell_error, check_number, parse_pasted_block, parse_period_key, period_key, typed_value,
@@ -241,6 +243,20 @@ impl Convention {
             }
         }
         out
+    }
+
+    /// The rows of an indicator at one level, in grid order, without duplicates.
+    pub fn rows_at_level(
+        &self,
+        ind: &Indicator,
+        geo: Option<&Referential>,
+        level: Level,
+    ) -> Vec<TerritoryKey> {
+        let mut seen = std::collections::HashSet::new();
+        self.rows(ind, geo)
+            .into_iter()
+            .filter(|r| r.level() == level && seen.insert(r.clone()))
+            .collect()
     }
 
     /// Every cell to fill, in catalogue order, then row, split and period order.

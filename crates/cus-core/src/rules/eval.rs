@@ -6,10 +6,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::grid::Addr;
-use super::{codes, label_year, valid_number, value_problem, Index, TOLERANCE};
+use super::{codes, Index, TOLERANCE};
 use crate::calc;
 use crate::catalogue::Requirement;
-use crate::convention::{Convention, Value};
+use crate::convention::{label_year, valid_number, value_problem, Convention, Value};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::numfmt::format_fr;
 

@@ -7,10 +7,12 @@
 
 use std::collections::HashMap;
 
-use super::data::RuleSet;
-use crate::catalogue::{Catalogue, Indicator, Level, Period, Requirement, ValueKind};
-use crate::convention::{period_key, splits, Convention, SplitKey, TerritoryKey};
+use crate::catalogue::{Catalogue, Period};
+use crate::convention::{
+    is_additive, is_required, period_key, splits, Convention, SplitKey, TerritoryKey,
+};
 use crate::geo::Referential;
+use crate::ruledata::RuleSet;
 
 /// Position of a cell: (grid, row, split, period).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,17 +90,6 @@ impl Grid {
     pub fn period_index(&self, key: &str) -> Option<usize> {
         self.period_keys.iter().position(|k| k == key)
     }
-}
-
-/// A whole-number count, whose values add up.
-pub fn is_additive(ind: &Indicator) -> bool {
-    matches!(ind.value, ValueKind::Nombre { .. }) && ind.bounds().is_some_and(|b| b.integer)
-}
-
-/// Must every row of the indicator be filled? Mandatory ones, and those retained at the
-/// prefect's request (a convention only retains them when the prefect asked).
-pub fn is_required(ind: &Indicator) -> bool {
-    ind.requirement != Requirement::Facultatif
 }
 
 pub(crate) fn build(
@@ -319,18 +310,4 @@ pub(crate) fn build(
         shares,
         ratios,
     }
-}
-
-/// The rows of an indicator at one level, in grid order, without duplicates.
-pub(crate) fn rows_at_level(
-    conv: &Convention,
-    ind: &Indicator,
-    geo: Option<&Referential>,
-    level: Level,
-) -> Vec<TerritoryKey> {
-    let mut seen = std::collections::HashSet::new();
-    conv.rows(ind, geo)
-        .into_iter()
-        .filter(|r| r.level() == level && seen.insert(r.clone()))
-        .collect()
 }

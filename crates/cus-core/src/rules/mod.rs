@@ -57,28 +57,25 @@
 //! The data rules of `data/rules/` apply to counts only (shares and ratios to the stock of
 //! percentages mean nothing); a comparison applies to any numeric indicators.
 
-pub mod data;
 mod eval;
 mod grid;
 
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-pub use data::{Comparison, MemberShare, Op, Operand, RatioToStock, RuleSet};
-pub(crate) use grid::rows_at_level;
-pub use grid::{is_additive, is_required};
+/// The value semantics the rules rely on, defined in [`crate::convention`].
+pub use crate::convention::{is_additive, is_required, label_year, valid_number, value_problem};
+/// The rule data (`data/rules/*.json`), a leaf module of its own so that [`crate::calc`] reads it
+/// without depending on the rule engine.
+pub use crate::ruledata as data;
+pub use crate::ruledata::{Comparison, MemberShare, Op, Operand, RatioToStock, RuleSet, TOLERANCE};
 
 use grid::{Addr, Grid};
 
-use crate::catalogue::{Catalogue, Indicator, ValueKind};
-use crate::convention::{
-    cell_error, check_number, check_segmentation, Convention, TerritoryKey, Touched, Value,
-};
+use crate::catalogue::{Catalogue, Indicator};
+use crate::convention::{check_segmentation, Convention, TerritoryKey, Touched, Value};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::geo::Referential;
-
-/// Relative tolerance of the comparisons between numbers (sums, parts, cumulatives).
-pub const TOLERANCE: f64 = 1e-9;
 
 /// The stable codes of the rules written in Rust (the data-driven comparisons carry their own).
 pub mod codes {
@@ -202,58 +199,6 @@ pub fn group(
     cell_key: &str,
 ) -> BTreeSet<String> {
     Index::new(conv, cat, geo).group(cell_key)
-}
-
-/// The message of a value that does not fit its indicator (kind, whole number, bounds), if any.
-/// Extends [`cell_error`] to numbers typed as text, non-finite numbers, yes/no and text items.
-pub fn value_problem(ind: &Indicator, v: &Value) -> Option<String> {
-    match ind.value {
-        ValueKind::OuiNon => match v {
-            Value::Bool(_) => None,
-            Value::Text(t) if matches!(t.trim().to_lowercase().as_str(), "oui" | "non") => None,
-            _ => Some(format!("{} attend « oui » ou « non ».", ind.code)),
-        },
-        ValueKind::Texte => match v {
-            Value::Text(t) if t.trim().is_empty() => {
-                Some("Le texte est vide : rédigez l'engagement ou effacez la cellule.".into())
-            }
-            _ => None,
-        },
-        _ => {
-            if let Value::Number(n) = v {
-                if !n.is_finite() {
-                    return Some(
-                        "La valeur n'est pas un nombre fini : saisissez un nombre.".into(),
-                    );
-                }
-            }
-            cell_error(ind, v).or_else(|| match v {
-                Value::Text(t) => crate::numfmt::parse_fr(t)
-                    .ok()
-                    .and_then(|n| check_number(ind, n)),
-                _ => None,
-            })
-        }
-    }
-}
-
-/// The signing year used in period labels ("Cumul 2022–2024"): the convention's, when it is a
-/// plausible year (an absurd one would overflow the label arithmetic), else none ("À 3 ans").
-pub fn label_year(conv: &Convention) -> Option<i32> {
-    conv.signing_year.filter(|y| (1900..=2200).contains(y))
-}
-
-/// The number a cell holds when it is valid for its (numeric) indicator.
-pub fn valid_number(ind: &Indicator, v: &Value) -> Option<f64> {
-    ind.bounds()?;
-    if value_problem(ind, v).is_some() {
-        return None;
-    }
-    match v {
-        Value::Number(n) => Some(*n),
-        Value::Text(t) => crate::numfmt::parse_fr(t).ok(),
-        Value::Bool(_) => None,
-    }
 }
 
 /// The stock figures: whole numbers ≥ 0 keyed by a readable territory.

@@ -20,7 +20,7 @@ use std::rc::Rc;
 use cus_core::calc::{CalcError, Explained};
 use cus_core::catalogue::{Catalogue, Indicator, Period, ValueKind, CONVENTION_YEARS};
 use cus_core::convention::{
-    cell_error, parse_pasted_block, period_key, splits, typed_value, Cell, Convention, Edit,
+    cell_error, parse_pasted_block, splits, typed_value, Cell, Convention, Edit, GridShape,
     SplitKey, Value,
 };
 use cus_core::diagnostic::Severity;
@@ -119,18 +119,13 @@ fn total_text(sum: f64, any: bool) -> String {
 }
 
 /// What the rows of a grid share and what does not change while typing: rebuilt only when the
-/// indicator, its rows or the signing year change.
+/// indicator, its rows or the signing year change. Rows, columns and keys are those of the
+/// indicator's [`GridShape`]; the grid adds labels and the totals column.
 struct Layout {
     index: usize,
     indicator: Rc<Indicator>,
+    shape: GridShape,
     virtualized: bool,
-    /// Territory part of the cell keys, per row.
-    row_keys: Vec<String>,
-    /// Rows of a territory key (a territory declared twice has two rows).
-    row_of: HashMap<String, Vec<usize>>,
-    /// `split|period` part of the cell keys, per column.
-    col_keys: Vec<String>,
-    col_of: HashMap<String, usize>,
     /// `(split|period, column)`, sorted by key: the order of a row's keys in the stored values.
     sorted_cols: Vec<(String, usize)>,
     /// "split, period" (French), per column.
@@ -141,44 +136,28 @@ struct Layout {
 
 impl Layout {
     fn n_rows(&self) -> usize {
-        self.row_keys.len()
+        self.shape.n_rows()
     }
 
     fn n_cols(&self) -> usize {
-        self.col_keys.len()
+        self.shape.n_cols()
     }
 
     fn key(&self, r: usize, c: usize) -> Option<String> {
-        Some(format!(
-            "{}|{}|{}",
-            self.indicator.code,
-            self.row_keys.get(r)?,
-            self.col_keys.get(c)?
-        ))
+        self.shape.key_at(r, c)
     }
 
-    /// Rows and column of a key stripped of its `indicator|` prefix.
-    fn locate_rest(&self, rest: &str) -> Option<(&[usize], usize)> {
-        // The split and the period never hold a '|': cut from the right.
-        let mut cuts = rest.rmatch_indices('|').map(|(i, _)| i);
-        cuts.next()?;
-        let at = cuts.next()?;
-        let rows = self.row_of.get(&rest[..at])?;
-        let col = *self.col_of.get(&rest[at + 1..])?;
-        Some((rows.as_slice(), col))
-    }
-
-    /// Every stored value of this grid with its rows and column, in one pass over the values of
+    /// Every stored value of this grid with its row and column, in one pass over the values of
     /// the indicator. The keys are sorted, so those of a row come together, split and period in
     /// the order of `sorted_cols`: one row lookup per row, a merge for the columns.
     fn scan<'v>(
         &self,
         values: &'v cus_core::convention::Values,
-        mut f: impl FnMut(&[usize], usize, &'v Value),
+        mut f: impl FnMut(usize, usize, &'v Value),
     ) {
         let prefix = format!("{}|", self.indicator.code);
         let after = values.range(prefix.clone()..);
-        let mut group: Option<(&str, Option<&[usize]>)> = None;
+        let mut group: Option<(&str, Option<usize>)> = None;
         let mut cursor = 0;
         for (k, v) in after {
             let Some(rest) = k.strip_prefix(prefix.as_str()) else {
@@ -190,16 +169,16 @@ impl Layout {
                 continue;
             };
             let (territory, col_key) = (&rest[..at], &rest[at + 1..]);
-            let rows = match group {
-                Some((t, rows)) if t == territory => rows,
+            let row = match group {
+                Some((t, row)) if t == territory => row,
                 _ => {
-                    let rows = self.row_of.get(territory).map(Vec::as_slice);
-                    group = Some((territory, rows));
+                    let row = self.shape.row_pos.get(territory).copied();
+                    group = Some((territory, row));
                     cursor = 0;
-                    rows
+                    row
                 }
             };
-            let Some(rows) = rows else { continue };
+            let Some(row) = row else { continue };
             while self
                 .sorted_cols
                 .get(cursor)
@@ -208,7 +187,7 @@ impl Layout {
                 cursor += 1;
             }
             match self.sorted_cols.get(cursor) {
-                Some((c, col)) if c == col_key => f(rows, *col, v),
+                Some((c, col)) if c == col_key => f(row, *col, v),
                 _ => {}
             }
         }
@@ -216,11 +195,8 @@ impl Layout {
 
     /// Row and column of a full cell key of this grid.
     fn locate(&self, key: &str) -> Option<(usize, usize)> {
-        let rest = key
-            .strip_prefix(self.indicator.code.as_str())?
-            .strip_prefix('|')?;
-        self.locate_rest(rest)
-            .and_then(|(rows, c)| rows.first().map(|&r| (r, c)))
+        let (r, s, p) = self.shape.locate(key)?;
+        Some((r, self.shape.col(s, p)))
     }
 }
 
@@ -670,15 +646,9 @@ fn build_grid(layout: Layout, h: Hooks) -> Grid {
 }
 
 /// The formula of a column total, with its figures and rows (`cus_core::calc`).
-fn explanation(
-    props: &Props,
-    split_list: &[SplitKey],
-    periods: &[Period],
-    col: usize,
-) -> Option<String> {
-    let n_splits = split_list.len().max(1);
-    let period = *periods.get(col / n_splits)?;
-    let split = split_list.get(col % n_splits)?;
+fn explanation(props: &Props, shape: &GridShape, col: usize) -> Option<String> {
+    let (s, p) = shape.split_period(col)?;
+    let (split, period) = (&shape.splits[s], shape.periods[p]);
     let geo = props.draft.referential();
     match cus_core::calc::total_across_territories(
         &props.draft,
@@ -705,8 +675,6 @@ pub fn indicator_grid(props: &Props) -> Html {
     let conv = &props.draft;
     let geo = conv.referential();
     let rows = conv.rows(ind, geo);
-    let split_list = splits(ind);
-    let periods = ind.periods.periods();
     let paste_msg = use_state(|| None::<String>);
     // Column whose total is explained under the grid.
     let explain = use_state(|| None::<usize>);
@@ -732,64 +700,47 @@ pub fn indicator_grid(props: &Props) -> Html {
             scroller: scroller.clone(),
         };
         use_memo(
-            (ind.clone(), rows.clone(), index, first_year),
+            (ind.clone(), rows, index, first_year),
             move |(ind, rows, index, first_year)| {
-                let columns: Vec<(Period, SplitKey)> = ind
-                    .periods
-                    .periods()
-                    .iter()
-                    .flat_map(|p| splits(ind).into_iter().map(move |s| (*p, s)))
-                    .collect();
-                let split_list = splits(ind);
-                let year_cols: Vec<Vec<usize>> = if matches!(ind.value, ValueKind::Nombre { .. })
-                    && ind.periods.yearly
-                {
-                    split_list
-                        .iter()
-                        .map(|split| {
-                            columns
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, (p, s))| matches!(p, Period::Year(_)) && s == split)
-                                .map(|(c, _)| c)
-                                .collect()
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                let row_keys: Vec<String> = rows.iter().map(|t| t.to_string()).collect();
-                let mut row_of: HashMap<String, Vec<usize>> = HashMap::new();
-                for (r, k) in row_keys.iter().enumerate() {
-                    row_of.entry(k.clone()).or_default().push(r);
-                }
-                let col_keys: Vec<String> = columns
-                    .iter()
-                    .map(|(p, s)| format!("{}|{}", s.key(), period_key(*p)))
-                    .collect();
-                let col_of = col_keys
-                    .iter()
+                let shape = GridShape::with_rows(ind, rows.clone());
+                let year_cols: Vec<Vec<usize>> =
+                    if matches!(ind.value, ValueKind::Nombre { .. }) && ind.periods.yearly {
+                        (0..shape.splits.len())
+                            .map(|split| {
+                                shape
+                                    .columns()
+                                    .enumerate()
+                                    .filter(|(_, (s, p))| {
+                                        matches!(shape.periods[*p], Period::Year(_)) && *s == split
+                                    })
+                                    .map(|(c, _)| c)
+                                    .collect()
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                let mut sorted_cols: Vec<(String, usize)> = shape
+                    .columns()
                     .enumerate()
-                    .map(|(c, k)| (k.clone(), c))
-                    .collect();
-                let mut sorted_cols: Vec<(String, usize)> = col_keys
-                    .iter()
-                    .enumerate()
-                    .map(|(c, k)| (k.clone(), c))
+                    .map(|(c, (s, p))| (shape.column_key(s, p), c))
                     .collect();
                 sorted_cols.sort();
-                let col_labels = columns
-                    .iter()
-                    .map(|(p, s)| format!("{}, {}", s.label_fr(ind), p.label_fr(*first_year)))
+                let col_labels = shape
+                    .columns()
+                    .map(|(s, p)| {
+                        format!(
+                            "{}, {}",
+                            shape.splits[s].label_fr(ind),
+                            shape.periods[p].label_fr(*first_year)
+                        )
+                    })
                     .collect();
                 let layout = Layout {
                     index: *index,
                     indicator: ind.clone(),
-                    virtualized: rows.len() > VIRTUAL_ABOVE,
-                    row_keys,
-                    row_of,
-                    col_keys,
-                    col_of,
+                    virtualized: shape.n_rows() > VIRTUAL_ABOVE,
+                    shape,
                     sorted_cols,
                     col_labels,
                     year_cols,
@@ -799,6 +750,8 @@ pub fn indicator_grid(props: &Props) -> Html {
         )
     };
     let layout = grid.layout.clone();
+    let shape = &layout.shape;
+    let (rows, split_list, periods) = (&shape.rows, &shape.splits, &shape.periods);
     let virtualized = layout.virtualized;
     let (n_rows, n_cols) = (layout.n_rows(), layout.n_cols());
 
@@ -825,24 +778,22 @@ pub fn indicator_grid(props: &Props) -> Html {
     // Wrong cells (row, column, is an error, message), for the list under the grid.
     let mut errors: Vec<(usize, usize, bool, String)> = Vec::new();
     if numeric {
-        layout.scan(&conv.values, |rs, c, v| {
+        layout.scan(&conv.values, |r, c, v| {
             if summable {
                 if let Some(x) = v.as_number() {
                     // Only the rows of the coarsest level: EPCI detail is already inside its
                     // département's figure.
-                    for _ in rs.iter().filter(|&&r| totalled[r]) {
+                    if totalled[r] {
                         col_sums[c].0 += x;
                         col_sums[c].1 = true;
                     }
                 }
             }
-            for &r in rs {
-                if (first..last).contains(&r) {
-                    row_values[r - first][c] = Some(v.clone());
-                }
+            if (first..last).contains(&r) {
+                row_values[r - first][c] = Some(v.clone());
             }
             if let Some(m) = cell_error(ind, v) {
-                errors.push((rs[0], c, true, m));
+                errors.push((r, c, true, m));
             }
         });
     }
@@ -1087,7 +1038,7 @@ pub fn indicator_grid(props: &Props) -> Html {
                     </table>
                 </div>
                 { error_list.unwrap_or_default() }
-                if let Some(text) = (*explain).and_then(|c| explanation(props, &split_list, &periods, c)) {
+                if let Some(text) = (*explain).and_then(|c| explanation(props, shape, c)) {
                     <p class="explication" role="status">{ text }</p>
                 }
                 if let Some(m) = &*paste_msg {

@@ -4,12 +4,14 @@
 pub mod edit;
 mod rules;
 mod semantics;
+mod shape;
 mod territory;
 mod values;
 
 pub use edit::{Edit, History, Touched};
 pub use rules::check_segmentation;
 pub use semantics::{is_additive, is_required, label_year, valid_number, value_problem};
+pub use shape::GridShape;
 pub use territory::TerritoryKey;
 pub use values::{
     cell_error, check_number, parse_pasted_block, parse_period_key, period_key, typed_value,

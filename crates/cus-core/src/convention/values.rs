@@ -141,12 +141,11 @@ impl SplitKey {
 impl Cell {
     /// Canonical key: `indicator|territory|split|period`.
     pub fn key(&self) -> String {
-        format!(
-            "{}|{}|{}|{}",
-            self.indicator,
-            self.territory,
-            self.split.key(),
-            period_key(self.period)
+        super::shape::join_key(
+            &self.indicator,
+            &self.territory.to_string(),
+            &self.split.key(),
+            &period_key(self.period),
         )
     }
 

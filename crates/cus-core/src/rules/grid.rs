@@ -5,12 +5,8 @@
 //! A grid depends on the structure of the convention (territories, segments, segmentation), never
 //! on its values.
 
-use std::collections::HashMap;
-
 use crate::catalogue::{Catalogue, Period};
-use crate::convention::{
-    is_additive, is_required, period_key, splits, Convention, SplitKey, TerritoryKey,
-};
+use crate::convention::{is_additive, is_required, Convention, GridShape, SplitKey, TerritoryKey};
 use crate::geo::Referential;
 use crate::ruledata::RuleSet;
 
@@ -40,14 +36,9 @@ pub(crate) struct Ratio {
     pub p: usize,
 }
 
+/// The shape of one indicator's grid ([`GridShape`]) with the relations between its cells.
 pub(crate) struct Grid {
-    pub rows: Vec<TerritoryKey>,
-    pub row_keys: Vec<String>,
-    pub row_pos: HashMap<String, usize>,
-    pub splits: Vec<SplitKey>,
-    pub split_keys: Vec<String>,
-    pub periods: Vec<Period>,
-    pub period_keys: Vec<String>,
+    pub shape: GridShape,
     /// Numeric value kind (nombre, pourcentage, montant, durée).
     pub numeric: bool,
     /// Whole-number counts: values add up (over members, years, territories).
@@ -80,56 +71,28 @@ pub(crate) struct Grid {
 
 impl Grid {
     pub fn n_cells_per_row(&self) -> usize {
-        self.splits.len() * self.periods.len()
-    }
-
-    pub fn split_index(&self, key: &str) -> Option<usize> {
-        self.split_keys.iter().position(|k| k == key)
-    }
-
-    pub fn period_index(&self, key: &str) -> Option<usize> {
-        self.period_keys.iter().position(|k| k == key)
+        self.shape.n_cols()
     }
 }
 
 pub(crate) fn build(
-    shape: &Convention,
+    shape_of: &Convention,
     cat: &Catalogue,
     geo: Option<&Referential>,
     rules: &RuleSet,
     ind_pos: usize,
 ) -> Grid {
     let ind = &cat.indicators[ind_pos];
-    let mut rows = Vec::new();
-    let mut row_keys = Vec::new();
-    let mut row_pos = HashMap::new();
-    for t in shape.rows(ind, geo) {
-        let k = t.to_string();
-        // A key with `|` could not be told apart from the separators of the cell key.
-        if k.contains('|') || row_pos.contains_key(&k) {
-            continue;
-        }
-        row_pos.insert(k.clone(), rows.len());
-        rows.push(t);
-        row_keys.push(k);
-    }
-    let mut split_list = Vec::new();
-    let mut split_keys: Vec<String> = Vec::new();
-    for s in splits(ind) {
-        let k = s.key();
-        if k.contains('|') || split_keys.contains(&k) {
-            continue;
-        }
-        split_list.push(s);
-        split_keys.push(k);
-    }
-    let mut periods = Vec::new();
-    for p in ind.periods.periods() {
-        if !periods.contains(&p) {
-            periods.push(p);
-        }
-    }
-    let period_keys: Vec<String> = periods.iter().map(|&p| period_key(p)).collect();
+    let shape = GridShape::new(shape_of, ind, geo);
+    let GridShape {
+        rows,
+        row_pos,
+        splits: split_list,
+        split_keys,
+        periods,
+        period_keys,
+        ..
+    } = &shape;
     let numeric = ind.bounds().is_some();
     let additive = is_additive(ind);
     let required = is_required(ind);
@@ -287,13 +250,7 @@ pub(crate) fn build(
     }
 
     Grid {
-        rows,
-        row_keys,
-        row_pos,
-        splits: split_list,
-        split_keys,
-        periods,
-        period_keys,
+        shape,
         numeric,
         additive,
         required,

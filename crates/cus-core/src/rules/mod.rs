@@ -337,14 +337,7 @@ impl<'a> Index<'a> {
     }
 
     fn key(&self, a: Addr) -> String {
-        let grid = self.grid(a.g);
-        format!(
-            "{}|{}|{}|{}",
-            self.ind(a.g).code,
-            grid.row_keys[a.r],
-            grid.split_keys[a.s],
-            grid.period_keys[a.p]
-        )
+        self.grid(a.g).shape.key(a.r, a.s, a.p)
     }
 
     /// The cell a key names, or why it names none. Exact inverse of [`Index::key`].
@@ -363,9 +356,9 @@ impl<'a> Index<'a> {
             });
         };
         let grid = self.grid(g);
-        let r = *grid.row_pos.get(row).ok_or(Orphan::NoRow)?;
-        let s = grid.split_index(split).ok_or(Orphan::NoSplit)?;
-        let p = grid.period_index(period).ok_or(Orphan::NoPeriod)?;
+        let r = *grid.shape.row_pos.get(row).ok_or(Orphan::NoRow)?;
+        let s = grid.shape.split_index(split).ok_or(Orphan::NoSplit)?;
+        let p = grid.shape.period_index(period).ok_or(Orphan::NoPeriod)?;
         Ok(Addr { g, r, s, p })
     }
 
@@ -374,7 +367,7 @@ impl<'a> Index<'a> {
         (0..self.grids.len())
             .map(|g| {
                 let grid = self.grid(g);
-                grid.rows.len() * grid.n_cells_per_row()
+                grid.shape.rows.len() * grid.n_cells_per_row()
             })
             .sum()
     }
@@ -384,7 +377,7 @@ impl<'a> Index<'a> {
         let mut dense: Vec<Vec<Option<&Value>>> = (0..self.grids.len())
             .map(|g| {
                 let grid = self.grid(g);
-                vec![None; grid.rows.len() * grid.n_cells_per_row()]
+                vec![None; grid.shape.rows.len() * grid.n_cells_per_row()]
             })
             .collect();
         let mut orphans = Vec::new();
@@ -419,12 +412,12 @@ impl<'a> Index<'a> {
         let mut out = Vec::new();
         for g in 0..self.grids.len() {
             let grid = self.grid(g);
-            for r in 0..grid.rows.len() {
+            for r in 0..grid.shape.rows.len() {
                 if let Some((_, d)) = ctx.required(g, r) {
                     out.push(d);
                 }
-                for s in 0..grid.splits.len() {
-                    for p in 0..grid.periods.len() {
+                for s in 0..grid.shape.splits.len() {
+                    for p in 0..grid.shape.periods.len() {
                         ctx.eval_at(Addr { g, r, s, p }, &mut out);
                     }
                 }
@@ -490,7 +483,7 @@ impl<'a> Index<'a> {
 
     fn flat(&self, a: Addr) -> usize {
         let grid = self.grid(a.g);
-        (a.r * grid.splits.len() + a.s) * grid.periods.len() + a.p
+        a.r * grid.shape.n_cols() + grid.shape.col(a.s, a.p)
     }
 
     fn group_addrs(&self, a: Addr) -> Vec<Addr> {
@@ -498,8 +491,8 @@ impl<'a> Index<'a> {
         let at = |s: usize, p: usize| Addr { s, p, ..a };
         let mut out = vec![a];
         if grid.required {
-            for s in 0..grid.splits.len() {
-                for p in 0..grid.periods.len() {
+            for s in 0..grid.shape.splits.len() {
+                for p in 0..grid.shape.periods.len() {
                     out.push(at(s, p));
                 }
             }
@@ -551,23 +544,23 @@ impl<'a> Index<'a> {
                 return None;
             }
             let s = match &op.split {
-                Some(k) => grid.split_index(k)?,
+                Some(k) => grid.shape.split_index(k)?,
                 None => 0,
             };
             match given {
                 Some(a) => (a.s == s).then_some(a),
                 None => Some(Addr {
                     g,
-                    r: *grid.row_pos.get(row_key?)?,
+                    r: *grid.shape.row_pos.get(row_key?)?,
                     s,
-                    p: grid.period_index(pk?)?,
+                    p: grid.shape.period_index(pk?)?,
                 }),
             }
         };
         let known = lhs.or(rhs)?;
         let kg = self.grid(known.g);
-        let row_key = kg.row_keys[known.r].as_str();
-        let pk = kg.period_keys[known.p].as_str();
+        let row_key = kg.shape.row_keys[known.r].as_str();
+        let pk = kg.shape.period_keys[known.p].as_str();
         if !cmp.periods.is_empty() && !cmp.periods.iter().any(|p| p == pk) {
             return None;
         }

@@ -2,6 +2,7 @@
 //! territorial level chosen per indicator, and from these the exact list of cells to fill.
 
 pub mod edit;
+mod paste;
 mod rules;
 mod semantics;
 mod shape;
@@ -9,14 +10,12 @@ mod territory;
 mod values;
 
 pub use edit::{Edit, History, Touched};
+pub use paste::{is_pasted_block, parse_pasted_block, Paste, PastedBlock};
 pub use rules::check_segmentation;
 pub use semantics::{is_additive, is_required, label_year, valid_number, value_problem};
 pub use shape::GridShape;
 pub use territory::TerritoryKey;
-pub use values::{
-    cell_error, check_number, parse_pasted_block, parse_period_key, period_key, typed_value,
-    PastedBlock, Value,
-};
+pub use values::{cell_error, check_number, parse_period_key, period_key, typed_value, Value};
 
 use crate::organisme::Organisme;
 

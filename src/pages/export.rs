@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Indicator};
-use cus_core::convention::{splits, Convention, Value};
+use cus_core::convention::{Convention, GridShape, Value};
 use cus_core::diagnostic::{final_export_blockers, Diagnostic, Severity};
 use cus_core::numfmt::format_fr;
 use cus_core::rules;
@@ -609,22 +609,24 @@ fn recap_indicator(
     geo: Option<&cus_core::geo::Referential>,
     diags: &[Diagnostic],
 ) -> Html {
-    let sp = splits(ind);
-    let periods = ind.periods.periods();
-    let rows = conv.rows(ind, geo);
+    // The grid's rows, columns and keys; columns period by period, as in the grid and workbooks.
+    let shape = GridShape::new(conv, ind, geo);
     let mine = diags
         .iter()
         .filter(|d| d.location.indicator.as_deref() == Some(ind.code.as_str()))
         .count();
     // Computed totals across the coarsest level's rows, for additive indicators.
     let level = conv.levels(ind).first().copied();
-    let totals: Option<Vec<String>> = rules::is_additive(ind).then(|| {
-        sp.iter()
-            .flat_map(|s| periods.iter().map(move |p| (s, *p)))
+    let totals: Option<Vec<String>> = cus_core::convention::is_additive(ind).then(|| {
+        shape
+            .columns()
             .map(|(s, p)| {
-                cus_core::calc::total_across_territories(conv, cat, geo, &ind.code, s, p, level)
-                    .map(|e| format_fr(e.value, 2))
-                    .unwrap_or_default()
+                let (split, period) = (&shape.splits[s], shape.periods[p]);
+                cus_core::calc::total_across_territories(
+                    conv, cat, geo, &ind.code, split, period, level,
+                )
+                .map(|e| format_fr(e.value, 2))
+                .unwrap_or_default()
             })
             .collect()
     });
@@ -639,20 +641,17 @@ fn recap_indicator(
                 <thead>
                     <tr>
                         <th scope="col">{ "Territoire" }</th>
-                        { for sp.iter().flat_map(|s| periods.iter().map(move |p| (s, *p))).map(|(s, p)| html! {
-                            <th scope="col">{ format!("{} — {}", s.label_fr(ind), p.label_fr(year)) }</th>
+                        { for shape.columns().map(|(s, p)| html! {
+                            <th scope="col">{ format!("{} — {}", shape.splits[s].label_fr(ind), shape.periods[p].label_fr(year)) }</th>
                         }) }
                     </tr>
                 </thead>
                 <tbody>
-                    { for rows.iter().map(|r| html! {
+                    { for shape.rows.iter().enumerate().map(|(r, t)| html! {
                         <tr>
-                            <th scope="row">{ conv.territory_label(r, geo) }</th>
-                            { for sp.iter().flat_map(|s| periods.iter().map(move |p| (s, *p))).map(|(s, p)| {
-                                let key = cus_core::convention::Cell {
-                                    indicator: ind.code.clone(), territory: r.clone(), split: s.clone(), period: p,
-                                }.key();
-                                html! { <td>{ value_text(conv.values.get(&key)) }</td> }
+                            <th scope="row">{ conv.territory_label(t, geo) }</th>
+                            { for shape.columns().map(|(s, p)| html! {
+                                <td>{ value_text(conv.values.get(&shape.key(r, s, p))) }</td>
                             }) }
                         </tr>
                     }) }

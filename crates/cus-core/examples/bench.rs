@@ -41,8 +41,9 @@ fn main() {
     let d = TerritoryKey::Departement(conv.departements[conv.departements.len() / 2].clone());
     let e = TerritoryKey::Epci(conv.epci[0].clone());
     let counted = |c: &&Cell| {
-        cat.indicator(&c.indicator)
-            .is_some_and(|i| rules::is_additive(i) && !i.splits.breakdowns.is_empty())
+        cat.indicator(&c.indicator).is_some_and(|i| {
+            cus_core::convention::is_additive(i) && !i.splits.breakdowns.is_empty()
+        })
     };
     let dept_cell = cells
         .iter()

@@ -11,10 +11,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::catalogue::{Catalogue, Indicator, Level, Period, ValueKind};
 use crate::convention::{
-    splits, Cell, Convention, IndicatorSegmentation, Segment, SplitKey, TerritoryKey, Value,
+    is_additive, splits, Cell, Convention, IndicatorSegmentation, Segment, SplitKey, TerritoryKey,
+    Value,
 };
 use crate::geo::Referential;
-use crate::rules::{is_additive, RuleSet};
+use crate::ruledata::RuleSet;
 
 /// Number of EPCI of [`largest_convention`].
 pub const EPCI_COUNT: usize = 400;

@@ -13,6 +13,7 @@ pub mod drafts;
 pub mod geo;
 pub mod numfmt;
 pub mod organisme;
+pub mod ruledata;
 pub mod rules;
 pub mod samples;
 pub mod text;

@@ -22,13 +22,12 @@ use std::collections::BTreeSet;
 use cus_core::calc::{self, CalcError};
 use cus_core::catalogue::{embedded, Catalogue, Level, Period, Requirement};
 use cus_core::convention::{
-    splits, Convention, Edit, History, IndicatorSegmentation, Segment, TerritoryKey, Value,
+    is_additive, splits, valid_number, Convention, Edit, History, IndicatorSegmentation, Segment,
+    TerritoryKey, Value,
 };
 use cus_core::diagnostic::Diagnostic;
 use cus_core::geo::{self, Referential};
-use cus_core::rules::{
-    self, is_additive, valid_number, Comparison, Index, Op, Operand, RuleSet, Validator,
-};
+use cus_core::rules::{self, Comparison, Index, Op, Operand, RuleSet, Validator};
 use proptest::prelude::*;
 use proptest::sample::Index as Pick;
 

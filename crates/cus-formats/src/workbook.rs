@@ -22,8 +22,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use calamine::{Data, Range};
 use cus_core::catalogue::{Catalogue, Indicator, Level};
 use cus_core::convention::{
-    parse_period_key, period_key, splits, Cell as GridCell, Convention, IndicatorSegmentation,
-    Segment, SplitKey, TerritoryKey, Value,
+    parse_period_key, Cell as GridCell, Convention, GridShape, IndicatorSegmentation, Segment,
+    SplitKey, TerritoryKey, Value,
 };
 use cus_core::diagnostic::{Diagnostic, Location, Severity};
 use cus_core::organisme::OrganismeKind;
@@ -576,18 +576,15 @@ fn indicator_sheet<'a>(
     placed: &mut HashSet<&'a str>,
 ) -> SheetOut {
     let conv: &'a Convention = input.convention;
-    let periods = ind.periods.periods();
-    let splits = splits(ind);
-    let columns: Vec<(String, String, String)> = periods
-        .iter()
-        .flat_map(|&p| {
-            splits.iter().map(move |s| {
-                (
-                    p.label_fr(conv.signing_year),
-                    s.label_fr(ind),
-                    format!("{}|{}", s.key(), period_key(p)),
-                )
-            })
+    let shape = GridShape::new(conv, ind, input.geo);
+    let columns: Vec<(String, String, String)> = shape
+        .columns()
+        .map(|(s, p)| {
+            (
+                shape.periods[p].label_fr(conv.signing_year),
+                shape.splits[s].label_fr(ind),
+                shape.column_key(s, p),
+            )
         })
         .collect();
     let unit = ind.value.unit_fr();
@@ -625,17 +622,18 @@ fn indicator_sheet<'a>(
     rows.push(split_row);
     rows.push(key_row);
     let mut label_width: f64 = 12.0;
+    // Every row of the convention, as listed (explicit rows are read back from these sheets, so
+    // a repeated one is written again); the cells are those of the grid shape. A row the shape
+    // has no cells for (its key holds a `|`) stays empty: its values go to the other values.
     for territory in conv.rows(ind, input.geo) {
         let label = conv.territory_label(&territory, input.geo);
         label_width = label_width.max(label.chars().count() as f64);
-        let prefix = format!("{}|{territory}|", ind.code);
-        let mut row = vec![
-            text(&territory.to_string(), Style::Plain),
-            text(&label, Style::Plain),
-        ];
-        for (_, _, k) in &columns {
-            let key = format!("{prefix}{k}");
-            match conv.values.get_key_value(&key) {
+        let key = territory.to_string();
+        let r = shape.row_pos.get(&key).copied();
+        let mut row = vec![text(&key, Style::Plain), text(&label, Style::Plain)];
+        for (s, p) in shape.columns() {
+            let stored = r.and_then(|r| conv.values.get_key_value(&shape.key(r, s, p)));
+            match stored {
                 Some((stored, v)) if fits_in_grid(v) => {
                     placed.insert(stored.as_str());
                     row.push(value_out(v));

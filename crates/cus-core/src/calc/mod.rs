@@ -1,7 +1,7 @@
 //! Computed numbers that explain themselves: each result carries its value, a French formula with
 //! the figures it used (`PLAI ÷ (PLAI + PLUS) = 120 ÷ (120 + 280) = 30 %`) and the cells it read.
 //!
-//! Only valid values take part (see [`crate::rules::valid_number`]); an empty or invalid cell is
+//! Only valid values take part (see [`crate::convention::valid_number`]); an empty or invalid cell is
 //! either skipped and counted (sums over territories) or reported as missing (formulas that need
 //! every term). Numbers are written the French way ([`format_fr`]); a percentage has one decimal
 //! at most and a no-break space before `%`.
@@ -9,10 +9,12 @@
 use std::fmt;
 
 use crate::catalogue::{Catalogue, Indicator, Level, Period, ValueKind};
-use crate::convention::{Cell, Convention, SplitKey, TerritoryKey};
+use crate::convention::{
+    is_additive, label_year, valid_number, Cell, Convention, SplitKey, TerritoryKey,
+};
 use crate::geo::Referential;
 use crate::numfmt::format_fr;
-use crate::rules::{is_additive, label_year, rows_at_level, valid_number, MemberShare, RuleSet};
+use crate::ruledata::{MemberShare, RuleSet};
 
 /// A computed number and how it was computed.
 #[derive(Clone, Debug, PartialEq)]
@@ -257,7 +259,7 @@ pub fn total_across_territories(
     let Some(level) = level.or_else(|| conv.levels(ind).first().copied()) else {
         return Err(CalcError::NoValue);
     };
-    let rows = rows_at_level(conv, ind, geo, level);
+    let rows = conv.rows_at_level(ind, geo, level);
     let mut inputs = Vec::new();
     for r in &rows {
         if let (key, Some(v)) = read(conv, ind, &cell(ind, r, split, period)) {

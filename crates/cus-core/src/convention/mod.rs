@@ -2,17 +2,20 @@
 //! territorial level chosen per indicator, and from these the exact list of cells to fill.
 
 pub mod edit;
+mod paste;
 mod rules;
+mod semantics;
+mod shape;
 mod territory;
 mod values;
 
 pub use edit::{Edit, History, Touched};
+pub use paste::{is_pasted_block, parse_pasted_block, Paste, PastedBlock};
 pub use rules::check_segmentation;
+pub use semantics::{is_additive, is_required, label_year, valid_number, value_problem};
+pub use shape::GridShape;
 pub use territory::TerritoryKey;
-pub use values::{
-    cell_error, check_number, parse_pasted_block, parse_period_key, period_key, typed_value,
-    PastedBlock, Value,
-};
+pub use values::{cell_error, check_number, parse_period_key, period_key, typed_value, Value};
 
 use crate::organisme::Organisme;
 
@@ -241,6 +244,20 @@ impl Convention {
             }
         }
         out
+    }
+
+    /// The rows of an indicator at one level, in grid order, without duplicates.
+    pub fn rows_at_level(
+        &self,
+        ind: &Indicator,
+        geo: Option<&Referential>,
+        level: Level,
+    ) -> Vec<TerritoryKey> {
+        let mut seen = std::collections::HashSet::new();
+        self.rows(ind, geo)
+            .into_iter()
+            .filter(|r| r.level() == level && seen.insert(r.clone()))
+            .collect()
     }
 
     /// Every cell to fill, in catalogue order, then row, split and period order.

@@ -141,12 +141,11 @@ impl SplitKey {
 impl Cell {
     /// Canonical key: `indicator|territory|split|period`.
     pub fn key(&self) -> String {
-        format!(
-            "{}|{}|{}|{}",
-            self.indicator,
-            self.territory,
-            self.split.key(),
-            period_key(self.period)
+        super::shape::join_key(
+            &self.indicator,
+            &self.territory.to_string(),
+            &self.split.key(),
+            &period_key(self.period),
         )
     }
 
@@ -216,33 +215,6 @@ pub fn cell_error(ind: &Indicator, v: &Value) -> Option<String> {
         Value::Text(t) => crate::numfmt::parse_fr(t).err().map(|e| e.message_fr(t)),
         Value::Bool(_) => Some(format!("{} attend un nombre.", ind.code)),
     }
-}
-
-/// One pasted block: rows of cells, each empty, a number, or a French message.
-pub type PastedBlock = Vec<Vec<Result<Option<f64>, String>>>;
-
-/// Parse a block copied from a spreadsheet (tab-separated columns, one line per row, French or
-/// English numbers). Empty cells stay empty; a trailing newline is ignored.
-pub fn parse_pasted_block(text: &str) -> PastedBlock {
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    let text = text.strip_suffix('\r').unwrap_or(text);
-    text.split('\n')
-        .map(|line| {
-            line.trim_end_matches('\r')
-                .split('\t')
-                .map(|c| {
-                    let c = c.trim().trim_matches('"');
-                    if c.is_empty() {
-                        Ok(None)
-                    } else {
-                        crate::numfmt::parse_fr(c.trim_end_matches('%').trim())
-                            .map(Some)
-                            .map_err(|e| e.message_fr(c))
-                    }
-                })
-                .collect()
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -326,20 +298,5 @@ mod tests {
                 ),
             }
         }
-    }
-
-    #[test]
-    fn pasted_blocks_from_excel_and_libreoffice() {
-        let b = parse_pasted_block("1 234\t12,5\t\r\n0\t7%\tabc\r\n");
-        assert_eq!(b.len(), 2);
-        assert_eq!(b[0], vec![Ok(Some(1234.0)), Ok(Some(12.5)), Ok(None)]);
-        assert_eq!(b[1][0], Ok(Some(0.0)));
-        assert_eq!(b[1][1], Ok(Some(7.0)));
-        assert!(b[1][2].as_ref().unwrap_err().contains("« abc »"));
-        assert_eq!(parse_pasted_block("5"), vec![vec![Ok(Some(5.0))]]);
-        assert_eq!(
-            parse_pasted_block("\"1\u{202f}000\""),
-            vec![vec![Ok(Some(1000.0))]]
-        );
     }
 }

@@ -6,10 +6,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::grid::Addr;
-use super::{codes, label_year, valid_number, value_problem, Index, TOLERANCE};
+use super::{codes, Index, TOLERANCE};
 use crate::calc;
 use crate::catalogue::Requirement;
-use crate::convention::{Convention, Value};
+use crate::convention::{label_year, valid_number, value_problem, Convention, Value};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::numfmt::format_fr;
 
@@ -67,15 +67,15 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
 
     fn territory(&self, a: Addr) -> String {
         self.conv
-            .territory_label(&self.idx.grid(a.g).rows[a.r], self.idx.geo)
+            .territory_label(&self.idx.grid(a.g).shape.rows[a.r], self.idx.geo)
     }
 
     fn split_label(&self, a: Addr) -> String {
-        self.idx.grid(a.g).splits[a.s].label_fr(self.idx.ind(a.g))
+        self.idx.grid(a.g).shape.splits[a.s].label_fr(self.idx.ind(a.g))
     }
 
     fn period_label(&self, a: Addr) -> String {
-        self.idx.grid(a.g).periods[a.p].label_fr(label_year(self.conv))
+        self.idx.grid(a.g).shape.periods[a.p].label_fr(label_year(self.conv))
     }
 
     /// "PP-1, 59 — Nord, PLAI, Cumul 2022–2024".
@@ -115,8 +115,8 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
         let n = grid.n_cells_per_row();
         let mut empty = 0;
         let mut first = None;
-        for s in 0..grid.splits.len() {
-            for p in 0..grid.periods.len() {
+        for s in 0..grid.shape.splits.len() {
+            for p in 0..grid.shape.periods.len() {
                 let a = Addr { g, r, s, p };
                 if self.value(a).is_none() {
                     empty += 1;
@@ -284,8 +284,9 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
                     if let Some(vals) = vals {
                         let sum: f64 = vals.iter().sum();
                         if differ(sum, total) {
-                            let first = grid.periods[years[0]].label_fr(label_year(self.conv));
-                            let last = grid.periods[years[years.len() - 1]]
+                            let first =
+                                grid.shape.periods[years[0]].label_fr(label_year(self.conv));
+                            let last = grid.shape.periods[years[years.len() - 1]]
                                 .label_fr(label_year(self.conv));
                             let figures: Vec<String> = vals.iter().map(|&v| fr(v)).collect();
                             out.push(self.definition_diag(
@@ -340,7 +341,7 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
                 // Ratio to the stock of the territory.
                 for ratio in grid.ratios.iter().filter(|x| x.s == a.s && x.p == a.p) {
                     let rule = &self.idx.rules.ratios_to_stock[ratio.rule];
-                    let Some(&stock) = self.conv.stock.get(&grid.row_keys[a.r]) else {
+                    let Some(&stock) = self.conv.stock.get(&grid.shape.row_keys[a.r]) else {
                         continue;
                     };
                     if !(stock.is_finite() && stock > 0.0) {
@@ -376,7 +377,7 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
                 let term = |s: usize| {
                     let c = at(s, a.p);
                     self.num(c).map(|v| calc::Term {
-                        label: grid.splits[s].label_fr(ind),
+                        label: grid.shape.splits[s].label_fr(ind),
                         key: self.idx.key(c),
                         value: v,
                     })

@@ -5,12 +5,10 @@
 //! A grid depends on the structure of the convention (territories, segments, segmentation), never
 //! on its values.
 
-use std::collections::HashMap;
-
-use super::data::RuleSet;
-use crate::catalogue::{Catalogue, Indicator, Level, Period, Requirement, ValueKind};
-use crate::convention::{period_key, splits, Convention, SplitKey, TerritoryKey};
+use crate::catalogue::{Catalogue, Period};
+use crate::convention::{is_additive, is_required, Convention, GridShape, SplitKey, TerritoryKey};
 use crate::geo::Referential;
+use crate::ruledata::RuleSet;
 
 /// Position of a cell: (grid, row, split, period).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,14 +36,9 @@ pub(crate) struct Ratio {
     pub p: usize,
 }
 
+/// The shape of one indicator's grid ([`GridShape`]) with the relations between its cells.
 pub(crate) struct Grid {
-    pub rows: Vec<TerritoryKey>,
-    pub row_keys: Vec<String>,
-    pub row_pos: HashMap<String, usize>,
-    pub splits: Vec<SplitKey>,
-    pub split_keys: Vec<String>,
-    pub periods: Vec<Period>,
-    pub period_keys: Vec<String>,
+    pub shape: GridShape,
     /// Numeric value kind (nombre, pourcentage, montant, durée).
     pub numeric: bool,
     /// Whole-number counts: values add up (over members, years, territories).
@@ -78,67 +71,28 @@ pub(crate) struct Grid {
 
 impl Grid {
     pub fn n_cells_per_row(&self) -> usize {
-        self.splits.len() * self.periods.len()
+        self.shape.n_cols()
     }
-
-    pub fn split_index(&self, key: &str) -> Option<usize> {
-        self.split_keys.iter().position(|k| k == key)
-    }
-
-    pub fn period_index(&self, key: &str) -> Option<usize> {
-        self.period_keys.iter().position(|k| k == key)
-    }
-}
-
-/// A whole-number count, whose values add up.
-pub fn is_additive(ind: &Indicator) -> bool {
-    matches!(ind.value, ValueKind::Nombre { .. }) && ind.bounds().is_some_and(|b| b.integer)
-}
-
-/// Must every row of the indicator be filled? Mandatory ones, and those retained at the
-/// prefect's request (a convention only retains them when the prefect asked).
-pub fn is_required(ind: &Indicator) -> bool {
-    ind.requirement != Requirement::Facultatif
 }
 
 pub(crate) fn build(
-    shape: &Convention,
+    shape_of: &Convention,
     cat: &Catalogue,
     geo: Option<&Referential>,
     rules: &RuleSet,
     ind_pos: usize,
 ) -> Grid {
     let ind = &cat.indicators[ind_pos];
-    let mut rows = Vec::new();
-    let mut row_keys = Vec::new();
-    let mut row_pos = HashMap::new();
-    for t in shape.rows(ind, geo) {
-        let k = t.to_string();
-        // A key with `|` could not be told apart from the separators of the cell key.
-        if k.contains('|') || row_pos.contains_key(&k) {
-            continue;
-        }
-        row_pos.insert(k.clone(), rows.len());
-        rows.push(t);
-        row_keys.push(k);
-    }
-    let mut split_list = Vec::new();
-    let mut split_keys: Vec<String> = Vec::new();
-    for s in splits(ind) {
-        let k = s.key();
-        if k.contains('|') || split_keys.contains(&k) {
-            continue;
-        }
-        split_list.push(s);
-        split_keys.push(k);
-    }
-    let mut periods = Vec::new();
-    for p in ind.periods.periods() {
-        if !periods.contains(&p) {
-            periods.push(p);
-        }
-    }
-    let period_keys: Vec<String> = periods.iter().map(|&p| period_key(p)).collect();
+    let shape = GridShape::new(shape_of, ind, geo);
+    let GridShape {
+        rows,
+        row_pos,
+        splits: split_list,
+        split_keys,
+        periods,
+        period_keys,
+        ..
+    } = &shape;
     let numeric = ind.bounds().is_some();
     let additive = is_additive(ind);
     let required = is_required(ind);
@@ -296,13 +250,7 @@ pub(crate) fn build(
     }
 
     Grid {
-        rows,
-        row_keys,
-        row_pos,
-        splits: split_list,
-        split_keys,
-        periods,
-        period_keys,
+        shape,
         numeric,
         additive,
         required,
@@ -319,18 +267,4 @@ pub(crate) fn build(
         shares,
         ratios,
     }
-}
-
-/// The rows of an indicator at one level, in grid order, without duplicates.
-pub(crate) fn rows_at_level(
-    conv: &Convention,
-    ind: &Indicator,
-    geo: Option<&Referential>,
-    level: Level,
-) -> Vec<TerritoryKey> {
-    let mut seen = std::collections::HashSet::new();
-    conv.rows(ind, geo)
-        .into_iter()
-        .filter(|r| r.level() == level && seen.insert(r.clone()))
-        .collect()
 }

@@ -57,28 +57,25 @@
 //! The data rules of `data/rules/` apply to counts only (shares and ratios to the stock of
 //! percentages mean nothing); a comparison applies to any numeric indicators.
 
-pub mod data;
 mod eval;
 mod grid;
 
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-pub use data::{Comparison, MemberShare, Op, Operand, RatioToStock, RuleSet};
-pub(crate) use grid::rows_at_level;
-pub use grid::{is_additive, is_required};
+/// The value semantics the rules rely on, defined in [`crate::convention`].
+pub use crate::convention::{is_additive, is_required, label_year, valid_number, value_problem};
+/// The rule data (`data/rules/*.json`), a leaf module of its own so that [`crate::calc`] reads it
+/// without depending on the rule engine.
+pub use crate::ruledata as data;
+pub use crate::ruledata::{Comparison, MemberShare, Op, Operand, RatioToStock, RuleSet, TOLERANCE};
 
 use grid::{Addr, Grid};
 
-use crate::catalogue::{Catalogue, Indicator, ValueKind};
-use crate::convention::{
-    cell_error, check_number, check_segmentation, Convention, TerritoryKey, Touched, Value,
-};
+use crate::catalogue::{Catalogue, Indicator};
+use crate::convention::{check_segmentation, Convention, TerritoryKey, Touched, Value};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::geo::Referential;
-
-/// Relative tolerance of the comparisons between numbers (sums, parts, cumulatives).
-pub const TOLERANCE: f64 = 1e-9;
 
 /// The stable codes of the rules written in Rust (the data-driven comparisons carry their own).
 pub mod codes {
@@ -202,58 +199,6 @@ pub fn group(
     cell_key: &str,
 ) -> BTreeSet<String> {
     Index::new(conv, cat, geo).group(cell_key)
-}
-
-/// The message of a value that does not fit its indicator (kind, whole number, bounds), if any.
-/// Extends [`cell_error`] to numbers typed as text, non-finite numbers, yes/no and text items.
-pub fn value_problem(ind: &Indicator, v: &Value) -> Option<String> {
-    match ind.value {
-        ValueKind::OuiNon => match v {
-            Value::Bool(_) => None,
-            Value::Text(t) if matches!(t.trim().to_lowercase().as_str(), "oui" | "non") => None,
-            _ => Some(format!("{} attend « oui » ou « non ».", ind.code)),
-        },
-        ValueKind::Texte => match v {
-            Value::Text(t) if t.trim().is_empty() => {
-                Some("Le texte est vide : rédigez l'engagement ou effacez la cellule.".into())
-            }
-            _ => None,
-        },
-        _ => {
-            if let Value::Number(n) = v {
-                if !n.is_finite() {
-                    return Some(
-                        "La valeur n'est pas un nombre fini : saisissez un nombre.".into(),
-                    );
-                }
-            }
-            cell_error(ind, v).or_else(|| match v {
-                Value::Text(t) => crate::numfmt::parse_fr(t)
-                    .ok()
-                    .and_then(|n| check_number(ind, n)),
-                _ => None,
-            })
-        }
-    }
-}
-
-/// The signing year used in period labels ("Cumul 2022–2024"): the convention's, when it is a
-/// plausible year (an absurd one would overflow the label arithmetic), else none ("À 3 ans").
-pub fn label_year(conv: &Convention) -> Option<i32> {
-    conv.signing_year.filter(|y| (1900..=2200).contains(y))
-}
-
-/// The number a cell holds when it is valid for its (numeric) indicator.
-pub fn valid_number(ind: &Indicator, v: &Value) -> Option<f64> {
-    ind.bounds()?;
-    if value_problem(ind, v).is_some() {
-        return None;
-    }
-    match v {
-        Value::Number(n) => Some(*n),
-        Value::Text(t) => crate::numfmt::parse_fr(t).ok(),
-        Value::Bool(_) => None,
-    }
 }
 
 /// The stock figures: whole numbers ≥ 0 keyed by a readable territory.
@@ -392,14 +337,7 @@ impl<'a> Index<'a> {
     }
 
     fn key(&self, a: Addr) -> String {
-        let grid = self.grid(a.g);
-        format!(
-            "{}|{}|{}|{}",
-            self.ind(a.g).code,
-            grid.row_keys[a.r],
-            grid.split_keys[a.s],
-            grid.period_keys[a.p]
-        )
+        self.grid(a.g).shape.key(a.r, a.s, a.p)
     }
 
     /// The cell a key names, or why it names none. Exact inverse of [`Index::key`].
@@ -418,9 +356,9 @@ impl<'a> Index<'a> {
             });
         };
         let grid = self.grid(g);
-        let r = *grid.row_pos.get(row).ok_or(Orphan::NoRow)?;
-        let s = grid.split_index(split).ok_or(Orphan::NoSplit)?;
-        let p = grid.period_index(period).ok_or(Orphan::NoPeriod)?;
+        let r = *grid.shape.row_pos.get(row).ok_or(Orphan::NoRow)?;
+        let s = grid.shape.split_index(split).ok_or(Orphan::NoSplit)?;
+        let p = grid.shape.period_index(period).ok_or(Orphan::NoPeriod)?;
         Ok(Addr { g, r, s, p })
     }
 
@@ -429,7 +367,7 @@ impl<'a> Index<'a> {
         (0..self.grids.len())
             .map(|g| {
                 let grid = self.grid(g);
-                grid.rows.len() * grid.n_cells_per_row()
+                grid.shape.rows.len() * grid.n_cells_per_row()
             })
             .sum()
     }
@@ -439,7 +377,7 @@ impl<'a> Index<'a> {
         let mut dense: Vec<Vec<Option<&Value>>> = (0..self.grids.len())
             .map(|g| {
                 let grid = self.grid(g);
-                vec![None; grid.rows.len() * grid.n_cells_per_row()]
+                vec![None; grid.shape.rows.len() * grid.n_cells_per_row()]
             })
             .collect();
         let mut orphans = Vec::new();
@@ -474,12 +412,12 @@ impl<'a> Index<'a> {
         let mut out = Vec::new();
         for g in 0..self.grids.len() {
             let grid = self.grid(g);
-            for r in 0..grid.rows.len() {
+            for r in 0..grid.shape.rows.len() {
                 if let Some((_, d)) = ctx.required(g, r) {
                     out.push(d);
                 }
-                for s in 0..grid.splits.len() {
-                    for p in 0..grid.periods.len() {
+                for s in 0..grid.shape.splits.len() {
+                    for p in 0..grid.shape.periods.len() {
                         ctx.eval_at(Addr { g, r, s, p }, &mut out);
                     }
                 }
@@ -545,7 +483,7 @@ impl<'a> Index<'a> {
 
     fn flat(&self, a: Addr) -> usize {
         let grid = self.grid(a.g);
-        (a.r * grid.splits.len() + a.s) * grid.periods.len() + a.p
+        a.r * grid.shape.n_cols() + grid.shape.col(a.s, a.p)
     }
 
     fn group_addrs(&self, a: Addr) -> Vec<Addr> {
@@ -553,8 +491,8 @@ impl<'a> Index<'a> {
         let at = |s: usize, p: usize| Addr { s, p, ..a };
         let mut out = vec![a];
         if grid.required {
-            for s in 0..grid.splits.len() {
-                for p in 0..grid.periods.len() {
+            for s in 0..grid.shape.splits.len() {
+                for p in 0..grid.shape.periods.len() {
                     out.push(at(s, p));
                 }
             }
@@ -606,23 +544,23 @@ impl<'a> Index<'a> {
                 return None;
             }
             let s = match &op.split {
-                Some(k) => grid.split_index(k)?,
+                Some(k) => grid.shape.split_index(k)?,
                 None => 0,
             };
             match given {
                 Some(a) => (a.s == s).then_some(a),
                 None => Some(Addr {
                     g,
-                    r: *grid.row_pos.get(row_key?)?,
+                    r: *grid.shape.row_pos.get(row_key?)?,
                     s,
-                    p: grid.period_index(pk?)?,
+                    p: grid.shape.period_index(pk?)?,
                 }),
             }
         };
         let known = lhs.or(rhs)?;
         let kg = self.grid(known.g);
-        let row_key = kg.row_keys[known.r].as_str();
-        let pk = kg.period_keys[known.p].as_str();
+        let row_key = kg.shape.row_keys[known.r].as_str();
+        let pk = kg.shape.period_keys[known.p].as_str();
         if !cmp.periods.is_empty() && !cmp.periods.iter().any(|p| p == pk) {
             return None;
         }

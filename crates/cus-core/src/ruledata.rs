@@ -22,6 +22,9 @@ const PLAUSIBILITY_JSON: &str = include_str!(concat!(
     "/../../data/rules/plausibilite.json"
 ));
 
+/// Relative tolerance of the comparisons between numbers (sums, parts, cumulatives).
+pub const TOLERANCE: f64 = 1e-9;
+
 /// Comparison operator between two values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
@@ -40,7 +43,7 @@ pub enum Op {
 impl Op {
     /// Does `a op b` hold (with a relative tolerance of 1e-9 for the equalities)?
     pub fn holds(self, a: f64, b: f64) -> bool {
-        let tol = super::TOLERANCE * a.abs().max(b.abs()).max(1.0);
+        let tol = TOLERANCE * a.abs().max(b.abs()).max(1.0);
         match self {
             Op::Le => a <= b + tol,
             Op::Lt => a < b - tol,

@@ -1,0 +1,70 @@
+//! What values mean for an indicator: which values are acceptable ([`value_problem`]), the number
+//! a valid cell holds ([`valid_number`]), which indicators add up ([`is_additive`]) and must be
+//! filled ([`is_required`]), and the year period labels start from ([`label_year`]). Facts about
+//! indicators and values, shared by the rules and the calculations.
+
+use super::{cell_error, check_number, Convention, Value};
+use crate::catalogue::{Indicator, Requirement, ValueKind};
+
+/// A whole-number count, whose values add up.
+pub fn is_additive(ind: &Indicator) -> bool {
+    matches!(ind.value, ValueKind::Nombre { .. }) && ind.bounds().is_some_and(|b| b.integer)
+}
+
+/// Must every row of the indicator be filled? Mandatory ones, and those retained at the
+/// prefect's request (a convention only retains them when the prefect asked).
+pub fn is_required(ind: &Indicator) -> bool {
+    ind.requirement != Requirement::Facultatif
+}
+
+/// The message of a value that does not fit its indicator (kind, whole number, bounds), if any.
+/// Extends [`cell_error`] to numbers typed as text, non-finite numbers, yes/no and text items.
+pub fn value_problem(ind: &Indicator, v: &Value) -> Option<String> {
+    match ind.value {
+        ValueKind::OuiNon => match v {
+            Value::Bool(_) => None,
+            Value::Text(t) if matches!(t.trim().to_lowercase().as_str(), "oui" | "non") => None,
+            _ => Some(format!("{} attend « oui » ou « non ».", ind.code)),
+        },
+        ValueKind::Texte => match v {
+            Value::Text(t) if t.trim().is_empty() => {
+                Some("Le texte est vide : rédigez l'engagement ou effacez la cellule.".into())
+            }
+            _ => None,
+        },
+        _ => {
+            if let Value::Number(n) = v {
+                if !n.is_finite() {
+                    return Some(
+                        "La valeur n'est pas un nombre fini : saisissez un nombre.".into(),
+                    );
+                }
+            }
+            cell_error(ind, v).or_else(|| match v {
+                Value::Text(t) => crate::numfmt::parse_fr(t)
+                    .ok()
+                    .and_then(|n| check_number(ind, n)),
+                _ => None,
+            })
+        }
+    }
+}
+
+/// The number a cell holds when it is valid for its (numeric) indicator.
+pub fn valid_number(ind: &Indicator, v: &Value) -> Option<f64> {
+    ind.bounds()?;
+    if value_problem(ind, v).is_some() {
+        return None;
+    }
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Text(t) => crate::numfmt::parse_fr(t).ok(),
+        Value::Bool(_) => None,
+    }
+}
+
+/// The signing year used in period labels ("Cumul 2022–2024"): the convention's, when it is a
+/// plausible year (an absurd one would overflow the label arithmetic), else none ("À 3 ans").
+pub fn label_year(conv: &Convention) -> Option<i32> {
+    conv.signing_year.filter(|y| (1900..=2200).contains(y))
+}

@@ -1,0 +1,144 @@
+//! One body row of a grid: the territory, an input per column (French numbers, keyboard moves,
+//! paste), the computed totals of the row. A component whose properties are its values, so that
+//! typing rebuilds only the row typed in.
+
+use std::rc::Rc;
+
+use cus_core::convention::{cell_error, Value};
+use cus_core::numfmt::format_fr;
+use yew::prelude::*;
+
+use super::{cell_id, total_text, Grid};
+
+#[derive(Properties)]
+pub(super) struct RowProps {
+    pub(super) grid: Rc<Grid>,
+    pub(super) row: usize,
+    pub(super) label: AttrValue,
+    /// Stored value of each column.
+    pub(super) values: Vec<Option<Value>>,
+    /// Rule message on each column, if any.
+    pub(super) messages: Vec<Option<Rc<str>>>,
+}
+
+impl PartialEq for RowProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.grid, &other.grid)
+            && self.row == other.row
+            && self.label == other.label
+            && self.values == other.values
+            && self.messages == other.messages
+    }
+}
+
+/// One body row: the territory, an input per column, the computed totals.
+#[function_component(GridRow)]
+pub(super) fn grid_row(props: &RowProps) -> Html {
+    let grid = &props.grid;
+    let layout = &grid.layout;
+    let ind = &layout.indicator;
+    let (r, index) = (props.row, layout.index);
+    let (n_rows, n_cols) = (layout.n_rows(), layout.n_cols());
+    let virtualized = layout.virtualized;
+    let cells = props.values.iter().enumerate().map(|(c, stored)| {
+        let key = layout.key(r, c).unwrap_or_default();
+        let error = stored
+            .as_ref()
+            .and_then(|v| cell_error(ind, v))
+            .or_else(|| {
+                props
+                    .messages
+                    .get(c)
+                    .cloned()
+                    .flatten()
+                    .map(|m| m.to_string())
+            });
+        let shown = match stored {
+            Some(Value::Number(n)) => format_fr(*n, 2),
+            Some(Value::Text(t)) => t.clone(),
+            Some(Value::Bool(b)) => {
+                if *b {
+                    "oui".into()
+                } else {
+                    "non".into()
+                }
+            }
+            None => String::new(),
+        };
+        let id = cell_id(index, r, c);
+        let err_id = format!("{id}-erreur");
+        let label = format!("{}, {}, {}", ind.code, props.label, layout.col_labels[c]);
+        let on_input = {
+            let set_cell = grid.set_cell.clone();
+            let key = key.clone();
+            Callback::from(move |e: InputEvent| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                set_cell.emit((key.clone(), input.value()));
+            })
+        };
+        let on_keydown = {
+            let goto = grid.goto.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                let len = input.value().chars().count() as u32;
+                let caret = input.selection_start().ok().flatten();
+                let caret_end = input.selection_end().ok().flatten();
+                let target = match e.key().as_str() {
+                    "ArrowUp" => r.checked_sub(1).map(|r2| (r2, c)),
+                    "ArrowDown" | "Enter" => (r + 1 < n_rows).then_some((r + 1, c)),
+                    "ArrowLeft" if caret == Some(0) && caret_end == Some(0) => {
+                        c.checked_sub(1).map(|c2| (r, c2))
+                    }
+                    "ArrowRight" if caret == Some(len) => (c + 1 < n_cols).then_some((r, c + 1)),
+                    _ => None,
+                };
+                if let Some(to) = target {
+                    e.prevent_default();
+                    goto.emit(to);
+                } else if e.key() == "Enter" {
+                    e.prevent_default();
+                }
+            })
+        };
+        let on_paste = {
+            let paste = grid.paste.clone();
+            Callback::from(move |e: Event| paste.emit((r, c, e)))
+        };
+        html! {
+            <td class={classes!(error.is_some().then_some("case-erreur"))}>
+                <input id={id} type="text" inputmode="decimal" autocomplete="off" data-cell={key}
+                    class="case" aria-label={label}
+                    aria-invalid={error.is_some().then_some("true")}
+                    aria-describedby={error.is_some().then(|| err_id.clone())}
+                    title={error.clone()}
+                    value={shown} oninput={on_input} onkeydown={on_keydown} onpaste={on_paste} />
+                if let Some(msg) = error {
+                    // The cell keeps its size: a marker, the message as a tooltip and for screen
+                    // readers; the messages of the grid are listed under it.
+                    <span class="case-marque" aria-hidden="true">{ "⚠" }</span>
+                    <span id={err_id} class="sr-only">{ msg }</span>
+                }
+            </td>
+        }
+    });
+    let row_totals = layout.year_cols.iter().map(|cols| {
+        let nums: Vec<f64> = cols
+            .iter()
+            .filter_map(|&c| {
+                props
+                    .values
+                    .get(c)
+                    .and_then(|v| v.as_ref())
+                    .and_then(Value::as_number)
+            })
+            .collect();
+        html! { <td class="total">{ total_text(nums.iter().sum(), !nums.is_empty()) }</td> }
+    });
+    html! {
+        <tr data-ligne={virtualized.then(|| r.to_string())}>
+            <th scope="row">{ props.label.clone() }</th>
+            { for cells }
+            { for row_totals }
+        </tr>
+    }
+}

@@ -617,6 +617,7 @@ fn recap_indicator(
         .count();
     // Computed totals across the coarsest level's rows, for additive indicators.
     let level = conv.levels(ind).first().copied();
+    let several_levels = conv.levels(ind).len() > 1;
     let totals: Option<Vec<String>> = cus_core::convention::is_additive(ind).then(|| {
         shape
             .columns()
@@ -659,7 +660,7 @@ fn recap_indicator(
                 if let Some(t) = totals {
                     <tfoot>
                         <tr>
-                            <th scope="row">{ "Total (calculé)" }</th>
+                            <th scope="row">{ crate::pages::grid::total_label(several_levels.then_some(level).flatten()) }</th>
                             { for t.into_iter().map(|v| html! { <td>{ v }</td> }) }
                         </tr>
                     </tfoot>

@@ -36,6 +36,38 @@ pub fn format_fr(value: f64, max_decimals: usize) -> String {
     out
 }
 
+/// Format a number the French way with every decimal it holds (`0,333333`, `1,234`,
+/// `1 234,5`): what a field shows once the user leaves it, so that no stored digit is hidden.
+pub fn format_exact(value: f64) -> String {
+    let plain = format!("{}", value.abs());
+    let decimals = match plain.split_once('.') {
+        Some((_, f)) if !f.contains('e') => f.len(),
+        Some(_) => 12,
+        None => 0,
+    };
+    format_fr(value, decimals.min(12))
+}
+
+/// When a typed number can be read two ways, how it was read, in French: a single dot followed
+/// by exactly three digits and no comma (`1.234`) is a decimal point here (as spreadsheets write
+/// it), not a thousands separator; thousands are written `1 234` or `1234`.
+pub fn ambiguity_fr(input: &str) -> Option<String> {
+    let t = input.trim().trim_end_matches('%').trim();
+    let (int, frac) = t.split_once('.')?;
+    let int_digits = int.trim_start_matches(['-', '+']);
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    (plain(int_digits) && frac.len() == 3 && plain(frac) && !t.contains(',')).then(|| {
+        let v = parse_fr(t).unwrap_or_default();
+        format!(
+            "« {t} » est lu {} (le point est la virgule décimale) ; pour {} tapez {}{}.",
+            format_exact(v),
+            format_fr((v * 1000.0).round(), 0),
+            int,
+            frac
+        )
+    })
+}
+
 /// Why a typed number was not understood.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParseNumberError {
@@ -109,6 +141,38 @@ mod tests {
             assert_eq!(format_fr(v, d), want, "format_fr({v}, {d})");
         }
         assert_eq!(format_fr(f64::NAN, 1), "—");
+    }
+
+    #[test]
+    fn exact_format_hides_no_digit() {
+        let n = THOUSANDS_SEP;
+        let cases = [
+            (1.234, "1,234".to_string()),
+            (0.333333, "0,333333".to_string()),
+            (1234.56, format!("1{n}234,56")),
+            (12.0, "12".to_string()),
+            (-3.5, "-3,5".to_string()),
+            (1e-7, "0,0000001".to_string()),
+        ];
+        for (v, want) in cases {
+            assert_eq!(format_exact(v), want, "format_exact({v})");
+            assert_eq!(parse_fr(&format_exact(v)), Ok(v), "round trip of {v}");
+        }
+    }
+
+    #[test]
+    fn ambiguous_dots_are_explained() {
+        let n = THOUSANDS_SEP;
+        assert_eq!(
+            ambiguity_fr("1.234").as_deref(),
+            Some(format!("« 1.234 » est lu 1,234 (le point est la virgule décimale) ; pour 1{n}234 tapez 1234.").as_str())
+        );
+        assert!(ambiguity_fr("12.500 %").is_some());
+        for clear in [
+            "1,234", "1.234,5", "1.5", "1.2345", "1234", "abc", "1.23", ".234",
+        ] {
+            assert_eq!(ambiguity_fr(clear), None, "{clear}");
+        }
     }
 
     #[test]

@@ -406,6 +406,27 @@ fn calculator_explains_its_numbers() {
     )
     .unwrap();
     assert_eq!(t.formula_fr, "Somme de 1 ligne (EPCI / EPT) : 700 = 700");
+    // A value in error (a fraction in a count) is left out, and said so.
+    let mut bad = conv.clone();
+    bad.values.insert(
+        "PP-1|departement:62|total|c3".into(),
+        cus_core::convention::Value::Number(12.5),
+    );
+    let t = calc::total_across_territories(
+        &bad,
+        &cat,
+        geo,
+        "PP-1",
+        &split("total"),
+        Period::Cumulative(3),
+        None,
+    )
+    .unwrap();
+    assert_eq!(t.value, 500.0);
+    assert_eq!(
+        t.formula_fr,
+        "Somme de 1 ligne renseignée sur 2, 1 valeur en erreur laissée de côté (département) : 500 = 500"
+    );
     assert_eq!(
         calc::total_across_territories(
             &conv,

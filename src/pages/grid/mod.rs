@@ -27,7 +27,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Indicator, Period, ValueKind};
-use cus_core::convention::{cell_error, typed_value, Convention, Edit, GridShape, Value};
+use cus_core::convention::{
+    cell_error, typed_value, valid_number, Convention, Edit, GridShape, Value,
+};
 use cus_core::diagnostic::Severity;
 use cus_core::numfmt::format_fr;
 use wasm_bindgen::{JsCast, JsValue};
@@ -106,6 +108,26 @@ fn call_with_options(el: &JsValue, method: &str, options: &[(&str, JsValue)]) {
         if let Some(f) = f.dyn_ref::<js_sys::Function>() {
             let _ = f.call1(el, &opts);
         }
+    }
+}
+
+/// The name of a grid's (and the recap's) totals row: the sum of the coarsest level's rows when
+/// finer rows (EPCI detail) are shown too, which are not added again.
+pub fn total_label(coarsest_of_several: Option<cus_core::catalogue::Level>) -> String {
+    match coarsest_of_several {
+        Some(l) => format!("Total calculé (niveau {})", l.label_fr()),
+        None => "Total calculé".to_string(),
+    }
+}
+
+/// `, 2 valeurs en erreur laissées de côté` for the label of a total.
+fn left_out_text(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!(
+            ", {n} valeur{s} en erreur laissée{s} de côté",
+            s = crate::pages::plural_s(n)
+        ),
     }
 }
 
@@ -416,6 +438,8 @@ pub fn indicator_grid(props: &Props) -> Html {
     // wrong cells.
     let mut row_values: Vec<Vec<Option<Value>>> = vec![vec![None; n_cols]; last - first];
     let mut col_sums = vec![(0.0f64, false); n_cols];
+    // Values in error left out of each column's total (shown beside it).
+    let mut col_left_out = vec![0usize; n_cols];
     let top_level = conv.levels(ind).first().copied();
     let totalled: Vec<bool> = rows.iter().map(|t| Some(t.level()) == top_level).collect();
     let several_levels = totalled.iter().any(|t| !t);
@@ -423,14 +447,15 @@ pub fn indicator_grid(props: &Props) -> Html {
     let mut errors: Vec<(usize, usize, bool, String)> = Vec::new();
     if numeric {
         layout.scan(&conv.values, |r, c, v| {
-            if summable {
-                if let Some(x) = v.as_number() {
-                    // Only the rows of the coarsest level: EPCI detail is already inside its
-                    // département's figure.
-                    if totalled[r] {
+            // Only the rows of the coarsest level (EPCI detail is already inside its
+            // département's figure), and only valid values.
+            if summable && totalled[r] {
+                match valid_number(ind, v) {
+                    Some(x) => {
                         col_sums[c].0 += x;
                         col_sums[c].1 = true;
                     }
+                    None => col_left_out[c] += 1,
                 }
             }
             if (first..last).contains(&r) {
@@ -497,12 +522,16 @@ pub fn indicator_grid(props: &Props) -> Html {
                 let explain = explain.clone();
                 Callback::from(move |_| explain.set(if open { None } else { Some(c) }))
             };
+            let left_out = left_out_text(col_left_out[c]);
             html! {
                 <td class="total">
                     <button type="button" class="bouton-total" {onclick}
                         aria-expanded={open.to_string()}
-                        aria-label={format!("Total, {} : {} — afficher le calcul", layout.col_labels[c], total_text(s, any))}>
+                        aria-label={format!("Total, {} : {}{} — afficher le calcul", layout.col_labels[c], total_text(s, any), left_out)}>
                         { total_text(s, any) }
+                        if col_left_out[c] > 0 {
+                            <span class="total-exclus" aria-hidden="true">{ format!(" ({} exclue{})", col_left_out[c], crate::pages::plural_s(col_left_out[c])) }</span>
+                        }
                     </button>
                 </td>
             }
@@ -510,12 +539,14 @@ pub fn indicator_grid(props: &Props) -> Html {
         let corner = layout.year_cols.iter().map(|cols| {
             let any = cols.iter().any(|&c| col_sums[c].1);
             let sum: f64 = cols.iter().map(|&c| col_sums[c].0).sum();
-            html! { <td class="total">{ total_text(sum, any) }</td> }
+            let n: usize = cols.iter().map(|&c| col_left_out[c]).sum();
+            html! {
+                <td class="total">{ total_text(sum, any) }
+                    if n > 0 { <span class="total-exclus">{ format!(" ({n} exclue{})", crate::pages::plural_s(n)) }</span> }
+                </td>
+            }
         });
-        let label = match (several_levels, top_level) {
-            (true, Some(l)) => format!("Total ({})", l.label_fr()),
-            _ => "Total".to_string(),
-        };
+        let label = total_label(several_levels.then_some(top_level).flatten());
         html! { <tr key="total" class="ligne-total"><th scope="row">{ label }</th>{ for cells }{ for corner }</tr> }
     });
 

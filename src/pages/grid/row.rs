@@ -4,8 +4,8 @@
 
 use std::rc::Rc;
 
-use cus_core::convention::{cell_error, Value};
-use cus_core::numfmt::format_fr;
+use cus_core::convention::{cell_error, typed_value, valid_number, Value};
+use cus_core::numfmt::{ambiguity_fr, format_exact};
 use yew::prelude::*;
 
 use super::{cell_id, total_text, Grid};
@@ -40,6 +40,18 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
     let (r, index) = (props.row, layout.index);
     let (n_rows, n_cols) = (layout.n_rows(), layout.n_cols());
     let virtualized = layout.virtualized;
+    // The cell being typed in shows what was typed, as typed (« 1.234 » stays « 1.234 » while
+    // it is being typed); it is formatted when the user leaves it, or when its value changes
+    // from elsewhere (undo, paste).
+    let editing = use_mut_ref(|| None::<(usize, String)>);
+    let force = use_force_update();
+    let typed_here = |c: usize, stored: &Option<Value>| {
+        editing
+            .borrow()
+            .as_ref()
+            .filter(|(col, raw)| *col == c && typed_value(raw) == *stored)
+            .map(|(_, raw)| raw.clone())
+    };
     let cells = props.values.iter().enumerate().map(|(c, stored)| {
         let key = layout.key(r, c).unwrap_or_default();
         let error = stored
@@ -53,27 +65,47 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
                     .flatten()
                     .map(|m| m.to_string())
             });
-        let shown = match stored {
-            Some(Value::Number(n)) => format_fr(*n, 2),
-            Some(Value::Text(t)) => t.clone(),
-            Some(Value::Bool(b)) => {
+        let typed = typed_here(c, stored);
+        let note = typed.as_deref().and_then(ambiguity_fr);
+        let shown = match (&typed, stored) {
+            (Some(raw), _) => raw.clone(),
+            (None, Some(Value::Number(n))) => format_exact(*n),
+            (None, Some(Value::Text(t))) => t.clone(),
+            (None, Some(Value::Bool(b))) => {
                 if *b {
                     "oui".into()
                 } else {
                     "non".into()
                 }
             }
-            None => String::new(),
+            (None, None) => String::new(),
         };
+        // Said while typing when the form can be read two ways (`1.234`).
+        let error = match (error, note) {
+            (Some(e), Some(n)) => Some(format!("{e} {n}")),
+            (e, n) => e.or(n),
+        };
+        let is_error = stored.as_ref().is_some_and(|v| cell_error(ind, v).is_some())
+            || props.messages.get(c).is_some_and(Option::is_some);
         let id = cell_id(index, r, c);
         let err_id = format!("{id}-erreur");
         let label = format!("{}, {}, {}", ind.code, props.label, layout.col_labels[c]);
         let on_input = {
             let set_cell = grid.set_cell.clone();
             let key = key.clone();
+            let editing = editing.clone();
             Callback::from(move |e: InputEvent| {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                *editing.borrow_mut() = Some((c, input.value()));
                 set_cell.emit((key.clone(), input.value()));
+            })
+        };
+        let on_blur = {
+            let (editing, force) = (editing.clone(), force.clone());
+            Callback::from(move |_: FocusEvent| {
+                if editing.borrow_mut().take().is_some() {
+                    force.force_update();
+                }
             })
         };
         let on_keydown = {
@@ -105,22 +137,23 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
             Callback::from(move |e: Event| paste.emit((r, c, e)))
         };
         html! {
-            <td class={classes!(error.is_some().then_some("case-erreur"))}>
+            <td class={classes!(is_error.then_some("case-erreur"))}>
                 <input id={id} type="text" inputmode="decimal" autocomplete="off" data-cell={key}
                     class="case" aria-label={label}
-                    aria-invalid={error.is_some().then_some("true")}
+                    aria-invalid={is_error.then_some("true")}
                     aria-describedby={error.is_some().then(|| err_id.clone())}
                     title={error.clone()}
-                    value={shown} oninput={on_input} onkeydown={on_keydown} onpaste={on_paste} />
+                    value={shown} oninput={on_input} onblur={on_blur} onkeydown={on_keydown} onpaste={on_paste} />
                 if let Some(msg) = error {
                     // The cell keeps its size: a marker, the message as a tooltip and for screen
                     // readers; the messages of the grid are listed under it.
-                    <span class="case-marque" aria-hidden="true">{ "⚠" }</span>
+                    <span class={if is_error { "case-marque" } else { "case-marque case-note" }} aria-hidden="true">{ if is_error { "⚠" } else { "ℹ" } }</span>
                     <span id={err_id} class="sr-only">{ msg }</span>
                 }
             </td>
         }
     });
+    // Only valid values count (a fraction in a count, a negative number are left out).
     let row_totals = layout.year_cols.iter().map(|cols| {
         let nums: Vec<f64> = cols
             .iter()
@@ -129,7 +162,7 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
                     .values
                     .get(c)
                     .and_then(|v| v.as_ref())
-                    .and_then(Value::as_number)
+                    .and_then(|v| valid_number(ind, v))
             })
             .collect();
         html! { <td class="total">{ total_text(nums.iter().sum(), !nums.is_empty()) }</td> }

@@ -261,9 +261,12 @@ pub fn total_across_territories(
     };
     let rows = conv.rows_at_level(ind, geo, level);
     let mut inputs = Vec::new();
+    let mut invalid = 0;
     for r in &rows {
-        if let (key, Some(v)) = read(conv, ind, &cell(ind, r, split, period)) {
-            inputs.push((key, v));
+        match read(conv, ind, &cell(ind, r, split, period)) {
+            (key, Some(v)) => inputs.push((key, v)),
+            (key, None) if conv.values.contains_key(&key) => invalid += 1,
+            _ => {}
         }
     }
     if inputs.is_empty() {
@@ -271,12 +274,18 @@ pub fn total_across_territories(
     }
     let value: f64 = inputs.iter().map(|(_, v)| v).sum();
     let n = inputs.len();
-    let lines = match (n, rows.len()) {
+    let mut lines = match (n, rows.len()) {
         (1, 1) => "Somme de 1 ligne".to_string(),
         (n, m) if n == m => format!("Somme des {n} lignes"),
         (1, m) => format!("Somme de 1 ligne renseignée sur {m}"),
         (n, m) => format!("Somme des {n} lignes renseignées sur {m}"),
     };
+    if invalid > 0 {
+        lines.push_str(&format!(
+            ", {invalid} valeur{s} en erreur laissée{s} de côté",
+            s = if invalid > 1 { "s" } else { "" }
+        ));
+    }
     let figures: Vec<String> = inputs.iter().map(|(_, v)| fr(*v)).collect();
     Ok(Explained {
         value,

@@ -173,14 +173,15 @@ impl fmt::Display for Cell {
     }
 }
 
-/// What a typed text becomes: nothing (empty), a number, or the text itself, kept so that nothing
-/// typed is lost and flagged by [`cell_error`].
+/// What a typed text becomes: nothing (empty), a number (a trailing `%` sign allowed, as in a
+/// pasted block), or the text itself, kept so that nothing typed is lost and flagged by
+/// [`cell_error`].
 pub fn typed_value(text: &str) -> Option<Value> {
     if text.trim().is_empty() {
         None
     } else {
         Some(
-            crate::numfmt::parse_fr(text)
+            crate::numfmt::parse_fr(text.trim().trim_end_matches('%'))
                 .map(Value::Number)
                 .unwrap_or_else(|_| Value::Text(text.to_string())),
         )
@@ -257,6 +258,13 @@ mod tests {
             .unwrap();
         assert_eq!(typed_value("  "), None);
         assert_eq!(typed_value("1 234"), Some(Value::Number(1234.0)));
+        assert_eq!(
+            typed_value("12,5 %"),
+            Some(Value::Number(12.5)),
+            "the % sign, as pasted"
+        );
+        assert_eq!(typed_value("7%"), Some(Value::Number(7.0)));
+        assert_eq!(typed_value("%"), Some(Value::Text("%".into())));
         let json = serde_json::to_string(&[
             Value::Number(1188.0),
             Value::Number(1.5),

@@ -1,0 +1,108 @@
+// What a new user hit (issue « What a new user hits today »): each test reproduces the steps
+// that showed the problem, and checks what the user now sees and what is stored.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, openApp, setDraft, storedDraft, reloadApp } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const NNBSP = '\u202F';
+const DRAFT = {
+  name: 'Essai saisie',
+  organisme: { raison_sociale: 'Habitat Essai', siren: '200093201' },
+  catalogue: { id: 'cus2-logements-locatifs', version: '2026.11.0' },
+  signing_year: 2024, geo_vintage: 2021,
+  departements: ['59', '62'], epci: ['200093201'],
+  segmentation: { 'PP-1': { levels: ['departement', 'epci'] } },
+};
+
+async function openAt(hash) {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, DRAFT);
+  await page.goto(`${env.base}${hash}`);
+  await reloadApp(page);
+  return page;
+}
+
+/** Select the cell's text and type `text` key by key, checking what the field shows after each. */
+async function typeKeys(page, sel, text) {
+  await page.focus(sel);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  for (let i = 1; i <= text.length; i++) {
+    await page.keyboard.type(text[i - 1]);
+    assert.equal(await page.inputValue(sel), text.slice(0, i), `while typing « ${text} »`);
+  }
+}
+
+test('numbers show what is typed while typing, every stored digit after, and « 1.234 » is explained', async () => {
+  const page = await openAt('#/remplir/engagement-5');
+  const cell = '#case-0-0-0';
+  await page.locator(cell).waitFor();
+  const key = await page.getAttribute(cell, 'data-cell');
+
+  await typeKeys(page, cell, '1.234');
+  assert.match(await page.getAttribute(cell, 'title'), /« 1\.234 » est lu 1,234 \(le point est la virgule décimale\)/);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue(cell), '1,234', 'formatted on leaving the field, no digit hidden');
+  assert.equal((await storedDraft(page)).values[key], 1.234);
+
+  await typeKeys(page, cell, '1.234,56');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue(cell), `1${NNBSP}234,56`);
+  assert.equal((await storedDraft(page)).values[key], 1234.56);
+  assert.equal(await page.getAttribute(cell, 'title'), null, 'no message: the form is not ambiguous');
+
+  // A value changed from elsewhere (undo) replaces what was typed, formatted.
+  await page.click('#annuler');
+  assert.equal(await page.inputValue(cell), '1,234');
+  await page.context().close();
+});
+
+test('a percentage keeps all its digits and accepts the % sign typed', async () => {
+  const page = await openAt('#/remplir/engagement-1');
+  const cell = '#case-1-0-0';
+  await page.locator(cell).waitFor();
+  const key = await page.getAttribute(cell, 'data-cell');
+  await typeKeys(page, cell, '0,333333');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue(cell), '0,333333');
+  assert.equal((await storedDraft(page)).values[key], 0.333333);
+
+  await typeKeys(page, cell, '12,5 %');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue(cell), '12,5');
+  assert.equal((await storedDraft(page)).values[key], 12.5);
+  assert.equal(await page.getAttribute(cell, 'aria-invalid'), null, 'accepted, as when pasted');
+  await page.context().close();
+});
+
+test('totals add valid values only, say how many were left out, and name the level they add', async () => {
+  const page = await openAt('#/remplir/engagement-1');
+  await page.locator('#case-0-0-0').waitFor();
+  // Rows: départements 59 and 62, then the EPCI (detail, not added again).
+  await page.fill('#case-0-0-0', '10');
+  await page.fill('#case-0-1-0', '12,5');
+  await page.fill('#case-0-2-0', '4');
+  const total = page.locator('.grille').first().locator('.ligne-total .bouton-total').first();
+  await page.waitForFunction(() => document.querySelector('.grille .ligne-total .bouton-total')?.textContent.startsWith('10'));
+  assert.match(await total.textContent(), /^10 \(1 exclue\)$/);
+  assert.match(await total.getAttribute('aria-label'), /: 10, 1 valeur en erreur laissée de côté — afficher le calcul/);
+  await page.fill('#case-0-1-0', '-3');
+  await page.waitForFunction(() => /\(1 exclue\)/.test(document.querySelector('.grille .ligne-total .bouton-total').textContent));
+  await page.fill('#case-0-1-0', '5');
+  await page.waitForFunction(() => document.querySelector('.grille .ligne-total .bouton-total').textContent === '15');
+  assert.equal(await page.locator('.grille').first().locator('.ligne-total th').textContent(), 'Total calculé (niveau département)');
+  // The calculation says the same.
+  await page.fill('#case-0-1-0', '2,5');
+  await total.click();
+  await page.waitForSelector('.grille p.explication');
+  assert.match(await page.locator('.grille').first().textContent(), /1 valeur en erreur laissée de côté/);
+  // The printed recap names its totals row the same way.
+  await page.goto(`${env.base}#/remplir/recapitulatif`);
+  await page.waitForSelector('.recap-table');
+  assert.equal(await page.locator('.recap-indicateur').first().locator('tfoot th').textContent(), 'Total calculé (niveau département)');
+  await page.context().close();
+});

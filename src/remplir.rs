@@ -37,6 +37,20 @@ thread_local! {
     static FORMATS: FormatsWorker = FormatsWorker::default();
 }
 
+/// Focus the heading of the step shown, once it is rendered (the draft may still be loading).
+fn focus_step_title() {
+    gloo_timers::callback::Timeout::new(0, || {
+        if let Some(h) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("titre-etape"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = h.focus();
+        }
+    })
+    .forget();
+}
+
 #[function_component(RemplirApp)]
 pub fn remplir_app(props: &Props) -> Html {
     let route = use_route();
@@ -52,8 +66,16 @@ pub fn remplir_app(props: &Props) -> Html {
             if first {
                 crate::mark("remplir-first-render");
             }
-            if r.is_fill() && !matches!(r, Route::OpenSample(_)) && (!first || focus_title) {
-                focus_page_title();
+            if r.is_fill() && !matches!(r, Route::OpenSample(_)) {
+                if first {
+                    if focus_title {
+                        focus_page_title();
+                    }
+                } else {
+                    // Another step: the focus goes to its heading (never left on a link that
+                    // now names the next step, where a second Enter would skip one).
+                    focus_step_title();
+                }
             }
         });
     }

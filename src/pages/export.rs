@@ -27,6 +27,8 @@ pub struct ExportProps {
     pub draft: Rc<Convention>,
     pub diags: Rc<Vec<Diagnostic>>,
     pub open: Callback<drafts::Request>,
+    /// The draft's id, to remember the nature of export chosen for it.
+    pub draft_id: AttrValue,
 }
 
 #[function_component(ExportStep)]
@@ -46,6 +48,7 @@ impl ExportProps {
             draft: self.draft.clone(),
             diags: self.diags.clone(),
             open: self.open.clone(),
+            draft_id: self.draft_id.clone(),
         }
     }
 }
@@ -158,7 +161,17 @@ fn on_progress(outcome: &UseStateHandle<Outcome>, p: Progress) {
 
 #[function_component(ExportImport)]
 fn export_import(props: &ExportProps) -> Html {
-    let mode = use_state(|| Mode::Brouillon);
+    // Final by default (used only when nothing blocks it); the user's choice is kept per draft.
+    let mode_key = format!("cus.export-nature.{}", props.draft_id);
+    let mode = {
+        let key = mode_key.clone();
+        use_state(
+            move || match crate::storage::get(&key).ok().flatten().as_deref() {
+                Some("brouillon") => Mode::Brouillon,
+                _ => Mode::Final,
+            },
+        )
+    };
     let outcome = use_state(|| Outcome::None);
     let worker = use_context::<FormatsWorker>().unwrap_or_default();
     {
@@ -373,7 +386,11 @@ fn export_import(props: &ExportProps) -> Html {
 
     let set_mode = |m: Mode| {
         let mode = mode.clone();
-        Callback::from(move |_: Event| mode.set(m))
+        let key = mode_key.clone();
+        Callback::from(move |_: Event| {
+            let _ = crate::storage::set(&key, m.as_str());
+            mode.set(m)
+        })
     };
 
     html! {

@@ -481,3 +481,51 @@ fn periods_follow_the_generation_conventions() {
         }
     }
 }
+
+#[test]
+fn the_signing_year_implies_the_catalogue() {
+    let cats = cats();
+    // (kind, year) → (id, version) expected, or None when no catalogue applies.
+    let cases: [(CusKind, i32, Option<(&str, &str)>); 7] = [
+        (CusKind::LogementsLocatifs, 2009, None),
+        (
+            CusKind::LogementsLocatifs,
+            2012,
+            Some(("cus1-logements-locatifs", "2026.11.0")),
+        ),
+        (
+            CusKind::LogementsLocatifs,
+            2018,
+            Some(("cus2-logements-locatifs", "2026.11.0-r2017")),
+        ),
+        // 2019: the 2017 wording until 28 July, the current one from 29 July: the later one.
+        (
+            CusKind::LogementsLocatifs,
+            2019,
+            Some(("cus2-logements-locatifs", "2026.11.0")),
+        ),
+        (
+            CusKind::LogementsLocatifs,
+            2024,
+            Some(("cus2-logements-locatifs", "2026.11.0")),
+        ),
+        (
+            CusKind::LogementsFoyers,
+            2018,
+            Some(("cus2-logements-foyers", "2026.11.0-r2017")),
+        ),
+        (CusKind::Accession, 2012, None),
+    ];
+    for (kind, year, want) in cases {
+        let got = cus_core::catalogue::for_signing_year(&cats, kind, year)
+            .map(|c| (c.id.as_str(), c.version.as_str()));
+        assert_eq!(got, want, "{kind:?} signed in {year}");
+    }
+    let r2017 = cats
+        .iter()
+        .find(|c| c.version.ends_with("-r2017") && c.kind == CusKind::LogementsLocatifs)
+        .unwrap();
+    assert!(cus_core::catalogue::applies_to_year(r2017, 2019));
+    assert!(!cus_core::catalogue::applies_to_year(r2017, 2020));
+    assert!(!cus_core::catalogue::applies_to_year(r2017, 2016));
+}

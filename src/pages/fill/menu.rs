@@ -72,7 +72,11 @@ pub(super) fn step_link(
         | FillStep::Recapitulatif
         | FillStep::Export => false,
         FillStep::Parc => !conv.stock.is_empty(),
-        FillStep::Convention => !conv.catalogue.id.is_empty() && conv.signing_year.is_some(),
+        // Complete when the catalogue applies to the signing year.
+        FillStep::Convention => conv
+            .signing_year
+            .zip(cat)
+            .is_some_and(|(y, c)| cus_core::catalogue::applies_to_year(c, y)),
         FillStep::Territoires => !conv.departements.is_empty() && errors == 0,
         FillStep::Segmentation => !conv.catalogue.id.is_empty() && errors == 0,
     };

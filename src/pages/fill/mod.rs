@@ -327,7 +327,7 @@ pub fn fill(props: &Props) -> Html {
         },
         FillStep::Recapitulatif | FillStep::Export => match &catalogue {
             Some(c) => html! {
-                <crate::pages::export::ExportStep step={props.step} catalogues={props.catalogues.clone()} catalogue={c.clone()}
+                <crate::pages::export::ExportStep step={props.step} catalogues={props.catalogues.clone()} catalogue={c.clone()} draft_id={AttrValue::from(store.id.clone())}
                     draft={(*draft).clone()} diags={diags.clone()} open={open.clone()} />
             },
             None => html! {
@@ -386,7 +386,7 @@ pub fn fill(props: &Props) -> Html {
                     </ol>
                 </nav>
                 <section class="etape" aria-labelledby="titre-etape">
-                    <h2 id="titre-etape">{ step_label(props.step, cat) }</h2>
+                    <h2 id="titre-etape" tabindex="-1">{ step_label(props.step, cat) }</h2>
                     if *read_only {
                         <div class="avertissement" id="lecture-seule" role="status">
                             <p>{ "Ce brouillon est ouvert dans un autre onglet de ce navigateur : ici, il est en lecture seule, \

@@ -117,6 +117,8 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
                 let caret_end = input.selection_end().ok().flatten();
                 let target = match e.key().as_str() {
                     "ArrowUp" => r.checked_sub(1).map(|r2| (r2, c)),
+                    // Shift+Enter goes up, as in a spreadsheet.
+                    "Enter" if e.shift_key() => r.checked_sub(1).map(|r2| (r2, c)),
                     "ArrowDown" | "Enter" => (r + 1 < n_rows).then_some((r + 1, c)),
                     "ArrowLeft" if caret == Some(0) && caret_end == Some(0) => {
                         c.checked_sub(1).map(|c2| (r, c2))

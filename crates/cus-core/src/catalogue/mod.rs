@@ -465,6 +465,28 @@ pub fn latest<'a>(cats: &'a [Catalogue], id: &str) -> Option<&'a Catalogue> {
         .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
 }
 
+/// Whether a catalogue applies to a convention signed in `year`: its signing period overlaps
+/// that calendar year.
+pub fn applies_to_year(c: &Catalogue, year: i32) -> bool {
+    let year_of = |d: &str| d.get(..4).and_then(|y| y.parse::<i32>().ok());
+    let from = year_of(&c.signing.from).unwrap_or(i32::MIN);
+    let until = c
+        .signing
+        .until
+        .as_deref()
+        .and_then(year_of)
+        .unwrap_or(i32::MAX);
+    from <= year && year <= until
+}
+
+/// The catalogue a signing year implies for a kind of CUS: among those that apply to the year,
+/// the one whose signing period started last (the wording in force at the end of the year).
+pub fn for_signing_year(cats: &[Catalogue], kind: CusKind, year: i32) -> Option<&Catalogue> {
+    cats.iter()
+        .filter(|c| c.kind == kind && applies_to_year(c, year))
+        .max_by(|a, b| a.signing.from.cmp(&b.signing.from))
+}
+
 /// Pick the catalogue of a generation and kind whose signing period contains `signing_date`
 /// (ISO `YYYY-MM-DD`), or the latest one of that generation and kind when no date is given.
 pub fn select<'a>(

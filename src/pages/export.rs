@@ -420,7 +420,13 @@ fn export_import(props: &ExportProps) -> Html {
                         <p>
                             { "L'export définitif n'est pas possible : " }
                             { blocker_summary(errors, unack) }
-                            { ". Corrigez-les ou vérifiez-les sur la page " }
+                            { match (errors, unack) {
+                                (1, 0) => ". Corrigez-la sur la page ",
+                                (_, 0) => ". Corrigez-les sur la page ",
+                                (0, 1) => ". Vérifiez-le sur la page ",
+                                (0, _) => ". Vérifiez-les sur la page ",
+                                _ => ". Corrigez les erreurs et vérifiez les avertissements sur la page ",
+                            } }
                             <a href={Route::Fill(FillStep::Verification).to_hash()}>{ "Vérification" }</a>
                             { ". Un brouillon reste possible." }
                         </p>
@@ -618,6 +624,16 @@ fn recap(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -> Html {
     }
 }
 
+/// The label without the code it may start with (« PP-1. Nombre… » → « Nombre… »), for a
+/// heading that already names the code.
+fn label_without_code(ind: &Indicator) -> &str {
+    ind.label
+        .strip_prefix(ind.code.as_str())
+        .map(|rest| rest.trim_start_matches(['.', ' ', ':']))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(&ind.label)
+}
+
 fn recap_indicator(
     cat: &Catalogue,
     conv: &Convention,
@@ -650,7 +666,7 @@ fn recap_indicator(
     });
     html! {
         <section class="recap-indicateur" aria-labelledby={format!("recap-{}", ind.code)}>
-            <h3 id={format!("recap-{}", ind.code)}>{ format!("{} — {}", ind.code, ind.label) }</h3>
+            <h3 id={format!("recap-{}", ind.code)}>{ format!("{} — {}", ind.code, label_without_code(ind)) }</h3>
             <p class="recap-unite">
                 { format!("Unité : {}. {}", ind.value.unit_fr(), cat.citation(ind)) }
                 if mine > 0 { { format!(" {mine} diagnostic{} (voir en fin de document).", plural(mine)) } }

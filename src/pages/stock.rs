@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use cus_core::catalogue::Catalogue;
 use cus_core::convention::{parse_period_key, Convention, Edit, SplitKey, TerritoryKey};
-use cus_core::diagnostic::Diagnostic;
+use cus_core::diagnostic::{Diagnostic, Severity};
 use cus_core::numfmt::{format_fr, parse_fr};
 use cus_core::rules::RuleSet;
 use yew::prelude::*;
@@ -28,9 +28,12 @@ pub struct Props {
     /// The catalogue of the draft, when chosen (for the rules that use the stock).
     #[prop_or_default]
     pub catalogue: Option<Rc<Catalogue>>,
-    /// Diagnostics about the stock (`W-STOCK-INVALID`).
+    /// Diagnostics about the stock (`W-STOCK-INVALID`, EPCI above their département…).
     #[prop_or_default]
     pub diags: Rc<Vec<Diagnostic>>,
+    /// Told how many fields hold a figure that cannot be stored (the step is not complete then).
+    #[prop_or_default]
+    pub on_invalid: Callback<usize>,
 }
 
 /// What a typed stock figure becomes: nothing (empty field), a whole number ≥ 0, or why not.
@@ -38,7 +41,12 @@ pub fn parse_stock(text: &str) -> Result<Option<f64>, String> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let n = parse_fr(text).map_err(|e| e.message_fr(text.trim()))?;
+    let n = parse_fr(text).map_err(|_| {
+        format!(
+            "« {} » n'est pas un nombre de logements : saisissez un nombre entier, par exemple 1 234.",
+            text.trim()
+        )
+    })?;
     if n < 0.0 {
         Err(format!(
             "Le parc ne peut pas être négatif ({}) : saisissez un nombre de logements positif ou nul.",
@@ -67,6 +75,19 @@ pub fn stock_step(props: &Props) -> Html {
     let force = use_force_update();
     let conv = &props.draft;
     let geo = conv.referential();
+    let invalid = typed
+        .borrow()
+        .values()
+        .filter(|t| parse_stock(t).is_err())
+        .count();
+    {
+        let on_invalid = props.on_invalid.clone();
+        // What is typed here is dropped when the step is left: nothing pending then.
+        use_effect_with(invalid, move |n| {
+            on_invalid.emit(*n);
+            move || on_invalid.emit(0)
+        });
+    }
 
     let mut territories: Vec<(TerritoryKey, String)> = vec![(
         TerritoryKey::Organisme,
@@ -179,7 +200,7 @@ pub fn stock_step(props: &Props) -> Html {
             if !props.diags.is_empty() {
                 <ul class="diagnostics" id="diagnostics-parc" aria-live="polite">
                     { for props.diags.iter().map(|d| html! {
-                        <li class="diag diag-avertissement" data-code={d.code.clone()}>
+                        <li class={if d.severity == Severity::Error { "diag diag-erreur" } else { "diag diag-avertissement" }} data-code={d.code.clone()}>
                             <strong>{ format!("{} : ", d.severity.label_fr()) }</strong>
                             { &d.message }
                         </li>

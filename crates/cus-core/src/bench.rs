@@ -419,6 +419,24 @@ pub fn largest_convention(cat: &Catalogue, geo: &Referential) -> Convention {
         let need = stock_needed.get(&k).copied().unwrap_or(0.0);
         conv.stock.insert(k, base.max(need));
     }
+    // A département holds at least the stock of the EPCI lying wholly in it.
+    for d in &conv.departements {
+        let inside: f64 = conv
+            .epci
+            .iter()
+            .filter(|e| {
+                geo.epci(e)
+                    .is_some_and(|x| x.departements.len() == 1 && x.departements[0] == *d)
+            })
+            .filter_map(|e| conv.stock.get(&TerritoryKey::Epci(e.clone()).to_string()))
+            .sum();
+        if let Some(v) = conv
+            .stock
+            .get_mut(&TerritoryKey::Departement(d.clone()).to_string())
+        {
+            *v = v.max(inside + 1_000.0);
+        }
+    }
     conv
 }
 

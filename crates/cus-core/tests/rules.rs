@@ -564,3 +564,64 @@ fn calculator_on_yearly_counts() {
         ))
     );
 }
+
+/// The stock follows the same nesting as the grids: EPCI inside their département, départements
+/// inside the organism; each case: (stock figures) → expected codes, in order.
+#[test]
+fn stock_parts_are_not_above_their_whole() {
+    let geo = geo::referential(2026);
+    let cases: &[(&[(&str, f64)], &[&str])] = &[
+        (
+            &[("departement:59", 3500.0), ("epci:200093201", 3000.0)],
+            &[],
+        ),
+        (
+            &[("departement:59", 3500.0), ("epci:200093201", 4000.0)],
+            &["E-STOCK-EPCI-EXCEEDS"],
+        ),
+        (
+            &[
+                ("organisme", 2000.0),
+                ("departement:59", 1500.0),
+                ("departement:62", 800.0),
+            ],
+            &["E-STOCK-EXCEEDS-ORGANISME"],
+        ),
+        (
+            &[
+                ("organisme", 2300.0),
+                ("departement:59", 1500.0),
+                ("departement:62", 800.0),
+            ],
+            &[],
+        ),
+        // An invalid figure is its own warning and is not added.
+        (
+            &[("departement:59", 3500.0), ("epci:200093201", 4000.5)],
+            &["W-STOCK-INVALID"],
+        ),
+        (&[("epci:200093201", 4000.0)], &[]),
+    ];
+    for (stock, want) in cases {
+        let mut conv = conv_with(&[]);
+        for (k, v) in *stock {
+            conv.stock.insert(k.to_string(), *v);
+        }
+        let got: Vec<String> = rules::check_stock(&conv, geo)
+            .into_iter()
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(got, *want, "stock {stock:?}");
+    }
+    let mut conv = conv_with(&[]);
+    conv.stock.insert("departement:59".into(), 3500.0);
+    conv.stock.insert("epci:200093201".into(), 4000.0);
+    let d = &rules::check_stock(&conv, geo)[0];
+    assert_eq!(d.severity, cus_core::diagnostic::Severity::Error);
+    assert_eq!(d.location.path.as_deref(), Some("stock.departement:59"));
+    assert!(
+        d.message.contains("4\u{202f}000") && d.message.contains("3\u{202f}500"),
+        "{}",
+        d.message
+    );
+}

@@ -45,6 +45,7 @@ pub(super) fn step_link(
     diags: &[Diagnostic],
     cat: Option<&Catalogue>,
     cell_errors: &[usize],
+    stock_invalid: usize,
 ) -> Html {
     // Acknowledged warnings are not counted: nothing is left to do about them.
     let count = |sev: Severity| {
@@ -71,7 +72,7 @@ pub(super) fn step_link(
         | FillStep::Verification
         | FillStep::Recapitulatif
         | FillStep::Export => false,
-        FillStep::Parc => !conv.stock.is_empty(),
+        FillStep::Parc => !conv.stock.is_empty() && errors == 0 && stock_invalid == 0,
         // Complete when the catalogue applies to the signing year.
         FillStep::Convention => conv
             .signing_year
@@ -81,6 +82,12 @@ pub(super) fn step_link(
         FillStep::Segmentation => !conv.catalogue.id.is_empty() && errors == 0,
     };
     let mut status = Vec::new();
+    if step == FillStep::Parc && stock_invalid > 0 {
+        status.push(format!(
+            "{stock_invalid} saisie{s} non enregistrée{s}",
+            s = if stock_invalid > 1 { "s" } else { "" }
+        ));
+    }
     if errors > 0 {
         status.push(format!(
             "{errors} erreur{}",

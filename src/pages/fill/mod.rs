@@ -55,6 +55,15 @@ pub fn draft_catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> Option<&
 #[function_component(Fill)]
 pub fn fill(props: &Props) -> Html {
     let store = use_reducer(DraftStore::loading);
+    // Parc fields holding a figure that cannot be stored (told by the Parc step).
+    let stock_invalid = use_state(|| 0usize);
+    let on_stock_invalid = {
+        let stock_invalid = stock_invalid.clone();
+        (*use_memo((), move |_| {
+            Callback::from(move |n: usize| stock_invalid.set(n))
+        }))
+        .clone()
+    };
     let storage_msg = use_state(|| None::<String>);
     // Bumped when the list of drafts may have changed (a save, an open), for the drafts panel.
     let saved = use_state(|| 0u32);
@@ -299,9 +308,30 @@ pub fn fill(props: &Props) -> Html {
                             })
                             .collect(),
                     );
+                    // Rows left entirely empty (or partly) in required indicators: counted for
+                    // this page in the step menu, so listed here too, not only on Vérification.
+                    let codes: Vec<&str> = inds.iter().map(|i| i.code.as_str()).collect();
+                    let required: Vec<Diagnostic> = diags
+                        .iter()
+                        .filter(|d| d.code.contains("REQUIRED") && d.severity != Severity::Info)
+                        .filter(|d| {
+                            d.location
+                                .indicator
+                                .as_deref()
+                                .is_some_and(|c| codes.contains(&c))
+                        })
+                        .filter(|d| d.severity != Severity::Warning || !acked.contains_key(&d.id()))
+                        .cloned()
+                        .collect();
                     html! {
                         <div class="engagement-saisie">
                             <p class="chapo-engagement">{ format!("{} — {}", e.area, e.label) }</p>
+                            if !required.is_empty() {
+                                <section class="a-completer" aria-labelledby="titre-a-completer">
+                                    <h3 id="titre-a-completer">{ "À compléter sur cette page" }</h3>
+                                    { diagnostics_list(&required, "diagnostics-obligatoires") }
+                                </section>
+                            }
                             if inds.is_empty() {
                                 <p class="aide">{ "Aucun indicateur de cet engagement n'est retenu dans la convention (voir l'étape Segmentation)." }</p>
                             }
@@ -312,16 +342,24 @@ pub fn fill(props: &Props) -> Html {
                         </div>
                     }
                 }
-                None => html! {
-                    <p class="avertissement" role="note">
-                        { "Cet engagement n'existe pas dans le catalogue choisi : choisissez le catalogue à l'étape " }
-                        <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
-                    </p>
+                None => match &catalogue {
+                    Some(c) => html! {
+                        <p class="avertissement" role="note">
+                            { format!("Cette adresse demande l'engagement n° {n}, mais le catalogue choisi ({}) n'en a que {} : choisissez un engagement dans la liste des étapes, par exemple ", c.title, c.engagements.len()) }
+                            <a href={Route::Fill(FillStep::Engagement(1)).to_hash()}>{ step_label(FillStep::Engagement(1), Some(c)) }</a>{ "." }
+                        </p>
+                    },
+                    None => html! {
+                        <p class="avertissement" role="note">
+                            { "Aucun catalogue d'indicateurs n'est encore choisi : choisissez-le à l'étape " }
+                            <a href={Route::Fill(FillStep::Convention).to_hash()}>{ "Convention" }</a>{ "." }
+                        </p>
+                    },
                 },
             }
         }
         FillStep::Parc => html! {
-            <crate::pages::stock::StockStep draft={(*draft).clone()} update={update.clone()}
+            <crate::pages::stock::StockStep draft={(*draft).clone()} update={update.clone()} on_invalid={on_stock_invalid.clone()}
                 catalogue={catalogue.clone()}
                 diags={Rc::new(diags.iter().filter(|d| step_of(d) == FillStep::Parc).cloned().collect::<Vec<_>>())} />
         },
@@ -382,7 +420,7 @@ pub fn fill(props: &Props) -> Html {
             <div class="parcours">
                 <nav class="menu-etapes" aria-label="Étapes de la convention">
                     <ol>
-                        { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat, &cell_errors)) }
+                        { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat, &cell_errors, *stock_invalid)) }
                     </ol>
                 </nav>
                 <section class="etape" aria-labelledby="titre-etape">

@@ -21,6 +21,8 @@
 //! | `W-PLAUSIBLE-PLAI-SHARE` | warning | the share of some members among others is unusual (same file) |
 //! | `W-VALUE-ORPHAN` | warning | a value is stored under a key that is no cell of the convention |
 //! | `W-STOCK-INVALID` | warning | a stock figure is not a whole number ≥ 0 or names no territory |
+//! | `E-STOCK-EPCI-EXCEEDS` | error | the stock of the EPCI lying wholly in a département is above the département's |
+//! | `E-STOCK-EXCEEDS-ORGANISME` | error | the stock of the départements is above the whole organism's |
 //!
 //! Choices: a required indicator is a mandatory one or one retained at the prefect's request (the
 //! convention retains it only when the prefect asked); a row with every cell empty is an error, a
@@ -89,6 +91,8 @@ pub mod codes {
     pub const EPCI_EXCEEDS_DEPARTEMENT: &str = "E-EPCI-EXCEEDS-DEPARTEMENT";
     pub const VALUE_ORPHAN: &str = "W-VALUE-ORPHAN";
     pub const STOCK_INVALID: &str = "W-STOCK-INVALID";
+    pub const STOCK_EPCI_EXCEEDS: &str = "E-STOCK-EPCI-EXCEEDS";
+    pub const STOCK_EXCEEDS_ORGANISME: &str = "E-STOCK-EXCEEDS-ORGANISME";
 }
 
 /// Validate the whole convention with the embedded data rules: segmentation, stock, values.
@@ -231,6 +235,75 @@ pub fn check_stock(conv: &Convention, geo: Option<&Referential>) -> Vec<Diagnost
                 Location {
                     territory: Some(label),
                     path: Some(format!("stock.{k}")),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    // The same nesting as the grids: a part is not above its whole.
+    let valid = |k: &str| {
+        conv.stock
+            .get(k)
+            .copied()
+            .filter(|v| v.is_finite() && *v >= 0.0 && v.fract() == 0.0)
+    };
+    let fr = |v: f64| crate::numfmt::format_fr(v, 0);
+    let mut deps_sum = (0.0, 0usize);
+    for d in &conv.departements {
+        let dk = TerritoryKey::Departement(d.clone()).to_string();
+        let Some(dv) = valid(&dk) else { continue };
+        deps_sum = (deps_sum.0 + dv, deps_sum.1 + 1);
+        let inside: Vec<(String, f64)> = conv
+            .epci
+            .iter()
+            .filter(|e| {
+                geo.and_then(|g| g.epci(e))
+                    .is_some_and(|x| x.departements.len() == 1 && x.departements[0] == *d)
+            })
+            .filter_map(|e| {
+                let t = TerritoryKey::Epci(e.clone());
+                valid(&t.to_string()).map(|v| (conv.territory_label(&t, geo), v))
+            })
+            .collect();
+        let sum: f64 = inside.iter().map(|(_, v)| v).sum();
+        if inside.len() > 0 && sum > dv {
+            let label = conv.territory_label(&TerritoryKey::Departement(d.clone()), geo);
+            let parts: Vec<String> = inside
+                .iter()
+                .map(|(l, v)| format!("{l} {}", fr(*v)))
+                .collect();
+            out.push(Diagnostic::error(
+                codes::STOCK_EPCI_EXCEEDS,
+                format!(
+                    "Le parc des EPCI situés entièrement dans {label} ({} = {}) dépasse celui du \
+                     département ({}) : un EPCI est une partie du département, corrigez l'un ou \
+                     l'autre.",
+                    parts.join(" + "),
+                    fr(sum),
+                    fr(dv)
+                ),
+                Location {
+                    territory: Some(label),
+                    path: Some(format!("stock.{dk}")),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    let org = TerritoryKey::Organisme.to_string();
+    if let (Some(ov), (sum, n)) = (valid(&org), deps_sum) {
+        if n > 0 && sum > ov {
+            out.push(Diagnostic::error(
+                codes::STOCK_EXCEEDS_ORGANISME,
+                format!(
+                    "Le parc des départements ({} en tout) dépasse celui de l'ensemble de \
+                     l'organisme ({}) : corrigez l'un ou l'autre.",
+                    fr(sum),
+                    fr(ov)
+                ),
+                Location {
+                    territory: Some("Ensemble de l'organisme".into()),
+                    path: Some(format!("stock.{org}")),
                     ..Default::default()
                 },
             ));

@@ -651,19 +651,28 @@ fn recap_indicator(
     // Computed totals across the coarsest level's rows, for additive indicators.
     let level = conv.levels(ind).first().copied();
     let several_levels = conv.levels(ind).len() > 1;
-    let totals: Option<Vec<String>> = cus_core::convention::is_additive(ind).then(|| {
-        shape
-            .columns()
-            .map(|(s, p)| {
-                let (split, period) = (&shape.splits[s], shape.periods[p]);
-                cus_core::calc::total_across_territories(
-                    conv, cat, geo, &ind.code, split, period, level,
-                )
-                .map(|e| format_fr(e.value, 2))
-                .unwrap_or_default()
-            })
-            .collect()
-    });
+    let total = |s: usize, p: usize| {
+        cus_core::calc::total_across_territories(
+            conv,
+            cat,
+            geo,
+            &ind.code,
+            &shape.splits[s],
+            shape.periods[p],
+            level,
+        )
+        .map(|e| format_fr(e.value, 2))
+        .unwrap_or_default()
+    };
+    let additive = cus_core::convention::is_additive(ind);
+    // One table per period (and per group of splits when there are many), each repeating the
+    // row labels: a wide grid prints whole on a landscape page instead of being cut at its edge.
+    let split_groups: Vec<Vec<usize>> = (0..shape.splits.len())
+        .collect::<Vec<_>>()
+        .chunks(RECAP_MAX_COLUMNS)
+        .map(<[usize]>::to_vec)
+        .collect();
+    let tables = (0..shape.periods.len()).flat_map(|p| split_groups.iter().map(move |g| (p, g)));
     html! {
         <section class="recap-indicateur" aria-labelledby={format!("recap-{}", ind.code)}>
             <h3 id={format!("recap-{}", ind.code)}>{ format!("{} — {}", ind.code, label_without_code(ind)) }</h3>
@@ -671,34 +680,42 @@ fn recap_indicator(
                 { format!("Unité : {}. {}", ind.value.unit_fr(), cat.citation(ind)) }
                 if mine > 0 { { format!(" {mine} diagnostic{} (voir en fin de document).", plural(mine)) } }
             </p>
-            <table class="recap-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{ "Territoire" }</th>
-                        { for shape.columns().map(|(s, p)| html! {
-                            <th scope="col">{ format!("{} — {}", shape.splits[s].label_fr(ind), shape.periods[p].label_fr(year)) }</th>
-                        }) }
-                    </tr>
-                </thead>
-                <tbody>
-                    { for shape.rows.iter().enumerate().map(|(r, t)| html! {
+            { for tables.map(|(p, group)| html! {
+                <table class="recap-table">
+                    <caption>{ format!("{} — {}", ind.code, shape.periods[p].label_fr(year)) }
+                        if split_groups.len() > 1 { { format!(" ({}/{})", split_groups.iter().position(|g2| g2 == group).unwrap_or(0) + 1, split_groups.len()) } }
+                    </caption>
+                    <thead>
                         <tr>
-                            <th scope="row">{ conv.territory_label(t, geo) }</th>
-                            { for shape.columns().map(|(s, p)| html! {
-                                <td>{ value_text(conv.values.get(&shape.key(r, s, p))) }</td>
+                            <th scope="col">{ "Territoire" }</th>
+                            { for group.iter().map(|&s| html! {
+                                <th scope="col">{ shape.splits[s].label_fr(ind) }</th>
                             }) }
                         </tr>
-                    }) }
-                </tbody>
-                if let Some(t) = totals {
-                    <tfoot>
-                        <tr>
-                            <th scope="row">{ crate::pages::grid::total_label(several_levels.then_some(level).flatten()) }</th>
-                            { for t.into_iter().map(|v| html! { <td>{ v }</td> }) }
-                        </tr>
-                    </tfoot>
-                }
-            </table>
+                    </thead>
+                    <tbody>
+                        { for shape.rows.iter().enumerate().map(|(r, t)| html! {
+                            <tr>
+                                <th scope="row">{ conv.territory_label(t, geo) }</th>
+                                { for group.iter().map(|&s| html! {
+                                    <td>{ value_text(conv.values.get(&shape.key(r, s, p))) }</td>
+                                }) }
+                            </tr>
+                        }) }
+                    </tbody>
+                    if additive {
+                        <tfoot>
+                            <tr>
+                                <th scope="row">{ crate::pages::grid::total_label(several_levels.then_some(level).flatten()) }</th>
+                                { for group.iter().map(|&s| html! { <td>{ total(s, p) }</td> }) }
+                            </tr>
+                        </tfoot>
+                    }
+                </table>
+            }) }
         </section>
     }
 }
+
+/// Value columns of one printed recap table (with the row labels, it fits a landscape page).
+const RECAP_MAX_COLUMNS: usize = 12;

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { start, openApp, screenshot, ROOT, SHOTS, setDraft, reloadApp, currentId, storedDraft, storedList } from './harness.mjs';
 
@@ -116,5 +117,13 @@ test('the recap prints to PDF: one page per indicator at least, headers repeated
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
   assert.ok(pages >= sections + 1, `${pages} pages for ${sections} indicators`);
+  // Nothing cut at the page edge: every column label and table caption is in the PDF's text.
+  const labels = await page.evaluate(() => [...new Set([...document.querySelectorAll('.recap-table th[scope=col], .recap-table caption')]
+    .map((e) => e.textContent))]);
+  const squash = (t) => t.replace(/\s+/g, '');
+  const text = squash(execFileSync('pdftotext', ['-raw', path.join(SHOTS, 'recapitulatif.pdf'), '-']).toString());
+  const missing = labels.filter((l) => !text.includes(squash(l)));
+  assert.deepEqual(missing, [], `${labels.length} labels, missing from the printed PDF: ${missing.join(' | ')}`);
+  assert.ok(labels.some((l) => /PLS/.test(l)) && labels.some((l) => /PLUS/.test(l)), 'PLUS and PLS columns are printed');
   await page.context().close();
 });

@@ -180,19 +180,27 @@ impl Backend for Idb {
                 return Ok(Commit::Conflict);
             }
         }
-        for k in &batch.delete {
-            store
-                .delete(key(k))
-                .map_err(storage_error)?
-                .await
-                .map_err(storage_error)?;
-        }
-        for (k, v) in &batch.put {
-            store
-                .put(&JsValue::from_str(v), Some(&key(k)))
-                .map_err(storage_error)?
-                .await
-                .map_err(storage_error)?;
+        let writes = async {
+            for k in &batch.delete {
+                store
+                    .delete(key(k))
+                    .map_err(storage_error)?
+                    .await
+                    .map_err(storage_error)?;
+            }
+            for (k, v) in &batch.put {
+                store
+                    .put(&JsValue::from_str(v), Some(&key(k)))
+                    .map_err(storage_error)?
+                    .await
+                    .map_err(storage_error)?;
+            }
+            Ok::<(), StorageError>(())
+        };
+        // A write refused half-way: nothing of the batch is kept.
+        if let Err(e) = writes.await {
+            let _ = tx.abort();
+            return Err(e);
         }
         let done = tx.commit().map_err(storage_error)?.await;
         match done {

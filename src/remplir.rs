@@ -37,18 +37,29 @@ thread_local! {
     static FORMATS: FormatsWorker = FormatsWorker::default();
 }
 
-/// Focus the heading of the step shown, once it is rendered (the draft may still be loading).
+/// After a change of step, put the focus on the step's heading when it was on the way there
+/// (a step link, the previous / next buttons, or nowhere): never left on a link that now names
+/// the next step, where a second Enter would skip one. A focus the page put elsewhere (a
+/// Vérification link focusing its cell) stays.
 fn focus_step_title() {
-    gloo_timers::callback::Timeout::new(0, || {
-        if let Some(h) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("titre-etape"))
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let on_the_way = doc.active_element().is_none_or(|a| {
+        a.tag_name() == "BODY"
+            || a.closest(".navigation-etapes, .menu-etapes")
+                .ok()
+                .flatten()
+                .is_some()
+    });
+    if on_the_way {
+        if let Some(h) = doc
+            .get_element_by_id("titre-etape")
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
         {
             let _ = h.focus();
         }
-    })
-    .forget();
+    }
 }
 
 #[function_component(RemplirApp)]

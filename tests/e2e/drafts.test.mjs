@@ -1,10 +1,10 @@
 // Drafts in IndexedDB: ten drafts of the largest convention saved and restored after a reload;
 // drafts of earlier versions (local storage) moved on first use; work typed just before a reload
-// kept; a full storage keeps the last good copy and says so in French.
+// kept (a full storage: see fill.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { start, openApp, ROOT, setDraft, setLegacyDraft, storedDraft, storedList, reloadApp, idb, currentId, screenshot } from './harness.mjs';
+import { start, openApp, ROOT, setDraft, setLegacyDraft, storedDraft, storedList, reloadApp, idb, currentId } from './harness.mjs';
 
 let env;
 let LARGEST;
@@ -102,27 +102,5 @@ test('a value typed just before a reload is kept (copied synchronously as the pa
   assert.equal(await page.inputValue('#raison-sociale'), 'Tapé juste avant de recharger');
   assert.equal((await storedDraft(page)).organisme.raison_sociale, 'Tapé juste avant de recharger');
   assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('cus.secours'))), []);
-  await page.context().close();
-});
-
-test('a full storage keeps the last good copy and says so in French', async () => {
-  const page = await openApp(env.browser, env.base);
-  await setDraft(page, LARGEST, 'grand');
-  await page.goto(`${env.base}#/remplir/organisme`);
-  await reloadApp(page);
-  const before = await idb(page, 'get', 'draft:grand');
-  // The browser gives this site almost no room (Chromium's DevTools protocol).
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(env.base).origin, quotaSize: 1000 });
-  await page.fill('#raison-sociale', 'Trop grand pour la place laissée');
-  await page.waitForSelector('.remplir > .message-erreur');
-  assert.match(await page.textContent('.remplir > .message-erreur'), /stockage du navigateur est plein.*la version précédente est intacte/);
-  assert.equal(await idb(page, 'get', 'draft:grand'), before);
-  await screenshot(page, 'brouillon-stockage-plein');
-  // Room again: the next change is written.
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(env.base).origin });
-  await page.fill('#raison-sociale', 'Écrit');
-  await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite' && !document.querySelector('.remplir > .message-erreur'));
-  assert.equal((await storedDraft(page)).organisme.raison_sociale, 'Écrit');
   await page.context().close();
 });

@@ -204,7 +204,7 @@ test('grid: type, paste a 3×4 block from a spreadsheet, totals, keyboard, reloa
   assert.equal(await page.inputValue('#case-0-2-4'), '');   // outside the block: untouched
   const totals = await page.locator('.grille >> nth=0 >> .ligne-total td').allTextContents();
   // The totals add up the départements only: the EPCI row is detail inside the Nord.
-  assert.equal(await page.textContent('.grille >> nth=0 >> .ligne-total th'), 'Total (département)');
+  assert.equal(await page.textContent('.grille >> nth=0 >> .ligne-total th'), 'Total calculé (niveau département)');
   assert.equal(totals[0], '1\u202f239');   // 1 234 + 5
   assert.equal(totals[3], '12');
   // Every computed total explains itself on demand.
@@ -281,7 +281,7 @@ test('several named drafts: open one while another is edited, duplicate, rename,
   await page.fill('#nom-brouillon', 'Second essai');
   await page.press('#nom-brouillon', 'Tab');
   const names = await page.locator('.liste-brouillons .brouillon-nom').allTextContents();
-  assert.deepEqual(names, ['Second essai', 'Essai grille']);
+  assert.deepEqual(names, ['Second essai', 'Essai grille'], 'most recently changed first');
   await page.click('button[aria-label="Ouvrir Essai grille"]');
   await page.goto(`${env.base}#/remplir/engagement-1`);
   await page.locator('#case-0-0-0').waitFor();
@@ -291,13 +291,13 @@ test('several named drafts: open one while another is edited, duplicate, rename,
 
   // Duplicate, then delete the copy: first a confirmation, "Annuler" keeps it.
   await page.click('button[aria-label="Dupliquer Essai grille"]');
-  assert.ok((await page.locator('.liste-brouillons .brouillon-nom').allTextContents()).includes('Copie de Essai grille'));
-  await page.click('button[aria-label="Supprimer Copie de Essai grille"]');
+  assert.ok((await page.locator('.liste-brouillons .brouillon-nom').allTextContents()).includes('Essai grille (copie)'));
+  await page.click('button[aria-label="Supprimer Essai grille (copie)"]');
   await page.waitForSelector('[role=alertdialog]');
   await page.click('[role=alertdialog] button:text("Annuler")');
   assert.equal(await page.locator('[role=alertdialog]').count(), 0);
   assert.equal(await page.locator('.liste-brouillons .brouillon').count(), 3);
-  await page.click('button[aria-label="Supprimer Copie de Essai grille"]');
+  await page.click('button[aria-label="Supprimer Essai grille (copie)"]');
   await page.click('[role=alertdialog] button:text("Supprimer définitivement")');
   await page.waitForFunction(() => document.querySelectorAll('.liste-brouillons .brouillon').length === 2);
   await reloadApp(page);
@@ -313,20 +313,36 @@ test('full storage: a French message, work goes on in memory, the last good copy
   await reloadApp(page);
   await page.locator('#case-0-0-0').waitFor();
   await page.fill('#case-0-0-0', '7');
-  // The save is written just after the frame: wait for it before the storage fails.
   await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite');
+  // The browser's storage refuses every write from now on (as when it is full). The first
+  // record of a draft's commit is accepted, the second refused: nothing of the commit may stay.
   await page.evaluate(() => {
-    Storage.prototype.setItem = function () { throw new DOMException('quota', 'QuotaExceededError'); };
+    const put = IDBObjectStore.prototype.put;
+    window.restorePut = () => { IDBObjectStore.prototype.put = put; };
+    let n = 0;
+    IDBObjectStore.prototype.put = function (...args) {
+      if (n++ % 2 === 0) return put.apply(this, args);
+      throw new DOMException('quota', 'QuotaExceededError');
+    };
   });
   await page.fill('#case-0-0-1', '8');
-  await page.waitForSelector('.remplir .message-erreur');
-  assert.match(await page.textContent('.remplir .message-erreur'), /stockage local du navigateur est plein/);
+  await page.waitForSelector('.remplir > .message-erreur');
+  assert.match(await page.textContent('.remplir > .message-erreur'), /stockage du navigateur est plein.*la version précédente est intacte/);
   assert.equal(await page.inputValue('#case-0-0-1'), '8');      // kept in memory
   await page.fill('#case-0-0-2', '9');
   assert.equal(await page.inputValue('#case-0-0-2'), '9');
+  await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite');
   const stored = await storedDraft(page);
   assert.equal(stored.values['PP-1|departement:59|total|ref'], 7);   // last good copy intact
   assert.equal(stored.values['PP-1|departement:59|total/hors-qpv|ref'], undefined);
+  assert.equal(JSON.parse(await idb(page, 'get', 'info:essai')).version, 2, 'the line was not rewritten either');
+  await screenshot(page, 'brouillon-stockage-plein');
+  // Room again: the next change is written, the message goes.
+  await page.evaluate(() => window.restorePut());
+  await page.fill('#case-0-0-3', '10');
+  await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite' && !document.querySelector('.remplir > .message-erreur'));
+  const after = await storedDraft(page);
+  assert.equal(after.values['PP-1|departement:59|total/hors-qpv|ref'], 8);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -31,6 +31,9 @@ pub(super) fn drafts_panel(props: &DraftsProps) -> Html {
         });
     }
     let (list, list_error) = &*stored;
+    // Most recently changed first.
+    let mut list = list.clone();
+    list.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| b.id.cmp(&a.id)));
     let on_new = {
         let open = props.open.clone();
         Callback::from(move |_| open.emit(drafts::Request::Create(Convention::default())))
@@ -53,7 +56,7 @@ pub(super) fn drafts_panel(props: &DraftsProps) -> Html {
                 <input id="nom-brouillon" type="text" value={props.name.clone()} onchange={on_rename} />
             </div>
             <ul class="liste-brouillons" aria-label="Mes brouillons">
-                { for list.iter().rev().map(|d| {
+                { for list.iter().map(|d| {
                     let is_current = d.id == props.current;
                     let id = d.id.clone();
                     let open = props.open.clone();

@@ -395,50 +395,48 @@ pub fn fill(props: &Props) -> Html {
         },
     };
 
-    if !store.loaded {
-        return html! {
-            <div class="page remplir">
-                <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
-                <p role="status" class="aide">{ "Ouverture du brouillon enregistré dans ce navigateur…" }</p>
-            </div>
-        };
-    }
+    // One tree whether the draft is read yet or not: the heading (which may hold the focus) stays
+    // the same element.
     html! {
         <div class="page remplir" onkeydown={on_keydown}>
             <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
-            if let Some(m) = &*storage_msg {
-                <p class="message-erreur" role="alert">{ m }</p>
+            if !store.loaded {
+                <p role="status" class="aide">{ "Ouverture du brouillon enregistré dans ce navigateur…" }</p>
+            } else {
+                if let Some(m) = &*storage_msg {
+                    <p class="message-erreur" role="alert">{ m }</p>
+                }
+                <DraftsPanel current={store.id.clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} saved={*saved} />
+                <div class="annuler-retablir" role="group" aria-label="Historique des modifications">
+                    <button type="button" class="bouton bouton-secondaire" id="annuler" aria-keyshortcuts="Control+Z"
+                        disabled={*read_only || !store.can_undo()} onclick={undo_redo(true)}>{ "↶ Annuler" }</button>
+                    <button type="button" class="bouton bouton-secondaire" id="retablir" aria-keyshortcuts="Control+Y Control+Shift+Z"
+                        disabled={*read_only || !store.can_redo()} onclick={undo_redo(false)}>{ "↷ Rétablir" }</button>
+                    <span class="aide">{ " Ctrl+Z, Ctrl+Y : chaque saisie, chaque collage est une étape." }</span>
+                </div>
+                <div class="parcours">
+                    <nav class="menu-etapes" aria-label="Étapes de la convention">
+                        <ol>
+                            { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat, &cell_errors, *stock_invalid)) }
+                        </ol>
+                    </nav>
+                    <section class="etape" aria-labelledby="titre-etape">
+                        <h2 id="titre-etape" tabindex="-1">{ step_label(props.step, cat) }</h2>
+                        if *read_only {
+                            <div class="avertissement" id="lecture-seule" role="status">
+                                <p>{ "Ce brouillon est ouvert dans un autre onglet de ce navigateur : ici, il est en lecture seule, \
+                                      pour que les deux onglets n'écrivent pas l'un sur l'autre." }</p>
+                                <button type="button" class="bouton" id="modifier-ici" onclick={take_over}>{ "Modifier ici" }</button>
+                                <span class="aide">{ " L'autre onglet enregistre ce qu'il a en cours et passe en lecture seule." }</span>
+                            </div>
+                        }
+                        <fieldset class="cadre-etape" disabled={*read_only}>
+                            { body }
+                        </fieldset>
+                        { nav_buttons(props.step, &steps, cat) }
+                    </section>
+                </div>
             }
-            <DraftsPanel current={store.id.clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} saved={*saved} />
-            <div class="annuler-retablir" role="group" aria-label="Historique des modifications">
-                <button type="button" class="bouton bouton-secondaire" id="annuler" aria-keyshortcuts="Control+Z"
-                    disabled={*read_only || !store.can_undo()} onclick={undo_redo(true)}>{ "↶ Annuler" }</button>
-                <button type="button" class="bouton bouton-secondaire" id="retablir" aria-keyshortcuts="Control+Y Control+Shift+Z"
-                    disabled={*read_only || !store.can_redo()} onclick={undo_redo(false)}>{ "↷ Rétablir" }</button>
-                <span class="aide">{ " Ctrl+Z, Ctrl+Y : chaque saisie, chaque collage est une étape." }</span>
-            </div>
-            <div class="parcours">
-                <nav class="menu-etapes" aria-label="Étapes de la convention">
-                    <ol>
-                        { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat, &cell_errors, *stock_invalid)) }
-                    </ol>
-                </nav>
-                <section class="etape" aria-labelledby="titre-etape">
-                    <h2 id="titre-etape" tabindex="-1">{ step_label(props.step, cat) }</h2>
-                    if *read_only {
-                        <div class="avertissement" id="lecture-seule" role="status">
-                            <p>{ "Ce brouillon est ouvert dans un autre onglet de ce navigateur : ici, il est en lecture seule, \
-                                  pour que les deux onglets n'écrivent pas l'un sur l'autre." }</p>
-                            <button type="button" class="bouton" id="modifier-ici" onclick={take_over}>{ "Modifier ici" }</button>
-                            <span class="aide">{ " L'autre onglet enregistre ce qu'il a en cours et passe en lecture seule." }</span>
-                        </div>
-                    }
-                    <fieldset class="cadre-etape" disabled={*read_only}>
-                        { body }
-                    </fieldset>
-                    { nav_buttons(props.step, &steps, cat) }
-                </section>
-            </div>
         </div>
     }
 }

@@ -83,6 +83,14 @@ pub mod codes {
     pub const CSV_ENCODING: &str = "I-IMPORT-CSV-ENCODING";
     /// Note: CSV columns that are not part of the format were ignored.
     pub const CSV_EXTRA_COLUMN: &str = "I-IMPORT-CSV-EXTRA-COLUMN";
+    /// A CSV complement (columns `rubrique`, `cle`, `contenu`) that cannot be read.
+    pub const CSV_COMPLEMENT: &str = "E-IMPORT-CSV-COMPLEMENT";
+    /// Note: a CSV without complements (older export, or columns removed): the draft name, the
+    /// organism but its SIREN, segment details, dwellings owned and acknowledged warnings
+    /// could not be carried.
+    pub const CSV_PARTIAL: &str = "W-IMPORT-CSV-PARTIAL";
+    /// Note: CSV complements of an unknown `rubrique` were ignored.
+    pub const CSV_COMPLEMENT_IGNORED: &str = "W-IMPORT-CSV-COMPLEMENT-IGNORED";
 }
 
 /// Problems of one import: many are collected, at most [`MAX_PROBLEMS`] kept.

@@ -185,3 +185,61 @@ fn a_filled_in_organisme_stock_and_acknowledgement_survive_every_format() {
         assert_eq!(got, &conv, "{name}");
     }
 }
+
+/// The text of a file: itself, or every part of a workbook's zip.
+fn file_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(mut z) => (0..z.len())
+            .map(|i| {
+                let mut s = String::new();
+                let _ = z.by_index(i).expect("zip entry").read_to_string(&mut s);
+                s
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// A SIREN typed with spaces is stored as its digits, exported as digits in every format, and
+/// read back as digits; so is a draft stored with spaces before, and a file edited by hand.
+#[test]
+fn a_siren_typed_with_spaces_is_exported_as_digits_in_every_format() {
+    let sample = cus_core::samples::SAMPLES
+        .iter()
+        .find(|s| s.id == "petit-organisme")
+        .and_then(|s| s.convention())
+        .expect("sample");
+    let typed = "988 041 729";
+    let digits = "988041729";
+    // Typed in the form (the edit stores digits).
+    let mut edited = sample.clone();
+    let mut o = edited.organisme.clone();
+    o.siren = typed.into();
+    cus_core::convention::Edit::SetOrganisme(o).apply(&mut edited);
+    assert_eq!(edited.organisme.siren, digits);
+    // Stored with spaces by an earlier version.
+    let mut legacy = sample.clone();
+    legacy.organisme.siren = typed.into();
+    for conv in [&edited, &legacy] {
+        for format in Format::ALL {
+            let name = format!("cus.{}", format.extension());
+            let bytes = common::export(conv, format, Mode::Brouillon);
+            let text = file_text(&bytes);
+            assert!(text.contains(digits), "{name}");
+            assert!(!text.contains(typed), "{name} holds the spaces");
+            let back = read_back(&bytes, &name);
+            assert_eq!(back.convention.organisme.siren, digits, "{name}");
+        }
+    }
+    // A file edited by hand: spaces in the SIREN are dropped on import.
+    for format in [Format::Json, Format::Csv] {
+        let name = format!("cus.{}", format.extension());
+        let text = String::from_utf8(common::export(&sample, format, Mode::Brouillon)).unwrap();
+        let spaced = text.replace(digits, typed);
+        assert_ne!(spaced, text);
+        let back = read_back(spaced.as_bytes(), &name);
+        assert_eq!(back.convention.organisme.siren, digits, "{name}");
+    }
+}

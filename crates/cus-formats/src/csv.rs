@@ -1234,7 +1234,11 @@ pub fn import(
             loc.line = Some(line);
             p.error(
                 codes::CSV_FIELDS,
-                format!("Ligne {line} : ligne illisible ({e})."),
+                format!(
+                    "Ligne {line} : ligne illisible : {}{}.",
+                    crate::technical::csv(&e),
+                    crate::technical::detail(&e)
+                ),
                 loc,
             );
             continue;

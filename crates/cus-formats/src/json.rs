@@ -273,6 +273,12 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
 /// French wording of a serde_json error, located by line and column.
 fn json_error(e: &serde_json::Error, p: &Problems) -> Diagnostic {
     use serde_json::error::Category;
+    let (reason, keep) = crate::technical::json(e);
+    let detail = if keep {
+        crate::technical::detail(technical(e))
+    } else {
+        String::new()
+    };
     let (code, what) = match e.classify() {
         Category::Eof => (
             codes::TRUNCATED,
@@ -283,16 +289,17 @@ fn json_error(e: &serde_json::Error, p: &Problems) -> Diagnostic {
         Category::Syntax | Category::Io => (
             codes::JSON_SYNTAX,
             format!(
-                "le texte n'est pas du JSON valide ({}). Le fichier a sans doute été modifié à la \
-                 main : corrigez-le ou exportez-le à nouveau.",
-                technical(e)
+                "le texte n'est pas du JSON valide : {}. Le fichier a sans doute été modifié à la \
+                 main : corrigez-le ou exportez-le à nouveau{}.",
+                reason, detail
             ),
         ),
         Category::Data => (
             codes::JSON_CONTENT,
             format!(
-                "contenu inattendu ({}). Seuls les champs décrits dans docs/FORMAT.md sont admis.",
-                technical(e)
+                "contenu inattendu : {}. Seuls les champs décrits dans docs/FORMAT.md sont \
+                 admis, avec le type qui y est donné{}.",
+                reason, detail
             ),
         ),
     };

@@ -17,6 +17,8 @@ pub mod json;
 pub mod ods;
 pub mod protocol;
 #[cfg(feature = "io")]
+mod technical;
+#[cfg(feature = "io")]
 mod workbook;
 #[cfg(feature = "io")]
 pub mod xlsx;

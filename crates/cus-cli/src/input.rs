@@ -16,7 +16,7 @@ pub(crate) fn read_catalogue_file(path: &str) -> Result<Catalogue, Vec<Diagnosti
     let bytes = std::fs::read(path).map_err(|e| {
         vec![Diagnostic::error(
             "E-FILE-READ",
-            format!("Impossible de lire le fichier : {e}."),
+            format!("Impossible de lire le fichier : {}.", io_fr(&e)),
             loc(),
         )]
     })?;
@@ -32,6 +32,19 @@ pub(crate) fn read_catalogue_file(path: &str) -> Result<Catalogue, Vec<Diagnosti
     } else {
         catalogue::load_json(&text, path)
     }
+}
+
+/// Why a file or folder cannot be read, in French (the system's words in a short parenthesis).
+fn io_fr(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let reason = match e.kind() {
+        K::NotFound => "il n'existe pas ; vérifiez le chemin et le nom",
+        K::PermissionDenied => "l'accès est refusé ; vérifiez les droits de lecture",
+        K::IsADirectory => "c'est un dossier, pas un fichier",
+        K::InvalidData | K::UnexpectedEof => "son contenu ne se lit pas jusqu'au bout",
+        _ => "le système refuse la lecture",
+    };
+    format!("{reason} (détail technique : {e})")
 }
 
 pub(crate) fn at_file(path: &str) -> Location {
@@ -51,7 +64,7 @@ pub(crate) fn expand(inputs: &[String]) -> Result<Vec<String>, Box<Diagnostic>> 
             let entries = std::fs::read_dir(p).map_err(|e| {
                 Box::new(Diagnostic::error(
                     "E-FILE-READ",
-                    format!("Impossible de lire le dossier : {e}."),
+                    format!("Impossible de lire le dossier : {}.", io_fr(&e)),
                     at_file(i),
                 ))
             })?;
@@ -87,7 +100,7 @@ pub(crate) fn load(path: &str, cats: &[Catalogue]) -> Result<Imported, Vec<Diagn
     let bytes = std::fs::read(path).map_err(|e| {
         vec![Diagnostic::error(
             "E-FILE-READ",
-            format!("Impossible de lire le fichier : {e}."),
+            format!("Impossible de lire le fichier : {}.", io_fr(&e)),
             at_file(path),
         )]
     })?;
@@ -116,4 +129,23 @@ pub(crate) fn load(path: &str, cats: &[Catalogue]) -> Result<Imported, Vec<Diagn
 pub(crate) fn catalogue_of<'a>(conv: &Convention, cats: &'a [Catalogue]) -> Option<&'a Catalogue> {
     cats.iter()
         .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_files_are_explained_in_french() {
+        let d = load("/nonexistent/cus.ods", &[]).unwrap_err();
+        let m = &d[0].message;
+        assert!(
+            m.starts_with("Impossible de lire le fichier : il n'existe pas ; vérifiez le chemin"),
+            "{m}"
+        );
+        // The system's English words only in the parenthesis at the end.
+        let (french, detail) = m.split_once("(détail technique : ").unwrap();
+        assert!(!french.contains("No such"), "{m}");
+        assert!(detail.ends_with(")."), "{m}");
+    }
 }

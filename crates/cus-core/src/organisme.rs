@@ -52,6 +52,48 @@ pub struct Organisme {
     pub siege_departement: Option<String>,
 }
 
+impl Organisme {
+    /// The organism with its SIREN as stored ([`normalise_siren`]).
+    pub fn normalised(mut self) -> Self {
+        if let Some(s) = normalised_siren(&self.siren) {
+            self.siren = s;
+        }
+        self
+    }
+}
+
+/// The SIREN as stored and exported: the digits alone when the text typed is digits separated by
+/// spaces (`356 000 000`, non-breaking spaces included); any other text as typed, so that
+/// [`check_siren`] can say what is wrong with it.
+pub fn normalise_siren(input: &str) -> String {
+    normalised_siren(input).unwrap_or_else(|| input.to_string())
+}
+
+/// [`normalise_siren`] when it changes something.
+fn normalised_siren(input: &str) -> Option<String> {
+    let only_digits = input
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace());
+    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
+    (only_digits && digits != input).then_some(digits)
+}
+
+/// The SIREN as shown in the form: digits grouped by three (`356 000 000`); any other text as
+/// it is.
+pub fn display_siren(siren: &str) -> String {
+    if siren.is_empty() || !siren.bytes().all(|b| b.is_ascii_digit()) {
+        return siren.to_string();
+    }
+    let mut out = String::with_capacity(siren.len() + siren.len() / 3);
+    for (i, c) in siren.chars().enumerate() {
+        if i > 0 && i % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Check a SIREN: 9 digits whose Luhn checksum is valid. Spaces are ignored.
 /// Returns the SIREN without spaces, or a French message saying what is wrong.
 pub fn check_siren(input: &str) -> Result<String, String> {
@@ -100,6 +142,45 @@ pub fn check_siren(input: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn siren_is_stored_as_digits_and_shown_grouped() {
+        // Typed → stored.
+        let stored = [
+            ("356 000 000", "356000000"),
+            ("356000000", "356000000"),
+            (" 356 000 000 ", "356000000"),
+            ("356\u{a0}000\u{202f}000", "356000000"),
+            ("35 6", "356"),
+            ("", ""),
+            ("  ", ""),
+            ("356 000 00O", "356 000 00O"),
+            ("356.000.000", "356.000.000"),
+        ];
+        for (typed, want) in stored {
+            assert_eq!(normalise_siren(typed), want, "{typed:?}");
+            let o = Organisme {
+                siren: typed.into(),
+                ..Default::default()
+            };
+            assert_eq!(o.normalised().siren, want, "{typed:?}");
+        }
+        // Stored → shown.
+        let shown = [
+            ("356000000", "356 000 000"),
+            ("3560", "356 0"),
+            ("356", "356"),
+            ("", ""),
+            ("356 000 00O", "356 000 00O"),
+        ];
+        for (siren, want) in shown {
+            assert_eq!(display_siren(siren), want, "{siren:?}");
+            assert_eq!(
+                normalise_siren(&display_siren(siren)),
+                normalise_siren(siren)
+            );
+        }
+    }
 
     #[test]
     fn siren_key_is_checked() {

@@ -5,17 +5,22 @@
 //! Columns, in this order (the import finds them by name, in any order):
 //! `format;nature;exporte_le;empreinte;catalogue;version_catalogue;siren;annee_signature;`
 //! `millesime_geo;indicateur;niveau;territoire;libelle_territoire;repartition;partie;periode;`
-//! `valeur;unite`.
+//! `valeur;unite;rubrique;cle;contenu`.
 //!
 //! Every cell of the convention's grids has a line (an empty `valeur` when it is not filled),
 //! followed by the values kept on keys that are no longer cells (orphans), with an empty `niveau`.
+//! The last three columns carry the *complements*, everything else of the convention (name,
+//! organism, declared territories, segments, segmentation, dwellings owned, acknowledged
+//! warnings), one per line from the first line on, so that a CSV gives back the whole
+//! convention. A file without these columns (an export of an earlier version) is still read,
+//! with a note saying what it could not carry.
 //!
 //! Import accepts what Excel and LibreOffice write back: with or without BOM, UTF-8, UTF-16 with
 //! BOM, or Windows-1252 (with a note), `;`, `,` or tab separators (sniffed from the header),
 //! decimal comma or point, LF or CRLF, columns reordered, extra columns ignored (with a note).
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cus_core::catalogue::{Catalogue, Level, Period, Requirement};
 use cus_core::convention::{
@@ -23,12 +28,13 @@ use cus_core::convention::{
     SplitKey, TerritoryKey, Value,
 };
 use cus_core::diagnostic::{Diagnostic, Location, Severity};
+use cus_core::organisme::OrganismeKind;
 
 use crate::json::{check_format, checksum_note, codes, CellChecker, Problems};
 use crate::{checksum, neutralise, unneutralise, ExportInput, Format, Imported, Mode};
 
 /// The columns, in the order written.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 21] = [
     "format",
     "nature",
     "exporte_le",
@@ -47,6 +53,9 @@ pub const COLUMNS: [&str; 18] = [
     "periode",
     "valeur",
     "unite",
+    "rubrique",
+    "cle",
+    "contenu",
 ];
 
 /// Columns the import cannot do without.
@@ -94,6 +103,26 @@ const C_REPARTITION: usize = 13;
 const C_PARTIE: usize = 14;
 const C_PERIODE: usize = 15;
 const C_VALEUR: usize = 16;
+const C_RUBRIQUE: usize = 18;
+const C_CLE: usize = 19;
+const C_CONTENU: usize = 20;
+
+// The complements (columns `rubrique`, `cle`, `contenu`): what a cell line cannot say. They sit
+// on the first lines of the file, independent of the cell of their line (a line of their own,
+// with empty cell columns, when there are more complements than cells).
+const R_NAME: &str = "nom";
+const R_RAISON: &str = "raison-sociale";
+const R_KIND: &str = "categorie-organisme";
+const R_SIEGE: &str = "siege-departement";
+const R_TERRITORY: &str = "territoire";
+const R_SEGMENT: &str = "segment";
+const R_SEGMENT_DEP: &str = "segment-departement";
+const R_SEGMENT_ZUS: &str = "segment-zus";
+const R_SEGMENT_CAT: &str = "segment-categorie";
+const R_SEGMENTATION: &str = "segmentation";
+const R_ROWS: &str = "lignes-explicites";
+const R_STOCK: &str = "logements";
+const R_ACK: &str = "avertissement-acquitte";
 
 /// Word of a level in the `niveau` column (the catalogue's kebab-case words).
 fn level_word(l: Level) -> &'static str {
@@ -243,6 +272,7 @@ fn parse_split(members: &str, part: &str) -> Option<SplitKey> {
 }
 
 /// The columns of one line that change from cell to cell, already neutralised.
+#[derive(Default)]
 struct LineFields<'a> {
     indicator: &'a str,
     levels: &'a str,
@@ -279,31 +309,12 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
         conv.signing_year.map(|y| y.to_string()).unwrap_or_default(),
         conv.geo_vintage.map(|y| y.to_string()).unwrap_or_default(),
     ];
-    let mut first = true;
-    let mut line = |w: &mut ::csv::Writer<Vec<u8>>, f: LineFields| {
-        let empreinte = if first { meta[3].as_str() } else { "" };
-        first = false;
-        let _ = w.write_record([
-            meta[0].as_str(),
-            meta[1].as_str(),
-            meta[2].as_str(),
-            empreinte,
-            meta[4].as_str(),
-            meta[5].as_str(),
-            meta[6].as_str(),
-            meta[7].as_str(),
-            meta[8].as_str(),
-            f.indicator,
-            f.levels,
-            f.territory,
-            f.label,
-            f.members,
-            f.part,
-            f.period,
-            f.value,
-            f.unit,
-        ]);
+    let mut out = Lines {
+        meta,
+        first: true,
+        complements: complements(conv).into_iter(),
     };
+    let mut line = |w: &mut ::csv::Writer<Vec<u8>>, f: LineFields| out.write(w, f);
 
     // Keys of the values written as cells (borrowed from the convention).
     let mut written: std::collections::HashSet<&str> =
@@ -414,7 +425,130 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
             }
         }
     }
+    // Complements left when there are more than lines of cells: lines of their own.
+    while out.complements.len() > 0 {
+        out.write(&mut w, LineFields::default());
+    }
     w.into_inner().unwrap_or_default()
+}
+
+/// Writes the lines: file-level columns, the cell's columns, the next complement.
+struct Lines {
+    meta: [String; 9],
+    first: bool,
+    complements: std::vec::IntoIter<[String; 3]>,
+}
+
+impl Lines {
+    fn write(&mut self, w: &mut ::csv::Writer<Vec<u8>>, f: LineFields) {
+        let meta = &self.meta;
+        let empreinte = if self.first { meta[3].as_str() } else { "" };
+        self.first = false;
+        let c = self.complements.next().unwrap_or_default();
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record([
+            meta[0].as_str(),
+            meta[1].as_str(),
+            meta[2].as_str(),
+            empreinte,
+            meta[4].as_str(),
+            meta[5].as_str(),
+            meta[6].as_str(),
+            meta[7].as_str(),
+            meta[8].as_str(),
+            f.indicator,
+            f.levels,
+            f.territory,
+            f.label,
+            f.members,
+            f.part,
+            f.period,
+            f.value,
+            f.unit,
+            c[0].as_str(),
+            c[1].as_str(),
+            c[2].as_str(),
+        ]);
+    }
+}
+
+/// The complements of a convention (`rubrique`, `cle`, `contenu`): everything the lines of
+/// cells do not carry, so that a CSV gives back the whole convention. `cle` and `contenu` follow
+/// the rule of the `valeur` column: a text that would read as something else (a number such as
+/// a département code `01`, a yes/no, nothing) or as a formula gets a leading apostrophe.
+fn complements(conv: &Convention) -> Vec<[String; 3]> {
+    let mut out: Vec<[String; 3]> = Vec::new();
+    let text = |t: &str| Value::Text(t.to_string());
+    let mut push = |r: &str, k: &str, c: Value| {
+        let k = if k.is_empty() {
+            String::new()
+        } else {
+            write_value(&text(k))
+        };
+        // An empty text is an empty field (the text rubriques are not read as values).
+        let c = match c {
+            Value::Text(t) if t.is_empty() => String::new(),
+            c => write_value(&c),
+        };
+        out.push([r.to_string(), k, c]);
+    };
+    let o = &conv.organisme;
+    if !conv.name.is_empty() {
+        push(R_NAME, "", text(&conv.name));
+    }
+    if !o.raison_sociale.is_empty() {
+        push(R_RAISON, "", text(&o.raison_sociale));
+    }
+    if let Some(k) = o.kind {
+        push(R_KIND, "", text(kind_word(k)));
+    }
+    if let Some(d) = &o.siege_departement {
+        push(R_SIEGE, "", text(d));
+    }
+    for d in &conv.departements {
+        let key = TerritoryKey::Departement(d.clone()).to_string();
+        push(R_TERRITORY, &key, text(""));
+    }
+    for e in &conv.epci {
+        push(
+            R_TERRITORY,
+            &TerritoryKey::Epci(e.clone()).to_string(),
+            text(""),
+        );
+    }
+    for s in &conv.segments {
+        push(R_SEGMENT, &s.id, text(&s.name));
+        push(R_SEGMENT_DEP, &s.id, text(&s.departement));
+        push(R_SEGMENT_ZUS, &s.id, Value::Bool(s.zus));
+        if let Some(c) = &s.category {
+            push(R_SEGMENT_CAT, &s.id, text(c));
+        }
+    }
+    for (code, seg) in &conv.segmentation {
+        let levels: Vec<&str> = seg.levels.iter().map(|l| level_word(*l)).collect();
+        push(R_SEGMENTATION, code, text(&levels.join("+")));
+        if seg.rows.is_some() {
+            push(R_ROWS, code, text(""));
+        }
+    }
+    for (k, c) in &conv.acknowledged {
+        push(R_ACK, k, text(c));
+    }
+    for (k, n) in &conv.stock {
+        push(R_STOCK, k, Value::Number(*n));
+    }
+    out
+}
+
+/// The word of an organism kind (`oph`, `esh`, `cooperative`, `sem`, `autre`).
+fn kind_word(k: OrganismeKind) -> &'static str {
+    match k {
+        OrganismeKind::Oph => "oph",
+        OrganismeKind::Esh => "esh",
+        OrganismeKind::Cooperative => "cooperative",
+        OrganismeKind::Sem => "sem",
+        OrganismeKind::Autre => "autre",
+    }
 }
 
 /// Text of the file, and a note when it was not UTF-8.
@@ -571,7 +705,7 @@ fn clean_name(c: &str) -> String {
 /// without neutralisation; the others trimmed and without neutralisation.
 fn clean(f: &str, k: usize) -> Cow<'_, str> {
     let f = match k {
-        C_VALEUR => return f.into(),
+        C_VALEUR | C_CLE | C_CONTENU => return f.into(),
         C_LIBELLE_TERRITOIRE => f,
         _ => trim(f),
     };
@@ -585,7 +719,7 @@ fn clean(f: &str, k: usize) -> Cow<'_, str> {
 /// Whether [`clean`] leaves the field `f` of column `k` as it is read (the usual case).
 fn as_read(f: &[u8], k: usize) -> bool {
     match (k, f.first(), f.last()) {
-        (_, None, _) | (C_VALEUR, ..) => true,
+        (_, None, _) | (C_VALEUR | C_CLE | C_CONTENU, ..) => true,
         (C_LIBELLE_TERRITOIRE, Some(&a), _) => a != b'\'',
         (_, Some(&a), Some(&z)) => a != b'\'' && plain(a) && plain(z),
         (_, Some(_), None) => false,
@@ -666,6 +800,227 @@ impl Line {
     }
 }
 
+/// A complement read (columns `rubrique`, `cle`, `contenu`), with its line.
+struct ComplementIn {
+    line: usize,
+    rubrique: String,
+    key: String,
+    content: String,
+}
+
+/// What the complements of a file state.
+#[derive(Default)]
+struct Stated {
+    name: Option<String>,
+    raison: Option<String>,
+    kind: Option<OrganismeKind>,
+    siege: Option<String>,
+    departements: Vec<String>,
+    epci: Vec<String>,
+    segments: Vec<Segment>,
+    /// By indicator code, with the line that states it.
+    segmentation: BTreeMap<String, (IndicatorSegmentation, usize)>,
+    /// Indicator codes whose rows are fixed, with their line.
+    explicit_rows: Vec<(String, usize)>,
+    stock: BTreeMap<String, f64>,
+    acknowledged: BTreeMap<String, String>,
+    /// Unknown rubriques, with their line.
+    ignored: Vec<(String, usize)>,
+}
+
+/// Read the complements (columns `rubrique`, `cle`, `contenu`).
+fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Problems) -> Stated {
+    let mut st = Stated::default();
+    // The line of each text already stated (rubrique, key), to report a contradiction.
+    let mut first: HashMap<(&str, &str), (usize, &str)> = HashMap::new();
+    for c in list {
+        let line = c.line;
+        let loc = |p: &Problems| {
+            let mut loc = p.at();
+            loc.line = Some(line);
+            loc
+        };
+        let fail = |p: &mut Problems, code: &str, column: &str, msg: String| {
+            let loc = loc(p);
+            p.error(
+                code,
+                format!("Ligne {line}, colonne « {column} » : {msg}"),
+                loc,
+            );
+        };
+        let rubrique = c.rubrique.to_lowercase();
+        // `cle` and `contenu` are texts written by the rule of the `valeur` column: one leading
+        // apostrophe marks a text (`'01`, `'=x`).
+        let text = |f: &'c str| -> &'c str { f.strip_prefix('\'').unwrap_or(f) };
+        let (key, content) = (text(&c.key), text(&c.content));
+        // A rubrique stated twice must say the same thing (the last one is kept otherwise).
+        let once = matches!(
+            rubrique.as_str(),
+            R_NAME | R_RAISON | R_KIND | R_SIEGE | R_STOCK | R_ACK
+        );
+        if once {
+            match first.get(&(c.rubrique.as_str(), key)) {
+                Some((l, text)) if *text != content => {
+                    fail(
+                        p,
+                        codes::CSV_COMPLEMENT,
+                        "contenu",
+                        format!(
+                            "« {content} » alors que la ligne {l} indique « {text} » pour la \
+                             rubrique « {rubrique} »{} ; gardez une seule de ces lignes.",
+                            if key.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" et la clé « {key} »")
+                            }
+                        ),
+                    );
+                    continue;
+                }
+                Some(_) => continue,
+                None => {
+                    first.insert((c.rubrique.as_str(), key), (line, content));
+                }
+            }
+        }
+        match rubrique.as_str() {
+            R_NAME => st.name = Some(content.to_string()),
+            R_RAISON => st.raison = Some(content.to_string()),
+            R_KIND => match OrganismeKind::ALL
+                .into_iter()
+                .find(|k| kind_word(*k) == content.trim())
+            {
+                Some(k) => st.kind = Some(k),
+                None => fail(
+                    p,
+                    codes::CSV_COMPLEMENT,
+                    "contenu",
+                    format!(
+                        "catégorie d'organisme « {content} » inconnue ; attendu oph, esh, \
+                         cooperative, sem ou autre."
+                    ),
+                ),
+            },
+            R_SIEGE => st.siege = Some(content.trim().to_string()),
+            R_TERRITORY => match key.trim().parse::<TerritoryKey>() {
+                Ok(TerritoryKey::Departement(d)) => st.departements.push(d),
+                Ok(TerritoryKey::Epci(e)) => st.epci.push(e),
+                _ => fail(
+                    p,
+                    codes::TERRITORY,
+                    "cle",
+                    format!(
+                        "« {key} » n'est pas un département ni un EPCI déclarable (attendu par \
+                         exemple departement:59 ou epci:200093201)."
+                    ),
+                ),
+            },
+            R_SEGMENT => st.segments.push(Segment {
+                id: key.to_string(),
+                name: content.to_string(),
+                ..Default::default()
+            }),
+            R_SEGMENT_DEP | R_SEGMENT_ZUS | R_SEGMENT_CAT => {
+                let zus = match read_value(&c.content) {
+                    Some(Value::Bool(b)) => Some(b),
+                    None => Some(false),
+                    _ => None,
+                };
+                let segment = st.segments.iter_mut().rev().find(|s| s.id == key);
+                match (segment, rubrique.as_str(), zus) {
+                    (None, ..) => fail(
+                        p,
+                        codes::CSV_COMPLEMENT,
+                        "cle",
+                        format!(
+                            "le segment « {key} » n'a pas de ligne « {R_SEGMENT} » avant celle-ci \
+                             : ajoutez-la (clé : l'identifiant du segment, contenu : son nom)."
+                        ),
+                    ),
+                    (Some(s), R_SEGMENT_DEP, _) => s.departement = content.trim().to_string(),
+                    (Some(s), R_SEGMENT_CAT, _) => s.category = Some(content.to_string()),
+                    (Some(s), _, Some(z)) => s.zus = z,
+                    (Some(_), _, None) => fail(
+                        p,
+                        codes::CSV_COMPLEMENT,
+                        "contenu",
+                        format!("« {content} » : attendu « oui » ou « non » (segment en ZUS)."),
+                    ),
+                }
+            }
+            R_SEGMENTATION => {
+                let code = key.trim();
+                if cat.indicator(code).is_none() {
+                    fail(
+                        p,
+                        codes::INDICATOR_UNKNOWN,
+                        "cle",
+                        format!(
+                            "l'indicateur « {code} » n'existe pas dans le catalogue « {} » \
+                             version {}.",
+                            cat.id, cat.version
+                        ),
+                    );
+                    continue;
+                }
+                let levels: Option<Vec<Level>> = if content.trim().is_empty() {
+                    Some(Vec::new())
+                } else {
+                    content.split('+').map(parse_level).collect()
+                };
+                let Some(levels) = levels else {
+                    fail(
+                        p,
+                        codes::LEVEL,
+                        "contenu",
+                        format!(
+                            "« {content} » n'est pas une maille ; attendu organisme, region, \
+                             departement, epci ou segment, éventuellement combinés par + \
+                             (departement+epci)."
+                        ),
+                    );
+                    continue;
+                };
+                if let Some((_, l)) = st.segmentation.get(code) {
+                    fail(
+                        p,
+                        codes::CSV_COMPLEMENT,
+                        "cle",
+                        format!(
+                            "la maille de {code} est déjà donnée ligne {l} ; gardez une seule \
+                             de ces lignes."
+                        ),
+                    );
+                    continue;
+                }
+                st.segmentation.insert(
+                    code.to_string(),
+                    (IndicatorSegmentation { levels, rows: None }, line),
+                );
+            }
+            R_ROWS => st.explicit_rows.push((key.trim().to_string(), line)),
+            R_STOCK => match read_value(&c.content) {
+                Some(Value::Number(n)) => {
+                    st.stock.insert(key.to_string(), n);
+                }
+                _ => fail(
+                    p,
+                    codes::CSV_COMPLEMENT,
+                    "contenu",
+                    format!(
+                        "« {content} » n'est pas un nombre de logements (territoire « {key} »)."
+                    ),
+                ),
+            },
+            R_ACK => {
+                st.acknowledged.insert(key.to_string(), content.to_string());
+            }
+            _ => st.ignored.push((c.rubrique.clone(), line)),
+        }
+    }
+    st
+}
+
 /// A cell of the second pass: its line, its value when the line is accepted, and the parts of
 /// its key (numbers of its indicator, territory and split in the second pass; period).
 struct SeenCell {
@@ -684,6 +1039,8 @@ struct IndicatorSeen<'t> {
     split_known: Vec<Option<bool>>,
     /// Its levels, and the line that gave them.
     levels: Option<(Vec<Level>, usize)>,
+    /// The territories of its grid lines (numbers in the second pass), in order.
+    rows: Vec<usize>,
 }
 
 /// The number of line feeds in `bytes` (eight bytes at a time).
@@ -843,6 +1200,7 @@ pub fn import(
     // The kept fields of every line of values (`Line`), one after the other.
     let mut kept: Vec<u8> = Vec::with_capacity(text.len() / 2);
     let mut lines: Vec<Line> = Vec::new();
+    let mut complements: Vec<ComplementIn> = Vec::new();
     // Lines are counted from byte offsets (a quoted field may span several lines).
     let (mut counted_to, mut counted_line) = (0usize, 1usize);
     // The csv crate gives the offset where it started reading the record, which may be the end
@@ -876,7 +1234,11 @@ pub fn import(
             loc.line = Some(line);
             p.error(
                 codes::CSV_FIELDS,
-                format!("Ligne {line} : ligne illisible ({e})."),
+                format!(
+                    "Ligne {line} : ligne illisible : {}{}.",
+                    crate::technical::csv(&e),
+                    crate::technical::detail(&e)
+                ),
                 loc,
             );
             continue;
@@ -958,6 +1320,29 @@ pub fn import(
                 empreintes.insert(empreinte.into_owned());
             }
         }
+        if !raw(C_RUBRIQUE).is_empty() {
+            let field = |k: usize| clean(&String::from_utf8_lossy(raw(k)), k).into_owned();
+            let c = ComplementIn {
+                line,
+                rubrique: field(C_RUBRIQUE),
+                key: field(C_CLE),
+                content: field(C_CONTENU),
+            };
+            if c.rubrique == R_SEGMENTATION {
+                codes_used.insert(trim(&c.key).to_string());
+            }
+            let only_complement = !c.rubrique.is_empty()
+                && KEPT
+                    .iter()
+                    .filter(|&&k| k != C_LIBELLE_TERRITOIRE)
+                    .all(|&k| blank(raw(k)));
+            if !c.rubrique.is_empty() {
+                complements.push(c);
+            }
+            if only_complement {
+                continue;
+            }
+        }
         let raw_code = raw(C_INDICATEUR);
         // A code already seen on the previous line is in `codes_used` (or it is full).
         if codes_used.len() < 10_000 && last_code.as_deref() != Some(raw_code) {
@@ -990,7 +1375,7 @@ pub fn import(
     // UTF-8: the fields are.
     let kept = String::from_utf8(kept)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    if lines.is_empty() && p.is_empty() {
+    if lines.is_empty() && complements.is_empty() && p.is_empty() {
         let loc = header_loc();
         p.error(
             codes::EMPTY,
@@ -1117,6 +1502,7 @@ pub fn import(
                         known,
                         split_known: Vec::new(),
                         levels: None,
+                        rows: Vec::new(),
                     });
                     indicators.len() - 1
                 });
@@ -1336,6 +1722,12 @@ pub fn import(
                 None => indicator.levels = Some((levels.clone(), line)),
             }
         }
+        if has_levels {
+            let rows = &mut indicators[ind].rows;
+            if rows.last() != Some(&territory) && !rows.contains(&territory) {
+                rows.push(territory);
+            }
+        }
         // A grid line declares its territory (first appearance gives the order); an orphan
         // line does not.
         let (_, territory_key, declared) = &mut territories[territory];
@@ -1361,6 +1753,91 @@ pub fn import(
             value: read_value(l.get(kept, F_VALUE)),
             parts,
         });
+    }
+    // The complements, when the file has their columns (an export of an older version has not).
+    // (The export writes the column `rubrique` even when there is no complement to write.)
+    let stated = pos[C_RUBRIQUE]
+        .is_some()
+        .then(|| read_complements(&complements, cat, &mut p));
+    // Segmentation: what the complements state, then what the `niveau` column says of the
+    // indicators they do not name (a mandatory indicator at its default levels stays out).
+    let mut segmentation: BTreeMap<String, (IndicatorSegmentation, usize)> = stated
+        .as_ref()
+        .map(|s| s.segmentation.clone())
+        .unwrap_or_default();
+    for indicator in &indicators {
+        let Some((levels, line)) = &indicator.levels else {
+            continue;
+        };
+        let Some(ind) = cat.indicator(indicator.code) else {
+            continue;
+        };
+        let default: Vec<Level> = ind.levels.allowed.first().copied().into_iter().collect();
+        match segmentation.get(indicator.code) {
+            Some((s, stated_at)) => {
+                let effective = if s.levels.is_empty() {
+                    &default
+                } else {
+                    &s.levels
+                };
+                if effective != levels {
+                    let words = |l: &[Level]| {
+                        l.iter()
+                            .map(|x| level_word(*x))
+                            .collect::<Vec<_>>()
+                            .join("+")
+                    };
+                    p.error(
+                        codes::LEVEL,
+                        format!(
+                            "Ligne {line}, colonne « niveau » : « {} » alors que la rubrique \
+                             « segmentation » de la ligne {stated_at} indique « {} » pour {} ; \
+                             un indicateur a une seule maille.",
+                            words(levels),
+                            words(effective),
+                            indicator.code
+                        ),
+                        at_line(*line),
+                    );
+                }
+            }
+            None if ind.requirement != Requirement::Obligatoire || *levels != default => {
+                segmentation.insert(
+                    indicator.code.to_string(),
+                    (
+                        IndicatorSegmentation {
+                            levels: levels.clone(),
+                            rows: None,
+                        },
+                        *line,
+                    ),
+                );
+            }
+            None => {}
+        }
+    }
+    // Explicit rows: the territories of the indicator's grid lines, in their order.
+    for (code, line) in stated.iter().flat_map(|s| &s.explicit_rows) {
+        match segmentation.get_mut(code) {
+            Some((seg, _)) => {
+                seg.rows = Some(
+                    indicators
+                        .iter()
+                        .filter(|i| i.code == code)
+                        .flat_map(|i| &i.rows)
+                        .map(|&t| territories[t].1.clone())
+                        .collect(),
+                );
+            }
+            None => p.error(
+                codes::CSV_COMPLEMENT,
+                format!(
+                    "Ligne {line}, colonne « cle » : « {R_ROWS} » pour {code}, qui n'a pas de \
+                     rubrique « {R_SEGMENTATION} » : ajoutez-la, ou supprimez cette ligne."
+                ),
+                at_line(*line),
+            ),
+        }
     }
     if !p.is_empty() {
         return Err(p.into_vec());
@@ -1412,23 +1889,57 @@ pub fn import(
         ..Default::default()
     };
     conv.organisme.siren = meta(C_SIREN).0;
-    conv.departements = departements;
-    conv.epci = epci;
-    conv.segments = segments;
     conv.values = values.into_iter().map(|(_, k, v)| (k, v)).collect();
-    for indicator in indicators {
-        let Some((levels, _)) = indicator.levels else {
-            continue;
-        };
-        let Some(ind) = cat.indicator(indicator.code) else {
-            continue;
-        };
-        let default: Vec<Level> = ind.levels.allowed.first().copied().into_iter().collect();
-        if ind.requirement != Requirement::Obligatoire || levels != default {
-            conv.segmentation.insert(
-                indicator.code.to_string(),
-                IndicatorSegmentation { levels, rows: None },
-            );
+    conv.segmentation = segmentation
+        .into_iter()
+        .map(|(code, (seg, _))| (code, seg))
+        .collect();
+    match stated {
+        Some(st) => {
+            conv.name = st.name.unwrap_or_default();
+            conv.organisme.raison_sociale = st.raison.unwrap_or_default();
+            conv.organisme.kind = st.kind;
+            conv.organisme.siege_departement = st.siege;
+            conv.departements = st.departements;
+            conv.epci = st.epci;
+            conv.segments = st.segments;
+            conv.stock = st.stock;
+            conv.acknowledged = st.acknowledged;
+            if !st.ignored.is_empty() {
+                let lines: Vec<String> = st
+                    .ignored
+                    .iter()
+                    .map(|(r, l)| format!("« {r} » (ligne {l})"))
+                    .collect();
+                notes.push(Diagnostic::warning(
+                    codes::CSV_COMPLEMENT_IGNORED,
+                    format!(
+                        "Rubriques inconnues de la colonne « rubrique », non reprises : {}. Elles \
+                         viennent sans doute d'une version plus récente de l'application : \
+                         mettez-la à jour, ou importez l'export ODS ou JSON de la même \
+                         convention.",
+                        lines.join(", ")
+                    ),
+                    p.at(),
+                ));
+            }
+        }
+        None => {
+            conv.departements = departements;
+            conv.epci = epci;
+            conv.segments = segments;
+            notes.push(Diagnostic::warning(
+                codes::CSV_PARTIAL,
+                "Ce CSV n'a pas de compléments (colonnes « rubrique », « cle », « contenu ») : il \
+                 vient d'une version antérieure de l'application, ou ces colonnes ont été \
+                 retirées. Ont été repris les valeurs, les territoires, les mailles, le catalogue \
+                 et le SIREN ; le nom du brouillon, la raison sociale, la catégorie et le siège \
+                 de l'organisme, le département, la ZUS et la catégorie des segments, les \
+                 logements détenus et les avertissements pris en compte n'ont pas pu l'être : \
+                 complétez-les, ou importez plutôt l'export ODS ou JSON de la même convention."
+                    .to_string(),
+                p.at(),
+            ));
         }
     }
     if let Some(e) = empreintes.iter().next() {

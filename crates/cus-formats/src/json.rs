@@ -83,6 +83,14 @@ pub mod codes {
     pub const CSV_ENCODING: &str = "I-IMPORT-CSV-ENCODING";
     /// Note: CSV columns that are not part of the format were ignored.
     pub const CSV_EXTRA_COLUMN: &str = "I-IMPORT-CSV-EXTRA-COLUMN";
+    /// A CSV complement (columns `rubrique`, `cle`, `contenu`) that cannot be read.
+    pub const CSV_COMPLEMENT: &str = "E-IMPORT-CSV-COMPLEMENT";
+    /// Note: a CSV without complements (older export, or columns removed): the draft name, the
+    /// organism but its SIREN, segment details, dwellings owned and acknowledged warnings
+    /// could not be carried.
+    pub const CSV_PARTIAL: &str = "W-IMPORT-CSV-PARTIAL";
+    /// Note: CSV complements of an unknown `rubrique` were ignored.
+    pub const CSV_COMPLEMENT_IGNORED: &str = "W-IMPORT-CSV-COMPLEMENT-IGNORED";
 }
 
 /// Problems of one import: many are collected, at most [`MAX_PROBLEMS`] kept.
@@ -265,6 +273,12 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
 /// French wording of a serde_json error, located by line and column.
 fn json_error(e: &serde_json::Error, p: &Problems) -> Diagnostic {
     use serde_json::error::Category;
+    let (reason, keep) = crate::technical::json(e);
+    let detail = if keep {
+        crate::technical::detail(technical(e))
+    } else {
+        String::new()
+    };
     let (code, what) = match e.classify() {
         Category::Eof => (
             codes::TRUNCATED,
@@ -275,16 +289,17 @@ fn json_error(e: &serde_json::Error, p: &Problems) -> Diagnostic {
         Category::Syntax | Category::Io => (
             codes::JSON_SYNTAX,
             format!(
-                "le texte n'est pas du JSON valide ({}). Le fichier a sans doute été modifié à la \
-                 main : corrigez-le ou exportez-le à nouveau.",
-                technical(e)
+                "le texte n'est pas du JSON valide : {}. Le fichier a sans doute été modifié à la \
+                 main : corrigez-le ou exportez-le à nouveau{}.",
+                reason, detail
             ),
         ),
         Category::Data => (
             codes::JSON_CONTENT,
             format!(
-                "contenu inattendu ({}). Seuls les champs décrits dans docs/FORMAT.md sont admis.",
-                technical(e)
+                "contenu inattendu : {}. Seuls les champs décrits dans docs/FORMAT.md sont \
+                 admis, avec le type qui y est donné{}.",
+                reason, detail
             ),
         ),
     };

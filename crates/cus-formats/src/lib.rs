@@ -17,6 +17,8 @@ pub mod json;
 pub mod ods;
 pub mod protocol;
 #[cfg(feature = "io")]
+mod technical;
+#[cfg(feature = "io")]
 mod workbook;
 #[cfg(feature = "io")]
 pub mod xlsx;
@@ -159,6 +161,25 @@ pub fn export(input: &ExportInput, format: Format) -> Result<Vec<u8>, Vec<Diagno
             return Err(blockers.into_iter().cloned().collect());
         }
     }
+    // The SIREN is written as its nine digits, even for a draft stored before it was
+    // normalised when typed (`356 000 000`).
+    let siren = cus_core::organisme::normalise_siren(&input.convention.organisme.siren);
+    let normalised;
+    let input = if siren != input.convention.organisme.siren {
+        let mut conv = input.convention.clone();
+        conv.organisme.siren = siren;
+        normalised = conv;
+        &ExportInput {
+            convention: &normalised,
+            catalogue: input.catalogue,
+            geo: input.geo,
+            diagnostics: input.diagnostics,
+            mode: input.mode,
+            exported_at: input.exported_at,
+        }
+    } else {
+        input
+    };
     Ok(match format {
         Format::Json => json::export(input),
         Format::Csv => csv::export(input),
@@ -198,7 +219,7 @@ pub fn import(
         )));
     }
     let format = Format::from_file_name(file_name).or_else(|| sniff(bytes));
-    match format {
+    let mut imported = match format {
         Some(Format::Json) => json::import(bytes, file_name, catalogues),
         Some(Format::Csv) => csv::import(bytes, file_name, catalogues),
         Some(Format::Ods) => ods::import(bytes, file_name, catalogues),
@@ -207,7 +228,11 @@ pub fn import(
             "Format non reconnu : le nom du fichier doit finir par .ods, .xlsx, .csv ou .json."
                 .to_string(),
         )),
-    }
+    }?;
+    // A SIREN written with spaces (a file edited by hand, an older export) is stored as digits.
+    let organisme = std::mem::take(&mut imported.convention.organisme);
+    imported.convention.organisme = organisme.normalised();
+    Ok(imported)
 }
 
 #[cfg(feature = "io")]

@@ -16,6 +16,7 @@ use calamine::Reader as _;
 use cus_core::catalogue::Catalogue;
 use cus_core::diagnostic::Diagnostic;
 
+use crate::technical;
 use crate::workbook::{self, Content, SheetOut, Style};
 use crate::{ExportInput, Format, Imported};
 
@@ -461,13 +462,21 @@ pub fn import(
     cats: &[Catalogue],
 ) -> Result<Imported, Vec<Diagnostic>> {
     workbook::precheck(bytes, file_name, Format::Ods)?;
-    let mut ods = calamine::Ods::new(Cursor::new(bytes))
-        .map_err(|e| workbook::unreadable_workbook(file_name, "ODS", &e.to_string()))?;
+    let mut ods = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| {
+        workbook::unreadable_workbook(
+            file_name,
+            "ODS",
+            &technical::ods(&e),
+            &technical::detail(&e),
+        )
+    })?;
     let sheets: Vec<workbook::SheetIn> = ods
         .sheet_names()
         .into_iter()
         .map(|name| {
-            let range = ods.worksheet_range(&name).map_err(|e| e.to_string());
+            let range = ods
+                .worksheet_range(&name)
+                .map_err(|e| (technical::ods(&e), technical::detail(&e)));
             (name, range)
         })
         .collect();

@@ -28,6 +28,7 @@ use cus_core::convention::{
 use cus_core::diagnostic::{Diagnostic, Location, Severity};
 use cus_core::organisme::OrganismeKind;
 
+use crate::technical;
 use crate::{
     checksum, neutralise, resolve_catalogue, unneutralise, ExportInput, Format, Imported, Mode,
     FORMAT_VERSION,
@@ -705,7 +706,8 @@ fn others_sheet(input: &ExportInput, others: &[(&String, &Value)]) -> SheetOut {
 // ---------------------------------------------------------------------------------------------
 
 /// A sheet read back: its name and its cells, or why it could not be read.
-pub(crate) type SheetIn = (String, Result<Range<Data>, String>);
+/// A sheet read by calamine, or why it could not be (French reason, technical detail).
+pub(crate) type SheetIn = (String, Result<Range<Data>, (String, String)>);
 
 struct Reader<'a> {
     file: &'a str,
@@ -961,7 +963,7 @@ pub(crate) fn read(
         problems: Vec::new(),
         more: 0,
     };
-    let mut by_name: BTreeMap<String, Result<Range<Data>, String>> = BTreeMap::new();
+    let mut by_name: BTreeMap<String, Result<Range<Data>, (String, String)>> = BTreeMap::new();
     let mut order = Vec::new();
     for (name, range) in sheets {
         order.push(name.clone());
@@ -1380,8 +1382,11 @@ pub(crate) fn read(
     })
 }
 
-fn unreadable(e: &str) -> String {
-    format!("feuille illisible, fichier abîmé ou tronqué ({e}).")
+fn unreadable((reason, detail): &(String, String)) -> String {
+    format!(
+        "feuille illisible : {reason}. Exportez le classeur à nouveau, ou enregistrez-le de \
+         nouveau depuis le tableur{detail}."
+    )
 }
 
 impl Reader<'_> {
@@ -1626,39 +1631,45 @@ pub(crate) fn precheck(bytes: &[u8], file: &str, format: Format) -> Result<(), V
     use std::io::Read as _;
     const MAX_INFLATED: u64 = 256 * 1024 * 1024;
     let kind = if format == Format::Ods { "ODS" } else { "XLSX" };
-    let fail = |detail: String| {
-        vec![Diagnostic::error(
-            "E-IMPORT-WORKBOOK-UNREADABLE",
+    let fail = |reason: String, detail: String| unreadable_workbook(file, kind, &reason, &detail);
+    let entry_fail = |i: usize, e: &zip::result::ZipError| {
+        fail(
             format!(
-                "Le classeur {kind} est illisible : fichier abîmé, tronqué ou qui n'est pas un \
-                 classeur {kind} ({detail})."
+                "l'élément n° {} de l'archive ne se lit pas : {}",
+                i + 1,
+                technical::zip(e)
             ),
-            Location {
-                file: Some(file.to_string()),
-                ..Default::default()
-            },
-        )]
+            technical::detail(e),
+        )
     };
+    if !bytes.starts_with(b"PK") {
+        let reason = format!(
+            "ce fichier n'est pas un classeur : il ne commence pas comme une archive zip, ce \
+             qu'est tout classeur {kind} (si c'est un CSV ou un JSON renommé, redonnez-lui son \
+             extension .csv ou .json)"
+        );
+        return Err(fail(reason, String::new()));
+    }
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| fail(format!("archive zip invalide : {e}")))?;
+        .map_err(|e| fail(technical::zip(&e), technical::detail(&e)))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| fail(format!("entrée {i} de l'archive : {e}")))?;
+        let entry = zip.by_index_raw(i).map_err(|e| entry_fail(i, &e))?;
         total = total.saturating_add(entry.size());
     }
     if total > MAX_INFLATED {
-        return Err(fail(format!(
-            "son contenu décompressé ferait {} Mio, au-delà de {} Mio",
-            total / (1024 * 1024),
-            MAX_INFLATED / (1024 * 1024)
-        )));
+        return Err(fail(
+            format!(
+                "son contenu décompressé ferait {} Mio, au-delà de {} Mio (ce n'est pas un \
+                 classeur de CUS)",
+                total / (1024 * 1024),
+                MAX_INFLATED / (1024 * 1024)
+            ),
+            String::new(),
+        ));
     }
     for i in 0..zip.len() {
-        let mut entry = zip
-            .by_index(i)
-            .map_err(|e| fail(format!("entrée {i} de l'archive : {e}")))?;
+        let mut entry = zip.by_index(i).map_err(|e| entry_fail(i, &e))?;
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         let sheet = match format {
             Format::Ods => name == "content.xml",
@@ -1672,12 +1683,24 @@ pub(crate) fn precheck(bytes: &[u8], file: &str, format: Format) -> Result<(), V
             .by_ref()
             .take(MAX_INFLATED)
             .read_to_end(&mut xml)
-            .map_err(|e| fail(format!("{name} : {e}")))?;
+            .map_err(|e| {
+                fail(
+                    format!(
+                        "la partie {name} ne se décompresse pas : le fichier est abîmé ou tronqué"
+                    ),
+                    technical::detail(&e),
+                )
+            })?;
         let checked = match format {
             Format::Ods => check_ods_content(&xml),
             _ => check_xlsx_sheet(&xml),
         };
-        checked.map_err(|e| fail(format!("{name} : {e}")))?;
+        checked.map_err(|e| {
+            fail(
+                format!("la partie {name} est mal formée : {e}"),
+                String::new(),
+            )
+        })?;
     }
     Ok(())
 }
@@ -1934,13 +1957,21 @@ fn check_xlsx_sheet(xml: &[u8]) -> Result<(), String> {
     })
 }
 
-/// The error of a workbook calamine could not open.
-pub(crate) fn unreadable_workbook(file: &str, kind: &str, detail: &str) -> Vec<Diagnostic> {
+/// The error of a workbook that cannot be read: what is wrong (`reason`, French), what to do,
+/// and the library's own words in a short parenthesis (`detail`, from [`technical::detail`], or
+/// empty).
+pub(crate) fn unreadable_workbook(
+    file: &str,
+    kind: &str,
+    reason: &str,
+    detail: &str,
+) -> Vec<Diagnostic> {
     vec![Diagnostic::error(
         "E-IMPORT-WORKBOOK-UNREADABLE",
         format!(
-            "Le classeur {kind} est illisible : fichier abîmé, tronqué, protégé par un mot de passe \
-             ou qui n'est pas un classeur {kind} (détail technique : {detail})."
+            "Le classeur {kind} est illisible : {reason}. Exportez-le à nouveau depuis CUS \
+             indicateurs ; s'il a été retouché dans un tableur, enregistrez-le de nouveau au \
+             format {kind} (sans mot de passe) puis importez cette copie{detail}."
         ),
         Location {
             file: Some(file.to_string()),

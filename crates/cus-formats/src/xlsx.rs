@@ -16,6 +16,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+use crate::technical;
 use crate::workbook::{self, Content, SheetOut, Style};
 use crate::{ExportInput, Format, Imported};
 
@@ -150,13 +151,21 @@ pub fn import(
     cats: &[Catalogue],
 ) -> Result<Imported, Vec<Diagnostic>> {
     workbook::precheck(bytes, file_name, Format::Xlsx)?;
-    let mut xlsx: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| workbook::unreadable_workbook(file_name, "XLSX", &e.to_string()))?;
+    let mut xlsx: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+        workbook::unreadable_workbook(
+            file_name,
+            "XLSX",
+            &technical::xlsx(&e),
+            &technical::detail(&e),
+        )
+    })?;
     let sheets: Vec<workbook::SheetIn> = xlsx
         .sheet_names()
         .into_iter()
         .map(|name| {
-            let range = xlsx.worksheet_range(&name).map_err(|e| e.to_string());
+            let range = xlsx
+                .worksheet_range(&name)
+                .map_err(|e| (technical::xlsx(&e), technical::detail(&e)));
             (name, range)
         })
         .collect();

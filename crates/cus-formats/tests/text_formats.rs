@@ -25,10 +25,10 @@ fn config() -> ProptestConfig {
     }
 }
 
-/// What the CSV carries of a convention (docs/FORMAT.md, "Ce que le CSV conserve"): catalogue,
-/// signing year, vintage, SIREN, déclared départements and EPCI, segment ids and names,
-/// segmentation levels, values.
-fn csv_view(c: &Convention) -> Convention {
+/// What a CSV without complements (columns `rubrique`, `cle`, `contenu`: an export of an
+/// earlier version) carries of a convention: catalogue, signing year, vintage, SIREN, declared
+/// départements and EPCI, segment ids and names, segmentation levels, values.
+fn without_complements(c: &Convention) -> Convention {
     Convention {
         catalogue: c.catalogue.clone(),
         signing_year: c.signing_year,
@@ -85,7 +85,7 @@ proptest! {
     }
 
     #[test]
-    fn csv_round_trip_keeps_what_the_csv_carries(conv in common::arb_convention(), fin in any::<bool>()) {
+    fn csv_round_trip_is_identity(conv in common::arb_convention(), fin in any::<bool>()) {
         let mode = if fin { Mode::Final } else { Mode::Brouillon };
         let bytes = common::export(&conv, Format::Csv, mode);
         let back = read_back(&bytes, "cus.csv");
@@ -93,9 +93,7 @@ proptest! {
         prop_assert_eq!(back.mode, mode);
         prop_assert_eq!(back.exported_at.as_deref(), Some(common::EXPORT_DATE));
         prop_assert!(back.notes.is_empty(), "{:?}", back.notes);
-        // Exactly the fields listed, nothing else.
-        prop_assert_eq!(&back.convention, &csv_view(&back.convention));
-        prop_assert_eq!(csv_view(&back.convention), csv_view(&conv));
+        prop_assert_eq!(&back.convention, &conv);
         prop_assert_eq!(common::export(&back.convention, Format::Csv, mode), bytes);
     }
 
@@ -112,7 +110,13 @@ proptest! {
         prop_assert_eq!(records[0].iter().collect::<Vec<_>>(), cus_formats::csv::COLUMNS.to_vec());
         let cells = conv.cells(common::catalogue_of(&conv), conv.referential()).len();
         let orphans = common::orphan_keys(&conv).len();
-        prop_assert_eq!(records.len() - 1, cells + orphans);
+        // One line per cell; the complements ride on them, or on lines of their own (empty
+        // cell columns) when there are more complements than cells.
+        let column = |name: &str| cus_formats::csv::COLUMNS.iter().position(|c| *c == name).unwrap();
+        let (indicateur, rubrique) = (column("indicateur"), column("rubrique"));
+        let cell_lines = records[1..].iter().filter(|r| !r[indicateur].is_empty()).count();
+        prop_assert_eq!(cell_lines, cells + orphans);
+        prop_assert!(records[1..].iter().all(|r| !r[indicateur].is_empty() || !r[rubrique].is_empty()));
         for rec in &records[1..] {
             prop_assert_eq!(rec.len(), cus_formats::csv::COLUMNS.len());
             for f in rec.iter() {
@@ -127,7 +131,7 @@ proptest! {
     fn json_and_csv_agree(conv in common::arb_convention()) {
         let j = read_back(&common::export(&conv, Format::Json, Mode::Brouillon), "a.json");
         let c = read_back(&common::export(&conv, Format::Csv, Mode::Brouillon), "a.csv");
-        prop_assert_eq!(csv_view(&j.convention), c.convention);
+        prop_assert_eq!(j.convention, c.convention);
     }
 }
 
@@ -174,7 +178,31 @@ fn golden_csv_is_byte_for_byte_stable() {
         &std::fs::read(golden_path("petit-organisme.csv")).unwrap(),
         "g.csv",
     );
-    assert_eq!(back.convention, csv_view(&conv));
+    assert_eq!(back.convention, conv);
+}
+
+/// A CSV exported before the complements existed is still read, with a note that says what it
+/// could not carry and points to ODS or JSON.
+#[test]
+fn a_csv_without_complements_is_read_with_a_note() {
+    let conv = sample("petit-organisme");
+    let old = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/petit-organisme-sans-complements.csv"),
+    )
+    .unwrap();
+    let i = read_back(&old, "ancien.csv");
+    assert_eq!(i.convention, without_complements(&conv));
+    assert_eq!(codes(&i.notes), ["W-IMPORT-CSV-PARTIAL"]);
+    let msg = &i.notes[0].message;
+    for what in [
+        "raison sociale",
+        "logements détenus",
+        "avertissements",
+        "ODS ou JSON",
+    ] {
+        assert!(msg.contains(what), "{what}: {msg}");
+    }
 }
 
 #[test]
@@ -479,7 +507,7 @@ fn csv_as_saved_by_excel_is_read() {
     let (latin1, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&lf);
     assert!(!unmappable);
     let i = read_back(&latin1, "excel.csv");
-    assert_eq!(i.convention, csv_view(&conv));
+    assert_eq!(i.convention, conv);
     assert_eq!(codes(&i.notes), ["I-IMPORT-CSV-ENCODING"]);
     assert!(i.notes[0].message.contains("Windows-1252"));
     // `,` separator, point decimals, columns reordered, an extra column, quoted fields.
@@ -493,7 +521,12 @@ fn csv_as_saved_by_excel_is_read() {
         .from_writer(Vec::new());
     for rec in r.records() {
         let rec = rec.unwrap();
-        let mut f: Vec<String> = rec.iter().map(|s| s.replace(',', ".")).collect();
+        // Numbers with a decimal point; texts as they are.
+        let point = |s: &str| match cus_core::numfmt::parse_fr(s) {
+            Ok(_) if s.contains(',') => s.replace(',', "."),
+            _ => s.to_string(),
+        };
+        let mut f: Vec<String> = rec.iter().map(point).collect();
         f.reverse();
         f.push(if f[0] == "unite" {
             "commentaire".into()
@@ -504,7 +537,7 @@ fn csv_as_saved_by_excel_is_read() {
     }
     let bytes = w.into_inner().unwrap();
     let i = read_back(&bytes, "excel-en.csv");
-    assert_eq!(i.convention, csv_view(&conv));
+    assert_eq!(i.convention, conv);
     assert_eq!(codes(&i.notes), ["I-IMPORT-CSV-EXTRA-COLUMN"]);
     // UTF-16 with BOM ("Texte Unicode").
     let mut utf16 = vec![0xFF, 0xFE];
@@ -512,7 +545,7 @@ fn csv_as_saved_by_excel_is_read() {
         utf16.extend(u.to_le_bytes());
     }
     let i = read_back(&utf16, "unicode.csv");
-    assert_eq!(i.convention, csv_view(&conv));
+    assert_eq!(i.convention, conv);
 }
 
 #[test]
@@ -620,6 +653,114 @@ fn csv_problems_name_line_and_column() {
     let two = edit(3, ";PP-1;", ";ZZ-1;");
     let two = two.replacen(";a3;", ";a9;", 1);
     assert_eq!(errors(two.as_bytes(), "cus.csv").len(), 2);
+}
+
+/// A complement line of its own (empty cell columns) with the file-level columns of the golden
+/// CSV.
+fn complement_line(csv: &str, rubrique: &str, cle: &str, contenu: &str) -> String {
+    let second = csv.split("\r\n").nth(1).unwrap();
+    let mut f: Vec<&str> = second.splitn(10, ';').take(9).collect();
+    f[3] = "";
+    let cells = [""; 9];
+    let mut all: Vec<&str> = f;
+    all.extend(cells);
+    all.extend([rubrique, cle, contenu]);
+    all.join(";")
+}
+
+#[test]
+fn csv_complement_problems_name_line_and_column() {
+    let csv = golden_text("petit-organisme.csv");
+    let n = csv.trim_end().split("\r\n").count() + 1;
+    // (rubrique, cle, contenu) of a line added at the end → code, column named.
+    let cases = [
+        (
+            ("segmentation", "ZZ-9", "departement"),
+            "E-IMPORT-INDICATOR-UNKNOWN",
+            "cle",
+        ),
+        (
+            ("segmentation", "PP-1", "commune"),
+            "E-IMPORT-LEVEL",
+            "contenu",
+        ),
+        (
+            ("logements", "departement:88", "beaucoup"),
+            "E-IMPORT-CSV-COMPLEMENT",
+            "contenu",
+        ),
+        (
+            ("segment-zus", "S9", "oui"),
+            "E-IMPORT-CSV-COMPLEMENT",
+            "cle",
+        ),
+        (("territoire", "region:44", ""), "E-IMPORT-TERRITORY", "cle"),
+        (
+            ("lignes-explicites", "PP-2", ""),
+            "E-IMPORT-CSV-COMPLEMENT",
+            "cle",
+        ),
+        (
+            ("nom", "", "Un autre nom"),
+            "E-IMPORT-CSV-COMPLEMENT",
+            "contenu",
+        ),
+        (
+            ("categorie-organisme", "", "hlm"),
+            "E-IMPORT-CSV-COMPLEMENT",
+            "contenu",
+        ),
+    ];
+    for ((r, k, c), code, column) in cases {
+        let file = format!("{csv}{}\r\n", complement_line(&csv, r, k, c));
+        let d = errors(file.as_bytes(), "cus.csv");
+        assert_eq!(codes(&d), [code], "{r} {k} {c}: {d:#?}");
+        assert_eq!(d[0].location.line, Some(n), "{r}");
+        let start = format!("Ligne {n}, colonne « {column} » :");
+        assert!(d[0].message.starts_with(&start), "{}", d[0].message);
+    }
+    // A segmentation that contradicts the `niveau` column of the indicator's lines.
+    let file = format!(
+        "{csv}{}\r\n",
+        complement_line(&csv, "segmentation", "PP-1", "epci")
+    );
+    let d = errors(file.as_bytes(), "cus.csv");
+    assert_eq!(codes(&d), ["E-IMPORT-LEVEL"]);
+    assert_eq!(d[0].location.line, Some(2));
+    assert!(
+        d[0].message.contains(&format!("ligne {n}")),
+        "{}",
+        d[0].message
+    );
+    // A rubrique of a later version: imported, and the note says what was left out.
+    let file = format!(
+        "{csv}{}\r\n",
+        complement_line(&csv, "rubrique-future", "x", "y")
+    );
+    let i = read_back(file.as_bytes(), "cus.csv");
+    assert_eq!(i.convention, sample("petit-organisme"));
+    assert_eq!(codes(&i.notes), ["W-IMPORT-CSV-COMPLEMENT-IGNORED"]);
+    assert!(i.notes[0].message.contains("« rubrique-future »"));
+    assert!(i.notes[0].message.contains("ODS ou JSON"));
+}
+
+#[test]
+fn more_complements_than_cells_get_lines_of_their_own() {
+    let mut conv = sample("petit-organisme");
+    for k in 0..150 {
+        conv.acknowledged
+            .insert(format!("W-TEST@||departement:88||{k}"), format!("vu {k}"));
+    }
+    let bytes = common::export(&conv, Format::Csv, Mode::Brouillon);
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let cells = conv
+        .cells(common::catalogue_of(&conv), conv.referential())
+        .len();
+    assert!(cells < 150);
+    // Organisme (4), territories, acknowledgements: more than the cells.
+    let complements = 4 + conv.departements.len() + conv.epci.len() + 150;
+    assert_eq!(text.trim_end().split("\r\n").count(), 1 + complements);
+    assert_eq!(read_back(&bytes, "cus.csv").convention, conv);
 }
 
 #[test]

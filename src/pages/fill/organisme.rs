@@ -1,7 +1,7 @@
 //! Step Organisme: raison sociale, SIREN, kind, head office.
 
 use cus_core::convention::Convention;
-use cus_core::organisme::{check_siren, Organisme, OrganismeKind};
+use cus_core::organisme::{check_siren, display_siren, Organisme, OrganismeKind};
 use yew::prelude::*;
 
 use crate::pages::grid::Update;
@@ -51,7 +51,8 @@ pub(super) fn organisme_step(props: &OrganismeProps) -> Html {
             </div>
             <div class="champ">
                 <label for="siren">{ "SIREN (9 chiffres)" }</label>
-                <input id="siren" type="text" inputmode="numeric" autocomplete="off" value={o.siren.clone()}
+                // Stored as its nine digits (the edit normalises what is typed), shown grouped.
+                <input id="siren" type="text" inputmode="numeric" autocomplete="off" value={display_siren(&o.siren)}
                     aria-invalid={siren_error.is_some().then_some("true")}
                     aria-describedby={siren_error.is_some().then_some("siren-erreur")}
                     oninput={text_setter(|o, v| o.siren = v)} />

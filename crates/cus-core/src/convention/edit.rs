@@ -117,8 +117,9 @@ impl Edit {
                 inverse: Edit::SetName(std::mem::replace(&mut conv.name, name)),
                 touched: Touched::Nothing,
             },
+            // The SIREN is stored as its digits (`356 000 000` typed → `356000000`).
             Edit::SetOrganisme(o) => Applied {
-                inverse: Edit::SetOrganisme(std::mem::replace(&mut conv.organisme, o)),
+                inverse: Edit::SetOrganisme(std::mem::replace(&mut conv.organisme, o.normalised())),
                 touched: Touched::Nothing,
             },
             Edit::SetConvention {
@@ -200,7 +201,7 @@ impl Edit {
         match self {
             Edit::SetCells(cells) => cells.iter().all(|(k, v)| conv.values.get(k) == v.as_ref()),
             Edit::SetName(n) => conv.name == *n,
-            Edit::SetOrganisme(o) => conv.organisme == *o,
+            Edit::SetOrganisme(o) => conv.organisme == o.clone().normalised(),
             Edit::SetConvention {
                 catalogue,
                 signing_year,
@@ -405,6 +406,30 @@ mod tests {
             );
             a.inverse.apply(&mut c);
             assert_eq!(c, start, "inverse of {edit:?}");
+        }
+    }
+
+    #[test]
+    fn a_siren_typed_with_spaces_is_stored_as_its_digits() {
+        // SIREN typed → stored.
+        for (typed, stored) in [
+            ("356 000 000", "356000000"),
+            ("356\u{a0}000\u{a0}000", "356000000"),
+            ("988041729", "988041729"),
+            ("35 60", "3560"),
+            ("3S6 000 000", "3S6 000 000"),
+        ] {
+            let start = conv();
+            let mut c = start.clone();
+            let edit = Edit::SetOrganisme(Organisme {
+                siren: typed.into(),
+                ..Default::default()
+            });
+            let a = edit.clone().apply(&mut c);
+            assert_eq!(c.organisme.siren, stored, "{typed:?}");
+            assert!(edit.is_noop_on(&c), "{typed:?} typed again changes nothing");
+            a.inverse.apply(&mut c);
+            assert_eq!(c, start);
         }
     }
 

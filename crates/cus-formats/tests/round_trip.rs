@@ -1,0 +1,245 @@
+//! Every format gives back the whole convention: export then import, in each of the four
+//! formats, compares the entire `Convention` (name, organisme, territories, segments,
+//! segmentation with explicit rows, values, dwellings owned, acknowledged warnings), not only
+//! the values. The conventions are those of `common::arb_convention`, enriched with what a user
+//! can add in the form and the grids that the generator leaves out.
+//!
+//! `PROPTEST_CASES=1000 cargo test -p cus-formats --release --test round_trip` runs it longer
+//! (default: 48 cases; each case writes and reads four files).
+
+mod common;
+
+use cus_core::catalogue::Requirement;
+use cus_core::convention::{level_options, Convention, IndicatorSegmentation, TerritoryKey};
+use cus_formats::{Format, Mode};
+use proptest::prelude::*;
+
+use common::read_back;
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(48);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// What the generator leaves out, switched on one by one.
+#[derive(Clone, Debug)]
+struct Extras {
+    name: Option<String>,
+    /// Dwellings owned on the organism and on each EPCI, besides the départements.
+    stock_everywhere: bool,
+    /// A warning acknowledged on a whole territory (an id that is no cell key).
+    territory_ack: Option<String>,
+    /// The rows of the first indicator with two rows or more, fixed in reverse order.
+    explicit_rows: bool,
+    /// An optional indicator retained with no row at all.
+    retained_without_rows: bool,
+    /// A mandatory indicator written in the segmentation with its default levels.
+    mandatory_explicit: bool,
+}
+
+fn arb_extras() -> impl Strategy<Value = Extras> {
+    (
+        prop::option::of(common::arb_text()),
+        any::<bool>(),
+        prop::option::of(common::arb_text()),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(name, stock, ack, rows, retained, mandatory)| Extras {
+            name,
+            stock_everywhere: stock,
+            territory_ack: ack,
+            explicit_rows: rows,
+            retained_without_rows: retained,
+            mandatory_explicit: mandatory,
+        })
+}
+
+fn enrich(mut conv: Convention, x: &Extras) -> Convention {
+    let cat = common::catalogue_of(&conv);
+    let geo = conv.referential();
+    if let Some(n) = &x.name {
+        conv.name = n.clone();
+    }
+    if x.stock_everywhere {
+        conv.stock.insert("organisme".into(), 1234.5);
+        for (i, e) in conv.epci.iter().enumerate() {
+            conv.stock.insert(format!("epci:{e}"), 10.0 + i as f64);
+        }
+    }
+    if let (Some(comment), Some(d)) = (&x.territory_ack, conv.departements.first()) {
+        conv.acknowledged.insert(
+            format!("W-STOCK-INVALID@||departement:{d}||"),
+            comment.clone(),
+        );
+    }
+    if x.explicit_rows {
+        if let Some(ind) = cat
+            .indicators
+            .iter()
+            .filter(|i| conv.uses(i))
+            .find(|i| conv.rows(i, geo).len() >= 2)
+        {
+            let mut rows: Vec<TerritoryKey> = conv.rows(ind, geo);
+            rows.reverse();
+            let levels = conv.levels(ind);
+            conv.segmentation.insert(
+                ind.code.clone(),
+                IndicatorSegmentation {
+                    levels,
+                    rows: Some(rows),
+                },
+            );
+        }
+    }
+    if x.retained_without_rows {
+        if let Some((code, levels)) = cat
+            .indicators
+            .iter()
+            .filter(|i| i.requirement != Requirement::Obligatoire && !conv.uses(i))
+            .find_map(|i| {
+                level_options(i)
+                    .into_iter()
+                    .next()
+                    .map(|o| (i.code.clone(), o.levels))
+            })
+        {
+            conv.segmentation.insert(
+                code,
+                IndicatorSegmentation {
+                    levels,
+                    rows: Some(Vec::new()),
+                },
+            );
+        }
+    }
+    if x.mandatory_explicit {
+        if let Some(ind) = cat.indicators.iter().find(|i| {
+            i.requirement == Requirement::Obligatoire && !conv.segmentation.contains_key(&i.code)
+        }) {
+            conv.segmentation.insert(
+                ind.code.clone(),
+                IndicatorSegmentation {
+                    levels: conv.levels(ind),
+                    rows: None,
+                },
+            );
+        }
+    }
+    conv
+}
+
+fn arb_full_convention() -> impl Strategy<Value = Convention> {
+    (common::arb_convention(), arb_extras()).prop_map(|(c, x)| enrich(c, &x))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn every_format_gives_back_the_whole_convention(conv in arb_full_convention(), fin in any::<bool>()) {
+        let mode = if fin { Mode::Final } else { Mode::Brouillon };
+        for format in Format::ALL {
+            let name = format!("cus.{}", format.extension());
+            let bytes = common::export(&conv, format, mode);
+            let back = read_back(&bytes, &name);
+            prop_assert_eq!(&back.convention, &conv, "{}", name);
+            prop_assert_eq!(back.mode, mode);
+            prop_assert!(back.notes.is_empty(), "{}: {:?}", name, back.notes);
+        }
+    }
+}
+
+/// The scenario of the issue: organisme, dwellings owned and an acknowledged warning filled in
+/// a sample, exported and imported in each format.
+#[test]
+fn a_filled_in_organisme_stock_and_acknowledgement_survive_every_format() {
+    let mut conv = cus_core::samples::SAMPLES
+        .iter()
+        .find(|s| s.id == "petit-organisme")
+        .and_then(|s| s.convention())
+        .expect("sample");
+    conv.stock.insert("departement:88".into(), 4321.0);
+    conv.stock.insert("organisme".into(), 4321.0);
+    let key = conv.values.keys().next().cloned().expect("a value");
+    conv.acknowledged.insert(
+        format!("W-PLAUSIBLE-PRODUCTION@{key}"),
+        "Chiffre vérifié ; programme « Les Tilleuls » livré en 2023.".into(),
+    );
+    for format in Format::ALL {
+        let name = format!("cus.{}", format.extension());
+        let back = read_back(&common::export(&conv, format, Mode::Brouillon), &name);
+        let got = &back.convention;
+        assert_eq!(got.organisme, conv.organisme, "{name}");
+        assert_eq!(got.name, conv.name, "{name}");
+        assert_eq!(got.stock, conv.stock, "{name}");
+        assert_eq!(got.acknowledged, conv.acknowledged, "{name}");
+        assert_eq!(got, &conv, "{name}");
+    }
+}
+
+/// The text of a file: itself, or every part of a workbook's zip.
+fn file_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(mut z) => (0..z.len())
+            .map(|i| {
+                let mut s = String::new();
+                let _ = z.by_index(i).expect("zip entry").read_to_string(&mut s);
+                s
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// A SIREN typed with spaces is stored as its digits, exported as digits in every format, and
+/// read back as digits; so is a draft stored with spaces before, and a file edited by hand.
+#[test]
+fn a_siren_typed_with_spaces_is_exported_as_digits_in_every_format() {
+    let sample = cus_core::samples::SAMPLES
+        .iter()
+        .find(|s| s.id == "petit-organisme")
+        .and_then(|s| s.convention())
+        .expect("sample");
+    let typed = "988 041 729";
+    let digits = "988041729";
+    // Typed in the form (the edit stores digits).
+    let mut edited = sample.clone();
+    let mut o = edited.organisme.clone();
+    o.siren = typed.into();
+    cus_core::convention::Edit::SetOrganisme(o).apply(&mut edited);
+    assert_eq!(edited.organisme.siren, digits);
+    // Stored with spaces by an earlier version.
+    let mut legacy = sample.clone();
+    legacy.organisme.siren = typed.into();
+    for conv in [&edited, &legacy] {
+        for format in Format::ALL {
+            let name = format!("cus.{}", format.extension());
+            let bytes = common::export(conv, format, Mode::Brouillon);
+            let text = file_text(&bytes);
+            assert!(text.contains(digits), "{name}");
+            assert!(!text.contains(typed), "{name} holds the spaces");
+            let back = read_back(&bytes, &name);
+            assert_eq!(back.convention.organisme.siren, digits, "{name}");
+        }
+    }
+    // A file edited by hand: spaces in the SIREN are dropped on import.
+    for format in [Format::Json, Format::Csv] {
+        let name = format!("cus.{}", format.extension());
+        let text = String::from_utf8(common::export(&sample, format, Mode::Brouillon)).unwrap();
+        let spaced = text.replace(digits, typed);
+        assert_ne!(spaced, text);
+        let back = read_back(spaced.as_bytes(), &name);
+        assert_eq!(back.convention.organisme.siren, digits, "{name}");
+    }
+}

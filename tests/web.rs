@@ -84,61 +84,145 @@ async fn shell_routes_between_the_three_modes() {
     root.remove();
 }
 
-#[wasm_bindgen_test]
-async fn reference_page_filters_indicators_from_the_catalogue() {
-    go("#/comprendre").await;
-    let root = mount_app().await;
-    let all: usize = cus_core::catalogue::embedded()
-        .iter()
-        .map(|c| c.indicators.len())
-        .sum();
-    assert_eq!(
-        root.query_selector_all("article.indicateur")
-            .unwrap()
-            .length() as usize,
-        all
-    );
-    assert_eq!(text_of("#nb-resultats"), format!("{all} indicateurs"));
+fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().text_content().unwrap_or_default())
+        .collect()
+}
 
-    let input: web_sys::HtmlInputElement = document()
-        .get_element_by_id("recherche")
-        .unwrap()
-        .unchecked_into();
-    input.set_value("pp1");
+fn select_value(id: &str, value: &str) {
+    let sel: web_sys::HtmlSelectElement =
+        document().get_element_by_id(id).unwrap().unchecked_into();
+    sel.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    sel.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+fn type_in(id: &str, value: &str) {
+    let input: web_sys::HtmlInputElement =
+        document().get_element_by_id(id).unwrap().unchecked_into();
+    input.set_value(value);
     let init = web_sys::InputEventInit::new();
     init.set_bubbles(true);
     let ev = web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap();
     input.dispatch_event(&ev).unwrap();
-    sleep(Duration::from_millis(50)).await;
-    let codes: Vec<String> = {
-        let list = root.query_selector_all("article.indicateur .code").unwrap();
-        (0..list.length())
-            .map(|i| list.item(i).unwrap().text_content().unwrap())
-            .collect()
-    };
-    let expected = cus_core::catalogue::search(&cus_core::catalogue::embedded(), "pp1").len();
-    assert!(expected >= 1);
-    assert_eq!(codes, vec!["PP-1".to_string(); expected]);
-    let label = if expected == 1 {
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
         "1 indicateur".to_string()
     } else {
-        format!("{expected} indicateurs")
-    };
-    assert_eq!(text_of("#nb-resultats"), label);
+        format!("{n} indicateurs")
+    }
+}
 
-    input.set_value("zzz introuvable");
-    input.dispatch_event(&ev).unwrap();
-    sleep(Duration::from_millis(50)).await;
+#[wasm_bindgen_test]
+async fn reference_page_filters_indicators_from_the_catalogue() {
+    go("#/comprendre").await;
+    let root = mount_app().await;
+    let cats = cus_core::catalogue::embedded();
+    // Opens on the 2nd-generation « logements locatifs » catalogue in force today.
+    let today: String = js_sys::Date::new_0().to_iso_string().into();
+    let current = cus_app::catalogues::default_catalogue(&cats, &today[..10]).unwrap();
     assert_eq!(
-        root.query_selector_all("article.indicateur")
-            .unwrap()
-            .length(),
-        0
+        current.generation,
+        cus_core::catalogue::Generation::Deuxieme
     );
+    assert_eq!(
+        current.kind,
+        cus_core::catalogue::CusKind::LogementsLocatifs
+    );
+    assert!(current.signing.until.is_none(), "the current wording");
+    assert_eq!(
+        texts(&root, "section.catalogue h2"),
+        [current.title.clone()]
+    );
+    assert_eq!(
+        texts(&root, "article.indicateur").len(),
+        current.indicators.len()
+    );
+    assert_eq!(text_of("#nb-resultats"), plural(current.indicators.len()));
+
+    // Every catalogue on demand.
+    select_value("catalogue", "tous");
+    sleep(Duration::from_millis(50)).await;
+    let all: usize = cats.iter().map(|c| c.indicators.len()).sum();
+    assert_eq!(texts(&root, "article.indicateur").len(), all);
+    assert_eq!(text_of("#nb-resultats"), plural(all));
+
+    type_in("recherche", "pp1");
+    sleep(Duration::from_millis(50)).await;
+    let expected = cus_core::catalogue::search(&cats, "pp1").len();
+    assert!(expected >= 1);
+    assert_eq!(
+        texts(&root, "article.indicateur .code"),
+        vec!["PP-1".to_string(); expected]
+    );
+    assert_eq!(text_of("#nb-resultats"), plural(expected));
+
+    // In one catalogue, the matches elsewhere are counted, with a way to them.
+    select_value("catalogue", &cus_app::catalogues::catalogue_key(current));
+    sleep(Duration::from_millis(50)).await;
+    assert_eq!(texts(&root, "article.indicateur .code").len(), 1);
+    assert_eq!(
+        text_of("#nb-resultats"),
+        format!(
+            "1 indicateur, et {} dans les autres catalogues.",
+            expected - 1
+        )
+    );
+    let button: web_sys::HtmlElement = document()
+        .get_element_by_id("chercher-partout")
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    sleep(Duration::from_millis(50)).await;
+    assert_eq!(texts(&root, "article.indicateur .code").len(), expected);
+
+    type_in("recherche", "zzz introuvable");
+    sleep(Duration::from_millis(50)).await;
+    assert!(texts(&root, "article.indicateur").is_empty());
     assert_eq!(
         text_of("#nb-resultats"),
         "Aucun indicateur ne correspond à la recherche."
     );
+    root.remove();
+}
+
+/// Research notes (« non retrouvé », « à confirmer », « extrait lu », « FRONTIÈRE ») are in the
+/// « Sources et fiabilité » sections, never in a heading; each card has one.
+#[wasm_bindgen_test]
+async fn reference_headings_carry_no_research_note() {
+    go("#/comprendre").await;
+    let root = mount_app().await;
+    select_value("catalogue", "tous");
+    sleep(Duration::from_millis(50)).await;
+    let headings = texts(&root, "h1, h2, h3, h4, .chapo, .catalogue-meta");
+    assert!(headings.len() > 30);
+    for h in &headings {
+        let f = h.to_lowercase();
+        for p in [
+            "non retrouvé",
+            "à confirmer",
+            "extrait lu",
+            "frontière",
+            "non lu",
+        ] {
+            assert!(!f.contains(p), "« {p} » in the heading « {h} »");
+        }
+    }
+    let cards = texts(&root, "article.indicateur").len();
+    assert_eq!(
+        texts(&root, "article.indicateur > details.sources-fiabilite").len(),
+        cards
+    );
+    // The research notes are still there, under « Sources et fiabilité ».
+    let notes = texts(&root, "details.sources-fiabilite").join(" ");
+    assert!(notes.contains("non retrouvé"));
+    assert!(notes.contains("extrait lu"));
     root.remove();
 }
 

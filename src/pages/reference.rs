@@ -7,7 +7,7 @@ use cus_core::catalogue::{self, Catalogue, Generation, Indicator, ValueKind, Wor
 use cus_core::diagnostic::Diagnostic;
 use yew::prelude::*;
 
-use crate::catalogues::Catalogues;
+use crate::catalogues::{catalogue_key, default_catalogue, Catalogues};
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
@@ -24,6 +24,66 @@ enum LoadStatus {
     None,
     Loaded(String),
     Failed(Vec<Diagnostic>),
+}
+
+/// Which catalogues the page shows.
+#[derive(Clone, Debug, PartialEq)]
+enum Scope {
+    All,
+    Generation(Generation),
+    /// One catalogue, by [`catalogue_key`].
+    One(String),
+}
+
+impl Scope {
+    fn value(&self) -> String {
+        match self {
+            Scope::All => "tous".to_string(),
+            Scope::Generation(Generation::Deuxieme) => "deuxieme".to_string(),
+            Scope::Generation(Generation::Premiere) => "premiere".to_string(),
+            Scope::One(k) => k.clone(),
+        }
+    }
+
+    fn from_value(v: &str) -> Scope {
+        match v {
+            "tous" | "" => Scope::All,
+            "deuxieme" => Scope::Generation(Generation::Deuxieme),
+            "premiere" => Scope::Generation(Generation::Premiere),
+            k => Scope::One(k.to_string()),
+        }
+    }
+
+    fn shows(&self, c: &Catalogue) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Generation(g) => c.generation == *g,
+            Scope::One(k) => catalogue_key(c) == *k,
+        }
+    }
+}
+
+/// Today's date as `AAAA-MM-JJ` (local clock of the browser).
+fn today() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    iso.chars().take(10).collect()
+}
+
+/// The scope a page opens with: the focused indicator's catalogue, else the default one.
+fn initial_scope(cats: &[Catalogue], focus: Option<&(String, String)>) -> Scope {
+    if let Some((id, code)) = focus {
+        let with_code = cats
+            .iter()
+            .filter(|c| c.id == *id && c.indicator(code).is_some())
+            .max_by(|a, b| a.signing.from.cmp(&b.signing.from));
+        if let Some(c) = with_code.or_else(|| catalogue::latest(cats, id)) {
+            return Scope::One(catalogue_key(c));
+        }
+    }
+    match default_catalogue(cats, &today()) {
+        Some(c) => Scope::One(catalogue_key(c)),
+        None => Scope::All,
+    }
 }
 
 fn wording_class(w: Wording) -> &'static str {
@@ -46,7 +106,21 @@ pub fn anchor_id(cat: &str, code: &str) -> String {
 #[function_component(Reference)]
 pub fn reference(props: &Props) -> Html {
     let query = use_state(String::new);
-    let generation = use_state(|| None::<Generation>);
+    let scope = {
+        let cats = props.catalogues.0.clone();
+        let focus = props.focus.clone();
+        use_state(move || initial_scope(&cats, focus.as_ref()))
+    };
+    // A new deep link shows its catalogue.
+    {
+        let scope = scope.clone();
+        let cats = props.catalogues.0.clone();
+        use_effect_with(props.focus.clone(), move |focus| {
+            if focus.is_some() {
+                scope.set(initial_scope(&cats, focus.as_ref()));
+            }
+        });
+    }
     let status = use_state(|| LoadStatus::None);
     let cats = &props.catalogues.0;
 
@@ -69,19 +143,20 @@ pub fn reference(props: &Props) -> Html {
             query.set(input.value());
         })
     };
-    let on_generation = {
-        let generation = generation.clone();
+    let on_scope = {
+        let scope = scope.clone();
         Callback::from(move |e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            generation.set(match sel.value().as_str() {
-                "premiere" => Some(Generation::Premiere),
-                "deuxieme" => Some(Generation::Deuxieme),
-                _ => None,
-            });
+            scope.set(Scope::from_value(&sel.value()));
         })
+    };
+    let search_everywhere = {
+        let scope = scope.clone();
+        Callback::from(move |_: MouseEvent| scope.set(Scope::All))
     };
     let on_file = {
         let status = status.clone();
+        let scope = scope.clone();
         let on_loaded = props.on_loaded.clone();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
@@ -91,6 +166,7 @@ pub fn reference(props: &Props) -> Html {
             let name = file.name();
             let status = status.clone();
             let on_loaded = on_loaded.clone();
+            let scope = scope.clone();
             if file.size() > catalogue::MAX_CATALOGUE_BYTES as f64 {
                 status.set(LoadStatus::Failed(vec![Diagnostic::error(
                     "E-CAT-TOO-BIG",
@@ -121,6 +197,7 @@ pub fn reference(props: &Props) -> Html {
                             c.version,
                             c.indicators.len()
                         )));
+                        scope.set(Scope::One(catalogue_key(&c)));
                         on_loaded.emit(c);
                     }
                     Err(d) => status.set(LoadStatus::Failed(d)),
@@ -133,7 +210,7 @@ pub fn reference(props: &Props) -> Html {
     let shown: Vec<(usize, &Catalogue)> = cats
         .iter()
         .enumerate()
-        .filter(|(_, c)| generation.is_none_or(|g| c.generation == g))
+        .filter(|(_, c)| scope.shows(c))
         .collect();
     let count: usize = shown
         .iter()
@@ -143,6 +220,18 @@ pub fn reference(props: &Props) -> Html {
                 .count()
         })
         .sum();
+    // Indicators matching the search in the catalogues not shown: say so, with a way to them.
+    let elsewhere = if query.trim().is_empty() {
+        0
+    } else {
+        hits.iter()
+            .filter(|(ci, _)| !scope.shows(&cats[*ci]))
+            .count()
+    };
+    let current = (*scope).clone();
+    let option = |s: Scope, label: String| {
+        html! { <option value={s.value()} selected={current == s}>{ label }</option> }
+    };
 
     html! {
         <div class="page reference">
@@ -162,17 +251,25 @@ pub fn reference(props: &Props) -> Html {
                         placeholder="ex. PP-1, PLAI, attributions, énergie" autocomplete="off" />
                 </div>
                 <div class="champ">
-                    <label for="generation">{ "Génération" }</label>
-                    <select id="generation" onchange={on_generation}>
-                        <option value="" selected={generation.is_none()}>{ "Toutes" }</option>
-                        <option value="deuxieme" selected={*generation == Some(Generation::Deuxieme)}>{ "2e génération (depuis 2019)" }</option>
-                        <option value="premiere" selected={*generation == Some(Generation::Premiere)}>{ "1re génération (2011-2016)" }</option>
+                    <label for="catalogue">{ "Catalogue" }</label>
+                    <select id="catalogue" onchange={on_scope}>
+                        <optgroup label="Un catalogue">
+                            { for cats.iter().map(|c| option(Scope::One(catalogue_key(c)), c.title.clone())) }
+                        </optgroup>
+                        <optgroup label="Plusieurs catalogues">
+                            { option(Scope::Generation(Generation::Deuxieme), "Tous les catalogues de 2e génération".into()) }
+                            { option(Scope::Generation(Generation::Premiere), "Tous les catalogues de 1re génération".into()) }
+                            { option(Scope::All, "Tous les catalogues".into()) }
+                        </optgroup>
                     </select>
                 </div>
             </form>
             <p id="nb-resultats" class="nb-resultats" aria-live="polite">
-                { match count { 0 => "Aucun indicateur ne correspond à la recherche.".to_string(), 1 => "1 indicateur".to_string(), n => format!("{n} indicateurs") } }
+                { results_fr(count, elsewhere) }
             </p>
+            if elsewhere > 0 {
+                <p><button type="button" id="chercher-partout" onclick={search_everywhere}>{ "Chercher dans tous les catalogues" }</button></p>
+            }
             { for shown.iter().map(|(ci, c)| render_catalogue(*ci, c, &hits, props.focus.as_ref())) }
             <section class="encart chargement" aria-labelledby="titre-charger">
                 <h2 id="titre-charger">{ "Charger un catalogue plus récent" }</h2>
@@ -182,6 +279,23 @@ pub fn reference(props: &Props) -> Html {
                 { render_status(&status) }
             </section>
         </div>
+    }
+}
+
+/// « 3 indicateurs », and how many match in the catalogues not shown.
+fn results_fr(count: usize, elsewhere: usize) -> String {
+    let others = match elsewhere {
+        0 => String::new(),
+        1 => "1 dans un autre catalogue".to_string(),
+        n => format!("{n} dans les autres catalogues"),
+    };
+    match (count, elsewhere) {
+        (0, 0) => "Aucun indicateur ne correspond à la recherche.".to_string(),
+        (0, _) => format!("Aucun indicateur ne correspond à la recherche ici, mais {others}."),
+        (1, 0) => "1 indicateur".to_string(),
+        (n, 0) => format!("{n} indicateurs"),
+        (1, _) => format!("1 indicateur, et {others}."),
+        (n, _) => format!("{n} indicateurs, et {others}."),
     }
 }
 
@@ -248,7 +362,19 @@ fn render_catalogue(
             <p class="catalogue-meta">
                 { format!("Catalogue {} version {} ; {} ; {}.", c.id, c.version, c.generation.label_fr(), signing) }
             </p>
-            { for c.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
+            <details class="sources-fiabilite">
+                <summary>{ "Sources et fiabilité de ce catalogue" }</summary>
+                <p>{ "Textes sur lesquels il repose, et ce qui en a été lu :" }</p>
+                <ul>
+                    { for c.sources.iter().map(|src| html! {
+                        <li>
+                            { format!("{} — {}", src.title, src.version) }
+                            if let Some(u) = &src.url { { format!(" (lu à l'adresse {u})") } }
+                        </li>
+                    }) }
+                </ul>
+                { for c.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
+            </details>
             { for c.engagements.iter().map(|e| {
                 let inds: Vec<&&Indicator> = visible.iter().filter(|i| i.engagement == e.id).collect();
                 if inds.is_empty() { return html! {}; }
@@ -291,14 +417,8 @@ fn render_indicator(c: &Catalogue, i: &Indicator, focus: Option<&(String, String
     };
     html! {
         <article id={anchor_id(&c.id, &i.code)} class={classes!("indicateur", focused.then_some("indicateur-cible"))}>
-            <h4>
-                <span class="code">{ &i.code }</span>{ " — " }{ &i.short_label }
-                { " " }<span class={wording_class(i.wording)}>{ i.wording.label_fr() }</span>
-            </h4>
+            <h4><span class="code">{ &i.code }</span>{ " — " }{ &i.short_label }</h4>
             <blockquote class="libelle">{ &i.label }</blockquote>
-            if let Some(n) = &i.wording_note {
-                <p class="note-libelle">{ n }</p>
-            }
             <dl class="fiche">
                 <dt>{ "Définition" }</dt><dd>{ &i.definition }</dd>
                 <dt>{ "Valeur" }</dt><dd>{ value }</dd>
@@ -316,12 +436,46 @@ fn render_indicator(c: &Catalogue, i: &Indicator, focus: Option<&(String, String
                 }
                 <dt>{ "Caractère" }</dt><dd>{ i.requirement.label_fr() }</dd>
                 <dt>{ "Source" }</dt>
-                <dd>
-                    { c.citation(i) }
-                    if let Some(d) = &i.source.detail { { format!(" — {d}") } }
-                </dd>
+                <dd>{ c.citation(i) }</dd>
             </dl>
+            { render_reliability(c, i, focused) }
             <p class="lien-direct"><a href={link}>{ format!("Lien direct vers {}", i.code) }</a></p>
         </article>
+    }
+}
+
+/// « Sources et fiabilité » of a card: the wording status and what is uncertain, the version
+/// of the text read and how much of it. Research notes live here, never in headings or
+/// messages. Open on the card a link leads to.
+fn render_reliability(c: &Catalogue, i: &Indicator, open: bool) -> Html {
+    let engagement = c.engagement(&i.engagement);
+    let src = c.source(&i.source.source);
+    html! {
+        <details class="sources-fiabilite" open={open}>
+            <summary>
+                { "Sources et fiabilité " }
+                <span class={wording_class(i.wording)}>{ i.wording.label_fr() }</span>
+            </summary>
+            <ul>
+                <li>
+                    { format!("Libellé : {}", i.wording.label_fr()) }
+                    if let Some(n) = &i.wording_note { { format!(". {n}") } }
+                </li>
+                if let Some(e) = engagement.filter(|e| e.wording != Wording::Verbatim) {
+                    <li>
+                        { format!("Intitulé de l'engagement : {}", e.wording.label_fr()) }
+                        if let Some(n) = &e.wording_note { { format!(". {n}") } }
+                    </li>
+                }
+                <li>
+                    { format!("Texte : {}", c.citation(i)) }
+                    if let Some(s) = src { { format!(" — {}, {}", s.title, s.version) } }
+                    if let Some(d) = &i.source.detail { { format!(" ; {d}") } }
+                </li>
+                if let Some(u) = src.and_then(|s| s.url.as_ref()) {
+                    <li>{ format!("Lu à l'adresse : {u}") }</li>
+                }
+            </ul>
+        </details>
     }
 }

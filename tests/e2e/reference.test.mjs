@@ -29,8 +29,26 @@ async function search(page, q) {
   await page.waitForFunction(() => document.querySelector('#nb-resultats') !== null);
 }
 
+test('opens on the current catalogue, headings free of research notes', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  assert.deepEqual(await page.locator('section.catalogue h2').allTextContents(), ['CUS 2e génération — logements locatifs']);
+  const codes = await page.locator('article.indicateur .code').allTextContents();
+  assert.ok(codes.includes('G-1') && !codes.includes('PP-1 bis') && !codes.includes('A.I'), codes.join(','));
+  await page.selectOption('#catalogue', 'tous');
+  const headings = await page.locator('h1, h2, h3, h4, .catalogue-meta').allTextContents();
+  for (const h of headings) {
+    assert.doesNotMatch(h, /non retrouvé|à confirmer|extrait lu|frontière|non lu/i, h);
+  }
+  // The notes are still there, folded under « Sources et fiabilité ».
+  const card = page.locator('article.indicateur').first();
+  await card.locator('details.sources-fiabilite summary').click();
+  assert.ok(await card.locator('details.sources-fiabilite li').first().isVisible());
+  await page.context().close();
+});
+
 test('every indicator card shows definition, unit, periodicity, level, source and wording status', async () => {
   const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  await page.selectOption('#catalogue', 'tous');
   const cards = page.locator('article.indicateur');
   const n = await cards.count();
   assert.ok(n >= 30, `only ${n} indicators shown`);
@@ -62,6 +80,7 @@ test('search by code or keyword, and filter by generation', async () => {
   assert.match(await card.textContent(), /R\. 445-5/);
   await screenshot(page, 'comprendre-pp1');
 
+  await page.selectOption('#catalogue', 'tous');
   await search(page, 'energetique');   // no accent typed
   const hits = await page.locator('article.indicateur .code').allTextContents();
   assert.ok(hits.includes('PP-2'), hits.join(','));
@@ -71,7 +90,7 @@ test('search by code or keyword, and filter by generation', async () => {
   assert.equal(await page.textContent('#nb-resultats'), 'Aucun indicateur ne correspond à la recherche.');
 
   await search(page, '');
-  await page.selectOption('#generation', 'premiere');
+  await page.selectOption('#catalogue', 'premiere');
   const gens = await page.locator('section.catalogue h2').allTextContents();
   assert.ok(gens.length > 0 && gens.every((t) => /1re génération/.test(t)), gens.join(' | '));
   await page.context().close();
@@ -89,16 +108,23 @@ test('a deep link opens the reference on one indicator, highlighted', async () =
 
 test('a newer catalogue file is checked, loaded, listed, and kept after reload', async () => {
   const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  await page.selectOption('#catalogue', 'tous');
   const before = await page.locator('article.indicateur').count();
   await page.setInputFiles('#fichier-catalogue', {
     name: 'catalogue.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify([newerCatalogue()])),
   });
   await page.waitForSelector('.message-ok');
   assert.match(await page.textContent('.message-ok'), /Catalogue « Catalogue de formation » \(version 2099\.1\.0\) chargé : 1 indicateurs/);
+  // The page shows the catalogue just loaded, and lists it with the others.
+  assert.deepEqual(await page.locator('article.indicateur .code').allTextContents(), ['EX-1']);
+  await page.selectOption('#catalogue', 'tous');
   assert.equal(await page.locator('article.indicateur').count(), before + 1);
   await page.reload();
   await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+  // Still opens on the catalogue in force today; the search says where else EX-1 is.
   await search(page, 'EX-1');
+  assert.equal(await page.textContent('#nb-resultats'), 'Aucun indicateur ne correspond à la recherche ici, mais 1 dans un autre catalogue.');
+  await page.click('#chercher-partout');
   assert.deepEqual(await page.locator('article.indicateur .code').allTextContents(), ['EX-1']);
   await page.context().close();
 });

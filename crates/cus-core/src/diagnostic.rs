@@ -87,9 +87,13 @@ pub struct Diagnostic {
     /// French message: what is wrong and what to do.
     pub message: String,
     pub location: Location,
-    /// Legal basis, for example `CCH, art. R. 445-5`, when the rule comes from a text.
+    /// Legal basis, short, for example `CCH, art. R. 445-5`, when the rule comes from a text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
+    /// Id of the cited text among the sources of the convention's catalogue (`cch-r445-5`):
+    /// its version and how much of it was read are on the reference card, not in the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Diagnostic {
@@ -113,11 +117,17 @@ impl Diagnostic {
             message: message.into(),
             location,
             article: None,
+            source: None,
         }
     }
 
     pub fn with_article(mut self, article: impl Into<String>) -> Self {
         self.article = Some(article.into());
+        self
+    }
+
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
         self
     }
 

@@ -226,6 +226,148 @@ async fn reference_headings_carry_no_research_note() {
     root.remove();
 }
 
+fn ids_on_the_page() -> Vec<String> {
+    let list = document().query_selector_all("[id]").unwrap();
+    (0..list.length())
+        .map(|i| {
+            list.item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::Element>()
+                .id()
+        })
+        .collect()
+}
+
+/// Two versions of a catalogue share its id: a deep link names the version and lands on that
+/// version's card; a link without a version opens the current one; no element id is repeated.
+#[wasm_bindgen_test]
+async fn deep_links_name_the_catalogue_version() {
+    let cats = cus_core::catalogue::embedded();
+    // A catalogue id with two versions, and a code both have.
+    let (old, current) = cats
+        .iter()
+        .find_map(|c| {
+            let latest = cus_core::catalogue::latest(&cats, &c.id)?;
+            (latest.version != c.version).then_some((c.clone(), latest.clone()))
+        })
+        .expect("a catalogue with two versions");
+    let code = old
+        .indicators
+        .iter()
+        .find(|i| current.indicator(&i.code).is_some())
+        .unwrap()
+        .code
+        .clone();
+
+    go(&cus_app::route::Route::card(&old.id, &old.version, &code).to_hash()).await;
+    let root = mount_app().await;
+    sleep(Duration::from_millis(50)).await;
+    assert_eq!(texts(&root, "section.catalogue h2"), [old.title.clone()]);
+    let target = root
+        .query_selector("article.indicateur-cible")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        target
+            .query_selector(".code")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        code
+    );
+    let id = target.id();
+    assert!(id.contains(&old.version), "{id}");
+    assert!(target
+        .query_selector("details.sources-fiabilite[open]")
+        .unwrap()
+        .is_some());
+
+    // Without a version: the current one.
+    go(&format!(
+        "#/comprendre/{}/{}",
+        current.id,
+        code.replace(' ', "%20")
+    ))
+    .await;
+    sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        texts(&root, "section.catalogue h2"),
+        [current.title.clone()]
+    );
+    let target = root
+        .query_selector("article.indicateur-cible")
+        .unwrap()
+        .unwrap();
+    assert!(target.id().contains(&current.version), "{}", target.id());
+
+    // Every catalogue at once: no element id twice.
+    select_value("catalogue", "tous");
+    sleep(Duration::from_millis(50)).await;
+    let ids = ids_on_the_page();
+    let mut seen = std::collections::HashSet::new();
+    let dups: Vec<&String> = ids.iter().filter(|i| !seen.insert(*i)).collect();
+    assert!(ids.len() > 40, "{} ids", ids.len());
+    assert!(dups.is_empty(), "duplicate ids: {dups:?}");
+    root.remove();
+}
+
+#[derive(yew::Properties, PartialEq)]
+struct LineProps {
+    d: cus_core::diagnostic::Diagnostic,
+    cat: cus_core::convention::CatalogueRef,
+}
+
+#[yew::function_component(Line)]
+fn line(p: &LineProps) -> yew::Html {
+    yew::html! { <p id="ligne-test">{ cus_app::diagnostic_line(&p.d, &p.cat) }</p> }
+}
+
+/// A diagnostic's citation is short and links to its indicator's card in the convention's
+/// catalogue version.
+#[wasm_bindgen_test]
+async fn a_diagnostic_citation_links_to_the_card() {
+    let cats = cus_core::catalogue::embedded();
+    let cat = cats.iter().find(|c| c.signing.until.is_some()).unwrap();
+    let ind = &cat.indicators[0];
+    let d = cat.cite(
+        cus_core::diagnostic::Diagnostic::warning(
+            "W-TEST",
+            "Valeur à vérifier.",
+            cus_core::diagnostic::Location {
+                indicator: Some(ind.code.clone()),
+                ..Default::default()
+            },
+        ),
+        ind,
+    );
+    let cref = cus_core::convention::CatalogueRef {
+        id: cat.id.clone(),
+        version: cat.version.clone(),
+    };
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let app = yew::Renderer::<Line>::with_root_and_props(
+        host.clone(),
+        LineProps {
+            d: d.clone(),
+            cat: cref,
+        },
+    )
+    .render();
+    sleep(Duration::from_millis(30)).await;
+    assert_eq!(text_of("#ligne-test"), d.to_line_fr());
+    let a = host.query_selector("a.diag-article").unwrap().unwrap();
+    assert_eq!(a.text_content().unwrap(), cat.citation(ind));
+    assert_eq!(
+        a.get_attribute("href").unwrap(),
+        cus_app::route::Route::card(&cat.id, &cat.version, &ind.code).to_hash()
+    );
+    assert!(cat.citation(ind).chars().count() <= 40);
+    app.destroy();
+    host.remove();
+}
+
 /// « Remplir ma CUS » is its own app (a second module in the build, the same crate here):
 /// mounted on its host, it follows the route, and `destroy` empties the host.
 #[wasm_bindgen_test]

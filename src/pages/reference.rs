@@ -3,18 +3,19 @@
 
 use std::collections::HashSet;
 
-use cus_core::catalogue::{self, Catalogue, Generation, Indicator, ValueKind, Wording};
+use cus_core::catalogue::{self, CardLookup, Catalogue, Generation, Indicator, ValueKind, Wording};
+use cus_core::convention::CatalogueRef;
 use cus_core::diagnostic::Diagnostic;
 use yew::prelude::*;
 
 use crate::catalogues::{catalogue_key, default_catalogue, Catalogues};
-use crate::route::Route;
+use crate::route::{CardLink, Route};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub catalogues: Catalogues,
-    /// (catalogue id, indicator code) to scroll to.
-    pub focus: Option<(String, String)>,
+    /// The card a deep link leads to (scrolled to, highlighted, its sources open).
+    pub focus: Option<CardLink>,
     pub on_loaded: Callback<Catalogue>,
 }
 
@@ -69,16 +70,15 @@ fn today() -> String {
     iso.chars().take(10).collect()
 }
 
-/// The scope a page opens with: the focused indicator's catalogue, else the default one.
-fn initial_scope(cats: &[Catalogue], focus: Option<&(String, String)>) -> Scope {
-    if let Some((id, code)) = focus {
-        let with_code = cats
-            .iter()
-            .filter(|c| c.id == *id && c.indicator(code).is_some())
-            .max_by(|a, b| a.signing.from.cmp(&b.signing.from));
-        if let Some(c) = with_code.or_else(|| catalogue::latest(cats, id)) {
-            return Scope::One(catalogue_key(c));
-        }
+/// Where a deep link leads.
+fn lookup<'a>(cats: &'a [Catalogue], link: &CardLink) -> CardLookup<'a> {
+    catalogue::find_card(cats, &link.catalogue, link.version.as_deref(), &link.code)
+}
+
+/// The scope a page opens with: the linked card's catalogue, else the default one.
+fn initial_scope(cats: &[Catalogue], focus: Option<&CardLink>) -> Scope {
+    if let Some(c) = focus.and_then(|l| lookup(cats, l).catalogue()) {
+        return Scope::One(catalogue_key(c));
     }
     match default_catalogue(cats, &today()) {
         Some(c) => Scope::One(catalogue_key(c)),
@@ -94,13 +94,44 @@ fn wording_class(w: Wording) -> &'static str {
     }
 }
 
-/// Element id of an indicator's card.
-pub fn anchor_id(cat: &str, code: &str) -> String {
+/// A diagnostic on one line, its citation a link to the indicator's card (see [`citation_link`]).
+pub fn diagnostic_line(d: &Diagnostic, cat: &CatalogueRef) -> Html {
+    html! {
+        <>
+            { d.head_fr() }
+            if d.article.is_some() { { " — " }{ citation_link(d, cat) } }
+        </>
+    }
+}
+
+/// Element id of an indicator's card, unique on the page: two versions of a catalogue share
+/// its id and most codes.
+pub fn anchor_id(c: &Catalogue, code: &str) -> String {
     format!(
-        "ind-{}-{}",
-        cat,
+        "ind-{}-{}-{}",
+        c.id,
+        c.version,
         cus_core::text::normalise(code).replace(' ', "-")
     )
+}
+
+/// The citation of a diagnostic (`Diagnostic::article`, « CCH, art. R. 445-5 ») as a link to
+/// the card of its indicator in the convention's catalogue, where the source version and the
+/// wording status are; plain text when the diagnostic names no indicator; nothing without a
+/// citation.
+pub fn citation_link(d: &Diagnostic, cat: &CatalogueRef) -> Html {
+    let Some(article) = &d.article else {
+        return html! {};
+    };
+    match &d.location.indicator {
+        Some(code) => {
+            let href = Route::card(&cat.id, &cat.version, code).to_hash();
+            html! {
+                <a class="diag-article" {href} title="Voir la fiche de l'indicateur : source, version du texte, fiabilité du libellé">{ article }</a>
+            }
+        }
+        None => html! { <span class="diag-article">{ article }</span> },
+    }
 }
 
 #[function_component(Reference)]
@@ -124,17 +155,35 @@ pub fn reference(props: &Props) -> Html {
     let status = use_state(|| LoadStatus::None);
     let cats = &props.catalogues.0;
 
-    // Scroll to the focused indicator once rendered.
-    use_effect_with(props.focus.clone(), |focus| {
-        if let Some((c, i)) = focus {
-            if let Some(el) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(&anchor_id(c, i)))
-            {
-                el.scroll_into_view();
+    // The linked card (catalogue key, code).
+    let found = props.focus.as_ref().map(|l| lookup(cats, l));
+    let target: Option<(String, String)> =
+        found.and_then(|f| Some((catalogue_key(f.catalogue()?), f.indicator()?.code.clone())));
+
+    // Scroll to the linked card once its catalogue is rendered (the scope may change first).
+    let pending_scroll = use_mut_ref(|| false);
+    {
+        let pending = pending_scroll.clone();
+        use_effect_with(props.focus.clone(), move |_| *pending.borrow_mut() = true);
+    }
+    {
+        let pending = pending_scroll.clone();
+        let anchor = found.and_then(|f| Some(anchor_id(f.catalogue()?, &f.indicator()?.code)));
+        use_effect(move || {
+            if !*pending.borrow() {
+                return;
             }
-        }
-    });
+            let el = anchor.and_then(|a| {
+                web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&a))
+            });
+            if let Some(el) = el {
+                el.scroll_into_view();
+                *pending.borrow_mut() = false;
+            }
+        });
+    }
 
     let on_query = {
         let query = query.clone();
@@ -270,7 +319,7 @@ pub fn reference(props: &Props) -> Html {
             if elsewhere > 0 {
                 <p><button type="button" id="chercher-partout" onclick={search_everywhere}>{ "Chercher dans tous les catalogues" }</button></p>
             }
-            { for shown.iter().map(|(ci, c)| render_catalogue(*ci, c, &hits, props.focus.as_ref())) }
+            { for shown.iter().map(|(ci, c)| render_catalogue(*ci, c, &hits, target.as_ref())) }
             <section class="encart chargement" aria-labelledby="titre-charger">
                 <h2 id="titre-charger">{ "Charger un catalogue plus récent" }</h2>
                 <p>{ "Si le décret évolue, un catalogue mis à jour (fichier JSON produit par « cus catalogue --format json ») peut être chargé ici sans mettre à jour l'application. Il est vérifié avant d'être utilisé." }</p>
@@ -340,7 +389,7 @@ fn render_catalogue(
     ci: usize,
     c: &Catalogue,
     hits: &HashSet<(usize, usize)>,
-    focus: Option<&(String, String)>,
+    target: Option<&(String, String)>,
 ) -> Html {
     let visible: Vec<&Indicator> = c
         .indicators
@@ -381,7 +430,7 @@ fn render_catalogue(
                 html! {
                     <div class="engagement">
                         <h3>{ format!("{} — {}", e.area, e.label) }</h3>
-                        { for inds.into_iter().map(|i| render_indicator(c, i, focus)) }
+                        { for inds.into_iter().map(|i| render_indicator(c, i, target)) }
                     </div>
                 }
             }) }
@@ -389,12 +438,9 @@ fn render_catalogue(
     }
 }
 
-fn render_indicator(c: &Catalogue, i: &Indicator, focus: Option<&(String, String)>) -> Html {
-    let focused = focus.is_some_and(|(fc, fi)| *fc == c.id && *fi == i.code);
-    let link = Route::Reference {
-        focus: Some((c.id.clone(), i.code.clone())),
-    }
-    .to_hash();
+fn render_indicator(c: &Catalogue, i: &Indicator, target: Option<&(String, String)>) -> Html {
+    let focused = target.is_some_and(|(k, code)| *k == catalogue_key(c) && *code == i.code);
+    let link = Route::card(&c.id, &c.version, &i.code).to_hash();
     let levels: Vec<&str> = i.levels.allowed.iter().map(|l| l.label_fr()).collect();
     let mut maille = levels.join(", ");
     if !i.levels.prefect_request.is_empty() {
@@ -416,7 +462,7 @@ fn render_indicator(c: &Catalogue, i: &Indicator, focus: Option<&(String, String
         v => format!("{} ({})", v.kind_fr(), v.unit_fr()),
     };
     html! {
-        <article id={anchor_id(&c.id, &i.code)} class={classes!("indicateur", focused.then_some("indicateur-cible"))}>
+        <article id={anchor_id(c, &i.code)} class={classes!("indicateur", focused.then_some("indicateur-cible"))}>
             <h4><span class="code">{ &i.code }</span>{ " — " }{ &i.short_label }</h4>
             <blockquote class="libelle">{ &i.label }</blockquote>
             <dl class="fiche">

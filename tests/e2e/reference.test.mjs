@@ -106,6 +106,31 @@ test('a deep link opens the reference on one indicator, highlighted', async () =
   await page.context().close();
 });
 
+test('a deep link names the catalogue version; without one, the current version; ids are unique', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre/cus2-logements-locatifs/2026.11.0-r2017/PS-1`);
+  const target = page.locator('article.indicateur-cible');
+  await target.waitFor();
+  assert.equal(await target.locator('.code').textContent(), 'PS-1');
+  assert.match(await target.getAttribute('id'), /2026\.11\.0-r2017/);
+  assert.deepEqual(await page.locator('section.catalogue h2').allTextContents(),
+    ['CUS 2e génération — logements locatifs (rédaction de 2017, CUS signées avant le 29 juillet 2019)']);
+  // The card's own link names its version.
+  assert.equal(await target.locator('.lien-direct a').getAttribute('href'), '#/comprendre/cus2-logements-locatifs/2026.11.0-r2017/PS-1');
+
+  await page.goto(`${env.base}#/comprendre/cus2-logements-locatifs/PS-1`);
+  await page.waitForFunction(() => /^ind-cus2-logements-locatifs-2026\.11\.0-ps-1$/.test(document.querySelector('article.indicateur-cible')?.id ?? ''));
+  assert.deepEqual(await page.locator('section.catalogue h2').allTextContents(), ['CUS 2e génération — logements locatifs']);
+
+  await page.selectOption('#catalogue', 'tous');
+  const dups = await page.evaluate(() => {
+    const seen = new Set(); const d = [];
+    for (const el of document.querySelectorAll('[id]')) { if (seen.has(el.id)) d.push(el.id); seen.add(el.id); }
+    return d;
+  });
+  assert.deepEqual(dups, []);
+  await page.context().close();
+});
+
 test('a newer catalogue file is checked, loaded, listed, and kept after reload', async () => {
   const page = await openApp(env.browser, `${env.base}#/comprendre`);
   await page.selectOption('#catalogue', 'tous');

@@ -146,8 +146,18 @@ impl Diagnostic {
         format!("{}@{}", self.code, at)
     }
 
-    /// One line in French: `Erreur [CODE] (où) : message (art.)`.
+    /// One line in French: `Erreur [CODE] (où) : message — art.`.
     pub fn to_line_fr(&self) -> String {
+        let mut s = self.head_fr();
+        if let Some(a) = &self.article {
+            s.push_str(&format!(" — {a}"));
+        }
+        s
+    }
+
+    /// The line without its citation, `Erreur [CODE] (où) : message`, for a page that shows the
+    /// citation as a link to the indicator's card.
+    pub fn head_fr(&self) -> String {
         let mut s = format!("{} [{}]", self.severity.label_fr(), self.code);
         let loc = self.location.describe_fr();
         if !loc.is_empty() {
@@ -155,9 +165,6 @@ impl Diagnostic {
         }
         s.push_str(" : ");
         s.push_str(&self.message);
-        if let Some(a) = &self.article {
-            s.push_str(&format!(" — {a}"));
-        }
         s
     }
 }
@@ -220,6 +227,10 @@ mod tests {
         assert_eq!(
             d.to_line_fr(),
             "Erreur [E-TEST] (indicateur PP-1, département 59) : valeur négative — CCH, art. R. 445-5"
+        );
+        assert_eq!(
+            d.head_fr(),
+            "Erreur [E-TEST] (indicateur PP-1, département 59) : valeur négative"
         );
         assert!(has_errors(&[d.clone()]));
         let w = Diagnostic::warning("W-TEST", "à vérifier", Location::default());

@@ -169,10 +169,10 @@ async fn reference_page_filters_indicators_from_the_catalogue() {
     assert_eq!(texts(&root, "article.indicateur .code").len(), 1);
     assert_eq!(
         text_of("#nb-resultats"),
-        format!(
-            "1 indicateur, et {} dans les autres catalogues.",
-            expected - 1
-        )
+        match expected - 1 {
+            1 => "1 indicateur, et 1 dans un autre catalogue.".to_string(),
+            n => format!("1 indicateur, et {n} dans les autres catalogues."),
+        }
     );
     let button: web_sys::HtmlElement = document()
         .get_element_by_id("chercher-partout")
@@ -309,6 +309,100 @@ async fn deep_links_name_the_catalogue_version() {
     let dups: Vec<&String> = ids.iter().filter(|i| !seen.insert(*i)).collect();
     assert!(ids.len() > 40, "{} ids", ids.len());
     assert!(dups.is_empty(), "duplicate ids: {dups:?}");
+    root.remove();
+}
+
+/// A link to a card that does not exist says what is wrong, in French, with a way out; the
+/// page still lists the indicators of the catalogue named.
+#[wasm_bindgen_test]
+async fn a_wrong_card_link_says_what_is_wrong() {
+    let cats = cus_core::catalogue::embedded();
+    let today: String = js_sys::Date::new_0().to_iso_string().into();
+    let current = cus_app::catalogues::default_catalogue(&cats, &today[..10]).unwrap();
+    let code = "ZZ-9";
+    assert!(cats.iter().all(|c| c.indicator(code).is_none()));
+    go(&cus_app::route::Route::card(&current.id, &current.version, code).to_hash()).await;
+    let root = mount_app().await;
+    sleep(Duration::from_millis(50)).await;
+    let msg = text_of("#lien-inconnu");
+    assert!(
+        msg.starts_with(&format!(
+            "L'indicateur {code} n'existe pas dans ce catalogue ({}, version {})",
+            current.title, current.version
+        )),
+        "{msg}"
+    );
+    assert_eq!(
+        document()
+            .query_selector("#lien-inconnu[role=alert] a")
+            .unwrap()
+            .unwrap()
+            .get_attribute("href")
+            .unwrap(),
+        "#/comprendre"
+    );
+    assert_eq!(
+        texts(&root, "section.catalogue h2"),
+        [current.title.clone()]
+    );
+    assert!(root
+        .query_selector("article.indicateur-cible")
+        .unwrap()
+        .is_none());
+
+    // A code of another catalogue: links to where it is.
+    let other = cats
+        .iter()
+        .find(|c| {
+            c.id != current.id
+                && c.indicators
+                    .iter()
+                    .all(|i| current.indicator(&i.code).is_none())
+        })
+        .unwrap();
+    let elsewhere = &other.indicators[0].code;
+    go(&cus_app::route::Route::card(&current.id, &current.version, elsewhere).to_hash()).await;
+    sleep(Duration::from_millis(50)).await;
+    let links: Vec<String> = {
+        let list = root.query_selector_all("#lien-inconnu li a").unwrap();
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .unchecked_into::<web_sys::Element>()
+                    .get_attribute("href")
+                    .unwrap()
+            })
+            .collect()
+    };
+    assert!(
+        links
+            .contains(&cus_app::route::Route::card(&other.id, &other.version, elsewhere).to_hash()),
+        "{links:?}"
+    );
+
+    // An unknown version: the current one, with its card, and the notice.
+    go(
+        &cus_app::route::Route::card(&current.id, "1999.1.0", &current.indicators[0].code)
+            .to_hash(),
+    )
+    .await;
+    sleep(Duration::from_millis(50)).await;
+    assert!(text_of("#lien-inconnu").starts_with("La version 1999.1.0 du catalogue"));
+    assert!(root
+        .query_selector("article.indicateur-cible")
+        .unwrap()
+        .is_some());
+
+    // An unknown catalogue.
+    go("#/comprendre/cus9-inconnu/PP-1").await;
+    sleep(Duration::from_millis(50)).await;
+    assert!(text_of("#lien-inconnu").starts_with("Le catalogue « cus9-inconnu » n'existe pas"));
+    assert!(!texts(&root, "article.indicateur").is_empty());
+
+    // The way out: the list, without the message.
+    go("#/comprendre").await;
+    assert!(document().get_element_by_id("lien-inconnu").is_none());
     root.remove();
 }
 

@@ -155,10 +155,15 @@ pub fn reference(props: &Props) -> Html {
     let status = use_state(|| LoadStatus::None);
     let cats = &props.catalogues.0;
 
-    // The linked card (catalogue key, code).
+    // The linked card (catalogue key, code), and what is wrong with the link.
     let found = props.focus.as_ref().map(|l| lookup(cats, l));
     let target: Option<(String, String)> =
         found.and_then(|f| Some((catalogue_key(f.catalogue()?), f.indicator()?.code.clone())));
+
+    let problem = props.focus.as_ref().zip(found).and_then(|(l, f)| {
+        f.problem_fr(&l.catalogue, l.version.as_deref(), &l.code)
+            .map(|msg| render_link_problem(cats, l, f, msg))
+    });
 
     // Scroll to the linked card once its catalogue is rendered (the scope may change first).
     let pending_scroll = use_mut_ref(|| false);
@@ -285,6 +290,7 @@ pub fn reference(props: &Props) -> Html {
     html! {
         <div class="page reference">
             <h1 id="titre-page" tabindex="-1">{ "Comprendre les indicateurs" }</h1>
+            { problem.unwrap_or_default() }
             <p class="chapo">
                 { "Les indicateurs de performance des conventions d'utilité sociale, tels que le code de la construction et de l'habitation les définit, pour chaque génération et chaque type de CUS. Chaque fiche indique sa source et le statut de son libellé :" }
             </p>
@@ -327,6 +333,34 @@ pub fn reference(props: &Props) -> Html {
                 <input id="fichier-catalogue" type="file" accept=".json,application/json" onchange={on_file} />
                 { render_status(&status) }
             </section>
+        </div>
+    }
+}
+
+/// What is wrong with a deep link, and the ways out: the catalogues that have the code, the
+/// list of every indicator.
+fn render_link_problem(cats: &[Catalogue], l: &CardLink, f: CardLookup, msg: String) -> Html {
+    let shown = f.catalogue().map(catalogue_key);
+    let elsewhere: Vec<&Catalogue> = cats
+        .iter()
+        .filter(|c| c.indicator(&l.code).is_some() && Some(catalogue_key(c)) != shown)
+        .collect();
+    html! {
+        <div id="lien-inconnu" class="message-erreur" role="alert">
+            <p>{ msg }</p>
+            if !elsewhere.is_empty() && f.indicator().is_none() {
+                <p>{ format!("L'indicateur {} figure dans :", l.code) }</p>
+                <ul>
+                    { for elsewhere.iter().map(|c| html! {
+                        <li>
+                            <a href={Route::card(&c.id, &c.version, &l.code).to_hash()}>
+                                { format!("{} (version {})", c.title, c.version) }
+                            </a>
+                        </li>
+                    }) }
+                </ul>
+            }
+            <p><a href={Route::Reference { focus: None }.to_hash()}>{ "Voir la liste des indicateurs" }</a></p>
         </div>
     }
 }

@@ -131,6 +131,19 @@ test('a deep link names the catalogue version; without one, the current version;
   await page.context().close();
 });
 
+test('a wrong card address says what is wrong in French, with a way out', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre/cus2-logements-locatifs/PS-9`);
+  const alert = page.locator('#lien-inconnu[role="alert"]');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /^L'indicateur PS-9 n'existe pas dans ce catalogue \(CUS 2e génération — logements locatifs, version /);
+  assert.equal(await page.locator('article.indicateur-cible').count(), 0);
+  assert.ok(await page.locator('article.indicateur').count() > 0, 'the catalogue is still listed');
+  await alert.locator('a', { hasText: 'Voir la liste des indicateurs' }).click();
+  await page.waitForFunction(() => location.hash === '#/comprendre' && !document.querySelector('#lien-inconnu'));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a newer catalogue file is checked, loaded, listed, and kept after reload', async () => {
   const page = await openApp(env.browser, `${env.base}#/comprendre`);
   await page.selectOption('#catalogue', 'tous');

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use cus_core::catalogue::{self, Catalogue};
+use cus_core::catalogue::{self, Catalogue, CusKind, Generation};
 
 /// Catalogues available to the app: those embedded in the build, then those the user loaded.
 /// The list never changes in place (a new one is a new `Rc`), so two handles are equal when they
@@ -58,4 +58,18 @@ pub fn save_loaded(list: &[Catalogue]) {
             web_sys::console::warn_1(&msg.into());
         }
     }
+}
+
+/// Value identifying one catalogue in the page's selector: `id@version`.
+pub fn catalogue_key(c: &Catalogue) -> String {
+    format!("{}@{}", c.id, c.version)
+}
+
+/// The catalogue the page opens on: the 2nd-generation « logements locatifs » catalogue in force
+/// on `today` (ISO date), else the latest one, else the first catalogue.
+pub fn default_catalogue<'a>(cats: &'a [Catalogue], today: &str) -> Option<&'a Catalogue> {
+    let (g, k) = (Generation::Deuxieme, CusKind::LogementsLocatifs);
+    catalogue::select(cats, g, k, Some(today))
+        .or_else(|| catalogue::select(cats, g, k, None))
+        .or_else(|| cats.first())
 }

@@ -20,6 +20,10 @@ pub mod storage;
 
 mod pages;
 
+/// A diagnostic's citation as a link to its indicator's card in « Comprendre », for every page
+/// that lists diagnostics.
+pub use pages::reference::{citation_link, diagnostic_line};
+
 #[cfg(feature = "bench")]
 use wasm_bindgen::prelude::*;
 

@@ -10,14 +10,36 @@ pub enum Route {
     /// go to the first step.
     OpenSample(usize),
     Simulate,
-    /// "Comprendre les indicateurs", optionally focused on one indicator (catalogue id, code).
+    /// "Comprendre les indicateurs", optionally focused on one indicator's card.
     Reference {
-        focus: Option<(String, String)>,
+        focus: Option<CardLink>,
     },
     NotFound(String),
 }
 
+/// A link to one indicator's card in « Comprendre »: `#/comprendre/<id>/<version>/<code>`.
+/// Several versions of a catalogue share its id (the wordings of a text), so a link names the
+/// version; links made before (`#/comprendre/<id>/<code>`) have none and open the current one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardLink {
+    pub catalogue: String,
+    pub version: Option<String>,
+    pub code: String,
+}
+
 impl Route {
+    /// The card of indicator `code` in version `version` of catalogue `catalogue`: where the
+    /// citation of a diagnostic leads (`Diagnostic::article`, with the convention's catalogue).
+    pub fn card(catalogue: &str, version: &str, code: &str) -> Route {
+        Route::Reference {
+            focus: Some(CardLink {
+                catalogue: catalogue.to_string(),
+                version: Some(version.to_string()),
+                code: code.to_string(),
+            }),
+        }
+    }
+
     /// Parse `location.hash` (with or without the leading `#`).
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
@@ -39,7 +61,18 @@ impl Route {
             ["simuler"] => Route::Simulate,
             ["comprendre"] => Route::Reference { focus: None },
             ["comprendre", cat, code] => Route::Reference {
-                focus: Some((decode(cat), decode(code))),
+                focus: Some(CardLink {
+                    catalogue: decode(cat),
+                    version: None,
+                    code: decode(code),
+                }),
+            },
+            ["comprendre", cat, version, code] => Route::Reference {
+                focus: Some(CardLink {
+                    catalogue: decode(cat),
+                    version: Some(decode(version)),
+                    code: decode(code),
+                }),
             },
             _ => Route::NotFound(path.to_string()),
         }
@@ -57,11 +90,15 @@ impl Route {
             },
             Route::Simulate => "#/simuler".to_string(),
             Route::Reference { focus: None } => "#/comprendre".to_string(),
-            Route::Reference {
-                focus: Some((c, i)),
-            } => {
-                format!("#/comprendre/{}/{}", encode(c), encode(i))
-            }
+            Route::Reference { focus: Some(l) } => match &l.version {
+                Some(v) => format!(
+                    "#/comprendre/{}/{}/{}",
+                    encode(&l.catalogue),
+                    encode(v),
+                    encode(&l.code)
+                ),
+                None => format!("#/comprendre/{}/{}", encode(&l.catalogue), encode(&l.code)),
+            },
             Route::NotFound(p) => format!("#/{p}"),
         }
     }
@@ -266,22 +303,34 @@ mod tests {
 
     #[test]
     fn indicator_links_round_trip() {
-        for (cat, code) in [
-            ("cus2-logements-locatifs", "PP-1"),
-            ("x", "PP-LF-1 bis"),
-            ("y", "A.I"),
+        for (cat, version, code) in [
+            ("cus2-logements-locatifs", "2026.11.0-r2017", "PP-1"),
+            ("x", "1.0", "PP-LF-1 bis"),
+            ("y", "2026.11.0", "A.I"),
         ] {
-            let r = Route::Reference {
-                focus: Some((cat.into(), code.into())),
-            };
+            let r = Route::card(cat, version, code);
             assert_eq!(Route::from_hash(&r.to_hash()), r);
         }
         assert_eq!(
+            Route::card("x", "2026.11.0-r2017", "PP-LF-1 bis").to_hash(),
+            "#/comprendre/x/2026.11.0-r2017/PP-LF-1%20bis"
+        );
+        // A link without a version (made before versions were named) still parses.
+        let old = Route::from_hash("#/comprendre/cus2-logements-locatifs/PS-1");
+        assert_eq!(
+            old,
             Route::Reference {
-                focus: Some(("x".into(), "PP-LF-1 bis".into()))
+                focus: Some(CardLink {
+                    catalogue: "cus2-logements-locatifs".into(),
+                    version: None,
+                    code: "PS-1".into()
+                })
             }
-            .to_hash(),
-            "#/comprendre/x/PP-LF-1%20bis"
+        );
+        assert_eq!(
+            Route::from_hash(&old.to_hash()),
+            old,
+            "a link without a version round-trips"
         );
     }
 

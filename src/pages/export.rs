@@ -17,6 +17,7 @@ use yew::prelude::*;
 use crate::catalogues::Catalogues;
 use crate::drafts;
 use crate::formats::{FormatsWorker, WorkerEvent};
+use crate::pages::reference::diagnostic_line;
 use crate::route::{FillStep, Route};
 
 #[derive(Properties, PartialEq)]
@@ -431,7 +432,7 @@ fn export_import(props: &ExportProps) -> Html {
                             { ". Un brouillon reste possible." }
                         </p>
                         <ul class="liste-bloquants">
-                            { for blockers.iter().take(10).map(|d| html! { <li>{ d.to_line_fr() }</li> }) }
+                            { for blockers.iter().take(10).map(|d| html! { <li>{ diagnostic_line(d, &conv.catalogue) }</li> }) }
                             if blockers.len() > 10 {
                                 <li>{ format!("… et {} autres.", blockers.len() - 10) }</li>
                             }
@@ -609,7 +610,7 @@ fn recap(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -> Html {
                             let ack = conv.acknowledged.get(&d.id());
                             html! {
                                 <li>
-                                    { d.to_line_fr() }
+                                    { diagnostic_line(d, &conv.catalogue) }
                                     if let Some(c) = ack {
                                         <strong>{ " — vérifié" }</strong>
                                         if !c.trim().is_empty() { { format!(" : « {c} »") } }

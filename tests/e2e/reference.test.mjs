@@ -29,8 +29,26 @@ async function search(page, q) {
   await page.waitForFunction(() => document.querySelector('#nb-resultats') !== null);
 }
 
+test('opens on the current catalogue, headings free of research notes', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  assert.deepEqual(await page.locator('section.catalogue h2').allTextContents(), ['CUS 2e génération — logements locatifs']);
+  const codes = await page.locator('article.indicateur .code').allTextContents();
+  assert.ok(codes.includes('G-1') && !codes.includes('PP-1 bis') && !codes.includes('A.I'), codes.join(','));
+  await page.selectOption('#catalogue', 'tous');
+  const headings = await page.locator('h1, h2, h3, h4, .catalogue-meta').allTextContents();
+  for (const h of headings) {
+    assert.doesNotMatch(h, /non retrouvé|à confirmer|extrait lu|frontière|non lu/i, h);
+  }
+  // The notes are still there, folded under « Sources et fiabilité ».
+  const card = page.locator('article.indicateur').first();
+  await card.locator('details.sources-fiabilite summary').click();
+  assert.ok(await card.locator('details.sources-fiabilite li').first().isVisible());
+  await page.context().close();
+});
+
 test('every indicator card shows definition, unit, periodicity, level, source and wording status', async () => {
   const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  await page.selectOption('#catalogue', 'tous');
   const cards = page.locator('article.indicateur');
   const n = await cards.count();
   assert.ok(n >= 30, `only ${n} indicators shown`);
@@ -62,6 +80,7 @@ test('search by code or keyword, and filter by generation', async () => {
   assert.match(await card.textContent(), /R\. 445-5/);
   await screenshot(page, 'comprendre-pp1');
 
+  await page.selectOption('#catalogue', 'tous');
   await search(page, 'energetique');   // no accent typed
   const hits = await page.locator('article.indicateur .code').allTextContents();
   assert.ok(hits.includes('PP-2'), hits.join(','));
@@ -71,7 +90,7 @@ test('search by code or keyword, and filter by generation', async () => {
   assert.equal(await page.textContent('#nb-resultats'), 'Aucun indicateur ne correspond à la recherche.');
 
   await search(page, '');
-  await page.selectOption('#generation', 'premiere');
+  await page.selectOption('#catalogue', 'premiere');
   const gens = await page.locator('section.catalogue h2').allTextContents();
   assert.ok(gens.length > 0 && gens.every((t) => /1re génération/.test(t)), gens.join(' | '));
   await page.context().close();
@@ -87,18 +106,63 @@ test('a deep link opens the reference on one indicator, highlighted', async () =
   await page.context().close();
 });
 
+test('a deep link names the catalogue version; without one, the current version; ids are unique', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre/cus2-logements-locatifs/2026.11.0-r2017/PS-1`);
+  const target = page.locator('article.indicateur-cible');
+  await target.waitFor();
+  assert.equal(await target.locator('.code').textContent(), 'PS-1');
+  assert.match(await target.getAttribute('id'), /2026\.11\.0-r2017/);
+  assert.deepEqual(await page.locator('section.catalogue h2').allTextContents(),
+    ['CUS 2e génération — logements locatifs (rédaction de 2017, CUS signées avant le 29 juillet 2019)']);
+  // The card's own link names its version.
+  assert.equal(await target.locator('.lien-direct a').getAttribute('href'), '#/comprendre/cus2-logements-locatifs/2026.11.0-r2017/PS-1');
+
+  await page.goto(`${env.base}#/comprendre/cus2-logements-locatifs/PS-1`);
+  await page.waitForFunction(() => /^ind-cus2-logements-locatifs-2026\.11\.0-ps-1$/.test(document.querySelector('article.indicateur-cible')?.id ?? ''));
+  assert.deepEqual(await page.locator('section.catalogue h2').allTextContents(), ['CUS 2e génération — logements locatifs']);
+
+  await page.selectOption('#catalogue', 'tous');
+  const dups = await page.evaluate(() => {
+    const seen = new Set(); const d = [];
+    for (const el of document.querySelectorAll('[id]')) { if (seen.has(el.id)) d.push(el.id); seen.add(el.id); }
+    return d;
+  });
+  assert.deepEqual(dups, []);
+  await page.context().close();
+});
+
+test('a wrong card address says what is wrong in French, with a way out', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre/cus2-logements-locatifs/PS-9`);
+  const alert = page.locator('#lien-inconnu[role="alert"]');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /^L'indicateur PS-9 n'existe pas dans ce catalogue \(CUS 2e génération — logements locatifs, version /);
+  assert.equal(await page.locator('article.indicateur-cible').count(), 0);
+  assert.ok(await page.locator('article.indicateur').count() > 0, 'the catalogue is still listed');
+  await alert.locator('a', { hasText: 'Voir la liste des indicateurs' }).click();
+  await page.waitForFunction(() => location.hash === '#/comprendre' && !document.querySelector('#lien-inconnu'));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a newer catalogue file is checked, loaded, listed, and kept after reload', async () => {
   const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  await page.selectOption('#catalogue', 'tous');
   const before = await page.locator('article.indicateur').count();
   await page.setInputFiles('#fichier-catalogue', {
     name: 'catalogue.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify([newerCatalogue()])),
   });
   await page.waitForSelector('.message-ok');
   assert.match(await page.textContent('.message-ok'), /Catalogue « Catalogue de formation » \(version 2099\.1\.0\) chargé : 1 indicateurs/);
+  // The page shows the catalogue just loaded, and lists it with the others.
+  assert.deepEqual(await page.locator('article.indicateur .code').allTextContents(), ['EX-1']);
+  await page.selectOption('#catalogue', 'tous');
   assert.equal(await page.locator('article.indicateur').count(), before + 1);
   await page.reload();
   await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0);
+  // Still opens on the catalogue in force today; the search says where else EX-1 is.
   await search(page, 'EX-1');
+  assert.equal(await page.textContent('#nb-resultats'), 'Aucun indicateur ne correspond à la recherche ici, mais 1 dans un autre catalogue.');
+  await page.click('#chercher-partout');
   assert.deepEqual(await page.locator('article.indicateur .code').allTextContents(), ['EX-1']);
   await page.context().close();
 });

@@ -87,9 +87,13 @@ pub struct Diagnostic {
     /// French message: what is wrong and what to do.
     pub message: String,
     pub location: Location,
-    /// Legal basis, for example `CCH, art. R. 445-5`, when the rule comes from a text.
+    /// Legal basis, short, for example `CCH, art. R. 445-5`, when the rule comes from a text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
+    /// Id of the cited text among the sources of the convention's catalogue (`cch-r445-5`):
+    /// its version and how much of it was read are on the reference card, not in the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Diagnostic {
@@ -113,11 +117,17 @@ impl Diagnostic {
             message: message.into(),
             location,
             article: None,
+            source: None,
         }
     }
 
     pub fn with_article(mut self, article: impl Into<String>) -> Self {
         self.article = Some(article.into());
+        self
+    }
+
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
         self
     }
 
@@ -136,8 +146,18 @@ impl Diagnostic {
         format!("{}@{}", self.code, at)
     }
 
-    /// One line in French: `Erreur [CODE] (où) : message (art.)`.
+    /// One line in French: `Erreur [CODE] (où) : message — art.`.
     pub fn to_line_fr(&self) -> String {
+        let mut s = self.head_fr();
+        if let Some(a) = &self.article {
+            s.push_str(&format!(" — {a}"));
+        }
+        s
+    }
+
+    /// The line without its citation, `Erreur [CODE] (où) : message`, for a page that shows the
+    /// citation as a link to the indicator's card.
+    pub fn head_fr(&self) -> String {
         let mut s = format!("{} [{}]", self.severity.label_fr(), self.code);
         let loc = self.location.describe_fr();
         if !loc.is_empty() {
@@ -145,9 +165,6 @@ impl Diagnostic {
         }
         s.push_str(" : ");
         s.push_str(&self.message);
-        if let Some(a) = &self.article {
-            s.push_str(&format!(" — {a}"));
-        }
         s
     }
 }
@@ -210,6 +227,10 @@ mod tests {
         assert_eq!(
             d.to_line_fr(),
             "Erreur [E-TEST] (indicateur PP-1, département 59) : valeur négative — CCH, art. R. 445-5"
+        );
+        assert_eq!(
+            d.head_fr(),
+            "Erreur [E-TEST] (indicateur PP-1, département 59) : valeur négative"
         );
         assert!(has_errors(&[d.clone()]));
         let w = Diagnostic::warning("W-TEST", "à vérifier", Location::default());

@@ -528,4 +528,83 @@ fn the_signing_year_implies_the_catalogue() {
     assert!(cus_core::catalogue::applies_to_year(r2017, 2019));
     assert!(!cus_core::catalogue::applies_to_year(r2017, 2020));
     assert!(!cus_core::catalogue::applies_to_year(r2017, 2016));
+/// A link to a card names the catalogue's version: two versions share an id (the current
+/// wording and the 2017 one), and each card of each version is reached by its own link; a link
+/// without a version (made before versions were named) leads to the current version, or to the
+/// latest one that has the code; a wrong link says what is wrong, in French.
+#[test]
+fn links_to_cards_name_their_version() {
+    use cus_core::catalogue::{find_card, latest, CardLookup};
+    let cats = cats();
+    let shared: BTreeSet<&str> = cats
+        .iter()
+        .filter(|c| cats.iter().filter(|d| d.id == c.id).count() > 1)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(!shared.is_empty(), "no catalogue id with two versions");
+    for c in &cats {
+        for i in &c.indicators {
+            match find_card(&cats, &c.id, Some(&c.version), &i.code) {
+                CardLookup::Found(fc, fi) => {
+                    assert!(
+                        fc.version == c.version && fi.code == i.code,
+                        "{} {}",
+                        c.id,
+                        i.code
+                    )
+                }
+                other => panic!("{} {} {}: {other:?}", c.id, c.version, i.code),
+            }
+        }
+    }
+    for id in shared {
+        let current = latest(&cats, id).unwrap();
+        assert!(
+            current.signing.until.is_none(),
+            "{id}: current version in force"
+        );
+        for c in cats.iter().filter(|c| c.id == id) {
+            for i in &c.indicators {
+                let CardLookup::Found(fc, _) = find_card(&cats, id, None, &i.code) else {
+                    panic!("{id} {}: not found without a version", i.code);
+                };
+                let want = if current.indicator(&i.code).is_some() {
+                    &current.version
+                } else {
+                    &c.version
+                };
+                assert_eq!(&fc.version, want, "{id} {} without a version", i.code);
+            }
+        }
+    }
+
+    // Wrong links.
+    let cur = cats
+        .iter()
+        .find(|c| c.id == "cus2-logements-locatifs" && c.signing.until.is_none())
+        .unwrap();
+    let l = find_card(&cats, &cur.id, None, "PS-9");
+    assert_eq!(l, CardLookup::UnknownCode(cur));
+    let msg = l.problem_fr(&cur.id, None, "PS-9").unwrap();
+    assert!(
+        msg.starts_with("L'indicateur PS-9 n'existe pas dans ce catalogue (")
+            && msg.contains(&cur.version),
+        "{msg}"
+    );
+    let l = find_card(&cats, &cur.id, Some("1999.1.0"), "PS-1");
+    assert_eq!(l, CardLookup::UnknownVersion(cur, cur.indicator("PS-1")));
+    assert_eq!(l.indicator().map(|i| i.code.as_str()), Some("PS-1"));
+    let msg = l.problem_fr(&cur.id, Some("1999.1.0"), "PS-1").unwrap();
+    assert!(msg.starts_with("La version 1999.1.0 du catalogue"), "{msg}");
+    let l = find_card(&cats, "cus9-inconnu", None, "PP-1");
+    assert_eq!(l, CardLookup::UnknownCatalogue);
+    assert_eq!(l.catalogue(), None);
+    assert!(l
+        .problem_fr("cus9-inconnu", None, "PP-1")
+        .unwrap()
+        .starts_with("Le catalogue « cus9-inconnu » n'existe pas"));
+    assert_eq!(
+        find_card(&cats, &cur.id, None, "PS-1").problem_fr(&cur.id, None, "PS-1"),
+        None
+    );
 }

@@ -208,6 +208,28 @@ mod tests {
         assert!(diags
             .iter()
             .any(|d| d.severity == Severity::Error && d.location.cell.is_some()));
+        // A diagnostic from an indicator's definition cites it briefly (`article`) and names the
+        // text among the catalogue's sources (`source`); the version read stays in the catalogue.
+        let cat = cus_core::catalogue::embedded()
+            .into_iter()
+            .find(|c| format!("{} {}", c.id, c.version) == v[0]["catalogue"])
+            .expect("catalogue of the report");
+        let cited: Vec<&serde_json::Value> = v[0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d.get("article").is_some())
+            .collect();
+        assert!(!cited.is_empty(), "{}", o.stdout);
+        for d in cited {
+            let article = d["article"].as_str().unwrap();
+            assert!(
+                article.starts_with("CCH, art. R.") && article.chars().count() <= 40,
+                "{article}"
+            );
+            let source = d["source"].as_str().expect("source id");
+            assert!(cat.source(source).is_some(), "{source}");
+        }
         assert_eq!(run_args(&["check"]).code, 64);
         assert_eq!(run_args(&["check", "--format", "xml", "x"]).code, 64);
         std::fs::remove_dir_all(&dir).ok();

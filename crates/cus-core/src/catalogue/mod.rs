@@ -1,10 +1,12 @@
 //! The indicator catalogue: typed model, loading with diagnostics, the embedded library,
 //! the periods an indicator asks for, and a Markdown rendering for people.
 
+mod card;
 mod model;
 mod render;
 mod search;
 
+pub use card::{find_card, CardLookup};
 pub use model::*;
 pub use render::render_markdown;
 pub use search::{matches, search};

@@ -2,6 +2,7 @@
 //! source of truth (the decree is data); these types only give them a shape. Field names are
 //! English; enum values are the French kebab-case words written in the data files.
 
+use crate::diagnostic::Diagnostic;
 use serde::{Deserialize, Serialize};
 
 /// CUS generation.
@@ -353,10 +354,26 @@ pub struct Source {
     pub id: String,
     /// "Code de la construction et de l'habitation".
     pub title: String,
-    /// Which version of the text ("rédaction issue du décret n° 2017-922 du 9 mai 2017").
+    /// Which version of the text ("rédaction issue du décret n° 2017-922 du 9 mai 2017"), and how
+    /// much of it was read: a research note, shown under « Sources et fiabilité », never in a
+    /// diagnostic message.
     pub version: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Usual short name of the text in a citation (`CCH`); the title is used without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_title: Option<String>,
+}
+
+impl Source {
+    /// Name of the text in a short citation: `short_title`, else the title up to its first
+    /// « — » (a title may name a sub-section after it).
+    pub fn short_name(&self) -> &str {
+        match &self.short_title {
+            Some(s) if !s.trim().is_empty() => s.trim(),
+            _ => self.title.split(" — ").next().unwrap_or(&self.title).trim(),
+        }
+    }
 }
 
 /// An engagement (policy area) of the decree's table.
@@ -366,9 +383,12 @@ pub struct Engagement {
     pub id: String,
     /// Aspect of the policy (1st generation) or theme ("Offre nouvelle").
     pub area: String,
-    /// Official wording of the engagement.
+    /// Official wording of the engagement (or the best available one, without research notes).
     pub label: String,
     pub wording: Wording,
+    /// What is missing or uncertain in the wording (shown under « Sources et fiabilité »).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wording_note: Option<String>,
 }
 
 /// One indicator of the decree.
@@ -458,14 +478,20 @@ impl Catalogue {
         self.sources.iter().find(|s| s.id == id)
     }
 
-    /// "CCH, art. R. 445-5 (rédaction …)" for an indicator's source.
+    /// Short citation of an indicator's source, `CCH, art. R. 445-5`, for messages and
+    /// labels. Which version of the text was read, and how much of it, stays on the reference
+    /// card (« Sources et fiabilité »: [`Catalogue::source`], `Source::version`).
     pub fn citation(&self, indicator: &Indicator) -> String {
         match self.source(&indicator.source.source) {
-            Some(src) => format!(
-                "{}, art. {} ({})",
-                src.title, indicator.source.article, src.version
-            ),
+            Some(src) => format!("{}, art. {}", src.short_name(), indicator.source.article),
             None => format!("art. {}", indicator.source.article),
         }
+    }
+
+    /// `d` citing the source of `indicator`: its short citation in `article`, the id of the
+    /// source in `source` (an entry of [`Catalogue::sources`]).
+    pub fn cite(&self, d: Diagnostic, indicator: &Indicator) -> Diagnostic {
+        d.with_article(self.citation(indicator))
+            .with_source(indicator.source.source.clone())
     }
 }

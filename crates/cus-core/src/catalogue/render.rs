@@ -59,7 +59,14 @@ pub fn render_markdown(cats: &[Catalogue]) -> String {
                 continue;
             }
             s.push_str(&format!("\n### {} — {}\n\n", e.area, e.label));
-            s.push_str(&format!("*Engagement : {}.*\n", e.wording.label_fr()));
+            match &e.wording_note {
+                Some(n) => s.push_str(&format!(
+                    "*Engagement : {} ({}).*\n",
+                    e.wording.label_fr(),
+                    n.trim_end_matches('.')
+                )),
+                None => s.push_str(&format!("*Engagement : {}.*\n", e.wording.label_fr())),
+            }
             for i in inds {
                 render_indicator(&mut s, c, i);
             }

@@ -176,7 +176,7 @@ fn check_levels(
         }
     }
     for ind in cat.indicators.iter().filter(|i| conv.uses(i)) {
-        let article = cat.citation(ind);
+        let (article, source) = (cat.citation(ind), &ind.source.source);
         let levels = conv.levels(ind);
         for level in &levels {
             if ind.levels.prefect_request.contains(level) {
@@ -192,7 +192,8 @@ fn check_levels(
                         ),
                         at_indicator(&ind.code, None),
                     )
-                    .with_article(article.clone()),
+                    .with_article(article.clone())
+                    .with_source(source.clone()),
                 );
             } else if !ind.levels.allowed.contains(level) {
                 let allowed: Vec<&str> = ind
@@ -214,7 +215,8 @@ fn check_levels(
                         ),
                         at_indicator(&ind.code, None),
                     )
-                    .with_article(article.clone()),
+                    .with_article(article.clone())
+.with_source(source.clone()),
                 );
             }
         }
@@ -231,7 +233,8 @@ fn check_levels(
                     ),
                     at_indicator(&ind.code, None),
                 )
-                .with_article(article.clone()),
+                .with_article(article.clone())
+                .with_source(source.clone()),
             );
         }
         if rows.is_empty() {
@@ -249,7 +252,8 @@ fn check_levels(
                     ),
                     at_indicator(&ind.code, None),
                 )
-                .with_article(article.clone()),
+                .with_article(article.clone())
+                .with_source(source.clone()),
             );
         }
         // Derived rows repeat a duplicated declaration, already reported above: check explicit ones.
@@ -285,7 +289,8 @@ fn check_levels(
                             ),
                             at_indicator(&ind.code, Some(conv.territory_label(&key, geo))),
                         )
-                        .with_article(article.clone()),
+                        .with_article(article.clone())
+                        .with_source(source.clone()),
                     );
                 }
             }

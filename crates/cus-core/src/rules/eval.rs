@@ -103,7 +103,9 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
     /// A diagnostic of a rule from the indicator's definition (cites its article).
     fn definition_diag(&self, code: &str, sev: Severity, a: Addr, msg: String) -> Diagnostic {
         let ind = self.idx.ind(a.g);
-        Diagnostic::new(code, sev, msg, self.location(a)).with_article(self.idx.cat.citation(ind))
+        self.idx
+            .cat
+            .cite(Diagnostic::new(code, sev, msg, self.location(a)), ind)
     }
 
     /// The required-row rule of row `r` of grid `g`: its anchor (first empty cell) and diagnostic.

@@ -584,7 +584,7 @@ fn recap(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -> Html {
                 <h3 id="recap-titre">{ format!("Convention d'utilité sociale — {}", conv.organisme.raison_sociale) }</h3>
                 <dl class="recap-faits">
                     <dt>{ "Organisme" }</dt><dd>{ &conv.organisme.raison_sociale }</dd>
-                    <dt>{ "SIREN" }</dt><dd>{ &conv.organisme.siren }</dd>
+                    <dt>{ "SIREN" }</dt><dd>{ cus_core::organisme::display_siren(&conv.organisme.siren) }</dd>
                     <dt>{ "Catalogue" }</dt><dd>{ format!("{} (version {})", cat.title, cat.version) }</dd>
                     <dt>{ "Période" }</dt>
                     <dd>{ year.map(|y| format!("{y}–{}", y + 5)).unwrap_or_else(|| "année de signature non renseignée".into()) }</dd>

@@ -103,7 +103,7 @@ test('the recap prints to PDF: one page per indicator at least, headers repeated
   const sections = await page.locator('.recap-indicateur').count();
   assert.ok(sections >= 5, `${sections} indicators`);
   assert.match(await page.textContent('.recap-couverture'), /Habitat des Deux Vallées/);
-  assert.match(await page.textContent('.recap-couverture'), /988041729/);
+  assert.match(await page.textContent('.recap-couverture'), /988[\s\u202f\u00a0]041[\s\u202f\u00a0]729/);
   await page.emulateMedia({ media: 'print' });
   const style = await page.evaluate(() => {
     const s = getComputedStyle(document.querySelector('.recap-indicateur'));

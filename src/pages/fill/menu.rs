@@ -1,6 +1,7 @@
 //! The step menu (with counts of errors and warnings per step) and the navigation buttons.
 
 use cus_core::catalogue::Catalogue;
+use cus_core::convention::CatalogueRef;
 use cus_core::convention::Convention;
 use cus_core::diagnostic::{Diagnostic, Severity};
 use cus_core::organisme::check_siren;
@@ -141,7 +142,8 @@ pub(super) fn diag_class(s: Severity) -> &'static str {
     }
 }
 
-pub(super) fn diagnostics_list(diags: &[Diagnostic], id: &str) -> Html {
+/// Diagnostics as a list, each citation a link to its indicator's card.
+pub(super) fn diagnostics_list(diags: &[Diagnostic], id: &str, cat: &CatalogueRef) -> Html {
     if diags.is_empty() {
         return html! {};
     }
@@ -152,7 +154,7 @@ pub(super) fn diagnostics_list(diags: &[Diagnostic], id: &str) -> Html {
                     <li class={diag_class(d.severity)} data-code={d.code.clone()}>
                         <strong>{ format!("{} : ", d.severity.label_fr()) }</strong>
                         { &d.message }
-                        if let Some(a) = &d.article { <span class="diag-article">{ format!(" ({a})") }</span> }
+                        if d.article.is_some() { { " — " }{ crate::pages::reference::citation_link(d, cat) } }
                     </li>
                 }
             }) }

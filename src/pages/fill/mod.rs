@@ -329,7 +329,7 @@ pub fn fill(props: &Props) -> Html {
                             if !required.is_empty() {
                                 <section class="a-completer" aria-labelledby="titre-a-completer">
                                     <h3 id="titre-a-completer">{ "À compléter sur cette page" }</h3>
-                                    { diagnostics_list(&required, "diagnostics-obligatoires") }
+                                    { diagnostics_list(&required, "diagnostics-obligatoires", &draft.catalogue) }
                                 </section>
                             }
                             if inds.is_empty() {

@@ -99,11 +99,12 @@ pub(super) fn segmentation_step(props: &SegmentationProps) -> Html {
                             }
                             <p class="aide">
                                 { format!("{rows} ligne{} × {per_row} case{} par ligne. ", if rows > 1 { "s" } else { "" }, if per_row > 1 { "s" } else { "" }) }
-                                { format!("Pourquoi : {}", cat.citation(ind)) }
-                                if let Some(d) = &ind.source.detail { { format!(" — {d}") } }
+                                { "Pourquoi : " }
+                                <a href={crate::route::Route::card(&cat.id, &cat.version, &ind.code).to_hash()}
+                                    title="Voir la fiche de l'indicateur : source, version du texte, fiabilité du libellé">{ cat.citation(ind) }</a>
                                 { "." }
                             </p>
-                            { diagnostics_list(&ind_diags, &format!("diagnostics-{name}")) }
+                            { diagnostics_list(&ind_diags, &format!("diagnostics-{name}"), &props.draft.catalogue) }
                         }
                     </fieldset>
                 }

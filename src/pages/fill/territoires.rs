@@ -203,7 +203,7 @@ pub(super) fn territoires_step(props: &TerritoiresProps) -> Html {
                     geo.epci(e).map(|x| x.nom.clone()).unwrap_or_else(|| format!("EPCI {e}")),
                 )) }
             </ul>
-            { diagnostics_list(&territory_diags, "diagnostics-territoires") }
+            { diagnostics_list(&territory_diags, "diagnostics-territoires", &props.draft.catalogue) }
             if props.segments {
                 <SegmentsEditor draft={conv.clone()} update={props.update.clone()} />
             }

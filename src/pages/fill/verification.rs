@@ -151,7 +151,7 @@ pub(super) fn verification_step(props: &VerificationProps) -> Html {
                     <strong>{ format!("{} : ", d.severity.label_fr()) }</strong>
                     { &d.message }
                     <span class="diag-lieu">{ format!(" ({})", d.location.describe_fr()) }</span>
-                    if let Some(a) = &d.article { <span class="diag-article">{ format!(" — {a}") }</span> }
+                    if d.article.is_some() { { " — " }{ crate::pages::reference::citation_link(d, &props.draft.catalogue) } }
                 </span>
                 if verified { { " " }<span class="badge-verifie">{ "vérifié" }</span> }
                 { " " }<a href={href} {onclick}>{ text }</a>

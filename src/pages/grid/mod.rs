@@ -675,7 +675,8 @@ pub fn indicator_grid(props: &Props) -> Html {
                 <summary>{ format!("Libellé officiel et source — {}", ind.wording.label_fr()) }</summary>
                 <blockquote class="libelle">{ &ind.label }</blockquote>
                 <p class="aide">{ &ind.definition }</p>
-                <p class="aide">{ props.catalogue.citation(ind) }</p>
+                <p class="aide"><a href={crate::route::Route::card(&props.catalogue.id, &props.catalogue.version, &ind.code).to_hash()}
+                    title="Voir la fiche de l'indicateur : source, version du texte, fiabilité du libellé">{ props.catalogue.citation(ind) }</a></p>
             </details>
             if !numeric {
                 <p class="aide">{ "Indicateur qualitatif : sa saisie arrive dans une prochaine version." }</p>

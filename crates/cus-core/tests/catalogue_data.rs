@@ -528,6 +528,8 @@ fn the_signing_year_implies_the_catalogue() {
     assert!(cus_core::catalogue::applies_to_year(r2017, 2019));
     assert!(!cus_core::catalogue::applies_to_year(r2017, 2020));
     assert!(!cus_core::catalogue::applies_to_year(r2017, 2016));
+}
+
 /// A link to a card names the catalogue's version: two versions share an id (the current
 /// wording and the 2017 one), and each card of each version is reached by its own link; a link
 /// without a version (made before versions were named) leads to the current version, or to the

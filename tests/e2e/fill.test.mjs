@@ -291,7 +291,9 @@ test('several named drafts: open one while another is edited, duplicate, rename,
 
   // Duplicate, then delete the copy: first a confirmation, "Annuler" keeps it.
   await page.click('button[aria-label="Dupliquer Essai grille"]');
-  assert.ok((await page.locator('.liste-brouillons .brouillon-nom').allTextContents()).includes('Essai grille (copie)'));
+  // The list is read again from the storage once the copy is written.
+  await page.waitForFunction(() => [...document.querySelectorAll('.liste-brouillons .brouillon-nom')]
+    .some((e) => e.textContent === 'Essai grille (copie)'));
   await page.click('button[aria-label="Supprimer Essai grille (copie)"]');
   await page.waitForSelector('[role=alertdialog]');
   await page.click('[role=alertdialog] button:text("Annuler")');

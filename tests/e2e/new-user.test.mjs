@@ -106,3 +106,86 @@ test('totals add valid values only, say how many were left out, and name the lev
   assert.equal(await page.locator('.recap-indicateur').first().locator('tfoot th').first().textContent(), 'Total calculé (niveau département)');
   await page.context().close();
 });
+
+test('the signing year comes first, keeps what was typed when it is not a year, and picks the catalogue', async () => {
+  const page = await openApp(env.browser, env.base);
+  await setDraft(page, { name: 'Nouveau', organisme: { raison_sociale: 'Office' } });
+  await page.goto(`${env.base}#/remplir/convention`);
+  await reloadApp(page);
+  const fields = await page.evaluate(() => [...document.querySelectorAll('.formulaire input, .formulaire select')].map((e) => e.id));
+  assert.deepEqual(fields.slice(0, 2), ['annee-signature', 'catalogue'], 'the year is asked first');
+  for (const typed of ['24', '1999']) {
+    await page.fill('#annee-signature', typed);
+    await page.press('#annee-signature', 'Tab');
+    assert.equal(await page.inputValue('#annee-signature'), typed, 'what was typed stays');
+    assert.match(await page.textContent('#erreur-annee'), new RegExp(`« ${typed} » n'est pas une année de signature : saisissez l'année sur 4 chiffres, entre 2009 et 2040`));
+    assert.equal(await page.getAttribute('#annee-signature', 'aria-invalid'), 'true');
+    assert.equal((await storedDraft(page)).signing_year, undefined, 'the draft is unchanged');
+  }
+  await page.fill('#annee-signature', '2024');
+  await page.press('#annee-signature', 'Tab');
+  await page.waitForSelector('.formulaire .message-ok');
+  assert.match(await page.textContent('.formulaire .message-ok'), /Catalogue choisi d'après l'année de signature : .*logements locatifs/);
+  const stored = await storedDraft(page);
+  assert.equal(stored.signing_year, 2024);
+  assert.deepEqual(stored.catalogue, { id: 'cus2-logements-locatifs', version: '2026.11.0' });
+  assert.match(await page.textContent('.menu-etapes li:nth-child(2)'), /complète/);
+  // A year the chosen catalogue does not cover: the step is not complete, and says why.
+  await page.selectOption('#catalogue', { label: await page.$eval('#catalogue', (s) => [...s.options].find((o) => /version 2026\.11\.0-r2017/.test(o.textContent) && /locatifs/.test(o.textContent)).textContent) });
+  await page.waitForSelector('.formulaire .diag-avertissement');
+  assert.doesNotMatch(await page.textContent('.menu-etapes li:nth-child(2)'), /complète/);
+  await page.context().close();
+});
+
+test('Enter on « … → » puts the focus on the next step heading; Shift+Enter moves up in a grid', async () => {
+  const page = await openAt('#/remplir/convention');
+  await page.focus('.navigation-etapes a:last-child');
+  assert.match(await page.textContent('.navigation-etapes a:last-child'), /Territoires →/);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash === '#/remplir/territoires');
+  await page.waitForFunction(() => document.activeElement?.id === 'titre-etape');
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /Territoires/);
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.locator('#case-0-2-0').waitFor();
+  await page.focus('#case-0-2-0');
+  await page.keyboard.press('Shift+Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'case-0-1-0');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'case-0-2-0');
+  await page.context().close();
+});
+
+test('the parc: EPCI inside their département, a figure that is not a number of dwellings, the step not complete meanwhile', async () => {
+  const page = await openAt('#/remplir/parc');
+  await page.fill('#parc-departement-59', '3 500');
+  await page.press('#parc-departement-59', 'Tab');
+  await page.fill('#parc-epci-200093201', '4 000');
+  await page.press('#parc-epci-200093201', 'Tab');
+  await page.waitForSelector('#diagnostics-parc [data-code="E-STOCK-EPCI-EXCEEDS"]');
+  assert.match(await page.textContent('#diagnostics-parc'), /Erreur : Le parc des EPCI situés entièrement dans 59 — Nord/);
+  assert.match(await page.textContent('.menu-etapes a[href="#/remplir/parc"] + .etape-etat'), /1 erreur/);
+  await page.fill('#parc-epci-200093201', '3 000');
+  await page.press('#parc-epci-200093201', 'Tab');
+  await page.waitForFunction(() => !document.querySelector('#diagnostics-parc [data-code="E-STOCK-EPCI-EXCEEDS"]'));
+  assert.match(await page.textContent('.menu-etapes a[href="#/remplir/parc"] + .etape-etat'), /complète/);
+  await page.fill('#parc-departement-62', 'abc');
+  await page.press('#parc-departement-62', 'Tab');
+  assert.match(await page.textContent('#parc-departement-62-message'), /« abc » n'est pas un nombre de logements : saisissez un nombre entier, par exemple 1 234/);
+  assert.match(await page.textContent('.menu-etapes a[href="#/remplir/parc"] + .etape-etat'), /1 saisie non enregistrée/);
+  await page.context().close();
+});
+
+test('every error counted for a page is on it; a wrong engagement address says what is wrong', async () => {
+  const page = await openAt('#/remplir/engagement-2');
+  await page.locator('.grille').first().waitFor();
+  const status = await page.textContent('.menu-etapes a[aria-current="step"] + .etape-etat');
+  const counted = Number(status.match(/(\d+) erreurs?/)[1]);
+  assert.ok(counted > 0, status);
+  const shown = await page.locator('#diagnostics-obligatoires li.diag-erreur').count();
+  assert.equal(shown, counted, 'the required rows counted in the menu are listed on the page');
+  assert.match(await page.textContent('#diagnostics-obligatoires'), /PP-4/);
+  await page.goto(`${env.base}#/remplir/engagement-99`);
+  await page.waitForSelector('.etape .avertissement');
+  assert.match(await page.textContent('.etape .avertissement'), /engagement n° 99, mais le catalogue choisi .* n'en a que 7/);
+  await page.context().close();
+});

@@ -683,7 +683,7 @@ fn recap_indicator(
             </p>
             { for tables.map(|(p, group)| html! {
                 <table class="recap-table">
-                    <caption>{ format!("{} — {}", ind.code, shape.periods[p].label_fr(year)) }
+                    <caption>{ format!("{} — {}", ind.code, ind.period_label_fr(shape.periods[p], year)) }
                         if split_groups.len() > 1 { { format!(" ({}/{})", split_groups.iter().position(|g2| g2 == group).unwrap_or(0) + 1, split_groups.len()) } }
                     </caption>
                     <thead>

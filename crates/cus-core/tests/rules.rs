@@ -625,3 +625,40 @@ fn stock_parts_are_not_above_their_whole() {
         d.message
     );
 }
+
+/// A level (SR-1, a stock of accessible dwellings) is labelled at the end of each deadline and
+/// may go down; a flow (PP-1) is a cumulative that may not.
+#[test]
+fn levels_are_not_cumulatives() {
+    let cat = cus2();
+    let geo = geo::referential(2026);
+    let sr1 = cat.indicator("SR-1").unwrap();
+    let pp1 = cat.indicator("PP-1").unwrap();
+    assert_eq!(
+        sr1.period_label_fr(Period::Cumulative(3), Some(2022)),
+        "Fin 2024"
+    );
+    assert_eq!(
+        sr1.period_label_fr(Period::Cumulative(6), None),
+        "Fin de l'année 6"
+    );
+    assert_eq!(
+        pp1.period_label_fr(Period::Cumulative(3), Some(2022)),
+        "Cumul 2022–2024"
+    );
+    let conv = conv_with(&[
+        ("SR-1|departement:59|valeur|c3", 500.0),
+        ("SR-1|departement:59|valeur|c6", 450.0),
+        ("PP-1|departement:59|total|c3", 500.0),
+        ("PP-1|departement:59|total|c6", 450.0),
+    ]);
+    let codes: Vec<(String, Option<String>)> = rules::validate(&conv, &cat, geo)
+        .into_iter()
+        .filter(|d| d.code == "E-CUMUL-DECREASING")
+        .map(|d| (d.code, d.location.indicator))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![("E-CUMUL-DECREASING".to_string(), Some("PP-1".to_string()))]
+    );
+}

@@ -47,7 +47,9 @@ fn applicable(cat: &Catalogue, ind: &Indicator) -> Vec<Computed> {
     if additive && ind.periods.yearly {
         out.push(Computed::Cumulative);
     }
+    // An average of a level (a stock at a date) means nothing: only flows get one.
     if ind.bounds().is_some()
+        && ind.measure.is_flow()
         && (ind.periods.yearly
             || (matches!(ind.value, ValueKind::Nombre { .. })
                 && ind.periods.cumulative.contains(&CONVENTION_YEARS)))

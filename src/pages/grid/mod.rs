@@ -398,7 +398,7 @@ pub fn indicator_grid(props: &Props) -> Html {
                         format!(
                             "{}, {}",
                             shape.splits[s].label_fr(ind),
-                            shape.periods[p].label_fr(*first_year)
+                            ind.period_label_fr(shape.periods[p], *first_year)
                         )
                     })
                     .collect();
@@ -486,7 +486,7 @@ pub fn indicator_grid(props: &Props) -> Html {
 
     let header_periods = periods.iter().map(|p| {
         // The label stays in view beside the row labels while the period's columns scroll by.
-        html! { <th scope="colgroup" colspan={split_list.len().to_string()}><span class="libelle-periode">{ p.label_fr(first_year) }</span></th> }
+        html! { <th scope="colgroup" colspan={split_list.len().to_string()}><span class="libelle-periode">{ ind.period_label_fr(*p, first_year) }</span></th> }
     });
     let header_splits = periods
         .iter()

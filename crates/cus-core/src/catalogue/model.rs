@@ -419,9 +419,44 @@ pub struct Indicator {
     #[serde(default)]
     pub splits: Splits,
     pub requirement: Requirement,
+    /// A flow over the period (dwellings financed, sold: « Cumul ») or a level at its end (a
+    /// stock of accessible dwellings: « Fin 2026 »).
+    #[serde(default, skip_serializing_if = "Measure::is_flow")]
+    pub measure: Measure,
+}
+
+/// What a value of an indicator measures over time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Measure {
+    /// Counted over the period: cumulatives add years up, a yearly average makes sense.
+    #[default]
+    Flux,
+    /// A level reached at the end of the period: no cumulative, no average.
+    Niveau,
+}
+
+impl Measure {
+    pub fn is_flow(&self) -> bool {
+        *self == Measure::Flux
+    }
 }
 
 impl Indicator {
+    /// The label of a period for this indicator: « Cumul 2024–2026 » for a flow, « Fin 2026 »
+    /// for a level; `first_year` is the signing year when known.
+    pub fn period_label_fr(&self, p: super::Period, first_year: Option<i32>) -> String {
+        match (self.measure, p, first_year) {
+            (Measure::Niveau, super::Period::Cumulative(n), Some(y)) => {
+                format!("Fin {}", y + i32::from(n) - 1)
+            }
+            (Measure::Niveau, super::Period::Cumulative(n), None) => {
+                format!("Fin de l'année {n}")
+            }
+            _ => p.label_fr(first_year),
+        }
+    }
+
     /// Position of the breakdown with this id among the indicator's breakdowns.
     pub fn breakdown_index(&self, id: &str) -> Option<usize> {
         self.splits.breakdowns.iter().position(|b| b.id == id)

@@ -75,7 +75,9 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
     }
 
     fn period_label(&self, a: Addr) -> String {
-        self.idx.grid(a.g).shape.periods[a.p].label_fr(label_year(self.conv))
+        self.idx
+            .ind(a.g)
+            .period_label_fr(self.idx.grid(a.g).shape.periods[a.p], label_year(self.conv))
     }
 
     /// "PP-1, 59 — Nord, PLAI, Cumul 2022–2024".

@@ -157,13 +157,15 @@ pub(crate) fn build(
         .collect();
     let mut sorted = cums.clone();
     sorted.sort_by_key(|&(_, n)| n);
-    for w in sorted.windows(2) {
+    // A level at the end of each period (a stock) may go down; only flows accumulate.
+    let accumulates = ind.measure.is_flow();
+    for w in sorted.windows(2).filter(|_| accumulates) {
         next_cum[w[0].0] = Some(w[1].0);
         prev_cum[w[1].0] = Some(w[0].0);
     }
     let mut years_upto = vec![None; n_p];
     let mut cums_of_year = vec![Vec::new(); n_p];
-    if additive {
+    if additive && accumulates {
         for &(ci, n) in cums.iter().filter(|&&(_, n)| n >= 1) {
             let years: Option<Vec<usize>> = (1..=n)
                 .map(|y| periods.iter().position(|&p| p == Period::Year(y)))

@@ -181,9 +181,9 @@ test('every error counted for a page is on it; a wrong engagement address says w
   const status = await page.textContent('.menu-etapes a[aria-current="step"] + .etape-etat');
   const counted = Number(status.match(/(\d+) erreurs?/)[1]);
   assert.ok(counted > 0, status);
-  const shown = await page.locator('#diagnostics-obligatoires li.diag-erreur').count();
-  assert.equal(shown, counted, 'the required rows counted in the menu are listed on the page');
-  assert.match(await page.textContent('#diagnostics-obligatoires'), /PP-4/);
+  const shown = await page.$$eval('#diagnostics-obligatoires li.diag-erreur', (li) => li.reduce((n, e) => n + Number(e.dataset.count), 0));
+  assert.equal(shown, counted, 'the required rows counted in the menu are said on the page');
+  assert.match(await page.textContent('#diagnostics-obligatoires'), /PP-4 — 2 lignes obligatoires entièrement vides : 59 — Nord, 62 — Pas-de-Calais\./);
   await page.goto(`${env.base}#/remplir/engagement-99`);
   await page.waitForSelector('.etape .avertissement');
   assert.match(await page.textContent('.etape .avertissement'), /engagement n° 99, mais le catalogue choisi .* n'en a que 7/);

@@ -309,29 +309,13 @@ pub fn fill(props: &Props) -> Html {
                             .collect(),
                     );
                     // Rows left entirely empty (or partly) in required indicators: counted for
-                    // this page in the step menu, so listed here too, not only on Vérification.
-                    let codes: Vec<&str> = inds.iter().map(|i| i.code.as_str()).collect();
-                    let required: Vec<Diagnostic> = diags
-                        .iter()
-                        .filter(|d| d.code.contains("REQUIRED") && d.severity != Severity::Info)
-                        .filter(|d| {
-                            d.location
-                                .indicator
-                                .as_deref()
-                                .is_some_and(|c| codes.contains(&c))
-                        })
-                        .filter(|d| d.severity != Severity::Warning || !acked.contains_key(&d.id()))
-                        .cloned()
-                        .collect();
+                    // this page in the step menu, so said here too, not only on Vérification:
+                    // one line per indicator and severity (a 501-row grid can have hundreds).
+                    let required = required_summary(&inds, &diags, acked, &draft.catalogue);
                     html! {
                         <div class="engagement-saisie">
                             <p class="chapo-engagement">{ format!("{} — {}", e.area, e.label) }</p>
-                            if !required.is_empty() {
-                                <section class="a-completer" aria-labelledby="titre-a-completer">
-                                    <h3 id="titre-a-completer">{ "À compléter sur cette page" }</h3>
-                                    { diagnostics_list(&required, "diagnostics-obligatoires", &draft.catalogue) }
-                                </section>
-                            }
+                            { required }
                             if inds.is_empty() {
                                 <p class="aide">{ "Aucun indicateur de cet engagement n'est retenu dans la convention (voir l'étape Segmentation)." }</p>
                             }
@@ -438,6 +422,73 @@ pub fn fill(props: &Props) -> Html {
                 </div>
             }
         </div>
+    }
+}
+
+/// The required rows left empty on an engagement page, one line per indicator and severity:
+/// how many, the first territories, a link to Vérification for the full list.
+fn required_summary(
+    inds: &[cus_core::catalogue::Indicator],
+    diags: &[Diagnostic],
+    acked: &std::collections::BTreeMap<String, String>,
+    cat: &cus_core::convention::CatalogueRef,
+) -> Html {
+    const NAMED: usize = 3;
+    let mut lines: Vec<(String, Severity, usize, Vec<String>, Option<&Diagnostic>)> = Vec::new();
+    for ind in inds {
+        for sev in [Severity::Error, Severity::Warning] {
+            let mut n = 0;
+            let mut named = Vec::new();
+            let mut first = None;
+            for d in diags.iter().filter(|d| {
+                d.severity == sev
+                    && d.code.contains("REQUIRED")
+                    && d.location.indicator.as_deref() == Some(ind.code.as_str())
+                    && (sev != Severity::Warning || acked.is_empty() || !acked.contains_key(&d.id()))
+            }) {
+                n += 1;
+                first.get_or_insert(d);
+                if named.len() < NAMED {
+                    if let Some(t) = &d.location.territory {
+                        named.push(t.clone());
+                    }
+                }
+            }
+            if n > 0 {
+                lines.push((ind.code.clone(), sev, n, named, first));
+            }
+        }
+    }
+    if lines.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="a-completer" aria-labelledby="titre-a-completer">
+            <h3 id="titre-a-completer">{ "À compléter sur cette page" }</h3>
+            <ul class="diagnostics" id="diagnostics-obligatoires">
+                { for lines.into_iter().map(|(code, sev, n, named, first)| {
+                    let what = if sev == Severity::Error {
+                        format!("{n} ligne{s} obligatoire{s} entièrement vide{s}", s = crate::pages::plural_s(n))
+                    } else {
+                        format!("{n} ligne{s} obligatoire{s} en partie vide{s}", s = crate::pages::plural_s(n))
+                    };
+                    let more = n.saturating_sub(named.len());
+                    let places = match (named.is_empty(), more) {
+                        (true, _) => String::new(),
+                        (false, 0) => format!(" : {}", named.join(", ")),
+                        (false, m) => format!(" : {} et {m} autre{}", named.join(", "), crate::pages::plural_s(m)),
+                    };
+                    html! {
+                        <li class={diag_class(sev)} data-code={first.map(|d| d.code.clone())} data-count={n.to_string()}>
+                            <strong>{ format!("{} : ", sev.label_fr()) }</strong>
+                            { format!("{code} — {what}{places}.") }
+                            if let Some(d) = first.filter(|d| d.article.is_some()) { { " — " }{ crate::pages::reference::citation_link(d, cat) } }
+                            { " " }<a href={Route::Fill(FillStep::Verification).to_hash()}>{ "Liste détaillée (Vérification)" }</a>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
     }
 }
 

@@ -4,8 +4,9 @@
 //! that the column order is period-major, that `key` and `locate` are inverse over the whole
 //! grid, and that the grid holds exactly the cells `Convention::cells` lists for the indicator.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use cus_core::catalogue::{embedded, latest};
 use cus_core::convention::{Cell, Convention, GridShape, Value};
@@ -119,17 +120,7 @@ fn check(case: &Case) -> Result<(), String> {
 
 #[test]
 fn grid_shape_cases() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cases/grid_shape");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(
-        files.len() >= 4,
-        "expected at least 4 cases, found {}",
-        files.len()
-    );
+    let files = common::case_files("grid_shape", 4);
     let mut failures = Vec::new();
     for f in &files {
         let case: Case = serde_json::from_str(&std::fs::read_to_string(f).unwrap())

@@ -2,7 +2,7 @@
 //! `tests/cases/segmentation/` holds a convention and the exact diagnostics expected
 //! (code, and indicator / territory when given).
 
-use std::path::PathBuf;
+mod common;
 
 use cus_core::catalogue::{embedded, Catalogue};
 use cus_core::convention::{check_segmentation, Convention};
@@ -34,17 +34,7 @@ fn latest(cats: &[Catalogue], id: &str) -> Catalogue {
 
 #[test]
 fn segmentation_cases() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cases/segmentation");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(
-        files.len() >= 10,
-        "expected at least 10 cases, found {}",
-        files.len()
-    );
+    let files = common::case_files("segmentation", 10);
     let cats = embedded();
     let mut failures = Vec::new();
     for f in &files {

@@ -444,7 +444,9 @@ fn required_summary(
                 d.severity == sev
                     && d.code.contains("REQUIRED")
                     && d.location.indicator.as_deref() == Some(ind.code.as_str())
-                    && (sev != Severity::Warning || acked.is_empty() || !acked.contains_key(&d.id()))
+                    && (sev != Severity::Warning
+                        || acked.is_empty()
+                        || !acked.contains_key(&d.id()))
             }) {
                 n += 1;
                 first.get_or_insert(d);

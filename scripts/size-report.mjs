@@ -66,7 +66,7 @@ for (const f of files) {
   t.raw += sizes.get(f).raw;
   t.gzip += sizes.get(f).gzip;
 }
-const unnamed = (f) => f.replace(/-[0-9a-f]{16}(?=[._/])/, '-…');
+const unnamed = (f) => f.replace(/-[0-9a-f]+(?=[._/])/, '-…');
 
 const lines = ['| fichier de dist/ | partie | brut | gzip -9 |', '|---|---|---:|---:|'];
 for (const g of GROUPS) {
@@ -107,7 +107,7 @@ const report = lines.join('\n');
 console.log(report);
 fs.mkdirSync(path.join(ROOT, 'target'), { recursive: true });
 fs.writeFileSync(path.join(ROOT, 'target', 'size-report.md'), report + '\n');
-if (![...firstLoad].some((f) => /^cus-app-[0-9a-f]{16}_bg\.wasm$/.test(f))) {
+if (![...firstLoad].some((f) => /^cus-app-[0-9a-f]+_bg\.wasm$/.test(f))) {
   console.error('size-report: the first load did not fetch the shell wasm: the measure is wrong');
   process.exit(1);
 }

@@ -519,6 +519,8 @@ fn pinned(cat: &Catalogue) -> &'static Catalogue {
 fn step_of(d: &Diagnostic) -> FillStep {
     if d.location.cell.is_some() {
         FillStep::Verification
+    } else if rules::is_organisme_diagnostic(d) {
+        FillStep::Organisme
     } else if d.code == rules::codes::STOCK_INVALID
         || d.location
             .path

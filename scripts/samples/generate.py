@@ -585,6 +585,10 @@ def main() -> int:
         for k in empty:
             del values[k]
         conv["values"] = {k: values[k] for k in sorted(values)}
+        # The unit of each indicator whose text leaves it open: a number of dwellings.
+        units = {i["code"]: i["unit_choices"][0] for i in cat["indicators"] if i.get("unit_choices") and uses(conv, i)}
+        if units:
+            conv["units"] = units
         (OUT_DIR / f"{name}.json").write_text(dump(conv), encoding="utf-8")
         manifest["samples"].append(
             {

@@ -678,7 +678,7 @@ fn recap_indicator(
         <section class="recap-indicateur" aria-labelledby={format!("recap-{}", ind.code)}>
             <h3 id={format!("recap-{}", ind.code)}>{ format!("{} — {}", ind.code, label_without_code(ind)) }</h3>
             <p class="recap-unite">
-                { format!("Unité : {}. {}", ind.value.unit_fr(), cat.citation(ind)) }
+                { format!("Unité : {}. {}", conv.unit_fr(ind), cat.citation(ind)) }
                 if mine > 0 { { format!(" {mine} diagnostic{} (voir en fin de document).", plural(mine)) } }
             </p>
             { for tables.map(|(p, group)| html! {

@@ -189,3 +189,21 @@ test('every error counted for a page is on it; a wrong engagement address says w
   assert.match(await page.textContent('.etape .avertissement'), /engagement n° 99, mais le catalogue choisi .* n'en a que 7/);
   await page.context().close();
 });
+
+test('an indicator whose unit the text leaves open: chosen once above its grid, stored, shown', async () => {
+  const page = await openAt('#/remplir/engagement-2');
+  const choice = page.locator('.grille').first().locator('.choix-unite');
+  await choice.waitFor();
+  assert.match(await choice.textContent(), /Unité de l'engagement PP-4 \(le texte ne la fixe pas\)/);
+  assert.match(await page.locator('.grille h3').first().textContent(), /\(logements ou % du parc \(à confirmer\)\)/);
+  await choice.locator('label:has-text("% du parc") input').check();
+  await page.waitForFunction(() => /\(% du parc\)/.test(document.querySelector('.grille h3').textContent));
+  assert.deepEqual((await storedDraft(page)).units, { 'PP-4': '% du parc' });
+  // Vérification still asks for SR-1's, not PP-4's.
+  await page.goto(`${env.base}#/remplir/verification`);
+  await page.waitForSelector('.verification');
+  const asked = await page.locator('.verification [data-code="W-UNIT-NOT-CHOSEN"]').allTextContents();
+  assert.equal(asked.length, 1);
+  assert.match(asked[0], /SR-1 : le texte ne fixe pas l'unité/);
+  await page.context().close();
+});

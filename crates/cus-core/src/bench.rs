@@ -426,6 +426,11 @@ pub fn largest_convention(cat: &Catalogue, geo: &Referential) -> Convention {
         let need = stock_needed.get(&k).copied().unwrap_or(0.0);
         conv.stock.insert(k, base.max(need));
     }
+    // The unit of each indicator whose text leaves it open: the first one offered.
+    for ind in cat.indicators.iter().filter(|i| !i.unit_choices.is_empty()) {
+        conv.units
+            .insert(ind.code.clone(), ind.unit_choices[0].clone());
+    }
     // A département holds at least the stock of the EPCI lying wholly in it.
     for d in &conv.departements {
         let inside: f64 = conv

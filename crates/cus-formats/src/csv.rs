@@ -123,6 +123,7 @@ const R_SEGMENTATION: &str = "segmentation";
 const R_ROWS: &str = "lignes-explicites";
 const R_STOCK: &str = "logements";
 const R_ACK: &str = "avertissement-acquitte";
+const R_UNIT: &str = "unite";
 
 /// Word of a level in the `niveau` column (the catalogue's kebab-case words).
 fn level_word(l: Level) -> &'static str {
@@ -328,7 +329,7 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
             .collect::<Vec<_>>()
             .join("+");
         let code = neutralise(&ind.code);
-        let unit = neutralise(&ind.value.unit_fr());
+        let unit = neutralise(&conv.unit_fr(ind));
         // (key part, members column, part column) of each split; key part of each period.
         let splits: Vec<(String, String, String)> = cus_core::convention::splits(ind)
             .iter()
@@ -536,6 +537,9 @@ fn complements(conv: &Convention) -> Vec<[String; 3]> {
     }
     for (k, n) in &conv.stock {
         push(R_STOCK, k, Value::Number(*n));
+    }
+    for (code, unit) in &conv.units {
+        push(R_UNIT, code, text(unit));
     }
     out
 }
@@ -824,6 +828,8 @@ struct Stated {
     explicit_rows: Vec<(String, usize)>,
     stock: BTreeMap<String, f64>,
     acknowledged: BTreeMap<String, String>,
+    /// The unit chosen per indicator code.
+    units: BTreeMap<String, String>,
     /// Unknown rubriques, with their line.
     ignored: Vec<(String, usize)>,
 }
@@ -856,7 +862,7 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
         // A rubrique stated twice must say the same thing (the last one is kept otherwise).
         let once = matches!(
             rubrique.as_str(),
-            R_NAME | R_RAISON | R_KIND | R_SIEGE | R_STOCK | R_ACK
+            R_NAME | R_RAISON | R_KIND | R_SIEGE | R_STOCK | R_ACK | R_UNIT
         );
         if once {
             match first.get(&(c.rubrique.as_str(), key)) {
@@ -1014,6 +1020,9 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
             },
             R_ACK => {
                 st.acknowledged.insert(key.to_string(), content.to_string());
+            }
+            R_UNIT => {
+                st.units.insert(key.to_string(), content.to_string());
             }
             _ => st.ignored.push((c.rubrique.clone(), line)),
         }
@@ -1905,6 +1914,7 @@ pub fn import(
             conv.segments = st.segments;
             conv.stock = st.stock;
             conv.acknowledged = st.acknowledged;
+            conv.units = st.units;
             if !st.ignored.is_empty() {
                 let lines: Vec<String> = st
                     .ignored

@@ -104,6 +104,7 @@ const TECH_KIND: &str = "categorie-organisme";
 const TECH_SHEET: &str = "feuille";
 const TECH_OTHERS: &str = "autres-valeurs";
 const TECH_SEGMENTATION: &str = "segmentation";
+const TECH_UNIT: &str = "unite";
 const EXPLICIT_ROWS: &str = "lignes-explicites";
 
 /// How a cell looks.
@@ -505,6 +506,13 @@ fn cover(input: &ExportInput, listed: &[(String, String)], has_others: bool) -> 
             text(OTHERS, Style::Key),
         ]);
     }
+    for (code, unit) in &conv.units {
+        tech.push(vec![
+            text(TECH_UNIT, Style::Key),
+            text(code, Style::Key),
+            text(unit, Style::Key),
+        ]);
+    }
     for (code, seg) in &conv.segmentation {
         let levels: Vec<String> = seg.levels.iter().map(enum_word).collect();
         tech.push(vec![
@@ -588,7 +596,7 @@ fn indicator_sheet<'a>(
             )
         })
         .collect();
-    let unit = ind.value.unit_fr();
+    let unit = conv.unit_fr(ind);
     let levels: Vec<&str> = conv.levels(ind).iter().map(|l| l.label_fr()).collect();
     let mut rows = vec![
         vec![text(
@@ -1184,6 +1192,9 @@ pub(crate) fn read(
                 },
                 TECH_SHEET => listed.push((row, b, r.text_at(COVER, &cover, row, 2))),
                 TECH_OTHERS => others_sheet = Some((row, b)),
+                TECH_UNIT => {
+                    conv.units.insert(b, r.text_at(COVER, &cover, row, 2));
+                }
                 TECH_SEGMENTATION => {
                     let levels_text = r.text_at(COVER, &cover, row, 2);
                     let mut levels = Vec::new();

@@ -42,6 +42,8 @@ struct Extras {
     retained_without_rows: bool,
     /// A mandatory indicator written in the segmentation with its default levels.
     mandatory_explicit: bool,
+    /// A unit chosen for every indicator whose text leaves it open (the last of its choices).
+    units: bool,
 }
 
 fn arb_extras() -> impl Strategy<Value = Extras> {
@@ -52,15 +54,19 @@ fn arb_extras() -> impl Strategy<Value = Extras> {
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(|(name, stock, ack, rows, retained, mandatory)| Extras {
-            name,
-            stock_everywhere: stock,
-            territory_ack: ack,
-            explicit_rows: rows,
-            retained_without_rows: retained,
-            mandatory_explicit: mandatory,
-        })
+        .prop_map(
+            |(name, stock, ack, rows, retained, mandatory, units)| Extras {
+                name,
+                stock_everywhere: stock,
+                territory_ack: ack,
+                explicit_rows: rows,
+                retained_without_rows: retained,
+                mandatory_explicit: mandatory,
+                units,
+            },
+        )
 }
 
 fn enrich(mut conv: Convention, x: &Extras) -> Convention {
@@ -68,6 +74,13 @@ fn enrich(mut conv: Convention, x: &Extras) -> Convention {
     let geo = conv.referential();
     if let Some(n) = &x.name {
         conv.name = n.clone();
+    }
+    if x.units {
+        for ind in cat.indicators.iter().filter(|i| !i.unit_choices.is_empty()) {
+            if let Some(u) = ind.unit_choices.last() {
+                conv.units.insert(ind.code.clone(), u.clone());
+            }
+        }
     }
     if x.stock_everywhere {
         conv.stock.insert("organisme".into(), 1234.5);

@@ -757,8 +757,8 @@ fn more_complements_than_cells_get_lines_of_their_own() {
         .cells(common::catalogue_of(&conv), conv.referential())
         .len();
     assert!(cells < 150);
-    // Organisme (4), territories, acknowledgements: more than the cells.
-    let complements = 4 + conv.departements.len() + conv.epci.len() + 150;
+    // Organisme (4), territories, units, acknowledgements: more than the cells.
+    let complements = 4 + conv.departements.len() + conv.epci.len() + conv.units.len() + 150;
     assert_eq!(text.trim_end().split("\r\n").count(), 1 + complements);
     assert_eq!(read_back(&bytes, "cus.csv").convention, conv);
 }

@@ -517,7 +517,9 @@ fn pinned(cat: &Catalogue) -> &'static Catalogue {
 
 /// Which step a diagnostic belongs to: the engagement page of its cell, else by its code.
 fn step_of(d: &Diagnostic) -> FillStep {
-    if d.location.cell.is_some() {
+    let path = d.location.path.as_deref().unwrap_or_default();
+    // A cell's diagnostic, or a unit to choose (above a grid): listed on Vérification.
+    if d.location.cell.is_some() || path.starts_with("units.") {
         FillStep::Verification
     } else if rules::is_organisme_diagnostic(d) {
         FillStep::Organisme

@@ -664,13 +664,41 @@ pub fn indicator_grid(props: &Props) -> Html {
             }
         })
     };
-    let unit = ind.value.unit_fr();
+    let unit = conv.unit_fr(ind);
+    // When the text leaves the unit open, the organism states it once.
+    let unit_choice = (!ind.unit_choices.is_empty()).then(|| {
+        let chosen = conv.units.get(&ind.code).filter(|u| ind.unit_choices.contains(u));
+        let name = format!("unite-{index}");
+        html! {
+            <fieldset class="choix-unite">
+                <legend>{ format!("Unité de l'engagement {} (le texte ne la fixe pas)", ind.code) }</legend>
+                { for ind.unit_choices.iter().enumerate().map(|(i, u)| {
+                    let onchange = {
+                        let update = props.update.clone();
+                        let (code, u) = (ind.code.clone(), u.clone());
+                        Callback::from(move |_: Event| update.emit(Edit::SetUnit { indicator: code.clone(), unit: Some(u.clone()) }))
+                    };
+                    html! {
+                        <label class="radio">
+                            <input type="radio" name={name.clone()} id={format!("{name}-{i}")}
+                                checked={chosen == Some(u)} {onchange} />
+                            { format!(" {u}") }
+                        </label>
+                    }
+                }) }
+                if chosen.is_none() {
+                    <p class="aide">{ "Choisissez-la une fois : elle figure dans le fichier envoyé à l'État." }</p>
+                }
+            </fieldset>
+        }
+    });
     html! {
         <section class="grille" aria-labelledby={format!("grille-titre-{index}")}>
             <h3 id={format!("grille-titre-{index}")}>
                 <span class="code">{ &ind.code }</span>{ format!(" — {} ", ind.short_label) }
                 <span class="unite">{ format!("({unit})") }</span>
             </h3>
+            { unit_choice.unwrap_or_default() }
             <details class="libelle-officiel">
                 <summary>{ format!("Libellé officiel et source — {}", ind.wording.label_fr()) }</summary>
                 <blockquote class="libelle">{ &ind.label }</blockquote>

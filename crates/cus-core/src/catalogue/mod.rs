@@ -263,6 +263,21 @@ pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
                 at(p("code"), None),
             );
         }
+        if !ind.unit_choices.is_empty()
+            && (!matches!(ind.value, ValueKind::Nombre { .. })
+                || ind.unit_choices.len() < 2
+                || ind.unit_choices.iter().any(|u| u.trim().is_empty()))
+        {
+            err(
+                "E-CAT-UNIT-CHOICES",
+                format!(
+                    "{} : unit_choices propose au moins deux unités non vides, et seulement pour \
+                     une valeur de type nombre.",
+                    ind.code
+                ),
+                at(p("unit_choices"), code),
+            );
+        }
         if !codes.insert(ind.code.as_str()) {
             err(
                 "E-CAT-DUPLICATE-CODE",

@@ -423,6 +423,10 @@ pub struct Indicator {
     /// stock of accessible dwellings: « Fin 2026 »).
     #[serde(default, skip_serializing_if = "Measure::is_flow")]
     pub measure: Measure,
+    /// When the text leaves the unit open (« logements ou % du parc »): the units the organism
+    /// chooses from, once per convention (`Convention::units`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unit_choices: Vec<String>,
 }
 
 /// What a value of an indicator measures over time.

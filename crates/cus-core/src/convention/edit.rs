@@ -42,6 +42,11 @@ pub enum Edit {
         territory: String,
         dwellings: Option<f64>,
     },
+    /// The unit chosen for an indicator whose text leaves it open, or none.
+    SetUnit {
+        indicator: String,
+        unit: Option<String>,
+    },
     /// A warning acknowledged with the user's comment, or no longer (`None`).
     Acknowledge {
         id: String,
@@ -177,6 +182,16 @@ impl Edit {
                     touched: Touched::Structure,
                 }
             }
+            Edit::SetUnit { indicator, unit } => {
+                let before = set_entry(&mut conv.units, &indicator, unit);
+                Applied {
+                    inverse: Edit::SetUnit {
+                        indicator,
+                        unit: before,
+                    },
+                    touched: Touched::Structure,
+                }
+            }
             Edit::Acknowledge { id, comment } => {
                 let before = set_entry(&mut conv.acknowledged, &id, comment);
                 Applied {
@@ -231,6 +246,7 @@ impl Edit {
                 territory,
                 dwellings,
             } => conv.stock.get(territory) == dwellings.as_ref(),
+            Edit::SetUnit { indicator, unit } => conv.units.get(indicator) == unit.as_ref(),
             Edit::Acknowledge { id, comment } => conv.acknowledged.get(id) == comment.as_ref(),
             Edit::Batch(edits) => edits.iter().all(|e| e.is_noop_on(conv)),
         }
@@ -380,6 +396,13 @@ mod tests {
                 Edit::SetStock {
                     territory: "departement:59".into(),
                     dwellings: Some(1500.0),
+                },
+                Touched::Structure,
+            ),
+            (
+                Edit::SetUnit {
+                    indicator: "SR-1".into(),
+                    unit: Some("% du parc".into()),
                 },
                 Touched::Structure,
             ),

@@ -106,6 +106,10 @@ pub struct Convention {
     /// user's comment (possibly empty). A warning must be acknowledged before the final export.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub acknowledged: BTreeMap<String, String>,
+    /// The unit chosen per indicator code, for indicators whose text leaves it open
+    /// (`Indicator::unit_choices`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub units: BTreeMap<String, String>,
 }
 
 /// One split of a value inside a territory and period: a member of each breakdown (`None` is the
@@ -193,6 +197,15 @@ impl Convention {
     }
 
     /// Is the indicator filled in this convention? Mandatory ones always; others once chosen.
+    /// The unit of an indicator in this convention: the one chosen when the text leaves it open,
+    /// else the catalogue's.
+    pub fn unit_fr(&self, ind: &Indicator) -> String {
+        match self.units.get(&ind.code) {
+            Some(u) if ind.unit_choices.contains(u) => u.clone(),
+            _ => ind.value.unit_fr(),
+        }
+    }
+
     pub fn uses(&self, ind: &Indicator) -> bool {
         ind.requirement == Requirement::Obligatoire || self.segmentation.contains_key(&ind.code)
     }

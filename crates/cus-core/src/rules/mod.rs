@@ -29,6 +29,7 @@
 //! | `W-STOCK-INVALID` | warning | a stock figure is not a whole number ≥ 0 or names no territory |
 //! | `E-STOCK-EPCI-EXCEEDS` | error | the stock of the EPCI lying wholly in a département is above the département's |
 //! | `E-STOCK-EXCEEDS-ORGANISME` | error | the stock of the départements is above the whole organism's |
+//! | `W-UNIT-NOT-CHOSEN` | warning | the text leaves an indicator's unit open and the convention chose none |
 //!
 //! The organism rules ([`check_organisme`]) are located by a `path` under `organisme.` and carry
 //! no cell. An unknown organism kind cannot reach them: `Organisme::kind` is a closed list, and
@@ -113,6 +114,7 @@ pub mod codes {
     pub const STOCK_INVALID: &str = "W-STOCK-INVALID";
     pub const STOCK_EPCI_EXCEEDS: &str = "E-STOCK-EPCI-EXCEEDS";
     pub const STOCK_EXCEEDS_ORGANISME: &str = "E-STOCK-EXCEEDS-ORGANISME";
+    pub const UNIT_NOT_CHOSEN: &str = "W-UNIT-NOT-CHOSEN";
 }
 
 /// Validate the whole convention with the embedded data rules: organism, segmentation, stock,
@@ -131,6 +133,7 @@ pub fn validate_with(
     let mut out = check_organisme(&conv.organisme, Some(cat), geo);
     out.extend(check_segmentation(conv, cat, geo));
     out.extend(check_stock(conv, geo));
+    out.extend(check_units(conv, cat));
     out.extend(Index::with_rules(conv, cat, geo, rules).validate_values(conv));
     out
 }
@@ -231,6 +234,37 @@ pub fn group(
     cell_key: &str,
 ) -> BTreeSet<String> {
     Index::new(conv, cat, geo).group(cell_key)
+}
+
+/// Indicators whose text leaves the unit open (`unit_choices`) need the convention's choice,
+/// stated in the file sent to the State.
+pub fn check_units(conv: &Convention, cat: &Catalogue) -> Vec<Diagnostic> {
+    cat.indicators
+        .iter()
+        .filter(|ind| !ind.unit_choices.is_empty() && conv.uses(ind))
+        .filter(|ind| {
+            conv.units
+                .get(&ind.code)
+                .is_none_or(|u| !ind.unit_choices.contains(u))
+        })
+        .map(|ind| {
+            let d = Diagnostic::warning(
+                codes::UNIT_NOT_CHOSEN,
+                format!(
+                    "{} : le texte ne fixe pas l'unité de l'engagement ({}) : choisissez-la au-dessus \
+                     de sa grille, elle est reprise dans le fichier envoyé.",
+                    ind.code,
+                    ind.unit_choices.join(" ou ")
+                ),
+                Location {
+                    indicator: Some(ind.code.clone()),
+                    path: Some(format!("units.{}", ind.code)),
+                    ..Default::default()
+                },
+            );
+            cat.cite(d, ind)
+        })
+        .collect()
 }
 
 /// The stock figures: whole numbers ≥ 0 keyed by a readable territory.

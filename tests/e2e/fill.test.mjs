@@ -173,7 +173,7 @@ test('1st generation: segments de patrimoine, with the ZUS warning, kept after r
 /** A 2nd-generation draft with two départements and one EPCI, PP-1 detailed by EPCI. */
 const DRAFT = {
   name: 'Essai grille',
-  organisme: { raison_sociale: 'Habitat Essai', siren: '200093201' },
+  organisme: { raison_sociale: 'Habitat Essai', siren: '200093201', kind: 'oph', siege_departement: '59' },
   catalogue: { id: 'cus2-logements-locatifs', version: '2026.11.0' },
   signing_year: 2024, geo_vintage: 2021,
   departements: ['59', '62'], epci: ['200093201'],
@@ -251,18 +251,42 @@ test('grid: type, paste a 3×4 block from a spreadsheet, totals, keyboard, reloa
   await page.context().close();
 });
 
-test('organisme step checks the SIREN key', async () => {
+test('organisme step: the SIREN key and the other organism rules, listed on the step and counted in the menu', async () => {
   const page = await openApp(env.browser, `${env.base}#/remplir`);
   await page.waitForSelector('#siren');
+  const list = '#diagnostics-organisme';
   await page.fill('#raison-sociale', 'Office public de l\'habitat d\'essai');
   await page.fill('#siren', '200093202');
-  assert.match(await page.textContent('#siren-erreur'), /clé de contrôle/);
+  assert.match(await page.textContent(`${list} [data-code="E-ORG-SIREN-INVALID"]`),
+    /^Erreur : Le SIREN de l'organisme « 200 093 202 » n'est pas valide : sa clé de contrôle/);
   assert.equal(await page.getAttribute('#siren', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#siren', 'aria-describedby'), 'diagnostics-organisme');
+  // Head office and kind not chosen yet: an error and a warning.
+  assert.equal(await page.locator(`${list} [data-code="E-ORG-SIEGE-MISSING"]`).count(), 1);
+  assert.equal(await page.locator(`${list} [data-code="W-ORG-KIND-MISSING"]`).count(), 1);
   await page.fill('#siren', '200 093 201');
-  assert.equal(await page.locator('#siren-erreur').count(), 0);
+  assert.equal(await page.locator(`${list} [data-code="E-ORG-SIREN-INVALID"]`).count(), 0);
+  assert.equal(await page.getAttribute('#siren', 'aria-invalid'), null);
   await page.selectOption('#statut', { label: 'Office public de l\'habitat (OPH)' });
-  assert.match(await page.textContent('.menu-etapes'), /Organisme ✓|Organisme/);
+  await page.selectOption('#siege', '59');
+  assert.equal(await page.locator(list).count(), 0);
   assert.match(await page.textContent('.menu-etapes li:first-child'), /complète/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('organisme rules with a catalogue chosen: counted on the Organisme step, listed on Vérification', async () => {
+  const page = await openApp(env.browser, env.base);
+  const list = '#diagnostics-organisme';
+  await setDraft(page, { ...DRAFT, organisme: { raison_sociale: 'Habitat Essai', siren: '200093202' } });
+  await page.goto(`${env.base}#/remplir/organisme`);
+  await reloadApp(page);
+  await page.waitForSelector(`${list} [data-code="E-ORG-SIREN-INVALID"]`);
+  assert.match(await page.textContent('.menu-etapes li:first-child'), /^Organisme \(2 erreurs, 1 avertissement\)$/);
+  await page.goto(`${env.base}#/remplir/verification`);
+  await page.waitForSelector('.verification [data-code="E-ORG-SIREN-INVALID"]');
+  assert.equal(await page.locator('.verification [data-code="E-ORG-SIEGE-MISSING"]').count(), 1);
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });
 

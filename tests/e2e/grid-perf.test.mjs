@@ -61,7 +61,7 @@ function draft({ filled }) {
   if (filled) values[key(BAD_ROW, 2)] = 'abc';
   return {
     name: 'Perf',
-    organisme: { raison_sociale: 'Grand organisme', siren: '200093201' },
+    organisme: { raison_sociale: 'Grand organisme', siren: '200093201', kind: 'oph', siege_departement: '59' },
     catalogue: { id: 'cus2-logements-locatifs', version: CUS2_VERSION },
     signing_year: 2026, geo_vintage: 2026,
     departements: DEPS, epci: EPCI,

@@ -11,7 +11,7 @@ after(async () => { await env?.close(); });
 const NNBSP = '\u202F';
 const DRAFT = {
   name: 'Essai saisie',
-  organisme: { raison_sociale: 'Habitat Essai', siren: '200093201' },
+  organisme: { raison_sociale: 'Habitat Essai', siren: '200093201', kind: 'oph', siege_departement: '59' },
   catalogue: { id: 'cus2-logements-locatifs', version: '2026.11.0' },
   signing_year: 2024, geo_vintage: 2021,
   departements: ['59', '62'], epci: ['200093201'],

@@ -16,7 +16,7 @@ after(async () => { await env?.close(); });
 /** A 2nd-generation draft with two départements and one EPCI, PP-1 detailed by EPCI. */
 const DRAFT = {
   name: 'Essai vérification',
-  organisme: { raison_sociale: 'Habitat Essai', siren: '200093201' },
+  organisme: { raison_sociale: 'Habitat Essai', siren: '200093201', kind: 'oph', siege_departement: '59' },
   catalogue: { id: 'cus2-logements-locatifs', version: '2026.11.0' },
   signing_year: 2024, geo_vintage: 2021,
   departements: ['59', '62'], epci: ['200093201'],

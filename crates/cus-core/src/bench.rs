@@ -270,6 +270,13 @@ pub fn largest_convention(cat: &Catalogue, geo: &Referential) -> Convention {
         departements: geo.departements.iter().map(|d| d.code.clone()).collect(),
         ..Default::default()
     };
+    // A complete organism (fictional SIREN with a valid key), so that only values are checked.
+    conv.organisme = crate::organisme::Organisme {
+        raison_sociale: "Organisme de charge (fictif)".into(),
+        siren: "959620808".into(),
+        kind: Some(crate::organisme::OrganismeKind::Esh),
+        siege_departement: conv.departements.first().cloned(),
+    };
     conv.catalogue.id = cat.id.clone();
     conv.catalogue.version = cat.version.clone();
     let n = geo.epci.len();

@@ -94,23 +94,30 @@ pub fn display_siren(siren: &str) -> String {
     out
 }
 
-/// Check a SIREN: 9 digits whose Luhn checksum is valid. Spaces are ignored.
-/// Returns the SIREN without spaces, or a French message saying what is wrong.
-pub fn check_siren(input: &str) -> Result<String, String> {
+/// What is wrong with a SIREN (spaces ignored), for the form and the rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SirenProblem {
+    /// Nothing typed.
+    Missing,
+    /// A character other than a digit or a space.
+    NotDigits,
+    /// Digits only, but not nine of them (the count).
+    Length(usize),
+    /// Nine digits whose Luhn checksum is wrong.
+    Key,
+}
+
+/// The problem of a SIREN, or `None` when it is nine digits with a valid Luhn key.
+pub fn siren_problem(input: &str) -> Option<SirenProblem> {
     let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
     if digits.is_empty() {
-        return Err("Saisissez le SIREN de l'organisme (9 chiffres).".to_string());
+        return Some(SirenProblem::Missing);
     }
     if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "Le SIREN « {input} » ne doit contenir que des chiffres."
-        ));
+        return Some(SirenProblem::NotDigits);
     }
     if digits.len() != 9 {
-        return Err(format!(
-            "Le SIREN compte 9 chiffres ; « {input} » en compte {}.",
-            digits.len()
-        ));
+        return Some(SirenProblem::Length(digits.len()));
     }
     let sum: u32 = digits
         .bytes()
@@ -130,13 +137,28 @@ pub fn check_siren(input: &str) -> Result<String, String> {
             }
         })
         .sum();
-    if sum % 10 != 0 {
-        return Err(format!(
+    (sum % 10 != 0).then_some(SirenProblem::Key)
+}
+
+/// Check a SIREN: 9 digits whose Luhn checksum is valid. Spaces are ignored.
+/// Returns the SIREN without spaces, or a French message saying what is wrong.
+pub fn check_siren(input: &str) -> Result<String, String> {
+    match siren_problem(input) {
+        None => Ok(input.chars().filter(|c| !c.is_whitespace()).collect()),
+        Some(SirenProblem::Missing) => {
+            Err("Saisissez le SIREN de l'organisme (9 chiffres).".to_string())
+        }
+        Some(SirenProblem::NotDigits) => Err(format!(
+            "Le SIREN « {input} » ne doit contenir que des chiffres."
+        )),
+        Some(SirenProblem::Length(n)) => Err(format!(
+            "Le SIREN compte 9 chiffres ; « {input} » en compte {n}."
+        )),
+        Some(SirenProblem::Key) => Err(format!(
             "Le SIREN « {input} » n'est pas valide (sa clé de contrôle ne correspond pas) : \
              vérifiez qu'aucun chiffre n'a été inversé ou mal recopié."
-        ));
+        )),
     }
-    Ok(digits)
 }
 
 #[cfg(test)]
@@ -197,5 +219,10 @@ mod tests {
             .unwrap_err()
             .contains("que des chiffres"));
         assert!(check_siren("").unwrap_err().contains("9 chiffres"));
+        assert_eq!(siren_problem("  "), Some(SirenProblem::Missing));
+        assert_eq!(siren_problem("2000932O1"), Some(SirenProblem::NotDigits));
+        assert_eq!(siren_problem("200 093 20"), Some(SirenProblem::Length(8)));
+        assert_eq!(siren_problem("200093202"), Some(SirenProblem::Key));
+        assert_eq!(siren_problem("200 093 201"), None);
     }
 }

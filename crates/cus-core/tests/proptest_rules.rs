@@ -10,9 +10,10 @@
 //!   `validate_cell(after, K)` (multisets); and `validate_cell(conv, K)` is exactly the
 //!   diagnostics of `validate(conv)` located in the group of K.
 //!
-//! - typed edits: a random sequence of edits applied through `History` and followed by a
-//!   `Validator` gives, after every step, the diagnostics of a full validation; undoing every
-//!   step gives the first convention back, redoing them the last one.
+//! - typed edits: a random sequence of edits (cells, stock, organism, batches mixing the
+//!   organism and cells…) applied through `History` and followed by a `Validator` gives, after
+//!   every step, the diagnostics of a full validation; undoing every step gives the first
+//!   convention back, redoing them the last one.
 //!
 //! 64 cases per property by default, to keep the suite fast. For a longer run:
 //! `PROPTEST_CASES=10000 cargo test -p cus-core --release --test proptest_rules`.
@@ -27,6 +28,7 @@ use cus_core::convention::{
 };
 use cus_core::diagnostic::Diagnostic;
 use cus_core::geo::{self, Referential};
+use cus_core::organisme::{Organisme, OrganismeKind};
 use cus_core::rules::{self, Comparison, Index, Op, Operand, RuleSet, Validator};
 use proptest::prelude::*;
 use proptest::sample::Index as Pick;
@@ -50,6 +52,32 @@ const GARBAGE_KEYS: [&str; 8] = [
     "PP-5|departement:62|valeur|a1",
     "PP-1|commune:59350|total|c3",
 ];
+/// Organisms: complete, empty, wrong SIREN key, SIREN too short or not digits, head office
+/// unknown or empty, kind missing.
+fn organismes() -> Vec<Organisme> {
+    let o = |r: &str, s: &str, k: Option<OrganismeKind>, d: Option<&str>| Organisme {
+        raison_sociale: r.into(),
+        siren: s.into(),
+        kind: k,
+        siege_departement: d.map(str::to_string),
+    };
+    let oph = Some(OrganismeKind::Oph);
+    vec![
+        o("Habitat Essai", "988041729", oph, Some("59")),
+        Organisme::default(),
+        o("Habitat Essai", "988041728", oph, Some("59")),
+        o("  ", "988 041 729", None, Some("62")),
+        o("Habitat Essai", "98804172", oph, Some("XX")),
+        o(
+            "Habitat Essai",
+            "9880417A9",
+            Some(OrganismeKind::Autre),
+            Some(""),
+        ),
+        o("Habitat Essai", "", oph, None),
+    ]
+}
+
 const LEVELS: [Level; 5] = [
     Level::Organisme,
     Level::Region,
@@ -153,6 +181,7 @@ struct Spec {
     /// rules between cells have complete data to compare.
     fill: Vec<(Pick, bool, Vec<u8>)>,
     stock: Vec<(Pick, f64)>,
+    organisme: Pick,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -196,9 +225,21 @@ fn spec() -> impl Strategy<Value = Spec> {
             ),
             0..4,
         ),
+        any::<Pick>(),
     )
         .prop_map(
-            |((cat, signing_year), with_geo, deps, epci, segments, seg, values, fill, stock)| {
+            |(
+                (cat, signing_year),
+                with_geo,
+                deps,
+                epci,
+                segments,
+                seg,
+                values,
+                fill,
+                stock,
+                organisme,
+            )| {
                 Spec {
                     cat,
                     signing_year,
@@ -210,6 +251,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                     values,
                     fill,
                     stock,
+                    organisme,
                 }
             },
         )
@@ -251,6 +293,8 @@ fn build<'c>(
             .filter(|(_, b)| **b)
             .map(|(e, _)| e.to_string())
             .collect(),
+        // Stored as the form and the import store it (SIREN digits without spaces).
+        organisme: s.organisme.get(&organismes()).clone().normalised(),
         ..Default::default()
     };
     conv.segments = (0..s.segments)
@@ -463,7 +507,7 @@ proptest! {
     fn typed_edits_keep_the_validator_exact_and_undo_restores(
         s in spec(),
         steps in prop::collection::vec(
-            (0u8..12, prop::collection::vec((0u8..10, any::<Pick>(), prop::option::weighted(0.8, value())), 1..4)),
+            (0u8..15, prop::collection::vec((0u8..10, any::<Pick>(), prop::option::weighted(0.8, value())), 1..4)),
             1..8,
         ),
         undo_some in 0usize..4,
@@ -480,6 +524,7 @@ proptest! {
         };
         let mut conv = start.clone();
         let mut history = History::default();
+        let orgs = organismes();
         let mut validator = Validator::with_rules(&conv, cat, geo, &rules_data);
         let mut states = vec![conv.clone()];
         for (kind, writes) in &steps {
@@ -492,6 +537,12 @@ proptest! {
                 },
                 9 => Edit::Acknowledge { id: key_of(writes[0].0, &writes[0].1), comment: Some("vu".into()) },
                 10 => Edit::SetName(format!("brouillon {}", writes.len())),
+                // The organism alone, or with cells in one step.
+                12 => Edit::SetOrganisme(writes[0].1.get(&orgs).clone()),
+                13 => Edit::Batch(vec![
+                    Edit::SetOrganisme(writes[0].1.get(&orgs).clone()),
+                    Edit::SetCells(writes.iter().map(|(sel, p, v)| (key_of(*sel, p), v.clone())).collect()),
+                ]),
                 _ => Edit::Batch(writes.iter().map(|(sel, p, v)| Edit::SetCells(vec![(key_of(*sel, p), v.clone())])).collect()),
             };
             let touched = history.apply(&mut conv, edit);

@@ -233,6 +233,12 @@ fn rule_cases() {
         codes::STOCK_INVALID,
         "W-PLAUSIBLE-PRODUCTION",
         "W-PLAUSIBLE-PLAI-SHARE",
+        codes::ORG_SIREN_MISSING,
+        codes::ORG_SIREN_INVALID,
+        codes::ORG_NAME_MISSING,
+        codes::ORG_SIEGE_MISSING,
+        codes::ORG_SIEGE_UNKNOWN,
+        codes::ORG_KIND_MISSING,
     ]);
     for c in all {
         assert!(seen_codes.contains(c), "no case expects {c}");

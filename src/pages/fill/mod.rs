@@ -521,6 +521,8 @@ fn step_of(d: &Diagnostic) -> FillStep {
     // A cell's diagnostic, or a unit to choose (above a grid): listed on Vérification.
     if d.location.cell.is_some() || path.starts_with("units.") {
         FillStep::Verification
+    } else if rules::is_organisme_diagnostic(d) {
+        FillStep::Organisme
     } else if d.code == rules::codes::STOCK_INVALID
         || d.location
             .path

@@ -234,4 +234,48 @@ mod tests {
         assert_eq!(run_args(&["check", "--format", "xml", "x"]).code, 64);
         std::fs::remove_dir_all(&dir).ok();
     }
+
+    #[test]
+    fn check_reports_a_wrong_siren_key_whatever_the_format() {
+        let dir = temp("check-siren");
+        // The sample's SIREN is 988 041 729: the last digit changed breaks the Luhn key.
+        let mut conv = sample();
+        assert_eq!(conv.organisme.siren, "988041729");
+        conv.organisme.siren = "988041728".into();
+        for format in Format::ALL {
+            let file = dir.join(format!("siren-faux.{}", format.extension()));
+            write_export(&conv, &file, format);
+            let o = run_args(&["check", file.to_str().unwrap()]);
+            assert_eq!(o.code, 1, "{format:?}: {}", o.stdout);
+            assert!(
+                o.stdout.contains(
+                    "Erreur [E-ORG-SIREN-INVALID] (champ organisme.siren) : Le SIREN de \
+                     l'organisme « 988 041 728 » n'est pas valide : sa clé de contrôle \
+                     (formule de Luhn) ne correspond pas."
+                ),
+                "{format:?}: {}",
+                o.stdout
+            );
+            // The only error: the rest of the sample is valid.
+            assert!(
+                o.stdout.contains("Bilan : 1 erreur,"),
+                "{format:?}: {}",
+                o.stdout
+            );
+            let o = run_args(&["check", "--format", "json", file.to_str().unwrap()]);
+            assert_eq!(o.code, 1);
+            let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+            assert_eq!(v[0]["erreurs"], 1, "{}", o.stdout);
+            let d: Diagnostic = serde_json::from_value(v[0]["diagnostics"][0].clone()).unwrap();
+            assert_eq!(d.code, "E-ORG-SIREN-INVALID");
+            assert_eq!(d.severity, Severity::Error);
+            assert_eq!(d.location.path.as_deref(), Some("organisme.siren"));
+        }
+        // The same file with the right key passes.
+        let good = dir.join("siren-juste.json");
+        write_export(&sample(), &good, Format::Json);
+        let o = run_args(&["check", good.to_str().unwrap()]);
+        assert!(!o.stdout.contains("E-ORG-"), "{}", o.stdout);
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

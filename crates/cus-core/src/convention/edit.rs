@@ -56,12 +56,15 @@ pub enum Edit {
     Batch(Vec<Edit>),
 }
 
-/// What an edit changed, for the validation: which cells, or the structure (territories,
-/// segmentation, catalogue, stock: everything is validated again), or nothing the rules read.
+/// What an edit changed, for the validation: which cells, or the organism (its own rules run
+/// again), or the structure (territories, segmentation, catalogue, stock: everything is validated
+/// again), or nothing the rules read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Touched {
-    /// Nothing the rules read (the name, the acknowledgements, the organism).
+    /// Nothing the rules read (the name, the acknowledgements).
     Nothing,
+    /// The organism only (`rules::check_organisme`).
+    Organisme,
     /// These cells only.
     Cells(Vec<String>),
     /// The structure of the convention.
@@ -74,6 +77,12 @@ impl Touched {
         match (self, other) {
             (Touched::Structure, _) | (_, Touched::Structure) => Touched::Structure,
             (Touched::Nothing, t) | (t, Touched::Nothing) => t,
+            (Touched::Organisme, Touched::Organisme) => Touched::Organisme,
+            // The organism and some cells (a batch, or several revisions at once): rare enough
+            // to validate everything.
+            (Touched::Organisme, Touched::Cells(_)) | (Touched::Cells(_), Touched::Organisme) => {
+                Touched::Structure
+            }
             (Touched::Cells(mut a), Touched::Cells(b)) => {
                 a.extend(b);
                 Touched::Cells(a)
@@ -125,7 +134,7 @@ impl Edit {
             // The SIREN is stored as its digits (`356 000 000` typed → `356000000`).
             Edit::SetOrganisme(o) => Applied {
                 inverse: Edit::SetOrganisme(std::mem::replace(&mut conv.organisme, o.normalised())),
-                touched: Touched::Nothing,
+                touched: Touched::Organisme,
             },
             Edit::SetConvention {
                 catalogue,
@@ -352,7 +361,7 @@ mod tests {
                     raison_sociale: "Office".into(),
                     ..Default::default()
                 }),
-                Touched::Nothing,
+                Touched::Organisme,
             ),
             (
                 Edit::SetConvention {
@@ -410,6 +419,27 @@ mod tests {
                     Edit::SetCells(vec![(k("PP-1|departement:59|PLAI|c3"), None)]),
                 ]),
                 Touched::Cells(vec![k("PP-1|departement:59|PLAI|c3")]),
+            ),
+            // The organism alone, then with cells: its rules alone, then everything.
+            (
+                Edit::Batch(vec![
+                    Edit::SetOrganisme(Organisme {
+                        siren: "988041729".into(),
+                        ..Default::default()
+                    }),
+                    Edit::SetName("b".into()),
+                ]),
+                Touched::Organisme,
+            ),
+            (
+                Edit::Batch(vec![
+                    Edit::SetOrganisme(Organisme {
+                        siren: "988041729".into(),
+                        ..Default::default()
+                    }),
+                    Edit::SetCells(vec![(k("PP-1|departement:59|PLAI|c3"), None)]),
+                ]),
+                Touched::Structure,
             ),
         ]
     }

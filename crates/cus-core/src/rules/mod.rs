@@ -8,6 +8,12 @@
 //!
 //! | code | severity | meaning |
 //! | --- | --- | --- |
+//! | `E-ORG-SIREN-MISSING` | error | the organism has no SIREN: the State cannot tell who signs |
+//! | `E-ORG-SIREN-INVALID` | error | the SIREN is not 9 digits or its Luhn key is wrong (a digit swapped or mistyped) |
+//! | `E-ORG-NAME-MISSING` | error | the organism has no raison sociale |
+//! | `E-ORG-SIEGE-MISSING` | error | no head-office département: the file goes to the prefect of that département (arrêté du 19 octobre 2017, art. 4), so it has no addressee |
+//! | `E-ORG-SIEGE-UNKNOWN` | error | the head-office département is no département of the referential (same reason) |
+//! | `W-ORG-KIND-MISSING` | warning | no organism kind (OPH, ESH, coopérative, SEM, autre): no rule or calculation depends on it and the SIREN already identifies the organism, so a reviewer can do without it; the user chooses it or acknowledges |
 //! | `E-VALUE-INVALID` | error | a value is not of the indicator's kind or outside its bounds |
 //! | `E-REQUIRED-MISSING` | error | a row of a required indicator has no value at all |
 //! | `W-REQUIRED-PARTIAL` | warning | a row of a required indicator has some empty cells |
@@ -24,6 +30,11 @@
 //! | `E-STOCK-EPCI-EXCEEDS` | error | the stock of the EPCI lying wholly in a département is above the département's |
 //! | `E-STOCK-EXCEEDS-ORGANISME` | error | the stock of the départements is above the whole organism's |
 //! | `W-UNIT-NOT-CHOSEN` | warning | the text leaves an indicator's unit open and the convention chose none |
+//!
+//! The organism rules ([`check_organisme`]) are located by a `path` under `organisme.` and carry
+//! no cell. An unknown organism kind cannot reach them: `Organisme::kind` is a closed list, and
+//! the readers of `cus-formats` refuse a file naming another kind, in French, so nothing is
+//! silently dropped.
 //!
 //! Choices: a required indicator is a mandatory one or one retained at the prefect's request (the
 //! convention retains it only when the prefect asked); a row with every cell empty is an error, a
@@ -55,13 +66,15 @@
 //! depend on the structure of the convention only, never on its values. The segmentation and
 //! stock diagnostics carry no cell and are never part of [`validate_cell`]: when the territories,
 //! segments, segmentation or stock change, validate the whole convention again (and build a new
-//! [`Index`]).
+//! [`Index`]). An edit of the organism ([`Touched::Organisme`]) runs the organism rules again,
+//! nothing else.
 //!
 //! The data rules of `data/rules/` apply to counts only (shares and ratios to the stock of
 //! percentages mean nothing); a comparison applies to any numeric indicators.
 
 mod eval;
 mod grid;
+mod organisme;
 
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -74,6 +87,7 @@ pub use crate::ruledata as data;
 pub use crate::ruledata::{Comparison, MemberShare, Op, Operand, RatioToStock, RuleSet, TOLERANCE};
 
 use grid::{Addr, Grid};
+pub use organisme::{check_organisme, is_organisme_diagnostic};
 
 use crate::catalogue::{Catalogue, Indicator};
 use crate::convention::{check_segmentation, Convention, TerritoryKey, Touched, Value};
@@ -82,6 +96,12 @@ use crate::geo::Referential;
 
 /// The stable codes of the rules written in Rust (the data-driven comparisons carry their own).
 pub mod codes {
+    pub const ORG_SIREN_MISSING: &str = "E-ORG-SIREN-MISSING";
+    pub const ORG_SIREN_INVALID: &str = "E-ORG-SIREN-INVALID";
+    pub const ORG_NAME_MISSING: &str = "E-ORG-NAME-MISSING";
+    pub const ORG_SIEGE_MISSING: &str = "E-ORG-SIEGE-MISSING";
+    pub const ORG_SIEGE_UNKNOWN: &str = "E-ORG-SIEGE-UNKNOWN";
+    pub const ORG_KIND_MISSING: &str = "W-ORG-KIND-MISSING";
     pub const VALUE_INVALID: &str = "E-VALUE-INVALID";
     pub const REQUIRED_MISSING: &str = "E-REQUIRED-MISSING";
     pub const REQUIRED_PARTIAL: &str = "W-REQUIRED-PARTIAL";
@@ -97,7 +117,8 @@ pub mod codes {
     pub const UNIT_NOT_CHOSEN: &str = "W-UNIT-NOT-CHOSEN";
 }
 
-/// Validate the whole convention with the embedded data rules: segmentation, stock, values.
+/// Validate the whole convention with the embedded data rules: organism, segmentation, stock,
+/// values.
 pub fn validate(conv: &Convention, cat: &Catalogue, geo: Option<&Referential>) -> Vec<Diagnostic> {
     validate_with(conv, cat, geo, RuleSet::embedded())
 }
@@ -109,7 +130,8 @@ pub fn validate_with(
     geo: Option<&Referential>,
     rules: &RuleSet,
 ) -> Vec<Diagnostic> {
-    let mut out = check_segmentation(conv, cat, geo);
+    let mut out = check_organisme(&conv.organisme, Some(cat), geo);
+    out.extend(check_segmentation(conv, cat, geo));
     out.extend(check_stock(conv, geo));
     out.extend(check_units(conv, cat));
     out.extend(Index::with_rules(conv, cat, geo, rules).validate_values(conv));
@@ -117,8 +139,9 @@ pub fn validate_with(
 }
 
 /// The diagnostics of a convention, kept up to date edit by edit: an edit of a few cells
-/// revalidates only their groups (`Index::validate_cell`); a change of structure (territories,
-/// segmentation, catalogue, stock) or of many cells validates everything again. It holds the
+/// revalidates only their groups (`Index::validate_cell`), an edit of the organism only the
+/// organism rules; a change of structure (territories, segmentation, catalogue, stock) or of many
+/// cells validates everything again. It holds the
 /// diagnostics and the index, never a copy of the convention: the caller says what changed
 /// ([`Touched`], returned by `Edit::apply`).
 pub struct Validator<'a> {
@@ -157,6 +180,11 @@ impl<'a> Validator<'a> {
     pub fn update(&mut self, conv: &Convention, touched: &Touched) {
         match touched {
             Touched::Nothing => {}
+            Touched::Organisme => {
+                self.diags.retain(|d| !is_organisme_diagnostic(d));
+                self.diags
+                    .extend(check_organisme(&conv.organisme, Some(self.cat), self.geo));
+            }
             Touched::Cells(keys) if keys.len() <= INCREMENTAL_LIMIT => {
                 let mut keys = keys.clone();
                 keys.sort();

@@ -104,3 +104,21 @@ test('print stylesheet hides navigation and interactive parts', async () => {
   assert.equal(await page.locator('h1').isVisible(), true);
   await page.context().close();
 });
+
+test('the header and a loading line show before the app has started (a deep link is never blank)', async () => {
+  const context = await env.browser.newContext({ locale: 'fr-FR', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  // The wasm never arrives: what shows is the page itself.
+  await context.route(/\.wasm$/, (route) => route.abort());
+  await page.goto(`${env.base}#/comprendre/cus2-logements-locatifs/2026.11.0/PS-1`);
+  await page.waitForSelector('header.entete nav');
+  assert.deepEqual(await page.locator('.nav-modes a').allTextContents(),
+    ['Remplir ma CUS', 'Simuler sur mon territoire', 'Comprendre les indicateurs']);
+  assert.match(await page.textContent('#pages [role=status]'), /Chargement de l'application/);
+  await context.close();
+  // Once the app starts, its own header replaces it: one header, one navigation.
+  const app = await openApp(env.browser, `${env.base}#/comprendre`);
+  assert.equal(await app.locator('header.entete').count(), 1);
+  assert.equal(await app.locator('#pages [role=status]:has-text("Chargement de l\'application")').count(), 0);
+  await app.context().close();
+});

@@ -300,6 +300,8 @@ test('several named drafts: open one while another is edited, duplicate, rename,
   // A second draft, edited, then back to the first one.
   await page.click('.brouillons summary');
   await page.click('button:text("Nouveau brouillon")');
+  // The new draft is created in the browser's storage, then opened.
+  await page.waitForFunction(() => document.querySelector('.brouillon-courant .brouillon-nom')?.textContent === 'Brouillon 2');
   await page.goto(`${env.base}#/remplir`);
   await page.fill('#raison-sociale', 'Deuxième organisme');
   await page.fill('#nom-brouillon', 'Second essai');
@@ -307,6 +309,7 @@ test('several named drafts: open one while another is edited, duplicate, rename,
   const names = await page.locator('.liste-brouillons .brouillon-nom').allTextContents();
   assert.deepEqual(names, ['Second essai', 'Essai grille'], 'most recently changed first');
   await page.click('button[aria-label="Ouvrir Essai grille"]');
+  await page.waitForFunction(() => document.querySelector('.brouillon-courant .brouillon-nom')?.textContent === 'Essai grille');
   await page.goto(`${env.base}#/remplir/engagement-1`);
   await page.locator('#case-0-0-0').waitFor();
   assert.equal(await page.inputValue('#case-0-0-0'), '42');

@@ -249,15 +249,10 @@ impl Backend for AppBackend {
 
 // ---- The tab's drafts ----------------------------------------------------------------------
 
-#[derive(Clone, Copy, PartialEq)]
-enum Ready {
-    No,
-    Yes,
-}
-
 thread_local! {
     static DRAFTS: RefCell<Option<Rc<Drafts<AppBackend>>>> = const { RefCell::new(None) };
-    static READY: RefCell<Ready> = const { RefCell::new(Ready::No) };
+    /// IndexedDB opened (or memory chosen), earlier drafts moved, persistence requested.
+    static READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// A message to show once (storage unavailable, drafts moved from local storage).
     static NOTICE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -270,7 +265,8 @@ async fn drafts() -> Rc<Drafts<AppBackend>> {
             .get_or_insert_with(|| Rc::new(Drafts::new(AppBackend::Idb(Idb::default()))))
             .clone()
     });
-    if READY.with(|r| *r.borrow()) == Ready::Yes {
+    // Callers racing before it is set each run the steps below: they are idempotent.
+    if READY.with(|r| r.get()) {
         return d;
     }
     let idb_ok = match d.backend() {
@@ -280,16 +276,14 @@ async fn drafts() -> Rc<Drafts<AppBackend>> {
     if !idb_ok {
         let memory = Rc::new(Drafts::new(AppBackend::Memory(MemoryBackend::default())));
         DRAFTS.with(|d| *d.borrow_mut() = Some(memory.clone()));
-        READY.with(|r| *r.borrow_mut() = Ready::Yes);
         NOTICE.with(|n| *n.borrow_mut() = Some(UNAVAILABLE.to_string()));
+        READY.with(|r| r.set(true));
         return memory;
     }
-    if READY.with(|r| *r.borrow()) == Ready::No {
-        READY.with(|r| *r.borrow_mut() = Ready::Yes);
-        migrate_local_storage(&d).await;
-        recover_rescue(&d).await;
-        request_persistence();
-    }
+    migrate_local_storage(&d).await;
+    recover_rescue(&d).await;
+    request_persistence();
+    READY.with(|r| r.set(true));
     d
 }
 
@@ -483,11 +477,6 @@ pub async fn list() -> (Vec<DraftInfo>, Option<String>) {
         Ok(l) => (l, None),
         Err(e) => (Vec::new(), Some(e.0)),
     }
-}
-
-/// How many unreadable drafts were set aside, with their texts, for download.
-pub async fn set_aside() -> Vec<(String, String)> {
-    drafts().await.aside().await.unwrap_or_default()
 }
 
 // ---- Saving ----------------------------------------------------------------------------------

@@ -38,8 +38,6 @@ pub struct DraftStore {
     pub revision: u64,
     /// Changed by the user since it was opened (opening a draft never rewrites it).
     pub dirty: bool,
-    /// A message about the storage when the draft was opened (unreadable draft set aside…).
-    pub message: Option<String>,
     /// False until the first draft is read from the browser's storage.
     pub loaded: bool,
     log: Rc<VecDeque<(u64, Touched)>>,
@@ -61,7 +59,6 @@ impl DraftStore {
             conv: Rc::default(),
             revision: 0,
             dirty: false,
-            message: None,
             loaded: false,
             log: Rc::default(),
             histories: Rc::default(),
@@ -145,7 +142,6 @@ impl Reducible for DraftStore {
                 conv: Rc::new(o.convention),
                 revision: self.revision + 1,
                 dirty: false,
-                message: o.message,
                 loaded: true,
                 log: Rc::default(),
                 histories: self.histories.clone(),

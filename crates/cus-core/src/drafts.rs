@@ -196,11 +196,6 @@ impl<B: Backend> Drafts<B> {
             .collect())
     }
 
-    /// How many texts were set aside (unreadable drafts), for the list's footer.
-    pub async fn aside_count(&self) -> Result<usize, StorageError> {
-        Ok(self.backend.scan(ASIDE).await?.len())
-    }
-
     /// The texts set aside, `(key, text)`, so the user can download them.
     pub async fn aside(&self) -> Result<Vec<(String, String)>, StorageError> {
         self.backend.scan(ASIDE).await

@@ -68,6 +68,7 @@ pub(super) fn step_link(
         FillStep::Organisme => {
             !conv.organisme.raison_sociale.trim().is_empty()
                 && check_siren(&conv.organisme.siren).is_ok()
+                && errors == 0
         }
         FillStep::Engagement(_)
         | FillStep::Verification

@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod calc;
 pub mod catalogue;
+pub mod consolidation;
 pub mod convention;
 pub mod diagnostic;
 pub mod drafts;

@@ -466,3 +466,47 @@ mod tests {
         }
     }
 }
+
+/// A région (code of the INSEE geographic code, as in [`Departement::region`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Region {
+    pub code: String,
+    pub nom: String,
+}
+
+/// The régions (`data/geo/regions.json`), in code order.
+pub fn regions() -> &'static [Region] {
+    #[derive(Deserialize)]
+    struct File {
+        regions: Vec<Region>,
+    }
+    static REGIONS: OnceLock<Vec<Region>> = OnceLock::new();
+    REGIONS.get_or_init(|| {
+        serde_json::from_str::<File>(include_str!("../../../../data/geo/regions.json"))
+            .map(|f| f.regions)
+            .unwrap_or_default()
+    })
+}
+
+/// The name of a région (« Hauts-de-France » for `32`).
+pub fn region_name(code: &str) -> Option<&'static str> {
+    regions()
+        .iter()
+        .find(|r| r.code == code.trim())
+        .map(|r| r.nom.as_str())
+}
+
+#[cfg(test)]
+mod region_tests {
+    #[test]
+    fn every_departement_has_a_named_region() {
+        assert_eq!(super::regions().len(), 18);
+        for &y in super::vintages() {
+            let geo = super::referential(y).unwrap();
+            for d in &geo.departements {
+                assert!(super::region_name(&d.region).is_some(), "{} {}", y, d.code);
+            }
+        }
+        assert_eq!(super::region_name("32"), Some("Hauts-de-France"));
+    }
+}

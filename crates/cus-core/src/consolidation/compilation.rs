@@ -1,0 +1,290 @@
+//! The regional compilation State services write by hand (as the Comité régional de l'habitat
+//! du Nord-Pas-de-Calais did in 2012): new supply over six years and its yearly average, the
+//! PLAI share overall and its range across organisms, development as a share of each organism's
+//! stock, the share of each sub-territory, the territorial level each organism used.
+//!
+//! Which indicator is the new supply by financing is data: the indicators with a PLAI-share rule
+//! (`data/rules/plausibilite.json`, `W-PLAUSIBLE-PLAI-SHARE`), never a code in Rust.
+
+use super::totals::{stats, Consolidated, Stats};
+use super::{territory_label, Extract, Source};
+use crate::catalogue::Period;
+use crate::convention::TerritoryKey;
+use crate::geo::Referential;
+use crate::numfmt::format_fr;
+
+/// Per-organism values with their statistics.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Distribution {
+    pub values: Vec<(String, f64)>,
+    pub stats: Option<Stats>,
+}
+
+/// One sub-territory's part of the total.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubTerritory {
+    pub label: String,
+    pub value: f64,
+    /// Percent of the total.
+    pub share: f64,
+}
+
+/// The level an organism used.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LevelUse {
+    pub organism: String,
+    pub levels_fr: String,
+    /// Committed at the territory's level (else « non ventilé »).
+    pub at_level: bool,
+}
+
+/// The compilation for one new-supply indicator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compilation {
+    pub group: String,
+    pub code: String,
+    pub label: String,
+    pub unit_fr: String,
+    /// Label of the six-year column (« Cumul 2019–2024 »).
+    pub period_label: String,
+    /// Six-year total at the territory's level, `None` when nothing was filled.
+    pub total: Option<f64>,
+    pub total_formula_fr: String,
+    pub total_is_estimate: bool,
+    pub yearly_average: Option<f64>,
+    /// PLAI share of the summed figures, in percent, with its formula.
+    pub plai_share: Option<(f64, String)>,
+    pub plai_share_by_organism: Distribution,
+    /// Six-year development in percent of the organism's stock on the territory.
+    pub development_by_organism: Distribution,
+    /// Organisms whose stock on the territory is unknown.
+    pub without_stock: Vec<String>,
+    pub sub_territories: Vec<SubTerritory>,
+    /// Part of the total not detailed by sub-territory.
+    pub sub_undetailed: f64,
+    pub levels: Vec<LevelUse>,
+}
+
+/// The compilation of every new-supply indicator of the consolidation.
+pub fn compile(
+    ex: &Extract,
+    cons: &Consolidated,
+    sources: &[Source<'_>],
+    geo: &Referential,
+) -> Vec<Compilation> {
+    let mut out = Vec::new();
+    for (g, cg) in ex.groups.iter().zip(&cons.groups) {
+        for (t, ct) in g.tables.iter().zip(&cg.tables) {
+            if !t.additive {
+                continue;
+            }
+            let Some(src) = g.sources.first().map(|&i| &sources[i]) else {
+                continue;
+            };
+            let Some(rule) = crate::calc::plai_share_rule(src.cat, &t.code) else {
+                continue;
+            };
+            let Some(b) = src
+                .cat
+                .indicator(&t.code)
+                .and_then(|i| i.breakdown_index(&rule.breakdown))
+            else {
+                continue;
+            };
+            // Six-year columns: the cumulative at 6 years, else the six yearly columns.
+            let total_cols = |member: Option<&str>| -> Vec<usize> {
+                let is_split = |c: &super::Column| {
+                    c.split.part.is_none()
+                        && c.split.members.iter().enumerate().all(|(i, m)| {
+                            if i == b {
+                                m.as_deref() == member
+                            } else {
+                                m.is_none()
+                            }
+                        })
+                };
+                let cum: Vec<usize> = ct
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.period == Period::Cumulative(6) && is_split(c))
+                    .map(|(i, _)| i)
+                    .collect();
+                if !cum.is_empty() {
+                    return cum;
+                }
+                ct.columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| matches!(c.period, Period::Year(1..=6)) && is_split(c))
+                    .map(|(i, _)| i)
+                    .collect()
+            };
+            let tot_cols = total_cols(None);
+            if tot_cols.is_empty() {
+                continue;
+            }
+            let period_label = if tot_cols.len() == 1 {
+                ct.columns[tot_cols[0]]
+                    .label_fr
+                    .split(" — ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            } else {
+                "Somme des six années".to_string()
+            };
+            let sum_cols = |vals: &[Option<f64>], cols: &[usize]| -> Option<f64> {
+                let v: Vec<f64> = cols.iter().filter_map(|&c| vals[c]).collect();
+                (!v.is_empty()).then(|| v.iter().sum())
+            };
+            let total = {
+                let v: Vec<f64> = tot_cols
+                    .iter()
+                    .filter_map(|&c| ct.totals[c].value())
+                    .collect();
+                (!v.is_empty()).then(|| v.iter().sum::<f64>())
+            };
+            let total_formula_fr = tot_cols
+                .iter()
+                .map(|&c| ct.totals[c].formula_fr.clone())
+                .collect::<Vec<_>>()
+                .join(" | ");
+            let total_is_estimate = tot_cols.iter().any(|&c| ct.totals[c].is_estimate());
+            // PLAI share: members summed over the organisms at the level.
+            let member_cols = |ms: &[String]| -> Vec<usize> {
+                ms.iter().flat_map(|m| total_cols(Some(m))).collect()
+            };
+            let num_cols = member_cols(&rule.numerator);
+            let den_cols = member_cols(&rule.denominator);
+            let sum_rows = |cols: &[usize]| -> Option<f64> {
+                let v: Vec<f64> = cols.iter().filter_map(|&c| ct.totals[c].value()).collect();
+                (!v.is_empty()).then(|| v.iter().sum())
+            };
+            let plai_share = match (sum_rows(&num_cols), sum_rows(&den_cols)) {
+                (Some(n), Some(d)) if d > 0.0 => Some((
+                    n / d * 100.0,
+                    format!(
+                        "{} ÷ ({}) = {} ÷ {} = {} %",
+                        rule.numerator.join(" + "),
+                        rule.denominator.join(" + "),
+                        format_fr(n, 1),
+                        format_fr(d, 1),
+                        format_fr(n / d * 100.0, 1)
+                    ),
+                )),
+                _ => None,
+            };
+            let mut by_org = Vec::new();
+            let mut dev = Vec::new();
+            let mut without_stock = Vec::new();
+            for r in ct.rows.iter().filter(|r| !r.hypothetical) {
+                if let (Some(n), Some(d)) = (
+                    sum_cols(&r.values, &num_cols),
+                    sum_cols(&r.values, &den_cols),
+                ) {
+                    if d > 0.0 {
+                        by_org.push((r.label.clone(), n / d * 100.0));
+                    }
+                }
+                let Some(supply) = sum_cols(&r.values, &tot_cols) else {
+                    continue;
+                };
+                match stock_on(sources, &r.id, ex, t, geo) {
+                    Some(s) if s > 0.0 => dev.push((r.label.clone(), supply / s * 100.0)),
+                    _ => without_stock.push(r.label.clone()),
+                }
+            }
+            let sub_territories_raw = sub_territories(t, &tot_cols, geo);
+            let sub_total: f64 = sub_territories_raw.iter().map(|s| s.1).sum();
+            let grand = total.unwrap_or(0.0);
+            let sub_territories = sub_territories_raw
+                .into_iter()
+                .map(|(label, value)| SubTerritory {
+                    label,
+                    value,
+                    share: if grand > 0.0 {
+                        value / grand * 100.0
+                    } else {
+                        0.0
+                    },
+                })
+                .collect();
+            let levels = ct
+                .rows
+                .iter()
+                .filter(|r| !r.hypothetical)
+                .map(|r| LevelUse {
+                    organism: r.label.clone(),
+                    levels_fr: r.levels_fr.clone(),
+                    at_level: true,
+                })
+                .chain(ct.unventilated.iter().map(|r| LevelUse {
+                    organism: r.label.clone(),
+                    levels_fr: r.levels_fr.clone(),
+                    at_level: false,
+                }))
+                .collect();
+            out.push(Compilation {
+                group: cg.label.clone(),
+                code: ct.code.clone(),
+                label: ct.label.clone(),
+                unit_fr: ct.unit_fr.clone(),
+                period_label,
+                total,
+                total_formula_fr,
+                total_is_estimate,
+                yearly_average: total.map(|t| t / 6.0),
+                plai_share,
+                plai_share_by_organism: distribution(by_org),
+                development_by_organism: distribution(dev),
+                without_stock,
+                sub_territories,
+                sub_undetailed: (grand - sub_total).max(0.0),
+                levels,
+            });
+        }
+    }
+    out
+}
+
+fn distribution(mut values: Vec<(String, f64)>) -> Distribution {
+    values.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let stats = stats(&values, 0);
+    Distribution { values, stats }
+}
+
+/// The organism's stock on the territory: the stock of the rows its figures were read from.
+fn stock_on(
+    sources: &[Source<'_>],
+    id: &str,
+    _ex: &Extract,
+    t: &super::Table,
+    _geo: &Referential,
+) -> Option<f64> {
+    let (i, s) = sources.iter().enumerate().find(|(_, s)| s.id == id)?;
+    let row = t.rows.iter().find(|r| r.source == i)?;
+    let mut total = 0.0;
+    for k in row.basis.rows() {
+        total += s.conv.stock.get(&k.to_string()).copied()?;
+    }
+    Some(total)
+}
+
+/// Sum per sub-territory of the six-year total (from the organisms' detail rows).
+fn sub_territories(t: &super::Table, cols: &[usize], geo: &Referential) -> Vec<(String, f64)> {
+    let mut acc: Vec<(TerritoryKey, f64)> = Vec::new();
+    for r in &t.rows {
+        for (k, vals) in &r.detail {
+            let v: f64 = cols.iter().filter_map(|&c| vals[c]).sum();
+            match acc.iter_mut().find(|(x, _)| x == k) {
+                Some(e) => e.1 += v,
+                None => acc.push((k.clone(), v)),
+            }
+        }
+    }
+    acc.sort_by(|a, b| a.0.cmp(&b.0));
+    acc.into_iter()
+        .map(|(k, v)| (territory_label(&k, geo), v))
+        .collect()
+}

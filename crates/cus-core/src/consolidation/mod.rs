@@ -1,0 +1,646 @@
+//! « Simuler sur mon territoire »: many organisms' conventions consolidated on one territory
+//! (a région, a département, an EPCI / EPT), honest about granularity.
+//!
+//! Two steps, so that a scenario edit costs only the arithmetic:
+//! 1. [`extract`] reads, for each indicator shared by the files of one generation and CUS kind,
+//!    what each organism committed **at the territory's own level** (its rows of that level, or
+//!    the finer rows that add up to it), or, when it committed only at a coarser level (a
+//!    département figure for an EPCI), its coarser figures, kept apart as « non ventilé ».
+//!    Nothing is ever pro-rated silently.
+//! 2. [`consolidate`] applies a scenario and the split keys the user entered, adds up what can
+//!    be added (counts), gives minimum, median and maximum for what cannot (percentages,
+//!    amounts, durations), compares with the objectives and explains every number.
+//!
+//! Rules (each one is said to the user, see [`RULES_FR`]): values at the territory's level are
+//! summed; the EPCI rows of a convention are detail inside its départements and are not added
+//! again; a région sums the départements it contains; first- and second-generation files, and
+//! different CUS kinds, are never mixed in one total; files on different catalogue versions are
+//! compared on the indicators whose definition (value, splits, periods) they share, the others are
+//! left out with the reason; an empty cell is not a zero (the totals count them).
+
+mod compilation;
+mod totals;
+mod workspace;
+
+pub use compilation::{compile, Compilation, Distribution, LevelUse, SubTerritory};
+pub use totals::{
+    consolidate, Change, Comparison, Consolidated, ConsolidatedTable, Objective, Row, Scenario,
+    Stats, Total, YearLine,
+};
+pub use workspace::{duplicates, Workspace, WorkspaceFile, WORKSPACE_FORMAT};
+
+use std::collections::HashMap;
+use std::ops::Bound;
+
+use crate::catalogue::{Catalogue, CusKind, Generation, Indicator, Level, Period};
+use crate::convention::{is_additive, splits, valid_number, Convention, SplitKey, TerritoryKey};
+use crate::geo::Referential;
+
+/// The rules of a consolidation, in the words shown to the user.
+pub const RULES_FR: &[&str] = &[
+    "Les valeurs saisies à la maille du territoire étudié sont additionnées ; pour un département, les lignes EPCI d'une convention sont un détail de ses lignes départementales et ne sont pas ajoutées une seconde fois ; pour une région, les départements de la région sont additionnés.",
+    "Un organisme qui ne s'est engagé qu'à une maille plus large que le territoire (le département pour un EPCI, l'organisme entier) n'est jamais réparti en silence : ses chiffres sont montrés à part, « non ventilé à cette maille », avec le total de la maille plus large. Une clé de répartition saisie par l'utilisateur en fait une estimation, signalée comme telle partout.",
+    "Les pourcentages, montants et durées ne sont ni additionnés ni moyennés : ils sont montrés par organisme, avec le minimum, la médiane et le maximum ; un pourcentage consolidé n'est calculé qu'à partir de nombres additionnés (la part des PLAI à partir des logements PLAI et PLUS).",
+    "Les fichiers de première et de deuxième génération, et ceux de natures de CUS différentes, ne sont jamais additionnés ensemble. Des fichiers suivant des versions différentes d'un catalogue sont comparés sur les indicateurs qu'ils partagent à l'identique ; les autres sont écartés, avec la raison.",
+    "Une cellule vide n'est pas un zéro : chaque total dit combien d'organismes ont laissé la cellule vide.",
+];
+
+/// One organism's file in the consolidation.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// Stable identifier of the file in the workspace.
+    pub id: &'a str,
+    pub conv: &'a Convention,
+    pub cat: &'a Catalogue,
+}
+
+impl Source<'_> {
+    /// The organism's name, else the draft's name, else the file id.
+    pub fn label(&self) -> String {
+        organism_label(self.conv, self.id)
+    }
+}
+
+/// The organism's name of a convention, else its name, else `fallback`.
+pub fn organism_label(conv: &Convention, fallback: &str) -> String {
+    let name = conv.organisme.raison_sociale.trim();
+    if !name.is_empty() {
+        name.to_string()
+    } else if !conv.name.trim().is_empty() {
+        conv.name.trim().to_string()
+    } else {
+        fallback.to_string()
+    }
+}
+
+/// French label of a territory of study (« 59 — Nord », « Métropole Européenne de Lille »,
+/// « Région 32 »).
+pub fn territory_label(t: &TerritoryKey, geo: &Referential) -> String {
+    match t {
+        TerritoryKey::Departement(d) => geo
+            .departement_label(d)
+            .unwrap_or_else(|| format!("Département {d}")),
+        TerritoryKey::Epci(s) => geo.epci_label(s).unwrap_or_else(|| format!("EPCI {s}")),
+        TerritoryKey::Region(r) => crate::geo::region_name(r)
+            .map(|n| format!("{n} (région {r})"))
+            .unwrap_or_else(|| format!("Région {r}")),
+        TerritoryKey::Organisme => "Organisme".to_string(),
+        TerritoryKey::Segment(s) => format!("Segment {s}"),
+    }
+}
+
+/// How an organism's figures relate to the territory of study.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Basis {
+    /// Committed at the territory's level: the rows read (one row, or finer rows adding up to it).
+    Exact(Vec<TerritoryKey>),
+    /// Committed only at a coarser level: the coarser rows whose figures are shown apart.
+    Coarser(Vec<TerritoryKey>),
+}
+
+impl Basis {
+    pub fn rows(&self) -> &[TerritoryKey] {
+        match self {
+            Basis::Exact(r) | Basis::Coarser(r) => r,
+        }
+    }
+
+    /// « 59 », « EPCI 200093201 + 200041762 », « organisme entier ».
+    pub fn describe_fr(&self, geo: &Referential) -> String {
+        self.rows()
+            .iter()
+            .map(|r| match r {
+                TerritoryKey::Organisme => "organisme entier".to_string(),
+                other => territory_label(other, geo),
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
+/// One column of a consolidated table: a period and a split, period-major as the grids.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub period: Period,
+    pub split: SplitKey,
+    /// `split|period` (the end of the cell keys: `PLAI/hors-qpv|c3`).
+    pub key: String,
+    pub label_fr: String,
+}
+
+/// What one organism committed for one indicator, read at the territory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BaseRow {
+    /// Index of the source in the input.
+    pub source: usize,
+    pub basis: Basis,
+    /// Per column: the value (summed over the rows of the basis), `None` when empty.
+    pub values: Vec<Option<f64>>,
+    /// Per column: a cell holds something that is not a valid value (not counted).
+    pub invalid: Vec<bool>,
+    /// For a région or a département: the values per sub-territory (départements of the région,
+    /// EPCI detail inside the département), for the compilation.
+    pub detail: Vec<(TerritoryKey, Vec<Option<f64>>)>,
+    /// The levels the organism used for this indicator (« département + EPCI / EPT »).
+    pub levels: Vec<Level>,
+}
+
+/// One indicator of a group, read from every file of the group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub code: String,
+    pub label: String,
+    pub unit_fr: String,
+    /// Counts that add up; otherwise per-organism values with their statistics.
+    pub additive: bool,
+    pub columns: Vec<Column>,
+    pub rows: Vec<BaseRow>,
+    /// Sources of the group that did not retain this (optional) indicator.
+    pub not_retained: Vec<usize>,
+}
+
+/// An indicator left out of a group, with the reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeftOut {
+    pub code: String,
+    pub label: String,
+    pub reason_fr: String,
+}
+
+/// The files of one generation and CUS kind, never mixed with others.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub generation: Generation,
+    pub kind: CusKind,
+    /// (catalogue id, version, number of files).
+    pub catalogues: Vec<(String, String, usize)>,
+    /// Indexes of the sources in the group.
+    pub sources: Vec<usize>,
+    /// Sources with no figure anywhere on the territory.
+    pub absent: Vec<usize>,
+    pub tables: Vec<Table>,
+    pub left_out: Vec<LeftOut>,
+}
+
+impl Group {
+    pub fn label_fr(&self) -> String {
+        format!("{} — {}", self.generation.label_fr(), self.kind.label_fr())
+    }
+}
+
+/// What the files say about the territory, before any scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Extract {
+    pub territory: TerritoryKey,
+    pub territory_label: String,
+    pub groups: Vec<Group>,
+}
+
+/// The territory's level must be a région, a département or an EPCI / EPT.
+pub fn check_territory(t: &TerritoryKey, geo: &Referential) -> Result<(), String> {
+    match t {
+        TerritoryKey::Region(r) => {
+            if geo.departements.iter().any(|d| &d.region == r) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "La région « {r} » n'a aucun département dans le référentiel {}.",
+                    geo.vintage.year
+                ))
+            }
+        }
+        TerritoryKey::Departement(d) => geo.departement(d).map(|_| ()).ok_or_else(|| {
+            format!(
+                "Le département « {d} » n'est pas dans le référentiel {}.",
+                geo.vintage.year
+            )
+        }),
+        TerritoryKey::Epci(s) => geo.epci(s).map(|_| ()).ok_or_else(|| {
+            format!(
+                "L'EPCI « {s} » n'est pas dans le référentiel {}.",
+                geo.vintage.year
+            )
+        }),
+        _ => {
+            Err("Le territoire étudié est une région, un département ou un EPCI / EPT.".to_string())
+        }
+    }
+}
+
+/// The columns of an indicator, period-major like its grid.
+pub fn columns(ind: &Indicator, first_year: Option<i32>) -> Vec<Column> {
+    let sp = splits(ind);
+    let mut out = Vec::new();
+    for period in ind.periods.periods() {
+        for s in &sp {
+            out.push(Column {
+                period,
+                split: s.clone(),
+                key: format!("{}|{}", s.key(), crate::convention::period_key(period)),
+                label_fr: format!(
+                    "{} — {}",
+                    ind.period_label_fr(period, first_year),
+                    s.label_fr(ind)
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// Why an indicator of one catalogue cannot be compared with the same code in another.
+fn incompatibility(a: &Indicator, b: &Indicator) -> Option<&'static str> {
+    if a.value != b.value {
+        Some("la nature de la valeur diffère")
+    } else if splits(a) != splits(b) {
+        Some("les ventilations diffèrent")
+    } else if a.periods.periods() != b.periods.periods() {
+        Some("les périodes diffèrent")
+    } else {
+        None
+    }
+}
+
+/// Reads the files on the territory. Sources must be checked against the territory
+/// ([`check_territory`]) by the caller; an unknown territory gives empty groups.
+pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referential) -> Extract {
+    // Groups by generation and kind, in the order of first appearance.
+    let mut groups: Vec<Group> = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        let pos = groups
+            .iter()
+            .position(|g| g.generation == s.cat.generation && g.kind == s.cat.kind);
+        let g = match pos {
+            Some(p) => &mut groups[p],
+            None => {
+                groups.push(Group {
+                    generation: s.cat.generation,
+                    kind: s.cat.kind,
+                    catalogues: Vec::new(),
+                    sources: Vec::new(),
+                    absent: Vec::new(),
+                    tables: Vec::new(),
+                    left_out: Vec::new(),
+                });
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        g.sources.push(i);
+        match g
+            .catalogues
+            .iter_mut()
+            .find(|(id, v, _)| id == &s.cat.id && v == &s.cat.version)
+        {
+            Some(c) => c.2 += 1,
+            None => g
+                .catalogues
+                .push((s.cat.id.clone(), s.cat.version.clone(), 1)),
+        }
+    }
+    let region_of = |d: &str| geo.departement(d).map(|x| x.region.as_str());
+    for g in &mut groups {
+        // One catalogue per distinct (id, version), the first met giving the order.
+        let mut cats: Vec<&Catalogue> = Vec::new();
+        for &i in &g.sources {
+            let c = sources[i].cat;
+            if !cats.iter().any(|x| x.id == c.id && x.version == c.version) {
+                cats.push(c);
+            }
+        }
+        let mut present = vec![false; sources.len()];
+        let mut seen_codes: Vec<&str> = Vec::new();
+        for cat in &cats {
+            for ind in &cat.indicators {
+                if seen_codes.contains(&ind.code.as_str()) {
+                    continue;
+                }
+                seen_codes.push(&ind.code);
+                // Shared identically by every catalogue of the group?
+                let mut reason = None;
+                for other in &cats {
+                    match other.indicator(&ind.code) {
+                        None => {
+                            reason = Some(format!(
+                                "absent du catalogue {} version {}",
+                                other.id, other.version
+                            ));
+                            break;
+                        }
+                        Some(o) => {
+                            if let Some(r) = incompatibility(ind, o) {
+                                reason = Some(format!(
+                                    "{r} entre les versions {} et {} du catalogue",
+                                    cat.version, other.version
+                                ));
+                                break;
+                            }
+                        }
+                    }
+                }
+                if let Some(reason_fr) = reason {
+                    g.left_out.push(LeftOut {
+                        code: ind.code.clone(),
+                        label: ind.short_label.clone(),
+                        reason_fr: format!("Écarté : {reason_fr}."),
+                    });
+                    continue;
+                }
+                if matches!(
+                    ind.value,
+                    crate::catalogue::ValueKind::OuiNon | crate::catalogue::ValueKind::Texte
+                ) {
+                    g.left_out.push(LeftOut {
+                        code: ind.code.clone(),
+                        label: ind.short_label.clone(),
+                        reason_fr: "Écarté : indicateur qualitatif (oui / non ou texte), qui ne se consolide pas.".into(),
+                    });
+                    continue;
+                }
+                let first_year = g
+                    .sources
+                    .iter()
+                    .filter_map(|&i| crate::convention::label_year(sources[i].conv))
+                    .min();
+                let table = read_table(
+                    ind,
+                    columns(ind, first_year),
+                    territory,
+                    &g.sources,
+                    sources,
+                    geo,
+                    &region_of,
+                    &mut present,
+                );
+                g.tables.push(table);
+            }
+        }
+        g.absent = g.sources.iter().copied().filter(|&i| !present[i]).collect();
+    }
+    Extract {
+        territory: territory.clone(),
+        territory_label: territory_label(territory, geo),
+        groups,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_table<'r>(
+    ind: &Indicator,
+    columns: Vec<Column>,
+    territory: &TerritoryKey,
+    members: &[usize],
+    sources: &[Source<'_>],
+    geo: &'r Referential,
+    region_of: &dyn Fn(&str) -> Option<&'r str>,
+    present: &mut [bool],
+) -> Table {
+    let col_of: HashMap<&str, usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.as_str(), i))
+        .collect();
+    let mut rows = Vec::new();
+    let mut not_retained = Vec::new();
+    for &i in members {
+        let s = &sources[i];
+        let Some(own) = s.cat.indicator(&ind.code) else {
+            continue;
+        };
+        let conv_rows = s.conv.rows(own, Some(geo));
+        let Some((basis, detail_keys)) = select(territory, &conv_rows, s.conv, geo, region_of)
+        else {
+            continue;
+        };
+        if !s.conv.uses(own) {
+            // Optional and not retained by an organism present on the territory.
+            not_retained.push(i);
+            continue;
+        }
+        present[i] = true;
+        let n = columns.len();
+        let read = |rows: &[TerritoryKey]| {
+            let mut values = vec![None; n];
+            let mut invalid = vec![false; n];
+            for row in rows {
+                read_row(s.conv, own, row, &col_of, &mut values, &mut invalid);
+            }
+            (values, invalid)
+        };
+        let detail: Vec<(TerritoryKey, Vec<Option<f64>>)> = detail_keys
+            .into_iter()
+            .map(|k| {
+                let (v, _) = read(std::slice::from_ref(&k));
+                (k, v)
+            })
+            .collect();
+        let levels = s.conv.levels(own);
+        if is_additive(ind) || basis.rows().len() == 1 {
+            let (values, invalid) = read(basis.rows());
+            rows.push(BaseRow {
+                source: i,
+                basis,
+                values,
+                invalid,
+                detail,
+                levels,
+            });
+        } else {
+            // A percentage, an amount or a duration is never added across rows: one row per
+            // territory row of the organism.
+            let coarser = matches!(basis, Basis::Coarser(_));
+            for r in basis.rows() {
+                let (values, invalid) = read(std::slice::from_ref(r));
+                let one = vec![r.clone()];
+                rows.push(BaseRow {
+                    source: i,
+                    basis: if coarser {
+                        Basis::Coarser(one)
+                    } else {
+                        Basis::Exact(one)
+                    },
+                    values,
+                    invalid,
+                    detail: Vec::new(),
+                    levels: levels.clone(),
+                });
+            }
+        }
+    }
+    Table {
+        code: ind.code.clone(),
+        label: ind.short_label.clone(),
+        unit_fr: ind.value.unit_fr(),
+        additive: is_additive(ind),
+        columns,
+        rows,
+        not_retained,
+    }
+}
+
+/// Adds the valid values of one row of a convention into `values` (by column).
+fn read_row(
+    conv: &Convention,
+    ind: &Indicator,
+    row: &TerritoryKey,
+    col_of: &HashMap<&str, usize>,
+    values: &mut [Option<f64>],
+    invalid: &mut [bool],
+) {
+    let prefix = format!("{}|{}|", ind.code, row);
+    let range = conv
+        .values
+        .range::<_, str>((Bound::Included(prefix.as_str()), Bound::Unbounded));
+    for (k, v) in range {
+        let Some(rest) = k.strip_prefix(prefix.as_str()) else {
+            break;
+        };
+        let Some(&c) = col_of.get(rest) else {
+            continue;
+        };
+        match valid_number(ind, v) {
+            Some(x) => values[c] = Some(values[c].unwrap_or(0.0) + x),
+            None => invalid[c] = true,
+        }
+    }
+}
+
+/// Which rows of a convention give its figures on the territory, and the sub-territory rows
+/// kept as detail. `None`: the organism has no figure there.
+fn select<'r>(
+    territory: &TerritoryKey,
+    rows: &[TerritoryKey],
+    conv: &Convention,
+    geo: &'r Referential,
+    region_of: &dyn Fn(&str) -> Option<&'r str>,
+) -> Option<(Basis, Vec<TerritoryKey>)> {
+    let segment_dep = |id: &str| {
+        conv.segments
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.departement.as_str())
+    };
+    let has_level = |l: Level| rows.iter().any(|r| r.level() == l);
+    let coarser = |deps: &[&str]| -> Option<(Basis, Vec<TerritoryKey>)> {
+        // Département rows over the territory, else the organism row when it works there.
+        let dep_rows: Vec<TerritoryKey> = rows
+            .iter()
+            .filter(|r| matches!(r, TerritoryKey::Departement(d) if deps.contains(&d.as_str())))
+            .cloned()
+            .collect();
+        if !dep_rows.is_empty() {
+            return Some((Basis::Coarser(dep_rows), Vec::new()));
+        }
+        let reg_rows: Vec<TerritoryKey> = rows
+            .iter()
+            .filter(|r| {
+                matches!(r, TerritoryKey::Region(g)
+                    if deps.iter().any(|d| region_of(d) == Some(g.as_str())))
+            })
+            .cloned()
+            .collect();
+        if !reg_rows.is_empty() {
+            return Some((Basis::Coarser(reg_rows), Vec::new()));
+        }
+        let seg_rows: Vec<TerritoryKey> = rows
+            .iter()
+            .filter(|r| {
+                matches!(r, TerritoryKey::Segment(id)
+                    if segment_dep(id).is_some_and(|d| deps.contains(&d)))
+            })
+            .cloned()
+            .collect();
+        if !seg_rows.is_empty() {
+            return Some((Basis::Coarser(seg_rows), Vec::new()));
+        }
+        let works_there = conv.departements.iter().any(|d| deps.contains(&d.as_str()));
+        if works_there && rows.contains(&TerritoryKey::Organisme) {
+            return Some((Basis::Coarser(vec![TerritoryKey::Organisme]), Vec::new()));
+        }
+        None
+    };
+    match territory {
+        TerritoryKey::Epci(siren) => {
+            if rows.contains(territory) {
+                return Some((Basis::Exact(vec![territory.clone()]), Vec::new()));
+            }
+            let deps: Vec<&str> = geo
+                .epci(siren)
+                .map(|e| e.departements.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            coarser(&deps)
+        }
+        TerritoryKey::Departement(d) => {
+            let epci_in = |r: &TerritoryKey| match r {
+                TerritoryKey::Epci(s) => geo
+                    .epci(s)
+                    .is_some_and(|e| e.departements.iter().all(|x| x == d)),
+                _ => false,
+            };
+            let detail: Vec<TerritoryKey> = rows.iter().filter(|r| epci_in(r)).cloned().collect();
+            if rows.contains(territory) {
+                return Some((Basis::Exact(vec![territory.clone()]), detail));
+            }
+            if !has_level(Level::Departement) {
+                // Finer rows that add up to the département: segments lying in it, else EPCI.
+                let segs: Vec<TerritoryKey> = rows
+                    .iter()
+                    .filter(|r| matches!(r, TerritoryKey::Segment(id) if segment_dep(id) == Some(d.as_str())))
+                    .cloned()
+                    .collect();
+                if !segs.is_empty() {
+                    return Some((Basis::Exact(segs), Vec::new()));
+                }
+                if !detail.is_empty() {
+                    return Some((Basis::Exact(detail.clone()), detail));
+                }
+            }
+            coarser(&[d.as_str()])
+        }
+        TerritoryKey::Region(r) => {
+            let in_region = |d: &str| region_of(d) == Some(r.as_str());
+            if rows.contains(territory) {
+                return Some((Basis::Exact(vec![territory.clone()]), Vec::new()));
+            }
+            let deps: Vec<TerritoryKey> = rows
+                .iter()
+                .filter(|k| matches!(k, TerritoryKey::Departement(d) if in_region(d)))
+                .cloned()
+                .collect();
+            if !deps.is_empty() {
+                return Some((Basis::Exact(deps.clone()), deps));
+            }
+            if !has_level(Level::Departement) {
+                let segs: Vec<TerritoryKey> = rows
+                    .iter()
+                    .filter(|k| matches!(k, TerritoryKey::Segment(id) if segment_dep(id).is_some_and(in_region)))
+                    .cloned()
+                    .collect();
+                if !segs.is_empty() {
+                    return Some((Basis::Exact(segs), Vec::new()));
+                }
+                let epcis: Vec<TerritoryKey> = rows
+                    .iter()
+                    .filter(|k| match k {
+                        TerritoryKey::Epci(s) => geo.epci(s).is_some_and(|e| {
+                            !e.departements.is_empty()
+                                && e.departements.iter().all(|d| in_region(d))
+                        }),
+                        _ => false,
+                    })
+                    .cloned()
+                    .collect();
+                if !epcis.is_empty() {
+                    return Some((Basis::Exact(epcis), Vec::new()));
+                }
+            }
+            let region_deps: Vec<&str> = conv
+                .departements
+                .iter()
+                .map(String::as_str)
+                .filter(|d| in_region(d))
+                .collect();
+            coarser(&region_deps)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,781 @@
+//! From an [`Extract`] to consolidated tables: a scenario applied, split keys turned into labelled
+//! estimates, totals of counts, statistics of the rest, objectives compared. Pure arithmetic over
+//! the extract: re-run on every scenario edit.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Basis, Column, Extract, Source, Table};
+use crate::catalogue::Period;
+use crate::numfmt::format_fr;
+
+/// An objective of the collectivité: a figure for one indicator, split and period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    pub indicator: String,
+    /// Split key as in cell keys (`PLAI`, `total`, `valeur`).
+    pub split: String,
+    /// Period key (`a1`, `c6`).
+    pub period: String,
+    pub value: f64,
+}
+
+/// One change of a scenario. Scenarios never modify the organisms' files: they apply to the
+/// figures read on the territory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Change {
+    /// One organism's figure for one column of one indicator (`None` empties it).
+    Cell {
+        source: String,
+        indicator: String,
+        /// `split|period`.
+        column: String,
+        value: Option<f64>,
+    },
+    /// Every figure of one indicator multiplied by `percent` / 100, for one organism or all.
+    Scale {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+        indicator: String,
+        percent: f64,
+    },
+    /// A hypothetical organism with figures at the territory's level, by `CODE|split|period`.
+    Organism {
+        name: String,
+        values: BTreeMap<String, f64>,
+    },
+    /// A realisation rate applied to every commitment that is a count (`percent` / 100).
+    Realisation { percent: f64 },
+}
+
+/// A named scenario: changes applied in order over the files' figures.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub changes: Vec<Change>,
+}
+
+impl Change {
+    /// French description (« Taux de réalisation de 80 % sur tous les engagements »).
+    pub fn describe_fr(&self, label_of: &dyn Fn(&str) -> String) -> String {
+        match self {
+            Change::Cell {
+                source,
+                indicator,
+                column,
+                value,
+            } => format!(
+                "{} : {} ({}) {}",
+                label_of(source),
+                indicator,
+                column.replace('|', ", "),
+                match value {
+                    Some(v) => format!("porté à {}", format_fr(*v, 2)),
+                    None => "vidé".to_string(),
+                }
+            ),
+            Change::Scale {
+                source,
+                indicator,
+                percent,
+            } => format!(
+                "{} multiplié par {} % pour {}",
+                indicator,
+                format_fr(*percent, 2),
+                source
+                    .as_deref()
+                    .map(label_of)
+                    .unwrap_or_else(|| "tous les organismes".into())
+            ),
+            Change::Organism { name, values } => format!(
+                "Organisme hypothétique « {name} » ({} valeur{})",
+                values.len(),
+                if values.len() > 1 { "s" } else { "" }
+            ),
+            Change::Realisation { percent } => format!(
+                "Taux de réalisation de {} % appliqué à tous les engagements chiffrés en nombre",
+                format_fr(*percent, 2)
+            ),
+        }
+    }
+}
+
+/// One row of a consolidated table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The source id (file), or `hypothese:N` for a hypothetical organism.
+    pub id: String,
+    pub label: String,
+    pub hypothetical: bool,
+    /// « 59 — Nord », « organisme entier »: the rows of the file read.
+    pub basis_fr: String,
+    /// « département + EPCI / EPT ».
+    pub levels_fr: String,
+    pub values: Vec<Option<f64>>,
+    pub invalid: Vec<bool>,
+    /// Changed by the scenario, per column.
+    pub changed: Vec<bool>,
+    /// For a row « non ventilé »: the split key applied (share 0–1), when the user gave one.
+    pub key: Option<f64>,
+}
+
+/// A total of counts over the organisms, explained.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Total {
+    /// Sum of the figures at the territory's level.
+    pub exact: f64,
+    /// Sum of the estimates made with split keys.
+    pub estimated: f64,
+    /// Organisms whose figure is used (at the level, or estimated).
+    pub filled: usize,
+    /// Organisms present at the territory's level whose cell is empty.
+    pub empty: usize,
+    /// Cells holding something that is not a valid value.
+    pub invalid: usize,
+    /// Organisms « non ventilé » with a figure but no split key: not in the total.
+    pub unventilated: usize,
+    pub formula_fr: String,
+    /// (organism, value) used, estimates labelled.
+    pub inputs: Vec<(String, f64)>,
+}
+
+impl Total {
+    /// The total (exact + estimated), `None` when nothing was filled.
+    pub fn value(&self) -> Option<f64> {
+        (self.filled > 0).then_some(self.exact + self.estimated)
+    }
+
+    pub fn is_estimate(&self) -> bool {
+        self.estimated != 0.0
+    }
+
+    /// « 2 organismes n'ont rien saisi ; 1 non ventilé à cette maille » (empty when none).
+    pub fn caveats_fr(&self) -> String {
+        self.caveats(true)
+    }
+
+    fn caveats(&self, with_estimate: bool) -> String {
+        let mut out = Vec::new();
+        if self.empty > 0 {
+            out.push(plural(
+                self.empty,
+                "organisme a laissé la cellule vide",
+                "organismes ont laissé la cellule vide",
+            ));
+        }
+        if self.invalid > 0 {
+            out.push(plural(
+                self.invalid,
+                "valeur invalide non comptée",
+                "valeurs invalides non comptées",
+            ));
+        }
+        if self.unventilated > 0 {
+            out.push(plural(
+                self.unventilated,
+                "organisme non ventilé à cette maille, hors total",
+                "organismes non ventilés à cette maille, hors total",
+            ));
+        }
+        if with_estimate && self.is_estimate() {
+            out.push(format!(
+                "dont {} estimé par clé de répartition",
+                format_fr(self.estimated, 1)
+            ));
+        }
+        out.join(" ; ")
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Minimum, median and maximum of per-organism values that do not add up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stats {
+    pub n: usize,
+    pub empty: usize,
+    pub min: f64,
+    pub median: f64,
+    pub max: f64,
+    pub formula_fr: String,
+}
+
+/// The statistics of some values (`None` when there are none).
+pub fn stats(values: &[(String, f64)], empty: usize) -> Option<Stats> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v: Vec<f64> = values.iter().map(|x| x.1).collect();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let median = if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    };
+    let formula_fr = format!(
+        "{} valeur{} par organisme, ni additionnées ni moyennées : minimum {}, médiane {}{}, maximum {}{}",
+        n,
+        if n > 1 { "s" } else { "" },
+        format_fr(v[0], 2),
+        format_fr(median, 2),
+        if n % 2 == 0 && n > 1 {
+            " (milieu des deux valeurs centrales)"
+        } else {
+            ""
+        },
+        format_fr(v[n - 1], 2),
+        if empty > 0 {
+            format!(" ; {empty} cellule{} vide{}", if empty > 1 { "s" } else { "" }, if empty > 1 { "s" } else { "" })
+        } else {
+            String::new()
+        }
+    );
+    Some(Stats {
+        n,
+        empty,
+        min: v[0],
+        median,
+        max: v[n - 1],
+        formula_fr,
+    })
+}
+
+/// A commitment next to an objective.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub objective: Objective,
+    pub column_label: String,
+    /// The consolidated commitment, `None` when nothing was filled.
+    pub committed: Option<f64>,
+    pub estimate: bool,
+    /// committed − objective.
+    pub gap: Option<f64>,
+    /// committed ÷ objective, in percent.
+    pub coverage: Option<f64>,
+    pub text_fr: String,
+}
+
+/// Per year and cumulated, for an indicator and split with yearly objectives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YearLine {
+    pub year: u8,
+    pub label: String,
+    pub objective: Option<f64>,
+    pub committed: Option<f64>,
+    pub cumulated_objective: f64,
+    pub cumulated_committed: f64,
+    pub cumulated_coverage: Option<f64>,
+}
+
+/// One indicator consolidated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsolidatedTable {
+    pub code: String,
+    pub label: String,
+    pub unit_fr: String,
+    pub additive: bool,
+    pub columns: Vec<Column>,
+    /// Organisms at the territory's level (and hypothetical ones).
+    pub rows: Vec<Row>,
+    /// « Non ventilé à cette maille »: organisms committed only at a coarser level.
+    pub unventilated: Vec<Row>,
+    /// Per column, for counts.
+    pub totals: Vec<Total>,
+    /// Per column, for what does not add up (rows at the level).
+    pub stats: Vec<Option<Stats>>,
+    /// Per column, of the « non ventilé » rows (coarser totals).
+    pub unventilated_totals: Vec<Option<f64>>,
+    pub not_retained: Vec<String>,
+    pub comparisons: Vec<Comparison>,
+    /// Per split with yearly objectives: (split key, lines).
+    pub years: Vec<(String, Vec<YearLine>)>,
+}
+
+impl ConsolidatedTable {
+    /// The column with this `split|period` key.
+    pub fn column(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.key == key)
+    }
+
+    /// The total of a column when the table adds up.
+    pub fn total(&self, key: &str) -> Option<f64> {
+        let c = self.column(key)?;
+        self.totals.get(c).and_then(Total::value)
+    }
+}
+
+/// One group consolidated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsolidatedGroup {
+    pub label: String,
+    pub tables: Vec<ConsolidatedTable>,
+}
+
+/// The consolidation of an extract under a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Consolidated {
+    pub territory_label: String,
+    pub groups: Vec<ConsolidatedGroup>,
+    /// Changes of the scenario that matched nothing (French), so none is ignored in silence.
+    pub unmatched: Vec<String>,
+}
+
+impl Consolidated {
+    /// The table of an indicator code (first group having it).
+    pub fn table(&self, code: &str) -> Option<&ConsolidatedTable> {
+        self.groups
+            .iter()
+            .flat_map(|g| g.tables.iter())
+            .find(|t| t.code == code)
+    }
+}
+
+/// Consolidates an extract: `split_keys` by source id (share 0–1 of a coarser figure attributed
+/// to the territory), a scenario (or none), the objectives.
+pub fn consolidate(
+    ex: &Extract,
+    sources: &[Source<'_>],
+    geo: &crate::geo::Referential,
+    split_keys: &BTreeMap<String, f64>,
+    scenario: Option<&Scenario>,
+    objectives: &[Objective],
+) -> Consolidated {
+    let mut unmatched_flags = scenario
+        .map(|s| vec![false; s.changes.len()])
+        .unwrap_or_default();
+    let mut groups = Vec::new();
+    for g in &ex.groups {
+        let mut tables = Vec::new();
+        for t in &g.tables {
+            tables.push(consolidate_table(
+                t,
+                sources,
+                geo,
+                split_keys,
+                scenario,
+                &mut unmatched_flags,
+                objectives,
+            ));
+        }
+        groups.push(ConsolidatedGroup {
+            label: g.label_fr(),
+            tables,
+        });
+    }
+    let unmatched = scenario
+        .map(|s| {
+            s.changes
+                .iter()
+                .zip(&unmatched_flags)
+                .filter(|(_, &m)| !m)
+                .map(|(c, _)| {
+                    format!(
+                        "Sans effet sur ce territoire : {}.",
+                        c.describe_fr(&|id| label_of(sources, id))
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Consolidated {
+        territory_label: ex.territory_label.clone(),
+        groups,
+        unmatched,
+    }
+}
+
+fn label_of(sources: &[Source<'_>], id: &str) -> String {
+    sources
+        .iter()
+        .find(|s| s.id == id)
+        .map(Source::label)
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn consolidate_table(
+    t: &Table,
+    sources: &[Source<'_>],
+    geo: &crate::geo::Referential,
+    split_keys: &BTreeMap<String, f64>,
+    scenario: Option<&Scenario>,
+    matched: &mut [bool],
+    objectives: &[Objective],
+) -> ConsolidatedTable {
+    let n = t.columns.len();
+    let mut rows = Vec::new();
+    let mut unventilated = Vec::new();
+    for r in &t.rows {
+        let s = &sources[r.source];
+        let coarser = matches!(r.basis, Basis::Coarser(_));
+        let several = t.rows.iter().filter(|x| x.source == r.source).count() > 1;
+        let row = Row {
+            id: s.id.to_string(),
+            label: if several {
+                format!("{} — {}", s.label(), r.basis.describe_fr(geo))
+            } else {
+                s.label()
+            },
+            hypothetical: false,
+            basis_fr: r.basis.describe_fr(geo),
+            levels_fr: r
+                .levels
+                .iter()
+                .map(|l| l.label_fr())
+                .collect::<Vec<_>>()
+                .join(" + "),
+            values: r.values.clone(),
+            invalid: r.invalid.clone(),
+            changed: vec![false; n],
+            key: if coarser {
+                split_keys
+                    .get(s.id)
+                    .copied()
+                    .filter(|k| k.is_finite() && *k >= 0.0)
+            } else {
+                None
+            },
+        };
+        if coarser {
+            unventilated.push(row);
+        } else {
+            rows.push(row);
+        }
+    }
+    if let Some(sc) = scenario {
+        for (ci, change) in sc.changes.iter().enumerate() {
+            if apply(change, ci, t, &mut rows, &mut unventilated, n) {
+                matched[ci] = true;
+            }
+        }
+    }
+    let mut totals = Vec::with_capacity(n);
+    let mut stats_v = Vec::with_capacity(n);
+    let mut unv_totals = Vec::with_capacity(n);
+    for c in 0..n {
+        let unv_sum: Vec<f64> = unventilated.iter().filter_map(|r| r.values[c]).collect();
+        unv_totals.push((!unv_sum.is_empty() && t.additive).then(|| unv_sum.iter().sum()));
+        if t.additive {
+            totals.push(total(&rows, &unventilated, c));
+            stats_v.push(None);
+        } else {
+            let vals: Vec<(String, f64)> = rows
+                .iter()
+                .filter_map(|r| r.values[c].map(|v| (r.label.clone(), v)))
+                .collect();
+            let empty = rows
+                .iter()
+                .filter(|r| r.values[c].is_none() && !r.invalid[c])
+                .count();
+            stats_v.push(super::totals::stats(&vals, empty));
+            totals.push(Total::default());
+        }
+    }
+    let mut out = ConsolidatedTable {
+        code: t.code.clone(),
+        label: t.label.clone(),
+        unit_fr: t.unit_fr.clone(),
+        additive: t.additive,
+        columns: t.columns.clone(),
+        rows,
+        unventilated,
+        totals,
+        stats: stats_v,
+        unventilated_totals: unv_totals,
+        not_retained: t.not_retained.iter().map(|&i| sources[i].label()).collect(),
+        comparisons: Vec::new(),
+        years: Vec::new(),
+    };
+    compare(&mut out, objectives);
+    out
+}
+
+/// Applies one change to a table's rows; says whether it matched anything.
+fn apply(
+    change: &Change,
+    index: usize,
+    t: &Table,
+    rows: &mut Vec<Row>,
+    unventilated: &mut [Row],
+    n: usize,
+) -> bool {
+    let col_of = |k: &str| t.columns.iter().position(|c| c.key == k);
+    match change {
+        Change::Cell {
+            source,
+            indicator,
+            column,
+            value,
+        } => {
+            if indicator != &t.code {
+                return false;
+            }
+            let Some(c) = col_of(column) else {
+                return false;
+            };
+            let mut hit = false;
+            for r in rows.iter_mut().chain(unventilated.iter_mut()) {
+                if &r.id == source {
+                    r.values[c] = *value;
+                    r.invalid[c] = false;
+                    r.changed[c] = true;
+                    hit = true;
+                }
+            }
+            hit
+        }
+        Change::Scale {
+            source,
+            indicator,
+            percent,
+        } => {
+            if indicator != &t.code || !t.additive {
+                return false;
+            }
+            let mut hit = false;
+            for r in rows.iter_mut().chain(unventilated.iter_mut()) {
+                if source.as_ref().is_none_or(|s| s == &r.id) {
+                    scale(r, percent / 100.0);
+                    hit = true;
+                }
+            }
+            hit
+        }
+        Change::Realisation { percent } => {
+            if !t.additive {
+                return false;
+            }
+            for r in rows.iter_mut().chain(unventilated.iter_mut()) {
+                scale(r, percent / 100.0);
+            }
+            true
+        }
+        Change::Organism { name, values } => {
+            let prefix = format!("{}|", t.code);
+            let mut row_values = vec![None; n];
+            let mut any = false;
+            for (k, v) in values {
+                if let Some(col) = k.strip_prefix(&prefix).and_then(col_of) {
+                    row_values[col] = Some(*v);
+                    any = true;
+                }
+            }
+            if any {
+                rows.push(Row {
+                    id: format!("hypothese:{index}"),
+                    label: format!("{name} (hypothèse)"),
+                    hypothetical: true,
+                    basis_fr: "hypothèse du scénario".into(),
+                    levels_fr: String::new(),
+                    values: row_values,
+                    invalid: vec![false; n],
+                    changed: vec![true; n],
+                    key: None,
+                });
+            }
+            any
+        }
+    }
+}
+
+fn scale(r: &mut Row, factor: f64) {
+    for (c, v) in r.values.iter_mut().enumerate() {
+        if let Some(x) = v {
+            *x *= factor;
+            r.changed[c] = true;
+        }
+    }
+}
+
+fn total(rows: &[Row], unventilated: &[Row], c: usize) -> Total {
+    let mut t = Total::default();
+    let mut terms = Vec::new();
+    for r in rows {
+        match r.values[c] {
+            Some(v) => {
+                t.exact += v;
+                t.filled += 1;
+                t.inputs.push((r.label.clone(), v));
+                terms.push(format_fr(v, 2));
+            }
+            None if r.invalid[c] => t.invalid += 1,
+            None => t.empty += 1,
+        }
+    }
+    let mut est_terms = Vec::new();
+    for r in unventilated {
+        let Some(v) = r.values[c] else {
+            if r.invalid[c] {
+                t.invalid += 1;
+            }
+            continue;
+        };
+        match r.key {
+            Some(k) => {
+                let e = v * k;
+                t.estimated += e;
+                t.filled += 1;
+                t.inputs.push((
+                    format!(
+                        "{} (estimation : {} × {} %)",
+                        r.label,
+                        format_fr(v, 2),
+                        format_fr(k * 100.0, 2)
+                    ),
+                    e,
+                ));
+                est_terms.push(format!(
+                    "{} × {} %",
+                    format_fr(v, 2),
+                    format_fr(k * 100.0, 2)
+                ));
+            }
+            None => t.unventilated += 1,
+        }
+    }
+    let all: Vec<String> = terms.iter().chain(est_terms.iter()).cloned().collect();
+    t.formula_fr = if all.is_empty() {
+        "Aucune valeur saisie à cette maille".to_string()
+    } else {
+        format!(
+            "Somme de {} : {} = {}{}",
+            plural(t.filled, "organisme", "organismes"),
+            all.join(" + "),
+            format_fr(t.exact + t.estimated, 2),
+            if est_terms.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (dont {} estimé par clé de répartition)",
+                    format_fr(t.estimated, 2)
+                )
+            }
+        )
+    };
+    let caveats = t.caveats(false);
+    if !caveats.is_empty() {
+        t.formula_fr = format!("{} ; {}", t.formula_fr, caveats);
+    }
+    t
+}
+
+fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
+    let mine: Vec<&Objective> = objectives
+        .iter()
+        .filter(|o| o.indicator == t.code)
+        .collect();
+    if mine.is_empty() {
+        return;
+    }
+    for o in &mine {
+        let key = format!("{}|{}", o.split, o.period);
+        let Some(c) = t.column(&key) else {
+            t.comparisons.push(Comparison {
+                objective: (*o).clone(),
+                column_label: key.clone(),
+                committed: None,
+                estimate: false,
+                gap: None,
+                coverage: None,
+                text_fr: format!(
+                    "L'objectif {} ({key}) ne correspond à aucune colonne de l'indicateur.",
+                    o.indicator
+                ),
+            });
+            continue;
+        };
+        let committed = if t.additive {
+            t.totals[c].value()
+        } else {
+            t.stats[c].as_ref().map(|s| s.median)
+        };
+        let estimate = t.additive && t.totals[c].is_estimate();
+        let gap = committed.map(|v| v - o.value);
+        let coverage = committed
+            .filter(|_| o.value != 0.0)
+            .map(|v| v / o.value * 100.0);
+        let what = if t.additive {
+            "Engagements"
+        } else {
+            "Médiane des engagements"
+        };
+        let text_fr = match (committed, gap) {
+            (Some(v), Some(g)) => format!(
+                "{what} {}{} pour un objectif de {} : {} de {} ({}).",
+                format_fr(v, 1),
+                if estimate { " (estimation)" } else { "" },
+                format_fr(o.value, 1),
+                if g >= 0.0 { "excédent" } else { "manque" },
+                format_fr(g.abs(), 1),
+                match coverage {
+                    Some(p) => format!("objectif couvert à {} %", format_fr(p, 1)),
+                    None => "objectif nul".to_string(),
+                }
+            ),
+            _ => format!(
+                "Aucun engagement saisi pour un objectif de {}.",
+                format_fr(o.value, 1)
+            ),
+        };
+        t.comparisons.push(Comparison {
+            objective: (*o).clone(),
+            column_label: t.columns[c].label_fr.clone(),
+            committed,
+            estimate,
+            gap,
+            coverage,
+            text_fr,
+        });
+    }
+    // Per year and cumulated, for counts with yearly objectives.
+    if !t.additive {
+        return;
+    }
+    let mut splits: Vec<&str> = mine
+        .iter()
+        .filter(|o| o.period.starts_with('a'))
+        .map(|o| o.split.as_str())
+        .collect();
+    splits.sort();
+    splits.dedup();
+    for split in splits {
+        let mut lines = Vec::new();
+        let (mut co, mut cc) = (0.0, 0.0);
+        for (c, col) in t.columns.iter().enumerate() {
+            let Period::Year(y) = col.period else {
+                continue;
+            };
+            if col.key != format!("{split}|a{y}") {
+                continue;
+            }
+            let objective = mine
+                .iter()
+                .find(|o| o.split == split && o.period == format!("a{y}"))
+                .map(|o| o.value);
+            let committed = t.totals[c].value();
+            co += objective.unwrap_or(0.0);
+            cc += committed.unwrap_or(0.0);
+            lines.push(YearLine {
+                year: y,
+                label: col.label_fr.clone(),
+                objective,
+                committed,
+                cumulated_objective: co,
+                cumulated_committed: cc,
+                cumulated_coverage: (co != 0.0).then(|| cc / co * 100.0),
+            });
+        }
+        t.years.push((split.to_string(), lines));
+    }
+}

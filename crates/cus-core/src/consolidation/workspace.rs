@@ -1,0 +1,133 @@
+//! The « espace de simulation »: a territory, the organisms' conventions, the split keys, the
+//! objectives and the scenarios, saved as one JSON document (in the browser's IndexedDB, or as
+//! a file to reopen on another computer).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Objective, Scenario};
+use crate::convention::{Convention, TerritoryKey};
+
+/// Format name written in every workspace file.
+pub const WORKSPACE_FORMAT: &str = "cus-espace-simulation/1";
+
+/// One organism's file in a workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceFile {
+    /// Stable identifier in the workspace (`f1`, `f2`…).
+    pub id: String,
+    /// Name of the file it was read from (or « brouillon : … », « exemple : … »).
+    pub file_name: String,
+    pub convention: Convention,
+    /// Diagnostics of the rule engine at import: (errors, warnings).
+    #[serde(default)]
+    pub errors: usize,
+    #[serde(default)]
+    pub warnings: usize,
+    /// Left out of the consolidation (a duplicate the user did not keep, or by choice).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub excluded: bool,
+}
+
+/// A named workspace.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workspace {
+    #[serde(default)]
+    pub format: String,
+    pub name: String,
+    /// The territory of study: `region:32`, `departement:59`, `epci:200093201`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<TerritoryKey>,
+    /// Vintage of the territorial referential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geo_vintage: Option<u16>,
+    #[serde(default)]
+    pub files: Vec<WorkspaceFile>,
+    /// Split keys by file id: share (0–1) of a coarser figure attributed to the territory.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub split_keys: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub objectives: Vec<Objective>,
+    #[serde(default)]
+    pub scenarios: Vec<Scenario>,
+}
+
+impl Workspace {
+    pub fn new(name: &str) -> Self {
+        Workspace {
+            format: WORKSPACE_FORMAT.to_string(),
+            name: name.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// A new file id not used in the workspace.
+    pub fn next_file_id(&self) -> String {
+        let mut n = self.files.len() + 1;
+        loop {
+            let id = format!("f{n}");
+            if !self.files.iter().any(|f| f.id == id) {
+                return id;
+            }
+            n += 1;
+        }
+    }
+
+    /// The workspace as a JSON document.
+    pub fn to_json(&self) -> String {
+        let mut w = self.clone();
+        w.format = WORKSPACE_FORMAT.to_string();
+        serde_json::to_string(&w).unwrap_or_default()
+    }
+
+    /// Reads a workspace file, with a French message when it is not one.
+    pub fn from_json(text: &str) -> Result<Workspace, String> {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            format!(
+                "Le fichier n'est pas un JSON lisible (ligne {}, colonne {}).",
+                e.line(),
+                e.column()
+            )
+        })?;
+        match v.get("format").and_then(|f| f.as_str()) {
+            Some(WORKSPACE_FORMAT) => {}
+            Some(other) => {
+                return Err(format!(
+                    "Ce fichier est au format « {other} », pas un espace de simulation ({WORKSPACE_FORMAT})."
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "Ce fichier n'est pas un espace de simulation : il n'indique pas le format {WORKSPACE_FORMAT}."
+                ))
+            }
+        }
+        serde_json::from_value(v)
+            .map_err(|e| format!("L'espace de simulation est incomplet ou mal formé : {e}."))
+    }
+}
+
+/// Groups of files of the same organism (same SIREN) on the same catalogue, two or more files
+/// each, in file order. Files without a SIREN are never grouped.
+pub fn duplicates(files: &[WorkspaceFile]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<((String, String), Vec<usize>)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let siren = crate::organisme::normalise_siren(&f.convention.organisme.siren);
+        if siren.is_empty() {
+            continue;
+        }
+        let key = (siren, f.convention.catalogue.id.clone());
+        match groups.iter_mut().find(|(k, _)| k == &key) {
+            Some((_, v)) => v.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, v)| v)
+        .filter(|v| v.len() > 1)
+        .collect()
+}

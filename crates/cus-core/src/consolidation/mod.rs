@@ -19,10 +19,13 @@
 //! left out with the reason; an empty cell is not a zero (the totals count them).
 
 mod compilation;
+mod edit;
+pub mod store;
 mod totals;
 mod workspace;
 
 pub use compilation::{compile, Compilation, Distribution, LevelUse, SubTerritory};
+pub use edit::{WsEdit, WsTouched};
 pub use totals::{
     consolidate, Change, Comparison, Consolidated, ConsolidatedTable, Objective, Row, Scenario,
     Stats, Total, YearLine,

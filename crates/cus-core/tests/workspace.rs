@@ -1,0 +1,239 @@
+//! Workspaces of « Simuler sur mon territoire »: typed edits (what each changes, refusals in
+//! French leaving the workspace unchanged) and storage (files written once, a save refused when
+//! another tab saved since, a workspace restored whole).
+
+use std::future::Future;
+
+use cus_core::consolidation::store::{file_ids, Workspaces, WsSaveError};
+use cus_core::consolidation::{Change, Workspace, WorkspaceFile, WsEdit, WsTouched};
+use cus_core::convention::{Convention, Value};
+use cus_core::drafts::{Backend, MemoryBackend};
+
+fn run<F: Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match f.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => unreachable!("the memory backend never waits"),
+    }
+}
+
+fn file(siren: &str, v: f64) -> WorkspaceFile {
+    let mut c = Convention::default();
+    c.organisme.siren = siren.into();
+    c.catalogue.id = "cus2-logements-locatifs".into();
+    c.values
+        .insert("PP-1|departement:59|total|c6".into(), Value::Number(v));
+    WorkspaceFile {
+        id: String::new(),
+        file_name: format!("{siren}.json"),
+        convention: c,
+        errors: 0,
+        warnings: 0,
+        excluded: false,
+    }
+}
+
+#[test]
+fn edits_say_what_they_touch_and_refusals_change_nothing() {
+    let mut ws = Workspace::new("PLH");
+    let cases: Vec<(WsEdit, Result<WsTouched, &str>)> = vec![
+        (WsEdit::Rename("PLH Lille".into()), Ok(WsTouched::Nothing)),
+        (WsEdit::Rename("  ".into()), Err("Donnez un nom")),
+        (
+            WsEdit::SetTerritory {
+                territory: Some("epci:200093201".parse().unwrap()),
+                geo_vintage: Some(2026),
+            },
+            Ok(WsTouched::Sources),
+        ),
+        (
+            WsEdit::AddFiles(vec![
+                file("130005481", 1.0),
+                file("130005481", 2.0),
+                file("775663438", 3.0),
+            ]),
+            Ok(WsTouched::Sources),
+        ),
+        (
+            WsEdit::KeepOnly { file: "f2".into() },
+            Ok(WsTouched::Sources),
+        ),
+        (
+            WsEdit::KeepOnly { file: "f3".into() },
+            Err("pas de doublon"),
+        ),
+        (
+            WsEdit::SetSplitKey {
+                file: "f3".into(),
+                share: Some(0.4),
+            },
+            Ok(WsTouched::Arithmetic),
+        ),
+        (
+            WsEdit::SetSplitKey {
+                file: "f3".into(),
+                share: Some(1.5),
+            },
+            Err("entre 0 et 100 %"),
+        ),
+        (
+            WsEdit::SetSplitKey {
+                file: "f9".into(),
+                share: Some(0.5),
+            },
+            Err("n'est pas dans l'espace"),
+        ),
+        (
+            WsEdit::SetObjective {
+                indicator: "PP-1".into(),
+                split: "total".into(),
+                period: "c6".into(),
+                value: Some(500.0),
+            },
+            Ok(WsTouched::Arithmetic),
+        ),
+        (
+            WsEdit::SetObjective {
+                indicator: "PP-1".into(),
+                split: "total".into(),
+                period: "c6".into(),
+                value: Some(600.0),
+            },
+            Ok(WsTouched::Arithmetic),
+        ),
+        (
+            WsEdit::SetObjective {
+                indicator: "PP-1".into(),
+                split: "PLAI".into(),
+                period: "c6".into(),
+                value: Some(-1.0),
+            },
+            Err("positif ou nul"),
+        ),
+        (
+            WsEdit::AddScenario(String::new()),
+            Ok(WsTouched::Arithmetic),
+        ),
+        (
+            WsEdit::AddChange {
+                scenario: 0,
+                change: Change::Realisation { percent: 80.0 },
+            },
+            Ok(WsTouched::Arithmetic),
+        ),
+        (
+            WsEdit::AddChange {
+                scenario: 0,
+                change: Change::Realisation { percent: f64::NAN },
+            },
+            Err("entre 0 et 1 000 %"),
+        ),
+        (
+            WsEdit::AddChange {
+                scenario: 3,
+                change: Change::Realisation { percent: 80.0 },
+            },
+            Err("n° 4 n'existe pas"),
+        ),
+        (
+            WsEdit::RenameScenario {
+                index: 0,
+                name: "Tendanciel".into(),
+            },
+            Ok(WsTouched::Nothing),
+        ),
+        (
+            WsEdit::RemoveChange {
+                scenario: 0,
+                index: 5,
+            },
+            Err("n'existe plus"),
+        ),
+        (WsEdit::RemoveFile("f1".into()), Ok(WsTouched::Sources)),
+    ];
+    for (i, (edit, expected)) in cases.into_iter().enumerate() {
+        let before = ws.clone();
+        let got = edit.clone().apply(&mut ws);
+        match (&got, &expected) {
+            (Ok(t), Ok(e)) => assert_eq!(t, e, "step {i}: {edit:?}"),
+            (Err(m), Err(e)) => {
+                assert!(m.contains(e), "step {i}: {m}");
+                assert_eq!(ws, before, "step {i}: a refused edit changed the workspace");
+            }
+            _ => panic!("step {i}: {edit:?} gave {got:?}, expected {expected:?}"),
+        }
+    }
+    assert_eq!(ws.name, "PLH Lille");
+    assert_eq!(file_ids(&ws), ["f2", "f3"]);
+    assert!(!ws.files[0].excluded, "the kept duplicate is in");
+    assert_eq!(ws.objectives.len(), 1);
+    assert_eq!(ws.objectives[0].value, 600.0);
+    assert_eq!(ws.scenarios[0].name, "Tendanciel");
+    assert_eq!(ws.split_keys.get("f3"), Some(&0.4));
+}
+
+#[test]
+fn stored_workspaces_are_restored_whole_and_never_overwrite_another_tab() {
+    let store = Workspaces::new(MemoryBackend::default());
+    let mut ws = Workspace::new("PLH");
+    WsEdit::AddFiles(vec![file("130005481", 1.0), file("775663438", 2.0)])
+        .apply(&mut ws)
+        .unwrap();
+    let id = run(store.new_id()).unwrap();
+    let v1 = run(store.save(&id, &ws, None, &[], "2026-12-02T10:00:00Z")).unwrap();
+    let (back, v, problems) = run(store.load(&id)).unwrap().unwrap();
+    assert_eq!((back.clone(), v, problems.len()), (ws.clone(), v1, 0));
+    // An edit of objectives rewrites the small record only.
+    let before: Vec<(String, String)> = run(store_backend(&store).scan("espace-fichier:")).unwrap();
+    WsEdit::SetObjective {
+        indicator: "PP-1".into(),
+        split: "total".into(),
+        period: "c6".into(),
+        value: Some(9.0),
+    }
+    .apply(&mut ws)
+    .unwrap();
+    let v2 = run(store.save(&id, &ws, Some(v1), &file_ids(&back), "2026-12-02T10:01:00Z")).unwrap();
+    assert_eq!(
+        run(store_backend(&store).scan("espace-fichier:")).unwrap(),
+        before
+    );
+    // A tab still at v1 is refused.
+    assert_eq!(
+        run(store.save(&id, &ws, Some(v1), &file_ids(&ws), "2026-12-02T10:02:00Z")),
+        Err(WsSaveError::Conflict)
+    );
+    // Removing a file deletes its record.
+    WsEdit::RemoveFile("f1".into()).apply(&mut ws).unwrap();
+    run(store.save(
+        &id,
+        &ws,
+        Some(v2),
+        &["f1".into(), "f2".into()],
+        "2026-12-02T10:03:00Z",
+    ))
+    .unwrap();
+    assert_eq!(
+        run(store_backend(&store).scan("espace-fichier:"))
+            .unwrap()
+            .len(),
+        1
+    );
+    let (back, _, _) = run(store.load(&id)).unwrap().unwrap();
+    assert_eq!(back, ws);
+    let list = run(store.list()).unwrap();
+    assert_eq!(
+        (list.len(), list[0].files, list[0].name.as_str()),
+        (1, 1, "PLH")
+    );
+    run(store.delete(&id)).unwrap();
+    assert!(run(store.load(&id)).unwrap().is_none());
+    assert!(run(store_backend(&store).scan("espace"))
+        .unwrap()
+        .is_empty());
+}
+
+fn store_backend(s: &Workspaces<MemoryBackend>) -> &MemoryBackend {
+    s.backend()
+}

@@ -3,8 +3,8 @@
 // 1. The modules trunk builds as "workers" (it does not hash their files): their script and wasm
 //    get a content hash in their names and their address goes into a `<meta>` where the app reads
 //    it: the formats worker (a loader is written beside it; `<meta name="cus-formats-worker">`,
-//    src/formats.rs) and the « Remplir ma CUS » module (`<meta name="cus-module-remplir">`,
-//    src/shell.rs).
+//    src/formats.rs) and the « Remplir ma CUS » and « Simuler sur mon territoire » modules
+//    (`<meta name="cus-module-remplir">`, `<meta name="cus-module-simuler">`, src/shell.rs).
 // 2. Trunk's inline start-up module moves into `boot-<hash>.js`, so that the
 //    Content-Security-Policy of index.html needs no inline script.
 // 3. `sw.js`, the service worker, precaches every file of the build under a version made of
@@ -24,6 +24,7 @@ if (!dir) {
 }
 const WORKER = 'cus-formats-worker';
 const REMPLIR = 'cus-remplir';
+const SIMULER = 'cus-simuler';
 const at = (f) => path.join(dir, f);
 const hash = (...buffers) => {
   const h = crypto.createHash('sha256');
@@ -62,15 +63,17 @@ wasm_bindgen({ module_or_path: './${wasmName}' }).catch((e) => postMessage({ boo
 `);
 html = html.replace('</head>', `  <meta name="cus-formats-worker" content="./${loaderName}" />\n  </head>`);
 
-for (const f of [`${REMPLIR}.js`, `${REMPLIR}_bg.wasm`]) if (!fs.existsSync(at(f))) fail(`${f} missing from ${dir}`);
-const rjs = fs.readFileSync(at(`${REMPLIR}.js`), 'utf8');
-const rwasm = fs.readFileSync(at(`${REMPLIR}_bg.wasm`));
-const rh = hash(Buffer.from(rjs), rwasm);
-// Its wasm is named by the shell (the script name with `_bg.wasm`), never by the script itself.
-fs.writeFileSync(at(`${REMPLIR}-${rh}.js`), rjs);
-fs.rmSync(at(`${REMPLIR}.js`));
-fs.renameSync(at(`${REMPLIR}_bg.wasm`), at(`${REMPLIR}-${rh}_bg.wasm`));
-html = html.replace('</head>', `  <meta name="cus-module-remplir" content="./${REMPLIR}-${rh}.js" />\n  </head>`);
+for (const [mod, meta] of [[REMPLIR, 'cus-module-remplir'], [SIMULER, 'cus-module-simuler']]) {
+  for (const f of [`${mod}.js`, `${mod}_bg.wasm`]) if (!fs.existsSync(at(f))) fail(`${f} missing from ${dir}`);
+  const rjs = fs.readFileSync(at(`${mod}.js`), 'utf8');
+  const rwasm = fs.readFileSync(at(`${mod}_bg.wasm`));
+  const rh = hash(Buffer.from(rjs), rwasm);
+  // Its wasm is named by the shell (the script name with `_bg.wasm`), never by the script itself.
+  fs.writeFileSync(at(`${mod}-${rh}.js`), rjs);
+  fs.rmSync(at(`${mod}.js`));
+  fs.renameSync(at(`${mod}_bg.wasm`), at(`${mod}-${rh}_bg.wasm`));
+  html = html.replace('</head>', `  <meta name="${meta}" content="./${mod}-${rh}.js" />\n  </head>`);
+}
 
 // 2. The start-up module, out of the page.
 const inline = /<script type="module"(?: nonce="[^"]*")?>([\s\S]*?)<\/script>/;

@@ -48,7 +48,7 @@ const UNAVAILABLE: &str = "Le stockage du navigateur (IndexedDB) est indisponibl
     brouillons restent en mémoire le temps de cette session. Exportez votre travail avant de \
     fermer la page.";
 
-fn now_iso() -> String {
+pub(crate) fn now_iso() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
@@ -678,5 +678,36 @@ fn install_flush_on_hide() {
         let show = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(on_page_show);
         let _ = w.add_event_listener_with_callback("pageshow", show.as_ref().unchecked_ref());
         show.forget();
+    }
+}
+
+/// The stored convention of a draft, without opening it (« Simuler » adds a user's drafts to a
+/// workspace). `None` when it is absent or unreadable.
+pub async fn read(id: &str) -> Option<cus_core::convention::Convention> {
+    let d = drafts().await;
+    let text = d.backend().get(&format!("draft:{id}")).await.ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+/// The storage the drafts use (IndexedDB, or memory when the browser refuses it), shared with
+/// the workspaces of « Simuler » (other keys: `cus_core::consolidation::store`).
+#[derive(Clone)]
+pub struct Shared(Rc<Drafts<AppBackend>>);
+
+impl Shared {
+    pub async fn get() -> Shared {
+        Shared(drafts().await)
+    }
+}
+
+impl Backend for Shared {
+    async fn get(&self, k: &str) -> Result<Option<String>, StorageError> {
+        self.0.backend().get(k).await
+    }
+    async fn scan(&self, p: &str) -> Result<Vec<(String, String)>, StorageError> {
+        self.0.backend().scan(p).await
+    }
+    async fn commit(&self, batch: Batch) -> Result<Commit, StorageError> {
+        self.0.backend().commit(batch).await
     }
 }

@@ -1,6 +1,7 @@
 //! CUS indicateurs — the web app: a thin Yew shell over `cus-core`, in two wasm modules built
-//! from this one crate: the shell (`src/main.rs`: header, home, Comprendre, Simuler) and
-//! « Remplir ma CUS » (`src/bin/remplir.rs`), loaded when its route is first opened. Each binary
+//! from this one crate: the shell (`src/main.rs`: header, home, Comprendre), « Remplir ma CUS »
+//! (`src/bin/remplir.rs`) and « Simuler sur mon territoire » (`src/bin/simuler.rs`), each loaded
+//! when its route is first opened. Each binary
 //! links only what it reaches from its entry point; every `#[wasm_bindgen]` export is therefore
 //! in a binary, never here (an export of the library would be linked into both).
 //!
@@ -15,6 +16,7 @@ pub mod presence;
 pub mod remplir;
 pub mod route;
 pub mod shell;
+pub mod simuler;
 pub mod state;
 pub mod storage;
 

@@ -9,7 +9,10 @@ pub enum Route {
     /// Open a sample convention (index in `cus_core::samples::SAMPLES`) in a new draft, then
     /// go to the first step.
     OpenSample(usize),
-    Simulate,
+    /// « Simuler sur mon territoire », at one section.
+    Simulate(SimStep),
+    /// Open the fictional région of about 30 organisms in a new workspace.
+    SimulateSample,
     /// "Comprendre les indicateurs", optionally focused on one indicator's card.
     Reference {
         focus: Option<CardLink>,
@@ -58,7 +61,12 @@ impl Route {
                 Some(s) => Route::Fill(s),
                 None => Route::NotFound(path.to_string()),
             },
-            ["simuler"] => Route::Simulate,
+            ["simuler"] => Route::Simulate(SimStep::Espace),
+            ["simuler", "exemple"] => Route::SimulateSample,
+            ["simuler", step] => match SimStep::from_slug(step) {
+                Some(s) => Route::Simulate(s),
+                None => Route::NotFound(path.to_string()),
+            },
             ["comprendre"] => Route::Reference { focus: None },
             ["comprendre", cat, code] => Route::Reference {
                 focus: Some(CardLink {
@@ -88,7 +96,9 @@ impl Route {
                 Some(s) => format!("#/remplir/exemple/{}", s.id),
                 None => "#/remplir".to_string(),
             },
-            Route::Simulate => "#/simuler".to_string(),
+            Route::Simulate(SimStep::Espace) => "#/simuler".to_string(),
+            Route::Simulate(step) => format!("#/simuler/{}", step.slug()),
+            Route::SimulateSample => "#/simuler/exemple".to_string(),
             Route::Reference { focus: None } => "#/comprendre".to_string(),
             Route::Reference { focus: Some(l) } => match &l.version {
                 Some(v) => format!(
@@ -112,7 +122,14 @@ impl Route {
                 return format!("{} — Remplir ma CUS — CUS indicateurs", step.label_fr())
             }
             Route::OpenSample(_) => "Ouverture d'un exemple — Remplir ma CUS",
-            Route::Simulate => "Simuler sur mon territoire",
+            Route::Simulate(SimStep::Espace) => "Simuler sur mon territoire",
+            Route::Simulate(step) => {
+                return format!(
+                    "{} — Simuler sur mon territoire — CUS indicateurs",
+                    step.label_fr()
+                )
+            }
+            Route::SimulateSample => "Ouverture de l'exemple — Simuler sur mon territoire",
             Route::Reference { .. } => "Comprendre les indicateurs",
             Route::NotFound(_) => "Page introuvable",
         };
@@ -122,7 +139,13 @@ impl Route {
     /// Which top-level mode the route belongs to (for `aria-current` in the navigation).
     pub fn same_section(&self, other: &Route) -> bool {
         (self.is_fill() && other.is_fill())
+            || (self.is_simulate() && other.is_simulate())
             || std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+
+    /// Is this a page of « Simuler sur mon territoire » (served by its own module)?
+    pub fn is_simulate(&self) -> bool {
+        matches!(self, Route::Simulate(_) | Route::SimulateSample)
     }
 
     /// Is this a page of « Remplir ma CUS » (served by its own module)?
@@ -209,6 +232,63 @@ impl FillStep {
     }
 }
 
+/// Sections of « Simuler sur mon territoire ».
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SimStep {
+    /// The workspaces: choose, create, open a file, export.
+    Espace,
+    Territoire,
+    Organismes,
+    Consolidation,
+    Objectifs,
+    Scenarios,
+    Compilation,
+    Export,
+}
+
+impl SimStep {
+    pub const ALL: [SimStep; 8] = [
+        SimStep::Espace,
+        SimStep::Territoire,
+        SimStep::Organismes,
+        SimStep::Consolidation,
+        SimStep::Objectifs,
+        SimStep::Scenarios,
+        SimStep::Compilation,
+        SimStep::Export,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            SimStep::Espace => "espace",
+            SimStep::Territoire => "territoire",
+            SimStep::Organismes => "organismes",
+            SimStep::Consolidation => "consolidation",
+            SimStep::Objectifs => "objectifs",
+            SimStep::Scenarios => "scenarios",
+            SimStep::Compilation => "compilation",
+            SimStep::Export => "export",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<SimStep> {
+        SimStep::ALL.into_iter().find(|x| x.slug() == s)
+    }
+
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            SimStep::Espace => "Espace de simulation",
+            SimStep::Territoire => "Territoire",
+            SimStep::Organismes => "Organismes",
+            SimStep::Consolidation => "Consolidation",
+            SimStep::Objectifs => "Objectifs",
+            SimStep::Scenarios => "Scénarios",
+            SimStep::Compilation => "Compilation régionale",
+            SimStep::Export => "Export et impression",
+        }
+    }
+}
+
 /// Percent-encode the few characters that matter in a hash segment (codes like `A.I`, `PP-LF-1 bis`).
 fn encode(s: &str) -> String {
     let mut out = String::new();
@@ -281,7 +361,13 @@ mod tests {
                 "#/remplir/exemple/inconnu",
                 Route::NotFound("remplir/exemple/inconnu".into()),
             ),
-            ("#/simuler/", Route::Simulate),
+            ("#/simuler/", Route::Simulate(SimStep::Espace)),
+            ("#/simuler/organismes", Route::Simulate(SimStep::Organismes)),
+            ("#/simuler/exemple", Route::SimulateSample),
+            (
+                "#/simuler/inconnu",
+                Route::NotFound("simuler/inconnu".into()),
+            ),
             ("#/comprendre", Route::Reference { focus: None }),
             ("#/inconnu", Route::NotFound("inconnu".into())),
         ];
@@ -298,7 +384,12 @@ mod tests {
             assert!(r.is_fill() && r.same_section(&Route::Fill(FillStep::Export)));
         }
         assert!(!Route::Home.is_fill());
-        assert!(!Route::Simulate.same_section(&Route::OpenSample(0)));
+        assert!(!Route::Simulate(SimStep::Espace).same_section(&Route::OpenSample(0)));
+        for step in SimStep::ALL {
+            let r = Route::Simulate(step);
+            assert_eq!(Route::from_hash(&r.to_hash()), r);
+            assert!(r.same_section(&Route::SimulateSample) && r.is_simulate());
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 use crate::catalogues::Catalogues;
 use crate::pages;
-use crate::route::{FillStep, Route};
+use crate::route::{FillStep, Route, SimStep};
 
 fn current_route() -> Route {
     let hash = web_sys::window()
@@ -107,9 +107,10 @@ pub fn mount_into(root: &web_sys::Element) {
         return;
     };
     let _ = main.set_attribute("tabindex", "-1");
-    let (Some(pages), Some(_remplir), Some(bottom)) = (
+    let (Some(pages), Some(_remplir), Some(_simuler), Some(bottom)) = (
         host("pages", "div", &main),
         host("remplir", "div", &main),
+        host("simuler", "div", &main),
         host("bas", "div", root),
     ) else {
         return;
@@ -143,7 +144,7 @@ pub fn frame() -> Html {
                     <nav aria-label="Modes de l'application">
                         <ul class="nav-modes">
                             { nav_item(Route::Fill(FillStep::Organisme), "Remplir ma CUS") }
-                            { nav_item(Route::Simulate, "Simuler sur mon territoire") }
+                            { nav_item(Route::Simulate(SimStep::Espace), "Simuler sur mon territoire") }
                             { nav_item(Route::Reference { focus: None }, "Comprendre les indicateurs") }
                         </ul>
                     </nav>
@@ -175,7 +176,8 @@ pub fn footer() -> Html {
 pub fn pages() -> Html {
     let route = use_route();
     let catalogues = use_state(crate::catalogues::initial);
-    let loader = use_memo((), |_| ModuleLoader::default());
+    let loader = use_memo((), |_| ModuleLoader::new(Module::Remplir));
+    let sim_loader = use_memo((), |_| ModuleLoader::new(Module::Simuler));
 
     use_effect_with((), |_| crate::mark("app-first-render"));
 
@@ -187,9 +189,13 @@ pub fn pages() -> Html {
                 doc.set_title(&r.title());
             }
             let before = previous.replace(Some(r.clone()));
-            // Between two pages of « Remplir ma CUS », its module moves the focus itself.
+            // Between two pages of a module, the module moves the focus itself.
             match before {
-                Some(b) if !(b.is_fill() && r.is_fill()) => focus_page_title(),
+                Some(b)
+                    if !(b.is_fill() && r.is_fill()) && !(b.is_simulate() && r.is_simulate()) =>
+                {
+                    focus_page_title()
+                }
                 _ => {}
             }
         });
@@ -209,9 +215,11 @@ pub fn pages() -> Html {
     match &route {
         Route::Home => html! { <pages::home::Home catalogues={(*catalogues).clone()} /> },
         Route::Fill(_) | Route::OpenSample(_) => {
-            html! { <RemplirHost loader={(*loader).clone()} /> }
+            html! { <ModuleHost loader={(*loader).clone()} /> }
         }
-        Route::Simulate => html! { <pages::modes::Simulate /> },
+        Route::Simulate(_) | Route::SimulateSample => {
+            html! { <ModuleHost loader={(*sim_loader).clone()} /> }
+        }
         Route::Reference { focus } => html! {
             <pages::reference::Reference
                 catalogues={(*catalogues).clone()}
@@ -241,6 +249,49 @@ fn skip_to_content() -> Callback<MouseEvent> {
 /// Name of the `<meta>` holding the address of the Remplir module's script (written by
 /// `scripts/post-build.mjs`, with a content hash in the file name).
 pub const REMPLIR_META: &str = "cus-module-remplir";
+/// The same for the « Simuler sur mon territoire » module.
+pub const SIMULER_META: &str = "cus-module-simuler";
+
+/// A mode served by its own wasm module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    Remplir,
+    Simuler,
+}
+
+impl Module {
+    fn meta(self) -> &'static str {
+        match self {
+            Module::Remplir => REMPLIR_META,
+            Module::Simuler => SIMULER_META,
+        }
+    }
+
+    /// Id of its host element in `index.html`.
+    fn host(self) -> &'static str {
+        match self {
+            Module::Remplir => "remplir",
+            Module::Simuler => "simuler",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Module::Remplir => "Remplir ma CUS",
+            Module::Simuler => "Simuler sur mon territoire",
+        }
+    }
+
+    /// What is kept safe while the module cannot load.
+    fn kept_fr(self) -> &'static str {
+        match self {
+            Module::Remplir => "Vos brouillons sont intacts, enregistrés dans ce navigateur.",
+            Module::Simuler => {
+                "Vos espaces de simulation sont intacts, enregistrés dans ce navigateur."
+            }
+        }
+    }
+}
 
 #[wasm_bindgen(inline_js = "export function cus_import_module(js, wasm) {
   const at = (u) => new URL(u, document.baseURI).href;
@@ -252,9 +303,9 @@ extern "C" {
     fn cus_import_module(js: &str, wasm: &str) -> js_sys::Promise;
 }
 
-/// Loads the Remplir module once and keeps it (equal when it is the same loader).
-#[derive(Clone, Default)]
-pub struct ModuleLoader(Rc<RefCell<Option<js_sys::Promise>>>);
+/// Loads a module once and keeps it (equal when it is the same loader).
+#[derive(Clone)]
+pub struct ModuleLoader(Rc<RefCell<Option<js_sys::Promise>>>, Module);
 
 impl PartialEq for ModuleLoader {
     fn eq(&self, other: &Self) -> bool {
@@ -263,6 +314,10 @@ impl PartialEq for ModuleLoader {
 }
 
 impl ModuleLoader {
+    pub fn new(module: Module) -> Self {
+        ModuleLoader(Rc::default(), module)
+    }
+
     /// The module's exports, loading it on the first call.
     fn load(&self) -> Result<js_sys::Promise, String> {
         if let Some(p) = self.0.borrow().as_ref() {
@@ -271,7 +326,7 @@ impl ModuleLoader {
         let js = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| {
-                d.query_selector(&format!("meta[name=\"{REMPLIR_META}\"]"))
+                d.query_selector(&format!("meta[name=\"{}\"]", self.1.meta()))
                     .ok()
                     .flatten()
             })
@@ -304,10 +359,11 @@ enum HostState {
     Failed(String),
 }
 
-/// While « Remplir ma CUS » loads: its heading and a status; then the module's app, mounted on
-/// `#remplir`, destroyed when the route leaves the mode.
-#[function_component(RemplirHost)]
-fn remplir_host(props: &HostProps) -> Html {
+/// While a module loads: its heading and a status; then the module's app, mounted on its host
+/// (`#remplir`, `#simuler`), destroyed when the route leaves the mode.
+#[function_component(ModuleHost)]
+fn module_host(props: &HostProps) -> Html {
+    let module = props.loader.1;
     let state = use_state(|| HostState::Loading);
     let attempt = use_state(|| 0u32);
     {
@@ -328,7 +384,7 @@ fn remplir_host(props: &HostProps) -> Html {
                         .and_then(|d| d.active_element())
                         .is_some_and(|e| e.id() == "titre-page");
                     let mounted = match loaded {
-                        Ok(m) => mount_module(&m, focus),
+                        Ok(m) => mount_module(&m, module.host(), focus),
                         Err(e) => Err(e
                             .as_string()
                             .or_else(|| js_sys::Error::from(e).message().as_string())
@@ -368,16 +424,16 @@ fn remplir_host(props: &HostProps) -> Html {
         HostState::Mounted => html! {},
         HostState::Loading => html! {
             <div class="page">
-                <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
-                <p role="status" id="chargement-module">{ "Chargement de « Remplir ma CUS »…" }</p>
+                <h1 id="titre-page" tabindex="-1">{ module.title() }</h1>
+                <p role="status" id="chargement-module">{ format!("Chargement de « {} »…", module.title()) }</p>
             </div>
         },
         HostState::Failed(why) => html! {
             <div class="page">
-                <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
+                <h1 id="titre-page" tabindex="-1">{ module.title() }</h1>
                 <div class="message-erreur" role="alert" id="echec-module">
-                    <p>{ "« Remplir ma CUS » n'a pas pu être chargé. Vos brouillons sont intacts, enregistrés dans ce navigateur. \
-                          Vérifiez la connexion (une seule visite complète suffit ensuite pour travailler hors connexion), puis réessayez." }</p>
+                    <p>{ format!("« {} » n'a pas pu être chargé. {} \
+                          Vérifiez la connexion (une seule visite complète suffit ensuite pour travailler hors connexion), puis réessayez.", module.title(), module.kept_fr()) }</p>
                     <p class="aide">{ format!("Détail technique : {why}") }</p>
                 </div>
                 <button type="button" class="bouton" onclick={retry}>{ "Réessayer" }</button>
@@ -387,11 +443,11 @@ fn remplir_host(props: &HostProps) -> Html {
 }
 
 /// Call the module's `mount(host, focus_title)`; the handle it returns has `destroy()`.
-fn mount_module(exports: &JsValue, focus_title: bool) -> Result<JsValue, String> {
+fn mount_module(exports: &JsValue, host: &str, focus_title: bool) -> Result<JsValue, String> {
     let host = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("remplir"))
-        .ok_or("pas d'emplacement #remplir dans la page")?;
+        .and_then(|d| d.get_element_by_id(host))
+        .ok_or_else(|| format!("pas d'emplacement #{host} dans la page"))?;
     let mount: js_sys::Function = js_sys::Reflect::get(exports, &"mount".into())
         .ok()
         .and_then(|f| f.dyn_into().ok())

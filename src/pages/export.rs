@@ -82,7 +82,7 @@ fn file_name(conv: &Convention, mode: Mode, format: Format, date: &str) -> Strin
 }
 
 /// Offer bytes to the user as a downloaded file.
-fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
+pub(crate) fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
     let fail = |_| "Le navigateur a refusé le téléchargement.".to_string();
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
@@ -140,7 +140,7 @@ impl Outcome {
 }
 
 /// The catalogues the user loaded (the worker embeds the others).
-fn extra_catalogues(cats: &Catalogues) -> Vec<Catalogue> {
+pub(crate) fn extra_catalogues(cats: &Catalogues) -> Vec<Catalogue> {
     let embedded = cus_core::catalogue::embedded();
     cats.0
         .iter()

@@ -34,7 +34,7 @@ pub fn home(props: &Props) -> Html {
                 <li class="carte">
                     <h2>{ "Collectivités" }</h2>
                     <p>{ "Départements, EPCI : simulez des objectifs sur votre territoire, en réunissant plusieurs organismes." }</p>
-                    <a class="bouton" href={Route::Simulate.to_hash()}>{ "Simuler sur mon territoire" }</a>
+                    <a class="bouton" href={Route::Simulate(crate::route::SimStep::Espace).to_hash()}>{ "Simuler sur mon territoire" }</a>
                 </li>
                 <li class="carte">
                     <h2>{ "Formation et services de l'État" }</h2>

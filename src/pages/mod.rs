@@ -6,6 +6,7 @@ pub mod grid;
 pub mod home;
 pub mod modes;
 pub mod reference;
+pub mod simuler;
 pub mod stock;
 
 /// The French plural mark of a count: `""` for 0 or 1, `"s"` above.

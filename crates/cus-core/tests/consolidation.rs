@@ -463,3 +463,40 @@ fn workspace_round_trip_and_french_errors() {
     let err = Workspace::from_json("{").unwrap_err();
     assert!(err.contains("JSON lisible"), "{err}");
 }
+
+#[test]
+fn pasted_objectives_are_read_or_refused_line_by_line() {
+    use cus_core::consolidation::parse_objectives;
+    let ok = parse_objectives(
+        "indicateur;ventilation;période;valeur\nPP-1;PLAI;c6;1 200,5\n\nPP-1\ttotal\tc3\t300\nA.I,total,a1,20\n",
+    )
+    .unwrap();
+    let got: Vec<(String, String, String, f64)> = ok
+        .into_iter()
+        .map(|o| (o.indicator, o.split, o.period, o.value))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("PP-1".into(), "PLAI".into(), "c6".into(), 1200.5),
+            ("PP-1".into(), "total".into(), "c3".into(), 300.0),
+            ("A.I".into(), "total".into(), "a1".into(), 20.0),
+        ]
+    );
+    let err =
+        parse_objectives("PP-1;PLAI;c9;10\nPP-1;PLAI;c6\nPP-1;PLAI;c6;-3\nPP-1;PLAI;c6;douze")
+            .unwrap_err();
+    assert_eq!(err.len(), 4, "{err:?}");
+    assert!(
+        err[0].starts_with("Ligne 1 :") && err[0].contains("c9"),
+        "{}",
+        err[0]
+    );
+    assert!(
+        err[1].starts_with("Ligne 2 :") && err[1].contains("3 champs"),
+        "{}",
+        err[1]
+    );
+    assert!(err[2].contains("positif ou nul"), "{}", err[2]);
+    assert!(err[3].starts_with("Ligne 4 :"), "{}", err[3]);
+}

@@ -27,8 +27,8 @@ mod workspace;
 pub use compilation::{compile, Compilation, Distribution, LevelUse, SubTerritory};
 pub use edit::{WsEdit, WsTouched};
 pub use totals::{
-    consolidate, Change, Comparison, Consolidated, ConsolidatedTable, Objective, Row, Scenario,
-    Stats, Total, YearLine,
+    consolidate, parse_objectives, Change, Comparison, Consolidated, ConsolidatedTable, Objective,
+    Row, Scenario, Stats, Total, YearLine,
 };
 pub use workspace::{duplicates, Workspace, WorkspaceFile, WORKSPACE_FORMAT};
 

@@ -779,3 +779,62 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
         t.years.push((split.to_string(), lines));
     }
 }
+
+/// Objectives pasted from a spreadsheet or read from a CSV file: one per line,
+/// `indicateur;ventilation;période;valeur` (tabs, `;` or `,` between fields when the values do
+/// not use a decimal comma), French numbers; an optional header line starting with
+/// « indicateur ». `Err`: one French message per wrong line, naming it.
+pub fn parse_objectives(text: &str) -> Result<Vec<Objective>, Vec<String>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim().trim_start_matches('\u{feff}');
+        if line.is_empty() {
+            continue;
+        }
+        if i == 0 && line.to_lowercase().starts_with("indicateur") {
+            continue;
+        }
+        let sep = if line.contains('\t') {
+            '\t'
+        } else if line.contains(';') {
+            ';'
+        } else {
+            ','
+        };
+        let f: Vec<&str> = line.split(sep).map(str::trim).collect();
+        let n = i + 1;
+        if f.len() != 4 {
+            errors.push(format!(
+                "Ligne {n} : {} champ{} au lieu de 4 (indicateur, ventilation, période, valeur).",
+                f.len(),
+                if f.len() > 1 { "s" } else { "" }
+            ));
+            continue;
+        }
+        if crate::convention::parse_period_key(f[2]).is_none() {
+            errors.push(format!(
+                "Ligne {n} : « {} » n'est pas une période (ref, a1 à a6, c3, c6).",
+                f[2]
+            ));
+            continue;
+        }
+        match crate::numfmt::parse_fr(f[3]) {
+            Ok(v) if v >= 0.0 && v.is_finite() => out.push(Objective {
+                indicator: f[0].to_string(),
+                split: f[1].to_string(),
+                period: f[2].to_string(),
+                value: v,
+            }),
+            Ok(_) => errors.push(format!(
+                "Ligne {n} : un objectif est un nombre positif ou nul."
+            )),
+            Err(e) => errors.push(format!("Ligne {n} : {}", e.message_fr(f[3]))),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}

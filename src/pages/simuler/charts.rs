@@ -1,0 +1,212 @@
+//! Charts drawn by the app as SVG (no charting library), each followed by its table, which
+//! screen readers and print use: commitments per period stacked by organism against the
+//! objective; the PLAI share of each organism against the territory's.
+
+use cus_core::consolidation::{Compilation, ConsolidatedTable};
+use yew::prelude::*;
+
+use super::tables::{num, total_columns};
+
+/// Fill colours of the organisms (distinct at a glance, readable on white); the rest of the
+/// organisms share the last, grey.
+const PALETTE: [&str; 8] = [
+    "#0b5d63", "#c2571a", "#5a4fa0", "#2f7d32", "#a31f5c", "#8a6d00", "#1f5fa8", "#6b3e26",
+];
+const OTHERS: &str = "#9aa5ad";
+
+/// A round scale maximum above `v` (1, 2 or 5 × 10ⁿ).
+fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * p >= v {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+/// Commitments per period (the « Total » split), stacked by organism, with the objective.
+pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
+    let cols = total_columns(t);
+    if cols.is_empty() || !t.additive || t.rows.is_empty() {
+        return html! {};
+    }
+    // The 7 organisms with the largest figures keep a colour; the others are grouped.
+    let mut weight: Vec<(usize, f64)> = t
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, cols.iter().filter_map(|&c| r.values[c]).sum()))
+        .collect();
+    weight.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let named: Vec<usize> = weight.iter().take(7).map(|w| w.0).collect();
+    let objective = |c: usize| {
+        t.comparisons
+            .iter()
+            .find(|x| format!("{}|{}", x.objective.split, x.objective.period) == t.columns[c].key)
+            .map(|x| x.objective.value)
+    };
+    let top = cols
+        .iter()
+        .map(|&c| {
+            let committed: f64 = t.rows.iter().filter_map(|r| r.values[c]).sum();
+            committed.max(objective(c).unwrap_or(0.0))
+        })
+        .fold(0.0, f64::max);
+    let max = nice_max(top);
+    let (w, h, left, bottom, top_pad) = (640.0, 300.0, 64.0, 40.0, 16.0);
+    let plot_h = h - bottom - top_pad;
+    let band = (w - left - 16.0) / cols.len() as f64;
+    let bar_w = (band * 0.5).min(80.0);
+    let y = |v: f64| top_pad + plot_h - v / max * plot_h;
+    let title_id = format!(
+        "graphique-{}",
+        t.code.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    );
+    let period = |c: usize| {
+        t.columns[c]
+            .label_fr
+            .split(" — ")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let bars = cols.iter().enumerate().map(|(k, &c)| {
+        let x = left + band * k as f64 + (band - bar_w) / 2.0;
+        let mut acc = 0.0;
+        let mut parts = Vec::new();
+        for (slot, &i) in named.iter().enumerate() {
+            if let Some(v) = t.rows[i].values[c] {
+                parts.push((PALETTE[slot], acc, v));
+                acc += v;
+            }
+        }
+        let others: f64 = t.rows.iter().enumerate().filter(|(i, _)| !named.contains(i)).filter_map(|(_, r)| r.values[c]).sum();
+        if others > 0.0 {
+            parts.push((OTHERS, acc, others));
+            acc += others;
+        }
+        let obj = objective(c);
+        html! {
+            <g>
+                { for parts.iter().map(|(color, from, v)| html! {
+                    <rect x={format!("{x:.1}")} y={format!("{:.1}", y(from + v))} width={format!("{bar_w:.1}")}
+                        height={format!("{:.1}", (y(*from) - y(from + v)).max(0.0))} fill={*color} />
+                }) }
+                <text x={format!("{:.1}", x + bar_w / 2.0)} y={format!("{:.1}", y(acc) - 4.0)} text-anchor="middle" class="graphique-valeur">{ num(acc) }</text>
+                if let Some(o) = obj {
+                    <line x1={format!("{:.1}", x - 8.0)} x2={format!("{:.1}", x + bar_w + 8.0)} y1={format!("{:.1}", y(o))} y2={format!("{:.1}", y(o))}
+                        stroke="#1b1b1b" stroke-width="2.5" stroke-dasharray="6 3" />
+                    <text x={format!("{:.1}", x + bar_w + 10.0)} y={format!("{:.1}", y(o) + 4.0)} class="graphique-objectif">{ format!("objectif {}", num(o)) }</text>
+                }
+                <text x={format!("{:.1}", x + bar_w / 2.0)} y={format!("{:.1}", h - bottom + 18.0)} text-anchor="middle">{ period(c) }</text>
+            </g>
+        }
+    });
+    let ticks = (0..=4).map(|i| {
+        let v = max * i as f64 / 4.0;
+        html! {
+            <g>
+                <line x1={format!("{left}")} x2={format!("{:.1}", w - 16.0)} y1={format!("{:.1}", y(v))} y2={format!("{:.1}", y(v))} stroke="#d5dade" />
+                <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", y(v) + 4.0)} text-anchor="end">{ num(v) }</text>
+            </g>
+        }
+    });
+    let legend: Vec<(String, &str)> = named
+        .iter()
+        .enumerate()
+        .map(|(slot, &i)| (t.rows[i].label.clone(), PALETTE[slot]))
+        .chain((t.rows.len() > named.len()).then(|| {
+            (
+                format!("{} autres organismes", t.rows.len() - named.len()),
+                OTHERS,
+            )
+        }))
+        .collect();
+    html! {
+        <figure class="graphique" aria-labelledby={title_id.clone()}>
+            <figcaption id={title_id.clone()}>{ format!("{} — engagements par période, empilés par organisme{} ({})", t.code, if t.comparisons.is_empty() { "" } else { ", et objectif (trait pointillé)" }, t.unit_fr) }</figcaption>
+            <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-labelledby={title_id} class="graphique-svg">
+                { for ticks }
+                { for bars }
+            </svg>
+            <ul class="legende-graphique">
+                { for legend.iter().map(|(l, c)| html! {
+                    <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill={*c} /></svg>{ format!(" {l}") }</li>
+                }) }
+            </ul>
+            <table class="tableau donnees-graphique">
+                <caption>{ "Données du graphique" }</caption>
+                <thead><tr><th scope="col">{ "Période" }</th><th scope="col">{ "Engagements" }</th><th scope="col">{ "Objectif" }</th><th scope="col">{ "Organismes ayant saisi" }</th></tr></thead>
+                <tbody>
+                    { for cols.iter().map(|&c| html! {
+                        <tr>
+                            <th scope="row">{ period(c) }</th>
+                            <td class="nombre">{ t.totals[c].value().map(num).unwrap_or_else(|| "vide".into()) }</td>
+                            <td class="nombre">{ objective(c).map(num).unwrap_or_else(|| "—".into()) }</td>
+                            <td class="nombre">{ t.totals[c].filled }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </figure>
+    }
+}
+
+/// The PLAI share of each organism, sorted, against the territory's share.
+pub fn plai_chart(c: &Compilation) -> Html {
+    let values = &c.plai_share_by_organism.values;
+    if values.is_empty() {
+        return html! {};
+    }
+    let row_h = 18.0;
+    let (w, left, top) = (640.0, 240.0, 24.0);
+    let h = top + row_h * values.len() as f64 + 24.0;
+    let max = nice_max(
+        values
+            .iter()
+            .map(|v| v.1)
+            .fold(c.plai_share.as_ref().map(|p| p.0).unwrap_or(0.0), f64::max),
+    );
+    let x = |v: f64| left + v / max * (w - left - 48.0);
+    let id = format!(
+        "graphique-plai-{}",
+        c.code.replace(|ch: char| !ch.is_ascii_alphanumeric(), "-")
+    );
+    let short = |s: &str| {
+        let s: String = s.chars().take(34).collect();
+        s
+    };
+    html! {
+        <figure class="graphique" aria-labelledby={id.clone()}>
+            <figcaption id={id.clone()}>{ format!("Part des PLAI parmi les PLAI et PLUS, par organisme ({}){}", c.period_label, c.plai_share.as_ref().map(|p| format!(" ; trait vertical : territoire, {} %", num(p.0))).unwrap_or_default()) }</figcaption>
+            <svg viewBox={format!("0 0 {w} {h:.0}")} role="img" aria-labelledby={id} class="graphique-svg">
+                { for values.iter().enumerate().map(|(i, (label, v))| {
+                    let yy = top + row_h * i as f64;
+                    html! {
+                        <g>
+                            <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", yy + 12.0)} text-anchor="end">{ short(label) }</text>
+                            <rect x={format!("{left}")} y={format!("{:.1}", yy + 2.0)} width={format!("{:.1}", x(*v) - left)} height="12" fill={PALETTE[0]} />
+                            <text x={format!("{:.1}", x(*v) + 4.0)} y={format!("{:.1}", yy + 12.0)} class="graphique-valeur">{ format!("{} %", num(*v)) }</text>
+                        </g>
+                    }
+                }) }
+                if let Some((p, _)) = &c.plai_share {
+                    <line x1={format!("{:.1}", x(*p))} x2={format!("{:.1}", x(*p))} y1={format!("{:.1}", top - 6.0)} y2={format!("{:.1}", h - 18.0)} stroke="#1b1b1b" stroke-width="2" stroke-dasharray="5 3" />
+                }
+                <text x={format!("{left}")} y={format!("{:.1}", h - 4.0)}>{ "0 %" }</text>
+                <text x={format!("{:.1}", w - 48.0)} y={format!("{:.1}", h - 4.0)} text-anchor="end">{ format!("{} %", num(max)) }</text>
+            </svg>
+            <table class="tableau donnees-graphique">
+                <caption>{ "Données du graphique" }</caption>
+                <thead><tr><th scope="col">{ "Organisme" }</th><th scope="col">{ "Part des PLAI" }</th></tr></thead>
+                <tbody>
+                    { for values.iter().map(|(l, v)| html! { <tr><th scope="row">{ l.clone() }</th><td class="nombre">{ format!("{} %", num(*v)) }</td></tr> }) }
+                </tbody>
+            </table>
+        </figure>
+    }
+}

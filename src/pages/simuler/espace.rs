@@ -1,0 +1,349 @@
+//! The workspaces: list, create, open, rename, delete, export as one file, open a file; the
+//! fictional région; saving to IndexedDB (`cus_core::consolidation::store` over the drafts'
+//! storage).
+
+use std::rc::Rc;
+
+use cus_core::consolidation::store::{file_ids, WorkspaceInfo, Workspaces};
+use cus_core::consolidation::{Workspace, WsEdit};
+use yew::prelude::*;
+
+use super::{SectionProps, SimAction, SimStore};
+use crate::drafts::{format_date_fr, now_iso, Shared};
+use crate::formats::FormatsWorker;
+use crate::route::{Route, SimStep};
+
+/// Local-storage key of the workspace last opened in this browser.
+const CURRENT: &str = "cus.espace.courant";
+
+async fn store() -> Workspaces<Shared> {
+    Workspaces::new(Shared::get().await)
+}
+
+fn remember(id: &str) {
+    let _ = crate::storage::set(CURRENT, id);
+}
+
+/// Open the workspace last opened in this browser, if any.
+pub async fn open_last(d: UseReducerDispatcher<SimStore>) {
+    let Some(id) = crate::storage::get(CURRENT).ok().flatten() else {
+        return;
+    };
+    open(d, &id).await;
+}
+
+/// Open a stored workspace.
+pub async fn open(d: UseReducerDispatcher<SimStore>, id: &str) {
+    match store().await.load(id).await {
+        Ok(Some((ws, version, notes))) => {
+            remember(id);
+            let stored = file_ids(&ws);
+            d.dispatch(SimAction::Open {
+                id: id.to_string(),
+                ws,
+                version: Some(version),
+                stored,
+                notes,
+            });
+        }
+        Ok(None) => {}
+        Err(e) => d.dispatch(SimAction::Message(Some(e.0))),
+    }
+}
+
+/// A new workspace, stored at once.
+pub async fn create(d: UseReducerDispatcher<SimStore>, ws: Workspace) {
+    let s = store().await;
+    match s.new_id().await {
+        Ok(id) => {
+            remember(&id);
+            d.dispatch(SimAction::Open {
+                id,
+                ws,
+                version: None,
+                stored: Vec::new(),
+                notes: Vec::new(),
+            });
+        }
+        Err(e) => d.dispatch(SimAction::Message(Some(e.0))),
+    }
+}
+
+/// Save the workspace of this state (called once edits pause).
+pub async fn save(s: SimStore, d: UseReducerDispatcher<SimStore>) {
+    let Some(id) = s.id.clone() else { return };
+    match store()
+        .await
+        .save(&id, &s.ws, s.version, &s.stored, &now_iso())
+        .await
+    {
+        Ok(version) => d.dispatch(SimAction::Saved {
+            rev: s.rev,
+            version,
+            stored: file_ids(&s.ws),
+        }),
+        Err(e) => d.dispatch(SimAction::Message(Some(e.message()))),
+    }
+}
+
+/// The fictional région (`data/samples/territoire/`, copied beside the app): read by the formats
+/// worker like files chosen by the user, into a new workspace on région 32.
+pub async fn open_sample(d: UseReducerDispatcher<SimStore>, worker: FormatsWorker) {
+    let go = |step: SimStep| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().replace(&Route::Simulate(step).to_hash());
+        }
+    };
+    let files = match super::organismes::fetch_sample().await {
+        Ok(f) => f,
+        Err(m) => {
+            d.dispatch(SimAction::Message(Some(m)));
+            go(SimStep::Espace);
+            return;
+        }
+    };
+    let mut ws = Workspace::new("Exemple — région fictive (Hauts-de-France)");
+    ws.territory = "region:32".parse().ok();
+    ws.geo_vintage = Some(2026);
+    let read =
+        super::organismes::read_files(&worker, files, Vec::new(), Callback::noop(), Rc::default())
+            .await;
+    create(d.clone(), ws).await;
+    if let Ok(read) = read {
+        d.dispatch(SimAction::Edit(WsEdit::AddFiles(read.files)));
+        if !read.failures.is_empty() {
+            d.dispatch(SimAction::Message(Some(format!(
+                "{} fichier(s) de l'exemple n'ont pas pu être lus.",
+                read.failures.len()
+            ))));
+        }
+    }
+    go(SimStep::Organismes);
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct EspaceProps {
+    pub section: SectionProps,
+    pub store_dispatch: UseReducerDispatcher<SimStore>,
+}
+
+#[function_component(Espace)]
+pub fn espace(props: &EspaceProps) -> Html {
+    let list = use_state(|| None::<Vec<WorkspaceInfo>>);
+    let new_name = use_state(|| "Mon territoire".to_string());
+    let file_message = use_state(|| None::<String>);
+    let store_state = &props.section.store;
+    {
+        let list = list.clone();
+        use_effect_with(store_state.saved, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                list.set(Some(store().await.list().await.unwrap_or_default()));
+            });
+        });
+    }
+    let d = props.store_dispatch.clone();
+    let on_create = {
+        let d = d.clone();
+        let new_name = new_name.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let name = new_name.trim().to_string();
+            let name = if name.is_empty() {
+                "Mon territoire".into()
+            } else {
+                name
+            };
+            let d = d.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                create(d, Workspace::new(&name)).await;
+                if let Some(w) = web_sys::window() {
+                    let _ = w
+                        .location()
+                        .set_hash(&Route::Simulate(SimStep::Territoire).to_hash());
+                }
+            });
+        })
+    };
+    let on_name = {
+        let new_name = new_name.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            new_name.set(v);
+        })
+    };
+    let rename = {
+        let dispatch = props.section.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            dispatch.emit(WsEdit::Rename(v));
+        })
+    };
+    let export_json = {
+        let ws = store_state.ws.clone();
+        let file_message = file_message.clone();
+        Callback::from(move |_: MouseEvent| {
+            let name = format!("{}.espace.json", file_stem(&ws.name));
+            if let Err(m) =
+                crate::pages::export::download(ws.to_json().as_bytes(), &name, "application/json")
+            {
+                file_message.set(Some(m));
+            }
+        })
+    };
+    let open_file = {
+        let d = d.clone();
+        let file_message = file_message.clone();
+        let worker = use_context::<FormatsWorker>();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let d = d.clone();
+            let file_message = file_message.clone();
+            let worker = worker.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                    Ok(b) => js_sys::Uint8Array::new(&b).to_vec(),
+                    Err(_) => {
+                        file_message.set(Some(format!(
+                            "Le fichier {name} n'a pas pu être lu par le navigateur."
+                        )));
+                        return;
+                    }
+                };
+                match super::organismes::workspace_from_file(worker.as_ref(), &name, bytes).await {
+                    Ok(ws) => {
+                        file_message.set(Some(format!(
+                            "Espace « {} » ouvert depuis {name} ({} fichier{}).",
+                            ws.name,
+                            ws.files.len(),
+                            super::plural_s(ws.files.len())
+                        )));
+                        create(d, ws).await;
+                    }
+                    Err(m) => file_message.set(Some(m)),
+                }
+            });
+        })
+    };
+    let rows = list.as_ref().map(|l| {
+        l.iter()
+            .map(|info| {
+                let current = store_state.id.as_deref() == Some(info.id.as_str());
+                let id = info.id.clone();
+                let d1 = d.clone();
+                let on_open = Callback::from(move |_: MouseEvent| {
+                    let (d, id) = (d1.clone(), id.clone());
+                    wasm_bindgen_futures::spawn_local(async move { open(d, &id).await });
+                });
+                let id = info.id.clone();
+                let d2 = d.clone();
+                let name = info.name.clone();
+                let list = list.clone();
+                let on_delete = Callback::from(move |_: MouseEvent| {
+                    let confirmed = web_sys::window()
+                        .and_then(|w| w.confirm_with_message(&format!("Supprimer l'espace « {name} » et ses fichiers de ce navigateur ? Les fichiers d'origine ne sont pas touchés.")).ok())
+                        .unwrap_or(false);
+                    if !confirmed {
+                        return;
+                    }
+                    let (d, id, list, current) = (d2.clone(), id.clone(), list.clone(), current);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let s = store().await;
+                        match s.delete(&id).await {
+                            Ok(()) => {
+                                if current {
+                                    d.dispatch(SimAction::Closed);
+                                }
+                                list.set(Some(s.list().await.unwrap_or_default()));
+                            }
+                            Err(e) => d.dispatch(SimAction::Message(Some(e.0))),
+                        }
+                    });
+                });
+                html! {
+                    <tr>
+                        <th scope="row">{ info.name.clone() }{ if current { " (ouvert)" } else { "" } }</th>
+                        <td>{ format_date_fr(&info.updated) }</td>
+                        <td class="nombre">{ info.files }</td>
+                        <td>
+                            <button type="button" class="bouton bouton-secondaire" onclick={on_open} disabled={current}
+                                aria-label={format!("Ouvrir l'espace {}", info.name)}>{ "Ouvrir" }</button>
+                            { " " }
+                            <button type="button" class="bouton bouton-secondaire" onclick={on_delete}
+                                aria-label={format!("Supprimer l'espace {}", info.name)}>{ "Supprimer" }</button>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect::<Html>()
+    });
+    html! {
+        <>
+            <p class="chapo">{ "Rassemblez les conventions de plusieurs organismes sur une région, un département ou un EPCI, comparez leurs engagements à vos objectifs et testez des scénarios. Tout reste dans ce navigateur." }</p>
+            if store_state.id.is_some() {
+                <section aria-labelledby="titre-espace-ouvert" class="encart">
+                    <h2 id="titre-espace-ouvert">{ "Espace ouvert" }</h2>
+                    <label for="nom-espace">{ "Nom de l'espace" }</label>
+                    <input id="nom-espace" type="text" value={store_state.ws.name.clone()} onchange={rename} />
+                    <p>
+                        <button type="button" class="bouton bouton-secondaire" onclick={export_json}>{ "Enregistrer l'espace dans un fichier (.json)" }</button>
+                    </p>
+                    <p class="aide">{ "Le fichier contient le territoire, les conventions, les clés de répartition, les objectifs et les scénarios : ouvrez-le sur un autre ordinateur avec « Ouvrir un fichier d'espace »." }</p>
+                </section>
+            }
+            <section aria-labelledby="titre-nouvel-espace">
+                <h2 id="titre-nouvel-espace">{ "Nouvel espace" }</h2>
+                <form onsubmit={on_create} class="ligne-formulaire">
+                    <label for="nouvel-espace">{ "Nom" }</label>
+                    <input id="nouvel-espace" type="text" value={(*new_name).clone()} oninput={on_name} />
+                    <button type="submit" class="bouton">{ "Créer l'espace" }</button>
+                </form>
+                <p>
+                    <a class="bouton bouton-secondaire" href={Route::SimulateSample.to_hash()}>{ "Ouvrir l'exemple : une région fictive de 30 organismes" }</a>
+                </p>
+                <p>
+                    <label for="fichier-espace">{ "Ouvrir un fichier d'espace (.json, ou classeur ODS / XLSX exporté par l'application)" }</label>
+                    <input id="fichier-espace" type="file" accept=".json,.ods,.xlsx" onchange={open_file} />
+                </p>
+                if let Some(m) = &*file_message {
+                    <p role="status">{ m.clone() }</p>
+                }
+            </section>
+            <section aria-labelledby="titre-espaces">
+                <h2 id="titre-espaces">{ "Espaces enregistrés dans ce navigateur" }</h2>
+                { match rows {
+                    None => html! { <p role="status">{ "Lecture…" }</p> },
+                    Some(r) if list.as_ref().is_some_and(|l| l.is_empty()) => { let _ = r; html! { <p>{ "Aucun espace pour l'instant." }</p> } },
+                    Some(r) => html! {
+                        <table class="tableau">
+                            <thead><tr><th scope="col">{ "Espace" }</th><th scope="col">{ "Modifié le" }</th><th scope="col">{ "Fichiers" }</th><th scope="col">{ "Actions" }</th></tr></thead>
+                            <tbody>{ r }</tbody>
+                        </table>
+                    },
+                } }
+            </section>
+        </>
+    }
+}
+
+/// A file name from a workspace name (letters, digits, dashes).
+pub fn file_stem(name: &str) -> String {
+    let s: String = cus_core::text::normalise(name)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() {
+        "espace".into()
+    } else {
+        s
+    }
+}

@@ -1,0 +1,499 @@
+//! « Simuler sur mon territoire »: the workspace (one store, typed edits from
+//! `cus_core::consolidation::WsEdit`), its storage in IndexedDB, and the sections.
+//!
+//! State flow: a user action → `WsEdit` → `SimStore::reduce` applies it (a refused edit changes
+//! nothing and shows its French message) → the revision it touched (`sources` or `arithmetic`)
+//! → the memos: files read on the territory again only when the territory or the files changed
+//! (`extract`), otherwise only the arithmetic (`consolidate`, `compile`) → sections get plain
+//! data and the stable dispatcher → an effect saves the workspace once edits pause.
+
+mod charts;
+mod compilation;
+mod espace;
+mod export;
+mod objectifs;
+mod organismes;
+mod scenarios;
+mod tables;
+mod territoire;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cus_core::catalogue::Catalogue;
+use cus_core::consolidation::{
+    compile, consolidate, extract, Compilation, Consolidated, Extract, Source, Workspace, WsEdit,
+    WsTouched,
+};
+use cus_core::geo::Referential;
+use yew::prelude::*;
+
+use crate::catalogues::Catalogues;
+use crate::route::{Route, SimStep};
+
+pub(crate) use crate::pages::plural_s;
+
+/// The workspace open in this tab.
+#[derive(Clone, PartialEq)]
+pub struct SimStore {
+    /// Stored id (`None` until a workspace is created or opened).
+    pub id: Option<String>,
+    pub ws: Rc<Workspace>,
+    /// Version of the stored record this tab read or wrote.
+    pub version: Option<u64>,
+    /// File ids already stored.
+    pub stored: Vec<String>,
+    /// Bumped by every edit that reaches the storage.
+    pub rev: u64,
+    /// Bumped when the territory or the files change.
+    pub sources_rev: u64,
+    /// Bumped when split keys, objectives or scenarios change.
+    pub arith_rev: u64,
+    /// The last edit refused, or storage problem (French).
+    pub message: Option<String>,
+    /// Saved since the last edit.
+    pub saved: bool,
+}
+
+impl Default for SimStore {
+    fn default() -> Self {
+        SimStore {
+            id: None,
+            ws: Rc::new(Workspace::new("")),
+            version: None,
+            stored: Vec::new(),
+            rev: 0,
+            sources_rev: 0,
+            arith_rev: 0,
+            message: None,
+            saved: true,
+        }
+    }
+}
+
+pub enum SimAction {
+    /// A workspace opened (or created): id, workspace, version, stored file ids, notes.
+    Open {
+        id: String,
+        ws: Workspace,
+        version: Option<u64>,
+        stored: Vec<String>,
+        notes: Vec<String>,
+    },
+    Edit(WsEdit),
+    /// The save of revision `rev` is done.
+    Saved {
+        rev: u64,
+        version: u64,
+        stored: Vec<String>,
+    },
+    Message(Option<String>),
+    /// The open workspace was deleted.
+    Closed,
+}
+
+impl Reducible for SimStore {
+    type Action = SimAction;
+
+    fn reduce(self: Rc<Self>, action: SimAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            SimAction::Open {
+                id,
+                ws,
+                version,
+                stored,
+                notes,
+            } => {
+                s.id = Some(id);
+                s.ws = Rc::new(ws);
+                s.version = version;
+                s.stored = stored;
+                s.sources_rev += 1;
+                s.arith_rev += 1;
+                s.message = (!notes.is_empty()).then(|| notes.join(" "));
+                s.saved = version.is_some();
+                if version.is_none() {
+                    s.rev += 1;
+                }
+            }
+            SimAction::Edit(edit) => {
+                let mut ws = (*s.ws).clone();
+                match edit.apply(&mut ws) {
+                    Ok(touched) => {
+                        s.ws = Rc::new(ws);
+                        s.rev += 1;
+                        s.saved = false;
+                        s.message = None;
+                        match touched {
+                            WsTouched::Sources => s.sources_rev += 1,
+                            WsTouched::Arithmetic => s.arith_rev += 1,
+                            WsTouched::Nothing => {}
+                        }
+                    }
+                    Err(m) => s.message = Some(m),
+                }
+            }
+            SimAction::Saved {
+                rev,
+                version,
+                stored,
+            } => {
+                s.version = Some(version);
+                s.stored = stored;
+                if rev == s.rev {
+                    s.saved = true;
+                }
+            }
+            SimAction::Message(m) => s.message = m,
+            SimAction::Closed => return Rc::new(SimStore::default()),
+        }
+        Rc::new(s)
+    }
+}
+
+/// What the sections read, derived from the workspace.
+pub struct Derived {
+    pub geo: &'static Referential,
+    /// Catalogue of each file (by file id), when known.
+    pub catalogue_of: HashMap<String, Catalogue>,
+    pub extract: Option<Extract>,
+    /// Without scenario.
+    pub baseline: Option<Consolidated>,
+    /// Under the selected scenario (same as the baseline when none is selected).
+    pub current: Option<Consolidated>,
+    pub compilation: Vec<Compilation>,
+    /// Files used (not excluded, catalogue known), in order: index → file id.
+    pub used: Vec<String>,
+    /// Time of the last consolidation (extract when redone, consolidate, compile), ms.
+    pub ms: f64,
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+/// The referential of a workspace: its vintage, else the latest embedded.
+pub fn referential(ws: &Workspace) -> &'static Referential {
+    let latest = *cus_core::geo::vintages()
+        .last()
+        .expect("a vintage is embedded");
+    ws.geo_vintage
+        .and_then(cus_core::geo::referential)
+        .or_else(|| cus_core::geo::referential(latest))
+        .expect("the latest vintage loads")
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// The sources of a workspace (files not excluded whose catalogue is known).
+pub fn sources<'a>(ws: &'a Workspace, cats: &'a HashMap<String, Catalogue>) -> Vec<Source<'a>> {
+    ws.files
+        .iter()
+        .filter(|f| !f.excluded)
+        .filter_map(|f| {
+            Some(Source {
+                id: &f.id,
+                conv: &f.convention,
+                cat: cats.get(&f.id)?,
+            })
+        })
+        .collect()
+}
+
+fn derive(
+    ws: &Workspace,
+    cats: &[Catalogue],
+    old_extract: Option<Extract>,
+    scenario: Option<usize>,
+) -> Derived {
+    let t0 = now_ms();
+    let geo = referential(ws);
+    let catalogue_of: HashMap<String, Catalogue> = ws
+        .files
+        .iter()
+        .filter_map(|f| {
+            let r = &f.convention.catalogue;
+            cats.iter()
+                .find(|c| c.id == r.id && c.version == r.version)
+                .map(|c| (f.id.clone(), c.clone()))
+        })
+        .collect();
+    let src = sources(ws, &catalogue_of);
+    let used = src.iter().map(|s| s.id.to_string()).collect();
+    let territory = ws
+        .territory
+        .clone()
+        .filter(|t| cus_core::consolidation::check_territory(t, geo).is_ok());
+    let extract = territory.map(|t| old_extract.unwrap_or_else(|| extract(&t, &src, geo)));
+    let (baseline, current, compilation) = match &extract {
+        Some(ex) => {
+            let base = consolidate(ex, &src, geo, &ws.split_keys, None, &ws.objectives);
+            let cur = scenario
+                .and_then(|i| ws.scenarios.get(i))
+                .map(|sc| consolidate(ex, &src, geo, &ws.split_keys, Some(sc), &ws.objectives));
+            let comp = compile(ex, cur.as_ref().unwrap_or(&base), &src, geo);
+            let cur = cur.unwrap_or_else(|| base.clone());
+            (Some(base), Some(cur), comp)
+        }
+        None => (None, None, Vec::new()),
+    };
+    Derived {
+        geo,
+        catalogue_of,
+        extract,
+        baseline,
+        current,
+        compilation,
+        used,
+        ms: now_ms() - t0,
+    }
+}
+
+/// Props every section gets.
+#[derive(Properties, PartialEq, Clone)]
+pub struct SectionProps {
+    pub store: Rc<SimStore>,
+    pub derived: Rc<Derived>,
+    pub dispatch: Callback<WsEdit>,
+    pub catalogues: Catalogues,
+    /// The scenario shown (`None`: the files as they are).
+    pub scenario: Option<usize>,
+    pub on_scenario: Callback<Option<usize>>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// `None`: the fictional région is being opened.
+    pub step: Option<SimStep>,
+    pub catalogues: Catalogues,
+}
+
+/// Moves the focus to the section's heading after a change of section from the menu or the
+/// previous / next links (never left on a link that now names another section).
+fn focus_heading() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let on_the_way = doc.active_element().is_none_or(|a| {
+        a.tag_name() == "BODY"
+            || a.closest(".menu-etapes, .navigation-etapes")
+                .ok()
+                .flatten()
+                .is_some()
+    });
+    if on_the_way {
+        if let Some(h) = doc
+            .get_element_by_id("titre-page")
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = h.focus();
+        }
+    }
+}
+
+#[function_component(Simuler)]
+pub fn simuler(props: &Props) -> Html {
+    let store = use_reducer(SimStore::default);
+    let scenario = use_state(|| None::<usize>);
+    let loading = use_state(|| true);
+    let worker = use_context::<crate::formats::FormatsWorker>();
+
+    // Open the last workspace of this browser on first render (or the sample, on its route).
+    {
+        let store = store.dispatcher();
+        let loading = loading.clone();
+        let sample = props.step.is_none();
+        let worker = worker.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let (true, Some(w)) = (sample, worker) {
+                    espace::open_sample(store.clone(), w).await;
+                } else {
+                    espace::open_last(store.clone()).await;
+                }
+                loading.set(false);
+            });
+        });
+    }
+    // Save once edits pause (400 ms).
+    {
+        let dispatcher = store.dispatcher();
+        let s = (*store).clone();
+        use_effect_with(store.rev, move |_| {
+            let timer = (!s.saved && s.id.is_some()).then(|| {
+                gloo_timers::callback::Timeout::new(400, move || {
+                    wasm_bindgen_futures::spawn_local(espace::save(s, dispatcher));
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    use_effect_with(props.step, |_| focus_heading());
+
+    // Derived data: the files are read on the territory only when they or the territory change.
+    let extract_cache = use_mut_ref(|| (0u64, None::<Extract>));
+    let derived = {
+        let ws = store.ws.clone();
+        let cats = props.catalogues.clone();
+        let cache = extract_cache.clone();
+        use_memo(
+            (
+                store.sources_rev,
+                store.arith_rev,
+                *scenario,
+                cats.clone(),
+                store.id.clone(),
+            ),
+            move |(sources_rev, _, sc, _, _)| {
+                let old = {
+                    let c = cache.borrow();
+                    (c.0 == *sources_rev).then(|| c.1.clone()).flatten()
+                };
+                let d = derive(&ws, &cats.0, old, *sc);
+                *cache.borrow_mut() = (*sources_rev, d.extract.clone());
+                d
+            },
+        )
+    };
+    let dispatch = {
+        let d = store.dispatcher();
+        use_callback((), move |e: WsEdit, _| d.dispatch(SimAction::Edit(e)))
+    };
+    let on_scenario = {
+        let scenario = scenario.clone();
+        use_callback((), move |s: Option<usize>, _| scenario.set(s))
+    };
+
+    let Some(step) = props.step else {
+        return html! {
+            <div class="page">
+                <h1 id="titre-page" tabindex="-1">{ "Simuler sur mon territoire" }</h1>
+                <p role="status">{ "Ouverture de l'exemple : une région fictive de 30 organismes…" }</p>
+            </div>
+        };
+    };
+    let section = SectionProps {
+        store: Rc::new((*store).clone()),
+        derived: derived.clone(),
+        dispatch,
+        catalogues: props.catalogues.clone(),
+        scenario: (*scenario).filter(|i| *i < store.ws.scenarios.len()),
+        on_scenario,
+    };
+    let body = match step {
+        SimStep::Espace => {
+            html! { <espace::Espace section={section.clone()} store_dispatch={store.dispatcher()} /> }
+        }
+        SimStep::Territoire => html! { <territoire::Territoire ..section.clone() /> },
+        SimStep::Organismes => html! { <organismes::Organismes ..section.clone() /> },
+        SimStep::Consolidation => html! { <tables::ConsolidationSection ..section.clone() /> },
+        SimStep::Objectifs => html! { <objectifs::Objectifs ..section.clone() /> },
+        SimStep::Scenarios => html! { <scenarios::Scenarios ..section.clone() /> },
+        SimStep::Compilation => html! { <compilation::CompilationSection ..section.clone() /> },
+        SimStep::Export => html! { <export::Export ..section.clone() /> },
+    };
+    let pos = SimStep::ALL.iter().position(|s| *s == step).unwrap_or(0);
+    let prev = pos.checked_sub(1).map(|i| SimStep::ALL[i]);
+    let next = SimStep::ALL.get(pos + 1).copied();
+    let ws = &store.ws;
+    let territory = ws
+        .territory
+        .as_ref()
+        .map(|t| cus_core::consolidation::territory_label(t, derived.geo));
+    html! {
+        <div class="page simuler" data-consolidation-ms={format!("{:.1}", derived.ms)}>
+            <h1 id="titre-page" tabindex="-1">
+                { if step == SimStep::Espace { "Simuler sur mon territoire".to_string() } else { step.label_fr().to_string() } }
+            </h1>
+            if store.id.is_some() {
+                <p class="contexte-espace">
+                    { format!("Espace « {} »", ws.name) }
+                    { territory.map(|t| format!(" · {t}")).unwrap_or_else(|| " · territoire à choisir".into()) }
+                    { format!(" · {} fichier{}", ws.files.len(), plural_s(ws.files.len())) }
+                    <span class="etat-enregistrement" role="status">
+                        { if *loading { " · ouverture…" } else if store.saved { " · enregistré dans ce navigateur" } else { " · enregistrement…" } }
+                    </span>
+                </p>
+            }
+            if let Some(m) = &store.message {
+                <p class="message-erreur" role="alert">{ m.clone() }</p>
+            }
+            <div class="parcours">
+                <nav class="menu-etapes" aria-label="Sections de la simulation">
+                    <ol>
+                        { for SimStep::ALL.iter().map(|s| {
+                            let current = *s == step;
+                            html! {
+                                <li>
+                                    <a href={Route::Simulate(*s).to_hash()} aria-current={current.then_some("step")}>
+                                        { s.label_fr() }
+                                        { menu_hint(*s, &store, &derived) }
+                                    </a>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                </nav>
+                <div class="etape">
+                    if *loading {
+                        <p role="status">{ "Ouverture de l'espace de simulation…" }</p>
+                    } else if store.id.is_none() && step != SimStep::Espace {
+                        <p class="avertissement" role="note">
+                            { "Aucun espace de simulation n'est ouvert. " }
+                            <a href={Route::Simulate(SimStep::Espace).to_hash()}>{ "Créez-en un ou ouvrez l'exemple" }</a>
+                            { "." }
+                        </p>
+                    } else {
+                        { body }
+                    }
+                    <nav class="navigation-etapes" aria-label="Section précédente ou suivante">
+                        if let Some(p) = prev {
+                            <a class="bouton bouton-secondaire" href={Route::Simulate(p).to_hash()}>{ format!("← {}", p.label_fr()) }</a>
+                        }
+                        if let Some(n) = next {
+                            <a class="bouton" href={Route::Simulate(n).to_hash()}>{ format!("{} →", n.label_fr()) }</a>
+                        }
+                    </nav>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// A short count after a section's name in the menu (« 12 »), in a visually quiet span.
+fn menu_hint(step: SimStep, store: &SimStore, d: &Derived) -> Html {
+    let text = match step {
+        SimStep::Organismes if !store.ws.files.is_empty() => Some(format!(
+            "{} fichier{}",
+            store.ws.files.len(),
+            plural_s(store.ws.files.len())
+        )),
+        SimStep::Territoire if store.ws.territory.is_none() && store.id.is_some() => {
+            Some("à choisir".to_string())
+        }
+        SimStep::Objectifs if !store.ws.objectives.is_empty() => Some(format!(
+            "{} objectif{}",
+            store.ws.objectives.len(),
+            plural_s(store.ws.objectives.len())
+        )),
+        SimStep::Scenarios if !store.ws.scenarios.is_empty() => Some(format!(
+            "{} scénario{}",
+            store.ws.scenarios.len(),
+            plural_s(store.ws.scenarios.len())
+        )),
+        SimStep::Compilation if !d.compilation.is_empty() => None,
+        _ => None,
+    };
+    match text {
+        Some(t) => html! { <span class="menu-indication">{ format!(" — {t}") }</span> },
+        None => html! {},
+    }
+}

@@ -1,0 +1,518 @@
+//! The organisms' files of a workspace: added many at once (file picker, drag-and-drop, the
+//! user's drafts, the fictional région), read one by one by the formats worker off the main
+//! thread with a progress bar and a cancel button; one line per file (organism, SIREN,
+//! generation, catalogue, diagnostics); files that cannot be read listed with their reason;
+//! the same organism twice detected, the user choosing which file to keep.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use cus_core::catalogue::Catalogue;
+use cus_core::consolidation::{duplicates, Workspace, WorkspaceFile, WsEdit};
+use cus_core::diagnostic::Severity;
+use cus_formats::protocol::{Reply, Request};
+use futures_channel::oneshot;
+use yew::prelude::*;
+
+use super::{plural_s, SectionProps};
+use crate::formats::{FormatsWorker, WorkerEvent};
+
+/// What a batch of files gave.
+pub struct Read {
+    pub files: Vec<WorkspaceFile>,
+    /// (file name, French reason).
+    pub failures: Vec<(String, String)>,
+}
+
+/// One request to the worker, awaited; `on_id` hears its id (for cancelling).
+async fn ask(
+    worker: &FormatsWorker,
+    request: Request,
+    bytes: &[u8],
+    on_id: &dyn Fn(u32),
+) -> WorkerEvent {
+    let (tx, rx) = oneshot::channel();
+    let tx = Rc::new(std::cell::RefCell::new(Some(tx)));
+    let on = Callback::from(move |e: WorkerEvent| {
+        if !matches!(e, WorkerEvent::Progress(_)) {
+            if let Some(tx) = tx.borrow_mut().take() {
+                let _ = tx.send(e);
+            }
+        }
+    });
+    let id = worker.send(&request, Some(bytes), on);
+    on_id(id);
+    rx.await.unwrap_or(WorkerEvent::Cancelled)
+}
+
+/// Read files one by one in the worker; `progress` hears (done, total) after each; stops with
+/// `Err(())` when `cancel` is set (nothing read is kept then). Each convention read is checked by
+/// the rules here, between two files, for the counts of its line.
+pub async fn read_files(
+    worker: &FormatsWorker,
+    inputs: Vec<(String, Vec<u8>)>,
+    extra: Vec<Catalogue>,
+    progress: Callback<(usize, usize)>,
+    cancel: Rc<Cell<Option<u32>>>,
+) -> Result<Read, ()> {
+    let total = inputs.len();
+    let mut out = Read {
+        files: Vec::new(),
+        failures: Vec::new(),
+    };
+    let cats = cus_formats::protocol::catalogues_with(extra.clone());
+    for (i, (name, bytes)) in inputs.into_iter().enumerate() {
+        if cancel.get() == Some(u32::MAX) {
+            return Err(());
+        }
+        let request = Request::Import {
+            file_name: name.clone(),
+            extra_catalogues: extra.clone(),
+        };
+        let set_id = |id: u32| cancel.set(Some(id));
+        match ask(worker, request, &bytes, &set_id).await {
+            WorkerEvent::Done(Reply::Imported(imported), _) => {
+                let conv = imported.convention;
+                let (errors, warnings) = match cats
+                    .iter()
+                    .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+                {
+                    Some(cat) => {
+                        let diags = cus_core::rules::validate(&conv, cat, conv.referential());
+                        (
+                            diags
+                                .iter()
+                                .filter(|d| d.severity == Severity::Error)
+                                .count(),
+                            diags
+                                .iter()
+                                .filter(|d| d.severity == Severity::Warning)
+                                .count(),
+                        )
+                    }
+                    None => (0, 0),
+                };
+                out.files.push(WorkspaceFile {
+                    id: String::new(),
+                    file_name: name,
+                    convention: conv,
+                    errors,
+                    warnings,
+                    excluded: false,
+                });
+            }
+            WorkerEvent::Done(Reply::ImportFailed { problems }, _) => {
+                let reason = problems
+                    .iter()
+                    .take(3)
+                    .map(|p| p.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                out.failures.push((name, reason));
+            }
+            WorkerEvent::Done(Reply::Failed { message }, _) | WorkerEvent::Failed(message) => {
+                out.failures.push((name, message))
+            }
+            WorkerEvent::Cancelled => return Err(()),
+            WorkerEvent::Done(..) | WorkerEvent::Progress(_) => out
+                .failures
+                .push((name, "Réponse inattendue du module des formats.".into())),
+        }
+        progress.emit((i + 1, total));
+    }
+    Ok(out)
+}
+
+/// The files of the fictional région, fetched from beside the app.
+pub async fn fetch_sample() -> Result<Vec<(String, Vec<u8>)>, String> {
+    let fail = || {
+        "Les fichiers de l'exemple n'ont pas pu être chargés (connexion ou version incomplète de l'application).".to_string()
+    };
+    let manifest = fetch_bytes("territoire/manifest.json")
+        .await
+        .ok_or_else(fail)?;
+    let v: serde_json::Value = serde_json::from_slice(&manifest).map_err(|_| fail())?;
+    let names: Vec<String> = v
+        .get("files")
+        .and_then(|f| f.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.get("file").and_then(|n| n.as_str()).map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    if names.is_empty() {
+        return Err(fail());
+    }
+    let mut out = Vec::new();
+    for n in names {
+        let b = fetch_bytes(&format!("territoire/{n}"))
+            .await
+            .ok_or_else(fail)?;
+        out.push((n, b));
+    }
+    Ok(out)
+}
+
+async fn fetch_bytes(url: &str) -> Option<Vec<u8>> {
+    let w = web_sys::window()?;
+    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(w.fetch_with_str(url))
+        .await
+        .ok()?
+        .into();
+    if !resp.ok() {
+        return None;
+    }
+    let buf = wasm_bindgen_futures::JsFuture::from(resp.array_buffer().ok()?)
+        .await
+        .ok()?;
+    Some(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// A workspace from its file: JSON here; a workbook exported by the app through the worker.
+pub async fn workspace_from_file(
+    worker: Option<&FormatsWorker>,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<Workspace, String> {
+    let lower = name.to_lowercase();
+    if lower.ends_with(".ods") || lower.ends_with(".xlsx") {
+        let _ = worker;
+        return Err(format!("{name} : ouvrir un espace depuis un classeur arrive avec l'export de la consolidation."));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!("{name} n'est pas un fichier texte UTF-8 : ce n'est pas un espace de simulation.")
+    })?;
+    Workspace::from_json(&text)
+}
+
+#[derive(Clone, PartialEq)]
+enum Import {
+    Idle,
+    Reading {
+        done: usize,
+        total: usize,
+    },
+    Done {
+        added: usize,
+        failures: Vec<(String, String)>,
+    },
+    Cancelled,
+}
+
+#[function_component(Organismes)]
+pub fn organismes(props: &SectionProps) -> Html {
+    let worker = use_context::<FormatsWorker>();
+    let state = use_state(|| Import::Idle);
+    let cancel: Rc<Cell<Option<u32>>> = use_memo((), |_| Cell::new(None));
+    let drafts = use_state(|| None::<Vec<cus_core::drafts::DraftInfo>>);
+    let shown = use_state(|| None::<String>);
+    let ws = &props.store.ws;
+
+    let start = {
+        let state = state.clone();
+        let worker = worker.clone();
+        let dispatch = props.dispatch.clone();
+        let cancel = cancel.clone();
+        let extra = crate::pages::export::extra_catalogues(&props.catalogues);
+        Callback::from(move |inputs: Vec<(String, Vec<u8>)>| {
+            let Some(worker) = worker.clone() else { return };
+            if inputs.is_empty() || matches!(*state, Import::Reading { .. }) {
+                return;
+            }
+            let total = inputs.len();
+            state.set(Import::Reading { done: 0, total });
+            cancel.set(None);
+            let (state, dispatch, cancel, extra) = (
+                state.clone(),
+                dispatch.clone(),
+                cancel.clone(),
+                extra.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let s2 = state.clone();
+                let progress =
+                    Callback::from(move |(done, total)| s2.set(Import::Reading { done, total }));
+                match read_files(&worker, inputs, extra, progress, cancel).await {
+                    Ok(read) => {
+                        let added = read.files.len();
+                        if added > 0 {
+                            dispatch.emit(WsEdit::AddFiles(read.files));
+                        }
+                        state.set(Import::Done {
+                            added,
+                            failures: read.failures,
+                        });
+                    }
+                    Err(()) => state.set(Import::Cancelled),
+                }
+            });
+        })
+    };
+    let on_files = {
+        let start = start.clone();
+        Callback::from(move |list: web_sys::FileList| {
+            let files: Vec<web_sys::File> =
+                (0..list.length()).filter_map(|i| list.get(i)).collect();
+            let start = start.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut inputs = Vec::new();
+                for f in files {
+                    if let Ok(b) = wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
+                        inputs.push((f.name(), js_sys::Uint8Array::new(&b).to_vec()));
+                    }
+                }
+                start.emit(inputs);
+            });
+        })
+    };
+    let on_input = {
+        let on_files = on_files.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(l) = input.files() {
+                on_files.emit(l);
+            }
+            input.set_value("");
+        })
+    };
+    let on_drop = {
+        let on_files = on_files.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(l) = e.data_transfer().and_then(|d| d.files()) {
+                on_files.emit(l);
+            }
+        })
+    };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_cancel = {
+        let (cancel, worker) = (cancel.clone(), worker.clone());
+        Callback::from(move |_: MouseEvent| {
+            let id = cancel.replace(Some(u32::MAX));
+            if let (Some(id), Some(w)) = (id, worker.as_ref()) {
+                w.cancel(id);
+            }
+        })
+    };
+    let show_drafts = {
+        let drafts = drafts.clone();
+        Callback::from(move |_: MouseEvent| {
+            let drafts = drafts.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                drafts.set(Some(crate::drafts::list().await.0));
+            });
+        })
+    };
+    let add_draft = |info: &cus_core::drafts::DraftInfo| {
+        let (id, name, dispatch) = (info.id.clone(), info.name.clone(), props.dispatch.clone());
+        let cats = props.catalogues.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (id, name, dispatch, cats) =
+                (id.clone(), name.clone(), dispatch.clone(), cats.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(conv) = crate::drafts::read(&id).await {
+                    let (errors, warnings) = cats
+                        .0
+                        .iter()
+                        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+                        .map(|cat| {
+                            let d = cus_core::rules::validate(&conv, cat, conv.referential());
+                            (
+                                d.iter().filter(|d| d.severity == Severity::Error).count(),
+                                d.iter().filter(|d| d.severity == Severity::Warning).count(),
+                            )
+                        })
+                        .unwrap_or((0, 0));
+                    dispatch.emit(WsEdit::AddFiles(vec![WorkspaceFile {
+                        id: String::new(),
+                        file_name: format!("brouillon : {name}"),
+                        convention: conv,
+                        errors,
+                        warnings,
+                        excluded: false,
+                    }]));
+                }
+            });
+        })
+    };
+
+    let dups = duplicates(&ws.files);
+    let present: std::collections::HashSet<usize> = props
+        .derived
+        .extract
+        .as_ref()
+        .map(|ex| {
+            ex.groups
+                .iter()
+                .flat_map(|g| g.sources.iter().filter(|i| !g.absent.contains(i)).copied())
+                .collect()
+        })
+        .unwrap_or_default();
+    let used = &props.derived.used;
+    let reading = matches!(*state, Import::Reading { .. });
+
+    html! {
+        <>
+            <p class="chapo">{ "Ajoutez les fichiers de CUS des organismes présents sur le territoire : classeurs ODS ou XLSX, CSV ou JSON, mélangés. Ils sont lus dans ce navigateur, sans envoi." }</p>
+            <div class="zone-depot" ondrop={on_drop} ondragover={on_dragover}>
+                <label for="fichiers-organismes">{ "Choisir des fichiers (plusieurs à la fois), ou les déposer ici" }</label>
+                <input id="fichiers-organismes" type="file" multiple=true accept=".ods,.xlsx,.csv,.json" onchange={on_input} disabled={reading} />
+            </div>
+            <p>
+                <button type="button" class="bouton bouton-secondaire" onclick={show_drafts}>{ "Ajouter un de mes brouillons" }</button>
+            </p>
+            if let Some(list) = &*drafts {
+                if list.is_empty() {
+                    <p>{ "Aucun brouillon dans ce navigateur." }</p>
+                } else {
+                    <ul class="liste-brouillons">
+                        { for list.iter().map(|d| html! {
+                            <li>
+                                { d.name.clone() }{ " " }
+                                <button type="button" class="bouton bouton-secondaire" onclick={add_draft(d)}
+                                    aria-label={format!("Ajouter le brouillon {} à l'espace", d.name)}>{ "Ajouter" }</button>
+                            </li>
+                        }) }
+                    </ul>
+                }
+            }
+            { match &*state {
+                Import::Idle => html! {},
+                Import::Reading { done, total } => html! {
+                    <div class="progression" role="status">
+                        <label for="progression-import">{ format!("{done} / {total} fichier{} lu{}", plural_s(*total), plural_s(*done)) }</label>
+                        <progress id="progression-import" max={total.to_string()} value={done.to_string()}></progress>
+                        <button type="button" class="bouton bouton-secondaire" onclick={on_cancel}>{ "Annuler" }</button>
+                    </div>
+                },
+                Import::Cancelled => html! { <p role="status">{ "Lecture annulée : aucun fichier de ce lot n'a été ajouté." }</p> },
+                Import::Done { added, failures } => html! {
+                    <div role="status">
+                        <p>{ format!("{added} fichier{} ajouté{}.", plural_s(*added), plural_s(*added)) }</p>
+                        if !failures.is_empty() {
+                            <div class="message-erreur">
+                                <p>{ format!("{} fichier{} n'{} pas pu être lu{} ; l'espace n'en a rien gardé :", failures.len(), plural_s(failures.len()), if failures.len() > 1 { "ont" } else { "a" }, plural_s(failures.len())) }</p>
+                                <ul>{ for failures.iter().map(|(n, r)| html! { <li><strong>{ n.clone() }</strong>{ " : " }{ r.clone() }</li> }) }</ul>
+                            </div>
+                        }
+                    </div>
+                },
+            } }
+            if !dups.is_empty() {
+                <section class="avertissement" aria-labelledby="titre-doublons">
+                    <h2 id="titre-doublons">{ "Le même organisme plusieurs fois" }</h2>
+                    <p>{ "Ces fichiers portent le même SIREN et le même catalogue : un seul doit compter. Choisissez celui à garder ; les autres restent dans l'espace, écartés de la consolidation." }</p>
+                    { for dups.iter().map(|g| html! {
+                        <ul>
+                            { for g.iter().map(|&i| {
+                                let f = &ws.files[i];
+                                let keep = {
+                                    let (d, id) = (props.dispatch.clone(), f.id.clone());
+                                    Callback::from(move |_: MouseEvent| d.emit(WsEdit::KeepOnly { file: id.clone() }))
+                                };
+                                html! {
+                                    <li>
+                                        { format!("{} — {}", f.file_name, organism(f)) }
+                                        { if f.excluded { " (écarté)" } else { " (gardé)" } }
+                                        { " " }
+                                        <button type="button" class="bouton bouton-secondaire" onclick={keep} disabled={!f.excluded && g.iter().filter(|&&j| !ws.files[j].excluded).count() == 1}
+                                            aria-label={format!("Garder {}", f.file_name)}>{ "Garder celui-ci" }</button>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    }) }
+                </section>
+            }
+            if ws.files.is_empty() {
+                <p>{ "Aucun fichier pour l'instant." }</p>
+            } else {
+                <table class="tableau fichiers">
+                    <caption>{ format!("{} fichier{} dans l'espace", ws.files.len(), plural_s(ws.files.len())) }</caption>
+                    <thead><tr>
+                        <th scope="col">{ "Organisme" }</th>
+                        <th scope="col">{ "SIREN" }</th>
+                        <th scope="col">{ "Génération" }</th>
+                        <th scope="col">{ "Catalogue" }</th>
+                        <th scope="col">{ "Diagnostics" }</th>
+                        <th scope="col">{ "Sur le territoire" }</th>
+                        <th scope="col">{ "Actions" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for ws.files.iter().map(|f| {
+                            let cat = props.derived.catalogue_of.get(&f.id);
+                            let idx = used.iter().position(|u| u == &f.id);
+                            let on_territory = match (f.excluded, cat, idx, ws.territory.is_some()) {
+                                (true, _, _, _) => "écarté".to_string(),
+                                (_, None, _, _) => "catalogue inconnu : non consolidé".to_string(),
+                                (_, _, _, false) => "territoire à choisir".to_string(),
+                                (_, _, Some(i), true) if present.contains(&i) => "oui".to_string(),
+                                _ => "aucun engagement sur ce territoire".to_string(),
+                            };
+                            let remove = {
+                                let (d, id) = (props.dispatch.clone(), f.id.clone());
+                                Callback::from(move |_: MouseEvent| d.emit(WsEdit::RemoveFile(id.clone())))
+                            };
+                            let toggle = {
+                                let (shown, id) = (shown.clone(), f.id.clone());
+                                Callback::from(move |_: MouseEvent| {
+                                    shown.set(if shown.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) })
+                                })
+                            };
+                            let open = shown.as_deref() == Some(f.id.as_str());
+                            html! {
+                                <>
+                                <tr>
+                                    <th scope="row">{ organism(f) }<br /><span class="aide">{ f.file_name.clone() }</span></th>
+                                    <td>{ cus_core::organisme::display_siren(&f.convention.organisme.siren) }</td>
+                                    <td>{ cat.map(|c| c.generation.label_fr()).unwrap_or("—") }</td>
+                                    <td>{ format!("{} {}", f.convention.catalogue.id, f.convention.catalogue.version) }</td>
+                                    <td>
+                                        <button type="button" class="lien-bouton" onclick={toggle} aria-expanded={open.to_string()}>
+                                            { format!("{} erreur{}, {} avertissement{}", f.errors, plural_s(f.errors), f.warnings, plural_s(f.warnings)) }
+                                        </button>
+                                    </td>
+                                    <td>{ on_territory }</td>
+                                    <td><button type="button" class="bouton bouton-secondaire" onclick={remove}
+                                        aria-label={format!("Retirer {} de l'espace", f.file_name)}>{ "Retirer" }</button></td>
+                                </tr>
+                                if open {
+                                    <tr><td colspan="7">{ diagnostics(f, cat) }</td></tr>
+                                }
+                                </>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </>
+    }
+}
+
+fn organism(f: &WorkspaceFile) -> String {
+    cus_core::consolidation::organism_label(&f.convention, &f.file_name)
+}
+
+/// The diagnostics of a file, computed when asked.
+fn diagnostics(f: &WorkspaceFile, cat: Option<&Catalogue>) -> Html {
+    let Some(cat) = cat else {
+        return html! { <p>{ format!("Le catalogue {} {} n'est pas connu de cette version de l'application : chargez-le dans « Comprendre les indicateurs ».", f.convention.catalogue.id, f.convention.catalogue.version) }</p> };
+    };
+    let diags = cus_core::rules::validate(&f.convention, cat, f.convention.referential());
+    let shown: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+        .collect();
+    if shown.is_empty() {
+        return html! { <p>{ "Aucune erreur ni avertissement." }</p> };
+    }
+    html! {
+        <ul class="diagnostics">
+            { for shown.iter().take(50).map(|d| html! {
+                <li>{ crate::diagnostic_line(d, &f.convention.catalogue) }</li>
+            }) }
+            if shown.len() > 50 { <li>{ format!("… et {} autres.", shown.len() - 50) }</li> }
+        </ul>
+    }
+}

@@ -64,12 +64,15 @@ export async function openApp(browser, url) {
 }
 
 /** Wait for the shell's first render and, on a page of « Remplir ma CUS », for its module's and
- * for the draft read from IndexedDB. */
+ * for the draft read from IndexedDB; on a page of « Simuler », for its module and workspace. */
 export async function waitForApp(page) {
   await page.waitForFunction(() => performance.getEntriesByName('app-first-render').length > 0
     && (!location.hash.startsWith('#/remplir') || document.getElementById('echec-module') !== null
       || (performance.getEntriesByName('remplir-first-render').length > 0
-        && (location.hash.startsWith('#/remplir/exemple') || document.body.dataset.brouillon === 'ouvert'))));
+        && (location.hash.startsWith('#/remplir/exemple') || document.body.dataset.brouillon === 'ouvert')))
+    && (!location.hash.startsWith('#/simuler') || document.getElementById('echec-module') !== null
+      || (performance.getEntriesByName('simuler-first-render').length > 0
+        && document.querySelector('.simuler[data-espace]')?.dataset.espace !== 'ouverture')));
 }
 
 export async function screenshot(page, name) {

@@ -306,21 +306,27 @@ pub fn simuler(props: &Props) -> Html {
     let loading = use_state(|| true);
     let worker = use_context::<crate::formats::FormatsWorker>();
 
-    // Open the last workspace of this browser on first render (or the sample, on its route).
+    // Open the last workspace of this browser on first render; the fictional région whenever
+    // its route is opened (the component stays mounted between the mode's routes).
     {
         let store = store.dispatcher();
         let loading = loading.clone();
-        let sample = props.step.is_none();
+        let first = use_mut_ref(|| true);
         let worker = worker.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let (true, Some(w)) = (sample, worker) {
-                    espace::open_sample(store.clone(), w).await;
-                } else {
-                    espace::open_last(store.clone()).await;
-                }
-                loading.set(false);
-            });
+        use_effect_with(props.step.is_none(), move |sample| {
+            let was_first = first.replace(false);
+            let (sample, store, worker) = (*sample, store.clone(), worker.clone());
+            if sample || was_first {
+                loading.set(true);
+                wasm_bindgen_futures::spawn_local(async move {
+                    match (sample, worker) {
+                        (true, Some(w)) => espace::open_sample(store, w).await,
+                        (true, None) => {}
+                        (false, _) => espace::open_last(store).await,
+                    }
+                    loading.set(false);
+                });
+            }
         });
     }
     // Save once edits pause (400 ms).
@@ -409,7 +415,8 @@ pub fn simuler(props: &Props) -> Html {
         .as_ref()
         .map(|t| cus_core::consolidation::territory_label(t, derived.geo));
     html! {
-        <div class="page simuler" data-consolidation-ms={format!("{:.1}", derived.ms)}>
+        <div class="page simuler" data-consolidation-ms={format!("{:.1}", derived.ms)}
+            data-espace={if *loading { "ouverture" } else if store.saved { "enregistre" } else { "modifie" }}>
             <h1 id="titre-page" tabindex="-1">
                 { if step == SimStep::Espace { "Simuler sur mon territoire".to_string() } else { step.label_fr().to_string() } }
             </h1>

@@ -1,0 +1,139 @@
+// « Simuler sur mon territoire »: create a workspace, pick an EPCI, load three organisms' files
+// (JSON and ODS) read by the formats worker, see the consolidation honest about granularity (an
+// organism committed only at the département is « non ventilé », never pro-rated), enter an
+// objective and see the gap, run a scenario, find everything again after a reload; the fictional
+// région opens in one click; axe-core finds no violation on any section.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { start, openApp, screenshot, ROOT, reloadApp } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const DIR = path.join(ROOT, 'data/samples/territoire');
+const MEL = '200093201';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+async function go(page, section) {
+  await page.click(`.menu-etapes a[href="#/simuler/${section}"]`);
+  await page.waitForFunction((s) => location.hash === `#/simuler/${s}`, section);
+}
+
+const fr = (n) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(n).replace(/\u202f/g, ' ').replace(/\u00a0/g, ' ');
+const text = (page, sel) => page.$eval(sel, (e) => e.textContent.replace(/[\u202f\u00a0]/g, ' '));
+
+test('a workspace on an EPCI: three files, « non ventilé », an objective, a scenario, kept after reload', async () => {
+  const page = await openApp(env.browser, `${env.base}#/simuler`);
+  assert.deepEqual(await axe(page), [], 'axe on the workspaces');
+  await page.fill('#nouvel-espace', 'PLH Métropole lilloise');
+  await page.click('text=Créer l\'espace');
+  await page.waitForFunction(() => location.hash === '#/simuler/territoire');
+  await page.fill('#recherche-territoire', MEL);
+  await page.click(`.resultats-territoire button:has-text("${MEL}")`);
+  await page.waitForSelector('text=Territoire étudié : 200093201');
+  assert.deepEqual(await axe(page), [], 'axe on Territoire');
+
+  await go(page, 'organismes');
+  const files = ['03-maisons-lys.json', '08-metropole-coop.json', '13-toits-somme.ods'].map((f) => path.join(DIR, f));
+  await page.setInputFiles('#fichiers-organismes', files);
+  await page.waitForSelector('text=3 fichiers ajoutés.');
+  const rows = await page.$$eval('table.fichiers tbody tr', (trs) => trs.map((t) => t.textContent));
+  assert.equal(rows.length, 3);
+  assert.match(rows[0], /Maisons/);
+  assert.match(rows[2], /aucun engagement sur ce territoire/, 'the Somme organism has nothing on the EPCI');
+  assert.deepEqual(await axe(page), [], 'axe on Organismes');
+  await screenshot(page, 'simuler-organismes');
+
+  // PP-1 at the EPCI: only the organism with EPCI detail adds up; the other is apart.
+  const lys = JSON.parse(fs.readFileSync(files[0], 'utf8'));
+  const values = lys.values ?? lys.convention?.values;
+  const expected = values[`PP-1|epci:${MEL}|total|c6`];
+  assert.ok(typeof expected === 'number' && expected > 0, 'the sample has a PP-1 figure at the EPCI');
+  await go(page, 'consolidation');
+  await page.selectOption('#indicateur-detail', 'PP-1');
+  const table = 'section.tableau-consolide';
+  await page.waitForSelector(`${table} .non-ventile`);
+  const nonVentile = await text(page, `${table} .non-ventile`);
+  assert.match(nonVentile, /Non ventilé à cette maille \(1 organisme\)/);
+  assert.match(nonVentile, /Métropole/, 'the coop committed at the département is shown apart');
+  const totals = await page.$$eval(`${table} .ligne-total .bouton-total`, (b) => b.map((x) => x.textContent.replace(/[\u202f\u00a0]/g, ' ')));
+  assert.ok(totals.some((t) => t.startsWith(fr(expected))), `a total equals ${expected}: ${totals.join(' | ')}`);
+  assert.deepEqual(await axe(page), [], 'axe on Consolidation');
+  await screenshot(page, 'simuler-consolidation');
+
+  // An objective of 1.5 × the commitments: a gap of 0.5 × expected, coverage 66.7 %.
+  await go(page, 'objectifs');
+  await page.selectOption('#indicateur-objectif', 'PP-1');
+  const objective = Math.round(expected * 1.5);
+  const cells = await page.$$('tr:has(> th:text-is("Total")) input');
+  await cells[cells.length - 1].fill(String(objective));
+  await cells[cells.length - 1].press('Tab');
+  await page.waitForSelector('#titre-ecarts');
+  const gapText = await text(page, 'section[aria-labelledby="titre-ecarts"]');
+  assert.match(gapText, new RegExp(`manque de ${fr(objective - expected).replace(/ /g, '\\s')}`), gapText);
+  assert.match(gapText, new RegExp(`couvert à ${fr((expected / objective) * 100).replace(/ /g, '\\s')} %`), gapText);
+  assert.deepEqual(await axe(page), [], 'axe on Objectifs');
+
+  // A realisation rate of 80 %: the scenario's total is 0.8 × the files'.
+  await go(page, 'scenarios');
+  await page.fill('#nom-scenario', 'Réalisation à 80 %');
+  await page.click('text=Créer le scénario');
+  await page.waitForSelector('#titre-modifications');
+  await page.fill('#pourcentage-scenario', '80');
+  await page.click('text=Ajouter la modification');
+  await page.waitForSelector('#titre-comparaison');
+  const line = await page.$$eval('.comparaison-scenario tbody tr', (trs) => trs.map((t) => t.textContent.replace(/[\u202f\u00a0]/g, ' ')).find((t) => t.startsWith('PP-1 — Cumul') && t.includes('2025')) ?? trs.map((t) => t.textContent).find((t) => t.startsWith('PP-1')));
+  assert.ok(line.includes(fr(expected)) && line.includes(fr(expected * 0.8)), line);
+  assert.deepEqual(await axe(page), [], 'axe on Scénarios');
+
+  await go(page, 'compilation');
+  await page.waitForSelector('section.compilation');
+  assert.deepEqual(await axe(page), [], 'axe on Compilation');
+  await go(page, 'export');
+  assert.deepEqual(await axe(page), [], 'axe on Export');
+
+  // Everything is found again after a reload.
+  await page.waitForFunction(() => document.querySelector('.simuler').dataset.espace === 'enregistre');
+  await reloadApp(page);
+  await page.waitForSelector('text=Espace « PLH Métropole lilloise »');
+  await go(page, 'organismes');
+  assert.equal(await page.$$eval('table.fichiers tbody tr', (t) => t.length), 3);
+  await go(page, 'scenarios');
+  assert.match(await text(page, '#scenario-edite'), /Réalisation à 80 %/);
+  await go(page, 'objectifs');
+  await page.selectOption('#indicateur-objectif', 'PP-1');
+  assert.match(await text(page, 'section[aria-labelledby="titre-ecarts"]'), /manque/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the fictional région opens in one click: 31 files read, the duplicate detected, a compilation', async () => {
+  const page = await openApp(env.browser, `${env.base}#/simuler`);
+  await page.click('text=Ouvrir l\'exemple : une région fictive de 30 organismes');
+  await page.waitForFunction(() => location.hash === '#/simuler/organismes', null, { timeout: 120000 });
+  await page.waitForFunction(() => document.querySelectorAll('table.fichiers tbody tr').length >= 31, null, { timeout: 120000 });
+  assert.match(await text(page, '#titre-doublons + p'), /même SIREN/);
+  await go(page, 'compilation');
+  const comp = await text(page, 'section.compilation');
+  assert.match(comp, /Part des PLAI \(territoire\)/);
+  assert.match(comp, /Développement rapporté au parc/);
+  assert.match(await text(page, '.contexte-espace'), /Hauts-de-France/);
+  await screenshot(page, 'simuler-compilation');
+  const ms = Number(await page.$eval('.simuler', (e) => e.dataset.consolidationMs));
+  console.log(`consolidation of the fictional région in the browser: ${ms} ms`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -123,7 +123,7 @@ pub(crate) enum Style {
     Label,
     /// Explanation under a sheet title: wrapped over the width of the printed page.
     Note,
-    /// Text values of the cover: wrapped in their column, at the top of their row.
+    /// Text values (cover, grids, other values): wrapped in their column, at the top of their row.
     Value,
 }
 
@@ -392,6 +392,8 @@ const MIN_PRINT_SCALE: f64 = 0.5;
 /// A cover of at most this many rows is printed on one page (at about 70 % for 60 rows); a
 /// longer one (many segments or territories) over as many pages as it needs, one page wide.
 const COVER_ROWS_ONE_PAGE: usize = 60;
+/// Highest row, in points (Excel's limit): a longer text is cut on paper, never in the cell.
+const MAX_ROW_HEIGHT: f64 = 409.5;
 /// Rows at the top of every sheet merged over the first printed page: title, then the mark of
 /// the nature of the export (cover) or the explanation line (other sheets).
 const BANNER_ROWS: u32 = 2;
@@ -468,7 +470,7 @@ fn print_setup(sheet: &mut SheetOut) {
                 width * 10.0 / size * if bold { 0.9 } else { 1.0 },
             );
             if lines > 1 || (spanned.is_some() && c == 0) {
-                let h = f64::from(lines) * size * 1.3 + 2.0;
+                let h = (f64::from(lines) * size * 1.3 + 2.0).min(MAX_ROW_HEIGHT);
                 height = Some(height.map_or(h, |x: f64| x.max(h)));
             }
         }
@@ -770,9 +772,10 @@ fn value_out(v: &Value) -> Out {
             content: Content::Bool(*b),
             style: Style::Plain,
         },
+        // A text wraps in its cell: overflowing to the right, it would widen the printed area.
         Value::Text(t) => Out {
             content: Content::Text(neutralise(t)),
-            style: Style::Plain,
+            style: Style::Value,
         },
     }
 }
@@ -897,7 +900,7 @@ fn others_sheet(input: &ExportInput, others: &[(&String, &Value)]) -> SheetOut {
             Value::Text(t) if t.is_empty() => {}
             Value::Text(t) => row.extend(chunks(t).into_iter().map(|c| Out {
                 content: Content::Text(neutralise(c)),
-                style: Style::Plain,
+                style: Style::Value,
             })),
             v => row.push(value_out(v)),
         }

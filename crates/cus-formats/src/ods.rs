@@ -5,9 +5,11 @@
 //!
 //! Package: `mimetype` first and stored, `META-INF/manifest.xml`, `content.xml` (one
 //! `table:table` per sheet, numbers as `office:value-type="float"`, header rows in
-//! `table:table-header-rows`, column widths and cell styles as automatic styles), `styles.xml`
-//! (default cell style, page), `settings.xml` (frozen panes) and `meta.xml`. Every entry is dated
-//! with the export date, so that the same export gives the same bytes.
+//! `table:table-header-rows` and `table:table-header-columns`, column widths, row heights and
+//! cell styles as automatic styles), `styles.xml` (default cell style, one page style per fit:
+//! A4 landscape, scale to pages wide and tall, footer), `settings.xml` (frozen panes) and
+//! `meta.xml`. Every entry is dated with the export date, so that the same export gives the
+//! same bytes.
 
 use std::fmt::Write as _;
 use std::io::{Cursor, Write as _};

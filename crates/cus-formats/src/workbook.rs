@@ -15,6 +15,12 @@
 //!   one row per territory (key in A, label in B, values from C).
 //! - « Autres valeurs », when needed: values whose key is not a cell of the grids (and empty or
 //!   very long texts), one per row.
+//!
+//! Printing ([`print_setup`]): A4 landscape, each sheet fitted to one page wide (or to as many
+//! pages wide as keep it at half size or more), frozen rows and columns repeated on every page,
+//! the cover on one page, a footer with the organism ([`footer_organism`]), the sheet name and
+//! the page number. Rows 1 and 2 are merged over the first page and wrapped, texts wrap in their
+//! cells, and rows of wrapped text get an estimated height.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -2204,6 +2210,47 @@ pub(crate) fn unreadable_workbook(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_lines_break_at_words_and_cut_long_words() {
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        assert_eq!(wrapped_lines("abc def", 10.0), 1);
+        assert_eq!(wrapped_lines("abcde fghij", 10.0), 2);
+        assert_eq!(wrapped_lines("a\nb", 10.0), 2);
+        assert_eq!(wrapped_lines(&"x".repeat(25), 10.0), 3);
+        assert_eq!(wrapped_lines(&format!("ab {}", "x".repeat(25)), 10.0), 4);
+    }
+
+    #[test]
+    fn wide_sheets_print_over_several_pages_at_half_size_or_more() {
+        let sheet = |cols: usize| {
+            let mut s = SheetOut {
+                name: "X".into(),
+                rows: vec![
+                    vec![text("Titre", Style::Title)],
+                    vec![text("Note", Style::Note)],
+                ],
+                widths: [vec![20.0, 30.0], vec![22.0; cols]].concat(),
+                frozen_rows: 5,
+                frozen_cols: 2,
+                pages_wide: 0,
+                pages_tall: 0,
+                spans: vec![],
+                heights: vec![],
+            };
+            print_setup(&mut s);
+            s
+        };
+        // 2 label columns (43 + 63 mm) and 47-mm columns: 554 mm fit on a page at 50 %.
+        let narrow = sheet(9);
+        assert_eq!(narrow.pages_wide, 1);
+        assert_eq!(narrow.spans, vec![(0, 11), (1, 11)]);
+        assert_eq!(narrow.heights.len(), 2);
+        let wide = sheet(36);
+        assert_eq!(wide.pages_wide, 4);
+        // The banner spans the label columns and a quarter of the others.
+        assert_eq!(wide.spans, vec![(0, 11), (1, 11)]);
+    }
 
     #[test]
     fn neutralisation_is_reversible_even_after_apostrophes() {

@@ -99,12 +99,18 @@ fn soffice(profile: &Path, target: &str, files: &[PathBuf], outdir: &Path) {
         .args(files)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    // Its own process group: `soffice` is a script that starts `soffice.bin`; on a timeout the
+    // whole group is ended.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let start = Instant::now();
     let mut child = run(&mut cmd, "libreoffice-calc-nogui");
     loop {
         match child.try_wait().unwrap() {
             Some(_) => break,
             None if start.elapsed() > SOFFICE_TIMEOUT => {
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .status();
                 let _ = child.kill();
                 let _ = child.wait();
                 panic!("soffice --convert-to {target}: still running after {SOFFICE_TIMEOUT:?}");

@@ -5,9 +5,11 @@
 //!
 //! Package: `mimetype` first and stored, `META-INF/manifest.xml`, `content.xml` (one
 //! `table:table` per sheet, numbers as `office:value-type="float"`, header rows in
-//! `table:table-header-rows`, column widths and cell styles as automatic styles), `styles.xml`
-//! (default cell style, page), `settings.xml` (frozen panes) and `meta.xml`. Every entry is dated
-//! with the export date, so that the same export gives the same bytes.
+//! `table:table-header-rows` and `table:table-header-columns`, column widths, row heights and
+//! cell styles as automatic styles), `styles.xml` (default cell style, one page style per fit:
+//! A4 landscape, scale to pages wide and tall, footer), `settings.xml` (frozen panes) and
+//! `meta.xml`. Every entry is dated with the export date, so that the same export gives the
+//! same bytes.
 
 use std::fmt::Write as _;
 use std::io::{Cursor, Write as _};
@@ -30,6 +32,10 @@ const NS: &str = concat!(
     r#"xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" "#,
     r#"office:version="1.3""#
 );
+
+/// LibreOffice's namespace for extensions to OpenDocument (the page scale, before ODF 1.3).
+const LOEXT: &str =
+    r#"xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0""#;
 
 /// Export as an ODS file.
 pub fn export(input: &ExportInput) -> Vec<u8> {
@@ -54,7 +60,7 @@ fn package(sheets: &[SheetOut], input: &ExportInput) -> zip::result::ZipResult<V
     z.write_all(MIMETYPE.as_bytes())?;
     let parts: [(&str, String); 5] = [
         ("content.xml", content_xml(sheets)),
-        ("styles.xml", styles_xml()),
+        ("styles.xml", styles_xml(sheets, input)),
         ("meta.xml", meta_xml(input)),
         ("settings.xml", settings_xml(sheets)),
         ("META-INF/manifest.xml", manifest_xml()),
@@ -81,7 +87,7 @@ fn content_xml(sheets: &[SheetOut]) -> String {
     x.push_str("<office:automatic-styles>");
     let mut widths: Vec<u32> = sheets
         .iter()
-        .flat_map(|s| s.widths.iter().map(|w| width_mm(*w)))
+        .flat_map(|s| s.widths.iter().map(|w| workbook::column_mm(*w)))
         .collect();
     widths.sort_unstable();
     widths.dedup();
@@ -91,8 +97,29 @@ fn content_xml(sheets: &[SheetOut]) -> String {
             r#"<style:style style:name="co{mm}" style:family="table-column"><style:table-column-properties fo:break-before="auto" style:column-width="{mm}mm"/></style:style>"#
         );
     }
-    x.push_str(r#"<style:style style:name="ta1" style:family="table" style:master-page-name="Default"><style:table-properties table:display="true" style:writing-mode="lr-tb"/></style:style>"#);
-    x.push('\n');
+    // One row style per height of a row of wrapped text.
+    let mut heights: Vec<u32> = sheets
+        .iter()
+        .flat_map(|s| s.heights.iter().map(|(_, h)| row_height(*h)))
+        .collect();
+    heights.sort_unstable();
+    heights.dedup();
+    for h in heights {
+        let _ = writeln!(
+            x,
+            r#"<style:style style:name="ro{h}" style:family="table-row"><style:table-row-properties style:row-height="{}pt" style:use-optimal-row-height="false" fo:break-before="auto"/></style:style>"#,
+            f64::from(h) / 10.0
+        );
+    }
+    // One table style per printed fit, each with its master page (`styles.xml`).
+    for fit in fits(sheets) {
+        let _ = writeln!(
+            x,
+            r#"<style:style style:name="{}" style:family="table" style:master-page-name="{}"><style:table-properties table:display="true" style:writing-mode="lr-tb"/></style:style>"#,
+            table_style_of(fit),
+            master_page(fit)
+        );
+    }
     for style in Style::ALL {
         if let Some(props) = cell_style(style) {
             let _ = writeln!(
@@ -106,22 +133,43 @@ fn content_xml(sheets: &[SheetOut]) -> String {
     for sheet in sheets {
         let _ = writeln!(
             x,
-            r#"<table:table table:name="{}" table:style-name="ta1">"#,
-            escape(&sheet.name, true)
+            r#"<table:table table:name="{}" table:style-name="{}">"#,
+            escape(&sheet.name, true),
+            table_style(sheet)
         );
-        for w in &sheet.widths {
+        for (c, w) in sheet.widths.iter().enumerate() {
+            let header = (c as u32) < sheet.frozen_cols;
+            if header && c == 0 {
+                x.push_str("<table:table-header-columns>\n");
+            }
             let _ = writeln!(
                 x,
                 r#"<table:table-column table:style-name="co{}" table:default-cell-style-name="Default"/>"#,
-                width_mm(*w)
+                workbook::column_mm(*w)
             );
+            if header && c as u32 + 1 == sheet.frozen_cols {
+                x.push_str("</table:table-header-columns>\n");
+            }
+        }
+        if !sheet.widths.is_empty() && (sheet.widths.len() as u32) < sheet.frozen_cols {
+            x.push_str("</table:table-header-columns>\n");
         }
         for (i, row) in sheet.rows.iter().enumerate() {
             let header = (i as u32) < sheet.frozen_rows;
             if header && i == 0 {
                 x.push_str("<table:table-header-rows>\n");
             }
-            write_row(&mut x, row);
+            let span = sheet
+                .spans
+                .iter()
+                .find(|(r, _)| *r as usize == i)
+                .map(|(_, n)| *n);
+            let height = sheet
+                .heights
+                .iter()
+                .find(|(r, _)| *r as usize == i)
+                .map(|(_, h)| row_height(*h));
+            write_row(&mut x, row, span, height);
             if header && i as u32 + 1 == sheet.frozen_rows {
                 x.push_str("</table:table-header-rows>\n");
             }
@@ -138,12 +186,6 @@ fn content_xml(sheets: &[SheetOut]) -> String {
     x
 }
 
-/// Column width in millimetres for a width in characters (about 2 mm per character of the
-/// default 10-point font, plus the margins).
-fn width_mm(chars: f64) -> u32 {
-    (chars * 2.0 + 3.0).round().clamp(10.0, 200.0) as u32
-}
-
 fn style_name(style: Style) -> &'static str {
     match style {
         Style::Plain => "Default",
@@ -152,33 +194,72 @@ fn style_name(style: Style) -> &'static str {
         Style::Header => "ceHeader",
         Style::Key => "ceKey",
         Style::Label => "ceLabel",
+        Style::Note => "ceNote",
+        Style::Value => "ceValue",
     }
+}
+
+/// Cell properties of a text wrapped at the top of its cell.
+macro_rules! wrapped_top {
+    () => {
+        r#"<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/>"#
+    };
 }
 
 fn cell_style(style: Style) -> Option<&'static str> {
     Some(match style {
         Style::Plain => return None,
-        Style::Title => r#"<style:text-properties fo:font-size="14pt" fo:font-weight="bold"/>"#,
-        Style::Draft => {
+        Style::Title => concat!(
+            wrapped_top!(),
+            r#"<style:text-properties fo:font-size="14pt" fo:font-weight="bold"/>"#
+        ),
+        Style::Draft => concat!(
+            wrapped_top!(),
             r##"<style:text-properties fo:color="#c00000" fo:font-size="12pt" fo:font-weight="bold"/>"##
-        }
+        ),
         Style::Header => concat!(
             r##"<style:table-cell-properties fo:background-color="#e7e6e6" fo:wrap-option="wrap" style:vertical-align="top"/>"##,
             r#"<style:text-properties fo:font-weight="bold"/>"#
         ),
         Style::Key => r##"<style:text-properties fo:color="#808080" fo:font-size="8pt"/>"##,
-        Style::Label => r#"<style:text-properties fo:font-weight="bold"/>"#,
+        Style::Label => concat!(
+            r#"<style:table-cell-properties style:vertical-align="top"/>"#,
+            r#"<style:text-properties fo:font-weight="bold"/>"#
+        ),
+        Style::Note | Style::Value => wrapped_top!(),
     })
 }
 
-fn write_row(x: &mut String, row: &[workbook::Out]) {
-    x.push_str("<table:table-row>");
+/// A row height in tenths of a point (the name of its row style).
+fn row_height(points: f64) -> u32 {
+    (points * 10.0).round() as u32
+}
+
+/// One row; `span`: its cell A merged over this many columns (followed by covered cells);
+/// `height`: its row style (tenths of a point), for a row of wrapped text.
+fn write_row(x: &mut String, row: &[workbook::Out], span: Option<u32>, height: Option<u32>) {
+    match height {
+        Some(h) => {
+            let _ = write!(x, r#"<table:table-row table:style-name="ro{h}">"#);
+        }
+        None => x.push_str("<table:table-row>"),
+    }
     let mut i = 0;
     while i < row.len() {
         let cell = &row[i];
-        let style = match cell.style {
+        let mut style = match cell.style {
             Style::Plain => String::new(),
             s => format!(r#" table:style-name="{}""#, style_name(s)),
+        };
+        let covered = match span {
+            Some(n) if i == 0 && n > 1 => {
+                let _ = write!(
+                    style,
+                    r#" table:number-columns-spanned="{n}" table:number-rows-spanned="1""#
+                );
+                n - 1
+            }
+            _ => 0,
         };
         match &cell.content {
             Content::Empty => {
@@ -221,7 +302,17 @@ fn write_row(x: &mut String, row: &[workbook::Out]) {
                 x.push_str("</table:table-cell>");
             }
         }
-        i += 1;
+        match covered {
+            0 => {}
+            1 => x.push_str("<table:covered-table-cell/>"),
+            n => {
+                let _ = write!(
+                    x,
+                    r#"<table:covered-table-cell table:number-columns-repeated="{n}"/>"#
+                );
+            }
+        }
+        i += 1 + covered as usize;
     }
     x.push_str("</table:table-row>\n");
 }
@@ -319,25 +410,111 @@ fn escape(s: &str, attr: bool) -> String {
     out
 }
 
-fn styles_xml() -> String {
-    format!(
+/// Pages wide and tall a sheet is fitted to (0 tall: free).
+type Fit = (u32, u32);
+
+/// The distinct fits of the sheets, in order: one page style each.
+fn fits(sheets: &[SheetOut]) -> Vec<Fit> {
+    let mut fits: Vec<Fit> = sheets
+        .iter()
+        .map(|s| (s.pages_wide, s.pages_tall))
+        .collect();
+    fits.sort_unstable();
+    fits.dedup();
+    fits
+}
+
+fn table_style(sheet: &SheetOut) -> String {
+    table_style_of((sheet.pages_wide, sheet.pages_tall))
+}
+
+/// The table style of a fit: `ta1` for one page wide, free height (the indicator sheets).
+fn table_style_of(fit: Fit) -> String {
+    match fit {
+        (1, 0) => "ta1".to_string(),
+        (w, h) => format!("ta{w}x{h}"),
+    }
+}
+
+/// The master page (page style) of a fit: `Default` for one page wide, free height.
+fn master_page(fit: Fit) -> String {
+    match fit {
+        (1, 0) => "Default".to_string(),
+        (w, h) => format!("Pages{w}x{h}"),
+    }
+}
+
+/// The page layout of a fit.
+fn page_layout(fit: Fit) -> String {
+    format!("pm{}x{}", fit.0, fit.1)
+}
+
+/// Page styles: A4 landscape, scaled to one page wide (and `pages_tall` pages tall when set),
+/// footer with the organism, the sheet name and the page number. The scale is written both as
+/// ODF 1.3 `style:scale-to-X`/`-Y` and as LibreOffice's `loext:` attributes.
+fn styles_xml(sheets: &[SheetOut], input: &ExportInput) -> String {
+    let mut x = String::new();
+    let _ = write!(
+        x,
         concat!(
             r#"<?xml version="1.0" encoding="UTF-8"?>"#,
-            "<office:document-styles {ns}>",
+            "<office:document-styles {ns} {loext}>",
             "<office:styles>",
             r#"<style:default-style style:family="table-cell"><style:text-properties fo:font-size="10pt"/></style:default-style>"#,
             r#"<style:style style:name="Default" style:family="table-cell"/>"#,
             "</office:styles>",
             "<office:automatic-styles>",
-            r#"<style:page-layout style:name="pm1"><style:page-layout-properties style:print-orientation="landscape" fo:page-width="297mm" fo:page-height="210mm" fo:margin-top="10mm" fo:margin-bottom="10mm" fo:margin-left="10mm" fo:margin-right="10mm"/></style:page-layout>"#,
-            "</office:automatic-styles>",
-            "<office:master-styles>",
-            r#"<style:master-page style:name="Default" style:page-layout-name="pm1"/>"#,
-            "</office:master-styles>",
-            "</office:document-styles>"
         ),
-        ns = NS
-    )
+        ns = NS,
+        loext = LOEXT
+    );
+    let fits = fits(sheets);
+    for &(wide, tall) in &fits {
+        let _ = write!(
+            x,
+            concat!(
+                r#"<style:page-layout style:name="{layout}"><style:page-layout-properties style:print-orientation="landscape" "#,
+                r#"fo:page-width="297mm" fo:page-height="210mm" fo:margin-top="10mm" fo:margin-bottom="8mm" "#,
+                r#"fo:margin-left="10mm" fo:margin-right="10mm" style:print-page-order="ltr" style:first-page-number="continue" "#,
+                r#"style:scale-to-X="{wide}"{tall} loext:scale-to-X="{wide}"{loext_tall}/>"#,
+                r#"<style:header-style/><style:footer-style><style:header-footer-properties fo:min-height="5mm" fo:margin-top="3mm"/></style:footer-style>"#,
+                "</style:page-layout>"
+            ),
+            layout = page_layout((wide, tall)),
+            wide = wide,
+            // No height: as many pages as the rows need (the attribute is a positive integer).
+            tall = if tall > 0 {
+                format!(r#" style:scale-to-Y="{tall}""#)
+            } else {
+                String::new()
+            },
+            loext_tall = if tall > 0 {
+                format!(r#" loext:scale-to-Y="{tall}""#)
+            } else {
+                String::new()
+            },
+        );
+    }
+    x.push_str("</office:automatic-styles><office:master-styles>");
+    let organism = escape(&workbook::footer_organism(input.convention), false);
+    for &fit in &fits {
+        let _ = write!(
+            x,
+            concat!(
+                r#"<style:master-page style:name="{name}" style:page-layout-name="{layout}">"#,
+                r#"<style:header style:display="false"/><style:footer>"#,
+                "<style:region-left><text:p>{organism}</text:p></style:region-left>",
+                "<style:region-center><text:p><text:sheet-name>???</text:sheet-name></text:p></style:region-center>",
+                r#"<style:region-right><text:p>Page <text:page-number>1</text:page-number> / <text:page-count>1</text:page-count></text:p></style:region-right>"#,
+                "</style:footer></style:master-page>"
+            ),
+            name = master_page(fit),
+            layout = page_layout(fit),
+            organism = organism
+        );
+    }
+    x.push_str("</office:master-styles></office:document-styles>");
+    x
 }
 
 fn meta_xml(input: &ExportInput) -> String {

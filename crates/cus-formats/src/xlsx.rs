@@ -29,8 +29,8 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
 fn cell_format(style: Style) -> Option<CellFormat> {
     Some(match style {
         Style::Plain => return None,
-        Style::Title => CellFormat::new().set_bold().set_font_size(14),
-        Style::Draft => CellFormat::new()
+        Style::Title => wrapped_top().set_bold().set_font_size(14),
+        Style::Draft => wrapped_top()
             .set_bold()
             .set_font_size(12)
             .set_font_color(Color::RGB(0xC0_00_00)),
@@ -42,8 +42,16 @@ fn cell_format(style: Style) -> Option<CellFormat> {
         Style::Key => CellFormat::new()
             .set_font_size(8)
             .set_font_color(Color::RGB(0x80_80_80)),
-        Style::Label => CellFormat::new().set_bold(),
+        Style::Label => CellFormat::new().set_bold().set_align(FormatAlign::Top),
+        Style::Note | Style::Value => wrapped_top(),
     })
+}
+
+/// A text wrapped at the top of its cell.
+fn wrapped_top() -> CellFormat {
+    CellFormat::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
 }
 
 fn build(sheets: &[SheetOut], input: &ExportInput) -> Result<Vec<u8>, XlsxError> {
@@ -70,10 +78,16 @@ fn build(sheets: &[SheetOut], input: &ExportInput) -> Result<Vec<u8>, XlsxError>
         .filter_map(|&s| cell_format(s).map(|f| (s, f)))
         .collect();
     let format_of = |s: Style| formats.iter().find(|(x, _)| *x == s).map(|(_, f)| f);
+    // `&&` is a literal ampersand in a footer.
+    let footer = format!(
+        "&L{}&C&A&RPage &P / &N",
+        workbook::footer_organism(input.convention).replace('&', "&&")
+    );
     for sheet in sheets {
         let ws = wb.add_worksheet();
         ws.set_name(&sheet.name)?;
         write_sheet(ws, sheet, &format_of)?;
+        page_setup(ws, sheet, &footer)?;
     }
     wb.save_to_buffer()
 }
@@ -85,6 +99,9 @@ fn write_sheet<'f>(
 ) -> Result<(), XlsxError> {
     for (c, w) in sheet.widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
+    }
+    for &(r, h) in &sheet.heights {
+        ws.set_row_height(r, h)?;
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         let r = r as u32;
@@ -110,9 +127,14 @@ fn write_sheet<'f>(
                 }
                 (Content::Text(t), fmt) => {
                     let t = fit(&workbook::encode_text(t));
-                    match fmt {
-                        None => ws.write_string(r, c, t)?,
-                        Some(f) => ws.write_string_with_format(r, c, t, f)?,
+                    let span = sheet.spans.iter().find(|(sr, _)| *sr == r).map(|(_, n)| *n);
+                    match (fmt, span) {
+                        (fmt, Some(n)) if c == 0 && n > 1 => {
+                            let plain = CellFormat::new();
+                            ws.merge_range(r, 0, r, n as u16 - 1, &t, fmt.unwrap_or(&plain))?
+                        }
+                        (None, _) => ws.write_string(r, c, t)?,
+                        (Some(f), _) => ws.write_string_with_format(r, c, t, f)?,
                     };
                 }
             }
@@ -121,8 +143,23 @@ fn write_sheet<'f>(
     if sheet.frozen_rows > 0 || sheet.frozen_cols > 0 {
         ws.set_freeze_panes(sheet.frozen_rows, sheet.frozen_cols as u16)?;
     }
+    Ok(())
+}
+
+/// A4 landscape, fitted to the sheet's pages wide (and tall), title rows and row labels
+/// repeated on every page, the footer.
+fn page_setup(ws: &mut Worksheet, sheet: &SheetOut, footer: &str) -> Result<(), XlsxError> {
+    ws.set_paper_size(9); // A4
+    ws.set_landscape();
+    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    ws.set_print_fit_to_pages(sheet.pages_wide as u16, sheet.pages_tall as u16);
+    ws.set_page_order(false); // over, then down
+    ws.set_footer(footer);
     if sheet.frozen_rows > 0 {
         ws.set_repeat_rows(0, sheet.frozen_rows - 1)?;
+    }
+    if sheet.frozen_cols > 0 {
+        ws.set_repeat_columns(0, sheet.frozen_cols as u16 - 1)?;
     }
     Ok(())
 }

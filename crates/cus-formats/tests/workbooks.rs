@@ -416,8 +416,9 @@ fn ods_package_is_well_formed_with_frozen_headers() {
         }
     }
     let content = part(&bytes, "content.xml");
-    assert!(content.contains(r#"<table:table table:name="PP-1" table:style-name="ta1">"#));
+    assert!(content.contains(r#"<table:table table:name="PP-2" table:style-name="ta1">"#));
     assert!(content.contains("<table:table-header-rows>"));
+    assert!(content.contains("<table:table-header-columns>"));
     assert!(content.contains(r#"office:value-type="float" office:value="#));
     let settings = part(&bytes, "settings.xml");
     assert!(settings.contains(r#"<config:config-item-map-entry config:name="PP-1"><config:config-item config:name="HorizontalSplitMode" config:type="short">2</config:config-item><config:config-item config:name="VerticalSplitMode" config:type="short">2</config:config-item><config:config-item config:name="HorizontalSplitPosition" config:type="int">2</config:config-item><config:config-item config:name="VerticalSplitPosition" config:type="int">5</config:config-item>"#));
@@ -440,6 +441,8 @@ fn xlsx_has_frozen_headers_widths_and_a_fixed_date() {
         &sheet2[..sheet2.len().min(800)]
     );
     assert!(sheet2.contains("<cols><col "));
+    let sheet3 = part(&bytes, "xl/worksheets/sheet3.xml");
+    assert!(sheet3.contains(r#"<pageSetup paperSize="9" fitToHeight="0" pageOrder="overThenDown" orientation="landscape""#));
     let core = part(&bytes, "docProps/core.xml");
     assert!(core.contains("2026-11-25T17:30:00Z"), "{core}");
     for (name, xml) in unzip(&bytes) {
@@ -450,6 +453,104 @@ fn xlsx_has_frozen_headers_widths_and_a_fixed_date() {
         }
     }
     assert_eq!(common::export(&conv, Format::Xlsx, Mode::Brouillon), bytes);
+}
+
+/// The print layout of both workbooks, as written (what LibreOffice makes of it is checked in
+/// `tests/libreoffice.rs`): A4 landscape, fitted to the page width (several pages wide for a
+/// sheet that would print under half size), title rows and row labels repeated, the cover on
+/// one page, a footer with the organism, the sheet name and the page number.
+#[test]
+fn both_workbooks_print_landscape_fitted_with_titles_and_a_footer() {
+    let conv = sample("grand-organisme");
+    // XLSX: sheet1 the cover, sheet2 PP-1 (38 columns, 1.7 m), sheet3 PP-2.
+    let xlsx = common::export(&conv, Format::Xlsx, Mode::Brouillon);
+    let page = |n: u32, wide: u32, tall: u32| {
+        let sheet = part(&xlsx, &format!("xl/worksheets/sheet{n}.xml"));
+        assert!(
+            sheet.contains(r#"<pageSetUpPr fitToPage="1"/>"#),
+            "sheet{n}"
+        );
+        // 1 is the default of fitToWidth and fitToHeight, left out.
+        let fit = |name: &str, n: u32| match n {
+            1 => String::new(),
+            n => format!(r#" {name}="{n}""#),
+        };
+        assert!(
+            sheet.contains(&format!(
+                r#"<pageSetup paperSize="9"{}{} pageOrder="overThenDown" orientation="landscape""#,
+                fit("fitToWidth", wide),
+                fit("fitToHeight", tall)
+            )),
+            "sheet{n}: {}",
+            &sheet[sheet.len().saturating_sub(600)..]
+        );
+        assert!(
+            sheet.contains("<oddFooter>&amp;LLogis des Trois Estuaires, SA d'HLM (fictive)&amp;C&amp;A&amp;RPage &amp;P / &amp;N</oddFooter>"),
+            "sheet{n}"
+        );
+        sheet
+    };
+    page(1, 1, 1);
+    let pp1 = page(2, 4, 0);
+    page(3, 1, 0);
+    assert!(pp1.contains(r#"<mergeCell ref="A1:K1"/><mergeCell ref="A2:K2"/>"#));
+    let workbook = part(&xlsx, "xl/workbook.xml");
+    assert!(workbook.contains(r#"<definedName name="_xlnm.Print_Titles" localSheetId="1">'PP-1'!$A:$B,'PP-1'!$1:$5</definedName>"#));
+    assert!(
+        !workbook.contains("Couverture'!$"),
+        "no titles repeated on the cover"
+    );
+
+    let ods = common::export(&conv, Format::Ods, Mode::Brouillon);
+    let content = part(&ods, "content.xml");
+    for (sheet, style, master) in [
+        ("Couverture", "ta1x1", "Pages1x1"),
+        ("PP-1", "ta4x0", "Pages4x0"),
+        ("PP-2", "ta1", "Default"),
+    ] {
+        assert!(content.contains(&format!(
+            r#"<table:table table:name="{sheet}" table:style-name="{style}">"#
+        )));
+        assert!(content.contains(&format!(
+            r#"<style:style style:name="{style}" style:family="table" style:master-page-name="{master}">"#
+        )));
+    }
+    assert!(content.contains(r#"table:number-columns-spanned="11" table:number-rows-spanned="1""#));
+    let pp2 = &content[content.find(r#"table:name="PP-2""#).unwrap()..];
+    assert!(pp2.starts_with(concat!(
+        r#"table:name="PP-2" table:style-name="ta1">"#,
+        "\n<table:table-header-columns>\n<table:table-column "
+    )));
+    let styles = part(&ods, "styles.xml");
+    for layout in [
+        r#"<style:page-layout style:name="pm1x1"><style:page-layout-properties style:print-orientation="landscape" fo:page-width="297mm" fo:page-height="210mm""#,
+        r#"style:scale-to-X="1" style:scale-to-Y="1" loext:scale-to-X="1" loext:scale-to-Y="1"/>"#,
+        r#"style:scale-to-X="4" loext:scale-to-X="4"/>"#,
+        r#"<style:master-page style:name="Default" style:page-layout-name="pm1x0">"#,
+        "<style:region-left><text:p>Logis des Trois Estuaires, SA d'HLM (fictive)</text:p></style:region-left>",
+        "<text:sheet-name>???</text:sheet-name>",
+        "Page <text:page-number>1</text:page-number> / <text:page-count>1</text:page-count>",
+    ] {
+        assert!(styles.contains(layout), "{layout} in {styles}");
+    }
+}
+
+/// The organism in the footer: raison sociale (an ampersand doubled in XLSX, where `&` starts a
+/// code), else the SIREN.
+#[test]
+fn the_footer_names_the_organism_safely() {
+    let mut conv = sample("petit-organisme");
+    conv.organisme.raison_sociale = "Habitat & Territoires <Nord>".to_string();
+    let xlsx = common::export(&conv, Format::Xlsx, Mode::Brouillon);
+    assert!(part(&xlsx, "xl/worksheets/sheet1.xml")
+        .contains("<oddFooter>&amp;LHabitat &amp;&amp; Territoires &lt;Nord&gt;&amp;C"));
+    let ods = common::export(&conv, Format::Ods, Mode::Brouillon);
+    assert!(part(&ods, "styles.xml")
+        .contains("<style:region-left><text:p>Habitat &amp; Territoires &lt;Nord&gt;</text:p>"));
+    conv.organisme.raison_sociale = String::new();
+    let siren = conv.organisme.siren.clone();
+    let ods = common::export(&conv, Format::Ods, Mode::Brouillon);
+    assert!(part(&ods, "styles.xml").contains(&format!("<text:p>SIREN {siren}</text:p>")));
 }
 
 /// A small well-formedness check: tags balanced and properly nested, attributes quoted,

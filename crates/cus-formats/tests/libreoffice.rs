@@ -1,0 +1,313 @@
+//! The workbooks as LibreOffice reads them: printed to PDF, and re-saved then imported back.
+//!
+//! Needs LibreOffice (`soffice`, Debian's `libreoffice-calc-nogui`) and poppler (`pdfinfo`,
+//! `pdftotext`, Debian's `poppler-utils`), both installed by `./x setup`. Without them these
+//! tests fail with a message saying so: a print check that silently skips is no check.
+//!
+//! Each test runs LibreOffice with its own profile directory (`-env:UserInstallation`), so that
+//! tests and parallel runs don't share one, and under a time limit.
+
+mod common;
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use calamine::{Data, Reader};
+use cus_core::convention::Convention;
+use cus_formats::{Format, Mode};
+
+/// Longest a LibreOffice conversion may take (a few seconds here; a cold start on a busy
+/// machine is slower).
+const SOFFICE_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// Printed pages of each sheet of the large sample (`grand-organisme`), in order. A sheet is
+/// fitted to one page wide unless that prints it under half size (`MIN_PRINT_SCALE` in
+/// `workbook.rs`): then to as many pages wide as keep it at half size or more, its row labels
+/// repeated on each. Every sheet is short enough for one page tall.
+/// - the cover: on one page (51 rows, labels and values side by side);
+/// - PP-1: 38 columns (16 periods × splits), about 1,7 m of columns: 4 pages wide;
+/// - PS-3: 16 columns, about 62 cm: 2 pages wide;
+/// - the 8 other indicator sheets: 5 to 9 columns, one page each.
+const SHEET_PAGES: [(&str, usize); 11] = [
+    ("Couverture", 1),
+    ("PP-1", 4),
+    ("PP-2", 1),
+    ("PP-3", 1),
+    ("PP-4", 1),
+    ("PS-1", 1),
+    ("PS-2", 1),
+    ("SR-1", 1),
+    ("G-1", 1),
+    ("PP-5", 1),
+    ("PS-3", 2),
+];
+
+fn sample(id: &str) -> Convention {
+    cus_core::samples::SAMPLES
+        .iter()
+        .find(|s| s.id == id)
+        .and_then(|s| s.convention())
+        .unwrap_or_else(|| panic!("sample {id}"))
+}
+
+/// A fresh directory for one test under Cargo's temporary directory.
+fn work_dir(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("libreoffice-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Run a tool; a missing one fails the test with the way to install it.
+fn run(cmd: &mut Command, package: &str) -> std::process::Child {
+    match cmd.stdin(Stdio::null()).spawn() {
+        Ok(child) => child,
+        Err(e) if e.kind() == ErrorKind::NotFound => panic!(
+            "{:?} est introuvable : lancez ./x setup (paquet Debian {package}). / {:?} not \
+             found: run ./x setup (Debian package {package}).",
+            cmd.get_program(),
+            cmd.get_program()
+        ),
+        Err(e) => panic!("{:?}: {e}", cmd.get_program()),
+    }
+}
+
+/// Convert `files` with LibreOffice to `target` (`pdf`, `ods`, `xlsx`) into `outdir`, with the
+/// profile `profile`; panics on a failure or after [`SOFFICE_TIMEOUT`].
+fn soffice(profile: &Path, target: &str, files: &[PathBuf], outdir: &Path) {
+    let url = format!(
+        "file://{}",
+        profile
+            .display()
+            .to_string()
+            .replace('%', "%25")
+            .replace(' ', "%20")
+    );
+    let mut cmd = Command::new("soffice");
+    cmd.arg(format!("-env:UserInstallation={url}"))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+        ])
+        .arg(outdir)
+        .args(files)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Its own process group: `soffice` is a script that starts `soffice.bin`; on a timeout the
+    // whole group is ended.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let start = Instant::now();
+    let mut child = run(&mut cmd, "libreoffice-calc-nogui");
+    loop {
+        match child.try_wait().unwrap() {
+            Some(_) => break,
+            None if start.elapsed() > SOFFICE_TIMEOUT => {
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .status();
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("soffice --convert-to {target}: still running after {SOFFICE_TIMEOUT:?}");
+            }
+            None => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    for f in files {
+        let stem = f.file_stem().unwrap().to_string_lossy();
+        let made = outdir.join(format!("{stem}.{target}"));
+        assert!(
+            out.status.success() && made.exists(),
+            "soffice --convert-to {target} {}: {}\n{}\n{}",
+            f.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// What a poppler tool prints about `pdf` (`after`: arguments after the file name).
+fn poppler(tool: &str, args: &[&str], pdf: &Path, after: &[&str]) -> String {
+    let out = run(
+        Command::new(tool)
+            .args(args)
+            .arg(pdf)
+            .args(after)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+        "poppler-utils",
+    )
+    .wait_with_output()
+    .unwrap();
+    assert!(out.status.success(), "{tool} {}: {out:?}", pdf.display());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text of each page of a PDF (`pdftotext -layout`, pages split at form feeds), checked
+/// against the page count of `pdfinfo`.
+fn pages(pdf: &Path) -> Vec<String> {
+    let info = poppler("pdfinfo", &[], pdf, &[]);
+    let count: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no page count in {info}"));
+    let text = poppler("pdftotext", &["-layout", "-enc", "UTF-8"], pdf, &["-"]);
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    assert_eq!(pages.len(), count, "{}", pdf.display());
+    pages
+}
+
+/// Runs of white space as one space, trimmed.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A cover cell as LibreOffice shows it.
+fn shown(d: &Data) -> Option<String> {
+    match d {
+        Data::String(s) if !s.is_empty() => Some(s.clone()),
+        Data::Float(f) if f.fract() == 0.0 => Some(format!("{}", *f as i64)),
+        Data::Float(f) => Some(f.to_string()),
+        Data::Int(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_large_sample_prints_landscape_with_the_cover_on_one_page() {
+    let started = Instant::now();
+    let conv = sample("grand-organisme");
+    let dir = work_dir("print");
+    let mut files = Vec::new();
+    let mut exported = Vec::new();
+    for (format, ext) in [(Format::Xlsx, "xlsx"), (Format::Ods, "ods")] {
+        let bytes = common::export(&conv, format, Mode::Brouillon);
+        // Distinct stems: both PDFs go to the same directory.
+        let path = dir.join(format!("grand-organisme-{ext}.{ext}"));
+        std::fs::write(&path, &bytes).unwrap();
+        files.push(path);
+        exported.push((format, ext, bytes));
+    }
+    soffice(&dir.join("profile"), "pdf", &files, &dir);
+
+    let expected: Vec<&str> = SHEET_PAGES
+        .iter()
+        .flat_map(|(sheet, n)| std::iter::repeat_n(*sheet, *n))
+        .collect();
+    let total = expected.len();
+    assert_eq!(total, 15);
+    let organism = &conv.organisme.raison_sociale;
+    for (format, ext, bytes) in &exported {
+        let pdf = dir.join(format!("grand-organisme-{ext}.pdf"));
+        let pages = pages(&pdf);
+        assert_eq!(pages.len(), total, "{ext}: pages");
+        let size = poppler("pdfinfo", &[], &pdf, &[]);
+        assert!(
+            size.contains("841.89 x 595.304 pts (A4)"),
+            "{ext}: every page A4 landscape: {size}"
+        );
+        // The footer, last line of every page: organism, sheet, page number.
+        for (i, (page, sheet)) in pages.iter().zip(&expected).enumerate() {
+            let footer = page
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            assert_eq!(
+                squash(footer),
+                format!("{organism} {sheet} Page {} / {total}", i + 1),
+                "{ext}: footer of page {}",
+                i + 1
+            );
+        }
+        // Each cover label with its value on its line, on the cover's page.
+        let cover = match format {
+            Format::Xlsx => calamine::Xlsx::new(std::io::Cursor::new(bytes))
+                .unwrap()
+                .worksheet_range("Couverture")
+                .unwrap(),
+            _ => calamine::Ods::new(std::io::Cursor::new(bytes))
+                .unwrap()
+                .worksheet_range("Couverture")
+                .unwrap(),
+        };
+        let page = &pages[0];
+        let page_words = squash(page);
+        let lines: Vec<String> = page.lines().map(squash).collect();
+        let mut checked = 0;
+        for row in cover.rows() {
+            let (Some(label), Some(value)) =
+                (row.first().and_then(shown), row.get(1).and_then(shown))
+            else {
+                continue;
+            };
+            let label = squash(&label);
+            let first = value.split_whitespace().next().unwrap_or_default();
+            assert!(
+                lines.iter().any(|l| l
+                    .find(&label)
+                    .is_some_and(|at| l[at + label.len()..].contains(first))),
+                "{ext}: « {label} » and its value « {first} » are not on one line of the cover \
+                 page:\n{page}"
+            );
+            for word in value.split_whitespace() {
+                assert!(
+                    page_words.contains(word),
+                    "{ext}: « {word} » (value of « {label} ») is not on the cover page"
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked >= 30, "{ext}: only {checked} cover rows checked");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("print check: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+#[test]
+fn workbooks_resaved_by_libreoffice_import_back_identical() {
+    let started = Instant::now();
+    let conv = sample("grand-organisme");
+    let dir = work_dir("resave");
+    let mut files = Vec::new();
+    for (format, ext) in [(Format::Ods, "ods"), (Format::Xlsx, "xlsx")] {
+        let path = dir.join(format!("export-{ext}.{ext}"));
+        std::fs::write(&path, common::export(&conv, format, Mode::Final)).unwrap();
+        files.push(path);
+    }
+    let profile = dir.join("profile");
+    // Each export re-saved in both formats: ODS → ODS and XLSX, XLSX → ODS and XLSX.
+    for target in ["ods", "xlsx"] {
+        let out = dir.join(format!("as-{target}"));
+        std::fs::create_dir_all(&out).unwrap();
+        soffice(&profile, target, &files, &out);
+        for from in ["ods", "xlsx"] {
+            let name = format!("export-{from}.{target}");
+            let bytes = std::fs::read(out.join(&name)).unwrap();
+            let back = common::read_back(&bytes, &name);
+            let what = format!("{from} re-saved as {target}");
+            assert_eq!(back.convention, conv, "{what}");
+            assert_eq!(back.mode, Mode::Final, "{what}");
+            assert_eq!(
+                back.exported_at.as_deref(),
+                Some(common::EXPORT_DATE),
+                "{what}"
+            );
+            // The checksum on the cover still matches: nothing was changed.
+            assert!(back.notes.is_empty(), "{what}: {:?}", back.notes);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("re-save check: {:.1} s", started.elapsed().as_secs_f64());
+}

@@ -35,6 +35,8 @@ struct ExpTotal {
     estimated: f64,
     #[serde(default)]
     invalid: usize,
+    /// The explanation, word for word, when given.
+    formula: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -266,11 +268,19 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
                 fail(format!(
                     "{code} {col}: total {:?} (empty {}, non ventilé {}, estimated {}, invalid {}), expected {:?} ({}, {}, {}, {}) — {}",
                     tt.value(), tt.empty, tt.unventilated, tt.estimated, tt.invalid,
-                    et.value, et.empty, et.unventilated, et.estimated, et.invalid, tt.formula_fr
+                    et.value, et.empty, et.unventilated, et.estimated, et.invalid, tt.formula_fr()
                 ));
             }
-            if !tt.formula_fr.contains("Somme") && tt.filled > 0 {
-                fail(format!("{code} {col}: formula {}", tt.formula_fr));
+            if let Some(f) = &et.formula {
+                if &tt.formula_fr() != f {
+                    fail(format!(
+                        "{code} {col}: formula « {} », expected « {f} »",
+                        tt.formula_fr()
+                    ));
+                }
+            }
+            if !tt.formula_fr().contains("Somme") && tt.filled > 0 {
+                fail(format!("{code} {col}: formula {}", tt.formula_fr()));
             }
         }
         for (col, es) in &e.stats {

@@ -155,8 +155,10 @@ impl Reducible for SimStore {
 /// What the sections read, derived from the workspace.
 pub struct Derived {
     pub geo: &'static Referential,
-    /// Catalogue of each file (by file id), when known.
-    pub catalogue_of: HashMap<String, Catalogue>,
+    /// The catalogues (embedded and loaded).
+    pub cats: Rc<Vec<Catalogue>>,
+    /// Catalogue of each file (file id → index in `cats`), when known.
+    pub catalogue_of: HashMap<String, usize>,
     pub extract: Option<Extract>,
     /// Without scenario.
     pub baseline: Option<Consolidated>,
@@ -194,7 +196,11 @@ fn now_ms() -> f64 {
 }
 
 /// The sources of a workspace (files not excluded whose catalogue is known).
-pub fn sources<'a>(ws: &'a Workspace, cats: &'a HashMap<String, Catalogue>) -> Vec<Source<'a>> {
+pub fn sources<'a>(
+    ws: &'a Workspace,
+    cats: &'a [Catalogue],
+    catalogue_of: &HashMap<String, usize>,
+) -> Vec<Source<'a>> {
     ws.files
         .iter()
         .filter(|f| !f.excluded)
@@ -202,31 +208,38 @@ pub fn sources<'a>(ws: &'a Workspace, cats: &'a HashMap<String, Catalogue>) -> V
             Some(Source {
                 id: &f.id,
                 conv: &f.convention,
-                cat: cats.get(&f.id)?,
+                cat: cats.get(*catalogue_of.get(&f.id)?)?,
             })
         })
         .collect()
 }
 
+impl Derived {
+    /// The catalogue of a file, when known.
+    pub fn catalogue(&self, file: &str) -> Option<&Catalogue> {
+        self.cats.get(*self.catalogue_of.get(file)?)
+    }
+}
+
 fn derive(
     ws: &Workspace,
-    cats: &[Catalogue],
+    cats: Rc<Vec<Catalogue>>,
     old_extract: Option<Extract>,
     scenario: Option<usize>,
 ) -> Derived {
     let t0 = now_ms();
     let geo = referential(ws);
-    let catalogue_of: HashMap<String, Catalogue> = ws
+    let catalogue_of: HashMap<String, usize> = ws
         .files
         .iter()
         .filter_map(|f| {
             let r = &f.convention.catalogue;
             cats.iter()
-                .find(|c| c.id == r.id && c.version == r.version)
-                .map(|c| (f.id.clone(), c.clone()))
+                .position(|c| c.id == r.id && c.version == r.version)
+                .map(|i| (f.id.clone(), i))
         })
         .collect();
-    let src = sources(ws, &catalogue_of);
+    let src = sources(ws, &cats, &catalogue_of);
     let used = src.iter().map(|s| s.id.to_string()).collect();
     let territory = ws
         .territory
@@ -248,6 +261,7 @@ fn derive(
     Derived {
         geo,
         catalogue_of,
+        cats: cats.clone(),
         extract,
         baseline,
         current,
@@ -363,7 +377,7 @@ pub fn simuler(props: &Props) -> Html {
                     let c = cache.borrow();
                     (c.0 == *sources_rev).then(|| c.1.clone()).flatten()
                 };
-                let d = derive(&ws, &cats.0, old, *sc);
+                let d = derive(&ws, cats.0.clone(), old, *sc);
                 *cache.borrow_mut() = (*sources_rev, d.extract.clone());
                 d
             },

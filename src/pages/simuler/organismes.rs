@@ -441,7 +441,7 @@ pub fn organismes(props: &SectionProps) -> Html {
                     </tr></thead>
                     <tbody>
                         { for ws.files.iter().map(|f| {
-                            let cat = props.derived.catalogue_of.get(&f.id);
+                            let cat = props.derived.catalogue(&f.id);
                             let idx = used.iter().position(|u| u == &f.id);
                             let on_territory = match (f.excluded, cat, idx, ws.territory.is_some()) {
                                 (true, _, _, _) => "écarté".to_string(),

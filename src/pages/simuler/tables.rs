@@ -313,7 +313,7 @@ pub fn table_view(props: &TableProps) -> Html {
             </div>
             if let Some(c) = *explained {
                 if let Some(tot) = t.totals.get(c) {
-                    <p class="explication" role="status">{ format!("{} : {}.", t.columns[c].label_fr, tot.formula_fr) }</p>
+                    <p class="explication" role="status">{ format!("{} : {}.", t.columns[c].label_fr, tot.formula_fr()) }</p>
                 }
             }
             if t.additive {

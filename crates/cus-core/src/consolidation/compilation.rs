@@ -147,7 +147,7 @@ pub fn compile(
             };
             let total_formula_fr = tot_cols
                 .iter()
-                .map(|&c| ct.totals[c].formula_fr.clone())
+                .map(|&c| ct.totals[c].formula_fr())
                 .collect::<Vec<_>>()
                 .join(" | ");
             let total_is_estimate = tot_cols.iter().any(|&c| ct.totals[c].is_estimate());

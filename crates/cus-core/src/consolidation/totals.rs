@@ -124,7 +124,9 @@ pub struct Row {
     pub key: Option<f64>,
 }
 
-/// A total of counts over the organisms, explained.
+/// A total of counts over the organisms, explained on demand ([`Total::formula_fr`]): the
+/// explanation is built when asked, so a consolidation of hundreds of organisms costs only its
+/// arithmetic.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Total {
     /// Sum of the figures at the territory's level.
@@ -139,9 +141,10 @@ pub struct Total {
     pub invalid: usize,
     /// Organisms « non ventilé » with a figure but no split key: not in the total.
     pub unventilated: usize,
-    pub formula_fr: String,
-    /// (organism, value) used, estimates labelled.
-    pub inputs: Vec<(String, f64)>,
+    /// The figures added, in row order.
+    pub terms: Vec<f64>,
+    /// The estimates added: (coarser figure, split key 0–1).
+    pub estimates: Vec<(f64, f64)>,
 }
 
 impl Total {
@@ -600,20 +603,17 @@ fn scale(r: &mut Row, factor: f64) {
 
 fn total(rows: &[Row], unventilated: &[Row], c: usize) -> Total {
     let mut t = Total::default();
-    let mut terms = Vec::new();
     for r in rows {
         match r.values[c] {
             Some(v) => {
                 t.exact += v;
                 t.filled += 1;
-                t.inputs.push((r.label.clone(), v));
-                terms.push(format_fr(v, 2));
+                t.terms.push(v);
             }
             None if r.invalid[c] => t.invalid += 1,
             None => t.empty += 1,
         }
     }
-    let mut est_terms = Vec::new();
     for r in unventilated {
         let Some(v) = r.values[c] else {
             if r.invalid[c] {
@@ -623,51 +623,53 @@ fn total(rows: &[Row], unventilated: &[Row], c: usize) -> Total {
         };
         match r.key {
             Some(k) => {
-                let e = v * k;
-                t.estimated += e;
+                t.estimated += v * k;
                 t.filled += 1;
-                t.inputs.push((
-                    format!(
-                        "{} (estimation : {} × {} %)",
-                        r.label,
-                        format_fr(v, 2),
-                        format_fr(k * 100.0, 2)
-                    ),
-                    e,
-                ));
-                est_terms.push(format!(
-                    "{} × {} %",
-                    format_fr(v, 2),
-                    format_fr(k * 100.0, 2)
-                ));
+                t.estimates.push((v, k));
             }
             None => t.unventilated += 1,
         }
     }
-    let all: Vec<String> = terms.iter().chain(est_terms.iter()).cloned().collect();
-    t.formula_fr = if all.is_empty() {
-        "Aucune valeur saisie à cette maille".to_string()
-    } else {
-        format!(
-            "Somme de {} : {} = {}{}",
-            plural(t.filled, "organisme", "organismes"),
-            all.join(" + "),
-            format_fr(t.exact + t.estimated, 2),
-            if est_terms.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " (dont {} estimé par clé de répartition)",
-                    format_fr(t.estimated, 2)
-                )
-            }
-        )
-    };
-    let caveats = t.caveats(false);
-    if !caveats.is_empty() {
-        t.formula_fr = format!("{} ; {}", t.formula_fr, caveats);
-    }
     t
+}
+
+impl Total {
+    /// « Somme de 3 organismes : 12 + 8 + 0 = 20 ; 1 organisme a laissé la cellule vide ».
+    pub fn formula_fr(&self) -> String {
+        let all: Vec<String> = self
+            .terms
+            .iter()
+            .map(|v| format_fr(*v, 2))
+            .chain(
+                self.estimates
+                    .iter()
+                    .map(|(v, k)| format!("{} × {} %", format_fr(*v, 2), format_fr(k * 100.0, 2))),
+            )
+            .collect();
+        let mut f = if all.is_empty() {
+            "Aucune valeur saisie à cette maille".to_string()
+        } else {
+            format!(
+                "Somme de {} : {} = {}{}",
+                plural(self.filled, "organisme", "organismes"),
+                all.join(" + "),
+                format_fr(self.exact + self.estimated, 2),
+                if self.estimates.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (dont {} estimé par clé de répartition)",
+                        format_fr(self.estimated, 2)
+                    )
+                }
+            )
+        };
+        let caveats = self.caveats(false);
+        if !caveats.is_empty() {
+            f = format!("{f} ; {caveats}");
+        }
+        f
+    }
 }
 
 fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {

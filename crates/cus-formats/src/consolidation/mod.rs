@@ -6,8 +6,9 @@
 //! [`consolidate_workspace`] is the whole computation over a [`Workspace`]: catalogues resolved,
 //! files kept or left out with the reason, `cus_core::consolidation::{extract, consolidate,
 //! compile}` run with the workspace's split keys, objectives and the chosen scenario. The writers
-//! only lay the result out ([`layout`] for the workbooks, [`csv`], [`summary`] for JSON); nothing
-//! is computed twice and nothing depends on the clock, so the same workspace gives the same bytes.
+//! only lay the result out (`layout.rs` and `sheets.rs` for the workbooks, `csv.rs`, [`summary`]
+//! for JSON); nothing is computed twice and nothing depends on the clock, so the same workspace
+//! gives the same bytes.
 //!
 //! The workbooks carry the workspace itself in a technical sheet « espace » (its JSON cut in
 //! cells of at most 30 000 characters), so that [`import_workspace`] reopens the study from the

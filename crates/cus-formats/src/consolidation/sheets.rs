@@ -124,7 +124,8 @@ impl Sheet {
 }
 
 /// Sheet names: at most 31 characters, none of `[]:*?/\`, not starting or ending with an
-/// apostrophe, unique whatever the case (rules of both Excel and LibreOffice).
+/// apostrophe, unique whatever the case (rules of both Excel and LibreOffice): `~2`, `~3`… as
+/// in the convention's workbook.
 #[derive(Default)]
 pub(crate) struct Names(HashSet<String>);
 
@@ -149,7 +150,7 @@ impl Names {
         let mut name = base.clone();
         let mut n = 2;
         while self.0.contains(&name.to_lowercase()) {
-            let suffix = format!(" ({n})");
+            let suffix = format!("~{n}");
             let keep = 31 - suffix.chars().count();
             name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
             n += 1;
@@ -658,13 +659,13 @@ mod tests {
     fn sheet_names_are_valid_and_unique() {
         let mut n = Names::default();
         assert_eq!(n.take("Synthèse"), "Synthèse");
-        assert_eq!(n.take("synthèse"), "synthèse (2)");
+        assert_eq!(n.take("synthèse"), "synthèse~2");
         assert_eq!(n.take("a/b:c*d?e[f]g\\h"), "a_b_c_d_e_f_g_h");
         let long = n.take(&"x".repeat(40));
         assert_eq!(long.chars().count(), 31);
         let again = n.take(&"x".repeat(40));
         assert_eq!(again.chars().count(), 31);
-        assert!(again.ends_with(" (2)"));
+        assert!(again.ends_with("~2"));
     }
 
     #[test]

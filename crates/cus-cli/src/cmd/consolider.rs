@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use cus_core::catalogue::Catalogue;
 use cus_core::consolidation::{duplicates, Scenario, Workspace, WorkspaceFile, RULES_FR};
 use cus_core::convention::TerritoryKey;
 use cus_core::diagnostic::{Diagnostic, Severity};
@@ -15,6 +16,9 @@ use serde::Serialize;
 use crate::args::options_with_formats;
 use crate::input::{catalogue_of, expand, load, read_objectives, read_scenario, read_split_keys};
 use crate::output::{count, plural, Output};
+
+/// Files with errors listed by the text summary, at most (the JSON lists them all).
+const MAX_LISTED: usize = 20;
 
 /// The formats of `--format`.
 const FORMATS: [&str; 5] = ["texte", "json", "csv", "ods", "xlsx"];
@@ -131,27 +135,13 @@ pub fn run(args: &[String]) -> Output {
     );
     ws.territory = Some(territory);
     ws.geo_vintage = Some(year);
-    for path in &paths {
-        match load(path, &common.cats) {
-            Err(d) => unreadable.push(Unreadable {
+    for (path, read) in paths.iter().zip(read_all(&paths, &common.cats)) {
+        match read {
+            Err(raison) => unreadable.push(Unreadable {
                 fichier: path.clone(),
-                raison: reason(&d),
+                raison,
             }),
-            Ok(imported) => {
-                let conv = imported.convention;
-                let mut diags = imported.notes;
-                if let Some(cat) = catalogue_of(&conv, &common.cats) {
-                    diags.extend(cus_core::rules::validate(&conv, cat, conv.referential()));
-                }
-                ws.files.push(WorkspaceFile {
-                    id: String::new(),
-                    file_name: path.clone(),
-                    convention: conv,
-                    errors: count(&diags, Severity::Error),
-                    warnings: count(&diags, Severity::Warning),
-                    excluded: false,
-                });
-            }
+            Ok(file) => ws.files.push(file),
         }
     }
     // Ids: the file's name alone, or the path as given when two files share a name.
@@ -292,6 +282,57 @@ pub fn run(args: &[String]) -> Output {
     }
 }
 
+/// Read and check one file: the workspace file (its id set later), or why it is unreadable.
+fn read_one(path: &str, cats: &[Catalogue]) -> Result<WorkspaceFile, String> {
+    let imported = load(path, cats).map_err(|d| reason(&d))?;
+    let conv = imported.convention;
+    let mut diags = imported.notes;
+    if let Some(cat) = catalogue_of(&conv, cats) {
+        diags.extend(cus_core::rules::validate(&conv, cat, conv.referential()));
+    }
+    Ok(WorkspaceFile {
+        id: String::new(),
+        file_name: path.to_string(),
+        errors: count(&diags, Severity::Error),
+        warnings: count(&diags, Severity::Warning),
+        convention: conv,
+        excluded: false,
+    })
+}
+
+/// Read the files on every core (reading and checking hundreds of files is most of the time of
+/// the command), in the order given.
+fn read_all(paths: &[String], cats: &[Catalogue]) -> Vec<Result<WorkspaceFile, String>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8)
+        .min(paths.len().max(1));
+    if threads <= 1 {
+        return paths.iter().map(|p| read_one(p, cats)).collect();
+    }
+    let per = paths.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(per)
+            .map(|chunk| {
+                scope.spawn(move || chunk.iter().map(|p| read_one(p, cats)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(paths.chunks(per))
+            .flat_map(|(h, chunk)| {
+                h.join().unwrap_or_else(|_| {
+                    chunk
+                        .iter()
+                        .map(|_| Err("lecture interrompue par une erreur interne".to_string()))
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
 /// The file's name without its folders.
 fn base_name(path: &str) -> String {
     Path::new(path)
@@ -382,11 +423,21 @@ fn problems_text(s: &mut String, unreadable: &[Unreadable], dropped: &[String], 
         .collect();
     if !with_errors.is_empty() {
         s.push_str("\nFichiers consolidés malgré des erreurs (détail : cus check FICHIER) :\n");
-        for f in with_errors {
+        for f in with_errors.iter().take(MAX_LISTED) {
             s.push_str(&format!(
                 "  - {} : {}\n",
                 f.file_name,
                 plural(f.errors, "erreur", "erreurs")
+            ));
+        }
+        if with_errors.len() > MAX_LISTED {
+            s.push_str(&format!(
+                "  - et {} (la liste complète : --format json)\n",
+                plural(
+                    with_errors.len() - MAX_LISTED,
+                    "autre fichier",
+                    "autres fichiers"
+                )
             ));
         }
     }

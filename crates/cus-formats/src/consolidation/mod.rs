@@ -73,7 +73,9 @@ impl FileUse {
             FileUse::Absent { group } => {
                 format!("aucun chiffre sur le territoire ({group})")
             }
-            FileUse::Excluded => "écarté par l'utilisateur (doublon non retenu ou choix)".into(),
+            FileUse::Excluded => {
+                "écarté de la consolidation (doublon non retenu, ou par choix)".into()
+            }
             FileUse::Refused(r) => format!("écarté : {r}"),
         }
     }
@@ -127,6 +129,7 @@ pub struct Run {
     pub duplicates: Vec<Vec<usize>>,
     /// Notes on the files (a catalogue migrated to its latest version).
     pub notes: Vec<String>,
+    /// The workspace's objectives (the comparisons are in the consolidated tables).
     pub objectives: Vec<cus_core::consolidation::Objective>,
 }
 

@@ -1,4 +1,5 @@
-//! The options shared by `cus check` and `cus convert` (`--format`, `--catalogue`, `-h`).
+//! The options shared by `cus check`, `cus convert` and `cus consolider` (`--format`,
+//! `--catalogue`, `-h`).
 
 use cus_core::catalogue::Catalogue;
 
@@ -10,6 +11,8 @@ use crate::output::Output;
 pub(crate) struct Common {
     /// `--format json`.
     pub(crate) json: bool,
+    /// The value of `--format` when given (`text` is read as `texte`).
+    pub(crate) format: Option<String>,
     /// Embedded catalogues and those of `--catalogue`.
     pub(crate) cats: Vec<Catalogue>,
     /// Arguments that are not options (files, folders).
@@ -18,14 +21,36 @@ pub(crate) struct Common {
     pub(crate) options: Vec<(String, String)>,
 }
 
-/// Parse `--format`, `--catalogue` and the options `flags` (without value) and `valued`.
+/// Parse `--format texte|json`, `--catalogue` and the options `flags` (without value) and
+/// `valued`.
 pub(crate) fn common_options(
     args: &[String],
     command: &str,
     flags: &[&str],
     valued: &[&str],
 ) -> Result<Common, Output> {
-    let mut json = false;
+    options_with_formats(args, command, &["texte", "json"], flags, valued)
+}
+
+/// « texte ou json », « texte, json, csv, ods ou xlsx ».
+fn list_fr(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} ou {last}", rest.join(", ")),
+    }
+}
+
+/// Parse `--format` (one of `formats`), `--catalogue` and the options `flags` (without value)
+/// and `valued`.
+pub(crate) fn options_with_formats(
+    args: &[String],
+    command: &str,
+    formats: &[&str],
+    flags: &[&str],
+    valued: &[&str],
+) -> Result<Common, Output> {
+    let mut format: Option<String> = None;
     let mut extra_cats = Vec::new();
     let mut rest = Vec::new();
     let mut options = Vec::new();
@@ -33,14 +58,22 @@ pub(crate) fn common_options(
     while let Some(a) = it.next() {
         match a.as_str() {
             "--format" => match it.next().map(String::as_str) {
-                Some("json") => json = true,
-                Some("texte" | "text") => json = false,
                 Some(f) => {
+                    let f = if f == "text" { "texte" } else { f };
+                    if !formats.contains(&f) {
+                        return Err(Output::usage(&format!(
+                            "format « {f} » inconnu : choisissez {}",
+                            list_fr(formats)
+                        )));
+                    }
+                    format = Some(f.to_string());
+                }
+                None => {
                     return Err(Output::usage(&format!(
-                        "format « {f} » inconnu : choisissez texte ou json"
+                        "--format attend une valeur : {}",
+                        list_fr(formats)
                     )))
                 }
-                None => return Err(Output::usage("--format attend une valeur : texte ou json")),
             },
             "--catalogue" => match it.next() {
                 Some(f) => extra_cats.push(f.clone()),
@@ -76,7 +109,8 @@ pub(crate) fn common_options(
         return Err(Output::unreadable(&diags));
     }
     Ok(Common {
-        json,
+        json: format.as_deref() == Some("json"),
+        format,
         cats,
         rest,
         options,

@@ -16,6 +16,7 @@ pub fn run(args: &[String]) -> Output {
         "territoires" => cmd::territoires::run(&args[1..]),
         "check" | "verifier" | "vérifier" => cmd::check::run(&args[1..]),
         "convert" | "convertir" => cmd::convert::run(&args[1..]),
+        "consolider" | "consolidate" => cmd::consolider::run(&args[1..]),
         other => Output::usage(&format!("commande inconnue « {other} »")),
     }
 }

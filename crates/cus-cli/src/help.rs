@@ -1,7 +1,7 @@
 //! The text of `cus --help`, also printed by `-h` after a command.
 
 pub const HELP: &str = "\
-cus — conventions d'utilité sociale : indicateurs, vérification et conversion de fichiers
+cus — conventions d'utilité sociale : indicateurs, vérification, conversion et consolidation
 
 Utilisation :
   cus <commande> [options]
@@ -10,6 +10,8 @@ Commandes :
   check         Vérifie des fichiers de convention (ODS, XLSX, CSV, JSON) : import, puis
                 toutes les règles ; affiche les diagnostics
   convert       Convertit un fichier de convention d'un format à l'autre
+  consolider    Consolide les conventions de plusieurs organismes sur un territoire (région,
+                département, EPCI) : totaux, « non ventilé », objectifs, compilation
   catalogue     Affiche le catalogue des indicateurs (toutes générations et types de CUS)
   territoires   Liste le référentiel territorial : départements, EPCI et EPT
 
@@ -33,6 +35,28 @@ Utilisation de « cus convert » :
   ou la valeur de la variable d'environnement CUS_DATE_EXPORT (2026-11-25T17:30:00Z).
   --catalogue ajoute un catalogue (.toml ou .json) aux catalogues intégrés.
 
+Utilisation de « cus consolider » :
+  cus consolider FICHIER|DOSSIER... --territoire epci:200093201|departement:59|region:32
+      [--format texte|json|csv|ods|xlsx] [--sortie FICHIER] [--objectifs FICHIER]
+      [--cles FICHIER] [--scenario FICHIER] [--millesime 2026] [--nom NOM] [--catalogue FICHIER]
+  Additionne ce qui s'additionne à la maille du territoire ; un organisme engagé seulement à
+  une maille plus large est montré à part (« non ventilé »), jamais réparti en silence ; les
+  pourcentages, montants et durées sont donnés en minimum, médiane et maximum.
+  --format     texte (résumé en français, par défaut), json, csv, ou les classeurs ods et xlsx
+               (ceux-ci exigent --sortie) ; sans --format, l'extension de --sortie choisit.
+  --sortie     Écrit dans ce fichier au lieu de la sortie standard.
+  --objectifs  Objectifs du territoire : CSV indicateur;ventilation;periode;valeur
+               (PP-1;PLAI;c6;1 200), ou tableau JSON ; une ligne fausse est nommée.
+  --cles       Clés de répartition des organismes non ventilés : CSV fichier;cle
+               (org-b.ods;25 %) ; le résultat est une estimation, signalée partout.
+  --scenario   Scénario JSON ({\"name\": …, \"changes\": […]}), appliqué aux chiffres lus.
+  --millesime  Découpage territorial (2026 par défaut).
+  Un fichier est désigné par son nom (org-b.ods) dans les clés et le scénario. Deux fichiers du
+  même organisme (SIREN) sur le même catalogue : seul le dernier est consolidé, et c'est dit.
+  Code de sortie : 0 tout est lu, 1 fichiers consolidés malgré des erreurs, 2 fichier illisible
+  (non consolidé, listé) ou fichier d'objectifs, de clés ou de scénario invalide (rien n'est
+  consolidé).
+
 Options de « cus catalogue » :
   --format texte|json|markdown   Format de sortie (texte par défaut)
   --fichier CHEMIN               Lit et vérifie ce fichier de catalogue (.toml ou .json)
@@ -44,8 +68,8 @@ Utilisation de « cus territoires » :
   cus territoires chercher TEXTE [--millesime 2026]   (nom, code ou SIREN)
   Millésimes disponibles : 2021 et 2026 (découpage administratif d'Etalab).
 
-Codes de sortie : 0 succès, 1 erreurs trouvées (check) ou export final refusé (convert),
-2 fichier illisible ou invalide, 64 mauvaise utilisation.
+Codes de sortie : 0 succès, 1 erreurs trouvées (check, consolider) ou export final refusé
+(convert), 2 fichier illisible ou invalide, 64 mauvaise utilisation.
 Formats de fichiers : docs/FORMAT.md.
 Tout fonctionne hors ligne : aucune donnée ne quitte votre poste.
 ";

@@ -3,30 +3,36 @@
 use std::path::{Path, PathBuf};
 
 use cus_core::catalogue::{self, Catalogue};
+use cus_core::consolidation::{Objective, Scenario};
 use cus_core::convention::Convention;
 use cus_core::diagnostic::{Diagnostic, Location};
 use cus_formats::{Format, Imported};
 
-/// Read a catalogue file (TOML or JSON, by extension) and check it.
-pub(crate) fn read_catalogue_file(path: &str) -> Result<Catalogue, Vec<Diagnostic>> {
-    let loc = || Location {
-        file: Some(path.to_string()),
-        ..Default::default()
-    };
+/// Read a text file in UTF-8 (a leading byte order mark is dropped).
+pub(crate) fn read_text(path: &str) -> Result<String, Vec<Diagnostic>> {
     let bytes = std::fs::read(path).map_err(|e| {
         vec![Diagnostic::error(
             "E-FILE-READ",
             format!("Impossible de lire le fichier : {}.", io_fr(&e)),
-            loc(),
+            at_file(path),
         )]
     })?;
     let text = String::from_utf8(bytes).map_err(|_| {
         vec![Diagnostic::error(
             "E-FILE-ENCODING",
             "Le fichier n'est pas encodé en UTF-8 : enregistrez-le en UTF-8 puis recommencez.",
-            loc(),
+            at_file(path),
         )]
     })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    })
+}
+
+/// Read a catalogue file (TOML or JSON, by extension) and check it.
+pub(crate) fn read_catalogue_file(path: &str) -> Result<Catalogue, Vec<Diagnostic>> {
+    let text = read_text(path)?;
     if path.ends_with(".toml") {
         catalogue::load_toml(&text, path)
     } else {
@@ -129,6 +135,311 @@ pub(crate) fn load(path: &str, cats: &[Catalogue]) -> Result<Imported, Vec<Diagn
 pub(crate) fn catalogue_of<'a>(conv: &Convention, cats: &'a [Catalogue]) -> Option<&'a Catalogue> {
     cats.iter()
         .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+}
+
+/// The lines of a small `;`-separated file (a tab also separates when the first line has one
+/// and no `;`): (line number, fields trimmed, surrounding double quotes removed). Empty lines and
+/// lines starting with `#` are skipped.
+fn fields(text: &str) -> Vec<(usize, Vec<String>)> {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let sep = if !first.contains(';') && first.contains('\t') {
+        '\t'
+    } else {
+        ';'
+    };
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| {
+            let f = l
+                .split(sep)
+                .map(|f| {
+                    let t = f.trim();
+                    t.strip_prefix('"')
+                        .and_then(|t| t.strip_suffix('"'))
+                        .unwrap_or(t)
+                        .trim()
+                        .to_string()
+                })
+                .collect();
+            (i + 1, f)
+        })
+        .collect()
+}
+
+/// The message with its first letter in capital.
+fn capitalise(m: &str) -> String {
+    let mut c = m.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn at_line(path: &str, line: usize) -> Location {
+    Location {
+        file: Some(path.to_string()),
+        line: Some(line),
+        ..Default::default()
+    }
+}
+
+/// Why a JSON options file does not read, in French.
+fn json_fr(e: &serde_json::Error, what: &str) -> String {
+    format!(
+        "Le fichier n'est pas {what} lisible (ligne {}, colonne {}) (détail technique : {e}).",
+        e.line(),
+        e.column()
+    )
+}
+
+/// The known splits and periods of an indicator code in any of the catalogues: (split keys,
+/// period keys, `split|period` columns). `None` when no catalogue has this code.
+fn columns_of(code: &str, cats: &[Catalogue]) -> Option<(Vec<String>, Vec<String>, Vec<String>)> {
+    let mut found = false;
+    let (mut splits, mut periods, mut cols) = (Vec::new(), Vec::new(), Vec::new());
+    for ind in cats.iter().filter_map(|c| c.indicator(code)) {
+        found = true;
+        for c in cus_core::consolidation::columns(ind, None) {
+            let (s, p) = c.key.split_once('|').unwrap_or((&c.key, ""));
+            for (list, v) in [(&mut splits, s), (&mut periods, p)] {
+                if !list.iter().any(|x: &String| x == v) {
+                    list.push(v.to_string());
+                }
+            }
+            cols.push(c.key.clone());
+        }
+    }
+    found.then_some((splits, periods, cols))
+}
+
+/// Check one objective against the catalogues: its indicator exists, its split and period are
+/// a column of it (French message).
+fn check_objective(o: &Objective, cats: &[Catalogue]) -> Result<(), String> {
+    let Some((splits, periods, cols)) = columns_of(&o.indicator, cats) else {
+        return Err(format!(
+            "l'indicateur « {} » n'existe dans aucun catalogue connu (codes comme PP-1, PS-2).",
+            o.indicator
+        ));
+    };
+    if !o.value.is_finite() {
+        return Err("la valeur de l'objectif n'est pas un nombre fini.".into());
+    }
+    if !cols.contains(&format!("{}|{}", o.split, o.period)) {
+        return Err(format!(
+            "la ventilation « {} » et la période « {} » ne sont pas une colonne de l'indicateur \
+             {} (ventilations : {} ; périodes : {}).",
+            o.split,
+            o.period,
+            o.indicator,
+            splits.join(", "),
+            periods.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// Read an objectives file: CSV `indicateur;ventilation;periode;valeur` (header line optional,
+/// numbers written the French way, `1 234,5`), or a JSON array of objectives
+/// (`{"indicator", "split", "period", "value"}`). Every bad line is reported, by its number.
+pub(crate) fn read_objectives(
+    path: &str,
+    cats: &[Catalogue],
+) -> Result<Vec<Objective>, Vec<Diagnostic>> {
+    const CODE: &str = "E-CONSOLIDATION-OBJECTIVES";
+    let text = read_text(path)?;
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    if text.trim_start().starts_with('[') || path.to_ascii_lowercase().ends_with(".json") {
+        let list: Vec<Objective> = serde_json::from_str(&text).map_err(|e| {
+            vec![Diagnostic::error(
+                CODE,
+                json_fr(&e, "un tableau JSON d'objectifs ({\"indicator\", \"split\", \"period\", \"value\"})"),
+                at_line(path, e.line()),
+            )]
+        })?;
+        for (i, o) in list.into_iter().enumerate() {
+            match check_objective(&o, cats) {
+                Ok(()) => out.push(o),
+                Err(m) => problems.push(Diagnostic::error(
+                    CODE,
+                    format!("Objectif n° {} : {m}", i + 1),
+                    Location {
+                        file: Some(path.to_string()),
+                        path: Some(format!("[{i}]")),
+                        ..Default::default()
+                    },
+                )),
+            }
+        }
+    } else {
+        let mut lines = fields(&text).into_iter().peekable();
+        let is_header = |f: &[String]| {
+            f.first()
+                .is_some_and(|x| x.eq_ignore_ascii_case("indicateur"))
+        };
+        if lines.peek().is_some_and(|(_, f)| is_header(f)) {
+            lines.next();
+        }
+        for (n, f) in lines {
+            let fail = |m: String| Diagnostic::error(CODE, capitalise(&m), at_line(path, n));
+            if f.len() != 4 {
+                problems.push(fail(format!(
+                    "{} champ{} au lieu de 4 : attendu indicateur;ventilation;periode;valeur \
+                     (par exemple PP-1;PLAI;c6;1 200).",
+                    f.len(),
+                    if f.len() > 1 { "s" } else { "" }
+                )));
+                continue;
+            }
+            let value = match cus_core::numfmt::parse_fr(&f[3]) {
+                Ok(v) => v,
+                Err(_) => {
+                    problems.push(fail(format!(
+                        "la valeur « {} » n'est pas un nombre (attendu par exemple 1 234,5).",
+                        f[3]
+                    )));
+                    continue;
+                }
+            };
+            let o = Objective {
+                indicator: f[0].clone(),
+                split: f[1].clone(),
+                period: f[2].clone(),
+                value,
+            };
+            match check_objective(&o, cats) {
+                Ok(()) => out.push(o),
+                Err(m) => problems.push(fail(m)),
+            }
+        }
+        if out.is_empty() && problems.is_empty() {
+            problems.push(Diagnostic::error(
+                CODE,
+                "Le fichier d'objectifs ne contient aucune ligne indicateur;ventilation;periode;valeur.",
+                at_file(path),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Read a split keys file: CSV `fichier;cle` (the share of an organism's coarser figures
+/// attributed to the territory: `0,25` or `25 %`), or a JSON object `{"fichier": 0.25}`. A file
+/// is named as on the command line or by its name alone; `ids` maps both to the workspace ids.
+pub(crate) fn read_split_keys(
+    path: &str,
+    ids: &[(String, String)],
+) -> Result<std::collections::BTreeMap<String, f64>, Vec<Diagnostic>> {
+    const CODE: &str = "E-CONSOLIDATION-KEYS";
+    let text = read_text(path)?;
+    // (line or entry, file, share text or number)
+    let mut entries: Vec<(Location, String, Result<f64, String>)> = Vec::new();
+    if text.trim_start().starts_with('{') || path.to_ascii_lowercase().ends_with(".json") {
+        let map: std::collections::BTreeMap<String, f64> =
+            serde_json::from_str(&text).map_err(|e| {
+                vec![Diagnostic::error(
+                    CODE,
+                    json_fr(
+                        &e,
+                        "un objet JSON de clés de répartition ({\"fichier.ods\": 0.25})",
+                    ),
+                    at_line(path, e.line()),
+                )]
+            })?;
+        for (k, v) in map {
+            let loc = Location {
+                file: Some(path.to_string()),
+                path: Some(k.clone()),
+                ..Default::default()
+            };
+            entries.push((loc, k, Ok(v)));
+        }
+    } else {
+        let mut lines = fields(&text).into_iter().peekable();
+        if lines
+            .peek()
+            .is_some_and(|(_, f)| f.first().is_some_and(|x| x.eq_ignore_ascii_case("fichier")))
+        {
+            lines.next();
+        }
+        for (n, f) in lines {
+            let loc = at_line(path, n);
+            if f.len() != 2 {
+                entries.push((
+                    loc,
+                    String::new(),
+                    Err(format!(
+                        "{} champ{} au lieu de 2 : attendu fichier;cle (par exemple \
+                         org-b.ods;25 %).",
+                        f.len(),
+                        if f.len() > 1 { "s" } else { "" }
+                    )),
+                ));
+                continue;
+            }
+            let raw = f[1].trim();
+            let share = match raw.strip_suffix('%') {
+                Some(p) => cus_core::numfmt::parse_fr(p).map(|v| v / 100.0),
+                None => cus_core::numfmt::parse_fr(raw),
+            }
+            .map_err(|_| format!("la clé « {raw} » n'est pas un nombre (attendu 0,25 ou 25 %)."));
+            entries.push((loc, f[0].clone(), share));
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    let mut problems = Vec::new();
+    for (loc, file, share) in entries {
+        let fail = |m: String| Diagnostic::error(CODE, capitalise(&m), loc.clone());
+        let share = match share {
+            Ok(v) => v,
+            Err(m) => {
+                problems.push(fail(m));
+                continue;
+            }
+        };
+        if !(0.0..=1.0).contains(&share) {
+            problems.push(fail(format!(
+                "la clé de « {file} » vaut {} : une clé de répartition est une part entre 0 et 1 \
+                 (ou un pourcentage entre 0 % et 100 %).",
+                cus_core::numfmt::format_fr(share, 4)
+            )));
+            continue;
+        }
+        match ids.iter().find(|(id, p)| id == &file || p == &file) {
+            Some((id, _)) => {
+                out.insert(id.clone(), share);
+            }
+            None => problems.push(fail(format!(
+                "« {file} » n'est pas l'un des fichiers consolidés (nommez-le comme sur la ligne \
+                 de commande, ou par son nom seul)."
+            ))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Read a scenario file: JSON `{"name": …, "changes": [...]}` (`docs/FORMAT.md`).
+pub(crate) fn read_scenario(path: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text).map_err(|e| {
+        vec![Diagnostic::error(
+            "E-CONSOLIDATION-SCENARIO",
+            json_fr(
+                &e,
+                "un scénario JSON ({\"name\": …, \"changes\": [{\"type\": \"realisation\", \"percent\": 80}]})",
+            ),
+            at_line(path, e.line()),
+        )]
+    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@
 //! and the worker's messages ([`protocol`]).
 
 #[cfg(feature = "io")]
+pub mod consolidation;
+#[cfg(feature = "io")]
 pub mod csv;
 #[cfg(feature = "io")]
 pub mod json;

@@ -9,6 +9,11 @@
 //! The worker knows the embedded catalogues; a request carries only those the user loaded.
 //! For an export the worker validates the convention itself (`rules::validate`, as `cus convert`
 //! does), so what blocks a final file is decided by the same rules whatever the page shows.
+//!
+//! « Simuler sur mon territoire » has two requests: [`Request::ExportConsolidation`] (the
+//! workspace in, the consolidation file out, beside [`Reply::ConsolidationExported`]) and
+//! [`Request::ImportWorkspace`] (a file in, [`Reply::Workspace`] out); both answer
+//! [`Reply::Failed`] with a French message when they cannot be served.
 
 use cus_core::catalogue::Catalogue;
 use cus_core::convention::Convention;
@@ -36,6 +41,22 @@ pub enum Request {
         file_name: String,
         extra_catalogues: Vec<Catalogue>,
     },
+    /// Write the consolidation of a workspace (« Simuler sur mon territoire ») as a file of
+    /// `format`: ODS or XLSX workbook, CSV, or JSON summary.
+    ExportConsolidation {
+        /// The workspace, as its JSON document (`cus-espace-simulation/1`).
+        workspace_json: String,
+        /// Index of the scenario applied among the workspace's scenarios (`None`: the files'
+        /// commitments as they are).
+        scenario: Option<usize>,
+        format: Format,
+        /// Catalogues loaded by the user, beside the embedded ones.
+        #[serde(default)]
+        extra_catalogues: Vec<Catalogue>,
+    },
+    /// Read a workspace from the file sent beside the message: its JSON file, or a workbook
+    /// exported by [`Request::ExportConsolidation`] (its « espace » sheet).
+    ImportWorkspace { file_name: String },
 }
 
 /// A step of a request, for the progress bar (`step` of `steps`, 1-based).
@@ -65,6 +86,14 @@ pub enum Reply {
     /// The file could not be imported: every problem found, located.
     ImportFailed {
         problems: Vec<Diagnostic>,
+    },
+    /// The consolidation file is beside the message.
+    ConsolidationExported {
+        format: Format,
+    },
+    /// The workspace read from a file, as its JSON document (`cus-espace-simulation/1`).
+    Workspace {
+        json: String,
     },
     /// The request itself could not be served (French message).
     Failed {
@@ -162,6 +191,51 @@ pub fn handle(
             match crate::import(bytes.unwrap_or_default(), &file_name, &cats) {
                 Ok(imported) => (Reply::Imported(Box::new(imported)), None),
                 Err(problems) => (Reply::ImportFailed { problems }, None),
+            }
+        }
+        Request::ExportConsolidation {
+            workspace_json,
+            scenario,
+            format,
+            extra_catalogues,
+        } => {
+            let failed = |message: String| (Reply::Failed { message }, None);
+            progress(Progress {
+                step: 1,
+                steps: 3,
+                label: "Lecture de l'espace de simulation".into(),
+            });
+            let ws = match cus_core::consolidation::Workspace::from_json(&workspace_json) {
+                Ok(ws) => ws,
+                Err(e) => return failed(e),
+            };
+            let cats = catalogues_with(extra_catalogues);
+            progress(Progress {
+                step: 2,
+                steps: 3,
+                label: "Consolidation des engagements".into(),
+            });
+            let run = match crate::consolidation::consolidate_workspace(&ws, scenario, &cats) {
+                Ok(run) => run,
+                Err(e) => return failed(e),
+            };
+            progress(Progress {
+                step: 3,
+                steps: 3,
+                label: format!("Écriture du fichier {}", format.extension().to_uppercase()),
+            });
+            let file = crate::consolidation::write(&run, &ws, format);
+            (Reply::ConsolidationExported { format }, Some(file))
+        }
+        Request::ImportWorkspace { file_name } => {
+            progress(Progress {
+                step: 1,
+                steps: 1,
+                label: "Lecture de l'espace de simulation".into(),
+            });
+            match crate::consolidation::import_workspace(&file_name, bytes.unwrap_or_default()) {
+                Ok(ws) => (Reply::Workspace { json: ws.to_json() }, None),
+                Err(message) => (Reply::Failed { message }, None),
             }
         }
     }
@@ -271,6 +345,133 @@ mod tests {
             &mut |_| {},
         );
         assert!(matches!(reply, Reply::ImportFailed { .. }));
+    }
+
+    fn workspace() -> cus_core::consolidation::Workspace {
+        let mut ws = cus_core::consolidation::Workspace::new("Vosges");
+        ws.territory = Some("departement:88".parse().unwrap());
+        ws.geo_vintage = Some(2021);
+        ws.files.push(cus_core::consolidation::WorkspaceFile {
+            id: "f1".into(),
+            file_name: "petit.ods".into(),
+            convention: sample(),
+            errors: 0,
+            warnings: 1,
+            excluded: false,
+        });
+        ws.scenarios.push(cus_core::consolidation::Scenario {
+            name: "Réalisation à 80 %".into(),
+            changes: vec![cus_core::consolidation::Change::Realisation { percent: 80.0 }],
+        });
+        ws
+    }
+
+    #[test]
+    fn a_consolidation_exported_through_the_messages_reopens_as_the_same_workspace() {
+        let ws = workspace();
+        for format in Format::ALL {
+            let mut steps = Vec::new();
+            let req = wire(&Request::ExportConsolidation {
+                workspace_json: ws.to_json(),
+                scenario: Some(0),
+                format,
+                extra_catalogues: vec![],
+            });
+            let (reply, file) = handle(req, None, &mut |p| steps.push(p.step));
+            assert_eq!(wire(&reply), Reply::ConsolidationExported { format });
+            assert_eq!(steps, vec![1, 2, 3]);
+            let file = file.expect("the consolidation file");
+            assert!(!file.is_empty());
+            let req = wire(&Request::ImportWorkspace {
+                file_name: format!("conso.{}", format.extension()),
+            });
+            let (reply, none) = handle(req, Some(&file), &mut |_| {});
+            assert!(none.is_none());
+            match (format, wire(&reply)) {
+                (Format::Ods | Format::Xlsx, Reply::Workspace { json }) => {
+                    let back = cus_core::consolidation::Workspace::from_json(&json).unwrap();
+                    assert_eq!(back, ws, "{format:?}");
+                }
+                (Format::Csv | Format::Json, Reply::Failed { message }) => {
+                    // A CSV or a JSON summary does not carry the workspace: said in French.
+                    assert!(message.contains("conso."), "{format:?}: {message}");
+                }
+                (_, other) => panic!("{format:?}: {other:?}"),
+            }
+        }
+        // The workspace's own JSON file reopens too.
+        let (reply, _) = handle(
+            Request::ImportWorkspace {
+                file_name: "espace.json".into(),
+            },
+            Some(ws.to_json().as_bytes()),
+            &mut |_| {},
+        );
+        assert_eq!(reply, Reply::Workspace { json: ws.to_json() });
+    }
+
+    #[test]
+    fn a_consolidation_that_cannot_be_served_is_a_french_reply_not_a_panic() {
+        let ws = workspace();
+        let export = |json: String, scenario| {
+            handle(
+                Request::ExportConsolidation {
+                    workspace_json: json,
+                    scenario,
+                    format: Format::Ods,
+                    extra_catalogues: vec![],
+                },
+                None,
+                &mut |_| {},
+            )
+        };
+        let (reply, file) = export("{ pas du json".into(), None);
+        assert!(file.is_none());
+        assert!(
+            matches!(&reply, Reply::Failed { message } if message.contains("JSON lisible")),
+            "{reply:?}"
+        );
+        let (reply, _) = export(ws.to_json(), Some(4));
+        assert!(
+            matches!(&reply, Reply::Failed { message } if message.contains("scénario n° 5")),
+            "{reply:?}"
+        );
+        let mut no_territory = ws.clone();
+        no_territory.territory = None;
+        let (reply, _) = export(no_territory.to_json(), None);
+        assert!(
+            matches!(&reply, Reply::Failed { message } if message.contains("territoire étudié")),
+            "{reply:?}"
+        );
+        for (name, bytes) in [
+            ("espace.ods", &b"PK\x03\x04tronque"[..]),
+            ("espace.xlsx", &b"n'importe quoi"[..]),
+            ("espace.json", &b"[1, 2"[..]),
+            ("espace.json", &b"\xff\xfe"[..]),
+        ] {
+            let (reply, _) = handle(
+                Request::ImportWorkspace {
+                    file_name: name.into(),
+                },
+                Some(bytes),
+                &mut |_| {},
+            );
+            assert!(
+                matches!(&reply, Reply::Failed { message } if message.contains(name)),
+                "{name}: {reply:?}"
+            );
+        }
+        let (reply, _) = handle(
+            Request::ImportWorkspace {
+                file_name: "vide.json".into(),
+            },
+            None,
+            &mut |_| {},
+        );
+        assert!(
+            matches!(&reply, Reply::Failed { message } if message.contains("vide")),
+            "{reply:?}"
+        );
     }
 
     #[test]

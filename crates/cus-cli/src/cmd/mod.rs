@@ -2,5 +2,6 @@
 
 pub mod catalogue;
 pub mod check;
+pub mod consolider;
 pub mod convert;
 pub mod territoires;

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { start, openApp, screenshot, ROOT, reloadApp } from './harness.mjs';
 
@@ -25,6 +26,14 @@ async function axe(page) {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
+}
+
+/** Download with a click, return the saved path and the suggested name. */
+async function download(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cus-e2e-')), dl.suggestedFilename());
+  await dl.saveAs(file);
+  return { file, name: dl.suggestedFilename() };
 }
 
 async function go(page, section) {
@@ -116,6 +125,22 @@ test('a workspace on an EPCI: three files, « non ventilé », an objective, a s
   await go(page, 'objectifs');
   await page.selectOption('#indicateur-objectif', 'PP-1');
   assert.match(await text(page, 'section[aria-labelledby="titre-ecarts"]'), /manque/);
+
+  // The consolidation as an ODS workbook and a CSV; the workbook reopens as a workspace.
+  await go(page, 'export');
+  const ods = await download(page, '#exporter-consolidation-ods');
+  assert.match(ods.name, /^consolidation-plh-metropole-lilloise\.ods$/);
+  assert.equal(fs.readFileSync(ods.file).subarray(0, 2).toString(), 'PK');
+  const csv = await download(page, '#exporter-consolidation-csv');
+  const lines = fs.readFileSync(csv.file, 'utf8').split('\r\n');
+  assert.ok(lines.some((l) => l.includes(';PP-1;') && l.includes(';total;') && l.includes(String(expected))), 'the CSV has the PP-1 total');
+  assert.ok(lines.some((l) => l.includes(';non ventilé;')), 'the CSV has the « non ventilé » lines');
+  await go(page, 'espace');
+  await page.setInputFiles('#fichier-espace', ods.file);
+  await page.waitForSelector('text=ouvert depuis consolidation-plh-metropole-lilloise.ods (3 fichiers)');
+  await go(page, 'objectifs');
+  await page.selectOption('#indicateur-objectif', 'PP-1');
+  assert.match(await text(page, 'section[aria-labelledby="titre-ecarts"]'), /manque/, 'the reopened workspace has the objective');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -1,13 +1,102 @@
 //! Export and print: the consolidation as ODS, XLSX or CSV (written by the formats worker from
 //! the workspace), and a printable page with every table, comparison, chart and the compilation.
 
+use cus_formats::protocol::{Reply, Request};
+use cus_formats::Format;
 use yew::prelude::*;
 
 use super::tables::{num, scenario_picker, total_columns};
 use super::{plural_s, SectionProps};
+use crate::formats::{FormatsWorker, WorkerEvent};
+
+#[derive(Clone, PartialEq)]
+enum Status {
+    Idle,
+    Working(Format),
+    Done(String),
+    Failed(String),
+}
+
+/// The consolidation as files, written by the formats worker from the workspace.
+fn files(
+    props: &SectionProps,
+    status: &UseStateHandle<Status>,
+    worker: Option<FormatsWorker>,
+) -> Html {
+    let busy = matches!(**status, Status::Working(_));
+    let buttons = [Format::Ods, Format::Xlsx, Format::Csv].map(|format| {
+        let (status, worker) = (status.clone(), worker.clone());
+        let ws = props.store.ws.clone();
+        let scenario = props.scenario;
+        let extra = crate::pages::export::extra_catalogues(&props.catalogues);
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let Some(worker) = worker.clone() else {
+                status.set(Status::Failed(
+                    "Le module des formats n'est pas disponible.".into(),
+                ));
+                return;
+            };
+            status.set(Status::Working(format));
+            let request = Request::ExportConsolidation {
+                workspace_json: ws.to_json(),
+                scenario,
+                format,
+                extra_catalogues: extra.clone(),
+            };
+            let (status, name) = (
+                status.clone(),
+                format!(
+                    "consolidation-{}.{}",
+                    super::espace::file_stem(&ws.name),
+                    format.extension()
+                ),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match super::organismes::ask(&worker, request, &[], &|_| {}).await {
+                    WorkerEvent::Done(Reply::ConsolidationExported { format }, Some(bytes)) => {
+                        match crate::pages::export::download(&bytes, &name, format.mime()) {
+                            Ok(()) => status.set(Status::Done(format!(
+                                "{name} enregistré ({} Kio).",
+                                bytes.len() / 1024
+                            ))),
+                            Err(m) => status.set(Status::Failed(m)),
+                        }
+                    }
+                    WorkerEvent::Done(Reply::Failed { message }, _)
+                    | WorkerEvent::Failed(message) => status.set(Status::Failed(message)),
+                    WorkerEvent::Cancelled => status.set(Status::Idle),
+                    _ => status.set(Status::Failed(
+                        "Réponse inattendue du module des formats.".into(),
+                    )),
+                }
+            });
+        });
+        let id = format!("exporter-consolidation-{}", format.extension());
+        html! {
+            <button type="button" class="bouton" id={id} onclick={onclick} disabled={busy}>
+                { format!("Télécharger en {}", format.extension().to_uppercase()) }
+            </button>
+        }
+    });
+    html! {
+        <section aria-labelledby="titre-fichiers-consolidation">
+            <h2 id="titre-fichiers-consolidation">{ "Fichiers de la consolidation" }</h2>
+            <p>{ "Classeur ODS ou XLSX : une feuille de synthèse, une par indicateur (organismes × périodes × ventilations, totaux, objectifs et écarts, bloc « non ventilé »), la compilation, et l'espace lui-même pour le rouvrir ailleurs. CSV : une ligne par valeur, avec sa nature." }</p>
+            <p class="ligne-formulaire">{ for buttons }</p>
+            { match &**status {
+                Status::Idle => html! {},
+                Status::Working(f) => html! { <p role="status">{ format!("Écriture du fichier {}…", f.extension().to_uppercase()) }</p> },
+                Status::Done(m) => html! { <p role="status" class="message-ok">{ m.clone() }</p> },
+                Status::Failed(m) => html! { <p role="alert" class="message-erreur">{ m.clone() }</p> },
+            } }
+        </section>
+    }
+}
 
 #[function_component(Export)]
 pub fn export(props: &SectionProps) -> Html {
+    let status = use_state(|| Status::Idle);
+    let worker = use_context::<FormatsWorker>();
     let Some(cons) = props.derived.current.as_ref() else {
         return html! { <p class="avertissement" role="note">{ "Choisissez d'abord un territoire et ajoutez des fichiers." }</p> };
     };
@@ -22,6 +111,7 @@ pub fn export(props: &SectionProps) -> Html {
         <>
             <div class="sans-impression">
                 { scenario_picker(props) }
+                { files(props, &status, worker) }
                 <p><button type="button" class="bouton" onclick={print}>{ "Imprimer ou enregistrer en PDF" }</button></p>
                 <p class="aide">{ "La page ci-dessous est celle qui s'imprime : synthèse, graphiques avec leurs tableaux, objectifs et compilation." }</p>
             </div>

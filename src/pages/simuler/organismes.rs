@@ -25,7 +25,7 @@ pub struct Read {
 }
 
 /// One request to the worker, awaited; `on_id` hears its id (for cancelling).
-async fn ask(
+pub async fn ask(
     worker: &FormatsWorker,
     request: Request,
     bytes: &[u8],
@@ -177,8 +177,18 @@ pub async fn workspace_from_file(
 ) -> Result<Workspace, String> {
     let lower = name.to_lowercase();
     if lower.ends_with(".ods") || lower.ends_with(".xlsx") {
-        let _ = worker;
-        return Err(format!("{name} : ouvrir un espace depuis un classeur arrive avec l'export de la consolidation."));
+        let worker = worker.ok_or("Le module des formats n'est pas disponible.")?;
+        let request = Request::ImportWorkspace {
+            file_name: name.to_string(),
+        };
+        return match ask(worker, request, &bytes, &|_| {}).await {
+            WorkerEvent::Done(Reply::Workspace { json }, _) => Workspace::from_json(&json),
+            WorkerEvent::Done(Reply::Failed { message }, _) | WorkerEvent::Failed(message) => {
+                Err(message)
+            }
+            WorkerEvent::Cancelled => Err("Lecture annulée.".into()),
+            _ => Err("Réponse inattendue du module des formats.".into()),
+        };
     }
     let text = String::from_utf8(bytes).map_err(|_| {
         format!("{name} n'est pas un fichier texte UTF-8 : ce n'est pas un espace de simulation.")

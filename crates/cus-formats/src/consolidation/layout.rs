@@ -463,7 +463,10 @@ fn indicator(run: &Run, group: &str, t: &ConsolidatedTable, name: String) -> She
         ));
         s.row(line(
             [label("Calcul du total"), empty(), empty()],
-            t.totals.iter().map(|x| note(&cut(&x.formula_fr))).collect(),
+            t.totals
+                .iter()
+                .map(|x| note(&cut(&x.formula_fr())))
+                .collect(),
             empty(),
         ));
     } else {

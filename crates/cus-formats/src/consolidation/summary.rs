@@ -275,7 +275,7 @@ fn table(t: &ConsolidatedTable) -> TableOut {
                     String::new()
                 },
                 calcul: if t.additive {
-                    total.map(|x| x.formula_fr.clone()).unwrap_or_default()
+                    total.map(|x| x.formula_fr()).unwrap_or_default()
                 } else {
                     stats
                         .map(|s| s.formula_fr.clone())

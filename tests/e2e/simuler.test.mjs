@@ -37,8 +37,9 @@ async function download(page, selector) {
 }
 
 async function go(page, section) {
-  await page.click(`.menu-etapes a[href="#/simuler/${section}"]`);
-  await page.waitForFunction((s) => location.hash === `#/simuler/${s}`, section);
+  const hash = section === 'espace' ? '#/simuler' : `#/simuler/${section}`;
+  await page.click(`.menu-etapes a[href="${hash}"]`);
+  await page.waitForFunction((h) => location.hash === h, hash);
 }
 
 const fr = (n) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(n).replace(/\u202f/g, ' ').replace(/\u00a0/g, ' ');

@@ -229,7 +229,7 @@ test('installable: a web app manifest with its icons', async () => {
 });
 
 // Every route of the app, with a sample open (the fill steps and every engagement page).
-const ROUTES = ['#/', '#/comprendre', '#/simuler', '#/remplir/organisme', '#/remplir/convention', '#/remplir/territoires',
+const ROUTES = ['#/', '#/comprendre', '#/simuler', '#/simuler/territoire', '#/simuler/organismes', '#/simuler/consolidation', '#/remplir/organisme', '#/remplir/convention', '#/remplir/territoires',
   '#/remplir/segmentation', '#/remplir/parc', '#/remplir/engagement-1', '#/remplir/engagement-2', '#/remplir/engagement-3',
   '#/remplir/engagement-4', '#/remplir/engagement-5', '#/remplir/engagement-6', '#/remplir/verification',
   '#/remplir/recapitulatif', '#/remplir/export', '#/page-inconnue'];

@@ -165,6 +165,30 @@ fn edits_say_what_they_touch_and_refusals_change_nothing() {
         }
     }
     assert_eq!(ws.name, "PLH Lille");
+    // Adding a file of an organism already there: the new one counts, the older is set aside.
+    WsEdit::AddFiles(vec![file("775663438", 4.0)])
+        .apply(&mut ws)
+        .unwrap();
+    let flags: Vec<(String, bool)> = ws
+        .files
+        .iter()
+        .map(|f| (f.id.clone(), f.excluded))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("f2".into(), false),
+            ("f3".into(), true),
+            ("f4".into(), false)
+        ]
+    );
+    WsEdit::RemoveFile("f4".into()).apply(&mut ws).unwrap();
+    WsEdit::SetExcluded {
+        file: "f3".into(),
+        excluded: false,
+    }
+    .apply(&mut ws)
+    .unwrap();
     assert_eq!(file_ids(&ws), ["f2", "f3"]);
     assert!(!ws.files[0].excluded, "the kept duplicate is in");
     assert_eq!(ws.objectives.len(), 1);

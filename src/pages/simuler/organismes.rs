@@ -412,7 +412,7 @@ pub fn organismes(props: &SectionProps) -> Html {
             if !dups.is_empty() {
                 <section class="avertissement" aria-labelledby="titre-doublons">
                     <h2 id="titre-doublons">{ "Le même organisme plusieurs fois" }</h2>
-                    <p>{ "Ces fichiers portent le même SIREN et le même catalogue : un seul doit compter. Choisissez celui à garder ; les autres restent dans l'espace, écartés de la consolidation." }</p>
+                    <p>{ "Ces fichiers portent le même SIREN et le même catalogue : un seul doit compter. Le dernier ajouté est gardé ; choisissez-en un autre si besoin. Les autres restent dans l'espace, écartés de la consolidation." }</p>
                     { for dups.iter().map(|g| html! {
                         <ul>
                             { for g.iter().map(|&i| {

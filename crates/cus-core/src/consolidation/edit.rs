@@ -18,7 +18,9 @@ pub enum WsEdit {
         territory: Option<TerritoryKey>,
         geo_vintage: Option<u16>,
     },
-    /// Files read (their ids are given by [`Workspace::next_file_id`] when empty).
+    /// Files read (their ids are given by [`Workspace::next_file_id`] when empty). When a file
+    /// added is the same organism as another (same SIREN and catalogue), the last one counts and
+    /// the others of its group are excluded.
     AddFiles(Vec<WorkspaceFile>),
     RemoveFile(String),
     /// Keep a file out of the consolidation (a duplicate not kept), or back in.
@@ -105,11 +107,22 @@ impl WsEdit {
                 Ok(WsTouched::Sources)
             }
             WsEdit::AddFiles(files) => {
+                let before = ws.files.len();
                 for mut f in files {
                     if f.id.is_empty() || ws.files.iter().any(|x| x.id == f.id) {
                         f.id = ws.next_file_id();
                     }
                     ws.files.push(f);
+                }
+                // The same organism twice: the file added last counts, the others are set
+                // aside (the page says so and lets the user choose), as `cus consolider` does.
+                for group in super::duplicates(&ws.files) {
+                    if group.iter().any(|&i| i >= before) {
+                        let keep = *group.last().expect("a group has two files");
+                        for i in group {
+                            ws.files[i].excluded = i != keep;
+                        }
+                    }
                 }
                 Ok(WsTouched::Sources)
             }

@@ -680,11 +680,56 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
     if mine.is_empty() {
         return;
     }
-    for o in &mine {
+    // Yearly objectives of an indicator committed only at 3 and 6 years (a PLH's production per
+    // year against PP-1): compared on each cumulative column whose years all have an objective.
+    let has_years = t
+        .columns
+        .iter()
+        .any(|c| matches!(c.period, Period::Year(_)));
+    let mut synthesized: Vec<(Objective, String)> = Vec::new();
+    if !has_years {
+        for col in &t.columns {
+            let Period::Cumulative(n) = col.period else {
+                continue;
+            };
+            let split = col.key.split('|').next().unwrap_or_default();
+            if mine
+                .iter()
+                .any(|o| o.split == split && o.period == format!("c{n}"))
+            {
+                continue;
+            }
+            let yearly: Vec<f64> = (1..=n)
+                .filter_map(|y| {
+                    mine.iter()
+                        .find(|o| o.split == split && o.period == format!("a{y}"))
+                        .map(|o| o.value)
+                })
+                .collect();
+            if yearly.len() == usize::from(n) {
+                synthesized.push((
+                    Objective {
+                        indicator: t.code.clone(),
+                        split: split.to_string(),
+                        period: format!("c{n}"),
+                        value: yearly.iter().sum(),
+                    },
+                    format!(" (somme des objectifs annuels des années 1 à {n})"),
+                ));
+            }
+        }
+    }
+    let direct = mine.iter().map(|o| ((*o).clone(), String::new()));
+    for (o, origin) in direct.chain(synthesized) {
+        let o = &o;
         let key = format!("{}|{}", o.split, o.period);
+        if !has_years && o.period.starts_with('a') && t.column(&key).is_none() {
+            // Counted in the cumulative columns above.
+            continue;
+        }
         let Some(c) = t.column(&key) else {
             t.comparisons.push(Comparison {
-                objective: (*o).clone(),
+                objective: o.clone(),
                 column_label: key.clone(),
                 committed: None,
                 estimate: false,
@@ -731,8 +776,8 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
             ),
         };
         t.comparisons.push(Comparison {
-            objective: (*o).clone(),
-            column_label: t.columns[c].label_fr.clone(),
+            objective: o.clone(),
+            column_label: format!("{}{origin}", t.columns[c].label_fr),
             committed,
             estimate,
             gap,
@@ -740,8 +785,8 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
             text_fr,
         });
     }
-    // Per year and cumulated, for counts with yearly objectives.
-    if !t.additive {
+    // Per year and cumulated, for counts with yearly objectives and yearly columns.
+    if !t.additive || !has_years {
         return;
     }
     let mut splits: Vec<&str> = mine

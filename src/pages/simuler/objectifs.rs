@@ -83,6 +83,20 @@ pub fn objectifs(props: &SectionProps) -> Html {
             periods.push((period.to_string(), pl.to_string()));
         }
     }
+    // An indicator committed at 3 and 6 years only: objectives can also be given per year
+    // (a PLH's yearly production), compared on the cumulatives they add up to.
+    let yearly_only_objectives = !t
+        .columns
+        .iter()
+        .any(|c| matches!(c.period, cus_core::catalogue::Period::Year(_)))
+        && t.columns
+            .iter()
+            .any(|c| matches!(c.period, cus_core::catalogue::Period::Cumulative(_)));
+    if yearly_only_objectives {
+        for y in 1..=6 {
+            periods.push((format!("a{y}"), format!("Objectif année {y}")));
+        }
+    }
     let input = |split: &str, period: &str, label: String| {
         let current = ws
             .objectives
@@ -145,6 +159,9 @@ pub fn objectifs(props: &SectionProps) -> Html {
                     </tbody>
                 </table>
             </div>
+            if yearly_only_objectives {
+                <p class="aide">{ "Cet indicateur est engagé à 3 et 6 ans : des objectifs annuels (années 1 à 6 de la convention) sont comparés aux cumuls qu'ils forment quand toutes leurs années sont saisies." }</p>
+            }
             <form class="coller-objectifs" onsubmit={on_paste}>
                 <label for="objectifs-colles">{ "Ou collez des lignes depuis un tableur : indicateur, ventilation, période, valeur (par exemple « PP-1 ; PLAI ; c6 ; 1 200 »)" }</label>
                 <textarea id="objectifs-colles" rows="4" value={(*pasted).clone()} oninput={on_paste_text} />

@@ -72,6 +72,9 @@ struct ExpTable {
     /// Row id → column → value after the scenario (null: empty).
     #[serde(default)]
     cells: BTreeMap<String, BTreeMap<String, Option<f64>>>,
+    /// Row id → column → the cells of the file read.
+    #[serde(default)]
+    cells_used: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     #[serde(default)]
     comparisons: Vec<ExpComparison>,
     /// Split → [year, objective, committed, cumulated objective, cumulated committed].
@@ -310,6 +313,20 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
                     fail(format!(
                         "{code} {id} {col}: {:?}, expected {v:?}",
                         r.values[c]
+                    ));
+                }
+            }
+        }
+        for (id, cols) in &e.cells_used {
+            let Some(r) = t.rows.iter().chain(&t.unventilated).find(|r| &r.id == id) else {
+                fail(format!("{code}: no row {id}"));
+                continue;
+            };
+            for (col, keys) in cols {
+                let got = t.cells_of(r, t.column(col).expect("column"));
+                if &got != keys {
+                    fail(format!(
+                        "{code} {id} {col}: cells {got:?}, expected {keys:?}"
                     ));
                 }
             }

@@ -313,7 +313,19 @@ pub fn table_view(props: &TableProps) -> Html {
             </div>
             if let Some(c) = *explained {
                 if let Some(tot) = t.totals.get(c) {
-                    <p class="explication" role="status">{ format!("{} : {}.", t.columns[c].label_fr, tot.formula_fr()) }</p>
+                    <div class="explication" role="status">
+                        <p>{ format!("{} : {}.", t.columns[c].label_fr, tot.formula_fr()) }</p>
+                        <ul class="entrees-calcul">
+                            { for t.rows.iter().filter(|r| r.values[c].is_some()).map(|r| html! {
+                                <li>{ format!("{} : {}", r.label, num(r.values[c].unwrap_or_default())) }
+                                    <span class="aide">{ format!(" — {}", if r.hypothetical { "hypothèse du scénario".to_string() } else { t.cells_of(r, c).join(" + ") }) }</span></li>
+                            }) }
+                            { for t.unventilated.iter().filter(|r| r.values[c].is_some() && r.key.is_some()).map(|r| html! {
+                                <li>{ format!("{} : {} × {} % (estimation)", r.label, num(r.values[c].unwrap_or_default()), num(r.key.unwrap_or_default() * 100.0)) }
+                                    <span class="aide">{ format!(" — {}", t.cells_of(r, c).join(" + ")) }</span></li>
+                            }) }
+                        </ul>
+                    </div>
                 }
             }
             if t.additive {

@@ -114,6 +114,9 @@ pub struct Row {
     pub hypothetical: bool,
     /// « 59 — Nord », « organisme entier »: the rows of the file read.
     pub basis_fr: String,
+    /// The rows of the file read (`departement:59`, `epci:200093201`): with the indicator code and
+    /// a column key, the cells used (`PP-1|epci:200093201|PLAI|c6`).
+    pub basis_keys: Vec<String>,
     /// « département + EPCI / EPT ».
     pub levels_fr: String,
     pub values: Vec<Option<f64>>,
@@ -307,6 +310,14 @@ pub struct ConsolidatedTable {
 }
 
 impl ConsolidatedTable {
+    /// The cells of the files a row's figure of column `c` comes from.
+    pub fn cells_of(&self, row: &Row, c: usize) -> Vec<String> {
+        row.basis_keys
+            .iter()
+            .map(|k| format!("{}|{k}|{}", self.code, self.columns[c].key))
+            .collect()
+    }
+
     /// The column with this `split|period` key.
     pub fn column(&self, key: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.key == key)
@@ -432,6 +443,7 @@ fn consolidate_table(
             },
             hypothetical: false,
             basis_fr: r.basis.describe_fr(geo),
+            basis_keys: r.basis.rows().iter().map(|k| k.to_string()).collect(),
             levels_fr: r
                 .levels
                 .iter()
@@ -580,6 +592,7 @@ fn apply(
                     label: format!("{name} (hypothèse)"),
                     hypothetical: true,
                     basis_fr: "hypothèse du scénario".into(),
+                    basis_keys: Vec::new(),
                     levels_fr: String::new(),
                     values: row_values,
                     invalid: vec![false; n],

@@ -33,7 +33,7 @@ pub fn home(props: &Props) -> Html {
                 </li>
                 <li class="carte">
                     <h2>{ "Collectivités" }</h2>
-                    <p>{ "Départements, EPCI : simulez des objectifs sur votre territoire, en réunissant plusieurs organismes." }</p>
+                    <p>{ "Départements, EPCI, et services de l'État pour leurs synthèses régionales : consolidez les CUS des organismes d'un territoire, comparez-les à vos objectifs, testez des scénarios." }</p>
                     <a class="bouton" href={Route::Simulate(crate::route::SimStep::Espace).to_hash()}>{ "Simuler sur mon territoire" }</a>
                 </li>
                 <li class="carte">

@@ -245,6 +245,37 @@ pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
             );
         }
     }
+    let mut seen = HashSet::new();
+    for (i, ev) in cat.evaluations.iter().enumerate() {
+        let path = format!("evaluations[{i}]");
+        if !seen.insert(ev.id.as_str()) || ev.id.trim().is_empty() {
+            err(
+                "E-CAT-EVALUATION",
+                format!("L'évaluation « {} » est sans identifiant ou déclarée deux fois.", ev.id),
+                at(path.clone(), None),
+            );
+        }
+        if ev.first_year < 1 || ev.first_year > ev.last_year || ev.last_year > CONVENTION_YEARS {
+            err(
+                "E-CAT-EVALUATION",
+                format!(
+                    "L'évaluation « {} » couvre les années {} à {} : attendu 1 ≤ première ≤ dernière ≤ {CONVENTION_YEARS}.",
+                    ev.id, ev.first_year, ev.last_year
+                ),
+                at(path.clone(), None),
+            );
+        }
+        if cat.source(&ev.source.source).is_none() {
+            err(
+                "E-CAT-UNKNOWN-SOURCE",
+                format!(
+                    "L'évaluation « {} » cite la source « {} », absente de [[sources]].",
+                    ev.id, ev.source.source
+                ),
+                at(format!("{path}.source"), None),
+            );
+        }
+    }
     if cat.indicators.is_empty() {
         err(
             "E-CAT-EMPTY",

@@ -481,6 +481,44 @@ pub struct SigningPeriod {
     pub until: Option<String>,
 }
 
+/// One evaluation of a convention: the calendar years it covers, counted from the signing year
+/// (year 1 is the signing year, arrêté du 19 octobre 2017, art. 6-1), with its source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationPeriod {
+    /// Stable id (`mi-parcours`, `finale`).
+    pub id: String,
+    pub label: String,
+    /// First and last year of the convention covered (1 to 6, inclusive).
+    pub first_year: u8,
+    pub last_year: u8,
+    pub wording: Wording,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wording_note: Option<String>,
+    pub source: SourceRef,
+}
+
+impl EvaluationPeriod {
+    /// The calendar years covered for a convention signed in `signing_year`.
+    pub fn years(&self, signing_year: i32) -> std::ops::RangeInclusive<i32> {
+        signing_year + i32::from(self.first_year) - 1..=signing_year + i32::from(self.last_year) - 1
+    }
+
+    /// « Évaluation à mi-parcours (2020-2022) ».
+    pub fn label_for(&self, signing_year: Option<i32>) -> String {
+        match signing_year {
+            Some(y) => {
+                let r = self.years(y);
+                format!("{} ({}-{})", self.label, r.start(), r.end())
+            }
+            None => format!(
+                "{} (années {} à {})",
+                self.label, self.first_year, self.last_year
+            ),
+        }
+    }
+}
+
 /// One catalogue: one generation and one kind of CUS.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -499,6 +537,9 @@ pub struct Catalogue {
     pub sources: Vec<Source>,
     pub engagements: Vec<Engagement>,
     pub indicators: Vec<Indicator>,
+    /// The evaluations of a convention of this catalogue (which exist, which years each covers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evaluations: Vec<EvaluationPeriod>,
     /// Remarks for readers (what was not recovered, conventions of this file).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,

@@ -251,7 +251,10 @@ pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
         if !seen.insert(ev.id.as_str()) || ev.id.trim().is_empty() {
             err(
                 "E-CAT-EVALUATION",
-                format!("L'évaluation « {} » est sans identifiant ou déclarée deux fois.", ev.id),
+                format!(
+                    "L'évaluation « {} » est sans identifiant ou déclarée deux fois.",
+                    ev.id
+                ),
                 at(path.clone(), None),
             );
         }

@@ -1,0 +1,647 @@
+//! « Évaluer ma CUS »: achievements next to commitments for one evaluation of a convention.
+//!
+//! The evaluations that exist, and the years each covers, are catalogue data
+//! ([`crate::catalogue::EvaluationPeriod`]). Achievements are entered per calendar year (counts,
+//! or for a percentage its numerator and denominator, arrêté du 19 octobre 2017, art. 3); the
+//! cumulatives at 3 and 6 years are computed from them. Every rate and gap says how it was
+//! computed and from which cells; a commitment missed without a justification is a warning.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::{Catalogue, EvaluationPeriod, Indicator, Period, ValueKind};
+use crate::convention::{
+    is_additive, period_key, splits, valid_number, Convention, SplitKey, TerritoryKey,
+};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::geo::Referential;
+use crate::numfmt::format_fr;
+
+/// A percentage achievement: its two terms.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Terms {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<f64>,
+}
+
+/// Where a gap comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// « Du fait de l'organisme ».
+    Organisme,
+    /// Outside causes (`cause`: an id of `data/rules/evaluation.json`).
+    Exterieur,
+}
+
+/// The justification of a commitment missed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Justification {
+    pub origin: Origin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// What the organism achieved, for one evaluation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Achievements {
+    /// Id of the evaluation ([`EvaluationPeriod::id`]).
+    pub evaluation: String,
+    /// Counts achieved per year, by cell key (`PP-1|departement:59|PLAI|a2`).
+    #[serde(default)]
+    pub values: BTreeMap<String, f64>,
+    /// Percentages achieved per year, by their terms, by cell key.
+    #[serde(default)]
+    pub terms: BTreeMap<String, Terms>,
+    /// By `indicator|territory|split` (`PP-1|departement:59|PLAI`).
+    #[serde(default)]
+    pub justifications: BTreeMap<String, Justification>,
+}
+
+/// A cause of a gap offered to the organism (data).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Cause {
+    pub id: String,
+    pub label: String,
+}
+
+/// The causes of `data/rules/evaluation.json`.
+pub fn causes() -> Vec<Cause> {
+    #[derive(Deserialize)]
+    struct File {
+        causes: Vec<Cause>,
+    }
+    serde_json::from_str::<File>(include_str!("../../../../data/rules/evaluation.json"))
+        .map(|f| f.causes)
+        .unwrap_or_default()
+}
+
+/// The evaluation to propose for a convention: the latest whose years are all over in
+/// `current_year`, else the first (an evaluation being prepared).
+pub fn due<'c>(
+    cat: &'c Catalogue,
+    signing_year: i32,
+    current_year: i32,
+) -> Option<&'c EvaluationPeriod> {
+    cat.evaluations
+        .iter()
+        .filter(|e| *e.years(signing_year).end() < current_year)
+        .max_by_key(|e| (e.last_year, e.last_year - e.first_year))
+        .or_else(|| cat.evaluations.first())
+}
+
+/// One commitment next to its achievement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub indicator: String,
+    pub territory: TerritoryKey,
+    pub split: SplitKey,
+    pub period: Period,
+    pub committed: Option<f64>,
+    pub achieved: Option<f64>,
+    /// achieved ÷ committed, in percent.
+    pub rate: Option<f64>,
+    /// achieved − committed, in units (points for a percentage).
+    pub gap: Option<f64>,
+    pub percentage: bool,
+    /// The achievement is below the commitment (counts and percentages).
+    pub missed: bool,
+    pub formula_fr: String,
+    /// The achievement cells used.
+    pub cells: Vec<String>,
+}
+
+impl Line {
+    /// `indicator|territory|split`: the key of its justification.
+    pub fn justification_key(&self) -> String {
+        format!("{}|{}|{}", self.indicator, self.territory, self.split.key())
+    }
+}
+
+fn key(code: &str, row: &TerritoryKey, split: &SplitKey, p: Period) -> String {
+    format!("{code}|{row}|{}|{}", split.key(), period_key(p))
+}
+
+/// The achievement of one year: a count, or a percentage from its terms.
+fn achieved_year(ind: &Indicator, ach: &Achievements, k: &str) -> Option<(f64, f64)> {
+    match ind.value {
+        ValueKind::Pourcentage { .. } => {
+            let t = ach.terms.get(k)?;
+            Some((t.numerator?, t.denominator?))
+        }
+        _ => ach.values.get(k).map(|v| (*v, 1.0)),
+    }
+}
+
+/// Every commitment of the evaluation's years next to its achievement.
+pub fn evaluate(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    ach: &Achievements,
+    period: &EvaluationPeriod,
+) -> Vec<Line> {
+    let mut out = Vec::new();
+    for ind in cat.indicators.iter().filter(|i| conv.uses(i)) {
+        let percentage = matches!(ind.value, ValueKind::Pourcentage { .. });
+        let numeric = !matches!(ind.value, ValueKind::OuiNon | ValueKind::Texte);
+        if !numeric {
+            continue;
+        }
+        let judged = percentage || is_additive(ind);
+        for row in conv.rows(ind, geo) {
+            for split in splits(ind) {
+                for p in ind.periods.periods() {
+                    let years: Vec<u8> = match p {
+                        Period::Year(n) if (period.first_year..=period.last_year).contains(&n) => {
+                            vec![n]
+                        }
+                        Period::Cumulative(n)
+                            if n <= period.last_year && n >= period.first_year =>
+                        {
+                            (1..=n).collect()
+                        }
+                        _ => continue,
+                    };
+                    let ck = key(&ind.code, &row, &split, p);
+                    let committed = conv.values.get(&ck).and_then(|v| valid_number(ind, v));
+                    let cells: Vec<String> = years
+                        .iter()
+                        .map(|y| key(&ind.code, &row, &split, Period::Year(*y)))
+                        .collect();
+                    let got: Vec<Option<(f64, f64)>> =
+                        cells.iter().map(|k| achieved_year(ind, ach, k)).collect();
+                    let missing: Vec<u8> = years
+                        .iter()
+                        .zip(&got)
+                        .filter(|(_, g)| g.is_none())
+                        .map(|(y, _)| *y)
+                        .collect();
+                    let achieved = if missing.is_empty() {
+                        let (n, d): (f64, f64) = got
+                            .iter()
+                            .flatten()
+                            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+                        if percentage {
+                            (d > 0.0).then(|| n / d * 100.0)
+                        } else {
+                            Some(n)
+                        }
+                    } else {
+                        None
+                    };
+                    let rate = match (achieved, committed) {
+                        (Some(a), Some(c)) if c > 0.0 => Some(a / c * 100.0),
+                        _ => None,
+                    };
+                    let gap = achieved.zip(committed).map(|(a, c)| a - c);
+                    let missed = judged && gap.is_some_and(|g| g < 0.0);
+                    let formula_fr = formula(
+                        ind, p, percentage, &years, &got, &missing, achieved, committed, rate,
+                    );
+                    if committed.is_none() && got.iter().all(Option::is_none) {
+                        continue;
+                    }
+                    out.push(Line {
+                        indicator: ind.code.clone(),
+                        territory: row.clone(),
+                        split: split.clone(),
+                        period: p,
+                        committed,
+                        achieved,
+                        rate,
+                        gap,
+                        percentage,
+                        missed,
+                        formula_fr,
+                        cells,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn formula(
+    ind: &Indicator,
+    p: Period,
+    percentage: bool,
+    years: &[u8],
+    got: &[Option<(f64, f64)>],
+    missing: &[u8],
+    achieved: Option<f64>,
+    committed: Option<f64>,
+    rate: Option<f64>,
+) -> String {
+    if !missing.is_empty() {
+        return format!(
+            "Réalisation incomplète : année{} {} non saisie{}",
+            if missing.len() > 1 { "s" } else { "" },
+            missing
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if missing.len() > 1 { "s" } else { "" }
+        );
+    }
+    let a = achieved.unwrap_or_default();
+    let how = if percentage {
+        let (n, d) = got
+            .iter()
+            .flatten()
+            .fold((0.0, 0.0), |(x, y), (u, v)| (x + u, y + v));
+        match &ind.value {
+            ValueKind::Pourcentage {
+                numerator,
+                denominator,
+            } => format!(
+                "{numerator} ÷ {denominator} = {} ÷ {} = {} %",
+                format_fr(n, 2),
+                format_fr(d, 2),
+                format_fr(a, 1)
+            ),
+            _ => String::new(),
+        }
+    } else if years.len() > 1 {
+        format!(
+            "Cumul des années 1 à {} : {} = {}",
+            years.len(),
+            got.iter()
+                .flatten()
+                .map(|(v, _)| format_fr(*v, 2))
+                .collect::<Vec<_>>()
+                .join(" + "),
+            format_fr(a, 2)
+        )
+    } else {
+        format!("Réalisé {}", format_fr(a, 2))
+    };
+    let _ = p;
+    match (committed, rate) {
+        (Some(c), Some(r)) => format!(
+            "{how} ; engagement {} ; taux de réalisation {} ÷ {} = {} % ; écart {}{}",
+            format_fr(c, 2),
+            format_fr(a, 2),
+            format_fr(c, 2),
+            format_fr(r, 1),
+            format_fr(a - c, 2),
+            if percentage { " point(s)" } else { "" }
+        ),
+        (Some(c), None) => format!(
+            "{how} ; engagement {} ; écart {}",
+            format_fr(c, 2),
+            format_fr(a - c, 2)
+        ),
+        (None, _) => format!("{how} ; pas d'engagement saisi"),
+    }
+}
+
+/// An engagement summed over its indicators' totals, as State services present it: « 81 % de
+/// l'objectif de PP-1 atteint sur 2020-2022 ».
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub indicator: String,
+    pub committed: f64,
+    pub achieved: f64,
+    pub rate: Option<f64>,
+    pub text_fr: String,
+}
+
+/// For each count indicator: its total split, rows of its coarsest level, over the evaluation's
+/// last cumulative (or its years), summed.
+pub fn summaries(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    lines: &[Line],
+    period: &EvaluationPeriod,
+) -> Vec<Summary> {
+    let mut out = Vec::new();
+    for ind in cat
+        .indicators
+        .iter()
+        .filter(|i| conv.uses(i) && is_additive(i))
+    {
+        let Some(level) = conv.levels(ind).first().copied() else {
+            continue;
+        };
+        let rows = conv.rows_at_level(ind, geo, level);
+        let total = |l: &&Line| {
+            l.indicator == ind.code
+                && rows.contains(&l.territory)
+                && l.split.part.is_none()
+                && l.split.members.iter().all(Option::is_none)
+        };
+        let cum = Period::Cumulative(period.last_year);
+        let chosen: Vec<&Line> = if lines.iter().filter(total).any(|l| l.period == cum) {
+            lines
+                .iter()
+                .filter(total)
+                .filter(|l| l.period == cum)
+                .collect()
+        } else {
+            lines
+                .iter()
+                .filter(total)
+                .filter(|l| matches!(l.period, Period::Year(_)))
+                .collect()
+        };
+        let pairs: Vec<(f64, f64)> = chosen
+            .iter()
+            .filter_map(|l| l.committed.zip(l.achieved))
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let committed: f64 = pairs.iter().map(|p| p.0).sum();
+        let achieved: f64 = pairs.iter().map(|p| p.1).sum();
+        let rate = (committed > 0.0).then(|| achieved / committed * 100.0);
+        let years = conv
+            .signing_year
+            .map(|y| {
+                let r = period.years(y);
+                format!("{}-{}", r.start(), r.end())
+            })
+            .unwrap_or_else(|| format!("années {} à {}", period.first_year, period.last_year));
+        let text_fr = match rate {
+            Some(r) => format!(
+                "{} % de l'objectif de {} ({}) atteint sur {years} : {} réalisés pour {} engagés.",
+                format_fr(r, 0),
+                ind.code,
+                ind.short_label,
+                format_fr(achieved, 0),
+                format_fr(committed, 0)
+            ),
+            None => format!("{} : aucun engagement chiffré sur {years}.", ind.code),
+        };
+        out.push(Summary {
+            indicator: ind.code.clone(),
+            committed,
+            achieved,
+            rate,
+            text_fr,
+        });
+    }
+    out
+}
+
+fn loc(cell: &str) -> Location {
+    let mut parts = cell.split('|');
+    Location {
+        indicator: parts.next().map(str::to_string),
+        territory: parts.next().map(str::to_string),
+        split: parts.next().map(str::to_string),
+        period: parts.next().map(str::to_string),
+        cell: Some(cell.to_string()),
+        ..Default::default()
+    }
+}
+
+/// The rules of an evaluation: values that fit their indicator, numerators and denominators
+/// both given and in order, no achievement after the evaluation's years, parts within their
+/// total and financings adding up to it, and every commitment missed justified.
+pub fn check(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    ach: &Achievements,
+    period: &EvaluationPeriod,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let cite = |d: Diagnostic, ind: Option<&Indicator>| match ind {
+        Some(i) => cat.cite(d, i),
+        None => d,
+    };
+    let art3 = |d: Diagnostic| {
+        if cat.source("arrete-2017-10-19").is_some() {
+            d.with_article("arrêté du 19 octobre 2017, art. 3")
+                .with_source("arrete-2017-10-19")
+        } else {
+            d
+        }
+    };
+    let parse = |k: &str| -> Option<(&Indicator, Period)> {
+        let mut p = k.split('|');
+        let ind = cat.indicator(p.next()?)?;
+        let period = crate::convention::parse_period_key(p.nth(2)?)?;
+        Some((ind, period))
+    };
+    let all_keys = ach.values.keys().chain(ach.terms.keys());
+    for k in all_keys {
+        let Some((ind, p)) = parse(k) else {
+            out.push(Diagnostic::error(
+                "E-EVAL-UNKNOWN-CELL",
+                format!("« {k} » ne désigne aucune case d'un indicateur de ce catalogue."),
+                loc(k),
+            ));
+            continue;
+        };
+        match p {
+            Period::Year(n) if n > period.last_year => out.push(cite(
+                Diagnostic::error(
+                    "E-EVAL-YEAR-OUTSIDE",
+                    format!(
+                        "Réalisation saisie pour l'année {n}, après la période évaluée ({}) : effacez-la ou choisissez l'évaluation qui couvre cette année.",
+                        period.label_for(conv.signing_year)
+                    ),
+                    loc(k),
+                ),
+                Some(ind),
+            )),
+            Period::Year(_) => {}
+            _ => out.push(cite(
+                Diagnostic::error(
+                    "E-EVAL-YEAR-OUTSIDE",
+                    "Une réalisation se saisit par année ; les cumuls sont calculés.".to_string(),
+                    loc(k),
+                ),
+                Some(ind),
+            )),
+        }
+    }
+    for (k, v) in &ach.values {
+        let Some((ind, _)) = parse(k) else { continue };
+        if matches!(ind.value, ValueKind::Pourcentage { .. }) {
+            out.push(art3(cite(
+                Diagnostic::error(
+                    "E-EVAL-TERMS-MISSING",
+                    format!("{} est un pourcentage : saisissez sa réalisation par son numérateur et son dénominateur, le pourcentage est calculé.", ind.code),
+                    loc(k),
+                ),
+                Some(ind),
+            )));
+        } else if let Some(m) = crate::convention::check_number(ind, *v) {
+            out.push(cite(
+                Diagnostic::error("E-EVAL-VALUE", m, loc(k)),
+                Some(ind),
+            ));
+        }
+    }
+    for (k, t) in &ach.terms {
+        let Some((ind, _)) = parse(k) else { continue };
+        match (t.numerator, t.denominator) {
+            (Some(n), Some(d)) => {
+                if n < 0.0 || d < 0.0 || n.fract() != 0.0 || d.fract() != 0.0 {
+                    out.push(cite(
+                        Diagnostic::error(
+                            "E-EVAL-VALUE",
+                            "Le numérateur et le dénominateur sont des nombres entiers positifs ou nuls.".to_string(),
+                            loc(k),
+                        ),
+                        Some(ind),
+                    ));
+                } else if n > d {
+                    out.push(art3(cite(
+                        Diagnostic::error(
+                            "E-EVAL-NUMERATOR-EXCEEDS",
+                            format!(
+                                "Le numérateur ({}) dépasse le dénominateur ({}) : une part ne peut dépasser 100 %.",
+                                format_fr(n, 0),
+                                format_fr(d, 0)
+                            ),
+                            loc(k),
+                        ),
+                        Some(ind),
+                    )));
+                }
+            }
+            (None, None) => {}
+            _ => out.push(art3(cite(
+                Diagnostic::error(
+                    "E-EVAL-TERMS-MISSING",
+                    format!(
+                        "{} : le numérateur et le dénominateur de la réalisation sont tous deux demandés lors des évaluations.",
+                        ind.code
+                    ),
+                    loc(k),
+                ),
+                Some(ind),
+            ))),
+        }
+    }
+    // Parts within their total and members adding up to it, per row and year.
+    for ind in cat
+        .indicators
+        .iter()
+        .filter(|i| conv.uses(i) && is_additive(i))
+    {
+        let sp = splits(ind);
+        for row in conv.rows(ind, geo) {
+            for y in period.first_year..=period.last_year {
+                let p = Period::Year(y);
+                let val = |s: &SplitKey| ach.values.get(&key(&ind.code, &row, s, p)).copied();
+                for s in sp.iter().filter(|s| s.part.is_some()) {
+                    let whole = SplitKey {
+                        members: s.members.clone(),
+                        part: None,
+                    };
+                    if let (Some(part), Some(total)) = (val(s), val(&whole)) {
+                        if part > total {
+                            out.push(cite(
+                                Diagnostic::error(
+                                    "E-EVAL-PART-EXCEEDS-TOTAL",
+                                    format!(
+                                        "La part « {} » ({}) dépasse son total ({}).",
+                                        s.label_fr(ind),
+                                        format_fr(part, 0),
+                                        format_fr(total, 0)
+                                    ),
+                                    loc(&key(&ind.code, &row, s, p)),
+                                ),
+                                Some(ind),
+                            ));
+                        }
+                    }
+                }
+                // Each breakdown: its members add up to the total of the other breakdowns'
+                // choice (the first breakdown only, financing, is checked here).
+                if let Some(b) = ind.splits.breakdowns.first() {
+                    let total_key = SplitKey {
+                        members: vec![None; ind.splits.breakdowns.len()],
+                        part: None,
+                    };
+                    let members: Vec<Option<f64>> = b
+                        .members
+                        .iter()
+                        .map(|m| {
+                            let mut ms = vec![None; ind.splits.breakdowns.len()];
+                            ms[0] = Some(m.code.clone());
+                            val(&SplitKey {
+                                members: ms,
+                                part: None,
+                            })
+                        })
+                        .collect();
+                    if let (Some(total), true) =
+                        (val(&total_key), members.iter().all(Option::is_some))
+                    {
+                        let sum: f64 = members.iter().flatten().sum();
+                        if (sum - total).abs() > 1e-9 {
+                            out.push(cite(
+                                Diagnostic::error(
+                                    "E-EVAL-SPLIT-SUM",
+                                    format!(
+                                        "Les réalisations par {} ({}) ne font pas le total ({}).",
+                                        b.label.to_lowercase(),
+                                        format_fr(sum, 0),
+                                        format_fr(total, 0)
+                                    ),
+                                    loc(&key(&ind.code, &row, &total_key, p)),
+                                ),
+                                Some(ind),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // A commitment missed: justified, or a warning.
+    let mut warned = std::collections::HashSet::new();
+    for l in evaluate(conv, cat, geo, ach, period) {
+        let jk = l.justification_key();
+        if l.missed && !ach.justifications.contains_key(&jk) && warned.insert(jk.clone()) {
+            let ind = cat.indicator(&l.indicator);
+            out.push(cite(
+                Diagnostic::warning(
+                    "W-EVAL-JUSTIFY",
+                    format!(
+                        "Engagement non tenu ({} réalisé pour {} engagé) : dites si l'écart vient de l'organisme ou de causes extérieures, avec un commentaire.",
+                        format_fr(l.achieved.unwrap_or_default(), 1),
+                        format_fr(l.committed.unwrap_or_default(), 1)
+                    ),
+                    loc(&key(&l.indicator, &l.territory, &l.split, l.period)),
+                ),
+                ind,
+            ));
+        }
+    }
+    for (k, j) in &ach.justifications {
+        if j.origin == Origin::Exterieur
+            && j.cause
+                .as_ref()
+                .is_none_or(|c| !causes().iter().any(|x| &x.id == c))
+        {
+            out.push(Diagnostic::error(
+                "E-EVAL-CAUSE",
+                "Une cause extérieure se choisit dans la liste proposée.".to_string(),
+                Location {
+                    path: Some(k.clone()),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    out
+}

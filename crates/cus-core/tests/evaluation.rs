@@ -1,0 +1,204 @@
+//! Data-driven cases for « Évaluer ma CUS » (`cus_core::evaluation`): each file of
+//! `tests/cases/evaluation/` holds a convention, its achievements for one evaluation, and the
+//! lines (committed, achieved, rate, gap), diagnostics and summaries expected, computed by hand.
+
+mod common;
+
+use cus_core::catalogue::{embedded, Catalogue};
+use cus_core::convention::Convention;
+use cus_core::evaluation::{check, due, evaluate, summaries, Achievements};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpLine {
+    cell: String,
+    committed: Option<f64>,
+    achieved: Option<f64>,
+    rate: Option<f64>,
+    gap: Option<f64>,
+    missed: bool,
+    formula: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpSummary {
+    indicator: String,
+    committed: f64,
+    achieved: f64,
+    rate: Option<f64>,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    #[serde(default)]
+    lines: Vec<ExpLine>,
+    #[serde(default)]
+    absent_lines: Vec<String>,
+    /// (code, cell): exactly these diagnostics, in any order.
+    diagnostics: Option<Vec<(String, Option<String>)>>,
+    #[serde(default)]
+    summaries: Vec<ExpSummary>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    description: String,
+    evaluation: String,
+    convention: Convention,
+    achievements: Achievements,
+    expect: Expect,
+}
+
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-6 * (1.0 + b.abs()),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> &'a Catalogue {
+    cats.iter()
+        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+        .expect("embedded catalogue")
+}
+
+#[test]
+fn evaluation_cases() {
+    let cats = embedded();
+    let mut failures = Vec::new();
+    for f in common::case_files("evaluation", 5) {
+        let case: Case = serde_json::from_str(&std::fs::read_to_string(&f).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let name = format!(
+            "{} ({})",
+            f.file_name().unwrap().to_string_lossy(),
+            case.description
+        );
+        let conv = &case.convention;
+        let cat = catalogue(&cats, conv);
+        let period = cat
+            .evaluations
+            .iter()
+            .find(|e| e.id == case.evaluation)
+            .expect("evaluation of the catalogue");
+        let geo = conv.referential();
+        let lines = evaluate(conv, cat, geo, &case.achievements, period);
+        let cell_of = |l: &cus_core::evaluation::Line| {
+            format!(
+                "{}|{}|{}|{}",
+                l.indicator,
+                l.territory,
+                l.split.key(),
+                cus_core::convention::period_key(l.period)
+            )
+        };
+        for e in &case.expect.lines {
+            match lines.iter().find(|l| cell_of(l) == e.cell) {
+                None => failures.push(format!("{name}: no line {}", e.cell)),
+                Some(l) => {
+                    if !close(l.committed, e.committed)
+                        || !close(l.achieved, e.achieved)
+                        || !close(l.rate, e.rate)
+                        || !close(l.gap, e.gap)
+                        || l.missed != e.missed
+                        || e.formula.as_ref().is_some_and(|f| &l.formula_fr != f)
+                    {
+                        failures.push(format!(
+                            "{name}: {} committed {:?} achieved {:?} rate {:?} gap {:?} missed {} — {}",
+                            e.cell, l.committed, l.achieved, l.rate, l.gap, l.missed, l.formula_fr
+                        ));
+                    }
+                }
+            }
+        }
+        for c in &case.expect.absent_lines {
+            if lines.iter().any(|l| &cell_of(l) == c) {
+                failures.push(format!("{name}: line {c} outside the evaluation"));
+            }
+        }
+        if let Some(expected) = &case.expect.diagnostics {
+            let got = check(conv, cat, geo, &case.achievements, period);
+            let mut g: Vec<(String, Option<String>)> = got
+                .iter()
+                .map(|d| (d.code.clone(), d.location.cell.clone()))
+                .collect();
+            let mut x = expected.clone();
+            g.sort();
+            x.sort();
+            if g != x {
+                failures.push(format!("{name}: diagnostics {g:?}, expected {x:?}"));
+            }
+            for d in &got {
+                if d.message.trim().is_empty() || d.message.is_ascii() {
+                    failures.push(format!("{name}: {} has no French message", d.code));
+                }
+            }
+        }
+        let sums = summaries(conv, cat, geo, &lines, period);
+        for e in &case.expect.summaries {
+            match sums.iter().find(|s| s.indicator == e.indicator) {
+                Some(s)
+                    if close(Some(s.committed), Some(e.committed))
+                        && close(Some(s.achieved), Some(e.achieved))
+                        && close(s.rate, e.rate)
+                        && s.text_fr == e.text => {}
+                other => failures.push(format!("{name}: summary {other:?}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_evaluation_due_follows_the_calendar_of_the_catalogue() {
+    let cats = embedded();
+    let find = |id: &str| {
+        cats.iter()
+            .filter(|c| c.id == id)
+            .max_by(|a, b| a.version.cmp(&b.version))
+            .unwrap()
+    };
+    let cus2 = find("cus2-logements-locatifs");
+    for (year, expected) in [
+        (2021, "mi-parcours"),
+        (2022, "mi-parcours"),
+        (2023, "mi-parcours"),
+        (2025, "mi-parcours"),
+        (2026, "finale"),
+    ] {
+        assert_eq!(
+            due(cus2, 2020, year).unwrap().id,
+            expected,
+            "signed 2020, in {year}"
+        );
+    }
+    let cus1 = find("cus1-logements-locatifs");
+    for (year, expected) in [
+        (2012, "bisannuelle-1"),
+        (2013, "bisannuelle-1"),
+        (2015, "bisannuelle-2"),
+        (2017, "finale"),
+    ] {
+        assert_eq!(
+            due(cus1, 2011, year).unwrap().id,
+            expected,
+            "signed 2011, in {year}"
+        );
+    }
+    let mid = cus2
+        .evaluations
+        .iter()
+        .find(|e| e.id == "mi-parcours")
+        .unwrap();
+    assert_eq!(
+        mid.label_for(Some(2020)),
+        "Évaluation à mi-parcours (bilan triennal) (2020-2022)"
+    );
+    assert!(cus_core::evaluation::causes().len() >= 4);
+}

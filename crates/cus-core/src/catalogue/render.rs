@@ -38,6 +38,27 @@ pub fn render_markdown(cats: &[Catalogue]) -> String {
             s.push_str(&format!("Zones prioritaires de référence : {pa}.\n"));
         }
         s.push('\n');
+        if !c.evaluations.is_empty() {
+            s.push_str("Évaluations (années de la convention couvertes, l'année 1 étant celle de la signature) :\n\n");
+            for e in &c.evaluations {
+                s.push_str(&format!(
+                    "- {} : années {} à {} — {} ; source : {}, {}",
+                    e.label,
+                    e.first_year,
+                    e.last_year,
+                    e.wording.label_fr(),
+                    c.source(&e.source.source)
+                        .map(|x| x.short_name().to_string())
+                        .unwrap_or_else(|| e.source.source.clone()),
+                    e.source.article
+                ));
+                if let Some(n) = &e.wording_note {
+                    s.push_str(&format!(". {n}"));
+                }
+                s.push('\n');
+            }
+            s.push('\n');
+        }
         s.push_str("Sources :\n\n");
         for src in &c.sources {
             s.push_str(&format!("- {} — {}", src.title, src.version));

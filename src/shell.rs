@@ -215,10 +215,12 @@ pub fn pages() -> Html {
     match &route {
         Route::Home => html! { <pages::home::Home catalogues={(*catalogues).clone()} /> },
         Route::Fill(_) | Route::OpenSample(_) => {
-            html! { <ModuleHost loader={(*loader).clone()} /> }
+            // Keyed: going from one mode to the other replaces the host (and unmounts the
+            // other module) instead of handing it new props.
+            html! { <ModuleHost key="remplir" loader={(*loader).clone()} /> }
         }
         Route::Simulate(_) | Route::SimulateSample => {
-            html! { <ModuleHost loader={(*sim_loader).clone()} /> }
+            html! { <ModuleHost key="simuler" loader={(*sim_loader).clone()} /> }
         }
         Route::Reference { focus } => html! {
             <pages::reference::Reference

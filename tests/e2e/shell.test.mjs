@@ -49,6 +49,19 @@ test('navigation between the three modes, with titles, headings and aria-current
   await page.context().close();
 });
 
+test('from one mode module to the other: « Simuler » is unmounted and « Remplir » shown', async () => {
+  const page = await openApp(env.browser, `${env.base}#/simuler`);
+  await page.waitForSelector('h1:text("Simuler sur mon territoire")');
+  await page.click('nav >> text=Remplir ma CUS');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Remplir ma CUS');
+  assert.equal(await page.$$eval('#simuler *', (e) => e.length), 0, 'the Simuler module is unmounted');
+  await page.click('nav >> text=Simuler sur mon territoire');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Simuler sur mon territoire');
+  assert.equal(await page.$$eval('#remplir *', (e) => e.length), 0, 'the Remplir module is unmounted');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('deep links and reload keep the page (dist/ works on a static server)', async () => {
   const page = await openApp(env.browser, `${env.base}#/comprendre`);
   assert.equal(await page.textContent('h1'), 'Comprendre les indicateurs');

@@ -690,7 +690,8 @@ fn recap_indicator(
                 if mine > 0 { { format!(" {mine} diagnostic{} (voir en fin de document).", plural(mine)) } }
             </p>
             { for tables.map(|(p, group)| html! {
-                <table class={classes!("recap-table", qualitative.then_some("recap-qualitatif"))}>
+                <table class={classes!("recap-table", qualitative.then_some("recap-qualitatif"),
+                    (ind.value == cus_core::catalogue::ValueKind::Texte).then_some("recap-texte"))}>
                     <caption>{ format!("{} — {}", ind.code, ind.period_label_fr(shape.periods[p], year)) }
                         if split_groups.len() > 1 { { format!(" ({}/{})", split_groups.iter().position(|g2| g2 == group).unwrap_or(0) + 1, split_groups.len()) } }
                     </caption>

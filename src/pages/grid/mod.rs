@@ -730,14 +730,14 @@ pub fn indicator_grid(props: &Props) -> Html {
                     title="Voir la fiche de l'indicateur : source, version du texte, fiabilité du libellé">{ props.catalogue.citation(ind) }</a></p>
             </details>
             if let Some(text) = qualitative::help(&ind.value, ind.text_limit()) {
-                <p class="aide">{ text }</p>
+                <p class="aide aide-qualitatif">{ text }</p>
             }
             if rows.is_empty() {
                 <p class="diag diag-erreur">{ "Aucune ligne : déclarez les territoires à l'étape Territoires ou choisissez la maille à l'étape Segmentation." }</p>
             } else {
                 <div ref={scroller} class={classes!("grille-defilement", virtualized.then_some("grille-virtuelle"))}
                     tabindex="-1" onscroll={virtualized.then_some(onscroll)}>
-                    <table class="tableau-grille">
+                    <table class={classes!("tableau-grille", (ind.value == ValueKind::Texte).then_some("grille-texte"))}>
                         <caption class="sr-only">{ caption }</caption>
                         <thead>
                             <tr>

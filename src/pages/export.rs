@@ -536,13 +536,14 @@ fn outcome_view(o: &Outcome, on_cancel: Callback<MouseEvent>) -> Html {
     }
 }
 
-/// Text of a stored value, as the grids show it.
+/// Text of a stored value, as the grids show it: a number in French, « Oui » / « Non », a text
+/// as typed (its line breaks kept by the style of the cell).
 fn value_text(v: Option<&Value>) -> String {
     match v {
         None => String::new(),
         Some(Value::Number(n)) => format_fr(*n, 2),
         Some(Value::Text(t)) => t.clone(),
-        Some(Value::Bool(b)) => if *b { "oui" } else { "non" }.to_string(),
+        Some(Value::Bool(b)) => cus_core::convention::yes_no_fr(*b).to_string(),
     }
 }
 
@@ -666,6 +667,8 @@ fn recap_indicator(
         .unwrap_or_default()
     };
     let additive = cus_core::convention::is_additive(ind);
+    // Yes/no answers and texts: left-aligned, a text wrapped with its line breaks.
+    let qualitative = ind.value.default_bounds().is_none();
     // One table per period (and per group of splits when there are many), each repeating the
     // row labels: a wide grid prints whole on a landscape page instead of being cut at its edge.
     let split_groups: Vec<Vec<usize>> = (0..shape.splits.len())
@@ -678,11 +681,17 @@ fn recap_indicator(
         <section class="recap-indicateur" aria-labelledby={format!("recap-{}", ind.code)}>
             <h3 id={format!("recap-{}", ind.code)}>{ format!("{} — {}", ind.code, label_without_code(ind)) }</h3>
             <p class="recap-unite">
-                { format!("Unité : {}. {}", conv.unit_fr(ind), cat.citation(ind)) }
+                { match ind.value {
+                    cus_core::catalogue::ValueKind::OuiNon => format!("Réponse : oui ou non. {}", cat.citation(ind)),
+                    cus_core::catalogue::ValueKind::Texte => format!("Engagement rédigé ({} caractères au plus). {}",
+                        format_fr(f64::from(ind.text_limit().unwrap_or_default()), 0), cat.citation(ind)),
+                    _ => format!("Unité : {}. {}", conv.unit_fr(ind), cat.citation(ind)),
+                } }
                 if mine > 0 { { format!(" {mine} diagnostic{} (voir en fin de document).", plural(mine)) } }
             </p>
             { for tables.map(|(p, group)| html! {
-                <table class="recap-table">
+                <table class={classes!("recap-table", qualitative.then_some("recap-qualitatif"),
+                    (ind.value == cus_core::catalogue::ValueKind::Texte).then_some("recap-texte"))}>
                     <caption>{ format!("{} — {}", ind.code, ind.period_label_fr(shape.periods[p], year)) }
                         if split_groups.len() > 1 { { format!(" ({}/{})", split_groups.iter().position(|g2| g2 == group).unwrap_or(0) + 1, split_groups.len()) } }
                     </caption>

@@ -493,6 +493,11 @@ fn render_indicator(c: &Catalogue, i: &Indicator, target: Option<&(String, Strin
         } => {
             format!("pourcentage — numérateur : {numerator} ; dénominateur : {denominator}")
         }
+        ValueKind::OuiNon => "oui / non".to_string(),
+        ValueKind::Texte => format!(
+            "texte ({} caractères au plus)",
+            cus_core::numfmt::format_fr(f64::from(i.text_limit().unwrap_or_default()), 0)
+        ),
         v => format!("{} ({})", v.kind_fr(), v.unit_fr()),
     };
     html! {

@@ -610,3 +610,70 @@ fn links_to_cards_name_their_version() {
         None
     );
 }
+
+/// Qualitative items: which catalogues have them, and the length limit of texts (data, checked).
+#[test]
+fn qualitative_items_and_the_text_limit() {
+    use cus_core::catalogue::{ValueKind, DEFAULT_TEXT_MAX_CHARS};
+    let cats = cats();
+    let mut found: Vec<(String, String, &str)> = Vec::new();
+    for c in &cats {
+        for i in &c.indicators {
+            let kind = match i.value {
+                ValueKind::OuiNon => "oui-non",
+                ValueKind::Texte => "texte",
+                _ => {
+                    assert_eq!(i.max_chars, None, "{} {}", c.id, i.code);
+                    assert_eq!(i.text_limit(), None);
+                    continue;
+                }
+            };
+            if kind == "texte" {
+                // Stated in the data, equal to the documented default.
+                assert_eq!(
+                    i.max_chars,
+                    Some(DEFAULT_TEXT_MAX_CHARS),
+                    "{} {}",
+                    c.id,
+                    i.code
+                );
+            }
+            found.push((c.id.clone(), i.code.clone(), kind));
+        }
+    }
+    let want = [
+        ("cus1-logements-foyers", "GLF.I", "oui-non"),
+        ("cus2-societes-vente", "SR-SV-1", "texte"),
+        ("cus2-societes-vente", "SR-SV-2", "texte"),
+    ];
+    let want: Vec<(String, String, &str)> = want
+        .iter()
+        .map(|(c, i, k)| (c.to_string(), i.to_string(), *k))
+        .collect();
+    assert_eq!(found, want);
+
+    // The check refuses a limit on another kind, and a limit of zero.
+    let mut c = cats
+        .iter()
+        .find(|c| c.id == "cus2-societes-vente")
+        .unwrap()
+        .clone();
+    let text = c
+        .indicators
+        .iter()
+        .position(|i| i.code == "SR-SV-1")
+        .unwrap();
+    c.indicators[text].max_chars = Some(0);
+    c.indicators[0].max_chars = Some(100);
+    let codes: Vec<String> = check(&c, "essai")
+        .into_iter()
+        .map(|d| format!("{} {}", d.code, d.location.path.unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "E-CAT-MAX-CHARS indicators[0].max_chars".to_string(),
+            format!("E-CAT-MAX-CHARS indicators[{text}].max_chars"),
+        ]
+    );
+}

@@ -1,7 +1,8 @@
 //! Property tests of the validation rules and the calculator on random conventions: random
 //! territories among a few real codes (and unknown ones), random levels and explicit rows, random
-//! values (numbers, negative, fractional, huge, NaN, infinite, texts, booleans) under cell keys or
-//! garbage keys, random stock.
+//! values (numbers, negative, fractional, huge, NaN, infinite, texts, booleans, texts over the
+//! length limit) under cell keys or garbage keys, random stock; the catalogues include yes/no
+//! items (cus1-logements-foyers) and text items (cus2-societes-vente).
 //!
 //! - `validate` never panics, and every value diagnostic names its cell;
 //! - computed totals equal the sums of their cells;
@@ -105,14 +106,21 @@ fn catalogues() -> Vec<Catalogue> {
         }
         c
     };
+    // Yes/no items (cus1-logements-foyers, GLF.I) and text items (cus2-societes-vente, SR-SV-1
+    // and SR-SV-2) are among the cells, required and optional.
     vec![
         latest("cus2-logements-locatifs"),
         latest("cus1-logements-locatifs"),
         latest("cus2-societes-vente"),
         optional("cus2-logements-locatifs"),
         optional("cus1-logements-locatifs"),
+        latest("cus1-logements-foyers"),
+        optional("cus2-societes-vente"),
     ]
 }
+
+/// Number of catalogues of [`catalogues`].
+const N_CATALOGUES: usize = 7;
 
 /// The embedded rules plus two comparisons, so that the mechanism is exercised on random data.
 fn rule_set() -> RuleSet {
@@ -162,6 +170,18 @@ fn value() -> impl Strategy<Value = Value> {
         1 => prop::sample::select(vec!["12", "abc", "", "  ", "-3", "1 234,5", "oui", "non"])
             .prop_map(|s| Value::Text(s.into())),
         1 => any::<bool>().prop_map(Value::Bool),
+        // What a yes/no or a text item may hold: answers in any case, a text over the limit of
+        // 2 000 characters, one at the limit in two-byte characters, line breaks and quotes.
+        1 => prop::sample::select(vec![
+            "Oui".to_string(),
+            " NON ".to_string(),
+            "peut-être".to_string(),
+            "x".repeat(2001),
+            "é".repeat(2000),
+            "ligne 1\nligne 2 ; « dit » \"cité\"".to_string(),
+            "=SOMME(A1)".to_string(),
+        ])
+        .prop_map(Value::Text),
     ]
 }
 
@@ -187,7 +207,7 @@ struct Spec {
 fn spec() -> impl Strategy<Value = Spec> {
     (
         (
-            0usize..5,
+            0usize..N_CATALOGUES,
             prop::sample::select(vec![
                 Some(2022),
                 Some(2022),
@@ -388,7 +408,8 @@ proptest! {
         let diags = rules::validate_with(&conv, cat, geo, &rules_data);
         for d in &diags {
             prop_assert!(!d.message.is_empty());
-            let value_rule = d.code.starts_with("E-VALUE") || d.code.starts_with("E-REQUIRED")
+            let value_rule = d.code.starts_with("E-VALUE") || d.code.starts_with("E-TEXT")
+                || d.code.starts_with("E-REQUIRED")
                 || d.code.starts_with("W-REQUIRED") || d.code.starts_with("E-PART")
                 || d.code.starts_with("E-SPLIT") || d.code.starts_with("E-CUMUL")
                 || d.code.starts_with("E-EPCI") || d.code.starts_with("W-PLAUSIBLE")

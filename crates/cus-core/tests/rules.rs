@@ -55,8 +55,9 @@ fn latest(cats: &[Catalogue], id: &str) -> Catalogue {
 
 /// Codes of the rules that come from the indicator's definition: located down to the cell, with
 /// the article cited by the catalogue.
-const FROM_DEFINITION: [&str; 8] = [
+const FROM_DEFINITION: [&str; 9] = [
     codes::VALUE_INVALID,
+    codes::TEXT_TOO_LONG,
     codes::REQUIRED_MISSING,
     codes::REQUIRED_PARTIAL,
     codes::PART_EXCEEDS_TOTAL,
@@ -666,5 +667,109 @@ fn levels_are_not_cumulatives() {
     assert_eq!(
         codes,
         vec![("E-CUMUL-DECREASING".to_string(), Some("PP-1".to_string()))]
+    );
+}
+
+/// The messages of the qualitative items say what to do with a yes/no or a text (never « saisissez
+/// 0 »), and a text too long is measured, not quoted.
+#[test]
+fn qualitative_messages() {
+    let cats = embedded();
+    let foyers = latest(&cats, "cus1-logements-foyers");
+    let vente = latest(&cats, "cus2-societes-vente");
+    let geo = geo::referential(2026);
+    let mut conv = Convention {
+        signing_year: Some(2012),
+        departements: vec!["59".into(), "62".into()],
+        ..Default::default()
+    };
+    conv.catalogue.id = foyers.id.clone();
+    conv.values.insert(
+        "GLF.I|departement:62|valeur|c6".into(),
+        Value::Text("ligne 1\nligne 2".into()),
+    );
+    let diags = rules::validate(&conv, &foyers, geo);
+    let msg = |cell: &str, code: &str| {
+        diags
+            .iter()
+            .find(|d| d.code == code && d.location.cell.as_deref() == Some(cell))
+            .unwrap_or_else(|| panic!("no {code} on {cell}: {diags:?}"))
+            .message
+            .clone()
+    };
+    let missing = msg("GLF.I|departement:59|valeur|c6", codes::REQUIRED_MISSING);
+    assert!(
+        missing.ends_with("Répondez « oui » ou « non » pour cette ligne."),
+        "{missing}"
+    );
+    assert!(!missing.contains("saisissez 0"), "{missing}");
+    let invalid = msg("GLF.I|departement:62|valeur|c6", codes::VALUE_INVALID);
+    assert!(
+        invalid.contains("valeur « ligne 1 ligne 2 » refusée. GLF.I attend « oui » ou « non »."),
+        "{invalid}"
+    );
+
+    let mut conv = Convention {
+        signing_year: Some(2022),
+        ..Default::default()
+    };
+    conv.catalogue.id = vente.id.clone();
+    let long = format!("Début. {}", "x".repeat(2993));
+    conv.values
+        .insert("SR-SV-1|organisme|valeur|c6".into(), Value::Text(long));
+    let diags = rules::validate(&conv, &vente, geo);
+    let too_long = diags
+        .iter()
+        .find(|d| d.code == codes::TEXT_TOO_LONG)
+        .expect("E-TEXT-TOO-LONG");
+    assert_eq!(too_long.severity, Severity::Error);
+    assert_eq!(too_long.article.as_deref(), Some("CCH, art. D. 445-5-6"));
+    assert!(
+        too_long.message.contains(
+            "le texte compte 3\u{202f}000 caractères, plus que les 2\u{202f}000 permis : \
+             raccourcissez-le d'au moins 1\u{202f}000 caractères."
+        ),
+        "{}",
+        too_long.message
+    );
+    assert!(
+        !too_long.message.contains("Début"),
+        "the text is not quoted"
+    );
+    let missing = diags
+        .iter()
+        .find(|d| {
+            d.code == codes::REQUIRED_MISSING
+                && d.location.cell.as_deref() == Some("SR-SV-2|organisme|valeur|c6")
+        })
+        .expect("SR-SV-2 missing");
+    assert!(
+        missing
+            .message
+            .ends_with("Rédigez l'engagement de cette ligne."),
+        "{}",
+        missing.message
+    );
+    // A long refused text is quoted by its beginning only.
+    let mut one = latest(&cats, "cus2-societes-vente");
+    for i in &mut one.indicators {
+        i.value = cus_core::catalogue::ValueKind::OuiNon;
+    }
+    let mut conv2 = conv.clone();
+    conv2.values.insert(
+        "SR-SV-2|organisme|valeur|c6".into(),
+        Value::Text("y".repeat(500)),
+    );
+    let d = rules::validate(&conv2, &one, geo)
+        .into_iter()
+        .find(|d| {
+            d.code == codes::VALUE_INVALID
+                && d.location.cell.as_deref() == Some("SR-SV-2|organisme|valeur|c6")
+        })
+        .expect("refused");
+    assert!(
+        d.message.contains(&format!("« {}… »", "y".repeat(59))),
+        "{}",
+        d.message
     );
 }

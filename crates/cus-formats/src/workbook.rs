@@ -26,7 +26,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use calamine::{Data, Range};
-use cus_core::catalogue::{Catalogue, Indicator, Level};
+use cus_core::catalogue::{Catalogue, Indicator, Level, ValueKind};
 use cus_core::convention::{
     parse_period_key, Cell as GridCell, Convention, GridShape, IndicatorSegmentation, Segment,
     SplitKey, TerritoryKey, Value,
@@ -57,6 +57,8 @@ const OTHERS_HEADER: &str = "Clé de la cellule";
 pub(crate) const INDICATOR_HEADER_ROWS: u32 = 5;
 /// Longest text in one cell, in UTF-16 units once encoded (the XLSX limit).
 pub(crate) const MAX_CELL_TEXT: usize = 32_767;
+/// Width (characters) of a column of a text item in an indicator sheet.
+const TEXT_COLUMN_WIDTH: f64 = 80.0;
 /// Problems reported by one import, at most (then one line says how many more).
 const MAX_PROBLEMS: usize = 100;
 
@@ -862,6 +864,11 @@ fn indicator_sheet<'a>(
     }
     let mut widths = vec![20.0, label_width.min(45.0) + 2.0];
     widths.extend(columns.iter().map(|(p, s, _)| {
+        if ind.value == ValueKind::Texte {
+            // A commitment of up to 2 000 characters wraps in its cell: wide enough to be read
+            // on a landscape page.
+            return TEXT_COLUMN_WIDTH;
+        }
         let longest = p.chars().count().max(s.chars().count()) as f64;
         (longest + 2.0).clamp(11.0, 24.0)
     }));

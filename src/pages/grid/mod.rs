@@ -19,6 +19,7 @@
 
 mod calculations;
 mod paste;
+mod qualitative;
 mod row;
 mod virtual_rows;
 
@@ -28,7 +29,7 @@ use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Indicator, Period, ValueKind};
 use cus_core::convention::{
-    cell_error, typed_value, valid_number, Convention, Edit, GridShape, Value,
+    cell_error, entry_value, valid_number, value_problem, Convention, Edit, GridShape, Value,
 };
 use cus_core::diagnostic::Severity;
 use cus_core::numfmt::format_fr;
@@ -80,16 +81,20 @@ fn cell_id(index: usize, row: usize, col: usize) -> String {
     format!("case-{index}-{row}-{col}")
 }
 
-fn input_by_id(id: &str) -> Option<web_sys::HtmlInputElement> {
+/// The control of a cell: an input (numbers), a select (yes/no) or a text area (texts).
+fn input_by_id(id: &str) -> Option<web_sys::HtmlElement> {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
 }
 
-fn focus_input(el: &web_sys::HtmlInputElement) {
+/// Focus a cell's control; the text of a numeric input is selected, so typing replaces it.
+fn focus_input(el: &web_sys::HtmlElement) {
     let _ = el.focus();
-    el.select();
+    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.select();
+    }
 }
 
 fn focus(id: &str) {
@@ -246,12 +251,15 @@ struct Hooks {
 
 fn build_grid(layout: Layout, h: Hooks) -> Grid {
     let layout = Rc::new(layout);
-    // A text that is not a number is kept as typed (Value::Text), so nothing typed is lost.
+    // What is typed becomes a value of the indicator's kind (`entry_value`: a number, a yes/no,
+    // a text); a text that is not a number is kept as typed (Value::Text), so nothing typed is
+    // lost.
     let set_cell = {
         let update = h.update.clone();
+        let ind = layout.indicator.clone();
         Callback::from(move |(key, text): (String, String)| {
             let update = update.borrow().clone();
-            update.emit(Edit::SetCells(vec![(key, typed_value(&text))]));
+            update.emit(Edit::SetCells(vec![(key, entry_value(&ind, &text))]));
         })
     };
     let paste = paste::on_paste(
@@ -465,6 +473,16 @@ pub fn indicator_grid(props: &Props) -> Html {
                 errors.push((r, c, true, m));
             }
         });
+    } else {
+        // A yes/no or a text: no total; the value's own problem (not an answer, too long…).
+        layout.scan(&conv.values, |r, c, v| {
+            if (first..last).contains(&r) {
+                row_values[r - first][c] = Some(v.clone());
+            }
+            if let Some(m) = value_problem(ind, v) {
+                errors.push((r, c, true, m));
+            }
+        });
     }
     // The rules' messages on cells too (a value error, shown first, says enough for its cell),
     // without the location they start with (the list names the cell).
@@ -665,6 +683,11 @@ pub fn indicator_grid(props: &Props) -> Html {
         })
     };
     let unit = conv.unit_fr(ind);
+    let caption = match ind.value {
+        ValueKind::OuiNon => format!("{} — {}, réponse oui ou non", ind.code, ind.short_label),
+        ValueKind::Texte => format!("{} — {}, texte rédigé", ind.code, ind.short_label),
+        _ => format!("{} — {}, en {}", ind.code, ind.short_label, unit),
+    };
     // When the text leaves the unit open, the organism states it once.
     let unit_choice = (!ind.unit_choices.is_empty()).then(|| {
         let chosen = conv.units.get(&ind.code).filter(|u| ind.unit_choices.contains(u));
@@ -706,15 +729,16 @@ pub fn indicator_grid(props: &Props) -> Html {
                 <p class="aide"><a href={crate::route::Route::card(&props.catalogue.id, &props.catalogue.version, &ind.code).to_hash()}
                     title="Voir la fiche de l'indicateur : source, version du texte, fiabilité du libellé">{ props.catalogue.citation(ind) }</a></p>
             </details>
-            if !numeric {
-                <p class="aide">{ "Indicateur qualitatif : sa saisie arrive dans une prochaine version." }</p>
-            } else if rows.is_empty() {
+            if let Some(text) = qualitative::help(&ind.value, ind.text_limit()) {
+                <p class="aide aide-qualitatif">{ text }</p>
+            }
+            if rows.is_empty() {
                 <p class="diag diag-erreur">{ "Aucune ligne : déclarez les territoires à l'étape Territoires ou choisissez la maille à l'étape Segmentation." }</p>
             } else {
                 <div ref={scroller} class={classes!("grille-defilement", virtualized.then_some("grille-virtuelle"))}
                     tabindex="-1" onscroll={virtualized.then_some(onscroll)}>
-                    <table class="tableau-grille">
-                        <caption class="sr-only">{ format!("{} — {}, en {}", ind.code, ind.short_label, unit) }</caption>
+                    <table class={classes!("tableau-grille", (ind.value == ValueKind::Texte).then_some("grille-texte"))}>
+                        <caption class="sr-only">{ caption }</caption>
                         <thead>
                             <tr>
                                 <td rowspan="2"></td>{ for header_periods }
@@ -748,8 +772,10 @@ pub fn indicator_grid(props: &Props) -> Html {
                 if let Some(m) = &*paste_msg {
                     <p class="message-ok" role="status">{ m }</p>
                 }
-                <Calculations catalogue={props.catalogue.clone()} indicator={ind.clone()} draft={conv.clone()}
-                    {index} focus={focus_cell} />
+                if numeric {
+                    <Calculations catalogue={props.catalogue.clone()} indicator={ind.clone()} draft={conv.clone()}
+                        {index} focus={focus_cell} />
+                }
             }
         </section>
     }

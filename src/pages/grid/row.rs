@@ -1,13 +1,16 @@
 //! One body row of a grid: the territory, an input per column (French numbers, keyboard moves,
-//! paste), the computed totals of the row. A component whose properties are its values, so that
+//! paste; a choice or a text area for a qualitative item, see [`super::qualitative`]), the
+//! computed totals of the row. A component whose properties are its values, so that
 //! typing rebuilds only the row typed in.
 
 use std::rc::Rc;
 
+use cus_core::catalogue::ValueKind;
 use cus_core::convention::{cell_error, typed_value, valid_number, Value};
 use cus_core::numfmt::{ambiguity_fr, format_exact};
 use yew::prelude::*;
 
+use super::qualitative::{ChoiceCell, TextCell};
 use super::{cell_id, total_text, Grid};
 
 #[derive(Properties)]
@@ -52,7 +55,22 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
             .filter(|(col, raw)| *col == c && typed_value(raw) == *stored)
             .map(|(_, raw)| raw.clone())
     };
+    let qualitative = match ind.value {
+        ValueKind::OuiNon => Some(true),
+        ValueKind::Texte => Some(false),
+        _ => None,
+    };
     let cells = props.values.iter().enumerate().map(|(c, stored)| {
+        if let Some(yes_no) = qualitative {
+            let (grid, label) = (grid.clone(), props.label.clone());
+            let message = props.messages.get(c).cloned().flatten();
+            let stored = stored.clone();
+            return if yes_no {
+                html! { <ChoiceCell {grid} row={r} col={c} {label} {stored} {message} /> }
+            } else {
+                html! { <TextCell {grid} row={r} col={c} {label} {stored} {message} /> }
+            };
+        }
         let key = layout.key(r, c).unwrap_or_default();
         let error = stored
             .as_ref()

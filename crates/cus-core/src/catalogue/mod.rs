@@ -471,6 +471,23 @@ pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
                 );
             }
         }
+        if let Some(n) = ind.max_chars {
+            if ind.value != ValueKind::Texte {
+                err(
+                    "E-CAT-MAX-CHARS",
+                    "Une longueur maximale (max_chars) ne s'applique qu'à une valeur de type texte."
+                        .into(),
+                    at(p("max_chars"), code),
+                );
+            } else if n == 0 {
+                err(
+                    "E-CAT-MAX-CHARS",
+                    "La longueur maximale d'un texte (max_chars) doit être d'au moins un caractère."
+                        .into(),
+                    at(p("max_chars"), code),
+                );
+            }
+        }
     }
     out
 }

@@ -256,6 +256,19 @@ impl ValueKind {
     }
 }
 
+/// The longest text a `texte` value holds when its indicator says nothing else (`max_chars`), in
+/// characters (Unicode scalar values; a line break counts one).
+///
+/// The decree fixes no length: the qualitative items it asks for (SR-SV-1, SR-SV-2: a
+/// strategy, « notamment les contrôles effectués, les normes qualité adoptées le cas échéant et
+/// les enquêtes de satisfaction réalisées ») are commitments of a few paragraphs, not reports.
+/// 2 000 characters (about 300 words, a third of a printed page) hold such a commitment, keep
+/// every text whole in one cell of the printed récapitulatif and of a spreadsheet (a cell holds
+/// 32 767), and keep an engagement readable by the State services who compare conventions. A
+/// catalogue changes it per indicator with `max_chars`; a longer text is kept as typed and
+/// flagged (`E-TEXT-TOO-LONG`), never cut.
+pub const DEFAULT_TEXT_MAX_CHARS: u32 = 2_000;
+
 /// Allowed range of a numeric value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -414,6 +427,10 @@ pub struct Indicator {
     /// Overrides the default bounds of the value kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bounds: Option<Bounds>,
+    /// For a `texte` value: the longest text accepted, in characters; absent, the default
+    /// [`DEFAULT_TEXT_MAX_CHARS`]. Read through [`Indicator::text_limit`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chars: Option<u32>,
     pub periods: Periodicity,
     pub levels: Levels,
     #[serde(default)]
@@ -464,6 +481,13 @@ impl Indicator {
     /// Position of the breakdown with this id among the indicator's breakdowns.
     pub fn breakdown_index(&self, id: &str) -> Option<usize> {
         self.splits.breakdowns.iter().position(|b| b.id == id)
+    }
+
+    /// The longest text accepted for a `texte` indicator, in characters (`max_chars`, else
+    /// [`DEFAULT_TEXT_MAX_CHARS`]); `None` for other kinds.
+    pub fn text_limit(&self) -> Option<u32> {
+        matches!(self.value, ValueKind::Texte)
+            .then(|| self.max_chars.unwrap_or(DEFAULT_TEXT_MAX_CHARS))
     }
 
     /// Effective bounds: the override, else the kind's default.

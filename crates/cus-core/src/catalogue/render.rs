@@ -126,6 +126,12 @@ fn render_indicator(s: &mut String, c: &Catalogue, i: &Indicator) {
             "- Numérateur : {numerator} ; dénominateur : {denominator}\n"
         ));
     }
+    if let Some(max) = i.text_limit() {
+        s.push_str(&format!(
+            "- Longueur : {} caractères au plus\n",
+            crate::numfmt::format_fr(f64::from(max), 0)
+        ));
+    }
     s.push_str(&format!("- Périodicité : {}\n", i.periods.describe_fr()));
     let allowed: Vec<&str> = i.levels.allowed.iter().map(|l| l.label_fr()).collect();
     s.push_str(&format!("- Maille : {}", allowed.join(", ")));

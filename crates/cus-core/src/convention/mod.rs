@@ -12,10 +12,15 @@ mod values;
 pub use edit::{Edit, History, Touched};
 pub use paste::{is_pasted_block, parse_pasted_block, Paste, PastedBlock};
 pub use rules::check_segmentation;
-pub use semantics::{is_additive, is_required, label_year, valid_number, value_problem};
+pub use semantics::{
+    is_additive, is_required, label_year, text_too_long, valid_number, value_problem,
+};
 pub use shape::GridShape;
 pub use territory::TerritoryKey;
-pub use values::{cell_error, check_number, parse_period_key, period_key, typed_value, Value};
+pub use values::{
+    cell_error, check_number, entry_value, parse_period_key, period_key, typed_value, yes_no_fr,
+    Value,
+};
 
 use crate::organisme::Organisme;
 

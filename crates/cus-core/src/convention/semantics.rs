@@ -1,10 +1,25 @@
-//! What values mean for an indicator: which values are acceptable ([`value_problem`]), the number
-//! a valid cell holds ([`valid_number`]), which indicators add up ([`is_additive`]) and must be
-//! filled ([`is_required`]), and the year period labels start from ([`label_year`]). Facts about
-//! indicators and values, shared by the rules and the calculations.
+//! What values mean for an indicator: which values are acceptable ([`value_problem`], with the
+//! length limit of texts, [`text_too_long`]), the number a valid cell holds ([`valid_number`]),
+//! which indicators add up ([`is_additive`]) and must be filled ([`is_required`]), and the year
+//! period labels start from ([`label_year`]). Facts about indicators and values, shared by the
+//! rules and the calculations.
 
 use super::{cell_error, check_number, Convention, Value};
 use crate::catalogue::{Indicator, Requirement, ValueKind};
+use crate::numfmt::format_fr;
+
+/// The length of a text value of a `texte` indicator, in characters, and the indicator's limit,
+/// when the text is longer than the limit ([`Indicator::text_limit`]).
+pub fn text_too_long(ind: &Indicator, v: &Value) -> Option<(usize, u32)> {
+    let max = ind.text_limit()?;
+    let Value::Text(t) = v else { return None };
+    // Cheap first: a text of at most `max` bytes has at most `max` characters.
+    if t.len() <= max as usize {
+        return None;
+    }
+    let n = t.chars().count();
+    (n > max as usize).then_some((n, max))
+}
 
 /// A whole-number count, whose values add up.
 pub fn is_additive(ind: &Indicator) -> bool {
@@ -30,7 +45,16 @@ pub fn value_problem(ind: &Indicator, v: &Value) -> Option<String> {
             Value::Text(t) if t.trim().is_empty() => {
                 Some("Le texte est vide : rédigez l'engagement ou effacez la cellule.".into())
             }
-            _ => None,
+            _ => text_too_long(ind, v).map(|(n, max)| {
+                format!(
+                    "Le texte compte {} caractères, plus que les {} permis : raccourcissez-le \
+                     d'au moins {} caractère{}.",
+                    format_fr(n as f64, 0),
+                    format_fr(f64::from(max), 0),
+                    format_fr((n - max as usize) as f64, 0),
+                    if n - max as usize > 1 { "s" } else { "" }
+                )
+            }),
         },
         _ => {
             if let Value::Number(n) = v {

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::{Cell, SplitKey, TerritoryKey};
-use crate::catalogue::{Indicator, Period};
+use crate::catalogue::{Indicator, Period, ValueKind};
 
 /// A value of a cell: a number, a yes/no, or a text kept as typed.
 #[derive(Clone, Debug, PartialEq)]
@@ -188,6 +188,34 @@ pub fn typed_value(text: &str) -> Option<Value> {
     }
 }
 
+/// What a user's entry in a cell of `ind` becomes, normalised by the kind of the indicator:
+/// - a number ([`typed_value`]) for a numeric indicator;
+/// - for a yes/no item, `oui` / `non` (any case, spaces around) a boolean, nothing typed no value,
+///   anything else the text as typed (kept, and flagged by the rules);
+/// - for a text item, the text exactly as typed (line breaks, spaces, a text that looks like a
+///   number), no value when nothing is typed.
+pub fn entry_value(ind: &Indicator, raw: &str) -> Option<Value> {
+    match ind.value {
+        ValueKind::OuiNon => match raw.trim().to_lowercase().as_str() {
+            "" => None,
+            "oui" => Some(Value::Bool(true)),
+            "non" => Some(Value::Bool(false)),
+            _ => Some(Value::Text(raw.to_string())),
+        },
+        ValueKind::Texte => (!raw.is_empty()).then(|| Value::Text(raw.to_string())),
+        _ => typed_value(raw),
+    }
+}
+
+/// « Oui » or « Non », as the grids and the récapitulatif show a yes/no value.
+pub fn yes_no_fr(b: bool) -> &'static str {
+    if b {
+        "Oui"
+    } else {
+        "Non"
+    }
+}
+
 /// Check a number against the indicator's bounds (whole numbers, minimum, maximum).
 pub fn check_number(ind: &Indicator, v: f64) -> Option<String> {
     let b = ind.bounds()?;
@@ -244,6 +272,87 @@ mod tests {
             "a|organisme|total|ref|x",
         ] {
             assert!(Cell::parse_key(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn entries_are_normalised_by_the_kind_of_the_indicator() {
+        let cats = crate::catalogue::embedded();
+        let find = |code: &str| cats.iter().find_map(|c| c.indicator(code)).unwrap();
+        let (yes_no, text, count) = (find("GLF.I"), find("SR-SV-1"), find("PP-1"));
+        assert_eq!(entry_value(yes_no, "oui"), Some(Value::Bool(true)));
+        assert_eq!(entry_value(yes_no, " NON "), Some(Value::Bool(false)));
+        assert_eq!(entry_value(yes_no, "Oui"), Some(Value::Bool(true)));
+        assert_eq!(entry_value(yes_no, "  "), None);
+        assert_eq!(
+            entry_value(yes_no, "peut-être"),
+            Some(Value::Text("peut-être".into())),
+            "kept as typed, flagged by the rules"
+        );
+        assert_eq!(
+            entry_value(text, "12"),
+            Some(Value::Text("12".into())),
+            "a text that looks like a number stays a text"
+        );
+        assert_eq!(
+            entry_value(text, " ligne 1\nligne 2 ; « dit » "),
+            Some(Value::Text(" ligne 1\nligne 2 ; « dit » ".into()))
+        );
+        assert_eq!(entry_value(text, ""), None);
+        assert_eq!(entry_value(text, " "), Some(Value::Text(" ".into())));
+        assert_eq!(entry_value(count, "1 234"), Some(Value::Number(1234.0)));
+        assert_eq!(entry_value(count, "oui"), Some(Value::Text("oui".into())));
+        assert_eq!((yes_no_fr(true), yes_no_fr(false)), ("Oui", "Non"));
+    }
+
+    #[test]
+    fn texts_have_a_length_limit() {
+        let cats = crate::catalogue::embedded();
+        let text = cats.iter().find_map(|c| c.indicator("SR-SV-1")).unwrap();
+        let yes_no = cats.iter().find_map(|c| c.indicator("GLF.I")).unwrap();
+        assert_eq!(text.text_limit(), Some(2000));
+        assert_eq!(yes_no.text_limit(), None);
+        let t = |s: String| Value::Text(s);
+        // Characters, not bytes: 2 000 « é » (4 000 bytes) are within the limit.
+        assert_eq!(
+            crate::convention::value_problem(text, &t("é".repeat(2000))),
+            None
+        );
+        assert_eq!(
+            crate::convention::text_too_long(text, &t("x".repeat(2000))),
+            None
+        );
+        assert_eq!(
+            crate::convention::text_too_long(text, &t("x".repeat(2001))),
+            Some((2001, 2000))
+        );
+        let m = crate::convention::value_problem(text, &t("é".repeat(2345))).unwrap();
+        assert!(m.contains("2\u{202f}345 caractères"), "{m}");
+        assert!(m.contains("au moins 345 caractères"), "{m}");
+        let one = crate::convention::value_problem(text, &t("x".repeat(2001))).unwrap();
+        assert!(one.ends_with("d'au moins 1 caractère."), "{one}");
+        let mut custom = text.clone();
+        custom.max_chars = Some(10);
+        assert_eq!(custom.text_limit(), Some(10));
+        assert!(crate::convention::value_problem(&custom, &t("x".repeat(11))).is_some());
+        // Yes/no: a boolean, or « oui » / « non » as text; nothing else.
+        for ok in [
+            Value::Bool(true),
+            Value::Bool(false),
+            t("Oui".into()),
+            t(" non".into()),
+        ] {
+            assert_eq!(
+                crate::convention::value_problem(yes_no, &ok),
+                None,
+                "{ok:?}"
+            );
+        }
+        for bad in [t("peut-être".into()), Value::Number(1.0), t(String::new())] {
+            assert!(
+                crate::convention::value_problem(yes_no, &bad).is_some(),
+                "{bad:?}"
+            );
         }
     }
 

@@ -9,7 +9,10 @@ use super::grid::Addr;
 use super::{codes, Index, TOLERANCE};
 use crate::calc;
 use crate::catalogue::Requirement;
-use crate::convention::{label_year, valid_number, value_problem, Convention, Value};
+use crate::catalogue::ValueKind;
+use crate::convention::{
+    label_year, text_too_long, valid_number, value_problem, Convention, Value,
+};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::numfmt::format_fr;
 
@@ -32,6 +35,32 @@ pub(super) struct Dense<'v> {
 
 fn fr(v: f64) -> String {
     format_fr(v, 2)
+}
+
+/// « Le texte… » → « le texte… », after a colon.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Characters of a refused text quoted in a message, at most.
+const QUOTED_CHARS: usize = 60;
+
+/// A refused text as a message quotes it: on one line, its first characters only.
+fn excerpt(t: &str) -> String {
+    let one_line: String = t
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() > QUOTED_CHARS {
+        let cut: String = one_line.chars().take(QUOTED_CHARS - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        one_line
+    }
 }
 
 /// `a` is above `b` beyond the tolerance.
@@ -135,6 +164,21 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
         } else {
             "l'indicateur est retenu à la demande du préfet"
         };
+        // What to type: a number (0 when nothing is committed), a yes/no answer, a text.
+        let (fill, fill_partial) = match ind.value {
+            ValueKind::OuiNon => (
+                "Répondez « oui » ou « non » pour cette ligne.",
+                " : répondez « oui » ou « non »",
+            ),
+            ValueKind::Texte => (
+                "Rédigez l'engagement de cette ligne.",
+                " : rédigez l'engagement",
+            ),
+            _ => (
+                "Saisissez les engagements de cette ligne (0 si l'engagement est nul).",
+                ", ou saisissez 0 si l'engagement est nul : une cellule vide n'est pas un zéro",
+            ),
+        };
         let d = if empty == n {
             let cells = if n == 1 {
                 "la cellule de la ligne n'est pas remplie".to_string()
@@ -146,8 +190,7 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
                 Severity::Error,
                 a,
                 format!(
-                    "{}, {} : {cells}, alors que {why}. Saisissez les engagements de cette ligne \
-                     (0 si l'engagement est nul).",
+                    "{}, {} : {cells}, alors que {why}. {fill}",
                     ind.code,
                     self.territory(a)
                 ),
@@ -164,8 +207,7 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
                 a,
                 format!(
                     "{}, {} : {some} dans cette ligne (la première : {}, {}), alors que {why}. \
-                     Complétez-{}, ou saisissez 0 si l'engagement est nul : une cellule vide \
-                     n'est pas un zéro.",
+                     Complétez-{}{fill_partial}.",
                     ind.code,
                     self.territory(a),
                     self.split_label(a),
@@ -183,23 +225,34 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
         let ind = self.idx.ind(a.g);
         let at = |s: usize, p: usize| Addr { s, p, ..a };
 
-        // Kind and bounds of the value.
+        // Kind and bounds of the value; the length of a text.
         if let Some(v) = self.value(a) {
             if let Some(problem) = value_problem(ind, v) {
-                let shown = match v {
-                    Value::Number(n) => fr(*n),
-                    Value::Text(t) => t.clone(),
-                    Value::Bool(b) => if *b { "oui" } else { "non" }.to_string(),
+                let d = if text_too_long(ind, v).is_some() {
+                    // The text itself is in the cell: the message gives its length only.
+                    self.definition_diag(
+                        codes::TEXT_TOO_LONG,
+                        Severity::Error,
+                        a,
+                        format!("{} : {}", self.where_fr(a), lower_first(&problem)),
+                    )
+                } else {
+                    let shown = match v {
+                        Value::Number(n) => fr(*n),
+                        Value::Text(t) => excerpt(t),
+                        Value::Bool(b) => if *b { "oui" } else { "non" }.to_string(),
+                    };
+                    self.definition_diag(
+                        codes::VALUE_INVALID,
+                        Severity::Error,
+                        a,
+                        format!(
+                            "{} : valeur « {shown} » refusée. {problem}",
+                            self.where_fr(a)
+                        ),
+                    )
                 };
-                out.push(self.definition_diag(
-                    codes::VALUE_INVALID,
-                    Severity::Error,
-                    a,
-                    format!(
-                        "{} : valeur « {shown} » refusée. {problem}",
-                        self.where_fr(a)
-                    ),
-                ));
+                out.push(d);
             }
         }
         if !grid.numeric {

@@ -14,8 +14,9 @@
 //! | `E-ORG-SIEGE-MISSING` | error | no head-office département: the file goes to the prefect of that département (arrêté du 19 octobre 2017, art. 4), so it has no addressee |
 //! | `E-ORG-SIEGE-UNKNOWN` | error | the head-office département is no département of the referential (same reason) |
 //! | `W-ORG-KIND-MISSING` | warning | no organism kind (OPH, ESH, coopérative, SEM, autre): no rule or calculation depends on it and the SIREN already identifies the organism, so a reviewer can do without it; the user chooses it or acknowledges |
-//! | `E-VALUE-INVALID` | error | a value is not of the indicator's kind or outside its bounds |
-//! | `E-REQUIRED-MISSING` | error | a row of a required indicator has no value at all |
+//! | `E-VALUE-INVALID` | error | a value is not of the indicator's kind or outside its bounds (a yes/no item holds only oui / non, a text item no empty text) |
+//! | `E-TEXT-TOO-LONG` | error | a text is longer than its indicator's limit (`max_chars`, 2 000 characters by default: `catalogue::DEFAULT_TEXT_MAX_CHARS`) |
+//! | `E-REQUIRED-MISSING` | error | a row of a required indicator has no value at all (numbers, yes/no and texts alike) |
 //! | `W-REQUIRED-PARTIAL` | warning | a row of a required indicator has some empty cells |
 //! | `E-PART-EXCEEDS-TOTAL` | error | a "dont" part is above the value it is part of |
 //! | `E-SPLIT-SUM-MISMATCH` | error | the members of a breakdown do not add up to its total (counts) |
@@ -103,6 +104,7 @@ pub mod codes {
     pub const ORG_SIEGE_UNKNOWN: &str = "E-ORG-SIEGE-UNKNOWN";
     pub const ORG_KIND_MISSING: &str = "W-ORG-KIND-MISSING";
     pub const VALUE_INVALID: &str = "E-VALUE-INVALID";
+    pub const TEXT_TOO_LONG: &str = "E-TEXT-TOO-LONG";
     pub const REQUIRED_MISSING: &str = "E-REQUIRED-MISSING";
     pub const REQUIRED_PARTIAL: &str = "W-REQUIRED-PARTIAL";
     pub const PART_EXCEEDS_TOTAL: &str = "E-PART-EXCEEDS-TOTAL";

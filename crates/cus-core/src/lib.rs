@@ -11,6 +11,7 @@ pub mod consolidation;
 pub mod convention;
 pub mod diagnostic;
 pub mod drafts;
+pub mod formation;
 pub mod geo;
 pub mod numfmt;
 pub mod organisme;

@@ -2,7 +2,7 @@
 //! what makes an exercise teach something true. Each problem is a French diagnostic naming the
 //! file and the line.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use crate::catalogue::{self, Catalogue};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -521,17 +521,6 @@ fn check_case_exercise(
                          corrigez le cas ou ajoutez-les à expected.",
                         lines(&unmatched)
                     ),
-                );
-            }
-            // Two expected errors on the same cell could not be told apart by a click.
-            let cells: BTreeSet<String> =
-                ex.expected.iter().map(|e| full_key(code, &e.cell)).collect();
-            if cells.len() != ex.expected.len() {
-                out.err(
-                    "E-FORM-EXPECTED",
-                    ex.lines.expected,
-                    p("expected"),
-                    format!("{name} : deux erreurs attendues portent sur la même case."),
                 );
             }
         }

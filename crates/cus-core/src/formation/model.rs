@@ -29,6 +29,7 @@ pub enum Theme {
     /// An empty cell is not a zero.
     CaseVide,
     /// The 2017 and 2019 wordings of the 2nd generation.
+    #[serde(rename = "redactions-2017-2019")]
     Redactions20172019,
     /// First versus second generation.
     Generations,

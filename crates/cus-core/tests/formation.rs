@@ -300,3 +300,23 @@ fn a_pack_is_checked_like_an_embedded_module() {
     assert_eq!(e[0].code, "E-FORM-SYNTAX");
     assert_eq!(e[0].location.line, Some(1));
 }
+
+#[test]
+fn the_example_of_the_documentation_is_a_valid_pack() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/FORMATION.md"),
+    )
+    .unwrap();
+    let section = doc
+        .split_once("### 2.7")
+        .expect("docs/FORMATION.md has a section 2.7")
+        .1;
+    let block = section
+        .split_once("```toml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("a TOML block in section 2.7")
+        .0;
+    let pack = formation::load_pack(block, "FORMATION.md", &catalogues(), &embedded())
+        .unwrap_or_else(|d| panic!("{}", lines(&d)));
+    assert_eq!(pack.exercises.len(), 1);
+}

@@ -320,3 +320,22 @@ fn the_example_of_the_documentation_is_a_valid_pack() {
         .unwrap_or_else(|d| panic!("{}", lines(&d)));
     assert_eq!(pack.exercises.len(), 1);
 }
+
+#[test]
+fn citations_read_like_the_catalogues() {
+    let cats = catalogues();
+    let modules = embedded();
+    let find = |m: &str, e: &str| {
+        let module = modules.iter().find(|x| x.id == m).unwrap();
+        let ex = module.exercise(e).unwrap();
+        formation::citation(ex, module, catalogue_of(ex, &cats).unwrap())
+    };
+    assert_eq!(find("part-plai", "part-plai-calcul"), "CCH, art. R. 445-5");
+    assert!(find("pourcentages", "arrete-numerateur").starts_with("Arrêté du 19 octobre 2017"));
+    assert!(find("pourcentages", "arrete-numerateur").ends_with(", art. 3"));
+    assert_eq!(
+        find("qpv-zus", "quelle-liste-qpv"),
+        "Listes des QPV, listes de 2015 et de 2024"
+    );
+    assert_eq!(find("generations", "a1-colonnes"), "CCH, art. R.* 445-5");
+}

@@ -84,3 +84,34 @@ pub fn catalogue_of<'a>(ex: &Exercise, cats: &'a [Catalogue]) -> Option<&'a Cata
     cats.iter()
         .find(|c| c.id == ex.catalogue && c.version == ex.version)
 }
+
+/// The article an exercise teaches, cited as the catalogues cite theirs: « CCH, art. R. 445-5 »,
+/// « Arrêté du 19 octobre 2017 …, art. 3 », or the text's short name and the designation given
+/// when it is no article number (« Listes des QPV, listes de 2015 et de 2024 »).
+pub fn citation(ex: &Exercise, module: &Module, cat: &Catalogue) -> String {
+    let id = ex.source.clone().or_else(|| {
+        ex.codes
+            .first()
+            .and_then(|c| cat.indicator(c))
+            .map(|i| i.source.source.clone())
+    });
+    let name = id
+        .as_deref()
+        .and_then(|id| {
+            cat.source(id)
+                .or_else(|| module.sources.iter().find(|s| s.id == id))
+        })
+        .map(|s| s.short_name().to_string());
+    let a = ex.article.trim();
+    let numbered = a.starts_with(|c: char| c.is_ascii_digit())
+        || ["R.", "L.", "D.", "A."].iter().any(|p| a.starts_with(p));
+    let article = if numbered {
+        format!("art. {a}")
+    } else {
+        a.to_string()
+    };
+    match name {
+        Some(n) => format!("{n}, {article}"),
+        None => article,
+    }
+}

@@ -712,7 +712,8 @@ pub fn indicator_grid(props: &Props) -> Html {
         }
     });
     html! {
-        <section class="grille" aria-labelledby={format!("grille-titre-{index}")}>
+        // A read-only grid is not a landmark: a printed sheet may show the same indicator twice.
+        <section class="grille" aria-labelledby={pick.is_none().then(|| format!("grille-titre-{index}"))}>
             <h3 id={format!("grille-titre-{index}")}>
                 <span class="code">{ &ind.code }</span>{ format!(" — {} ", ind.short_label) }
                 <span class="unite">{ format!("({unit})") }</span>
@@ -730,8 +731,10 @@ pub fn indicator_grid(props: &Props) -> Html {
             } else if rows.is_empty() {
                 <p class="diag diag-erreur">{ "Aucune ligne : déclarez les territoires à l'étape Territoires ou choisissez la maille à l'étape Segmentation." }</p>
             } else {
+                // A grid without an input or a button is reached by the keyboard to scroll it.
                 <div ref={scroller} class={classes!("grille-defilement", virtualized.then_some("grille-virtuelle"))}
-                    tabindex="-1" onscroll={virtualized.then_some(onscroll)}>
+                    tabindex={if pick.as_ref().is_some_and(|p| p.on_pick.is_none()) { "0" } else { "-1" }}
+                    onscroll={virtualized.then_some(onscroll)}>
                     <table class="tableau-grille">
                         <caption class="sr-only">{ format!("{} — {}, en {}", ind.code, ind.short_label, unit) }</caption>
                         <thead>

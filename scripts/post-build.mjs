@@ -3,8 +3,9 @@
 // 1. The modules trunk builds as "workers" (it does not hash their files): their script and wasm
 //    get a content hash in their names and their address goes into a `<meta>` where the app reads
 //    it: the formats worker (a loader is written beside it; `<meta name="cus-formats-worker">`,
-//    src/formats.rs) and the « Remplir ma CUS » and « Simuler sur mon territoire » modules
-//    (`<meta name="cus-module-remplir">`, `<meta name="cus-module-simuler">`, src/shell.rs).
+//    src/formats.rs) and the « Remplir ma CUS », « Simuler sur mon territoire » and « Se former »
+//    modules (`<meta name="cus-module-remplir">`, `<meta name="cus-module-simuler">`,
+//    `<meta name="cus-module-former">`, src/shell.rs).
 // 2. Trunk's inline start-up module moves into `boot-<hash>.js`, so that the
 //    Content-Security-Policy of index.html needs no inline script.
 // 3. `sw.js`, the service worker, precaches every file of the build under a version made of
@@ -25,6 +26,7 @@ if (!dir) {
 const WORKER = 'cus-formats-worker';
 const REMPLIR = 'cus-remplir';
 const SIMULER = 'cus-simuler';
+const FORMER = 'cus-former';
 const at = (f) => path.join(dir, f);
 const hash = (...buffers) => {
   const h = crypto.createHash('sha256');
@@ -63,7 +65,7 @@ wasm_bindgen({ module_or_path: './${wasmName}' }).catch((e) => postMessage({ boo
 `);
 html = html.replace('</head>', `  <meta name="cus-formats-worker" content="./${loaderName}" />\n  </head>`);
 
-for (const [mod, meta] of [[REMPLIR, 'cus-module-remplir'], [SIMULER, 'cus-module-simuler']]) {
+for (const [mod, meta] of [[REMPLIR, 'cus-module-remplir'], [SIMULER, 'cus-module-simuler'], [FORMER, 'cus-module-former']]) {
   for (const f of [`${mod}.js`, `${mod}_bg.wasm`]) if (!fs.existsSync(at(f))) fail(`${f} missing from ${dir}`);
   const rjs = fs.readFileSync(at(`${mod}.js`), 'utf8');
   const rwasm = fs.readFileSync(at(`${mod}_bg.wasm`));

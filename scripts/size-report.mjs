@@ -56,11 +56,12 @@ const group = (f) => {
   if (firstLoad.has(f)) return 'premier chargement';
   if (f.startsWith('cus-remplir-')) return 'module « Remplir ma CUS »';
   if (f.startsWith('cus-simuler-')) return 'module « Simuler sur mon territoire »';
+  if (f.startsWith('cus-former-')) return 'module « Se former »';
   if (f.startsWith('territoire/')) return 'exemple « Simuler » (chargé à la demande)';
   if (f.startsWith('cus-formats-worker-')) return 'module des formats (Web Worker)';
   return 'autres fichiers mis en cache';
 };
-const GROUPS = ['premier chargement', 'module « Remplir ma CUS »', 'module « Simuler sur mon territoire »', 'module des formats (Web Worker)', 'exemple « Simuler » (chargé à la demande)', 'autres fichiers mis en cache'];
+const GROUPS = ['premier chargement', 'module « Remplir ma CUS »', 'module « Simuler sur mon territoire »', 'module « Se former »', 'module des formats (Web Worker)', 'exemple « Simuler » (chargé à la demande)', 'autres fichiers mis en cache'];
 const kib = (n) => `${(n / 1024).toFixed(1).replace('.', ',')} Kio`;
 const totals = Object.fromEntries(GROUPS.map((g) => [g, { raw: 0, gzip: 0 }]));
 for (const f of files) {

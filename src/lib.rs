@@ -10,6 +10,7 @@
 pub mod catalogues;
 pub mod drafts;
 pub mod formats;
+pub mod former;
 pub mod offline;
 pub mod panic;
 pub mod presence;

@@ -13,11 +13,53 @@ pub enum Route {
     Simulate(SimStep),
     /// Open the fictional région of about 30 organisms in a new workspace.
     SimulateSample,
+    /// « Se former »: exercises on the indicator definitions (served by its own module).
+    Train(TrainRoute),
     /// "Comprendre les indicateurs", optionally focused on one indicator's card.
     Reference {
         focus: Option<CardLink>,
     },
     NotFound(String),
+}
+
+/// Pages of « Se former ». Module ids come from the data (embedded modules and trainers' packs),
+/// so the module checks them, not the route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrainRoute {
+    /// The modules, the learner's progress, the trainers' packs; with `code`, the exercises that
+    /// cite an indicator code (`#/former?code=PP-1`, the link of a reference card).
+    Home { code: Option<String> },
+    /// A module's introduction: `#/former/<module>`.
+    Module(String),
+    /// Step `n` (1-based) of a module: `#/former/<module>/<n>`.
+    Step(String, usize),
+    /// A module's printable sheet: `#/former/<module>/fiche`.
+    Sheet(String),
+}
+
+impl TrainRoute {
+    pub fn home() -> Route {
+        Route::Train(TrainRoute::Home { code: None })
+    }
+
+    pub fn step(module: &str, n: usize) -> Route {
+        Route::Train(TrainRoute::Step(module.to_string(), n))
+    }
+
+    pub fn module(module: &str) -> Route {
+        Route::Train(TrainRoute::Module(module.to_string()))
+    }
+
+    pub fn sheet(module: &str) -> Route {
+        Route::Train(TrainRoute::Sheet(module.to_string()))
+    }
+
+    /// The exercises citing `code`.
+    pub fn about(code: &str) -> Route {
+        Route::Train(TrainRoute::Home {
+            code: Some(code.to_string()),
+        })
+    }
 }
 
 /// A link to one indicator's card in « Comprendre »: `#/comprendre/<id>/<version>/<code>`.
@@ -46,7 +88,15 @@ impl Route {
     /// Parse `location.hash` (with or without the leading `#`).
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
-        let path = path.split('?').next().unwrap_or("");
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let param = |name: &str| {
+            query
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| decode(v))
+                .filter(|v| !v.is_empty())
+        };
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
             [] | ["accueil"] => Route::Home,
@@ -66,6 +116,15 @@ impl Route {
             ["simuler", step] => match SimStep::from_slug(step) {
                 Some(s) => Route::Simulate(s),
                 None => Route::NotFound(path.to_string()),
+            },
+            ["former"] => Route::Train(TrainRoute::Home {
+                code: param("code"),
+            }),
+            ["former", m] => Route::Train(TrainRoute::Module(decode(m))),
+            ["former", m, "fiche"] => Route::Train(TrainRoute::Sheet(decode(m))),
+            ["former", m, n] => match n.parse::<usize>() {
+                Ok(n) if n >= 1 => Route::Train(TrainRoute::Step(decode(m), n)),
+                _ => Route::NotFound(path.to_string()),
             },
             ["comprendre"] => Route::Reference { focus: None },
             ["comprendre", cat, code] => Route::Reference {
@@ -99,6 +158,13 @@ impl Route {
             Route::Simulate(SimStep::Espace) => "#/simuler".to_string(),
             Route::Simulate(step) => format!("#/simuler/{}", step.slug()),
             Route::SimulateSample => "#/simuler/exemple".to_string(),
+            Route::Train(TrainRoute::Home { code: None }) => "#/former".to_string(),
+            Route::Train(TrainRoute::Home { code: Some(c) }) => {
+                format!("#/former?code={}", encode(c))
+            }
+            Route::Train(TrainRoute::Module(m)) => format!("#/former/{}", encode(m)),
+            Route::Train(TrainRoute::Step(m, n)) => format!("#/former/{}/{n}", encode(m)),
+            Route::Train(TrainRoute::Sheet(m)) => format!("#/former/{}/fiche", encode(m)),
             Route::Reference { focus: None } => "#/comprendre".to_string(),
             Route::Reference { focus: Some(l) } => match &l.version {
                 Some(v) => format!(
@@ -130,6 +196,15 @@ impl Route {
                 )
             }
             Route::SimulateSample => "Ouverture de l'exemple — Simuler sur mon territoire",
+            Route::Train(TrainRoute::Home { code: None }) => "Se former",
+            Route::Train(TrainRoute::Home { code: Some(c) }) => {
+                return format!("Exercices sur {c} — Se former — CUS indicateurs")
+            }
+            Route::Train(TrainRoute::Module(_)) => "Module — Se former",
+            Route::Train(TrainRoute::Step(_, n)) => {
+                return format!("Étape {n} — Se former — CUS indicateurs")
+            }
+            Route::Train(TrainRoute::Sheet(_)) => "Fiche imprimable — Se former",
             Route::Reference { .. } => "Comprendre les indicateurs",
             Route::NotFound(_) => "Page introuvable",
         };
@@ -140,12 +215,18 @@ impl Route {
     pub fn same_section(&self, other: &Route) -> bool {
         (self.is_fill() && other.is_fill())
             || (self.is_simulate() && other.is_simulate())
+            || (self.is_train() && other.is_train())
             || std::mem::discriminant(self) == std::mem::discriminant(other)
     }
 
     /// Is this a page of « Simuler sur mon territoire » (served by its own module)?
     pub fn is_simulate(&self) -> bool {
         matches!(self, Route::Simulate(_) | Route::SimulateSample)
+    }
+
+    /// Is this a page of « Se former » (served by its own module)?
+    pub fn is_train(&self) -> bool {
+        matches!(self, Route::Train(_))
     }
 
     /// Is this a page of « Remplir ma CUS » (served by its own module)?
@@ -369,6 +450,19 @@ mod tests {
                 Route::NotFound("simuler/inconnu".into()),
             ),
             ("#/comprendre", Route::Reference { focus: None }),
+            ("#/former", TrainRoute::home()),
+            ("#/former?code=PP-1", TrainRoute::about("PP-1")),
+            (
+                "#/former?code=PP-LF-1%20bis",
+                TrainRoute::about("PP-LF-1 bis"),
+            ),
+            ("#/former/part-plai", TrainRoute::module("part-plai")),
+            ("#/former/part-plai/2", TrainRoute::step("part-plai", 2)),
+            ("#/former/part-plai/fiche", TrainRoute::sheet("part-plai")),
+            (
+                "#/former/part-plai/0",
+                Route::NotFound("former/part-plai/0".into()),
+            ),
             ("#/inconnu", Route::NotFound("inconnu".into())),
         ];
         for (hash, want) in cases {
@@ -389,6 +483,22 @@ mod tests {
             let r = Route::Simulate(step);
             assert_eq!(Route::from_hash(&r.to_hash()), r);
             assert!(r.same_section(&Route::SimulateSample) && r.is_simulate());
+        }
+    }
+
+    #[test]
+    fn training_links_round_trip_and_belong_to_the_mode() {
+        for r in [
+            TrainRoute::home(),
+            TrainRoute::about("PP-LF-1 bis"),
+            TrainRoute::module("cus-accession"),
+            TrainRoute::step("cus-accession", 5),
+            TrainRoute::sheet("cus-accession"),
+        ] {
+            assert_eq!(Route::from_hash(&r.to_hash()), r);
+            assert!(r.is_train() && r.same_section(&TrainRoute::home()));
+            assert!(!r.same_section(&Route::Home) && !r.is_fill() && !r.is_simulate());
+            assert!(r.title().ends_with("— CUS indicateurs"), "{}", r.title());
         }
     }
 

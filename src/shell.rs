@@ -3,10 +3,11 @@
 //! module (`src/bin/remplir.rs`), loaded the first time its route is opened and mounted on its
 //! own element beside the shell's pages, so the first load stays small.
 //!
-//! The page has four hosts, never nested (each Yew app delegates its events from its own host):
+//! The page has hosts never nested (each Yew app delegates its events from its own host):
 //! `#haut` (skip link, header, new-version banner), `#pages` (the shell's pages, inside
-//! `<main id="contenu">`), `#remplir` (the Remplir module, inside `<main>` too) and `#bas`
-//! (footer). Every app follows `location.hash` itself.
+//! `<main id="contenu">`), `#remplir`, `#simuler` and `#former` (the modules « Remplir ma CUS »,
+//! « Simuler sur mon territoire » and « Se former », inside `<main>` too) and `#bas` (footer).
+//! Every app follows `location.hash` itself.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,7 +20,7 @@ use yew::prelude::*;
 
 use crate::catalogues::Catalogues;
 use crate::pages;
-use crate::route::{FillStep, Route, SimStep};
+use crate::route::{FillStep, Route, SimStep, TrainRoute};
 
 fn current_route() -> Route {
     let hash = web_sys::window()
@@ -107,10 +108,11 @@ pub fn mount_into(root: &web_sys::Element) {
         return;
     };
     let _ = main.set_attribute("tabindex", "-1");
-    let (Some(pages), Some(_remplir), Some(_simuler), Some(bottom)) = (
+    let (Some(pages), Some(_remplir), Some(_simuler), Some(_former), Some(bottom)) = (
         host("pages", "div", &main),
         host("remplir", "div", &main),
         host("simuler", "div", &main),
+        host("former", "div", &main),
         host("bas", "div", root),
     ) else {
         return;
@@ -146,6 +148,7 @@ pub fn frame() -> Html {
                             { nav_item(Route::Fill(FillStep::Organisme), "Remplir ma CUS") }
                             { nav_item(Route::Simulate(SimStep::Espace), "Simuler sur mon territoire") }
                             { nav_item(Route::Reference { focus: None }, "Comprendre les indicateurs") }
+                            { nav_item(TrainRoute::home(), "Se former") }
                         </ul>
                     </nav>
                 </div>
@@ -178,6 +181,7 @@ pub fn pages() -> Html {
     let catalogues = use_state(crate::catalogues::initial);
     let loader = use_memo((), |_| ModuleLoader::new(Module::Remplir));
     let sim_loader = use_memo((), |_| ModuleLoader::new(Module::Simuler));
+    let train_loader = use_memo((), |_| ModuleLoader::new(Module::Former));
 
     use_effect_with((), |_| crate::mark("app-first-render"));
 
@@ -192,7 +196,9 @@ pub fn pages() -> Html {
             // Between two pages of a module, the module moves the focus itself.
             match before {
                 Some(b)
-                    if !(b.is_fill() && r.is_fill()) && !(b.is_simulate() && r.is_simulate()) =>
+                    if !(b.is_fill() && r.is_fill())
+                        && !(b.is_simulate() && r.is_simulate())
+                        && !(b.is_train() && r.is_train()) =>
                 {
                     focus_page_title()
                 }
@@ -222,6 +228,7 @@ pub fn pages() -> Html {
         Route::Simulate(_) | Route::SimulateSample => {
             html! { <ModuleHost key="simuler" loader={(*sim_loader).clone()} /> }
         }
+        Route::Train(_) => html! { <ModuleHost loader={(*train_loader).clone()} /> },
         Route::Reference { focus } => html! {
             <pages::reference::Reference
                 catalogues={(*catalogues).clone()}
@@ -253,12 +260,15 @@ fn skip_to_content() -> Callback<MouseEvent> {
 pub const REMPLIR_META: &str = "cus-module-remplir";
 /// The same for the « Simuler sur mon territoire » module.
 pub const SIMULER_META: &str = "cus-module-simuler";
+/// The same for the « Se former » module.
+pub const FORMER_META: &str = "cus-module-former";
 
 /// A mode served by its own wasm module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Module {
     Remplir,
     Simuler,
+    Former,
 }
 
 impl Module {
@@ -266,6 +276,7 @@ impl Module {
         match self {
             Module::Remplir => REMPLIR_META,
             Module::Simuler => SIMULER_META,
+            Module::Former => FORMER_META,
         }
     }
 
@@ -274,6 +285,7 @@ impl Module {
         match self {
             Module::Remplir => "remplir",
             Module::Simuler => "simuler",
+            Module::Former => "former",
         }
     }
 
@@ -281,6 +293,7 @@ impl Module {
         match self {
             Module::Remplir => "Remplir ma CUS",
             Module::Simuler => "Simuler sur mon territoire",
+            Module::Former => "Se former",
         }
     }
 
@@ -290,6 +303,9 @@ impl Module {
             Module::Remplir => "Vos brouillons sont intacts, enregistrés dans ce navigateur.",
             Module::Simuler => {
                 "Vos espaces de simulation sont intacts, enregistrés dans ce navigateur."
+            }
+            Module::Former => {
+                "Votre progression et vos packs sont intacts, enregistrés dans ce navigateur."
             }
         }
     }

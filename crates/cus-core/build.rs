@@ -18,6 +18,7 @@ fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     catalogues(&manifest.join("../../data/catalogue"), &out);
+    formation(&manifest.join("../../data/formation"), &out);
     geo(&manifest.join("../../data/geo"), &out);
 }
 
@@ -45,6 +46,67 @@ fn catalogues(dir: &Path, out: &Path) {
     }
     listing.push_str("];\n");
     fs::write(out.join("embedded_catalogues.rs"), listing).unwrap();
+}
+
+/// The training modules (`data/formation/*.toml`): embedded as they are (the « Se former »
+/// module reads them at run time, like a trainer's pack), and indexed for the shell's reference
+/// cards: `INDEX` lists, for each code an exercise cites, the catalogue, version, module, step
+/// (1-based position in the module) and title, without the exercises themselves.
+fn formation(dir: &Path, out: &Path) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut embedded = String::from(
+        "/// Embedded training modules: (file name, TOML text).\n\
+         pub static EMBEDDED: &[(&str, &str)] = &[\n",
+    );
+    let mut index = String::from(
+        "/// Which embedded exercises cite which code (see `IndexEntry`).\n\
+         pub static INDEX: &[super::IndexEntry] = &[\n",
+    );
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let abs = fs::canonicalize(path).unwrap();
+        embedded.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            abs.to_string_lossy()
+        ));
+        // A file that is not TOML fails the tests with its line (`formation::parse`); here it
+        // only has no entry in the index.
+        let Ok(value) = toml::from_str::<Value>(&text) else {
+            continue;
+        };
+        let module = value["id"].as_str().unwrap_or_default();
+        let exercises = value.get("exercises").and_then(Value::as_array);
+        for (i, ex) in exercises.into_iter().flatten().enumerate() {
+            let s = |k: &str| {
+                ex.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let codes = ex.get("codes").and_then(Value::as_array);
+            for code in codes.into_iter().flatten().filter_map(Value::as_str) {
+                index.push_str(&format!(
+                    "    super::IndexEntry {{ catalogue: {:?}, version: {:?}, code: {code:?}, \
+                     module: {module:?}, step: {}, title: {:?} }},\n",
+                    s("catalogue"),
+                    s("version"),
+                    i + 1,
+                    s("title"),
+                ));
+            }
+        }
+    }
+    embedded.push_str("];\n");
+    index.push_str("];\n");
+    fs::write(out.join("embedded_formation.rs"), embedded + &index).unwrap();
 }
 
 /// EPCI types, as written in `epci.json` (`EpciKind::code`).

@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod fill;
+pub mod former;
 pub mod grid;
 pub mod home;
 pub mod modes;

@@ -9,7 +9,7 @@ use cus_core::diagnostic::Diagnostic;
 use yew::prelude::*;
 
 use crate::catalogues::{catalogue_key, default_catalogue, Catalogues};
-use crate::route::{CardLink, Route};
+use crate::route::{CardLink, Route, TrainRoute};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -524,8 +524,32 @@ fn render_indicator(c: &Catalogue, i: &Indicator, target: Option<&(String, Strin
                 <dd>{ c.citation(i) }</dd>
             </dl>
             { render_reliability(c, i, focused) }
+            { render_exercises(c, i) }
             <p class="lien-direct"><a href={link}>{ format!("Lien direct vers {}", i.code) }</a></p>
         </article>
+    }
+}
+
+/// « Se former »: the embedded exercises about this indicator of this catalogue version (from the
+/// index generated at build, `cus_core::formation::INDEX`: titles and steps, not the exercises),
+/// and the link to every exercise citing the code, trainers' packs included.
+fn render_exercises(c: &Catalogue, i: &Indicator) -> Html {
+    let here: Vec<&cus_core::formation::IndexEntry> = cus_core::formation::INDEX
+        .iter()
+        .filter(|e| e.catalogue == c.id && e.version == c.version && e.code == i.code)
+        .collect();
+    html! {
+        <details class="exercices-fiche">
+            <summary>{ format!("Se former sur {} ({} exercice{})", i.code, here.len(), crate::pages::plural_s(here.len())) }</summary>
+            if !here.is_empty() {
+                <ul>
+                    { for here.iter().map(|e| html! {
+                        <li><a href={TrainRoute::step(e.module, e.step).to_hash()}>{ e.title }</a></li>
+                    }) }
+                </ul>
+            }
+            <p><a href={TrainRoute::about(&i.code).to_hash()}>{ format!("Tous les exercices qui citent {}, packs de formateur compris", i.code) }</a></p>
+        </details>
     }
 }
 

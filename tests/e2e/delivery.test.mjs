@@ -232,7 +232,8 @@ test('installable: a web app manifest with its icons', async () => {
 const ROUTES = ['#/', '#/comprendre', '#/simuler', '#/simuler/territoire', '#/simuler/organismes', '#/simuler/consolidation', '#/remplir/organisme', '#/remplir/convention', '#/remplir/territoires',
   '#/remplir/segmentation', '#/remplir/parc', '#/remplir/engagement-1', '#/remplir/engagement-2', '#/remplir/engagement-3',
   '#/remplir/engagement-4', '#/remplir/engagement-5', '#/remplir/engagement-6', '#/remplir/verification',
-  '#/remplir/recapitulatif', '#/remplir/export', '#/page-inconnue'];
+  '#/remplir/recapitulatif', '#/remplir/export', '#/former', '#/former?code=PP-1', '#/former/part-plai',
+  '#/former/part-plai/3', '#/former/mailles/6', '#/former/cus-logements-locatifs/1', '#/former/part-plai/fiche', '#/page-inconnue'];
 
 test('no request to another origin and no Content-Security-Policy violation, on every page', async () => {
   const env = await fresh();

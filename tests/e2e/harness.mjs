@@ -72,7 +72,9 @@ export async function waitForApp(page) {
         && (location.hash.startsWith('#/remplir/exemple') || document.body.dataset.brouillon === 'ouvert')))
     && (!location.hash.startsWith('#/simuler') || document.getElementById('echec-module') !== null
       || (performance.getEntriesByName('simuler-first-render').length > 0
-        && document.querySelector('.simuler[data-espace]')?.dataset.espace !== 'ouverture')));
+        && document.querySelector('.simuler[data-espace]')?.dataset.espace !== 'ouverture'))
+    && (!location.hash.startsWith('#/former') || document.getElementById('echec-module') !== null
+      || performance.getEntriesByName('former-first-render').length > 0));
 }
 
 export async function screenshot(page, name) {

@@ -20,9 +20,10 @@ test('home page says what the tool is for and for whom', async () => {
   await page.context().close();
 });
 
-test('navigation between the three modes, with titles, headings and aria-current', async () => {
+test('navigation between the modes, with titles, headings and aria-current', async () => {
   const page = await openApp(env.browser, env.base);
   const modes = [
+    ['Se former', '#/former', 'former'],
     ['Remplir ma CUS', '#/remplir', 'remplir'],
     ['Simuler sur mon territoire', '#/simuler', 'simuler'],
     ['Comprendre les indicateurs', '#/comprendre', 'comprendre'],
@@ -126,7 +127,7 @@ test('the header and a loading line show before the app has started (a deep link
   await page.goto(`${env.base}#/comprendre/cus2-logements-locatifs/2026.11.0/PS-1`);
   await page.waitForSelector('header.entete nav');
   assert.deepEqual(await page.locator('.nav-modes a').allTextContents(),
-    ['Remplir ma CUS', 'Simuler sur mon territoire', 'Comprendre les indicateurs']);
+    ['Remplir ma CUS', 'Simuler sur mon territoire', 'Comprendre les indicateurs', 'Se former']);
   assert.match(await page.textContent('#pages [role=status]'), /Chargement de l'application/);
   await context.close();
   // Once the app starts, its own header replaces it: one header, one navigation.

@@ -12,6 +12,7 @@ pub mod convention;
 pub mod diagnostic;
 pub mod drafts;
 pub mod evaluation;
+pub mod formation;
 pub mod geo;
 pub mod numfmt;
 pub mod organisme;

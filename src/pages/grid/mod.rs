@@ -24,7 +24,7 @@ mod row;
 mod virtual_rows;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Indicator, Period, ValueKind};
@@ -59,6 +59,22 @@ pub struct Props {
     /// cell when its own value is acceptable.
     #[prop_or_default]
     pub cell_messages: Rc<CellMessages>,
+    /// Read-only grid of « Se former »: no input, every cell shown as text, or as a button to
+    /// pick it (« Trouvez l'erreur »). `None`: the editable grid of « Remplir ma CUS ».
+    #[prop_or_default]
+    pub pick: Option<Rc<Pick>>,
+}
+
+/// How a read-only grid shows its cells (see [`Props::pick`]).
+#[derive(PartialEq)]
+pub struct Pick {
+    /// Canonical keys of the cells picked.
+    pub picked: BTreeSet<String>,
+    /// Called with the key of a cell clicked; `None`: nothing to pick (a worked example).
+    pub on_pick: Option<Callback<String>>,
+    /// Show the value checks and the rules' messages (once an answer is graded); hidden before,
+    /// so that the grid does not give the answer away.
+    pub reveal: bool,
 }
 
 /// Grids with more rows than this render only the rows in sight.
@@ -356,6 +372,9 @@ pub fn indicator_grid(props: &Props) -> Html {
     let summable = matches!(ind.value, ValueKind::Nombre { .. });
     let numeric = ind.value.default_bounds().is_some();
     let index = props.index;
+    let pick = props.pick.clone();
+    // The checks show, except on a read-only grid that has not been graded yet.
+    let checks = pick.as_ref().is_none_or(|p| p.reveal);
 
     let update = use_mut_ref(|| props.update.clone());
     *update.borrow_mut() = props.update.clone();
@@ -469,7 +488,7 @@ pub fn indicator_grid(props: &Props) -> Html {
             if (first..last).contains(&r) {
                 row_values[r - first][c] = Some(v.clone());
             }
-            if let Some(m) = cell_error(ind, v) {
+            if let Some(m) = cell_error(ind, v).filter(|_| checks) {
                 errors.push((r, c, true, m));
             }
         });
@@ -487,7 +506,7 @@ pub fn indicator_grid(props: &Props) -> Html {
     // The rules' messages on cells too (a value error, shown first, says enough for its cell),
     // without the location they start with (the list names the cell).
     let value_errors = errors.len();
-    for (key, (severity, msg)) in props.cell_messages.iter() {
+    for (key, (severity, msg)) in props.cell_messages.iter().filter(|_| checks) {
         if let Some((r, c)) = layout.locate(key) {
             if !errors[..value_errors].iter().any(|e| (e.0, e.1) == (r, c)) {
                 let text = msg
@@ -516,7 +535,7 @@ pub fn indicator_grid(props: &Props) -> Html {
 
     let body_rows = row_values.into_iter().enumerate().map(|(i, values)| {
         let r = first + i;
-        let messages: Vec<Option<Rc<str>>> = if props.cell_messages.is_empty() {
+        let messages: Vec<Option<Rc<str>>> = if props.cell_messages.is_empty() || !checks {
             vec![None; n_cols]
         } else {
             (0..n_cols)
@@ -529,7 +548,7 @@ pub fn indicator_grid(props: &Props) -> Html {
         };
         html! {
             <GridRow key={r} grid={grid.clone()} row={r} values={values} messages={messages}
-                label={AttrValue::from(conv.territory_label(&rows[r], geo))} />
+                label={AttrValue::from(conv.territory_label(&rows[r], geo))} pick={pick.clone()} />
         }
     });
 
@@ -689,7 +708,7 @@ pub fn indicator_grid(props: &Props) -> Html {
         _ => format!("{} — {}, en {}", ind.code, ind.short_label, unit),
     };
     // When the text leaves the unit open, the organism states it once.
-    let unit_choice = (!ind.unit_choices.is_empty()).then(|| {
+    let unit_choice = (!ind.unit_choices.is_empty() && pick.is_none()).then(|| {
         let chosen = conv.units.get(&ind.code).filter(|u| ind.unit_choices.contains(u));
         let name = format!("unite-{index}");
         html! {
@@ -716,7 +735,8 @@ pub fn indicator_grid(props: &Props) -> Html {
         }
     });
     html! {
-        <section class="grille" aria-labelledby={format!("grille-titre-{index}")}>
+        // A read-only grid is not a landmark: a printed sheet may show the same indicator twice.
+        <section class="grille" aria-labelledby={pick.is_none().then(|| format!("grille-titre-{index}"))}>
             <h3 id={format!("grille-titre-{index}")}>
                 <span class="code">{ &ind.code }</span>{ format!(" — {} ", ind.short_label) }
                 <span class="unite">{ format!("({unit})") }</span>
@@ -735,8 +755,10 @@ pub fn indicator_grid(props: &Props) -> Html {
             if rows.is_empty() {
                 <p class="diag diag-erreur">{ "Aucune ligne : déclarez les territoires à l'étape Territoires ou choisissez la maille à l'étape Segmentation." }</p>
             } else {
+                // A grid without an input or a button is reached by the keyboard to scroll it.
                 <div ref={scroller} class={classes!("grille-defilement", virtualized.then_some("grille-virtuelle"))}
-                    tabindex="-1" onscroll={virtualized.then_some(onscroll)}>
+                    tabindex={if pick.as_ref().is_some_and(|p| p.on_pick.is_none()) { "0" } else { "-1" }}
+                    onscroll={virtualized.then_some(onscroll)}>
                     <table class={classes!("tableau-grille", (ind.value == ValueKind::Texte).then_some("grille-texte"))}>
                         <caption class="sr-only">{ caption }</caption>
                         <thead>
@@ -772,7 +794,7 @@ pub fn indicator_grid(props: &Props) -> Html {
                 if let Some(m) = &*paste_msg {
                     <p class="message-ok" role="status">{ m }</p>
                 }
-                if numeric {
+                if numeric && pick.is_none() {
                     <Calculations catalogue={props.catalogue.clone()} indicator={ind.clone()} draft={conv.clone()}
                         {index} focus={focus_cell} />
                 }

@@ -22,6 +22,8 @@ pub(super) struct RowProps {
     pub(super) values: Vec<Option<Value>>,
     /// Rule message on each column, if any.
     pub(super) messages: Vec<Option<Rc<str>>>,
+    /// A read-only row (see `Props::pick`).
+    pub(super) pick: Option<Rc<super::Pick>>,
 }
 
 impl PartialEq for RowProps {
@@ -31,6 +33,7 @@ impl PartialEq for RowProps {
             && self.label == other.label
             && self.values == other.values
             && self.messages == other.messages
+            && self.pick == other.pick
     }
 }
 
@@ -60,6 +63,7 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
         ValueKind::Texte => Some(false),
         _ => None,
     };
+    let checks = props.pick.as_ref().is_none_or(|p| p.reveal);
     let cells = props.values.iter().enumerate().map(|(c, stored)| {
         if let Some(yes_no) = qualitative {
             let (grid, label) = (grid.clone(), props.label.clone());
@@ -74,7 +78,7 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
         let key = layout.key(r, c).unwrap_or_default();
         let error = stored
             .as_ref()
-            .and_then(|v| cell_error(ind, v))
+            .and_then(|v| cell_error(ind, v).filter(|_| checks))
             .or_else(|| {
                 props
                     .messages
@@ -103,11 +107,16 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
             (Some(e), Some(n)) => Some(format!("{e} {n}")),
             (e, n) => e.or(n),
         };
-        let is_error = stored.as_ref().is_some_and(|v| cell_error(ind, v).is_some())
+        let is_error = (checks && stored.as_ref().is_some_and(|v| cell_error(ind, v).is_some()))
             || props.messages.get(c).is_some_and(Option::is_some);
         let id = cell_id(index, r, c);
         let err_id = format!("{id}-erreur");
         let label = format!("{}, {}, {}", ind.code, props.label, layout.col_labels[c]);
+        if let Some(pick) = &props.pick {
+            return read_only_cell(pick, ReadOnlyCell {
+                id, err_id, key, label, shown, error, is_error,
+            });
+        }
         let on_input = {
             let set_cell = grid.set_cell.clone();
             let key = key.clone();
@@ -193,5 +202,77 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
             { for cells }
             { for row_totals }
         </tr>
+    }
+}
+
+/// What a read-only cell shows.
+struct ReadOnlyCell {
+    id: String,
+    err_id: String,
+    key: String,
+    label: String,
+    shown: String,
+    error: Option<String>,
+    is_error: bool,
+}
+
+/// A cell of a read-only grid: its value as text, or a button that picks the cell (pressed
+/// when picked); once graded, the rules' marker and message as on the editable grid.
+fn read_only_cell(pick: &super::Pick, cell: ReadOnlyCell) -> Html {
+    let ReadOnlyCell {
+        id,
+        err_id,
+        key,
+        label,
+        shown,
+        error,
+        is_error,
+    } = cell;
+    let picked = pick.picked.contains(&key);
+    let empty = shown.is_empty();
+    let marker = error.map(|msg| {
+        html! {
+            <>
+                <span class={if is_error { "case-marque" } else { "case-marque case-note" }} aria-hidden="true">{ if is_error { "⚠" } else { "ℹ" } }</span>
+                <span id={err_id.clone()} class="sr-only">{ msg }</span>
+            </>
+        }
+    });
+    let described = marker.is_some().then(|| err_id.clone());
+    let content = html! {
+        <>
+            { shown.clone() }
+            if empty { <span class="sr-only">{ "vide" }</span> }
+        </>
+    };
+    let class = classes!(
+        "case",
+        "case-lecture",
+        pick.on_pick.is_some().then_some("case-choix"),
+        picked.then_some("case-choisie")
+    );
+    let cell = match &pick.on_pick {
+        Some(on_pick) => {
+            let onclick = {
+                let (on_pick, key) = (on_pick.clone(), key.clone());
+                Callback::from(move |_: MouseEvent| on_pick.emit(key.clone()))
+            };
+            html! {
+                <button type="button" {id} {class} data-cell={key} {onclick}
+                    aria-pressed={picked.to_string()} aria-describedby={described}
+                    aria-label={format!("{label} : {}", if empty { "vide" } else { shown.as_str() })}>
+                    { content }
+                </button>
+            }
+        }
+        None => html! {
+            <span {id} {class} data-cell={key} aria-describedby={described}>{ content }</span>
+        },
+    };
+    html! {
+        <td class={classes!(is_error.then_some("case-erreur"), picked.then_some("case-cochee"))}>
+            { cell }
+            { marker.unwrap_or_default() }
+        </td>
     }
 }

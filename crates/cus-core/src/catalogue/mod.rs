@@ -161,8 +161,18 @@ fn finish(cat: Catalogue, file: &str) -> Result<Catalogue, Vec<Diagnostic>> {
 }
 
 /// Put serde's English phrases into French (the details, like field names, stay as they are).
-fn translate_serde(msg: &str) -> String {
+pub(crate) fn translate_serde(msg: &str) -> String {
     let pairs = [
+        (
+            "invalid basic string",
+            "chaîne de caractères non fermée ou invalide",
+        ),
+        ("duplicate key", "clé en double"),
+        ("invalid table header", "en-tête de table invalide"),
+        (
+            "invalid inline table",
+            "table en ligne invalide (elle doit tenir sur une ligne)",
+        ),
         ("missing field", "champ obligatoire absent :"),
         ("unknown field", "champ inconnu :"),
         ("unknown variant", "valeur inconnue :"),

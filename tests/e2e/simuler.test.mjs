@@ -88,7 +88,8 @@ test('a workspace on an EPCI: three files, « non ventilé », an objective, a s
   await go(page, 'objectifs');
   await page.selectOption('#indicateur-objectif', 'PP-1');
   const objective = Math.round(expected * 1.5);
-  const cells = await page.$$('tr:has(> th:text-is("Total")) input');
+  // The 6-year cumulative of the « Total » row (yearly objective columns follow it).
+  const cells = await page.$$('input[aria-label^="Objectif PP-1 — Total — Cumul"]');
   await cells[cells.length - 1].fill(String(objective));
   await cells[cells.length - 1].press('Tab');
   await page.waitForSelector('#titre-ecarts');

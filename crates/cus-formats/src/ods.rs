@@ -319,7 +319,7 @@ fn write_row(x: &mut String, row: &[workbook::Out], span: Option<u32>, height: O
 
 /// A number as `xsd:double`: whole numbers without a decimal point, others in Rust's shortest
 /// round-trip form (exponent for very large or small ones).
-fn number_text(n: f64) -> String {
+pub(crate) fn number_text(n: f64) -> String {
     if n.is_nan() {
         "NaN".to_string()
     } else if n.is_infinite() {
@@ -333,7 +333,7 @@ fn number_text(n: f64) -> String {
 
 /// One `text:p` holding `s` exactly: tabs, line breaks, leading, trailing and repeated spaces
 /// are written as elements, since OpenDocument collapses white space in text.
-fn write_paragraph(x: &mut String, s: &str) {
+pub(crate) fn write_paragraph(x: &mut String, s: &str) {
     x.push_str("<text:p>");
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
@@ -393,7 +393,7 @@ fn write_paragraph(x: &mut String, s: &str) {
 }
 
 /// XML escape of a text (`attr`: also double quotes).
-fn escape(s: &str, attr: bool) -> String {
+pub(crate) fn escape(s: &str, attr: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in workbook::encode_text(s).chars() {
         match c {

@@ -13,6 +13,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::neutralise;
+use crate::ods::{escape, number_text, write_paragraph};
 use crate::workbook::encode_text;
 
 /// How a cell looks.
@@ -358,93 +359,6 @@ fn write_row(x: &mut String, row: &[Cell]) {
         i += 1;
     }
     x.push_str("</table:table-row>\n");
-}
-
-/// A finite number as `xsd:double`.
-fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{n}")
-    } else {
-        format!("{n:?}")
-    }
-}
-
-/// One `text:p` holding `s` exactly (OpenDocument collapses white space in text: spaces beyond
-/// the first, tabs and line breaks are elements).
-fn write_paragraph(x: &mut String, s: &str) {
-    x.push_str("<text:p>");
-    let chars: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    let mut line_start = true;
-    while i < chars.len() {
-        match chars[i] {
-            ' ' => {
-                let run = chars[i..].iter().take_while(|c| **c == ' ').count();
-                let at_end = i + run == chars.len() || matches!(chars[i + run], '\t' | '\n');
-                let (literal, spaces) = if line_start || at_end {
-                    (0, run)
-                } else {
-                    (1, run - 1)
-                };
-                if literal == 1 {
-                    x.push(' ');
-                }
-                match spaces {
-                    0 => {}
-                    1 => x.push_str("<text:s/>"),
-                    n => {
-                        let _ = write!(x, r#"<text:s text:c="{n}"/>"#);
-                    }
-                }
-                i += run;
-                line_start = false;
-                continue;
-            }
-            '\t' => {
-                x.push_str("<text:tab/>");
-                line_start = true;
-            }
-            '\n' => {
-                x.push_str("<text:line-break/>");
-                line_start = true;
-            }
-            '&' => {
-                x.push_str("&amp;");
-                line_start = false;
-            }
-            '<' => {
-                x.push_str("&lt;");
-                line_start = false;
-            }
-            '>' => {
-                x.push_str("&gt;");
-                line_start = false;
-            }
-            c => {
-                x.push(c);
-                line_start = false;
-            }
-        }
-        i += 1;
-    }
-    x.push_str("</text:p>");
-}
-
-fn escape(s: &str, attr: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in encode_text(s).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attr => out.push_str("&quot;"),
-            '\n' | '\t' if attr => {
-                let _ = write!(out, "&#{};", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn styles_xml() -> String {

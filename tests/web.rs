@@ -59,7 +59,8 @@ async fn shell_routes_between_the_three_modes() {
         [
             "Remplir ma CUS",
             "Simuler sur mon territoire",
-            "Comprendre les indicateurs"
+            "Comprendre les indicateurs",
+            "Se former"
         ]
     );
     assert!(text_of("footer").contains(&format!("version {}", cus_core::VERSION)));

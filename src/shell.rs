@@ -220,13 +220,17 @@ pub fn pages() -> Html {
 
     match &route {
         Route::Home => html! { <pages::home::Home catalogues={(*catalogues).clone()} /> },
+        // Keyed by module: going straight from one mode to another must make a new host (which
+        // loads and mounts its module), not reuse the previous one with another loader.
         Route::Fill(_) | Route::OpenSample(_) => {
-            html! { <ModuleHost loader={(*loader).clone()} /> }
+            html! { <ModuleHost key="remplir" loader={(*loader).clone()} /> }
         }
         Route::Simulate(_) | Route::SimulateSample => {
-            html! { <ModuleHost loader={(*sim_loader).clone()} /> }
+            html! { <ModuleHost key="simuler" loader={(*sim_loader).clone()} /> }
         }
-        Route::Train(_) => html! { <ModuleHost loader={(*train_loader).clone()} /> },
+        Route::Train(_) => {
+            html! { <ModuleHost key="former" loader={(*train_loader).clone()} /> }
+        }
         Route::Reference { focus } => html! {
             <pages::reference::Reference
                 catalogues={(*catalogues).clone()}

@@ -220,15 +220,17 @@ pub fn pages() -> Html {
 
     match &route {
         Route::Home => html! { <pages::home::Home catalogues={(*catalogues).clone()} /> },
+        // Keyed by module: going straight from one mode to another must make a new host (which
+        // loads and mounts its module), not reuse the previous one with another loader.
         Route::Fill(_) | Route::OpenSample(_) => {
-            // Keyed: going from one mode to the other replaces the host (and unmounts the
-            // other module) instead of handing it new props.
             html! { <ModuleHost key="remplir" loader={(*loader).clone()} /> }
         }
         Route::Simulate(_) | Route::SimulateSample => {
             html! { <ModuleHost key="simuler" loader={(*sim_loader).clone()} /> }
         }
-        Route::Train(_) => html! { <ModuleHost loader={(*train_loader).clone()} /> },
+        Route::Train(_) => {
+            html! { <ModuleHost key="former" loader={(*train_loader).clone()} /> }
+        }
         Route::Reference { focus } => html! {
             <pages::reference::Reference
                 catalogues={(*catalogues).clone()}

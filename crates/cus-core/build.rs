@@ -17,12 +17,16 @@ use std::{
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
-    catalogues(&manifest.join("../../data/catalogue"), &out);
-    formation(&manifest.join("../../data/formation"), &out);
+    let codes = catalogues(&manifest.join("../../data/catalogue"), &out);
+    formation(&manifest.join("../../data/formation"), &out, &codes);
     geo(&manifest.join("../../data/geo"), &out);
 }
 
-fn catalogues(dir: &Path, out: &Path) {
+/// Codes of the indicators of each catalogue, by (id, version).
+type Codes = BTreeMap<(String, String), Vec<String>>;
+
+fn catalogues(dir: &Path, out: &Path) -> Codes {
+    let mut codes = Codes::new();
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
@@ -37,6 +41,16 @@ fn catalogues(dir: &Path, out: &Path) {
         let text = fs::read_to_string(path).unwrap();
         let value: serde_json::Value = toml::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: not valid TOML: {e}", path.display()));
+        let s = |k: &str| value[k].as_str().unwrap_or_default().to_string();
+        codes.insert(
+            (s("id"), s("version")),
+            value["indicators"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i["code"].as_str().map(str::to_string))
+                .collect(),
+        );
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let json_name = name.replace(".toml", ".json");
         fs::write(out.join(&json_name), serde_json::to_string(&value).unwrap()).unwrap();
@@ -46,13 +60,19 @@ fn catalogues(dir: &Path, out: &Path) {
     }
     listing.push_str("];\n");
     fs::write(out.join("embedded_catalogues.rs"), listing).unwrap();
+    codes
 }
 
 /// The training modules (`data/formation/*.toml`): embedded as they are (the « Se former »
 /// module reads them at run time, like a trainer's pack), and indexed for the shell's reference
 /// cards: `INDEX` lists, for each code an exercise cites, the catalogue, version, module, step
 /// (1-based position in the module) and title, without the exercises themselves.
-fn formation(dir: &Path, out: &Path) {
+///
+/// Checked here, so that a broken file stops the build with its file and line (in French, as the
+/// files are written by trainers): the TOML syntax, the catalogue and version each exercise names,
+/// the codes it cites. The rest (the rule engine on the cases, the calculations) needs cus-core
+/// itself and is checked by `tests/formation.rs` and at run time for the trainers' packs.
+fn formation(dir: &Path, out: &Path, catalogues: &Codes) {
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
@@ -77,11 +97,22 @@ fn formation(dir: &Path, out: &Path) {
             "    ({name:?}, include_str!({:?})),\n",
             abs.to_string_lossy()
         ));
-        // A file that is not TOML fails the tests with its line (`formation::parse`); here it
-        // only has no entry in the index.
-        let Ok(value) = toml::from_str::<Value>(&text) else {
-            continue;
-        };
+        let value: Value = toml::from_str(&text).unwrap_or_else(|e| {
+            let line = e.span().map_or(0, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
+            panic!(
+                "data/formation/{name}, ligne {line} : fichier d'exercices illisible : {}",
+                e.message()
+            )
+        });
+        // Line of each `[[exercises]]`, for the messages.
+        let headers: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == "[[exercises]]")
+            .map(|(i, _)| i + 1)
+            .collect();
         let module = value["id"].as_str().unwrap_or_default();
         let exercises = value.get("exercises").and_then(Value::as_array);
         for (i, ex) in exercises.into_iter().flatten().enumerate() {
@@ -91,8 +122,29 @@ fn formation(dir: &Path, out: &Path) {
                     .unwrap_or_default()
                     .to_string()
             };
+            let line = headers.get(i).copied().unwrap_or(0);
+            let known = catalogues
+                .get(&(s("catalogue"), s("version")))
+                .unwrap_or_else(|| {
+                    panic!(
+                        "data/formation/{name}, ligne {line} : l'exercice « {} » nomme le \
+                         catalogue « {} » version « {} », qui n'existe pas dans data/catalogue/.",
+                        s("id"),
+                        s("catalogue"),
+                        s("version")
+                    )
+                });
             let codes = ex.get("codes").and_then(Value::as_array);
             for code in codes.into_iter().flatten().filter_map(Value::as_str) {
+                if !known.iter().any(|k| k == code) {
+                    panic!(
+                        "data/formation/{name}, ligne {line} : l'exercice « {} » cite \
+                         l'indicateur « {code} », absent du catalogue {} version {}.",
+                        s("id"),
+                        s("catalogue"),
+                        s("version")
+                    );
+                }
                 index.push_str(&format!(
                     "    super::IndexEntry {{ catalogue: {:?}, version: {:?}, code: {code:?}, \
                      module: {module:?}, step: {}, title: {:?} }},\n",

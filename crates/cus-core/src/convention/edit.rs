@@ -220,35 +220,56 @@ impl Edit {
     }
 
     /// Does applying it change nothing? (An edit that writes what is already there is not
-    /// recorded in the history.)
+    /// recorded in the history.) Judged on the net effect: a cell written then emptied in the
+    /// same step, or a name changed and changed back in a batch, is no change.
     pub fn is_noop_on(&self, conv: &Convention) -> bool {
+        let mut last: BTreeMap<(u8, &str), Write> = BTreeMap::new();
+        self.net_writes(&mut last);
+        last.values().all(|w| w.holds_in(conv))
+    }
+
+    /// The last write of this edit to each slot of the convention.
+    fn net_writes<'a>(&'a self, last: &mut BTreeMap<(u8, &'a str), Write<'a>>) {
+        let mut put = |slot: u8, key: &'a str, w: Write<'a>| {
+            last.insert((slot, key), w);
+        };
         match self {
-            Edit::SetCells(cells) => cells.iter().all(|(k, v)| conv.values.get(k) == v.as_ref()),
-            Edit::SetName(n) => conv.name == *n,
-            Edit::SetOrganisme(o) => conv.organisme == o.clone().normalised(),
+            Edit::SetCells(cells) => {
+                for (k, v) in cells {
+                    put(0, k, Write::Cell(k, v.as_ref()));
+                }
+            }
+            Edit::SetName(n) => put(1, "", Write::Name(n)),
+            Edit::SetOrganisme(o) => put(2, "", Write::Organisme(o)),
             Edit::SetConvention {
                 catalogue,
                 signing_year,
                 geo_vintage,
-            } => {
-                conv.catalogue == *catalogue
-                    && conv.signing_year == *signing_year
-                    && conv.geo_vintage == *geo_vintage
-            }
+            } => put(
+                3,
+                "",
+                Write::Convention(catalogue, *signing_year, *geo_vintage),
+            ),
             Edit::SetTerritories { departements, epci } => {
-                conv.departements == *departements && conv.epci == *epci
+                put(4, "", Write::Territories(departements, epci))
             }
-            Edit::SetSegments(s) => conv.segments == *s,
+            Edit::SetSegments(s) => put(5, "", Write::Segments(s)),
             Edit::SetSegmentation { code, choice } => {
-                conv.segmentation.get(code) == choice.as_ref()
+                put(6, code, Write::Segmentation(code, choice.as_ref()))
             }
             Edit::SetStock {
                 territory,
                 dwellings,
-            } => conv.stock.get(territory) == dwellings.as_ref(),
-            Edit::SetUnit { indicator, unit } => conv.units.get(indicator) == unit.as_ref(),
-            Edit::Acknowledge { id, comment } => conv.acknowledged.get(id) == comment.as_ref(),
-            Edit::Batch(edits) => edits.iter().all(|e| e.is_noop_on(conv)),
+            } => put(7, territory, Write::Stock(territory, *dwellings)),
+            Edit::SetUnit { indicator, unit } => {
+                put(8, indicator, Write::Unit(indicator, unit.as_ref()))
+            }
+            Edit::Acknowledge { id, comment } => put(9, id, Write::Ack(id, comment.as_ref())),
+            Edit::Batch(edits) => {
+                for e in edits {
+                    e.net_writes(last);
+                }
+            }
         }
     }
 
@@ -266,6 +287,40 @@ impl Edit {
                 .count(),
             Edit::Batch(edits) => edits.iter().map(|e| e.replaced_cells(conv)).sum(),
             _ => 0,
+        }
+    }
+}
+
+/// One slot of the convention as an edit leaves it (for [`Edit::is_noop_on`]).
+enum Write<'a> {
+    Cell(&'a str, Option<&'a Value>),
+    Name(&'a str),
+    Organisme(&'a Organisme),
+    Convention(&'a CatalogueRef, Option<i32>, Option<u16>),
+    Territories(&'a [String], &'a [String]),
+    Segments(&'a [Segment]),
+    Segmentation(&'a str, Option<&'a IndicatorSegmentation>),
+    Stock(&'a str, Option<f64>),
+    Unit(&'a str, Option<&'a String>),
+    Ack(&'a str, Option<&'a String>),
+}
+
+impl Write<'_> {
+    /// Does the convention already hold this (bit for bit for numbers)?
+    fn holds_in(&self, conv: &Convention) -> bool {
+        match *self {
+            Write::Cell(k, v) => super::values::identical(conv.values.get(k), v),
+            Write::Name(n) => conv.name == n,
+            Write::Organisme(o) => conv.organisme == o.clone().normalised(),
+            Write::Convention(c, y, g) => {
+                conv.catalogue == *c && conv.signing_year == y && conv.geo_vintage == g
+            }
+            Write::Territories(d, e) => conv.departements == d && conv.epci == e,
+            Write::Segments(s) => conv.segments == s,
+            Write::Segmentation(code, choice) => conv.segmentation.get(code) == choice,
+            Write::Stock(t, d) => conv.stock.get(t).map(|d| d.to_bits()) == d.map(f64::to_bits),
+            Write::Unit(i, u) => conv.units.get(i) == u,
+            Write::Ack(id, c) => conv.acknowledged.get(id) == c,
         }
     }
 }
@@ -530,6 +585,46 @@ mod tests {
         assert_eq!(h.undo(&mut c), Some(Touched::Cells(vec![key.clone()])));
         assert_eq!(c.values[&key], Value::Number(5.0));
         assert_eq!(h.undo(&mut c), None);
+    }
+
+    #[test]
+    fn writing_the_same_bits_is_no_step_and_any_other_bits_are_one() {
+        // (value in the cell, value written, recorded as a step?)
+        let nan = Value::Number(f64::NAN);
+        for (old, new, step) in [
+            (Some(nan.clone()), Some(nan.clone()), false),
+            (Some(Value::Number(0.0)), Some(Value::Number(-0.0)), true),
+            (Some(Value::Number(3.0)), Some(Value::Number(3.0)), false),
+            (None, None, false),
+            (Some(nan.clone()), None, true),
+            (
+                Some(Value::Text("3".into())),
+                Some(Value::Number(3.0)),
+                true,
+            ),
+        ] {
+            let key = "PP-1|departement:59|PLAI|c3".to_string();
+            let mut c = conv();
+            match &old {
+                Some(v) => c.values.insert(key.clone(), v.clone()),
+                None => c.values.remove(&key),
+            };
+            let mut h = History::default();
+            let touched = h.apply(&mut c, Edit::SetCells(vec![(key.clone(), new.clone())]));
+            assert_eq!(h.can_undo(), step, "{old:?} → {new:?}");
+            assert_eq!(touched == Touched::Nothing, !step, "{old:?} → {new:?}");
+        }
+        let mut c = conv();
+        c.stock.insert("departement:59".into(), f64::NAN);
+        let mut h = History::default();
+        h.apply(
+            &mut c,
+            Edit::SetStock {
+                territory: "departement:59".into(),
+                dwellings: Some(f64::NAN),
+            },
+        );
+        assert!(!h.can_undo());
     }
 
     #[test]

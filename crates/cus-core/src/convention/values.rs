@@ -70,6 +70,24 @@ impl Value {
             _ => None,
         }
     }
+
+    /// The same value, bit for bit: a NaN is identical to itself and `-0` differs from `0`
+    /// (unlike `==`). Whether an edit changes anything is decided with this.
+    pub fn identical(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Number(a), Value::Number(b)) => a.to_bits() == b.to_bits(),
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// [`Value::identical`] on optional values (an empty cell is identical only to an empty cell).
+pub fn identical(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.identical(b),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// Short stable key of a period: `ref`, `a1`…`a6`, `c3`, `c6`.

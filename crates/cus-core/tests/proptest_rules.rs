@@ -24,8 +24,8 @@ use std::collections::BTreeSet;
 use cus_core::calc::{self, CalcError};
 use cus_core::catalogue::{embedded, Catalogue, Level, Period, Requirement};
 use cus_core::convention::{
-    is_additive, splits, valid_number, Convention, Edit, History, IndicatorSegmentation, Segment,
-    TerritoryKey, Value,
+    is_additive, splits, valid_number, Convention, Edit, History, IndicatorSegmentation,
+    Justification, Origin, Segment, Signature, SignedVersion, Terms, TerritoryKey, Value,
 };
 use cus_core::diagnostic::Diagnostic;
 use cus_core::geo::{self, Referential};
@@ -528,7 +528,7 @@ proptest! {
     fn typed_edits_keep_the_validator_exact_and_undo_restores(
         s in spec(),
         steps in prop::collection::vec(
-            (0u8..15, prop::collection::vec((0u8..10, any::<Pick>(), prop::option::weighted(0.8, value())), 1..4)),
+            (0u8..21, prop::collection::vec((0u8..10, any::<Pick>(), prop::option::weighted(0.8, value())), 1..4)),
             1..8,
         ),
         undo_some in 0usize..4,
@@ -562,6 +562,30 @@ proptest! {
                 12 => Edit::SetOrganisme(writes[0].1.get(&orgs).clone()),
                 13 => Edit::Batch(vec![
                     Edit::SetOrganisme(writes[0].1.get(&orgs).clone()),
+                    Edit::SetCells(writes.iter().map(|(sel, p, v)| (key_of(*sel, p), v.clone())).collect()),
+                ]),
+                // The achievements: the evaluation, counts and terms per year (on the cells' keys,
+                // whatever their period), justifications; signing and an avenant.
+                15 => Edit::SetEvaluation(
+                    cat.evaluations.get(writes[0].1.index(cat.evaluations.len() + 1)).map(|e| e.id.clone()).unwrap_or_default(),
+                ),
+                16 => Edit::SetAchieved(writes.iter().map(|(sel, p, v)| (key_of(*sel, p), v.as_ref().and_then(Value::as_number))).collect()),
+                17 => Edit::SetTerms(writes.iter().map(|(sel, p, v)| {
+                    let n = v.as_ref().and_then(Value::as_number);
+                    (key_of(*sel, p), n.map(|n| Terms { numerator: Some(n), denominator: (*sel % 3 != 0).then_some(f64::from(*sel) * 4.0) }))
+                }).collect()),
+                18 => Edit::Justify {
+                    key: key_of(writes[0].0, &writes[0].1).rsplit_once('|').map(|(k, _)| k.to_string()).unwrap_or_default(),
+                    justification: writes[0].2.as_ref().map(|_| Justification {
+                        origin: if writes.len() % 2 == 0 { Origin::Organisme } else { Origin::Exterieur },
+                        cause: (writes.len() != 3).then(|| "foncier".to_string()),
+                        comment: String::new(),
+                    }),
+                },
+                19 => Edit::Sign(writes[0].2.as_ref().map(|_| Signature { date: "2020-01-15".into(), label: "Convention initiale".into() })),
+                20 => Edit::Batch(vec![
+                    Edit::SetVersions(vec![SignedVersion { signature: Signature::default(), values: conv.values.clone() }]),
+                    Edit::Sign(None),
                     Edit::SetCells(writes.iter().map(|(sel, p, v)| (key_of(*sel, p), v.clone())).collect()),
                 ]),
                 _ => Edit::Batch(writes.iter().map(|(sel, p, v)| Edit::SetCells(vec![(key_of(*sel, p), v.clone())])).collect()),

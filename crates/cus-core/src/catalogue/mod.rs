@@ -37,10 +37,10 @@ impl Period {
     pub fn label_fr(self, first_year: Option<i32>) -> String {
         match (self, first_year) {
             (Period::Reference, _) => "Référence".to_string(),
-            (Period::Year(n), Some(y)) => format!("{}", y + i32::from(n) - 1),
+            (Period::Year(n), Some(y)) => format!("{}", y.saturating_add(i32::from(n) - 1)),
             (Period::Year(n), None) => format!("Année {n}"),
             (Period::Cumulative(n), Some(y)) => {
-                format!("Cumul {}–{}", y, y + i32::from(n) - 1)
+                format!("Cumul {}–{}", y, y.saturating_add(i32::from(n) - 1))
             }
             (Period::Cumulative(n), None) => format!("À {n} ans"),
         }

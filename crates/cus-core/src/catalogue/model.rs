@@ -469,7 +469,7 @@ impl Indicator {
     pub fn period_label_fr(&self, p: super::Period, first_year: Option<i32>) -> String {
         match (self.measure, p, first_year) {
             (Measure::Niveau, super::Period::Cumulative(n), Some(y)) => {
-                format!("Fin {}", y + i32::from(n) - 1)
+                format!("Fin {}", y.saturating_add(i32::from(n) - 1))
             }
             (Measure::Niveau, super::Period::Cumulative(n), None) => {
                 format!("Fin de l'année {n}")
@@ -525,7 +525,9 @@ pub struct EvaluationPeriod {
 impl EvaluationPeriod {
     /// The calendar years covered for a convention signed in `signing_year`.
     pub fn years(&self, signing_year: i32) -> std::ops::RangeInclusive<i32> {
-        signing_year + i32::from(self.first_year) - 1..=signing_year + i32::from(self.last_year) - 1
+        // (Saturating: a signing year read from a file may be anything.)
+        let at = |n: u8| signing_year.saturating_add(i32::from(n) - 1);
+        at(self.first_year)..=at(self.last_year)
     }
 
     /// « Évaluation à mi-parcours (2020-2022) ».

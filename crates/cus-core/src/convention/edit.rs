@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CatalogueRef, Convention, IndicatorSegmentation, Segment, Value};
+use super::{
+    CatalogueRef, Convention, IndicatorSegmentation, Justification, Segment, Signature,
+    SignedVersion, Terms, Value,
+};
 use crate::organisme::Organisme;
 
 /// One change to a convention.
@@ -52,6 +55,22 @@ pub enum Edit {
         id: String,
         comment: Option<String>,
     },
+    /// The commitments marked signed (read-only from then on), or no longer (`None`: an avenant
+    /// being prepared).
+    Sign(Option<Signature>),
+    /// The versions replaced by avenants (an avenant started: the signed version appended).
+    SetVersions(Vec<SignedVersion>),
+    /// The evaluation the achievements are entered for (an id of the catalogue's evaluations).
+    SetEvaluation(String),
+    /// Counts achieved per year, by cell key (`None`: not entered).
+    SetAchieved(Vec<(String, Option<f64>)>),
+    /// Percentages achieved per year, by their numerator and denominator.
+    SetTerms(Vec<(String, Option<Terms>)>),
+    /// The justification of a gap, by `indicator|territory|split`.
+    Justify {
+        key: String,
+        justification: Option<Justification>,
+    },
     /// Several edits as one step (applied in order, undone in reverse order).
     Batch(Vec<Edit>),
 }
@@ -67,6 +86,8 @@ pub enum Touched {
     Organisme,
     /// These cells only.
     Cells(Vec<String>),
+    /// The achievements of the evaluation (their rules run again, nothing else).
+    Evaluation,
     /// The structure of the convention.
     Structure,
 }
@@ -78,6 +99,9 @@ impl Touched {
             (Touched::Structure, _) | (_, Touched::Structure) => Touched::Structure,
             (Touched::Nothing, t) | (t, Touched::Nothing) => t,
             (Touched::Organisme, Touched::Organisme) => Touched::Organisme,
+            (Touched::Evaluation, Touched::Evaluation) => Touched::Evaluation,
+            // The achievements with cells or the organism: validate everything.
+            (Touched::Evaluation, _) | (_, Touched::Evaluation) => Touched::Structure,
             // The organism and some cells (a batch, or several revisions at once): rare enough
             // to validate everything.
             (Touched::Organisme, Touched::Cells(_)) | (Touched::Cells(_), Touched::Organisme) => {
@@ -202,6 +226,59 @@ impl Edit {
                     touched: Touched::Nothing,
                 }
             }
+            Edit::Sign(sig) => Applied {
+                inverse: Edit::Sign(std::mem::replace(&mut conv.signature, sig)),
+                touched: Touched::Nothing,
+            },
+            Edit::SetVersions(v) => Applied {
+                inverse: Edit::SetVersions(std::mem::replace(&mut conv.versions, v)),
+                touched: Touched::Nothing,
+            },
+            Edit::SetEvaluation(id) => Applied {
+                inverse: Edit::SetEvaluation(std::mem::replace(
+                    &mut conv.achievements.evaluation,
+                    id,
+                )),
+                touched: Touched::Evaluation,
+            },
+            Edit::SetAchieved(cells) => {
+                let mut old: Vec<(String, Option<f64>)> = cells
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let before = set_entry(&mut conv.achievements.values, &k, v);
+                        (k, before)
+                    })
+                    .collect();
+                old.reverse();
+                Applied {
+                    inverse: Edit::SetAchieved(old),
+                    touched: Touched::Evaluation,
+                }
+            }
+            Edit::SetTerms(cells) => {
+                let mut old: Vec<(String, Option<Terms>)> = cells
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let before = set_entry(&mut conv.achievements.terms, &k, v);
+                        (k, before)
+                    })
+                    .collect();
+                old.reverse();
+                Applied {
+                    inverse: Edit::SetTerms(old),
+                    touched: Touched::Evaluation,
+                }
+            }
+            Edit::Justify { key, justification } => {
+                let before = set_entry(&mut conv.achievements.justifications, &key, justification);
+                Applied {
+                    inverse: Edit::Justify {
+                        key,
+                        justification: before,
+                    },
+                    touched: Touched::Evaluation,
+                }
+            }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 let mut touched = Touched::Nothing;
@@ -265,12 +342,59 @@ impl Edit {
                 put(8, indicator, Write::Unit(indicator, unit.as_ref()))
             }
             Edit::Acknowledge { id, comment } => put(9, id, Write::Ack(id, comment.as_ref())),
+            Edit::Sign(sig) => put(10, "", Write::Sign(sig.as_ref())),
+            Edit::SetVersions(v) => put(11, "", Write::Versions(v)),
+            Edit::SetEvaluation(id) => put(12, "", Write::Evaluation(id)),
+            Edit::SetAchieved(cells) => {
+                for (k, v) in cells {
+                    put(13, k, Write::Achieved(k, *v));
+                }
+            }
+            Edit::SetTerms(cells) => {
+                for (k, t) in cells {
+                    put(14, k, Write::Terms(k, t.as_ref()));
+                }
+            }
+            Edit::Justify { key, justification } => {
+                put(15, key, Write::Justify(key, justification.as_ref()))
+            }
             Edit::Batch(edits) => {
                 for e in edits {
                     e.net_writes(last);
                 }
             }
         }
+    }
+
+    /// Why this edit is refused on `conv`, in French: the commitments of a signed convention
+    /// (its cells, territories, breakdowns, stock and units) change only through an avenant.
+    pub fn refusal(&self, conv: &Convention) -> Option<String> {
+        let signed = conv.signature.as_ref()?;
+        let blocked = match self {
+            Edit::SetCells(_)
+            | Edit::SetConvention { .. }
+            | Edit::SetTerritories { .. }
+            | Edit::SetSegments(_)
+            | Edit::SetSegmentation { .. }
+            | Edit::SetStock { .. }
+            | Edit::SetUnit { .. } => true,
+            // An avenant started in the same step (the signature removed first) unlocks.
+            Edit::Batch(edits) => {
+                return edits
+                    .iter()
+                    .take_while(|e| !matches!(e, Edit::Sign(None)))
+                    .find_map(|e| e.refusal(conv));
+            }
+            _ => false,
+        };
+        blocked.then(|| {
+            format!(
+                "La convention est signée ({}, le {}) : ses engagements ne se modifient que par un \
+                 avenant (« Saisir un avenant »), qui garde la version signée.",
+                signed.label,
+                crate::numfmt::date_fr(&signed.date)
+            )
+        })
     }
 
     /// How many cells that held a value this edit overwrites or empties (for « 12 cases
@@ -303,6 +427,16 @@ enum Write<'a> {
     Stock(&'a str, Option<f64>),
     Unit(&'a str, Option<&'a String>),
     Ack(&'a str, Option<&'a String>),
+    Sign(Option<&'a Signature>),
+    Versions(&'a [SignedVersion]),
+    Evaluation(&'a str),
+    Achieved(&'a str, Option<f64>),
+    Terms(&'a str, Option<&'a Terms>),
+    Justify(&'a str, Option<&'a Justification>),
+}
+
+fn same_number(a: Option<f64>, b: Option<f64>) -> bool {
+    a.map(f64::to_bits) == b.map(f64::to_bits)
 }
 
 impl Write<'_> {
@@ -318,9 +452,22 @@ impl Write<'_> {
             Write::Territories(d, e) => conv.departements == d && conv.epci == e,
             Write::Segments(s) => conv.segments == s,
             Write::Segmentation(code, choice) => conv.segmentation.get(code) == choice,
-            Write::Stock(t, d) => conv.stock.get(t).map(|d| d.to_bits()) == d.map(f64::to_bits),
+            Write::Stock(t, d) => same_number(conv.stock.get(t).copied(), d),
             Write::Unit(i, u) => conv.units.get(i) == u,
             Write::Ack(id, c) => conv.acknowledged.get(id) == c,
+            Write::Sign(sig) => conv.signature.as_ref() == sig,
+            Write::Versions(v) => conv.versions == v,
+            Write::Evaluation(id) => conv.achievements.evaluation == id,
+            Write::Achieved(k, v) => same_number(conv.achievements.values.get(k).copied(), v),
+            Write::Terms(k, t) => match (conv.achievements.terms.get(k), t) {
+                (Some(a), Some(b)) => {
+                    same_number(a.numerator, b.numerator)
+                        && same_number(a.denominator, b.denominator)
+                }
+                (None, None) => true,
+                _ => false,
+            },
+            Write::Justify(k, j) => conv.achievements.justifications.get(k) == j,
         }
     }
 }
@@ -336,10 +483,10 @@ pub struct History {
 pub const HISTORY_LIMIT: usize = 500;
 
 impl History {
-    /// Apply a user's edit: recorded for undo (unless it changes nothing); the redo stack is
-    /// cleared.
+    /// Apply a user's edit: recorded for undo (unless it changes nothing, or is refused: see
+    /// [`Edit::refusal`]); the redo stack is cleared.
     pub fn apply(&mut self, conv: &mut Convention, edit: Edit) -> Touched {
-        if edit.is_noop_on(conv) {
+        if edit.is_noop_on(conv) || edit.refusal(conv).is_some() {
             return Touched::Nothing;
         }
         let a = edit.apply(conv);
@@ -467,6 +614,49 @@ mod tests {
                     comment: Some("vérifié".into()),
                 },
                 Touched::Nothing,
+            ),
+            (
+                Edit::Sign(Some(Signature {
+                    date: "2019-07-01".into(),
+                    label: "Convention initiale".into(),
+                })),
+                Touched::Nothing,
+            ),
+            (
+                Edit::SetVersions(vec![SignedVersion::default()]),
+                Touched::Nothing,
+            ),
+            (
+                Edit::SetEvaluation("mi-parcours".into()),
+                Touched::Evaluation,
+            ),
+            (
+                Edit::SetAchieved(vec![
+                    (k("PP-1|departement:59|PLAI|a1"), Some(4.0)),
+                    (k("PP-1|departement:59|PLAI|a2"), Some(f64::NAN)),
+                ]),
+                Touched::Evaluation,
+            ),
+            (
+                Edit::SetTerms(vec![(
+                    k("SR-2|organisme|valeur|a1"),
+                    Some(Terms {
+                        numerator: Some(3.0),
+                        denominator: None,
+                    }),
+                )]),
+                Touched::Evaluation,
+            ),
+            (
+                Edit::Justify {
+                    key: k("PP-1|departement:59|PLAI"),
+                    justification: Some(Justification {
+                        origin: super::super::Origin::Exterieur,
+                        cause: Some("foncier".into()),
+                        comment: "Pas de terrain".into(),
+                    }),
+                },
+                Touched::Evaluation,
             ),
             (
                 Edit::Batch(vec![
@@ -625,6 +815,87 @@ mod tests {
             },
         );
         assert!(!h.can_undo());
+    }
+
+    #[test]
+    fn a_signed_convention_refuses_commitment_edits_until_an_avenant() {
+        let mut c = conv();
+        let mut h = History::default();
+        let sig = Signature {
+            date: "2019-07-01".into(),
+            label: "Convention initiale".into(),
+        };
+        h.apply(&mut c, Edit::Sign(Some(sig.clone())));
+        let signed = c.clone();
+        let cell = |v: f64| {
+            Edit::SetCells(vec![(
+                "PP-1|departement:59|PLAI|c3".into(),
+                Some(Value::Number(v)),
+            )])
+        };
+        // (edit, refused?)
+        for (edit, refused) in [
+            (cell(7.0), true),
+            (
+                Edit::SetStock {
+                    territory: "departement:59".into(),
+                    dwellings: Some(10.0),
+                },
+                true,
+            ),
+            (
+                Edit::SetTerritories {
+                    departements: vec![],
+                    epci: vec![],
+                },
+                true,
+            ),
+            (
+                Edit::Batch(vec![Edit::SetName("n".into()), cell(7.0)]),
+                true,
+            ),
+            (Edit::SetName("n".into()), false),
+            (
+                Edit::SetAchieved(vec![("PP-1|departement:59|PLAI|a1".into(), Some(2.0))]),
+                false,
+            ),
+            (Edit::Batch(vec![Edit::Sign(None), cell(7.0)]), false),
+        ] {
+            assert_eq!(edit.refusal(&signed).is_some(), refused, "{edit:?}");
+        }
+        let msg = cell(7.0).refusal(&signed).unwrap();
+        assert!(
+            msg.contains("01/07/2019") && msg.contains("avenant"),
+            "{msg}"
+        );
+        // Refused: nothing changes, nothing recorded.
+        assert_eq!(h.apply(&mut c, cell(7.0)), Touched::Nothing);
+        assert_eq!(c, signed);
+        // An avenant: the signed version kept, the commitments open, then signed again.
+        let kept = SignedVersion {
+            signature: sig,
+            values: c.values.clone(),
+        };
+        h.apply(
+            &mut c,
+            Edit::Batch(vec![
+                Edit::SetVersions(vec![kept.clone()]),
+                Edit::Sign(None),
+            ]),
+        );
+        h.apply(&mut c, cell(7.0));
+        assert_eq!(
+            c.values.get("PP-1|departement:59|PLAI|c3"),
+            Some(&Value::Number(7.0))
+        );
+        assert_eq!(
+            c.versions[0].values.get("PP-1|departement:59|PLAI|c3"),
+            Some(&Value::Number(5.0))
+        );
+        // Undone step by step: back to the signed convention.
+        h.undo(&mut c);
+        h.undo(&mut c);
+        assert_eq!(c, signed);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The convention being filled: the organism's territories, its segments (1st generation), the
 //! territorial level chosen per indicator, and from these the exact list of cells to fill.
 
+mod achievements;
 pub mod edit;
 mod paste;
 mod rules;
@@ -9,6 +10,9 @@ mod shape;
 mod territory;
 mod values;
 
+pub use achievements::{
+    is_date, Achievements, Justification, Origin, Signature, SignedVersion, Terms,
+};
 pub use edit::{Edit, History, Touched};
 pub use paste::{is_pasted_block, parse_pasted_block, Paste, PastedBlock};
 pub use rules::check_segmentation;
@@ -115,6 +119,15 @@ pub struct Convention {
     /// (`Indicator::unit_choices`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub units: BTreeMap<String, String>,
+    /// Set when the commitments are signed: they are then read-only, changed only by an avenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+    /// The versions of the commitments replaced by avenants, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<SignedVersion>,
+    /// What was achieved, for the evaluation being prepared.
+    #[serde(default, skip_serializing_if = "Achievements::is_empty")]
+    pub achievements: Achievements,
 }
 
 /// One split of a value inside a territory and period: a member of each breakdown (`None` is the

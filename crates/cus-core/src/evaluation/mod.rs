@@ -6,9 +6,10 @@
 //! cumulatives at 3 and 6 years are computed from them. Every rate and gap says how it was
 //! computed and from which cells; a commitment missed without a justification is a warning.
 
-use std::collections::BTreeMap;
+use serde::Deserialize;
 
-use serde::{Deserialize, Serialize};
+/// The achievement types live with the convention that carries them.
+pub use crate::convention::{Achievements, Justification, Origin, Signature, SignedVersion, Terms};
 
 use crate::catalogue::{Catalogue, EvaluationPeriod, Indicator, Period, ValueKind};
 use crate::convention::{
@@ -17,54 +18,6 @@ use crate::convention::{
 use crate::diagnostic::{Diagnostic, Location};
 use crate::geo::Referential;
 use crate::numfmt::format_fr;
-
-/// A percentage achievement: its two terms.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Terms {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub numerator: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub denominator: Option<f64>,
-}
-
-/// Where a gap comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Origin {
-    /// « Du fait de l'organisme ».
-    Organisme,
-    /// Outside causes (`cause`: an id of `data/rules/evaluation.json`).
-    Exterieur,
-}
-
-/// The justification of a commitment missed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Justification {
-    pub origin: Origin,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
-    #[serde(default)]
-    pub comment: String,
-}
-
-/// What the organism achieved, for one evaluation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Achievements {
-    /// Id of the evaluation ([`EvaluationPeriod::id`]).
-    pub evaluation: String,
-    /// Counts achieved per year, by cell key (`PP-1|departement:59|PLAI|a2`).
-    #[serde(default)]
-    pub values: BTreeMap<String, f64>,
-    /// Percentages achieved per year, by their terms, by cell key.
-    #[serde(default)]
-    pub terms: BTreeMap<String, Terms>,
-    /// By `indicator|territory|split` (`PP-1|departement:59|PLAI`).
-    #[serde(default)]
-    pub justifications: BTreeMap<String, Justification>,
-}
 
 /// A cause of a gap offered to the organism (data).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -394,6 +347,42 @@ pub fn summaries(
         });
     }
     out
+}
+
+/// The rules of the achievements a convention carries, for the evaluation it names (nothing
+/// when it carries none).
+pub fn check_convention(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+) -> Vec<Diagnostic> {
+    let ach = &conv.achievements;
+    if ach.is_empty() {
+        return Vec::new();
+    }
+    match cat.evaluations.iter().find(|e| e.id == ach.evaluation) {
+        Some(period) => check(conv, cat, geo, ach, period),
+        None => vec![Diagnostic::error(
+            "E-EVAL-UNKNOWN",
+            format!(
+                "{} : choisissez l'évaluation préparée parmi celles du catalogue ({}).",
+                if ach.evaluation.is_empty() {
+                    "Réalisations saisies sans évaluation".to_string()
+                } else {
+                    format!("Évaluation « {} » inconnue", ach.evaluation)
+                },
+                cat.evaluations
+                    .iter()
+                    .map(|e| e.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Location {
+                path: Some("achievements.evaluation".into()),
+                ..Default::default()
+            },
+        )],
+    }
 }
 
 fn loc(cell: &str) -> Location {

@@ -137,6 +137,7 @@ pub fn validate_with(
     out.extend(check_stock(conv, geo));
     out.extend(check_units(conv, cat));
     out.extend(Index::with_rules(conv, cat, geo, rules).validate_values(conv));
+    out.extend(crate::evaluation::check_convention(conv, cat, geo));
     out
 }
 
@@ -187,15 +188,22 @@ impl<'a> Validator<'a> {
                 self.diags
                     .extend(check_organisme(&conv.organisme, Some(self.cat), self.geo));
             }
+            Touched::Evaluation => self.update_evaluation(conv),
             Touched::Cells(keys) if keys.len() <= INCREMENTAL_LIMIT => {
                 let mut keys = keys.clone();
                 keys.sort();
                 keys.dedup();
                 for key in &keys {
                     let group = self.index.group(key);
-                    self.diags
-                        .retain(|d| d.location.cell.as_ref().is_none_or(|k| !group.contains(k)));
+                    self.diags.retain(|d| {
+                        is_evaluation_diagnostic(d)
+                            || d.location.cell.as_ref().is_none_or(|k| !group.contains(k))
+                    });
                     self.diags.extend(self.index.validate_cell(conv, key));
+                }
+                // A commitment changed: whether each achievement misses it too.
+                if !conv.achievements.is_empty() {
+                    self.update_evaluation(conv);
                 }
             }
             Touched::Cells(_) => {
@@ -208,6 +216,13 @@ impl<'a> Validator<'a> {
         }
     }
 
+    fn update_evaluation(&mut self, conv: &Convention) {
+        self.diags.retain(|d| !is_evaluation_diagnostic(d));
+        self.diags.extend(crate::evaluation::check_convention(
+            conv, self.cat, self.geo,
+        ));
+    }
+
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diags
     }
@@ -216,6 +231,12 @@ impl<'a> Validator<'a> {
     pub fn is_for(&self, cat: &Catalogue) -> bool {
         std::ptr::eq(self.cat, cat) || (self.cat.id == cat.id && self.cat.version == cat.version)
     }
+}
+
+/// A diagnostic of the achievements (`E-EVAL-…`, `W-EVAL-…`), computed by
+/// [`crate::evaluation::check_convention`].
+pub fn is_evaluation_diagnostic(d: &Diagnostic) -> bool {
+    d.code.get(1..7) == Some("-EVAL-")
 }
 
 /// The diagnostics of [`validate`] located in the group of `cell_key` (see the module doc).

@@ -1,0 +1,106 @@
+//! What a convention carries besides its commitments once signed: the signature (commitments
+//! then read-only), the versions replaced by avenants, and the achievements entered for an
+//! evaluation (see [`crate::evaluation`] for what is computed from them).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Values;
+
+/// A percentage achievement: its two terms.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Terms {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<f64>,
+}
+
+/// Where a gap comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// « Du fait de l'organisme ».
+    Organisme,
+    /// Outside causes (`cause`: an id of `data/rules/evaluation.json`).
+    Exterieur,
+}
+
+/// The justification of a commitment missed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Justification {
+    pub origin: Origin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// What the organism achieved, for one evaluation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Achievements {
+    /// Id of the evaluation ([`EvaluationPeriod::id`]).
+    pub evaluation: String,
+    /// Counts achieved per year, by cell key (`PP-1|departement:59|PLAI|a2`).
+    #[serde(default)]
+    pub values: BTreeMap<String, f64>,
+    /// Percentages achieved per year, by their terms, by cell key.
+    #[serde(default)]
+    pub terms: BTreeMap<String, Terms>,
+    /// By `indicator|territory|split` (`PP-1|departement:59|PLAI`).
+    #[serde(default)]
+    pub justifications: BTreeMap<String, Justification>,
+}
+
+impl Achievements {
+    pub fn is_empty(&self) -> bool {
+        self.evaluation.is_empty()
+            && self.values.is_empty()
+            && self.terms.is_empty()
+            && self.justifications.is_empty()
+    }
+}
+
+/// A signature of the commitments: the initial convention or an avenant.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    /// Date of signature, `AAAA-MM-JJ`.
+    pub date: String,
+    /// « Convention initiale », « Avenant n° 1 ».
+    pub label: String,
+}
+
+/// A version of the commitments replaced by an avenant, kept as it was signed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedVersion {
+    pub signature: Signature,
+    #[serde(default, skip_serializing_if = "Values::is_empty")]
+    pub values: Values,
+}
+
+/// Is `s` a date `AAAA-MM-JJ` of a real day?
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1900..=2100).contains(&y) && (1..=days).contains(&d)
+}

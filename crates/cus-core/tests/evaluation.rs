@@ -6,7 +6,8 @@ mod common;
 
 use cus_core::catalogue::{embedded, Catalogue};
 use cus_core::convention::Convention;
-use cus_core::evaluation::{check, due, evaluate, summaries, Achievements};
+use cus_core::evaluation::{check, due, evaluate, summaries, with_version, Achievements};
+use cus_core::rules;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -42,15 +43,25 @@ struct Expect {
     diagnostics: Option<Vec<(String, Option<String>)>>,
     #[serde(default)]
     summaries: Vec<ExpSummary>,
+    /// Lines against the commitments of `versions[0]` (before an avenant).
+    #[serde(default)]
+    lines_first_version: Vec<ExpLine>,
+    /// (code, cell) of the evaluation diagnostics of `rules::validate` on the convention carrying
+    /// its achievements: exactly these.
+    validate: Option<Vec<(String, Option<String>)>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
     description: String,
-    evaluation: String,
+    /// The evaluation's id (by default the one the achievements name).
+    #[serde(default)]
+    evaluation: Option<String>,
     convention: Convention,
-    achievements: Achievements,
+    /// The achievements (by default those the convention carries).
+    #[serde(default)]
+    achievements: Option<Achievements>,
     expect: Expect,
 }
 
@@ -68,13 +79,59 @@ fn catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> &'a Catalogue {
         .expect("embedded catalogue")
 }
 
+fn cell_of(l: &cus_core::evaluation::Line) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        l.indicator,
+        l.territory,
+        l.split.key(),
+        cus_core::convention::period_key(l.period)
+    )
+}
+
+fn compare_lines(
+    name: &str,
+    what: &str,
+    lines: &[cus_core::evaluation::Line],
+    expected: &[ExpLine],
+    failures: &mut Vec<String>,
+) {
+    for e in expected {
+        match lines.iter().find(|l| cell_of(l) == e.cell) {
+            None => failures.push(format!("{name}: {what}no line {}", e.cell)),
+            Some(l) => {
+                if !close(l.committed, e.committed)
+                    || !close(l.achieved, e.achieved)
+                    || !close(l.rate, e.rate)
+                    || !close(l.gap, e.gap)
+                    || l.missed != e.missed
+                    || e.formula.as_ref().is_some_and(|f| &l.formula_fr != f)
+                {
+                    failures.push(format!(
+                        "{name}: {what}{} committed {:?} achieved {:?} rate {:?} gap {:?} missed {} — {}",
+                        e.cell, l.committed, l.achieved, l.rate, l.gap, l.missed, l.formula_fr
+                    ));
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn evaluation_cases() {
     let cats = embedded();
     let mut failures = Vec::new();
-    for f in common::case_files("evaluation", 5) {
-        let case: Case = serde_json::from_str(&std::fs::read_to_string(&f).unwrap())
+    for f in common::case_files("evaluation", 6) {
+        let mut case: Case = serde_json::from_str(&std::fs::read_to_string(&f).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let achievements = case
+            .achievements
+            .take()
+            .unwrap_or_else(|| case.convention.achievements.clone());
+        let evaluation = case
+            .evaluation
+            .clone()
+            .unwrap_or_else(|| achievements.evaluation.clone());
         let name = format!(
             "{} ({})",
             f.file_name().unwrap().to_string_lossy(),
@@ -82,40 +139,43 @@ fn evaluation_cases() {
         );
         let conv = &case.convention;
         let cat = catalogue(&cats, conv);
-        let period = cat
-            .evaluations
-            .iter()
-            .find(|e| e.id == case.evaluation)
-            .expect("evaluation of the catalogue");
         let geo = conv.referential();
-        let lines = evaluate(conv, cat, geo, &case.achievements, period);
-        let cell_of = |l: &cus_core::evaluation::Line| {
-            format!(
-                "{}|{}|{}|{}",
-                l.indicator,
-                l.territory,
-                l.split.key(),
-                cus_core::convention::period_key(l.period)
-            )
-        };
-        for e in &case.expect.lines {
-            match lines.iter().find(|l| cell_of(l) == e.cell) {
-                None => failures.push(format!("{name}: no line {}", e.cell)),
-                Some(l) => {
-                    if !close(l.committed, e.committed)
-                        || !close(l.achieved, e.achieved)
-                        || !close(l.rate, e.rate)
-                        || !close(l.gap, e.gap)
-                        || l.missed != e.missed
-                        || e.formula.as_ref().is_some_and(|f| &l.formula_fr != f)
-                    {
-                        failures.push(format!(
-                            "{name}: {} committed {:?} achieved {:?} rate {:?} gap {:?} missed {} — {}",
-                            e.cell, l.committed, l.achieved, l.rate, l.gap, l.missed, l.formula_fr
-                        ));
-                    }
-                }
+        if let Some(expected) = &case.expect.validate {
+            let mut carried = conv.clone();
+            carried.achievements = achievements.clone();
+            let mut g: Vec<(String, Option<String>)> = rules::validate(&carried, cat, geo)
+                .into_iter()
+                .filter(rules::is_evaluation_diagnostic)
+                .map(|d| (d.code, d.location.cell))
+                .collect();
+            let mut x = expected.clone();
+            g.sort();
+            x.sort();
+            if g != x {
+                failures.push(format!("{name}: rules::validate {g:?}, expected {x:?}"));
             }
+        }
+        let Some(period) = cat.evaluations.iter().find(|e| e.id == evaluation) else {
+            // (A case about an unknown evaluation expects only diagnostics of rules::validate.)
+            if case.expect.validate.is_none() || !case.expect.lines.is_empty() {
+                failures.push(format!(
+                    "{name}: no evaluation « {evaluation} » in the catalogue"
+                ));
+            }
+            continue;
+        };
+        let lines = evaluate(conv, cat, geo, &achievements, period);
+        compare_lines(&name, "", &lines, &case.expect.lines, &mut failures);
+        if !case.expect.lines_first_version.is_empty() {
+            let first = with_version(conv, 0).expect("a first version");
+            let lines = evaluate(&first, cat, geo, &achievements, period);
+            compare_lines(
+                &name,
+                "first version: ",
+                &lines,
+                &case.expect.lines_first_version,
+                &mut failures,
+            );
         }
         for c in &case.expect.absent_lines {
             if lines.iter().any(|l| &cell_of(l) == c) {
@@ -123,7 +183,7 @@ fn evaluation_cases() {
             }
         }
         if let Some(expected) = &case.expect.diagnostics {
-            let got = check(conv, cat, geo, &case.achievements, period);
+            let got = check(conv, cat, geo, &achievements, period);
             let mut g: Vec<(String, Option<String>)> = got
                 .iter()
                 .map(|d| (d.code.clone(), d.location.cell.clone()))

@@ -43,7 +43,8 @@ pub struct Justification {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Achievements {
-    /// Id of the evaluation ([`EvaluationPeriod::id`]).
+    /// Id of the evaluation (`crate::catalogue::EvaluationPeriod::id`); empty until chosen.
+    #[serde(default)]
     pub evaluation: String,
     /// Counts achieved per year, by cell key (`PP-1|departement:59|PLAI|a2`).
     #[serde(default)]

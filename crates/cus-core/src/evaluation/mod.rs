@@ -51,6 +51,18 @@ pub fn due<'c>(
         .or_else(|| cat.evaluations.first())
 }
 
+/// The convention with the commitments of `versions[i]`, as they were signed before an avenant
+/// (to compare the achievements with the first commitments too); `None` if there is no such
+/// version.
+pub fn with_version(conv: &Convention, i: usize) -> Option<Convention> {
+    let v = conv.versions.get(i)?;
+    let mut c = conv.clone();
+    c.values = v.values.clone();
+    c.signature = Some(v.signature.clone());
+    c.versions.truncate(i);
+    Some(c)
+}
+
 /// One commitment next to its achievement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {

@@ -36,8 +36,6 @@ pub fn format_fr(value: f64, max_decimals: usize) -> String {
     out
 }
 
-/// Format a number the French way with every decimal it holds (`0,333333`, `1,234`,
-/// `1 234,5`): what a field shows once the user leaves it, so that no stored digit is hidden.
 /// `2024-03-15` → `15/03/2024`; anything else as given.
 pub fn date_fr(iso: &str) -> String {
     match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
@@ -46,6 +44,8 @@ pub fn date_fr(iso: &str) -> String {
     }
 }
 
+/// Format a number the French way with every decimal it holds (`0,333333`, `1,234`,
+/// `1 234,5`): what a field shows once the user leaves it, so that no stored digit is hidden.
 pub fn format_exact(value: f64) -> String {
     let plain = format!("{}", value.abs());
     let decimals = match plain.split_once('.') {

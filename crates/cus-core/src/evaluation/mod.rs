@@ -220,7 +220,17 @@ fn formula(
             if missing.len() > 1 { "s" } else { "" }
         );
     }
-    let a = achieved.unwrap_or_default();
+    let Some(a) = achieved else {
+        // Every year entered, yet no figure: a percentage whose denominators add up to zero.
+        return format!(
+            "Pourcentage non calculable : dénominateur nul sur {} ; ni taux ni écart",
+            if years.len() > 1 {
+                format!("les années 1 à {}", years.len())
+            } else {
+                format!("l'année {}", years.first().copied().unwrap_or(1))
+            }
+        );
+    };
     let how = if percentage {
         let (n, d) = got
             .iter()

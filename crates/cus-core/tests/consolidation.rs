@@ -107,6 +107,8 @@ struct ExpCompilation {
     /// [label, value, share %].
     #[serde(default)]
     sub_territories: Vec<(String, f64, f64)>,
+    /// The part of the total no sub-territory holds.
+    sub_undetailed: Option<f64>,
     #[serde(default)]
     levels: Vec<(String, String, bool)>,
 }
@@ -426,6 +428,9 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
                 .all(|(a, b)| a.0 == b.0 && close(a.1, b.1) && close(a.2, b.2));
         if !same_subs {
             fail(format!("compilation {code}: sub-territories {subs:?}"));
+        }
+        if e.sub_undetailed.is_some_and(|u| !close(c.sub_undetailed, u)) {
+            fail(format!("compilation {code}: not detailed {}", c.sub_undetailed));
         }
         if !e.levels.is_empty() {
             let lv: Vec<(String, String, bool)> = c

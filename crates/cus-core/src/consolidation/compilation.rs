@@ -195,7 +195,7 @@ pub fn compile(
                     _ => without_stock.push(r.label.clone()),
                 }
             }
-            let sub_territories_raw = sub_territories(t, &tot_cols, geo);
+            let sub_territories_raw = sub_territories(t, ct, sources, &tot_cols, geo);
             let sub_total: f64 = sub_territories_raw.iter().map(|s| s.1).sum();
             let grand = total.unwrap_or(0.0);
             let sub_territories = sub_territories_raw
@@ -271,12 +271,35 @@ fn stock_on(
     Some(total)
 }
 
-/// Sum per sub-territory of the six-year total (from the organisms' detail rows).
-fn sub_territories(t: &super::Table, cols: &[usize], geo: &Referential) -> Vec<(String, f64)> {
+/// Sum per sub-territory of the six-year total, from the organisms' detail rows as the scenario
+/// leaves them: each organism's detail is scaled by its consolidated figure over its figure in
+/// the file, column by column (a realisation rate or a scaled indicator applies to every
+/// sub-territory alike). What cannot be placed (a hypothetical organism, a value set where the
+/// file had none or zero) is left to « non détaillé ».
+fn sub_territories(
+    t: &super::Table,
+    ct: &super::totals::ConsolidatedTable,
+    sources: &[Source<'_>],
+    cols: &[usize],
+    geo: &Referential,
+) -> Vec<(String, f64)> {
     let mut acc: Vec<(TerritoryKey, f64)> = Vec::new();
     for r in &t.rows {
+        let Some(now) = sources
+            .get(r.source)
+            .and_then(|s| ct.rows.iter().find(|c| c.id == s.id))
+        else {
+            continue;
+        };
+        let factor = |c: usize| match (r.values[c], now.values[c]) {
+            (Some(raw), Some(v)) if raw != 0.0 => v / raw,
+            _ => 0.0,
+        };
         for (k, vals) in &r.detail {
-            let v: f64 = cols.iter().filter_map(|&c| vals[c]).sum();
+            let v: f64 = cols
+                .iter()
+                .filter_map(|&c| vals[c].map(|x| x * factor(c)))
+                .sum();
             match acc.iter_mut().find(|(x, _)| x == k) {
                 Some(e) => e.1 += v,
                 None => acc.push((k.clone(), v)),

@@ -429,8 +429,13 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
         if !same_subs {
             fail(format!("compilation {code}: sub-territories {subs:?}"));
         }
-        if e.sub_undetailed.is_some_and(|u| !close(c.sub_undetailed, u)) {
-            fail(format!("compilation {code}: not detailed {}", c.sub_undetailed));
+        if e.sub_undetailed
+            .is_some_and(|u| !close(c.sub_undetailed, u))
+        {
+            fail(format!(
+                "compilation {code}: not detailed {}",
+                c.sub_undetailed
+            ));
         }
         if !e.levels.is_empty() {
             let lv: Vec<(String, String, bool)> = c

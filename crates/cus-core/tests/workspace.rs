@@ -261,3 +261,44 @@ fn stored_workspaces_are_restored_whole_and_never_overwrite_another_tab() {
 fn store_backend(s: &Workspaces<MemoryBackend>) -> &MemoryBackend {
     s.backend()
 }
+
+#[test]
+fn a_removed_file_id_is_never_given_again_and_its_scenario_changes_go_with_it() {
+    let mut ws = Workspace::new("PLH");
+    WsEdit::AddFiles(vec![file("130005481", 1.0), file("775663438", 2.0)])
+        .apply(&mut ws)
+        .unwrap();
+    let cell = |source: &str| Change::Cell {
+        source: source.into(),
+        indicator: "PP-1".into(),
+        column: "total|c6".into(),
+        value: Some(9.0),
+    };
+    ws.scenarios.push(cus_core::consolidation::Scenario {
+        name: "Hypothèse".into(),
+        changes: vec![
+            cell("f2"),
+            cell("f1"),
+            Change::Scale {
+                source: Some("f2".into()),
+                indicator: "PP-1".into(),
+                percent: 50.0,
+            },
+            Change::Realisation { percent: 80.0 },
+        ],
+    });
+    WsEdit::RemoveFile("f2".into()).apply(&mut ws).unwrap();
+    // The changes of f2 went with it; the others stay.
+    assert_eq!(
+        ws.scenarios[0].changes,
+        vec![cell("f1"), Change::Realisation { percent: 80.0 }]
+    );
+    // Another organism added: a new id, not f2, even after a save and a reload.
+    let ws2 = Workspace::from_json(&ws.to_json()).unwrap();
+    for mut w in [ws, ws2] {
+        WsEdit::AddFiles(vec![file("200000172", 3.0)])
+            .apply(&mut w)
+            .unwrap();
+        assert_eq!(file_ids(&w), ["f1", "f3"]);
+    }
+}

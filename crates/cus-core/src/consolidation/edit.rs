@@ -112,6 +112,9 @@ impl WsEdit {
                     if f.id.is_empty() || ws.files.iter().any(|x| x.id == f.id) {
                         f.id = ws.next_file_id();
                     }
+                    if let Some(n) = super::workspace::file_number(&f.id) {
+                        ws.last_file_id = ws.last_file_id.max(n);
+                    }
                     ws.files.push(f);
                 }
                 // The same organism twice: the file added last counts, the others are set
@@ -130,6 +133,17 @@ impl WsEdit {
                 let i = file_pos(ws, &id)?;
                 ws.files.remove(i);
                 ws.split_keys.remove(&id);
+                if let Some(n) = super::workspace::file_number(&id) {
+                    ws.last_file_id = ws.last_file_id.max(n);
+                }
+                // The scenarios' changes of this file's figures go with it.
+                for sc in &mut ws.scenarios {
+                    sc.changes.retain(|c| match c {
+                        super::Change::Cell { source, .. } => source != &id,
+                        super::Change::Scale { source, .. } => source.as_deref() != Some(&id),
+                        _ => true,
+                    });
+                }
                 Ok(WsTouched::Sources)
             }
             WsEdit::SetExcluded { file, excluded } => {

@@ -53,6 +53,19 @@ pub struct Workspace {
     pub objectives: Vec<Objective>,
     #[serde(default)]
     pub scenarios: Vec<Scenario>,
+    /// The highest file number ever given (`f7` → 7), so that a removed file's id is never given
+    /// to another file (the scenarios name files by id).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub last_file_id: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// `f7` → 7.
+pub(crate) fn file_number(id: &str) -> Option<u32> {
+    id.strip_prefix('f')?.parse().ok()
 }
 
 impl Workspace {
@@ -64,16 +77,11 @@ impl Workspace {
         }
     }
 
-    /// A new file id not used in the workspace.
+    /// A new file id, never given before in the workspace (neither to a file in it nor to a
+    /// file removed since).
     pub fn next_file_id(&self) -> String {
-        let mut n = self.files.len() + 1;
-        loop {
-            let id = format!("f{n}");
-            if !self.files.iter().any(|f| f.id == id) {
-                return id;
-            }
-            n += 1;
-        }
+        let used = self.files.iter().filter_map(|f| file_number(&f.id)).max();
+        format!("f{}", used.unwrap_or(0).max(self.last_file_id) + 1)
     }
 
     /// The workspace as a JSON document.

@@ -1258,7 +1258,7 @@ pub(crate) fn read(
     };
 
     let (row, fmt) = get(&mut r, L_FORMAT);
-    if fmt != FORMAT_VERSION {
+    if !crate::is_readable_format(&fmt) {
         r.problem(
             "E-IMPORT-FORMAT-VERSION",
             COVER,

@@ -200,3 +200,105 @@ fn csv_evaluation_complements_are_checked_with_their_line() {
     );
     assert_eq!(codes(&d), ["E-IMPORT-CSV-COMPLEMENT"], "{d:#?}");
 }
+
+/// The sheets of a workbook as calamine reads them.
+fn sheets(bytes: &[u8], format: Format) -> Vec<(String, calamine::Range<calamine::Data>)> {
+    use calamine::Reader;
+    use std::io::Cursor;
+    match format {
+        Format::Ods => calamine::Ods::new(Cursor::new(bytes)).unwrap().worksheets(),
+        _ => calamine::Xlsx::new(Cursor::new(bytes)).unwrap().worksheets(),
+    }
+}
+
+#[test]
+fn workbooks_show_the_evaluation_of_each_indicator_as_cus_core_computes_it() {
+    use calamine::Data;
+    let mut conv = evaluated();
+    // PP-2 year 2 missed (5 / 50 = 10 % for 20 %) and left unjustified.
+    conv.achievements
+        .justifications
+        .remove("PP-2|departement:59|valeur");
+    for format in [Format::Ods, Format::Xlsx] {
+        let all = sheets(&export(&conv, format, Mode::Final), format);
+        let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+        // Each evaluation sheet follows its indicator's; the data sheet comes last.
+        let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
+        assert_eq!(pos("PP-1 évaluation"), pos("PP-1") + 1, "{names:?}");
+        assert_eq!(pos("PP-2 évaluation"), pos("PP-2") + 1, "{names:?}");
+        assert_eq!(names.iter().filter(|n| n.ends_with("évaluation")).count(), 2);
+        assert_eq!(names.last(), Some(&"Signature et réalisations"));
+        let eval = &all[pos("PP-1 évaluation")].1;
+        let header: Vec<String> = (0..10)
+            .map(|c| eval.get_value((2, c)).unwrap().to_string())
+            .collect();
+        assert_eq!(
+            header[4..9],
+            ["Engagement", "Réalisé", "Taux de réalisation (%)", "Écart", "Justification"]
+        );
+        // The total over years 1 to 3: 8 + 12 + 4 = 24 achieved for 30 committed, 80 %, −6,
+        // justified by an outside cause (costs).
+        let row = (3..eval.height() as u32)
+            .find(|&r| {
+                eval.get_value((r, 2)).map(|d| d.to_string()).as_deref() == Some("Total")
+                    && eval.get_value((r, 4)) == Some(&Data::Float(30.0))
+            })
+            .expect("total line of PP-1 over the three years");
+        let num = |c: u32| match eval.get_value((row, c)) {
+            Some(Data::Float(f)) => *f,
+            Some(Data::Int(i)) => *i as f64,
+            d => panic!("{d:?}"),
+        };
+        assert_eq!((num(4), num(5), num(6), num(7)), (30.0, 24.0, 80.0, -6.0));
+        let just = eval.get_value((row, 8)).unwrap().to_string();
+        assert!(just.starts_with("Causes extérieures (Coûts"), "{just}");
+        // The summary of cus_core under the title.
+        let note = eval.get_value((1, 0)).unwrap().to_string();
+        assert!(note.starts_with("80 % de l'objectif de PP-1"), "{note}");
+        // PP-2 year 2: 10 % achieved for 20 %, −10 points, to justify.
+        let pp2 = &all[pos("PP-2 évaluation")].1;
+        let row = (3..pp2.height() as u32)
+            .find(|&r| pp2.get_value((r, 4)) == Some(&Data::Float(20.0)))
+            .unwrap();
+        assert_eq!(pp2.get_value((row, 5)), Some(&Data::Float(10.0)));
+        assert_eq!(pp2.get_value((row, 7)), Some(&Data::Float(-10.0)));
+        assert_eq!(pp2.get_value((row, 8)).unwrap().to_string(), "À justifier");
+    }
+}
+
+#[test]
+fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
+    // The XLSX re-written with a bad origin: built by exporting a convention whose data sheet
+    // holds it is impossible (the types forbid it), so the sheet XML is edited.
+    use std::io::{Cursor, Read, Write};
+    let bytes = export(&evaluated(), Format::Xlsx, Mode::Brouillon);
+    let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let mut changed = false;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        for (from, to) in [
+            (&b"<t>exterieur</t>"[..], &b"<t>prefet</t>"[..]),
+            (&b">exterieur<"[..], &b">prefet<"[..]),
+        ] {
+            if let Some(at) = data.windows(from.len()).position(|w| w == from) {
+                data.splice(at..at + from.len(), to.iter().copied());
+                changed = true;
+                break;
+            }
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    assert!(changed);
+    let bad = out.finish().unwrap().into_inner();
+    let d = errors(&bad, "eval.xlsx");
+    // (Both justifications from outside share the text edited.)
+    assert!(!d.is_empty() && codes(&d).iter().all(|c| *c == "E-IMPORT-BAD-VALUE"), "{d:#?}");
+    assert!(d[0].message.starts_with("Feuille Signature et réalisations, ligne "), "{}", d[0].message);
+    assert!(d[0].message.contains("origine de l'écart « prefet »"), "{}", d[0].message);
+}

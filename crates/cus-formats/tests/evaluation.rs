@@ -302,3 +302,103 @@ fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
     assert!(d[0].message.starts_with("Feuille Signature et réalisations, ligne "), "{}", d[0].message);
     assert!(d[0].message.contains("origine de l'écart « prefet »"), "{}", d[0].message);
 }
+
+/// Check `v` against the subset of JSON Schema that `docs/cus-indicateurs.schema.json` uses
+/// (`$ref`, `type`, `const`, `enum`, `required`, `properties`, `additionalProperties`, `items`,
+/// `minimum`, `maximum`, `minLength`); the `pattern`s are checked by the tests of the keys.
+fn validate(root: &serde_json::Value, schema: &serde_json::Value, v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    use serde_json::Value as J;
+    if let Some(r) = schema.get("$ref").and_then(J::as_str) {
+        let name = r.trim_start_matches("#/$defs/");
+        return validate(root, &root["$defs"][name], v, at, out);
+    }
+    let type_ok = |t: &str| match t {
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "number" => v.is_number(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "boolean" => v.is_boolean(),
+        _ => false,
+    };
+    match schema.get("type") {
+        Some(J::String(t)) if !type_ok(t) => out.push(format!("{at}: not {t}")),
+        Some(J::Array(ts)) if !ts.iter().any(|t| type_ok(t.as_str().unwrap())) => {
+            out.push(format!("{at}: none of {ts:?}"))
+        }
+        _ => {}
+    }
+    if let Some(c) = schema.get("const") {
+        if c != v {
+            out.push(format!("{at}: {v} is not {c}"));
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(J::as_array) {
+        if !e.contains(v) {
+            out.push(format!("{at}: {v} not in {e:?}"));
+        }
+    }
+    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(J::as_f64), v.as_f64()) {
+        if n < min {
+            out.push(format!("{at}: {n} < {min}"));
+        }
+    }
+    if let (Some(max), Some(n)) = (schema.get("maximum").and_then(J::as_f64), v.as_f64()) {
+        if n > max {
+            out.push(format!("{at}: {n} > {max}"));
+        }
+    }
+    if let (Some(min), Some(s)) = (schema.get("minLength").and_then(J::as_u64), v.as_str()) {
+        if (s.chars().count() as u64) < min {
+            out.push(format!("{at}: too short"));
+        }
+    }
+    if let Some(obj) = v.as_object() {
+        for k in schema.get("required").and_then(J::as_array).into_iter().flatten() {
+            if !obj.contains_key(k.as_str().unwrap()) {
+                out.push(format!("{at}: {k} required"));
+            }
+        }
+        let props = schema.get("properties").and_then(J::as_object);
+        for (k, x) in obj {
+            let here = format!("{at}.{k}");
+            match (props.and_then(|p| p.get(k)), schema.get("additionalProperties")) {
+                (Some(s), _) => validate(root, s, x, &here, out),
+                (None, Some(J::Bool(false))) => out.push(format!("{here}: not allowed")),
+                (None, Some(s)) if s.is_object() => validate(root, s, x, &here, out),
+                _ => {}
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
+        for (i, x) in arr.iter().enumerate() {
+            validate(root, items, x, &format!("{at}[{i}]"), out);
+        }
+    }
+}
+
+#[test]
+fn json_exports_of_format_2_follow_the_schema() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cus-indicateurs.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(schema["properties"]["format"]["const"], FORMAT_VERSION);
+    let mut partial = evaluated();
+    partial.achievements.terms.get_mut("PP-2|departement:59|valeur|a1").unwrap().denominator = None;
+    for conv in [evaluated(), partial] {
+        let json: serde_json::Value =
+            serde_json::from_slice(&export(&conv, Format::Json, Mode::Final)).unwrap();
+        let mut problems = Vec::new();
+        validate(&schema, &schema, &json, "$", &mut problems);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+    // The validator does see a field the schema does not describe, and a wrong origin.
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&export(&evaluated(), Format::Json, Mode::Final)).unwrap();
+    json["convention"]["achievements"]["justifications"]["PP-1|departement:59|PLS"]["origin"] =
+        "prefet".into();
+    json["convention"]["signature"]["lieu"] = "Lille".into();
+    let mut problems = Vec::new();
+    validate(&schema, &schema, &json, "$", &mut problems);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+}

@@ -338,7 +338,7 @@ fn json_not_utf8_or_binary_or_foreign_is_refused_clearly() {
 #[test]
 fn other_format_versions_are_refused_clearly() {
     let text = golden_text("petit-organisme.json");
-    let v2 = text.replacen(FORMAT_VERSION, "cus-indicateurs/2", 1);
+    let v2 = text.replacen(FORMAT_VERSION, "cus-indicateurs/3", 1);
     let d = errors(v2.as_bytes(), "cus.json");
     assert_eq!(codes(&d), ["E-IMPORT-FORMAT-VERSION"]);
     assert!(

@@ -1133,7 +1133,11 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
                     },
                     _ => (key, None),
                 };
-                let Some(n) = n.trim().parse::<usize>().ok().filter(|n| (1..=1000).contains(n))
+                let Some(n) = n
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
                 else {
                     fail(
                         p,
@@ -1184,7 +1188,9 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
                                 version.2.insert(cell.to_string(), v);
                             }
                             (None, None) => {
-                                version.2.insert(cell.to_string(), Value::Text(String::new()));
+                                version
+                                    .2
+                                    .insert(cell.to_string(), Value::Text(String::new()));
                             }
                         }
                     }
@@ -1196,12 +1202,9 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
             }
             R_ACHIEVED | R_NUMERATOR | R_DENOMINATOR | R_JUSTIFICATION | R_CAUSE | R_COMMENT => {
                 st.achievement_line.get_or_insert(line);
-                let justification = matches!(
-                    rubrique.as_str(),
-                    R_JUSTIFICATION | R_CAUSE | R_COMMENT
-                );
-                if let Some((code, msg)) = checker.achievement_problem(key.trim(), justification)
-                {
+                let justification =
+                    matches!(rubrique.as_str(), R_JUSTIFICATION | R_CAUSE | R_COMMENT);
+                if let Some((code, msg)) = checker.achievement_problem(key.trim(), justification) {
                     fail(p, code, "cle", msg);
                     continue;
                 }
@@ -1217,9 +1220,7 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
                         ach.values.insert(key, n);
                     }
                     (R_NUMERATOR, Some(n)) => ach.terms.entry(key).or_default().numerator = n,
-                    (R_DENOMINATOR, Some(n)) => {
-                        ach.terms.entry(key).or_default().denominator = n
-                    }
+                    (R_DENOMINATOR, Some(n)) => ach.terms.entry(key).or_default().denominator = n,
                     (R_ACHIEVED | R_NUMERATOR | R_DENOMINATOR, _) => fail(
                         p,
                         codes::CSV_COMPLEMENT,
@@ -1268,7 +1269,10 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
         }
     }
     // Causes and comments join the origin of their justification.
-    for (list, cause) in [(std::mem::take(&mut st.causes), true), (std::mem::take(&mut st.comments), false)] {
+    for (list, cause) in [
+        (std::mem::take(&mut st.causes), true),
+        (std::mem::take(&mut st.comments), false),
+    ] {
         for (key, content, line) in list {
             match st.achievements.justifications.get_mut(&key) {
                 Some(j) if cause => j.cause = Some(content),

@@ -592,7 +592,11 @@ pub fn import(
         .keys()
         .map(|k| (k, "values", false))
         .chain(ach.terms.keys().map(|k| (k, "terms", false)))
-        .chain(ach.justifications.keys().map(|k| (k, "justifications", true)));
+        .chain(
+            ach.justifications
+                .keys()
+                .map(|k| (k, "justifications", true)),
+        );
     for (key, field, justification) in achievement_keys {
         if let Some((code, msg)) = checker.achievement_problem(key, justification) {
             let mut loc = p.at();

@@ -321,10 +321,16 @@ pub fn checksum(conv: &Convention) -> String {
     }
     // Serialising plain data cannot fail.
     if let Some(s) = &conv.signature {
-        h.update(format!("signature={}\n", serde_json::to_string(s).unwrap_or_default()));
+        h.update(format!(
+            "signature={}\n",
+            serde_json::to_string(s).unwrap_or_default()
+        ));
     }
     for v in &conv.versions {
-        h.update(format!("version={}\n", serde_json::to_string(v).unwrap_or_default()));
+        h.update(format!(
+            "version={}\n",
+            serde_json::to_string(v).unwrap_or_default()
+        ));
     }
     if !conv.achievements.is_empty() {
         h.update(format!(

@@ -406,9 +406,8 @@ pub(crate) fn layout(input: &ExportInput) -> Vec<SheetOut> {
             sheets.push(sheet);
         }
     }
-    let has_eval_data = conv.signature.is_some()
-        || !conv.versions.is_empty()
-        || !conv.achievements.is_empty();
+    let has_eval_data =
+        conv.signature.is_some() || !conv.versions.is_empty() || !conv.achievements.is_empty();
     let others: Vec<(&String, &Value)> = conv
         .values
         .iter()
@@ -655,7 +654,10 @@ fn cover(
     if let Some(sig) = &conv.signature {
         pair(
             L_SIGNATURE,
-            text(&format!("{}, signée le {}", sig.label, sig.date), Style::Plain),
+            text(
+                &format!("{}, signée le {}", sig.label, sig.date),
+                Style::Plain,
+            ),
         );
     }
     if !conv.achievements.evaluation.is_empty() {
@@ -1041,7 +1043,11 @@ impl<'a> Evaluation<'a> {
     /// one).
     fn justification_fr(&self, conv: &Convention, line: &cus_core::evaluation::Line) -> String {
         use cus_core::evaluation::Origin;
-        match conv.achievements.justifications.get(&line.justification_key()) {
+        match conv
+            .achievements
+            .justifications
+            .get(&line.justification_key())
+        {
             Some(j) => {
                 let origin = match j.origin {
                     Origin::Organisme => "Du fait de l'organisme".to_string(),
@@ -2308,8 +2314,13 @@ fn read_eval_data(
             }
             D_VERSION_VALUE => {
                 let parsed = key.split_once('|').and_then(|(n, k)| {
-                    let n = n.parse::<usize>().ok().filter(|n| (1..=conv.versions.len()).contains(n))?;
-                    GridCell::parse_key(k).filter(|c| c.key() == k).map(|c| (n, c))
+                    let n = n
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=conv.versions.len()).contains(n))?;
+                    GridCell::parse_key(k)
+                        .filter(|c| c.key() == k)
+                        .map(|c| (n, c))
                 });
                 let Some((n, cell)) = parsed else {
                     r.problem(

@@ -12,7 +12,10 @@ use common::{codes, errors, export, read_back};
 /// The fixture: signed by an avenant (one version replaced), achievements over three years
 /// (counts), a percentage by its terms, justifications from the organism and from outside.
 fn evaluated() -> Convention {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/evaluation.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/evaluation.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -53,8 +56,12 @@ fn signature_versions_and_achievements_round_trip_in_the_four_formats() {
 fn terms_with_a_missing_member_round_trip() {
     let mut conv = evaluated();
     let t = &mut conv.achievements.terms;
-    t.get_mut("PP-2|departement:59|valeur|a1").unwrap().denominator = None;
-    t.get_mut("PP-2|departement:59|valeur|a2").unwrap().numerator = None;
+    t.get_mut("PP-2|departement:59|valeur|a1")
+        .unwrap()
+        .denominator = None;
+    t.get_mut("PP-2|departement:59|valeur|a2")
+        .unwrap()
+        .numerator = None;
     let t3 = t.get_mut("PP-2|departement:59|valeur|a3").unwrap();
     t3.numerator = None;
     t3.denominator = None;
@@ -71,7 +78,11 @@ fn every_file_says_format_2() {
     let json = String::from_utf8(export(&conv, Format::Json, Mode::Brouillon)).unwrap();
     assert!(json.contains("\"format\": \"cus-indicateurs/2\""));
     let csv = String::from_utf8(export(&conv, Format::Csv, Mode::Brouillon)).unwrap();
-    assert!(csv.lines().nth(1).unwrap().starts_with("cus-indicateurs/2;"));
+    assert!(csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("cus-indicateurs/2;"));
 }
 
 #[test]
@@ -111,7 +122,11 @@ fn format_1_files_are_still_read() {
     let v3 = json.replacen(FORMAT_VERSION, "cus-indicateurs/3", 1);
     let d = errors(v3.as_bytes(), "v3.json");
     assert_eq!(codes(&d), ["E-IMPORT-FORMAT-VERSION"]);
-    assert!(d[0].message.contains("Mettez l'application à jour"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("Mettez l'application à jour"),
+        "{}",
+        d[0].message
+    );
 }
 
 /// A CSV of the fixture with `from` replaced by `to` (once, on the line holding `from`).
@@ -180,8 +195,12 @@ fn csv_evaluation_complements_are_checked_with_their_line() {
         assert!(codes(&d).contains(&code), "{to}: {d:#?}");
         let hit = d.iter().find(|x| x.code == code).unwrap();
         assert!(hit.message.contains(words), "{}", hit.message);
-        assert!(hit.message.starts_with(&format!("Ligne {line}")) || code == "E-IMPORT-CSV-COMPLEMENT" && to.starts_with("version"),
-            "{}", hit.message);
+        assert!(
+            hit.message.starts_with(&format!("Ligne {line}"))
+                || code == "E-IMPORT-CSV-COMPLEMENT" && to.starts_with("version"),
+            "{}",
+            hit.message
+        );
         assert!(hit.location.line.is_some(), "{to}");
     }
     // A cause without the line of its origin; achievements without their evaluation.
@@ -189,13 +208,26 @@ fn csv_evaluation_complements_are_checked_with_their_line() {
         csv_with("justification;PP-1|departement:59|PLUS;exterieur", "x;;").as_bytes(),
         "eval.csv",
     );
-    assert!(d.iter().any(|x| x.message.contains("n'a pas de ligne « justification »")), "{d:#?}");
-    let d = errors(csv_with("evaluation;;mi-parcours", "x;;").as_bytes(), "eval.csv");
-    assert!(d.iter().any(|x| x.message.contains("« evaluation »")), "{d:#?}");
+    assert!(
+        d.iter()
+            .any(|x| x.message.contains("n'a pas de ligne « justification »")),
+        "{d:#?}"
+    );
+    let d = errors(
+        csv_with("evaluation;;mi-parcours", "x;;").as_bytes(),
+        "eval.csv",
+    );
+    assert!(
+        d.iter().any(|x| x.message.contains("« evaluation »")),
+        "{d:#?}"
+    );
     // Two lines saying different things of the same cell.
     let d = errors(
-        csv_with("realise;PP-1|departement:59|PLS|a3;0", "realise;PP-1|departement:59|PLS|a2;5")
-            .as_bytes(),
+        csv_with(
+            "realise;PP-1|departement:59|PLS|a3;0",
+            "realise;PP-1|departement:59|PLS|a2;5",
+        )
+        .as_bytes(),
         "eval.csv",
     );
     assert_eq!(codes(&d), ["E-IMPORT-CSV-COMPLEMENT"], "{d:#?}");
@@ -207,7 +239,9 @@ fn sheets(bytes: &[u8], format: Format) -> Vec<(String, calamine::Range<calamine
     use std::io::Cursor;
     match format {
         Format::Ods => calamine::Ods::new(Cursor::new(bytes)).unwrap().worksheets(),
-        _ => calamine::Xlsx::new(Cursor::new(bytes)).unwrap().worksheets(),
+        _ => calamine::Xlsx::new(Cursor::new(bytes))
+            .unwrap()
+            .worksheets(),
     }
 }
 
@@ -226,7 +260,10 @@ fn workbooks_show_the_evaluation_of_each_indicator_as_cus_core_computes_it() {
         let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
         assert_eq!(pos("PP-1 évaluation"), pos("PP-1") + 1, "{names:?}");
         assert_eq!(pos("PP-2 évaluation"), pos("PP-2") + 1, "{names:?}");
-        assert_eq!(names.iter().filter(|n| n.ends_with("évaluation")).count(), 2);
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with("évaluation")).count(),
+            2
+        );
         assert_eq!(names.last(), Some(&"Signature et réalisations"));
         let eval = &all[pos("PP-1 évaluation")].1;
         let header: Vec<String> = (0..10)
@@ -234,7 +271,13 @@ fn workbooks_show_the_evaluation_of_each_indicator_as_cus_core_computes_it() {
             .collect();
         assert_eq!(
             header[4..9],
-            ["Engagement", "Réalisé", "Taux de réalisation (%)", "Écart", "Justification"]
+            [
+                "Engagement",
+                "Réalisé",
+                "Taux de réalisation (%)",
+                "Écart",
+                "Justification"
+            ]
         );
         // The total over years 1 to 3: 8 + 12 + 4 = 24 achieved for 30 committed, 80 %, −6,
         // justified by an outside cause (costs).
@@ -298,15 +341,33 @@ fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
     let bad = out.finish().unwrap().into_inner();
     let d = errors(&bad, "eval.xlsx");
     // (Both justifications from outside share the text edited.)
-    assert!(!d.is_empty() && codes(&d).iter().all(|c| *c == "E-IMPORT-BAD-VALUE"), "{d:#?}");
-    assert!(d[0].message.starts_with("Feuille Signature et réalisations, ligne "), "{}", d[0].message);
-    assert!(d[0].message.contains("origine de l'écart « prefet »"), "{}", d[0].message);
+    assert!(
+        !d.is_empty() && codes(&d).iter().all(|c| *c == "E-IMPORT-BAD-VALUE"),
+        "{d:#?}"
+    );
+    assert!(
+        d[0].message
+            .starts_with("Feuille Signature et réalisations, ligne "),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].message.contains("origine de l'écart « prefet »"),
+        "{}",
+        d[0].message
+    );
 }
 
 /// Check `v` against the subset of JSON Schema that `docs/cus-indicateurs.schema.json` uses
 /// (`$ref`, `type`, `const`, `enum`, `required`, `properties`, `additionalProperties`, `items`,
 /// `minimum`, `maximum`, `minLength`); the `pattern`s are checked by the tests of the keys.
-fn validate(root: &serde_json::Value, schema: &serde_json::Value, v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+fn validate(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    v: &serde_json::Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
     use serde_json::Value as J;
     if let Some(r) = schema.get("$ref").and_then(J::as_str) {
         let name = r.trim_start_matches("#/$defs/");
@@ -354,7 +415,12 @@ fn validate(root: &serde_json::Value, schema: &serde_json::Value, v: &serde_json
         }
     }
     if let Some(obj) = v.as_object() {
-        for k in schema.get("required").and_then(J::as_array).into_iter().flatten() {
+        for k in schema
+            .get("required")
+            .and_then(J::as_array)
+            .into_iter()
+            .flatten()
+        {
             if !obj.contains_key(k.as_str().unwrap()) {
                 out.push(format!("{at}: {k} required"));
             }
@@ -362,7 +428,10 @@ fn validate(root: &serde_json::Value, schema: &serde_json::Value, v: &serde_json
         let props = schema.get("properties").and_then(J::as_object);
         for (k, x) in obj {
             let here = format!("{at}.{k}");
-            match (props.and_then(|p| p.get(k)), schema.get("additionalProperties")) {
+            match (
+                props.and_then(|p| p.get(k)),
+                schema.get("additionalProperties"),
+            ) {
                 (Some(s), _) => validate(root, s, x, &here, out),
                 (None, Some(J::Bool(false))) => out.push(format!("{here}: not allowed")),
                 (None, Some(s)) if s.is_object() => validate(root, s, x, &here, out),
@@ -379,12 +448,20 @@ fn validate(root: &serde_json::Value, schema: &serde_json::Value, v: &serde_json
 
 #[test]
 fn json_exports_of_format_2_follow_the_schema() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cus-indicateurs.schema.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/cus-indicateurs.schema.json"
+    );
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(schema["properties"]["format"]["const"], FORMAT_VERSION);
     let mut partial = evaluated();
-    partial.achievements.terms.get_mut("PP-2|departement:59|valeur|a1").unwrap().denominator = None;
+    partial
+        .achievements
+        .terms
+        .get_mut("PP-2|departement:59|valeur|a1")
+        .unwrap()
+        .denominator = None;
     for conv in [evaluated(), partial] {
         let json: serde_json::Value =
             serde_json::from_slice(&export(&conv, Format::Json, Mode::Final)).unwrap();

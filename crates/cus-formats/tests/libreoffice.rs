@@ -314,7 +314,10 @@ fn workbooks_resaved_by_libreoffice_import_back_identical() {
 
 /// The convention of `tests/fixtures/evaluation.json`: signed by an avenant, with achievements.
 fn evaluated() -> Convention {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/evaluation.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/evaluation.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -359,7 +362,11 @@ fn the_evaluation_sheets_print_landscape_and_survive_a_resave() {
                 inner.to_string()
             })
             .collect();
-        for sheet in ["PP-1 évaluation", "PP-2 évaluation", "Signature et réalisations"] {
+        for sheet in [
+            "PP-1 évaluation",
+            "PP-2 évaluation",
+            "Signature et réalisations",
+        ] {
             let n = sheets.iter().filter(|s| *s == sheet).count();
             // One page each: the ten columns fit one page wide, the few rows one page tall.
             assert_eq!(n, 1, "{ext}: pages of {sheet}: {sheets:?}");
@@ -392,5 +399,8 @@ fn the_evaluation_sheets_print_landscape_and_survive_a_resave() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    eprintln!("evaluation print and re-save: {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "evaluation print and re-save: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }

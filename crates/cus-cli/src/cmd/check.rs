@@ -320,7 +320,10 @@ mod tests {
     #[test]
     fn check_reports_the_evaluation_rules_of_an_evaluation_file() {
         let dir = temp("check-eval");
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/evaluation-a-corriger.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/evaluation-a-corriger.json"
+        );
         let conv: cus_core::convention::Convention =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         for format in Format::ALL {
@@ -374,7 +377,11 @@ mod tests {
             got.sort();
             assert_eq!(
                 got,
-                ["E-EVAL-NUMERATOR-EXCEEDS", "E-EVAL-TERMS-MISSING", "W-EVAL-JUSTIFY"],
+                [
+                    "E-EVAL-NUMERATOR-EXCEEDS",
+                    "E-EVAL-TERMS-MISSING",
+                    "W-EVAL-JUSTIFY"
+                ],
                 "{format:?}"
             );
             assert_eq!(v[0]["evaluation"]["id"], "mi-parcours");

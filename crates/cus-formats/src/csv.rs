@@ -872,6 +872,9 @@ struct ComplementIn {
     content: String,
 }
 
+/// A text stated once, with its line.
+type Stated1 = (String, usize);
+
 /// What the complements of a file state.
 #[derive(Default)]
 struct Stated {
@@ -893,7 +896,7 @@ struct Stated {
     /// Unknown rubriques, with their line.
     ignored: Vec<(String, usize)>,
     /// Date and label of the signature, with their line.
-    signature: (Option<(String, usize)>, Option<(String, usize)>),
+    signature: (Option<Stated1>, Option<Stated1>),
     /// By number (from 1): date, label, values, and the first line naming it.
     versions: BTreeMap<usize, (Option<String>, Option<String>, Values, usize)>,
     achievements: Achievements,

@@ -2295,7 +2295,8 @@ pub fn import(
                  retirées. Ont été repris les valeurs, les territoires, les mailles, le catalogue \
                  et le SIREN ; le nom du brouillon, la raison sociale, la catégorie et le siège \
                  de l'organisme, le département, la ZUS et la catégorie des segments, les \
-                 logements détenus et les avertissements pris en compte n'ont pas pu l'être : \
+                 logements détenus, les avertissements pris en compte, et la signature, les \
+                 versions remplacées et les réalisations s'il y en avait, n'ont pas pu l'être : \
                  complétez-les, ou importez plutôt l'export ODS ou JSON de la même convention."
                     .to_string(),
                 p.at(),

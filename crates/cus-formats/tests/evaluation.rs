@@ -117,6 +117,35 @@ fn format_1_files_are_still_read() {
         // Without achievements the checksum is the one format 1 wrote.
         assert!(back.notes.is_empty(), "{name}: {:#?}", back.notes);
     }
+    // The territorial samples: format 1 files in the four formats, read as they are.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/territoire");
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let Some(format) = Format::from_file_name(&name) else {
+            continue;
+        };
+        if name == "manifest.json" || !seen.insert(format.extension()) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let stated = match format {
+            Format::Json | Format::Csv => String::from_utf8_lossy(&bytes).into_owned(),
+            _ => sheets(&bytes, format)
+                .into_iter()
+                .find(|(n, _)| n == "Couverture")
+                .map(|(_, r)| r.rows().flatten().map(|d| d.to_string() + "\n").collect())
+                .unwrap_or_default(),
+        };
+        assert!(
+            stated.contains("cus-indicateurs/1"),
+            "{name} is not a format 1 file"
+        );
+        let back = read_back(&bytes, &name);
+        assert!(back.convention.achievements.is_empty(), "{name}");
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
     // A future major version is refused with the French message.
     let json = String::from_utf8(export(&conv, Format::Json, Mode::Brouillon)).unwrap();
     let v3 = json.replacen(FORMAT_VERSION, "cus-indicateurs/3", 1);

@@ -1253,13 +1253,15 @@ fn eval_data_sheet(input: &ExportInput) -> SheetOut {
         ]);
     }
     for (k, j) in &ach.justifications {
-        rows.push(vec![
+        let mut row = vec![
             key(D_JUSTIFICATION),
             val(k),
             val(&enum_word(&j.origin)),
             val(j.cause.as_deref().unwrap_or("")),
-            val(&j.comment),
-        ]);
+        ];
+        // A comment too long for a cell continues in the next columns.
+        row.extend(chunks(&j.comment).into_iter().map(val));
+        rows.push(row);
     }
     SheetOut {
         name: EVAL_DATA.to_string(),
@@ -2416,12 +2418,16 @@ fn read_eval_data(
                     continue;
                 };
                 let cause = r.text_at(sheet, range, row, 3);
+                let mut comment = String::new();
+                for col in 4..=last.max(4) {
+                    comment.push_str(&r.text_at(sheet, range, row, col));
+                }
                 conv.achievements.justifications.insert(
                     key,
                     Justification {
                         origin,
                         cause: Some(cause).filter(|c| !c.is_empty()),
-                        comment: r.text_at(sheet, range, row, 4),
+                        comment,
                     },
                 );
             }

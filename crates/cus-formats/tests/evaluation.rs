@@ -508,3 +508,19 @@ fn json_exports_of_format_2_follow_the_schema() {
     validate(&schema, &schema, &json, "$", &mut problems);
     assert_eq!(problems.len(), 2, "{problems:#?}");
 }
+
+#[test]
+fn a_justification_longer_than_a_cell_round_trips() {
+    let mut conv = evaluated();
+    let long = format!("=début {}fin", "écart « justifié » ; ".repeat(2_500));
+    assert!(long.encode_utf16().count() > 40_000);
+    conv.achievements
+        .justifications
+        .get_mut("PP-1|departement:59|PLS")
+        .unwrap()
+        .comment = long;
+    for (format, name) in FILES {
+        let back = read_back(&export(&conv, format, Mode::Brouillon), name);
+        assert_eq!(back.convention, conv, "{name}");
+    }
+}

@@ -174,7 +174,12 @@ fn check_one(path: &str, cats: &[Catalogue]) -> CheckReport {
             let conv = &imported.convention;
             let mut evaluation = None;
             if let Some(cat) = catalogue_of(conv, cats) {
-                diags.extend(cus_core::rules::validate(conv, cat, conv.referential()));
+                let geo = conv.referential();
+                diags.extend(
+                    cus_core::rules::validate(conv, cat, geo)
+                        .into_iter()
+                        .map(|d| with_labels(d, conv, cat)),
+                );
                 evaluation = evaluation_report(conv, cat, &diags);
             }
             CheckReport {
@@ -191,6 +196,38 @@ fn check_one(path: &str, cats: &[Catalogue]) -> CheckReport {
             }
         }
     }
+}
+
+/// A diagnostic of the evaluation located, like those of the other rules, by the labels of its
+/// territory, split and period (`59 — Nord`, `PLAI`, `2021`) rather than their keys; the cell
+/// key stays in `location.cell`.
+fn with_labels(
+    mut d: Diagnostic,
+    conv: &cus_core::convention::Convention,
+    cat: &Catalogue,
+) -> Diagnostic {
+    use cus_core::convention::Cell;
+    if !cus_core::rules::is_evaluation_diagnostic(&d) {
+        return d;
+    }
+    let loc = &mut d.location;
+    // A cell key, or the key of a justification (`indicateur|territoire|répartition`).
+    let (key, whole) = match (&loc.cell, &loc.path) {
+        (Some(k), _) => (k.clone(), true),
+        (None, Some(p)) if p.split('|').count() == 3 => (format!("{p}|a1"), false),
+        _ => return d,
+    };
+    let Some(cell) = Cell::parse_key(&key) else {
+        return d;
+    };
+    let Some(ind) = cat.indicator(&cell.indicator) else {
+        return d;
+    };
+    loc.indicator = Some(ind.code.clone());
+    loc.territory = Some(conv.territory_label(&cell.territory, conv.referential()));
+    loc.split = Some(cell.split.label_fr(ind));
+    loc.period = whole.then(|| cell.period.label_fr(conv.signing_year));
+    d
 }
 
 /// The evaluation a convention carries achievements for (`None` without achievements).
@@ -334,17 +371,19 @@ mod tests {
             let out = &o.stdout;
             let heading = out
                 .find(
-                    "-- Évaluation à mi-parcours (bilan triennal) (2020-2022) : 2 erreurs, 1 \
+                    "-- Évaluation à mi-parcours (bilan triennal) (2020-2022) : 3 erreurs, 1 \
                      avertissement --",
                 )
                 .unwrap_or_else(|| panic!("{format:?}: {out}"));
             for line in [
                 // A percentage achieved with its numerator only.
-                "Erreur [E-EVAL-TERMS-MISSING] (indicateur PP-2, departement:59, valeur, a1)",
+                "Erreur [E-EVAL-TERMS-MISSING] (indicateur PP-2, 59 — Nord, Valeur, 2020)",
                 // 7 out of 5.
-                "Erreur [E-EVAL-NUMERATOR-EXCEEDS] (indicateur PP-2, departement:59, valeur, a2)",
+                "Erreur [E-EVAL-NUMERATOR-EXCEEDS] (indicateur PP-2, 59 — Nord, Valeur, 2021)",
                 // PP-1: 24 achieved for 30 committed over years 1 to 3, not justified.
-                "Avertissement [W-EVAL-JUSTIFY] (indicateur PP-1, departement:59, total, c3)",
+                "Avertissement [W-EVAL-JUSTIFY] (indicateur PP-1, 59 — Nord, Total, Cumul 2020–2022)",
+                // A cause that is not in the list.
+                "Erreur [E-EVAL-CAUSE] (champ PP-1|departement:59|PLUS, indicateur PP-1, 59 — Nord, PLUS)",
             ] {
                 let at = out.find(line).unwrap_or_else(|| panic!("{line}\n{out}"));
                 assert!(at > heading, "{line} under the heading: {out}");
@@ -378,14 +417,26 @@ mod tests {
             assert_eq!(
                 got,
                 [
+                    "E-EVAL-CAUSE",
                     "E-EVAL-NUMERATOR-EXCEEDS",
                     "E-EVAL-TERMS-MISSING",
                     "W-EVAL-JUSTIFY"
                 ],
                 "{format:?}"
             );
+            // The key of the cell stays in the location.
+            let exceeds = v[0]["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["code"] == "E-EVAL-NUMERATOR-EXCEEDS")
+                .unwrap();
+            assert_eq!(
+                exceeds["location"]["cell"], "PP-2|departement:59|valeur|a2",
+                "{format:?}"
+            );
             assert_eq!(v[0]["evaluation"]["id"], "mi-parcours");
-            assert_eq!(v[0]["evaluation"]["erreurs"], 2);
+            assert_eq!(v[0]["evaluation"]["erreurs"], 3);
             assert_eq!(v[0]["evaluation"]["avertissements"], 1);
         }
         std::fs::remove_dir_all(&dir).ok();

@@ -1865,9 +1865,17 @@ pub(crate) fn read(
         }
     }
 
+    // The keys of the data sheet, with their row, checked against the catalogue once known.
+    let mut eval_keys: Vec<EvalKey> = Vec::new();
+    let eval_sheet = eval_data
+        .as_ref()
+        .map(|(_, s)| s.clone())
+        .unwrap_or_default();
     if let Some((cover_row, sheet)) = eval_data {
         match by_name.remove(&sheet) {
-            Some(Ok(range)) => read_eval_data(&mut r, &sheet, &range, &mut conv, &mut codes),
+            Some(Ok(range)) => {
+                eval_keys = read_eval_data(&mut r, &sheet, &range, &mut conv, &mut codes)
+            }
             Some(Err(e)) => {
                 r.problem("E-IMPORT-WORKBOOK-UNREADABLE", &sheet, None, None, unreadable(&e))
             }
@@ -1905,11 +1913,14 @@ pub(crate) fn read(
             Ok((cat, note)) => {
                 for code in &codes {
                     if cat.indicator(code).is_none() {
+                        let in_eval = eval_keys
+                            .iter()
+                            .any(|k| k.key.split('|').next() == Some(code.as_str()));
                         let sheet = listed
                             .iter()
                             .find(|(_, _, c)| c == code)
                             .map(|(_, s, _)| s.as_str())
-                            .unwrap_or(COVER);
+                            .unwrap_or(if in_eval { &eval_sheet } else { COVER });
                         r.problem_at(
                             "E-IMPORT-UNKNOWN-INDICATOR",
                             sheet,
@@ -1925,6 +1936,28 @@ pub(crate) fn read(
                                 ..Default::default()
                             },
                         );
+                    }
+                }
+                // The splits of the keys of the data sheet (their indicators are checked above).
+                let checker = crate::json::CellChecker::new(cat);
+                for k in &eval_keys {
+                    let problem = match k.kind {
+                        EvalKeyKind::Cell => checker.achievement_problem(&k.key, false),
+                        EvalKeyKind::Justification => checker.achievement_problem(&k.key, true),
+                        EvalKeyKind::Version => {
+                            GridCell::parse_key(&k.key).and_then(|c| checker.problem(&c))
+                        }
+                    };
+                    match problem {
+                        Some((code, _)) if code == crate::json::codes::INDICATOR_UNKNOWN => {}
+                        Some((_, msg)) => r.problem(
+                            "E-IMPORT-BAD-KEY",
+                            &eval_sheet,
+                            Some(k.row),
+                            Some(1),
+                            format!("« {} » : {msg}", k.key),
+                        ),
+                        None => {}
                     }
                 }
                 if let Some(note) = note {
@@ -2187,14 +2220,32 @@ fn read_others(
     }
 }
 
-/// Read the sheet of the signature, the versions replaced and the achievements.
+/// A key read in the sheet of the signature and the achievements, with its row.
+struct EvalKey {
+    row: u32,
+    key: String,
+    kind: EvalKeyKind,
+}
+
+enum EvalKeyKind {
+    /// An achievement (`realise`, `termes`): a cell of a year.
+    Cell,
+    /// `indicateur|territoire|répartition`.
+    Justification,
+    /// A value of a version: a cell of the grids.
+    Version,
+}
+
+/// Read the sheet of the signature, the versions replaced and the achievements; returns the
+/// keys read, to be checked against the catalogue.
 fn read_eval_data(
     r: &mut Reader,
     sheet: &str,
     range: &Range<Data>,
     conv: &mut Convention,
     codes: &mut BTreeSet<String>,
-) {
+) -> Vec<EvalKey> {
+    let mut keys = Vec::new();
     use cus_core::convention::{is_date, Justification, Origin, Signature, SignedVersion, Terms};
     let end = last_row(range).unwrap_or(0);
     let Some(header) = (0..=end.min(20))
@@ -2207,7 +2258,7 @@ fn read_eval_data(
             Some(0),
             format!("la ligne d'en-tête « {EVAL_DATA_HEADER} » manque."),
         );
-        return;
+        return keys;
     };
     let last = last_col(range).unwrap_or(0);
     // The key of an achievement or a justification: it must parse (the catalogue checks its
@@ -2339,6 +2390,11 @@ fn read_eval_data(
                 };
                 let k = cell.key();
                 codes.insert(cell.indicator);
+                keys.push(EvalKey {
+                    row,
+                    key: k.clone(),
+                    kind: EvalKeyKind::Version,
+                });
                 let value = match at(range, row, 2) {
                     Data::String(_) => {
                         let mut s = String::new();
@@ -2369,6 +2425,11 @@ fn read_eval_data(
                 if !cell_key(r, codes, row, &key, false) {
                     continue;
                 }
+                keys.push(EvalKey {
+                    row,
+                    key: key.clone(),
+                    kind: EvalKeyKind::Cell,
+                });
                 match r.number_at(sheet, range, row, 2) {
                     Some(n) => {
                         conv.achievements.values.insert(key, n);
@@ -2389,6 +2450,11 @@ fn read_eval_data(
                 if !cell_key(r, codes, row, &key, false) {
                     continue;
                 }
+                keys.push(EvalKey {
+                    row,
+                    key: key.clone(),
+                    kind: EvalKeyKind::Cell,
+                });
                 let numerator = r.number_at(sheet, range, row, 2);
                 let denominator = r.number_at(sheet, range, row, 3);
                 conv.achievements.terms.insert(
@@ -2403,6 +2469,11 @@ fn read_eval_data(
                 if !cell_key(r, codes, row, &key, true) {
                     continue;
                 }
+                keys.push(EvalKey {
+                    row,
+                    key: key.clone(),
+                    kind: EvalKeyKind::Justification,
+                });
                 let origin_text = r.text_at(sheet, range, row, 2);
                 let Some(origin) = parse_enum_word::<Origin>(&origin_text) else {
                     r.problem(
@@ -2444,6 +2515,7 @@ fn read_eval_data(
             ),
         }
     }
+    keys
 }
 
 /// Date and time of an ISO 8601 text (`2026-11-25T17:30:00Z`, `2026-11-25`): year, month,

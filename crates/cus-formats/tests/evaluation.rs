@@ -338,38 +338,36 @@ fn workbooks_show_the_evaluation_of_each_indicator_as_cus_core_computes_it() {
     }
 }
 
-#[test]
-fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
-    // The XLSX re-written with a bad origin: built by exporting a convention whose data sheet
-    // holds it is impossible (the types forbid it), so the sheet XML is edited.
+/// The XLSX of the fixture with a text of its shared strings replaced (the data sheet cannot
+/// hold a bad origin or key when exported: the types forbid it).
+fn xlsx_with(from: &str, to: &str) -> Vec<u8> {
     use std::io::{Cursor, Read, Write};
     let bytes = export(&evaluated(), Format::Xlsx, Mode::Brouillon);
     let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let (from, to) = (format!(">{from}<"), format!(">{to}<"));
     let mut changed = false;
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).unwrap();
         let name = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        for (from, to) in [
-            (&b"<t>exterieur</t>"[..], &b"<t>prefet</t>"[..]),
-            (&b">exterieur<"[..], &b">prefet<"[..]),
-        ] {
-            if let Some(at) = data.windows(from.len()).position(|w| w == from) {
-                data.splice(at..at + from.len(), to.iter().copied());
-                changed = true;
-                break;
-            }
+        let mut data = String::new();
+        f.read_to_string(&mut data).unwrap();
+        if data.contains(&from) {
+            data = data.replacen(&from, &to, 1);
+            changed = true;
         }
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();
-        out.write_all(&data).unwrap();
+        out.write_all(data.as_bytes()).unwrap();
     }
-    assert!(changed);
-    let bad = out.finish().unwrap().into_inner();
-    let d = errors(&bad, "eval.xlsx");
+    assert!(changed, "{from}");
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
     // (Both justifications from outside share the text edited.)
+    let d = errors(&xlsx_with("exterieur", "prefet"), "eval.xlsx");
     assert!(
         !d.is_empty() && codes(&d).iter().all(|c| *c == "E-IMPORT-BAD-VALUE"),
         "{d:#?}"
@@ -382,6 +380,37 @@ fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
     );
     assert!(
         d[0].message.contains("origine de l'écart « prefet »"),
+        "{}",
+        d[0].message
+    );
+    // A split PP-2 does not have, on the row of the terms of year 1 (row 4 is the first data
+    // row: signature, version, its three values, evaluation, then 12 counts).
+    let d = errors(
+        &xlsx_with(
+            "PP-2|departement:59|valeur|a1",
+            "PP-2|departement:59|LLI|a1",
+        ),
+        "eval.xlsx",
+    );
+    assert_eq!(codes(&d), ["E-IMPORT-BAD-KEY"], "{d:#?}");
+    assert!(
+        d[0].message
+            .starts_with("Feuille Signature et réalisations, ligne 22, colonne B : « PP-2|departement:59|LLI|a1 » : la répartition « LLI » n'existe pas pour PP-2"),
+        "{}",
+        d[0].message
+    );
+    // An indicator the catalogue does not have, reported on that sheet.
+    let d = errors(
+        &xlsx_with(
+            "PP-2|departement:59|valeur|a2",
+            "ZZ-9|departement:59|valeur|a2",
+        ),
+        "eval.xlsx",
+    );
+    assert_eq!(codes(&d), ["E-IMPORT-UNKNOWN-INDICATOR"], "{d:#?}");
+    assert!(
+        d[0].message
+            .starts_with("Feuille Signature et réalisations : l'indicateur « ZZ-9 »"),
         "{}",
         d[0].message
     );

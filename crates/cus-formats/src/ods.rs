@@ -160,6 +160,24 @@ fn content_xml(sheets: &[SheetOut]) -> String {
             );
         }
     }
+    // Figures with one decimal (evaluation sheets), only when used: a number style, and the
+    // cell style that shows it.
+    let one_decimal = sheets
+        .iter()
+        .flat_map(|s| s.rows.iter().flatten())
+        .any(|c| c.style == Style::OneDecimal);
+    if one_decimal {
+        x.push_str(concat!(
+            r#"<number:number-style style:name="N1" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0">"#,
+            r#"<number:number number:decimal-places="1" number:min-decimal-places="1" number:min-integer-digits="1"/>"#,
+            "</number:number-style>\n"
+        ));
+        let _ = writeln!(
+            x,
+            r#"<style:style style:name="{}" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N1"/>"#,
+            style_name(Style::OneDecimal)
+        );
+    }
     x.push_str("</office:automatic-styles>\n<office:body><office:spreadsheet>\n");
     for sheet in sheets {
         let _ = writeln!(
@@ -227,6 +245,7 @@ fn style_name(style: Style) -> &'static str {
         Style::Label => "ceLabel",
         Style::Note => "ceNote",
         Style::Value => "ceValue",
+        Style::OneDecimal => "ceOneDecimal",
     }
 }
 
@@ -258,6 +277,8 @@ fn cell_style(style: Style) -> Option<&'static str> {
             r#"<style:text-properties fo:font-weight="bold"/>"#
         ),
         Style::Note | Style::Value => wrapped_top!(),
+        // A data style besides its cell style: written apart (`content_xml`).
+        Style::OneDecimal => return None,
     })
 }
 

@@ -152,10 +152,13 @@ pub(crate) enum Style {
     Note,
     /// Text values (cover, grids, other values): wrapped in their column, at the top of their row.
     Value,
+    /// Computed figures shown with one decimal (rates, and the figures of a percentage, in the
+    /// evaluation sheets); the cell keeps the whole number.
+    OneDecimal,
 }
 
 impl Style {
-    pub(crate) const ALL: [Style; 8] = [
+    pub(crate) const ALL: [Style; 9] = [
         Style::Plain,
         Style::Title,
         Style::Draft,
@@ -164,6 +167,7 @@ impl Style {
         Style::Label,
         Style::Note,
         Style::Value,
+        Style::OneDecimal,
     ];
 }
 
@@ -535,7 +539,7 @@ fn wrapped_font(style: Style) -> Option<(f64, bool)> {
         Style::Draft => Some((12.0, true)),
         Style::Header => Some((10.0, true)),
         Style::Note | Style::Value => Some((10.0, false)),
-        Style::Plain | Style::Key | Style::Label => None,
+        Style::Plain | Style::Key | Style::Label | Style::OneDecimal => None,
     }
 }
 
@@ -1100,6 +1104,7 @@ fn evaluation_sheet(
         .map(|s| format!("{} ", s.text_fr))
         .unwrap_or_default();
     let unit = conv.unit_fr(ind);
+    let percentage = matches!(ind.value, ValueKind::Pourcentage { .. });
     let mut rows = vec![
         vec![text(
             &with_mark(
@@ -1143,6 +1148,14 @@ fn evaluation_sheet(
         .collect(),
     ];
     let opt = |n: Option<f64>| n.map(number).unwrap_or_else(empty);
+    let decimal = |n: Option<f64>| match n {
+        Some(n) => Out {
+            content: Content::Number(n),
+            style: Style::OneDecimal,
+        },
+        None => empty(),
+    };
+    let figure = |n: Option<f64>| if percentage { decimal(n) } else { opt(n) };
     let mut label_width: f64 = 12.0;
     for l in lines {
         let label = conv.territory_label(&l.territory, input.geo);
@@ -1152,10 +1165,10 @@ fn evaluation_sheet(
             text(&label, Style::Value),
             text(&l.split.label_fr(ind), Style::Value),
             text(&l.period.label_fr(conv.signing_year), Style::Value),
-            opt(l.committed),
-            opt(l.achieved),
-            opt(l.rate),
-            opt(l.gap),
+            figure(l.committed),
+            figure(l.achieved),
+            decimal(l.rate),
+            figure(l.gap),
             text(&e.justification_fr(conv, l), Style::Value),
             text(&l.formula_fr, Style::Value),
         ]);

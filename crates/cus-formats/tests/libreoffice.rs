@@ -371,6 +371,13 @@ fn the_evaluation_sheets_print_landscape_and_survive_a_resave() {
             // One page each: the ten columns fit one page wide, the few rows one page tall.
             assert_eq!(n, 1, "{ext}: pages of {sheet}: {sheets:?}");
         }
+        // Rates (and the figures of a percentage) with one decimal: PP-2 year 1, 3 ÷ 20 =
+        // 15 % achieved for 10 % committed, 150 %.
+        let pp2 = squash(&pages[sheets.iter().position(|s| s == "PP-2 évaluation").unwrap()]);
+        assert!(
+            pp2.contains("10.0 15.0 150.0 5.0") || pp2.contains("10,0 15,0 150,0 5,0"),
+            "{ext}: {pp2}"
+        );
         let eval = &pages[sheets.iter().position(|s| s == "PP-1 évaluation").unwrap()];
         let words = squash(eval);
         for w in [

@@ -1622,8 +1622,8 @@ pub(crate) fn read(
             Some(row),
             Some(1),
             format!(
-                "format « {fmt} » inconnu : cette application lit le format « {FORMAT_VERSION} ». \
-                 Mettez l'application à jour."
+                "format « {fmt} » inconnu : cette application lit le format « {FORMAT_VERSION} » \
+                 et les précédents. Mettez l'application à jour."
             ),
         );
         return Err(r.finish());

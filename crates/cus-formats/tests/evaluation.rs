@@ -341,8 +341,13 @@ fn workbooks_show_the_evaluation_of_each_indicator_as_cus_core_computes_it() {
 /// The XLSX of the fixture with a text of its shared strings replaced (the data sheet cannot
 /// hold a bad origin or key when exported: the types forbid it).
 fn xlsx_with(from: &str, to: &str) -> Vec<u8> {
+    workbook_with(Format::Xlsx, from, to)
+}
+
+/// A workbook of the fixture with a text replaced (a text cell of its own: `>text<` in XML).
+fn workbook_with(format: Format, from: &str, to: &str) -> Vec<u8> {
     use std::io::{Cursor, Read, Write};
-    let bytes = export(&evaluated(), Format::Xlsx, Mode::Brouillon);
+    let bytes = export(&evaluated(), format, Mode::Brouillon);
     let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let (from, to) = (format!(">{from}<"), format!(">{to}<"));
@@ -356,8 +361,16 @@ fn xlsx_with(from: &str, to: &str) -> Vec<u8> {
             data = data.replacen(&from, &to, 1);
             changed = true;
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
+        let method = if name == "mimetype" {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        out.start_file(
+            name,
+            zip::write::SimpleFileOptions::default().compression_method(method),
+        )
+        .unwrap();
         out.write_all(data.as_bytes()).unwrap();
     }
     assert!(changed, "{from}");
@@ -551,5 +564,28 @@ fn a_justification_longer_than_a_cell_round_trips() {
     for (format, name) in FILES {
         let back = read_back(&export(&conv, format, Mode::Brouillon), name);
         assert_eq!(back.convention, conv, "{name}");
+    }
+}
+
+#[test]
+fn workbooks_of_format_1_are_read_and_of_format_3_refused() {
+    for (format, name) in [(Format::Ods, "eval.ods"), (Format::Xlsx, "eval.xlsx")] {
+        let d = errors(
+            &workbook_with(format, FORMAT_VERSION, "cus-indicateurs/3"),
+            name,
+        );
+        assert_eq!(codes(&d), ["E-IMPORT-FORMAT-VERSION"], "{d:#?}");
+        assert!(
+            d[0].message.contains("« cus-indicateurs/3 » inconnu")
+                && d[0].message.contains("Mettez l'application à jour"),
+            "{}",
+            d[0].message
+        );
+        // Format 1 is read (this workbook carries format 2 data: read all the same).
+        let back = read_back(
+            &workbook_with(format, FORMAT_VERSION, "cus-indicateurs/1"),
+            name,
+        );
+        assert_eq!(back.convention, evaluated(), "{name}");
     }
 }

@@ -20,8 +20,10 @@ Options générales :
   -V, --version    Affiche la version
 
 Utilisation de « cus check » :
-  cus check FICHIER|DOSSIER... [--format texte|json] [--catalogue FICHIER]
+  cus check FICHIER|DOSSIER... [--format texte|json] [--catalogue FICHIER] [--evaluation]
   Un dossier : tous ses fichiers .ods, .xlsx, .csv et .json (sans ses sous-dossiers).
+  Les règles de l'évaluation (réalisations saisies) sont listées à part, sous leur titre ;
+  --evaluation ajoute la synthèse de l'évaluation (« 80 % de l'objectif de PP-1 … »).
   Code de sortie : 0 aucune erreur, 1 erreurs trouvées, 2 fichier illisible.
 
 Utilisation de « cus convert » :

@@ -24,8 +24,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cus_core::catalogue::{Catalogue, Level, Period, Requirement};
 use cus_core::convention::{
-    parse_period_key, period_key, CatalogueRef, Cell, Convention, IndicatorSegmentation, Segment,
-    SplitKey, TerritoryKey, Value,
+    is_date, parse_period_key, period_key, Achievements, CatalogueRef, Cell, Convention,
+    IndicatorSegmentation, Justification, Origin, Segment, Signature, SignedVersion, SplitKey,
+    TerritoryKey, Value, Values,
 };
 use cus_core::diagnostic::{Diagnostic, Location, Severity};
 use cus_core::organisme::OrganismeKind;
@@ -124,6 +125,19 @@ const R_ROWS: &str = "lignes-explicites";
 const R_STOCK: &str = "logements";
 const R_ACK: &str = "avertissement-acquitte";
 const R_UNIT: &str = "unite";
+// Format 2: the signature, the versions replaced by avenants, the achievements.
+const R_SIG_DATE: &str = "signature-date";
+const R_SIG_LABEL: &str = "signature-libelle";
+const R_VERSION_DATE: &str = "version-date";
+const R_VERSION_LABEL: &str = "version-libelle";
+const R_VERSION_VALUE: &str = "version-valeur";
+const R_EVALUATION: &str = "evaluation";
+const R_ACHIEVED: &str = "realise";
+const R_NUMERATOR: &str = "numerateur";
+const R_DENOMINATOR: &str = "denominateur";
+const R_JUSTIFICATION: &str = "justification";
+const R_CAUSE: &str = "justification-cause";
+const R_COMMENT: &str = "justification-commentaire";
 
 /// Word of a level in the `niveau` column (the catalogue's kebab-case words).
 fn level_word(l: Level) -> &'static str {
@@ -541,7 +555,53 @@ fn complements(conv: &Convention) -> Vec<[String; 3]> {
     for (code, unit) in &conv.units {
         push(R_UNIT, code, text(unit));
     }
+    if let Some(sig) = &conv.signature {
+        push(R_SIG_DATE, "", text(&sig.date));
+        push(R_SIG_LABEL, "", text(&sig.label));
+    }
+    for (i, v) in conv.versions.iter().enumerate() {
+        let n = (i + 1).to_string();
+        push(R_VERSION_DATE, &n, text(&v.signature.date));
+        push(R_VERSION_LABEL, &n, text(&v.signature.label));
+        for (k, value) in &v.values {
+            push(R_VERSION_VALUE, &format!("{n}|{k}"), value.clone());
+        }
+    }
+    let ach = &conv.achievements;
+    if !ach.is_empty() {
+        push(R_EVALUATION, "", text(&ach.evaluation));
+    }
+    for (k, n) in &ach.values {
+        push(R_ACHIEVED, k, Value::Number(*n));
+    }
+    let term = |n: Option<f64>| n.map(Value::Number).unwrap_or_else(|| text(""));
+    for (k, t) in &ach.terms {
+        // A term not given is an empty `contenu` (the line says the cell has terms).
+        if t.numerator.is_some() || t.denominator.is_none() {
+            push(R_NUMERATOR, k, term(t.numerator));
+        }
+        if t.denominator.is_some() {
+            push(R_DENOMINATOR, k, term(t.denominator));
+        }
+    }
+    for (k, j) in &ach.justifications {
+        push(R_JUSTIFICATION, k, text(origin_word(j.origin)));
+        if let Some(c) = &j.cause {
+            push(R_CAUSE, k, text(c));
+        }
+        if !j.comment.is_empty() {
+            push(R_COMMENT, k, text(&j.comment));
+        }
+    }
     out
+}
+
+/// The word of the origin of a gap (`organisme`, `exterieur`).
+fn origin_word(o: Origin) -> &'static str {
+    match o {
+        Origin::Organisme => "organisme",
+        Origin::Exterieur => "exterieur",
+    }
 }
 
 /// The word of an organism kind (`oph`, `esh`, `cooperative`, `sem`, `autre`).
@@ -812,6 +872,9 @@ struct ComplementIn {
     content: String,
 }
 
+/// A text stated once, with its line.
+type Stated1 = (String, usize);
+
 /// What the complements of a file state.
 #[derive(Default)]
 struct Stated {
@@ -832,11 +895,23 @@ struct Stated {
     units: BTreeMap<String, String>,
     /// Unknown rubriques, with their line.
     ignored: Vec<(String, usize)>,
+    /// Date and label of the signature, with their line.
+    signature: (Option<Stated1>, Option<Stated1>),
+    /// By number (from 1): date, label, values, and the first line naming it.
+    versions: BTreeMap<usize, (Option<String>, Option<String>, Values, usize)>,
+    achievements: Achievements,
+    /// Achievements lines were read (an evaluation line is then required).
+    achievement_line: Option<usize>,
+    evaluation_line: Option<usize>,
+    /// Causes and comments of justifications, with their line, joined to their origin at the end.
+    causes: Vec<(String, String, usize)>,
+    comments: Vec<(String, String, usize)>,
 }
 
 /// Read the complements (columns `rubrique`, `cle`, `contenu`).
 fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Problems) -> Stated {
     let mut st = Stated::default();
+    let checker = CellChecker::new(cat);
     // The line of each text already stated (rubrique, key), to report a contradiction.
     let mut first: HashMap<(&str, &str), (usize, &str)> = HashMap::new();
     for c in list {
@@ -862,7 +937,25 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
         // A rubrique stated twice must say the same thing (the last one is kept otherwise).
         let once = matches!(
             rubrique.as_str(),
-            R_NAME | R_RAISON | R_KIND | R_SIEGE | R_STOCK | R_ACK | R_UNIT
+            R_NAME
+                | R_RAISON
+                | R_KIND
+                | R_SIEGE
+                | R_STOCK
+                | R_ACK
+                | R_UNIT
+                | R_SIG_DATE
+                | R_SIG_LABEL
+                | R_VERSION_DATE
+                | R_VERSION_LABEL
+                | R_VERSION_VALUE
+                | R_EVALUATION
+                | R_ACHIEVED
+                | R_NUMERATOR
+                | R_DENOMINATOR
+                | R_JUSTIFICATION
+                | R_CAUSE
+                | R_COMMENT
         );
         if once {
             match first.get(&(c.rubrique.as_str(), key)) {
@@ -1024,7 +1117,237 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
             R_UNIT => {
                 st.units.insert(key.to_string(), content.to_string());
             }
+            R_SIG_DATE | R_VERSION_DATE if !is_date(content.trim()) => fail(
+                p,
+                codes::CSV_COMPLEMENT,
+                "contenu",
+                format!(
+                    "« {content} » n'est pas une date de signature ; attendu AAAA-MM-JJ (par \
+                     exemple 2021-03-15)."
+                ),
+            ),
+            R_SIG_DATE => st.signature.0 = Some((content.trim().to_string(), line)),
+            R_SIG_LABEL => st.signature.1 = Some((content.to_string(), line)),
+            R_VERSION_DATE | R_VERSION_LABEL | R_VERSION_VALUE => {
+                let (n, cell) = match rubrique.as_str() {
+                    R_VERSION_VALUE => match key.split_once('|') {
+                        Some((n, cell)) => (n, Some(cell)),
+                        None => (key, None),
+                    },
+                    _ => (key, None),
+                };
+                let Some(n) = n
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                else {
+                    fail(
+                        p,
+                        codes::CSV_COMPLEMENT,
+                        "cle",
+                        format!(
+                            "« {key} » : le numéro de la version remplacée est attendu (1 pour \
+                             la plus ancienne){}.",
+                            if rubrique == R_VERSION_VALUE {
+                                ", suivi de | et de la clé de la cellule (1|PP-1|departement:59|PLAI|c3)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    );
+                    continue;
+                };
+                let version = st
+                    .versions
+                    .entry(n)
+                    .or_insert_with(|| (None, None, Values::new(), line));
+                match (rubrique.as_str(), cell) {
+                    (R_VERSION_DATE, _) => version.0 = Some(content.trim().to_string()),
+                    (R_VERSION_LABEL, _) => version.1 = Some(content.to_string()),
+                    (_, None) => fail(
+                        p,
+                        codes::CSV_COMPLEMENT,
+                        "cle",
+                        format!(
+                            "« {key} » : attendu le numéro de la version, | et la clé de la \
+                             cellule (1|PP-1|departement:59|PLAI|c3)."
+                        ),
+                    ),
+                    (_, Some(cell)) => {
+                        let problem = match Cell::parse_key(cell).filter(|c| c.key() == cell) {
+                            None => Some((
+                                codes::CELL_KEY,
+                                format!(
+                                    "« {cell} » n'est pas une clé de cellule \
+                                     (indicateur|territoire|répartition|période)."
+                                ),
+                            )),
+                            Some(c) => checker.problem(&c),
+                        };
+                        match (problem, read_value(&c.content)) {
+                            (Some((code, msg)), _) => fail(p, code, "cle", msg),
+                            (None, Some(v)) => {
+                                version.2.insert(cell.to_string(), v);
+                            }
+                            (None, None) => {
+                                version
+                                    .2
+                                    .insert(cell.to_string(), Value::Text(String::new()));
+                            }
+                        }
+                    }
+                }
+            }
+            R_EVALUATION => {
+                st.achievements.evaluation = content.trim().to_string();
+                st.evaluation_line = Some(line);
+            }
+            R_ACHIEVED | R_NUMERATOR | R_DENOMINATOR | R_JUSTIFICATION | R_CAUSE | R_COMMENT => {
+                st.achievement_line.get_or_insert(line);
+                let justification =
+                    matches!(rubrique.as_str(), R_JUSTIFICATION | R_CAUSE | R_COMMENT);
+                if let Some((code, msg)) = checker.achievement_problem(key.trim(), justification) {
+                    fail(p, code, "cle", msg);
+                    continue;
+                }
+                let key = key.trim().to_string();
+                let number = match read_value(&c.content) {
+                    Some(Value::Number(n)) => Some(Some(n)),
+                    None => Some(None),
+                    _ => None,
+                };
+                let ach = &mut st.achievements;
+                match (rubrique.as_str(), number) {
+                    (R_ACHIEVED, Some(Some(n))) => {
+                        ach.values.insert(key, n);
+                    }
+                    (R_NUMERATOR, Some(n)) => ach.terms.entry(key).or_default().numerator = n,
+                    (R_DENOMINATOR, Some(n)) => ach.terms.entry(key).or_default().denominator = n,
+                    (R_ACHIEVED | R_NUMERATOR | R_DENOMINATOR, _) => fail(
+                        p,
+                        codes::CSV_COMPLEMENT,
+                        "contenu",
+                        format!(
+                            "« {content} » n'est pas un nombre ({} de la cellule {key}).",
+                            match rubrique.as_str() {
+                                R_ACHIEVED => "réalisation",
+                                R_NUMERATOR => "numérateur",
+                                _ => "dénominateur",
+                            }
+                        ),
+                    ),
+                    (R_JUSTIFICATION, _) => {
+                        let origin = match content.trim() {
+                            "organisme" => Origin::Organisme,
+                            "exterieur" => Origin::Exterieur,
+                            _ => {
+                                fail(
+                                    p,
+                                    codes::CSV_COMPLEMENT,
+                                    "contenu",
+                                    format!(
+                                        "origine de l'écart « {content} » inconnue ; attendu \
+                                         organisme (du fait de l'organisme) ou exterieur \
+                                         (causes extérieures)."
+                                    ),
+                                );
+                                continue;
+                            }
+                        };
+                        ach.justifications.insert(
+                            key,
+                            Justification {
+                                origin,
+                                cause: None,
+                                comment: String::new(),
+                            },
+                        );
+                    }
+                    (R_CAUSE, _) => st.causes.push((key, content.trim().to_string(), line)),
+                    _ => st.comments.push((key, content.to_string(), line)),
+                }
+            }
             _ => st.ignored.push((c.rubrique.clone(), line)),
+        }
+    }
+    // Causes and comments join the origin of their justification.
+    for (list, cause) in [
+        (std::mem::take(&mut st.causes), true),
+        (std::mem::take(&mut st.comments), false),
+    ] {
+        for (key, content, line) in list {
+            match st.achievements.justifications.get_mut(&key) {
+                Some(j) if cause => j.cause = Some(content),
+                Some(j) => j.comment = content,
+                None => {
+                    let mut loc = p.at();
+                    loc.line = Some(line);
+                    p.error(
+                        codes::CSV_COMPLEMENT,
+                        format!(
+                            "Ligne {line}, colonne « cle » : la justification de « {key} » n'a \
+                             pas de ligne « {R_JUSTIFICATION} » donnant l'origine de l'écart \
+                             (organisme ou exterieur) : ajoutez-la."
+                        ),
+                        loc,
+                    );
+                }
+            }
+        }
+    }
+    if let (Some(line), None) = (st.achievement_line, st.evaluation_line) {
+        let mut loc = p.at();
+        loc.line = Some(line);
+        p.error(
+            codes::CSV_COMPLEMENT,
+            format!(
+                "Ligne {line}, colonne « rubrique » : des réalisations sont données sans la \
+                 rubrique « {R_EVALUATION} » qui dit à quelle évaluation elles servent \
+                 (par exemple mi-parcours) : ajoutez-la."
+            ),
+            loc,
+        );
+    }
+    match st.signature {
+        (Some(_), Some(_)) | (None, None) => {}
+        (Some((_, line)), None) | (None, Some((_, line))) => {
+            let mut loc = p.at();
+            loc.line = Some(line);
+            p.error(
+                codes::CSV_COMPLEMENT,
+                format!(
+                    "Ligne {line}, colonne « rubrique » : la signature a besoin de deux lignes, \
+                     « {R_SIG_DATE} » et « {R_SIG_LABEL} » ; l'une manque."
+                ),
+                loc,
+            );
+        }
+    }
+    for (expected, (n, (date, _, _, line))) in st.versions.iter().enumerate() {
+        let line = *line;
+        let problem = if *n != expected + 1 {
+            Some(format!(
+                "version remplacée n° {n} alors que la version n° {} manque ; les versions sont \
+                 numérotées à partir de 1, sans trou.",
+                expected + 1
+            ))
+        } else if date.is_none() {
+            Some(format!(
+                "la version remplacée n° {n} n'a pas de ligne « {R_VERSION_DATE} » (date de sa \
+                 signature) : ajoutez-la."
+            ))
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            let mut loc = p.at();
+            loc.line = Some(line);
+            p.error(
+                codes::CSV_COMPLEMENT,
+                format!("Ligne {line}, colonne « cle » : {msg}"),
+                loc,
+            );
         }
     }
     st
@@ -1337,8 +1660,19 @@ pub fn import(
                 key: field(C_CLE),
                 content: field(C_CONTENU),
             };
-            if c.rubrique == R_SEGMENTATION {
-                codes_used.insert(trim(&c.key).to_string());
+            let key = trim(c.key.strip_prefix('\'').unwrap_or(&c.key));
+            match c.rubrique.as_str() {
+                R_SEGMENTATION => {
+                    codes_used.insert(key.to_string());
+                }
+                R_ACHIEVED | R_NUMERATOR | R_DENOMINATOR | R_JUSTIFICATION | R_CAUSE
+                | R_COMMENT => {
+                    codes_used.insert(key.split('|').next().unwrap_or_default().to_string());
+                }
+                R_VERSION_VALUE => {
+                    codes_used.insert(key.split('|').nth(1).unwrap_or_default().to_string());
+                }
+                _ => {}
             }
             let only_complement = !c.rubrique.is_empty()
                 && KEPT
@@ -1915,6 +2249,22 @@ pub fn import(
             conv.stock = st.stock;
             conv.acknowledged = st.acknowledged;
             conv.units = st.units;
+            conv.signature = match st.signature {
+                (Some((date, _)), Some((label, _))) => Some(Signature { date, label }),
+                _ => None,
+            };
+            conv.versions = st
+                .versions
+                .into_values()
+                .map(|(date, label, values, _)| SignedVersion {
+                    signature: Signature {
+                        date: date.unwrap_or_default(),
+                        label: label.unwrap_or_default(),
+                    },
+                    values,
+                })
+                .collect();
+            conv.achievements = st.achievements;
             if !st.ignored.is_empty() {
                 let lines: Vec<String> = st
                     .ignored
@@ -1945,7 +2295,8 @@ pub fn import(
                  retirées. Ont été repris les valeurs, les territoires, les mailles, le catalogue \
                  et le SIREN ; le nom du brouillon, la raison sociale, la catégorie et le siège \
                  de l'organisme, le département, la ZUS et la catégorie des segments, les \
-                 logements détenus et les avertissements pris en compte n'ont pas pu l'être : \
+                 logements détenus, les avertissements pris en compte, et la signature, les \
+                 versions remplacées et les réalisations s'il y en avait, n'ont pas pu l'être : \
                  complétez-les, ou importez plutôt l'export ODS ou JSON de la même convention."
                     .to_string(),
                 p.at(),

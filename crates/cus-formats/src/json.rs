@@ -3,7 +3,7 @@
 //!
 //! ```json
 //! {
-//!   "format": "cus-indicateurs/1",
+//!   "format": "cus-indicateurs/2",
 //!   "nature": "brouillon",
 //!   "exporte_le": "2026-11-25T17:30:00Z",
 //!   "empreinte": "<sha-256 of the values>",
@@ -214,6 +214,39 @@ impl<'a> CellChecker<'a> {
             ));
         }
         None
+    }
+}
+
+impl CellChecker<'_> {
+    /// What is wrong with the key of an achievement (`indicateur|territoire|répartition|aN`) or,
+    /// with `justification`, of a justification (`indicateur|territoire|répartition`): the key
+    /// must parse and name an indicator of the catalogue and one of its splits. Years are
+    /// checked by the evaluation rules (`cus_core::evaluation::check`), not refused here.
+    pub(crate) fn achievement_problem(
+        &self,
+        key: &str,
+        justification: bool,
+    ) -> Option<(&'static str, String)> {
+        let full = if justification {
+            format!("{key}|a1")
+        } else {
+            key.to_string()
+        };
+        let what = if justification {
+            "indicateur|territoire|répartition (par exemple PP-1|departement:59|PLAI)"
+        } else {
+            "indicateur|territoire|répartition|année (par exemple PP-1|departement:59|PLAI|a2)"
+        };
+        let Some(cell) = Cell::parse_key(&full).filter(|c| c.key() == full) else {
+            return Some((
+                codes::CELL_KEY,
+                format!("la clé « {key} » n'est pas de la forme {what}."),
+            ));
+        };
+        match self.problem(&cell) {
+            Some((code, msg)) if code != codes::PERIOD => Some((code, msg)),
+            _ => None,
+        }
     }
 }
 
@@ -454,6 +487,10 @@ pub fn import(
     let codes_used: BTreeSet<String> = conv
         .values
         .keys()
+        .chain(conv.versions.iter().flat_map(|v| v.values.keys()))
+        .chain(conv.achievements.values.keys())
+        .chain(conv.achievements.terms.keys())
+        .chain(conv.achievements.justifications.keys())
         .filter_map(|k| k.split('|').next())
         .chain(conv.segmentation.keys().map(String::as_str))
         .map(str::to_string)
@@ -524,6 +561,53 @@ pub fn import(
             );
         }
     }
+    // The values of the versions replaced by avenants, as those of the convention.
+    for (n, version) in conv.versions.iter().enumerate() {
+        for key in version.values.keys() {
+            let problem = match Cell::parse_key(key).filter(|c| c.key() == *key) {
+                None => Some((
+                    codes::CELL_KEY,
+                    format!(
+                        "la clé « {key} » n'est pas de la forme \
+                         indicateur|territoire|répartition|période."
+                    ),
+                )),
+                Some(c) => checker.problem(&c),
+            };
+            if let Some((code, msg)) = problem {
+                let mut loc = p.at();
+                loc.path = Some(format!("convention.versions[{n}].values[\"{key}\"]"));
+                loc.cell = Some(key.clone());
+                if !p.is_full() {
+                    loc.line = find_line(text, &format!("\"{key}\""));
+                }
+                p.error(code, format!("Version {} : {msg}", n + 1), loc);
+            }
+        }
+    }
+    // The keys of the achievements and justifications.
+    let ach = &conv.achievements;
+    let achievement_keys = ach
+        .values
+        .keys()
+        .map(|k| (k, "values", false))
+        .chain(ach.terms.keys().map(|k| (k, "terms", false)))
+        .chain(
+            ach.justifications
+                .keys()
+                .map(|k| (k, "justifications", true)),
+        );
+    for (key, field, justification) in achievement_keys {
+        if let Some((code, msg)) = checker.achievement_problem(key, justification) {
+            let mut loc = p.at();
+            loc.path = Some(format!("convention.achievements.{field}[\"{key}\"]"));
+            loc.cell = Some(key.clone());
+            if !p.is_full() {
+                loc.line = find_line(text, &format!("\"{key}\""));
+            }
+            p.error(code, format!("Réalisations : {msg}"), loc);
+        }
+    }
     if !p.is_empty() {
         return Err(p.into_vec());
     }
@@ -568,9 +652,10 @@ pub(crate) fn checksum_note(p: &Problems, what: &str) -> Diagnostic {
     )
 }
 
-/// Check the `format` field: our version, or a clear refusal.
+/// Check the `format` field: a version we read (the current one or an earlier one), or a clear
+/// refusal.
 pub(crate) fn check_format(format: &str, p: &Problems) -> Option<Diagnostic> {
-    if format == FORMAT_VERSION {
+    if crate::is_readable_format(format) {
         return None;
     }
     let ours = FORMAT_VERSION.split('/').next().unwrap_or_default();
@@ -579,7 +664,8 @@ pub(crate) fn check_format(format: &str, p: &Problems) -> Option<Diagnostic> {
     let msg = match format.split_once('/') {
         Some((name, version)) if name == ours => format!(
             "Le fichier est au format « {format} » (version {version}) ; cette version de \
-             l'application lit le format « {FORMAT_VERSION} ». Mettez l'application à jour, ou \
+             l'application lit le format « {FORMAT_VERSION} » et les précédents. Mettez \
+             l'application à jour, ou \
              demandez un export dans l'ancien format."
         ),
         _ => format!(

@@ -31,8 +31,18 @@ use cus_core::diagnostic::{Diagnostic, Location};
 use cus_core::geo::Referential;
 
 /// Version of our file format, written in every file (`format` in JSON, the cover sheet of the
-/// workbooks, the `format` column of CSV).
-pub const FORMAT_VERSION: &str = "cus-indicateurs/1";
+/// workbooks, the `format` column of CSV). Version 2 added the signature, the versions replaced
+/// by avenants and the achievements of an evaluation.
+pub const FORMAT_VERSION: &str = "cus-indicateurs/2";
+
+/// The versions of the format this application reads: the current one and those before it (a
+/// file of an earlier version simply has none of what was added since).
+pub const READABLE_FORMAT_VERSIONS: [&str; 2] = ["cus-indicateurs/1", FORMAT_VERSION];
+
+/// Whether a `format` field names a version this application reads.
+pub fn is_readable_format(format: &str) -> bool {
+    READABLE_FORMAT_VERSIONS.contains(&format)
+}
 
 /// Files larger than this are refused on import (20 Mio). The largest realistic convention
 /// (101 départements + 400 EPCI, every indicator) weighs about 0,3 Mio in ODS or XLSX, 2 Mio in
@@ -282,9 +292,11 @@ fn starts_like_formula(s: &str) -> bool {
 
 #[cfg(feature = "io")]
 /// SHA-256 (hex) of the content of a convention: catalogue id and version, then every value as
-/// `key=value` lines in key order (numbers in Rust's shortest form, texts as typed). Written on
-/// the cover of every export; an import that finds another checksum notes that the file was
-/// edited after export.
+/// `key=value` lines in key order (numbers in Rust's shortest form, texts as typed), then, only
+/// when the convention carries them (format 2), its signature, versions and achievements as
+/// canonical JSON lines, so that the checksum of a convention without them is the one format 1
+/// wrote. Written on the cover of every export; an import that finds another checksum notes
+/// that the file was edited after export.
 pub fn checksum(conv: &Convention) -> String {
     use sha2::{Digest, Sha256};
     use std::fmt::Write as _;
@@ -306,6 +318,25 @@ pub fn checksum(conv: &Convention) -> String {
         };
         line.push('\n');
         h.update(line.as_bytes());
+    }
+    // Serialising plain data cannot fail.
+    if let Some(s) = &conv.signature {
+        h.update(format!(
+            "signature={}\n",
+            serde_json::to_string(s).unwrap_or_default()
+        ));
+    }
+    for v in &conv.versions {
+        h.update(format!(
+            "version={}\n",
+            serde_json::to_string(v).unwrap_or_default()
+        ));
+    }
+    if !conv.achievements.is_empty() {
+        h.update(format!(
+            "achievements={}\n",
+            serde_json::to_string(&conv.achievements).unwrap_or_default()
+        ));
     }
     let mut out = String::with_capacity(64);
     for b in h.finalize() {

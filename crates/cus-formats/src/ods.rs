@@ -22,9 +22,10 @@ use crate::technical;
 use crate::workbook::{self, Content, SheetOut, Style};
 use crate::{ExportInput, Format, Imported};
 
-const MIMETYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
+pub(crate) const MIMETYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
 
-const NS: &str = concat!(
+/// The namespaces of `content.xml` and `styles.xml` (shared with the consolidation workbook).
+pub(crate) const NS: &str = concat!(
     r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
     r#"xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" "#,
     r#"xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" "#,
@@ -44,11 +45,48 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
 }
 
 fn package(sheets: &[SheetOut], input: &ExportInput) -> zip::result::ZipResult<Vec<u8>> {
-    use zip::write::SimpleFileOptions;
-    use zip::CompressionMethod;
     let time = workbook::parse_iso_datetime(input.exported_at)
         .and_then(|(y, mo, d, h, mi, s)| zip::DateTime::from_date_and_time(y, mo, d, h, mi, s).ok())
         .unwrap_or_default();
+    let title = match input.mode {
+        crate::Mode::Brouillon => {
+            format!("Convention d'utilité sociale — {}", workbook::DRAFT_MARK)
+        }
+        crate::Mode::Final => "Convention d'utilité sociale — export final".to_string(),
+    };
+    let subject = input.convention.organisme.raison_sociale.as_str();
+    let date = workbook::parse_iso_datetime(input.exported_at)
+        .map(|(y, mo, d, h, mi, s)| format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"));
+    let frozen = sheets
+        .iter()
+        .map(|s| (s.name.as_str(), s.frozen_cols, s.frozen_rows));
+    zip_package(
+        time,
+        [
+            ("content.xml", content_xml(sheets)),
+            ("styles.xml", styles_xml(sheets, input)),
+            (
+                "meta.xml",
+                meta_xml(
+                    &title,
+                    Some(subject).filter(|s| !s.is_empty()),
+                    date.as_deref(),
+                ),
+            ),
+            ("settings.xml", settings_xml(frozen, Some(workbook::COVER))),
+            ("META-INF/manifest.xml", manifest_xml()),
+        ],
+    )
+}
+
+/// An OpenDocument package: `mimetype` first and stored, then the parts, deflated, every entry
+/// dated `time` (shared with the consolidation workbook).
+pub(crate) fn zip_package(
+    time: zip::DateTime,
+    parts: [(&str, String); 5],
+) -> zip::result::ZipResult<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    use zip::CompressionMethod;
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(time);
@@ -58,13 +96,6 @@ fn package(sheets: &[SheetOut], input: &ExportInput) -> zip::result::ZipResult<V
     let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
     z.start_file("mimetype", stored)?;
     z.write_all(MIMETYPE.as_bytes())?;
-    let parts: [(&str, String); 5] = [
-        ("content.xml", content_xml(sheets)),
-        ("styles.xml", styles_xml(sheets, input)),
-        ("meta.xml", meta_xml(input)),
-        ("settings.xml", settings_xml(sheets)),
-        ("META-INF/manifest.xml", manifest_xml()),
-    ];
     for (name, xml) in parts {
         z.start_file(name, deflated)?;
         z.write_all(xml.as_bytes())?;
@@ -128,6 +159,24 @@ fn content_xml(sheets: &[SheetOut]) -> String {
                 style_name(style)
             );
         }
+    }
+    // Figures with one decimal (evaluation sheets), only when used: a number style, and the
+    // cell style that shows it.
+    let one_decimal = sheets
+        .iter()
+        .flat_map(|s| s.rows.iter().flatten())
+        .any(|c| c.style == Style::OneDecimal);
+    if one_decimal {
+        x.push_str(concat!(
+            r#"<number:number-style style:name="N1" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0">"#,
+            r#"<number:number number:decimal-places="1" number:min-decimal-places="1" number:min-integer-digits="1"/>"#,
+            "</number:number-style>\n"
+        ));
+        let _ = writeln!(
+            x,
+            r#"<style:style style:name="{}" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N1"/>"#,
+            style_name(Style::OneDecimal)
+        );
     }
     x.push_str("</office:automatic-styles>\n<office:body><office:spreadsheet>\n");
     for sheet in sheets {
@@ -196,6 +245,7 @@ fn style_name(style: Style) -> &'static str {
         Style::Label => "ceLabel",
         Style::Note => "ceNote",
         Style::Value => "ceValue",
+        Style::OneDecimal => "ceOneDecimal",
     }
 }
 
@@ -227,6 +277,8 @@ fn cell_style(style: Style) -> Option<&'static str> {
             r#"<style:text-properties fo:font-weight="bold"/>"#
         ),
         Style::Note | Style::Value => wrapped_top!(),
+        // A data style besides its cell style: written apart (`content_xml`).
+        Style::OneDecimal => return None,
     })
 }
 
@@ -410,6 +462,20 @@ pub(crate) fn escape(s: &str, attr: bool) -> String {
     out
 }
 
+/// The `office:styles` of `styles.xml`: a 10-point default cell style and the `Default` cell
+/// style (shared with the consolidation workbook).
+macro_rules! office_styles {
+    () => {
+        concat!(
+            "<office:styles>",
+            r#"<style:default-style style:family="table-cell"><style:text-properties fo:font-size="10pt"/></style:default-style>"#,
+            r#"<style:style style:name="Default" style:family="table-cell"/>"#,
+            "</office:styles>",
+        )
+    };
+}
+pub(crate) use office_styles;
+
 /// Pages wide and tall a sheet is fitted to (0 tall: free).
 type Fit = (u32, u32);
 
@@ -459,10 +525,7 @@ fn styles_xml(sheets: &[SheetOut], input: &ExportInput) -> String {
         concat!(
             r#"<?xml version="1.0" encoding="UTF-8"?>"#,
             "<office:document-styles {ns} {loext}>",
-            "<office:styles>",
-            r#"<style:default-style style:family="table-cell"><style:text-properties fo:font-size="10pt"/></style:default-style>"#,
-            r#"<style:style style:name="Default" style:family="table-cell"/>"#,
-            "</office:styles>",
+            office_styles!(),
             "<office:automatic-styles>",
         ),
         ns = NS,
@@ -517,9 +580,9 @@ fn styles_xml(sheets: &[SheetOut], input: &ExportInput) -> String {
     x
 }
 
-fn meta_xml(input: &ExportInput) -> String {
-    let date = workbook::parse_iso_datetime(input.exported_at)
-        .map(|(y, mo, d, h, mi, s)| format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"));
+/// `meta.xml`: generator, title, then the subject and the dates when given (shared with the
+/// consolidation workbook).
+pub(crate) fn meta_xml(title: &str, subject: Option<&str>, date: Option<&str>) -> String {
     let mut x = String::new();
     x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     x.push_str(concat!(
@@ -532,19 +595,9 @@ fn meta_xml(input: &ExportInput) -> String {
         "<meta:generator>CUS indicateurs/{}</meta:generator>",
         env!("CARGO_PKG_VERSION")
     );
-    let title = match input.mode {
-        crate::Mode::Brouillon => {
-            format!("Convention d'utilité sociale — {}", workbook::DRAFT_MARK)
-        }
-        crate::Mode::Final => "Convention d'utilité sociale — export final".to_string(),
-    };
-    let _ = write!(x, "<dc:title>{}</dc:title>", escape(&title, false));
-    if !input.convention.organisme.raison_sociale.is_empty() {
-        let _ = write!(
-            x,
-            "<dc:subject>{}</dc:subject>",
-            escape(&input.convention.organisme.raison_sociale, false)
-        );
+    let _ = write!(x, "<dc:title>{}</dc:title>", escape(title, false));
+    if let Some(subject) = subject {
+        let _ = write!(x, "<dc:subject>{}</dc:subject>", escape(subject, false));
     }
     if let Some(d) = date {
         let _ = write!(
@@ -556,7 +609,12 @@ fn meta_xml(input: &ExportInput) -> String {
     x
 }
 
-fn settings_xml(sheets: &[SheetOut]) -> String {
+/// `settings.xml`: the frozen panes of each sheet given as (name, frozen columns, frozen rows),
+/// and the sheet shown on opening (shared with the consolidation workbook).
+pub(crate) fn settings_xml<'s>(
+    sheets: impl Iterator<Item = (&'s str, u32, u32)>,
+    active: Option<&str>,
+) -> String {
     let mut x = String::new();
     x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     x.push_str(concat!(
@@ -573,16 +631,12 @@ fn settings_xml(sheets: &[SheetOut]) -> String {
             r#"<config:config-item config:name="{name}" config:type="{ty}">{v}</config:config-item>"#
         );
     };
-    for s in sheets
-        .iter()
-        .filter(|s| s.frozen_rows > 0 || s.frozen_cols > 0)
-    {
+    for (name, cols, rows) in sheets.filter(|(_, cols, rows)| *rows > 0 || *cols > 0) {
         let _ = write!(
             x,
             r#"<config:config-item-map-entry config:name="{}">"#,
-            escape(&s.name, true)
+            escape(name, true)
         );
-        let (cols, rows) = (s.frozen_cols, s.frozen_rows);
         item(
             &mut x,
             "HorizontalSplitMode",
@@ -605,16 +659,19 @@ fn settings_xml(sheets: &[SheetOut]) -> String {
         x.push_str("</config:config-item-map-entry>");
     }
     x.push_str("</config:config-item-map-named>");
-    let _ = write!(
-        x,
-        r#"<config:config-item config:name="ActiveTable" config:type="string">{}</config:config-item>"#,
-        workbook::COVER
-    );
+    if let Some(active) = active {
+        let _ = write!(
+            x,
+            r#"<config:config-item config:name="ActiveTable" config:type="string">{}</config:config-item>"#,
+            escape(active, false)
+        );
+    }
     x.push_str("</config:config-item-map-entry></config:config-item-map-indexed></config:config-item-set></office:settings></office:document-settings>");
     x
 }
 
-fn manifest_xml() -> String {
+/// `META-INF/manifest.xml` of the five parts (shared with the consolidation workbook).
+pub(crate) fn manifest_xml() -> String {
     let mut x = String::new();
     x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     x.push_str(r#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">"#);

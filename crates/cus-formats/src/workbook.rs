@@ -82,6 +82,8 @@ const L_DEPS: &str = "Départements";
 const L_EPCI: &str = "EPCI / EPT (SIREN)";
 const L_EXPORTED: &str = "Date d'export";
 const L_CHECKSUM: &str = "Empreinte des valeurs (SHA-256)";
+const L_SIGNATURE: &str = "Signature des engagements";
+const L_EVALUATION: &str = "Évaluation préparée";
 
 /// Labels the import needs (the others are for people).
 const REQUIRED: [&str; 13] = [
@@ -114,6 +116,23 @@ const TECH_OTHERS: &str = "autres-valeurs";
 const TECH_SEGMENTATION: &str = "segmentation";
 const TECH_UNIT: &str = "unite";
 const EXPLICIT_ROWS: &str = "lignes-explicites";
+/// The sheet of the evaluation of an indicator (recomputed on export, not read back).
+const TECH_EVAL_SHEET: &str = "feuille-evaluation";
+/// The sheet of the signature, versions and achievements (read back).
+const TECH_EVAL_DATA: &str = "donnees-evaluation";
+
+/// Name of the sheet of the signature, the versions replaced and the achievements.
+pub(crate) const EVAL_DATA: &str = "Signature et réalisations";
+/// Heading of the rubrique column of [`EVAL_DATA`].
+const EVAL_DATA_HEADER: &str = "Rubrique";
+// Rubriques of [`EVAL_DATA`] (column A).
+const D_SIGNATURE: &str = "signature";
+const D_VERSION: &str = "version";
+const D_VERSION_VALUE: &str = "version-valeur";
+const D_EVALUATION: &str = "evaluation";
+const D_ACHIEVED: &str = "realise";
+const D_TERMS: &str = "termes";
+const D_JUSTIFICATION: &str = "justification";
 
 /// How a cell looks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -133,10 +152,13 @@ pub(crate) enum Style {
     Note,
     /// Text values (cover, grids, other values): wrapped in their column, at the top of their row.
     Value,
+    /// Computed figures shown with one decimal (rates, and the figures of a percentage, in the
+    /// evaluation sheets); the cell keeps the whole number.
+    OneDecimal,
 }
 
 impl Style {
-    pub(crate) const ALL: [Style; 8] = [
+    pub(crate) const ALL: [Style; 9] = [
         Style::Plain,
         Style::Title,
         Style::Draft,
@@ -145,6 +167,7 @@ impl Style {
         Style::Label,
         Style::Note,
         Style::Value,
+        Style::OneDecimal,
     ];
 }
 
@@ -369,23 +392,44 @@ pub(crate) fn layout(input: &ExportInput) -> Vec<SheetOut> {
     let mut names = SheetNames(HashSet::new());
     names.take(COVER);
     names.take(OTHERS);
+    names.take(EVAL_DATA);
     let mut sheets = Vec::new();
     let mut listed = Vec::new();
     let mut placed: HashSet<&str> = HashSet::new();
+    let evaluation = Evaluation::new(input);
+    let mut eval_listed = Vec::new();
     for ind in input.catalogue.indicators.iter().filter(|i| conv.uses(i)) {
         let name = names.take(&ind.code);
         sheets.push(indicator_sheet(input, ind, &name, &mut placed));
         listed.push((name, ind.code.clone()));
+        if let Some(sheet) = evaluation
+            .as_ref()
+            .and_then(|e| evaluation_sheet(input, e, ind, &mut names))
+        {
+            eval_listed.push((sheet.name.clone(), ind.code.clone()));
+            sheets.push(sheet);
+        }
     }
+    let has_eval_data =
+        conv.signature.is_some() || !conv.versions.is_empty() || !conv.achievements.is_empty();
     let others: Vec<(&String, &Value)> = conv
         .values
         .iter()
         .filter(|(k, _)| !placed.contains(k.as_str()))
         .collect();
     let others_sheet = (!others.is_empty()).then(|| others_sheet(input, &others));
-    let mut out = vec![cover(input, &listed, others_sheet.is_some())];
+    let mut out = vec![cover(
+        input,
+        &listed,
+        others_sheet.is_some(),
+        &eval_listed,
+        has_eval_data,
+    )];
     out.extend(sheets);
     out.extend(others_sheet);
+    if has_eval_data {
+        out.push(eval_data_sheet(input));
+    }
     for sheet in &mut out {
         print_setup(sheet);
     }
@@ -495,7 +539,7 @@ fn wrapped_font(style: Style) -> Option<(f64, bool)> {
         Style::Draft => Some((12.0, true)),
         Style::Header => Some((10.0, true)),
         Style::Note | Style::Value => Some((10.0, false)),
-        Style::Plain | Style::Key | Style::Label => None,
+        Style::Plain | Style::Key | Style::Label | Style::OneDecimal => None,
     }
 }
 
@@ -539,7 +583,13 @@ fn with_mark(title: String, mode: Mode) -> String {
     }
 }
 
-fn cover(input: &ExportInput, listed: &[(String, String)], has_others: bool) -> SheetOut {
+fn cover(
+    input: &ExportInput,
+    listed: &[(String, String)],
+    has_others: bool,
+    eval_listed: &[(String, String)],
+    has_eval_data: bool,
+) -> SheetOut {
     let conv = input.convention;
     let cat = input.catalogue;
     let mut rows: Vec<Vec<Out>> = vec![
@@ -604,6 +654,25 @@ fn cover(input: &ExportInput, listed: &[(String, String)], has_others: bool) -> 
     pair(L_EPCI, text(&conv.epci.join(", "), Style::Plain));
     pair(L_EXPORTED, text(input.exported_at, Style::Plain));
     pair(L_CHECKSUM, text(&checksum(conv), Style::Plain));
+    // For people only (read back from the sheet « Signature et réalisations »).
+    if let Some(sig) = &conv.signature {
+        pair(
+            L_SIGNATURE,
+            text(
+                &format!("{}, signée le {}", sig.label, sig.date),
+                Style::Plain,
+            ),
+        );
+    }
+    if !conv.achievements.evaluation.is_empty() {
+        let label = cat
+            .evaluations
+            .iter()
+            .find(|e| e.id == conv.achievements.evaluation)
+            .map(|e| e.label_for(conv.signing_year))
+            .unwrap_or_else(|| conv.achievements.evaluation.clone());
+        pair(L_EVALUATION, text(&label, Style::Plain));
+    }
 
     let table = |rows: &mut Vec<Vec<Out>>, heading: &str, headers: &[&str], body: Vec<Vec<Out>>| {
         rows.push(vec![]);
@@ -670,10 +739,23 @@ fn cover(input: &ExportInput, listed: &[(String, String)], has_others: bool) -> 
             text(code, Style::Key),
         ]);
     }
+    for (sheet, code) in eval_listed {
+        tech.push(vec![
+            text(TECH_EVAL_SHEET, Style::Key),
+            text(sheet, Style::Key),
+            text(code, Style::Key),
+        ]);
+    }
     if has_others {
         tech.push(vec![
             text(TECH_OTHERS, Style::Key),
             text(OTHERS, Style::Key),
+        ]);
+    }
+    if has_eval_data {
+        tech.push(vec![
+            text(TECH_EVAL_DATA, Style::Key),
+            text(EVAL_DATA, Style::Key),
         ]);
     }
     for (code, unit) in &conv.units {
@@ -923,6 +1005,281 @@ fn others_sheet(input: &ExportInput, others: &[(&String, &Value)]) -> SheetOut {
         name: OTHERS.to_string(),
         rows,
         widths: vec![45.0, 30.0, 30.0],
+        frozen_rows: 3,
+        frozen_cols: 1,
+        pages_wide: 1,
+        pages_tall: 0,
+        spans: Vec::new(),
+        heights: Vec::new(),
+    }
+}
+
+/// The evaluation a convention prepares, computed once by `cus_core::evaluation`.
+struct Evaluation<'a> {
+    period: &'a cus_core::catalogue::EvaluationPeriod,
+    lines: Vec<cus_core::evaluation::Line>,
+    summaries: Vec<cus_core::evaluation::Summary>,
+    causes: Vec<cus_core::evaluation::Cause>,
+}
+
+impl<'a> Evaluation<'a> {
+    /// `None` when the convention carries no achievements, or names an evaluation the catalogue
+    /// does not have (its achievements are then only in the data sheet).
+    fn new(input: &ExportInput<'a>) -> Option<Self> {
+        let conv = input.convention;
+        let cat = input.catalogue;
+        let ach = &conv.achievements;
+        if ach.is_empty() {
+            return None;
+        }
+        let period = cat.evaluations.iter().find(|e| e.id == ach.evaluation)?;
+        let lines = cus_core::evaluation::evaluate(conv, cat, input.geo, ach, period);
+        let summaries = cus_core::evaluation::summaries(conv, cat, input.geo, &lines, period);
+        Some(Evaluation {
+            period,
+            lines,
+            summaries,
+            causes: cus_core::evaluation::causes(),
+        })
+    }
+
+    /// The justification of a line, in words (« À justifier » for a commitment missed without
+    /// one).
+    fn justification_fr(&self, conv: &Convention, line: &cus_core::evaluation::Line) -> String {
+        use cus_core::evaluation::Origin;
+        match conv
+            .achievements
+            .justifications
+            .get(&line.justification_key())
+        {
+            Some(j) => {
+                let origin = match j.origin {
+                    Origin::Organisme => "Du fait de l'organisme".to_string(),
+                    Origin::Exterieur => {
+                        let cause = j.cause.as_deref().map(|c| {
+                            self.causes
+                                .iter()
+                                .find(|x| x.id == c)
+                                .map(|x| x.label.clone())
+                                .unwrap_or_else(|| c.to_string())
+                        });
+                        match cause {
+                            Some(c) => format!("Causes extérieures ({c})"),
+                            None => "Causes extérieures".to_string(),
+                        }
+                    }
+                };
+                if j.comment.is_empty() {
+                    origin
+                } else {
+                    format!("{origin} : {}", j.comment)
+                }
+            }
+            None if line.missed => "À justifier".to_string(),
+            None => String::new(),
+        }
+    }
+}
+
+/// The evaluation of one indicator: each commitment of the evaluation's years next to its
+/// achievement, with the rate, the gap and the justification (figures of
+/// `cus_core::evaluation::evaluate`, not recomputed here). `None` when it has no line.
+fn evaluation_sheet(
+    input: &ExportInput,
+    e: &Evaluation,
+    ind: &Indicator,
+    names: &mut SheetNames,
+) -> Option<SheetOut> {
+    let conv = input.convention;
+    let lines: Vec<&cus_core::evaluation::Line> =
+        e.lines.iter().filter(|l| l.indicator == ind.code).collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let name = names.take(&format!("{} évaluation", ind.code));
+    let summary = e
+        .summaries
+        .iter()
+        .find(|s| s.indicator == ind.code)
+        .map(|s| format!("{} ", s.text_fr))
+        .unwrap_or_default();
+    let unit = conv.unit_fr(ind);
+    let percentage = matches!(ind.value, ValueKind::Pourcentage { .. });
+    let mut rows = vec![
+        vec![text(
+            &with_mark(
+                format!(
+                    "{} — {} : {}",
+                    ind.code,
+                    ind.short_label,
+                    e.period.label_for(conv.signing_year)
+                ),
+                input.mode,
+            ),
+            title_style(input.mode),
+        )],
+        vec![text(
+            &format!(
+                "{summary}Unité : {unit}. Taux de réalisation = réalisé ÷ engagement ; écart = \
+                 réalisé − engagement{}. Les réalisations se saisissent par année ; les cumuls \
+                 sont calculés.",
+                if matches!(ind.value, ValueKind::Pourcentage { .. }) {
+                    " (en points)"
+                } else {
+                    ""
+                }
+            ),
+            Style::Note,
+        )],
+        [
+            "Territoire (clé)",
+            "Territoire",
+            "Répartition",
+            "Période",
+            "Engagement",
+            "Réalisé",
+            "Taux de réalisation (%)",
+            "Écart",
+            "Justification",
+            "Calcul",
+        ]
+        .iter()
+        .map(|h| text(h, Style::Header))
+        .collect(),
+    ];
+    let opt = |n: Option<f64>| n.map(number).unwrap_or_else(empty);
+    let decimal = |n: Option<f64>| match n {
+        Some(n) => Out {
+            content: Content::Number(n),
+            style: Style::OneDecimal,
+        },
+        None => empty(),
+    };
+    let figure = |n: Option<f64>| if percentage { decimal(n) } else { opt(n) };
+    let mut label_width: f64 = 12.0;
+    for l in lines {
+        let label = conv.territory_label(&l.territory, input.geo);
+        label_width = label_width.max(label.chars().count() as f64);
+        rows.push(vec![
+            text(&l.territory.to_string(), Style::Plain),
+            text(&label, Style::Value),
+            text(&l.split.label_fr(ind), Style::Value),
+            text(&l.period.label_fr(conv.signing_year), Style::Value),
+            figure(l.committed),
+            figure(l.achieved),
+            decimal(l.rate),
+            figure(l.gap),
+            text(&e.justification_fr(conv, l), Style::Value),
+            text(&l.formula_fr, Style::Value),
+        ]);
+    }
+    Some(SheetOut {
+        name,
+        rows,
+        widths: vec![
+            20.0,
+            label_width.min(30.0) + 2.0,
+            16.0,
+            14.0,
+            12.0,
+            12.0,
+            13.0,
+            12.0,
+            36.0,
+            48.0,
+        ],
+        frozen_rows: 3,
+        frozen_cols: 2,
+        pages_wide: 1,
+        pages_tall: 0,
+        spans: Vec::new(),
+        heights: Vec::new(),
+    })
+}
+
+/// The signature, the versions replaced by avenants and the achievements, one per row
+/// (rubrique, key, values), so that a workbook gives them back.
+fn eval_data_sheet(input: &ExportInput) -> SheetOut {
+    let conv = input.convention;
+    let mut rows = vec![
+        vec![text(
+            &with_mark(
+                "Signature, versions remplacées par avenant et réalisations".to_string(),
+                input.mode,
+            ),
+            title_style(input.mode),
+        )],
+        vec![text(
+            "Données techniques — ne pas modifier : relues à l'import. Les feuilles « évaluation » \
+             de chaque indicateur en sont calculées.",
+            Style::Note,
+        )],
+        vec![
+            text(EVAL_DATA_HEADER, Style::Header),
+            text("Clé", Style::Header),
+            text("Valeur", Style::Header),
+            text("Précision", Style::Header),
+            text("Précision", Style::Header),
+        ],
+    ];
+    let key = |s: &str| text(s, Style::Key);
+    let val = |s: &str| text(s, Style::Value);
+    if let Some(sig) = &conv.signature {
+        rows.push(vec![key(D_SIGNATURE), val(&sig.date), val(&sig.label)]);
+    }
+    for (i, v) in conv.versions.iter().enumerate() {
+        let n = (i + 1).to_string();
+        rows.push(vec![
+            key(D_VERSION),
+            val(&n),
+            val(&v.signature.date),
+            val(&v.signature.label),
+        ]);
+        for (k, value) in &v.values {
+            let mut row = vec![key(D_VERSION_VALUE), val(&format!("{n}|{k}"))];
+            match value {
+                // An empty text is a row with an empty value cell.
+                Value::Text(t) if t.is_empty() => {}
+                Value::Text(t) => row.extend(chunks(t).into_iter().map(|c| Out {
+                    content: Content::Text(neutralise(c)),
+                    style: Style::Value,
+                })),
+                v => row.push(value_out(v)),
+            }
+            rows.push(row);
+        }
+    }
+    let ach = &conv.achievements;
+    if !ach.is_empty() {
+        rows.push(vec![key(D_EVALUATION), val(&ach.evaluation)]);
+    }
+    for (k, n) in &ach.values {
+        rows.push(vec![key(D_ACHIEVED), val(k), number(*n)]);
+    }
+    let opt = |n: Option<f64>| n.map(number).unwrap_or_else(empty);
+    for (k, t) in &ach.terms {
+        rows.push(vec![
+            key(D_TERMS),
+            val(k),
+            opt(t.numerator),
+            opt(t.denominator),
+        ]);
+    }
+    for (k, j) in &ach.justifications {
+        let mut row = vec![
+            key(D_JUSTIFICATION),
+            val(k),
+            val(&enum_word(&j.origin)),
+            val(j.cause.as_deref().unwrap_or("")),
+        ];
+        // A comment too long for a cell continues in the next columns.
+        row.extend(chunks(&j.comment).into_iter().map(val));
+        rows.push(row);
+    }
+    SheetOut {
+        name: EVAL_DATA.to_string(),
+        rows,
+        widths: vec![16.0, 45.0, 24.0, 30.0, 40.0],
         frozen_rows: 3,
         frozen_cols: 1,
         pages_wide: 1,
@@ -1258,15 +1615,15 @@ pub(crate) fn read(
     };
 
     let (row, fmt) = get(&mut r, L_FORMAT);
-    if fmt != FORMAT_VERSION {
+    if !crate::is_readable_format(&fmt) {
         r.problem(
             "E-IMPORT-FORMAT-VERSION",
             COVER,
             Some(row),
             Some(1),
             format!(
-                "format « {fmt} » inconnu : cette application lit le format « {FORMAT_VERSION} ». \
-                 Mettez l'application à jour."
+                "format « {fmt} » inconnu : cette application lit le format « {FORMAT_VERSION} » \
+                 et les précédents. Mettez l'application à jour."
             ),
         );
         return Err(r.finish());
@@ -1397,6 +1754,8 @@ pub(crate) fn read(
     }
     let mut listed: Vec<(u32, String, String)> = Vec::new();
     let mut others_sheet: Option<(u32, String)> = None;
+    let mut eval_sheets: Vec<String> = Vec::new();
+    let mut eval_data: Option<(u32, String)> = None;
     let mut explicit: BTreeSet<String> = BTreeSet::new();
     if let Some((first, n)) = table(T_TECH) {
         for row in first..first + n {
@@ -1415,6 +1774,8 @@ pub(crate) fn read(
                 },
                 TECH_SHEET => listed.push((row, b, r.text_at(COVER, &cover, row, 2))),
                 TECH_OTHERS => others_sheet = Some((row, b)),
+                TECH_EVAL_SHEET => eval_sheets.push(b),
+                TECH_EVAL_DATA => eval_data = Some((row, b)),
                 TECH_UNIT => {
                     conv.units.insert(b, r.text_at(COVER, &cover, row, 2));
                 }
@@ -1517,6 +1878,34 @@ pub(crate) fn read(
         }
     }
 
+    // The keys of the data sheet, with their row, checked against the catalogue once known.
+    let mut eval_keys: Vec<EvalKey> = Vec::new();
+    let eval_sheet = eval_data
+        .as_ref()
+        .map(|(_, s)| s.clone())
+        .unwrap_or_default();
+    if let Some((cover_row, sheet)) = eval_data {
+        match by_name.remove(&sheet) {
+            Some(Ok(range)) => {
+                eval_keys = read_eval_data(&mut r, &sheet, &range, &mut conv, &mut codes)
+            }
+            Some(Err(e)) => {
+                r.problem("E-IMPORT-WORKBOOK-UNREADABLE", &sheet, None, None, unreadable(&e))
+            }
+            None => r.problem(
+                "E-IMPORT-SHEET-MISSING",
+                COVER,
+                Some(cover_row),
+                Some(1),
+                format!("la feuille « {sheet} » annoncée ici manque au classeur : fichier tronqué ou modifié."),
+            ),
+        }
+    }
+    // The evaluation sheets are computed from the data: not read back.
+    for sheet in &eval_sheets {
+        by_name.remove(sheet);
+    }
+
     // Catalogue: the one of the file, or a migration to a newer version, or a clear refusal.
     let mut notes = Vec::new();
     let cat_row = c.fields.get(L_CAT_ID).copied();
@@ -1537,11 +1926,14 @@ pub(crate) fn read(
             Ok((cat, note)) => {
                 for code in &codes {
                     if cat.indicator(code).is_none() {
+                        let in_eval = eval_keys
+                            .iter()
+                            .any(|k| k.key.split('|').next() == Some(code.as_str()));
                         let sheet = listed
                             .iter()
                             .find(|(_, _, c)| c == code)
                             .map(|(_, s, _)| s.as_str())
-                            .unwrap_or(COVER);
+                            .unwrap_or(if in_eval { &eval_sheet } else { COVER });
                         r.problem_at(
                             "E-IMPORT-UNKNOWN-INDICATOR",
                             sheet,
@@ -1557,6 +1949,28 @@ pub(crate) fn read(
                                 ..Default::default()
                             },
                         );
+                    }
+                }
+                // The splits of the keys of the data sheet (their indicators are checked above).
+                let checker = crate::json::CellChecker::new(cat);
+                for k in &eval_keys {
+                    let problem = match k.kind {
+                        EvalKeyKind::Cell => checker.achievement_problem(&k.key, false),
+                        EvalKeyKind::Justification => checker.achievement_problem(&k.key, true),
+                        EvalKeyKind::Version => {
+                            GridCell::parse_key(&k.key).and_then(|c| checker.problem(&c))
+                        }
+                    };
+                    match problem {
+                        Some((code, _)) if code == crate::json::codes::INDICATOR_UNKNOWN => {}
+                        Some((_, msg)) => r.problem(
+                            "E-IMPORT-BAD-KEY",
+                            &eval_sheet,
+                            Some(k.row),
+                            Some(1),
+                            format!("« {} » : {msg}", k.key),
+                        ),
+                        None => {}
                     }
                 }
                 if let Some(note) = note {
@@ -1817,6 +2231,304 @@ fn read_others(
             values.insert(key, v);
         }
     }
+}
+
+/// A key read in the sheet of the signature and the achievements, with its row.
+struct EvalKey {
+    row: u32,
+    key: String,
+    kind: EvalKeyKind,
+}
+
+enum EvalKeyKind {
+    /// An achievement (`realise`, `termes`): a cell of a year.
+    Cell,
+    /// `indicateur|territoire|répartition`.
+    Justification,
+    /// A value of a version: a cell of the grids.
+    Version,
+}
+
+/// Read the sheet of the signature, the versions replaced and the achievements; returns the
+/// keys read, to be checked against the catalogue.
+fn read_eval_data(
+    r: &mut Reader,
+    sheet: &str,
+    range: &Range<Data>,
+    conv: &mut Convention,
+    codes: &mut BTreeSet<String>,
+) -> Vec<EvalKey> {
+    let mut keys = Vec::new();
+    use cus_core::convention::{is_date, Justification, Origin, Signature, SignedVersion, Terms};
+    let end = last_row(range).unwrap_or(0);
+    let Some(header) = (0..=end.min(20))
+        .find(|&row| matches!(at(range, row, 0), Data::String(s) if s == EVAL_DATA_HEADER))
+    else {
+        r.problem(
+            "E-IMPORT-BAD-KEY",
+            sheet,
+            None,
+            Some(0),
+            format!("la ligne d'en-tête « {EVAL_DATA_HEADER} » manque."),
+        );
+        return keys;
+    };
+    let last = last_col(range).unwrap_or(0);
+    // The key of an achievement or a justification: it must parse (the catalogue checks its
+    // indicator, through `codes`).
+    let cell_key = |r: &mut Reader,
+                    codes: &mut BTreeSet<String>,
+                    row: u32,
+                    key: &str,
+                    justification: bool|
+     -> bool {
+        let full = if justification {
+            format!("{key}|a1")
+        } else {
+            key.to_string()
+        };
+        match GridCell::parse_key(&full).filter(|c| c.key() == full) {
+            Some(c) => {
+                codes.insert(c.indicator);
+                true
+            }
+            None => {
+                r.problem(
+                    "E-IMPORT-BAD-KEY",
+                    sheet,
+                    Some(row),
+                    Some(1),
+                    format!(
+                        "« {key} » n'est pas une clé {} (par exemple PP-1|departement:59|PLAI{}).",
+                        if justification {
+                            "de justification"
+                        } else {
+                            "de cellule"
+                        },
+                        if justification { "" } else { "|a2" }
+                    ),
+                );
+                false
+            }
+        }
+    };
+    let date_at = |r: &mut Reader, row: u32, col: u32| -> String {
+        let d = r.text_at(sheet, range, row, col);
+        if !is_date(&d) {
+            r.problem(
+                "E-IMPORT-BAD-VALUE",
+                sheet,
+                Some(row),
+                Some(col),
+                format!("date de signature attendue (AAAA-MM-JJ), trouvé « {d} »."),
+            );
+        }
+        d
+    };
+    let mut seen: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for row in header + 1..=end {
+        if matches!(at(range, row, 0), Data::Empty) {
+            continue;
+        }
+        let what = r.text_at(sheet, range, row, 0);
+        let key = r.text_at(sheet, range, row, 1);
+        if let Some(first) = seen.insert((what.clone(), key.clone()), row) {
+            r.problem(
+                "E-IMPORT-BAD-KEY",
+                sheet,
+                Some(row),
+                Some(1),
+                format!(
+                    "« {what} » « {key} » figure déjà ligne {} : gardez une seule de ces lignes.",
+                    first + 1
+                ),
+            );
+            continue;
+        }
+        match what.as_str() {
+            D_SIGNATURE => {
+                let date = date_at(r, row, 1);
+                conv.signature = Some(Signature {
+                    date,
+                    label: r.text_at(sheet, range, row, 2),
+                });
+            }
+            D_VERSION => {
+                let n = key.parse::<usize>().ok();
+                if n != Some(conv.versions.len() + 1) {
+                    r.problem(
+                        "E-IMPORT-BAD-KEY",
+                        sheet,
+                        Some(row),
+                        Some(1),
+                        format!(
+                            "version remplacée n° {} attendue ici (les versions sont numérotées \
+                             à partir de 1, dans l'ordre), trouvé « {key} ».",
+                            conv.versions.len() + 1
+                        ),
+                    );
+                    continue;
+                }
+                let date = date_at(r, row, 2);
+                conv.versions.push(SignedVersion {
+                    signature: Signature {
+                        date,
+                        label: r.text_at(sheet, range, row, 3),
+                    },
+                    values: Default::default(),
+                });
+            }
+            D_VERSION_VALUE => {
+                let parsed = key.split_once('|').and_then(|(n, k)| {
+                    let n = n
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=conv.versions.len()).contains(n))?;
+                    GridCell::parse_key(k)
+                        .filter(|c| c.key() == k)
+                        .map(|c| (n, c))
+                });
+                let Some((n, cell)) = parsed else {
+                    r.problem(
+                        "E-IMPORT-BAD-KEY",
+                        sheet,
+                        Some(row),
+                        Some(1),
+                        format!(
+                            "« {key} » : attendu le numéro d'une version déjà donnée, | et une clé \
+                             de cellule (1|PP-1|departement:59|PLAI|c3)."
+                        ),
+                    );
+                    continue;
+                };
+                let k = cell.key();
+                codes.insert(cell.indicator);
+                keys.push(EvalKey {
+                    row,
+                    key: k.clone(),
+                    kind: EvalKeyKind::Version,
+                });
+                let value = match at(range, row, 2) {
+                    Data::String(_) => {
+                        let mut s = String::new();
+                        for col in 2..=last.max(2) {
+                            match at(range, row, col) {
+                                Data::Empty => {}
+                                Data::String(_) => s.push_str(&r.text_at(sheet, range, row, col)),
+                                d => r.problem(
+                                    "E-IMPORT-BAD-VALUE",
+                                    sheet,
+                                    Some(row),
+                                    Some(col),
+                                    format!("suite d'un texte attendue, trouvé {}.", describe(d)),
+                                ),
+                            }
+                        }
+                        Some(Value::Text(s))
+                    }
+                    Data::Empty => Some(Value::Text(String::new())),
+                    _ => r.value_at(sheet, range, row, 2, &k),
+                };
+                if let Some(v) = value {
+                    conv.versions[n - 1].values.insert(k, v);
+                }
+            }
+            D_EVALUATION => conv.achievements.evaluation = key,
+            D_ACHIEVED => {
+                if !cell_key(r, codes, row, &key, false) {
+                    continue;
+                }
+                keys.push(EvalKey {
+                    row,
+                    key: key.clone(),
+                    kind: EvalKeyKind::Cell,
+                });
+                match r.number_at(sheet, range, row, 2) {
+                    Some(n) => {
+                        conv.achievements.values.insert(key, n);
+                    }
+                    None if matches!(at(range, row, 2), Data::Empty) => r.problem(
+                        "E-IMPORT-BAD-VALUE",
+                        sheet,
+                        Some(row),
+                        Some(2),
+                        "nombre réalisé attendu, la cellule est vide (supprimez la ligne pour \
+                         effacer la réalisation)."
+                            .to_string(),
+                    ),
+                    None => {}
+                }
+            }
+            D_TERMS => {
+                if !cell_key(r, codes, row, &key, false) {
+                    continue;
+                }
+                keys.push(EvalKey {
+                    row,
+                    key: key.clone(),
+                    kind: EvalKeyKind::Cell,
+                });
+                let numerator = r.number_at(sheet, range, row, 2);
+                let denominator = r.number_at(sheet, range, row, 3);
+                conv.achievements.terms.insert(
+                    key,
+                    Terms {
+                        numerator,
+                        denominator,
+                    },
+                );
+            }
+            D_JUSTIFICATION => {
+                if !cell_key(r, codes, row, &key, true) {
+                    continue;
+                }
+                keys.push(EvalKey {
+                    row,
+                    key: key.clone(),
+                    kind: EvalKeyKind::Justification,
+                });
+                let origin_text = r.text_at(sheet, range, row, 2);
+                let Some(origin) = parse_enum_word::<Origin>(&origin_text) else {
+                    r.problem(
+                        "E-IMPORT-BAD-VALUE",
+                        sheet,
+                        Some(row),
+                        Some(2),
+                        format!(
+                            "origine de l'écart « {origin_text} » inconnue ; attendu organisme ou \
+                             exterieur."
+                        ),
+                    );
+                    continue;
+                };
+                let cause = r.text_at(sheet, range, row, 3);
+                let mut comment = String::new();
+                for col in 4..=last.max(4) {
+                    comment.push_str(&r.text_at(sheet, range, row, col));
+                }
+                conv.achievements.justifications.insert(
+                    key,
+                    Justification {
+                        origin,
+                        cause: Some(cause).filter(|c| !c.is_empty()),
+                        comment,
+                    },
+                );
+            }
+            other => r.problem(
+                "E-IMPORT-BAD-VALUE",
+                sheet,
+                Some(row),
+                Some(0),
+                format!(
+                    "rubrique « {other} » inconnue ; attendu {D_SIGNATURE}, {D_VERSION}, \
+                     {D_VERSION_VALUE}, {D_EVALUATION}, {D_ACHIEVED}, {D_TERMS} ou \
+                     {D_JUSTIFICATION}."
+                ),
+            ),
+        }
+    }
+    keys
 }
 
 /// Date and time of an ISO 8601 text (`2026-11-25T17:30:00Z`, `2026-11-25`): year, month,

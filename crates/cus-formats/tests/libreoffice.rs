@@ -311,3 +311,103 @@ fn workbooks_resaved_by_libreoffice_import_back_identical() {
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("re-save check: {:.1} s", started.elapsed().as_secs_f64());
 }
+
+/// The convention of `tests/fixtures/evaluation.json`: signed by an avenant, with achievements.
+fn evaluated() -> Convention {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/evaluation.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_evaluation_sheets_print_landscape_and_survive_a_resave() {
+    let started = Instant::now();
+    let conv = evaluated();
+    let dir = work_dir("evaluation");
+    let mut files = Vec::new();
+    for (format, ext) in [(Format::Ods, "ods"), (Format::Xlsx, "xlsx")] {
+        let path = dir.join(format!("evaluation-{ext}.{ext}"));
+        std::fs::write(&path, common::export(&conv, format, Mode::Final)).unwrap();
+        files.push(path);
+    }
+    let profile = dir.join("profile");
+    soffice(&profile, "pdf", &files, &dir);
+    let organism = &conv.organisme.raison_sociale;
+    for ext in ["ods", "xlsx"] {
+        let pdf = dir.join(format!("evaluation-{ext}.pdf"));
+        let pages = pages(&pdf);
+        let size = poppler("pdfinfo", &[], &pdf, &[]);
+        assert!(
+            size.contains("841.89 x 595.304 pts (A4)"),
+            "{ext}: every page A4 landscape: {size}"
+        );
+        let total = pages.len();
+        // The sheet of each page, from its footer (organism, sheet, page number).
+        let sheets: Vec<String> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, page)| {
+                let footer = squash(
+                    page.lines()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or(""),
+                );
+                let inner = footer
+                    .strip_prefix(&format!("{organism} "))
+                    .and_then(|f| f.strip_suffix(&format!(" Page {} / {total}", i + 1)))
+                    .unwrap_or_else(|| panic!("{ext}: footer of page {}: {footer}", i + 1));
+                inner.to_string()
+            })
+            .collect();
+        for sheet in [
+            "PP-1 évaluation",
+            "PP-2 évaluation",
+            "Signature et réalisations",
+        ] {
+            let n = sheets.iter().filter(|s| *s == sheet).count();
+            // One page each: the ten columns fit one page wide, the few rows one page tall.
+            assert_eq!(n, 1, "{ext}: pages of {sheet}: {sheets:?}");
+        }
+        // Rates (and the figures of a percentage) with one decimal: PP-2 year 1, 3 ÷ 20 =
+        // 15 % achieved for 10 % committed, 150 %.
+        let pp2 = squash(&pages[sheets.iter().position(|s| s == "PP-2 évaluation").unwrap()]);
+        assert!(
+            pp2.contains("10.0 15.0 150.0 5.0") || pp2.contains("10,0 15,0 150,0 5,0"),
+            "{ext}: {pp2}"
+        );
+        let eval = &pages[sheets.iter().position(|s| s == "PP-1 évaluation").unwrap()];
+        let words = squash(eval);
+        for w in [
+            "Engagement",
+            "Réalisé",
+            // (The header wraps in its column.)
+            "Taux de",
+            "réalisation (%)",
+            "Écart",
+            "Justification",
+            "80 % de l'objectif de PP-1",
+        ] {
+            assert!(words.contains(w), "{ext}: « {w} » not printed:\n{eval}");
+        }
+    }
+    // Re-saved by LibreOffice in both formats: the same convention, achievements included.
+    for target in ["ods", "xlsx"] {
+        let out = dir.join(format!("as-{target}"));
+        std::fs::create_dir_all(&out).unwrap();
+        soffice(&profile, target, &files, &out);
+        for from in ["ods", "xlsx"] {
+            let name = format!("evaluation-{from}.{target}");
+            let back = common::read_back(&std::fs::read(out.join(&name)).unwrap(), &name);
+            assert_eq!(back.convention, conv, "{from} re-saved as {target}");
+            assert!(back.notes.is_empty(), "{name}: {:?}", back.notes);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!(
+        "evaluation print and re-save: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}

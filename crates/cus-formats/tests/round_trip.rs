@@ -44,6 +44,10 @@ struct Extras {
     mandatory_explicit: bool,
     /// A unit chosen for every indicator whose text leaves it open (the last of its choices).
     units: bool,
+    /// Format 2: signed by an avenant (labels of the two signatures), the values before it kept
+    /// as a version, achievements for every year cell of the values (numbers, or terms for a
+    /// percentage) and a justification with this comment on each split achieved.
+    evaluation: Option<(String, String, String)>,
 }
 
 fn arb_extras() -> impl Strategy<Value = Extras> {
@@ -55,9 +59,10 @@ fn arb_extras() -> impl Strategy<Value = Extras> {
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
+        prop::option::of((common::arb_text(), common::arb_text(), common::arb_text())),
     )
         .prop_map(
-            |(name, stock, ack, rows, retained, mandatory, units)| Extras {
+            |(name, stock, ack, rows, retained, mandatory, units, evaluation)| Extras {
                 name,
                 stock_everywhere: stock,
                 territory_ack: ack,
@@ -65,6 +70,7 @@ fn arb_extras() -> impl Strategy<Value = Extras> {
                 retained_without_rows: retained,
                 mandatory_explicit: mandatory,
                 units,
+                evaluation,
             },
         )
 }
@@ -143,6 +149,56 @@ fn enrich(mut conv: Convention, x: &Extras) -> Convention {
                 IndicatorSegmentation {
                     levels: conv.levels(ind),
                     rows: None,
+                },
+            );
+        }
+    }
+    if let Some((initial, avenant, comment)) = &x.evaluation {
+        use cus_core::catalogue::ValueKind;
+        use cus_core::convention::{Justification, Origin, Signature, SignedVersion, Terms};
+        conv.versions.push(SignedVersion {
+            signature: Signature {
+                date: "2020-12-18".into(),
+                label: initial.clone(),
+            },
+            values: conv.values.clone(),
+        });
+        conv.signature = Some(Signature {
+            date: "2024-02-29".into(),
+            label: avenant.clone(),
+        });
+        conv.achievements.evaluation = "mi-parcours".into();
+        let keys: Vec<String> = conv.values.keys().cloned().collect();
+        for (i, key) in keys.iter().enumerate() {
+            let Some(year) = key.rsplit('|').next().filter(|p| p.starts_with('a')) else {
+                continue;
+            };
+            let code = key.split('|').next().unwrap_or_default();
+            let Some(ind) = cat.indicator(code) else {
+                continue;
+            };
+            let n = common::TRICKY_NUMBERS[i % common::TRICKY_NUMBERS.len()];
+            if matches!(ind.value, ValueKind::Pourcentage { .. }) {
+                let terms = Terms {
+                    numerator: (i % 3 != 1).then_some(n),
+                    denominator: (i % 3 != 2).then_some(n * 2.0),
+                };
+                conv.achievements.terms.insert(key.clone(), terms);
+            } else {
+                conv.achievements.values.insert(key.clone(), n);
+            }
+            let split = key.trim_end_matches(year).trim_end_matches('|');
+            let exterieur = i % 2 == 0;
+            conv.achievements.justifications.insert(
+                split.to_string(),
+                Justification {
+                    origin: if exterieur {
+                        Origin::Exterieur
+                    } else {
+                        Origin::Organisme
+                    },
+                    cause: exterieur.then(|| "foncier".to_string()),
+                    comment: comment.clone(),
                 },
             );
         }

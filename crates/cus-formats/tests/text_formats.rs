@@ -338,7 +338,7 @@ fn json_not_utf8_or_binary_or_foreign_is_refused_clearly() {
 #[test]
 fn other_format_versions_are_refused_clearly() {
     let text = golden_text("petit-organisme.json");
-    let v2 = text.replacen(FORMAT_VERSION, "cus-indicateurs/2", 1);
+    let v2 = text.replacen(FORMAT_VERSION, "cus-indicateurs/3", 1);
     let d = errors(v2.as_bytes(), "cus.json");
     assert_eq!(codes(&d), ["E-IMPORT-FORMAT-VERSION"]);
     assert!(
@@ -837,10 +837,14 @@ const NAMES: [&str; 5] = ["x.json", "x.csv", "x.ods", "x.xlsx", "x"];
 fn seeds() -> &'static [Vec<u8>] {
     static SEEDS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
     SEEDS.get_or_init(|| {
-        let conv = sample("petit-organisme");
-        Format::ALL
+        // A format 1 era convention, then one carrying what format 2 adds.
+        [sample("petit-organisme"), common::evaluation_fixture()]
             .iter()
-            .map(|f| common::export(&conv, *f, Mode::Brouillon))
+            .flat_map(|conv| {
+                Format::ALL
+                    .iter()
+                    .map(|f| common::export(conv, *f, Mode::Brouillon))
+            })
             .collect()
     })
 }
@@ -913,17 +917,21 @@ proptest! {
     }
 
     #[test]
-    fn fuzz_mutated_files_never_panic(which in 0usize..4, m in arb_mutation(), name in 0usize..5) {
+    fn fuzz_mutated_files_never_panic(which in 0usize..8, m in arb_mutation(), name in 0usize..5) {
         let bytes = mutate(&seeds()[which], &m);
         let _ = import(&bytes, NAMES[name], common::catalogues());
-        let own = format!("x.{}", Format::ALL[which].extension());
+        let own = format!("x.{}", Format::ALL[which % 4].extension());
         let _ = import(&bytes, &own, common::catalogues());
     }
 
     #[test]
     fn fuzz_truncated_text_files_fail_or_lose_nothing_silently(cut in any::<prop::sample::Index>()) {
-        let conv = sample("petit-organisme");
-        for format in [Format::Json, Format::Csv] {
+        for (conv, format) in [
+            (sample("petit-organisme"), Format::Json),
+            (sample("petit-organisme"), Format::Csv),
+            (common::evaluation_fixture(), Format::Json),
+            (common::evaluation_fixture(), Format::Csv),
+        ] {
             let bytes = common::export(&conv, format, Mode::Brouillon);
             let cut = cut.index(bytes.len());
             let name = format!("x.{}", format.extension());
@@ -933,8 +941,13 @@ proptest! {
                     // Only a cut after the last value can pass: then nothing was lost, or the
                     // checksum says so.
                     let checksum_noted = i.notes.iter().any(|n| n.code == "W-IMPORT-CHECKSUM");
+                    let c = &i.convention;
                     prop_assert!(
-                        checksum_noted || i.convention.values == conv.values,
+                        checksum_noted
+                            || (c.values == conv.values
+                                && c.signature == conv.signature
+                                && c.versions == conv.versions
+                                && c.achievements == conv.achievements),
                         "{name} cut at {cut} imported silently with values lost"
                     );
                 }

@@ -871,10 +871,14 @@ fn must_not_panic(bytes: &[u8]) {
 fn valid_files() -> &'static [Vec<u8>] {
     static FILES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
     FILES.get_or_init(|| {
-        let conv = sample("petit-organisme");
-        WORKBOOKS
+        // ODS, XLSX, then the same for a convention carrying what format 2 adds.
+        [sample("petit-organisme"), common::evaluation_fixture()]
             .iter()
-            .map(|(f, _)| common::export(&conv, *f, Mode::Brouillon))
+            .flat_map(|conv| {
+                WORKBOOKS
+                    .iter()
+                    .map(|(f, _)| common::export(conv, *f, Mode::Brouillon))
+            })
             .collect()
     })
 }
@@ -892,7 +896,7 @@ proptest! {
 
     #[test]
     fn fuzz_mutated_files_never_panic(
-        which in 0usize..2,
+        which in 0usize..4,
         cut in any::<prop::sample::Index>(),
         flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
     ) {
@@ -908,13 +912,25 @@ proptest! {
 
     #[test]
     fn fuzz_mutated_xml_inside_valid_zips_never_panic(
-        which in 0usize..2,
+        which in 0usize..4,
         flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
         cut in prop::option::of(any::<prop::sample::Index>()),
     ) {
         let file = &valid_files()[which];
-        let entry = if which == 0 { "content.xml" } else { "xl/worksheets/sheet2.xml" };
-        let mutated = rezip_bytes(file, entry, |mut x| {
+        // The ODS content; in XLSX the first indicator sheet, or the last sheet of the format 2
+        // convention (« Signature et réalisations »).
+        let entry = match which {
+            0 | 2 => "content.xml".to_string(),
+            1 => "xl/worksheets/sheet2.xml".to_string(),
+            _ => format!(
+                "xl/worksheets/sheet{}.xml",
+                unzip(file)
+                    .iter()
+                    .filter(|(n, _)| n.starts_with("xl/worksheets/sheet"))
+                    .count()
+            ),
+        };
+        let mutated = rezip_bytes(file, &entry, |mut x| {
             for (at, b) in &flips {
                 let i = at.index(x.len());
                 x[i] = *b;

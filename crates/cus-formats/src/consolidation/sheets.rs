@@ -1,20 +1,24 @@
 //! Sheets of typed cells and their two renderings, ODS (by hand: zip and XML) and XLSX
 //! (rust_xlsxwriter), for the consolidation workbooks. Smaller than the convention's writers
-//! (`ods.rs`, `xlsx.rs`), which it does not share so that both evolve apart: no export date
-//! (every zip entry and the document properties carry a fixed date, so the same consolidation
-//! gives the same bytes), a few more cell looks (totals, estimates, notes).
+//! (`ods.rs`, `xlsx.rs`), whose sheets and cells it does not share so that both evolve apart:
+//! no export date (every zip entry and the document properties carry a fixed date, so the same
+//! consolidation gives the same bytes), a few more cell looks (totals, estimates, notes). The
+//! ODS document skeleton is `ods.rs`'s: package, `meta.xml`, `settings.xml`, manifest, the
+//! `office:styles` block and the column widths.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::io::{Cursor, Write as _};
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format as CellFormat, FormatAlign, Workbook, XlsxError,
 };
 
 use crate::neutralise;
-use crate::ods::{escape, number_text, write_paragraph};
-use crate::workbook::encode_text;
+use crate::ods::{
+    escape, manifest_xml, meta_xml, number_text, office_styles, settings_xml, write_paragraph,
+    zip_package, NS,
+};
+use crate::workbook::{column_mm, encode_text};
 
 /// How a cell looks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,52 +168,29 @@ impl Names {
 // ---------------------------------------------------------------------------------------------
 // ODS
 
-const MIMETYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
-
-const NS: &str = concat!(
-    r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
-    r#"xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" "#,
-    r#"xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" "#,
-    r#"xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" "#,
-    r#"xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" "#,
-    r#"office:version="1.3""#
-);
-
 /// The sheets as an ODS file.
 pub(crate) fn ods(sheets: &[Sheet]) -> Vec<u8> {
     ods_package(sheets).unwrap_or_default()
 }
 
 fn ods_package(sheets: &[Sheet]) -> zip::result::ZipResult<Vec<u8>> {
-    use zip::write::SimpleFileOptions;
-    use zip::CompressionMethod;
+    let frozen = sheets
+        .iter()
+        .map(|s| (s.name.as_str(), s.frozen_cols, s.frozen_rows));
     // A fixed date (the zip epoch) rather than the clock.
-    let time = zip::DateTime::default();
-    let stored = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(time);
-    let deflated = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(time);
-    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    z.start_file("mimetype", stored)?;
-    z.write_all(MIMETYPE.as_bytes())?;
-    let parts: [(&str, String); 5] = [
-        ("content.xml", content_xml(sheets)),
-        ("styles.xml", styles_xml()),
-        ("meta.xml", meta_xml()),
-        ("settings.xml", settings_xml(sheets)),
-        ("META-INF/manifest.xml", manifest_xml()),
-    ];
-    for (name, xml) in parts {
-        z.start_file(name, deflated)?;
-        z.write_all(xml.as_bytes())?;
-    }
-    Ok(z.finish()?.into_inner())
-}
-
-fn width_mm(chars: f64) -> u32 {
-    (chars * 2.0 + 3.0).round().clamp(10.0, 200.0) as u32
+    zip_package(
+        zip::DateTime::default(),
+        [
+            ("content.xml", content_xml(sheets)),
+            ("styles.xml", styles_xml()),
+            ("meta.xml", meta_xml(DOC_TITLE, None, None)),
+            (
+                "settings.xml",
+                settings_xml(frozen, sheets.first().map(|s| s.name.as_str())),
+            ),
+            ("META-INF/manifest.xml", manifest_xml()),
+        ],
+    )
 }
 
 fn style_name(look: Look) -> &'static str {
@@ -262,7 +243,7 @@ fn content_xml(sheets: &[Sheet]) -> String {
     x.push_str("<office:automatic-styles>");
     let mut widths: Vec<u32> = sheets
         .iter()
-        .flat_map(|s| s.widths.iter().map(|w| width_mm(*w)))
+        .flat_map(|s| s.widths.iter().map(|w| column_mm(*w)))
         .collect();
     widths.sort_unstable();
     widths.dedup();
@@ -294,7 +275,7 @@ fn content_xml(sheets: &[Sheet]) -> String {
             let _ = writeln!(
                 x,
                 r#"<table:table-column table:style-name="co{}" table:default-cell-style-name="Default"/>"#,
-                width_mm(*w)
+                column_mm(*w)
             );
         }
         let header = (sheet.frozen_rows as usize).min(sheet.rows.len());
@@ -366,10 +347,7 @@ fn styles_xml() -> String {
         concat!(
             r#"<?xml version="1.0" encoding="UTF-8"?>"#,
             "<office:document-styles {ns}>",
-            "<office:styles>",
-            r#"<style:default-style style:family="table-cell"><style:text-properties fo:font-size="10pt"/></style:default-style>"#,
-            r#"<style:style style:name="Default" style:family="table-cell"/>"#,
-            "</office:styles>",
+            office_styles!(),
             "<office:automatic-styles>",
             r#"<style:page-layout style:name="pm1"><style:page-layout-properties style:print-orientation="landscape" fo:page-width="297mm" fo:page-height="210mm" fo:margin-top="10mm" fo:margin-bottom="10mm" fo:margin-left="10mm" fo:margin-right="10mm"/></style:page-layout>"#,
             "</office:automatic-styles>",
@@ -384,102 +362,6 @@ fn styles_xml() -> String {
 
 /// Title of the document properties of both formats.
 const DOC_TITLE: &str = "Consolidation de conventions d'utilité sociale sur un territoire";
-
-fn meta_xml() -> String {
-    let mut x = String::new();
-    x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    x.push_str(concat!(
-        r#"<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
-        r#"xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" "#,
-        r#"xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"><office:meta>"#
-    ));
-    let _ = write!(
-        x,
-        "<meta:generator>CUS indicateurs/{}</meta:generator><dc:title>{}</dc:title>",
-        env!("CARGO_PKG_VERSION"),
-        escape(DOC_TITLE, false)
-    );
-    x.push_str("</office:meta></office:document-meta>");
-    x
-}
-
-fn settings_xml(sheets: &[Sheet]) -> String {
-    let mut x = String::new();
-    x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    x.push_str(concat!(
-        r#"<office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
-        r#"xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0" office:version="1.3">"#,
-        r#"<office:settings><config:config-item-set config:name="ooo:view-settings">"#,
-        r#"<config:config-item-map-indexed config:name="Views"><config:config-item-map-entry>"#,
-        r#"<config:config-item config:name="ViewId" config:type="string">view1</config:config-item>"#,
-        r#"<config:config-item-map-named config:name="Tables">"#
-    ));
-    let item = |x: &mut String, name: &str, ty: &str, v: u32| {
-        let _ = write!(
-            x,
-            r#"<config:config-item config:name="{name}" config:type="{ty}">{v}</config:config-item>"#
-        );
-    };
-    for s in sheets
-        .iter()
-        .filter(|s| s.frozen_rows > 0 || s.frozen_cols > 0)
-    {
-        let _ = write!(
-            x,
-            r#"<config:config-item-map-entry config:name="{}">"#,
-            escape(&s.name, true)
-        );
-        let (cols, rows) = (s.frozen_cols, s.frozen_rows);
-        item(
-            &mut x,
-            "HorizontalSplitMode",
-            "short",
-            if cols > 0 { 2 } else { 0 },
-        );
-        item(
-            &mut x,
-            "VerticalSplitMode",
-            "short",
-            if rows > 0 { 2 } else { 0 },
-        );
-        item(&mut x, "HorizontalSplitPosition", "int", cols);
-        item(&mut x, "VerticalSplitPosition", "int", rows);
-        item(&mut x, "ActiveSplitRange", "short", 2);
-        item(&mut x, "PositionLeft", "int", 0);
-        item(&mut x, "PositionRight", "int", cols);
-        item(&mut x, "PositionTop", "int", 0);
-        item(&mut x, "PositionBottom", "int", rows);
-        x.push_str("</config:config-item-map-entry>");
-    }
-    x.push_str("</config:config-item-map-named>");
-    if let Some(first) = sheets.first() {
-        let _ = write!(
-            x,
-            r#"<config:config-item config:name="ActiveTable" config:type="string">{}</config:config-item>"#,
-            escape(&first.name, false)
-        );
-    }
-    x.push_str("</config:config-item-map-entry></config:config-item-map-indexed></config:config-item-set></office:settings></office:document-settings>");
-    x
-}
-
-fn manifest_xml() -> String {
-    let mut x = String::new();
-    x.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    x.push_str(r#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">"#);
-    let _ = write!(
-        x,
-        r#"<manifest:file-entry manifest:full-path="/" manifest:version="1.3" manifest:media-type="{MIMETYPE}"/>"#
-    );
-    for part in ["content.xml", "styles.xml", "meta.xml", "settings.xml"] {
-        let _ = write!(
-            x,
-            r#"<manifest:file-entry manifest:full-path="{part}" manifest:media-type="text/xml"/>"#
-        );
-    }
-    x.push_str("</manifest:manifest>");
-    x
-}
 
 // ---------------------------------------------------------------------------------------------
 // XLSX

@@ -480,6 +480,17 @@ pub fn orphan_keys(conv: &Convention) -> Vec<String> {
         .collect()
 }
 
+/// The convention of `tests/fixtures/evaluation.json` (format 2: signed by an avenant, one
+/// version replaced, achievements, terms and justifications).
+#[allow(dead_code)]
+pub fn evaluation_fixture() -> Convention {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/evaluation.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 /// The file imported back; panics with the problems when it is refused.
 pub fn read_back(bytes: &[u8], name: &str) -> cus_formats::Imported {
     match cus_formats::import(bytes, name, catalogues()) {

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cus_core::catalogue::{self, Catalogue};
+use cus_core::catalogue::{self, Catalogue, Period};
 use cus_core::consolidation::{Objective, Scenario};
 use cus_core::convention::Convention;
 use cus_core::diagnostic::{Diagnostic, Location};
@@ -217,15 +217,37 @@ fn columns_of(code: &str, cats: &[Catalogue]) -> Option<(Vec<String>, Vec<String
 /// a column of it (French message).
 fn check_objective(o: &Objective, cats: &[Catalogue]) -> Result<(), String> {
     let Some((splits, periods, cols)) = columns_of(&o.indicator, cats) else {
+        let examples: Vec<&str> = cats
+            .iter()
+            .flat_map(|c| c.indicators.iter().map(|i| i.code.as_str()))
+            .take(2)
+            .collect();
         return Err(format!(
-            "l'indicateur « {} » n'existe dans aucun catalogue connu (codes comme PP-1, PS-2).",
-            o.indicator
+            "l'indicateur « {} » n'existe dans aucun catalogue connu (codes comme {}).",
+            o.indicator,
+            examples.join(", ")
         ));
     };
     if !o.value.is_finite() {
         return Err("la valeur de l'objectif n'est pas un nombre fini.".into());
     }
-    if !cols.contains(&format!("{}|{}", o.split, o.period)) {
+    // A yearly objective (a PLH's yearly targets) on an indicator committed only at 3 and 6
+    // years is compared with the cumulatives it adds up to, as the core does.
+    let yearly_on_cumulative = match cus_core::convention::parse_period_key(&o.period) {
+        Some(Period::Year(y)) => {
+            !periods.iter().any(|p| p.starts_with('a'))
+                && periods.iter().any(|p| {
+                    matches!(cus_core::convention::parse_period_key(p),
+                        Some(Period::Cumulative(n)) if n >= y)
+                })
+                && cols.iter().any(|c| {
+                    c.strip_prefix(o.split.as_str())
+                        .is_some_and(|r| r.starts_with('|'))
+                })
+        }
+        _ => false,
+    };
+    if !yearly_on_cumulative && !cols.contains(&format!("{}|{}", o.split, o.period)) {
         return Err(format!(
             "la ventilation « {} » et la période « {} » ne sont pas une colonne de l'indicateur \
              {} (ventilations : {} ; périodes : {}).",
@@ -458,5 +480,46 @@ mod tests {
         let (french, detail) = m.split_once("(détail technique : ").unwrap();
         assert!(!french.contains("No such"), "{m}");
         assert!(detail.ends_with(")."), "{m}");
+    }
+
+    #[test]
+    fn yearly_objectives_are_accepted_where_the_core_compares_them() {
+        let cats = cus_core::catalogue::embedded();
+        let cus2: Vec<Catalogue> = cats
+            .into_iter()
+            .filter(|c| c.id == "cus2-logements-locatifs")
+            .collect();
+        let o = |split: &str, period: &str| Objective {
+            indicator: "PP-1".into(),
+            split: split.into(),
+            period: period.into(),
+            value: 10.0,
+        };
+        // (split, period, accepted): PP-1 is committed at 3 and 6 years only, so a yearly
+        // objective is summed onto them (a PLH's yearly targets); a year beyond 6 or an unknown
+        // split is refused.
+        for (split, period, ok) in [
+            ("total", "c6", true),
+            ("total", "a1", true),
+            ("PLAI", "a6", true),
+            ("PLAI", "a7", false),
+            ("inconnu", "a1", false),
+            ("total", "c4", false),
+        ] {
+            assert_eq!(
+                check_objective(&o(split, period), &cus2).is_ok(),
+                ok,
+                "{split}|{period}"
+            );
+        }
+        let e = check_objective(
+            &Objective {
+                indicator: "XX-9".into(),
+                ..o("total", "c6")
+            },
+            &cus2,
+        )
+        .unwrap_err();
+        assert!(e.contains("n'existe dans aucun catalogue"), "{e}");
     }
 }

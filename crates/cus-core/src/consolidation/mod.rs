@@ -20,12 +20,17 @@
 
 mod compilation;
 mod edit;
+mod review;
 pub mod store;
 mod totals;
 mod workspace;
 
 pub use compilation::{compile, Compilation, Distribution, LevelUse, SubTerritory};
 pub use edit::{WsEdit, WsTouched};
+pub use review::{
+    cause_label, justification_fr, review, IndicatorReview, MissedCount, OrganismReview, RateRange,
+    Review, ReviewGroup, ReviewLine, ReviewTotal, REVIEW_RULES_FR,
+};
 pub use totals::{
     consolidate, parse_objectives, Change, Comparison, Consolidated, ConsolidatedTable, Objective,
     Row, Scenario, Stats, Total, YearLine,

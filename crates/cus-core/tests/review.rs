@@ -405,3 +405,114 @@ fn review_cases() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// The fictional région (`data/samples/territoire/`, JSON files only: the others need the
+/// formats crate): the organisms with an evaluation in the manifest are reviewed, in a group per
+/// evaluation, the others are « non transmise »; an organism without EPCI detail has exactly the
+/// missed and justified commitments the generator counted (with EPCI detail, only the
+/// département rows are read on the région, so at most as many).
+#[test]
+fn the_sample_region() {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/samples/territoire");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let cats = embedded();
+    let entries: Vec<&serde_json::Value> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["format"] == "json")
+        .collect();
+    let convs: Vec<Convention> = entries
+        .iter()
+        .map(|f| {
+            let v: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(dir.join(f["file"].as_str().unwrap())).unwrap(),
+            )
+            .unwrap();
+            serde_json::from_value(v["convention"].clone()).unwrap()
+        })
+        .collect();
+    let ids: Vec<String> = entries
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    let sources: Vec<Source> = convs
+        .iter()
+        .zip(&ids)
+        .map(|(c, id)| Source {
+            id,
+            conv: c,
+            cat: catalogue(&cats, c),
+        })
+        .collect();
+    let geo = geo::referential(2026).unwrap();
+    let ex = extract(&"region:32".parse().unwrap(), &sources, geo);
+    let r = review(&ex, &sources, geo);
+    let with: Vec<usize> = (0..entries.len())
+        .filter(|&i| !entries[i]["evaluation"].is_null())
+        .collect();
+    assert!(with.len() >= 6, "the sample has several evaluations");
+    let mut not: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i]["evaluation"].is_null())
+        .collect();
+    not.sort();
+    let mut got = r.not_transmitted.clone();
+    got.sort();
+    assert_eq!(got, not, "« évaluation non transmise »");
+    assert!(r.unreadable.is_empty());
+    let evals: Vec<&str> = r.groups.iter().map(|g| g.evaluation.as_str()).collect();
+    assert_eq!(evals, ["mi-parcours", "finale"]);
+    for &i in &with {
+        let e = &entries[i]["evaluation"];
+        let g = r
+            .groups
+            .iter()
+            .find(|g| g.evaluation == e["id"].as_str().unwrap())
+            .unwrap();
+        let o = g
+            .organism(i)
+            .unwrap_or_else(|| panic!("{} reviewed", ids[i]));
+        let (missed, justified) = (
+            e["missed"].as_u64().unwrap() as usize,
+            e["justified"].as_u64().unwrap() as usize,
+        );
+        let years = e["years"].as_array().unwrap();
+        assert_eq!(
+            o.years,
+            Some((
+                years[0].as_i64().unwrap() as i32,
+                years[1].as_i64().unwrap() as i32
+            ))
+        );
+        if entries[i]["epci_detail"].as_array().unwrap().is_empty() {
+            assert_eq!(
+                (o.missed.missed, o.missed.justified),
+                (missed, justified),
+                "{}",
+                ids[i]
+            );
+        } else {
+            assert!(o.missed.missed <= missed && o.missed.justified <= justified);
+            assert!(o.missed.missed > 0, "{}", ids[i]);
+        }
+    }
+    // PP-1 of the mid-term group: a total over the organisms, every one at the région's level.
+    let g = &r.groups[0];
+    let pp1 = g.indicators.iter().find(|i| i.code == "PP-1").unwrap();
+    let total = pp1
+        .totals
+        .iter()
+        .find(|t| t.split.key() == "total")
+        .unwrap();
+    assert!(total.counted.len() >= 6 && total.left_out.is_empty());
+    let sum: f64 = pp1
+        .lines
+        .iter()
+        .filter(|l| l.split.key() == "total")
+        .map(|l| l.committed.unwrap())
+        .sum();
+    assert_eq!(sum, total.committed);
+    assert!(g.missed.unjustified() > 0 && g.missed.exterieur_total() > 0 && g.missed.organisme > 0);
+}

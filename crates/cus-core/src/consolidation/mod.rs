@@ -485,6 +485,19 @@ fn read_table<'r>(
     }
 }
 
+/// The rows of a convention read on the territory for one indicator, as [`extract`] reads them
+/// (`None`: no figure there).
+pub fn territory_rows(
+    territory: &TerritoryKey,
+    conv: &Convention,
+    ind: &Indicator,
+    geo: &Referential,
+) -> Option<Basis> {
+    let region_of = |d: &str| geo.departement(d).map(|x| x.region.as_str());
+    let rows = conv.rows(ind, Some(geo));
+    select(territory, &rows, conv, geo, &region_of).map(|(b, _)| b)
+}
+
 /// Adds the valid values of one row of a convention into `values` (by column).
 fn read_row(
     conv: &Convention,

@@ -171,6 +171,8 @@ pub struct ReviewGroup {
     pub evaluation_label: String,
     pub organisms: Vec<OrganismReview>,
     pub indicators: Vec<IndicatorReview>,
+    /// Indicators not compared in this generation and kind (from the extract), with the reason.
+    pub left_out: Vec<super::LeftOut>,
     pub missed: MissedCount,
 }
 
@@ -359,6 +361,40 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                     }
                 })
                 .collect();
+            // Missed commitments of each organism on the territory, every indicator it uses
+            // (those left out of the comparison included).
+            for o in &mut organisms {
+                let src = &sources[o.source];
+                let ach = &src.conv.achievements;
+                let ev = &index[o.source];
+                for ind in src.cat.indicators.iter().filter(|i| src.conv.uses(i)) {
+                    let Some(basis) = super::territory_rows(&extract.territory, src.conv, ind, geo)
+                    else {
+                        continue;
+                    };
+                    for row in basis.rows() {
+                        for split in splits(ind) {
+                            let key = format!("{}|{}|{}", ind.code, row, split.key());
+                            if !ev.get(&key).iter().any(|l| l.missed) {
+                                continue;
+                            }
+                            let m = &mut o.missed;
+                            m.missed += 1;
+                            if let Some(j) = ach.justifications.get(&key) {
+                                m.justified += 1;
+                                match j.origin {
+                                    Origin::Organisme => m.organisme += 1,
+                                    Origin::Exterieur => {
+                                        *m.exterieur
+                                            .entry(j.cause.clone().unwrap_or_default())
+                                            .or_default() += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             let mut indicators = Vec::new();
             for table in &g.tables {
                 let rows: Vec<_> = table
@@ -418,23 +454,6 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                                 missed = true;
                                 if j.is_none() {
                                     unjustified.push(row.clone());
-                                }
-                                let m = &mut organisms
-                                    .iter_mut()
-                                    .find(|o| o.source == i)
-                                    .expect("member")
-                                    .missed;
-                                m.missed += 1;
-                                if let Some(j) = j {
-                                    m.justified += 1;
-                                    match j.origin {
-                                        Origin::Organisme => m.organisme += 1,
-                                        Origin::Exterieur => {
-                                            *m.exterieur
-                                                .entry(j.cause.clone().unwrap_or_default())
-                                                .or_default() += 1
-                                        }
-                                    }
                                 }
                             }
                         }
@@ -592,6 +611,7 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                 evaluation_label: first_period.label.clone(),
                 organisms,
                 indicators,
+                left_out: g.left_out.clone(),
                 missed,
             });
         }

@@ -146,19 +146,21 @@ pub fn organisms_table(g: &ReviewGroup, gi: usize, chosen: &str, split: Option<&
     };
     let caption_id = format!("organismes-evaluation-{gi}");
     html! {
-        <table class="tableau revue-organismes" aria-labelledby={caption_id.clone()}>
+        // A focusable, named scroll box: the table may be wider than the page.
+        <div class="defilement-revue" tabindex="0" role="region" aria-labelledby={caption_id.clone()}>
+        <table class="tableau revue-organismes">
             <caption id={caption_id}>{ format!("Organismes ayant transmis leur évaluation{}", if what.is_empty() { String::new() } else { format!(" (engagé, réalisé et taux : {what})") }) }</caption>
             <thead>
                 <tr>
                     <th scope="col">{ "Organisme" }</th>
-                    <th scope="col">{ "Évaluation" }</th>
+                    <th scope="col">{ "Années évaluées" }</th>
                     <th scope="col">{ "Engagé" }</th>
                     <th scope="col">{ "Réalisé" }</th>
                     <th scope="col">{ "Taux" }</th>
                     <th scope="col">{ "Engagements non tenus" }</th>
-                    <th scope="col">{ "dont justifiés" }</th>
-                    <th scope="col">{ "dont non justifiés" }</th>
-                    <th scope="col">{ "Origine des écarts justifiés" }</th>
+                    <th scope="col">{ "Justifiés" }</th>
+                    <th scope="col">{ "Non justifiés" }</th>
+                    <th scope="col">{ "Origine des justifications" }</th>
                 </tr>
             </thead>
             <tbody>
@@ -177,7 +179,7 @@ pub fn organisms_table(g: &ReviewGroup, gi: usize, chosen: &str, split: Option<&
                     html! {
                         <tr>
                             <th scope="row">{ o.label.clone() }</th>
-                            <td>{ o.evaluation_label.clone() }</td>
+                            <td>{ o.years.map(|(a, b)| format!("{a}-{b}")).unwrap_or_else(|| o.evaluation_label.clone()) }</td>
                             <td class="nombre">{ c }</td>
                             <td class="nombre">{ a }</td>
                             <td class="nombre">{ t }</td>
@@ -211,6 +213,7 @@ pub fn organisms_table(g: &ReviewGroup, gi: usize, chosen: &str, split: Option<&
                 </tr>
             </tfoot>
         </table>
+        </div>
     }
 }
 
@@ -368,11 +371,12 @@ fn rates_chart(
         return html! {};
     }
     let row_h = 20.0;
-    let (w, left, top) = (680.0, 260.0, 24.0);
+    // Values are written in their own column at the right, never over the 100 % line.
+    let (w, left, top, right) = (680.0, 260.0, 24.0, 76.0);
     let h = top + row_h * rated.len() as f64 + 26.0;
     let top_rate = rated.iter().map(|r| r.1).fold(100.0, f64::max);
     let max = (top_rate / 25.0).ceil() * 25.0;
-    let x = |v: f64| left + v.max(0.0) / max * (w - left - 56.0);
+    let x = |v: f64| left + v.max(0.0) / max * (w - left - right);
     let short = |s: &str| -> String {
         if s.chars().count() > 38 {
             format!("{}…", s.chars().take(37).collect::<String>())
@@ -393,7 +397,7 @@ fn rates_chart(
                             <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", yy + 13.0)} text-anchor="end">{ short(name) }</text>
                             <rect x={format!("{left}")} y={format!("{:.1}", yy + 3.0)} width={format!("{:.1}", (x(*r) - left).max(0.5))} height="13"
                                 fill={if below { "#c2571a" } else { "#0b5d63" }} />
-                            <text x={format!("{:.1}", x(*r) + 4.0)} y={format!("{:.1}", yy + 13.0)} class="graphique-valeur">{ format!("{} %", num(*r)) }</text>
+                            <text x={format!("{:.1}", w - 4.0)} y={format!("{:.1}", yy + 13.0)} text-anchor="end" class="graphique-valeur">{ format!("{} %", num(*r)) }</text>
                         </g>
                     }
                 }) }
@@ -401,9 +405,9 @@ fn rates_chart(
                     stroke="#1b1b1b" stroke-width="2" stroke-dasharray="5 3" />
                 <text x={format!("{:.1}", x(100.0))} y={format!("{:.1}", top - 10.0)} text-anchor="middle" class="graphique-objectif">{ "100 %" }</text>
                 <text x={format!("{left}")} y={format!("{:.1}", h - 4.0)}>{ "0 %" }</text>
-                <text x={format!("{:.1}", w - 56.0)} y={format!("{:.1}", h - 4.0)} text-anchor="end">{ format!("{} %", num(max)) }</text>
+                <text x={format!("{:.1}", w - right)} y={format!("{:.1}", h - 4.0)} text-anchor="middle">{ format!("{} %", num(max)) }</text>
             </svg>
-            <p class="legende-graphique">{ "Barres orangées : en dessous de l'engagement ; barres vertes : engagement atteint ou dépassé." }</p>
+            <p class="legende-graphique">{ "Barres orangées : en dessous de l'engagement ; barres bleu-vert : engagement atteint ou dépassé." }</p>
             <table class="tableau donnees-graphique">
                 <caption>{ "Données du graphique" }</caption>
                 <thead><tr><th scope="col">{ "Organisme" }</th><th scope="col">{ "Taux de réalisation" }</th><th scope="col">{ "Engagement atteint" }</th></tr></thead>

@@ -7,8 +7,8 @@
 //! a chart of the rates against 100 %, with its table.
 
 use cus_core::consolidation::{
-    cause_label, justification_fr, Basis, IndicatorReview, MissedCount, Review, ReviewGroup,
-    ReviewLine, REVIEW_RULES_FR,
+    cause_label, justification_fr, Basis, IndicatorReview, MissedCount, RateRange, Review,
+    ReviewGroup, ReviewLine, REVIEW_RULES_FR,
 };
 use cus_core::convention::SplitKey;
 use cus_core::geo::Referential;
@@ -333,14 +333,37 @@ pub fn indicator_section(
                     <p class="aide">{ "Pourcentage, montant ou durée : pas de total, les organismes sont comparés par leur taux." }</p>
                 }
                 if let Some(r) = range {
-                    <p class="fourchette-taux">{ format!(
-                        "Taux de réalisation : de {} ({}) à {} ({}), {} organisme{} ou ligne{} à la maille du territoire.",
-                        rate(Some(r.min)), label(r.min_source), rate(Some(r.max)), label(r.max_source), r.n, plural_s(r.n), plural_s(r.n)
-                    ) }</p>
+                    <p class="fourchette-taux">{ range_fr(r, ind.additive, &label) }</p>
                 }
                 { rates_chart(&lines, &format!("{gi}-{}", id_part(&ind.code)), &format!("{} — {}", ind.code, sl), &label, geo) }
             }
         </section>
+    }
+}
+
+/// « Taux de réalisation : de 87,8 % (A) à 115,2 % (B), 8 organismes à la maille du territoire. »
+fn range_fr(r: &RateRange, additive: bool, label: &dyn Fn(usize) -> String) -> String {
+    let what = if additive {
+        format!("organisme{}", plural_s(r.n))
+    } else {
+        format!("ligne{} (organisme et territoire)", plural_s(r.n))
+    };
+    if r.n == 1 {
+        format!(
+            "Taux de réalisation : {} ({}), seul{} {what} à la maille du territoire.",
+            rate(Some(r.min)),
+            label(r.min_source),
+            if additive { "" } else { "e" }
+        )
+    } else {
+        format!(
+            "Taux de réalisation : de {} ({}) à {} ({}), {} {what} à la maille du territoire.",
+            rate(Some(r.min)),
+            label(r.min_source),
+            rate(Some(r.max)),
+            label(r.max_source),
+            r.n
+        )
     }
 }
 
@@ -454,6 +477,7 @@ pub fn transmission(r: &Review, labels: &Labels) -> Html {
                     <summary>{ format!("Évaluation non transmise ({})", r.not_transmitted.len()) }</summary>
                     <ul>{ for r.not_transmitted.iter().map(|&i| html! { <li>{ labels.get(i) }{ " — évaluation non transmise" }</li> }) }</ul>
                 </details>
+                <p class="impression-seulement">{ format!("Évaluation non transmise : {}.", r.not_transmitted.iter().map(|&i| labels.get(i)).collect::<Vec<_>>().join(" ; ")) }</p>
             }
             if !r.unreadable.is_empty() {
                 <ul class="avertissement">{ for r.unreadable.iter().map(|(i, why)| html! { <li>{ format!("{} : {why}.", labels.get(*i)) }</li> }) }</ul>

@@ -67,6 +67,7 @@ test('the fictional région: evaluations side by side, filtered, charted, printa
     '2e génération — logements locatifs — Évaluation à mi-parcours (bilan triennal)',
     '2e génération — logements locatifs — Évaluation finale (bilan des six ans)',
   ]);
+  assert.match(await text(page, '.revue-evaluations p.note'), /^2 ensembles présentés séparément et jamais additionnés/);
   assert.match(await text(page, '.bilan-transmission'), new RegExp(`: ${orgs.length} évaluations transmises, \\d+ non transmises`));
   assert.match(await text(page, '.non-transmises'), /Les Maisons de la Lys.*évaluation non transmise/);
 

@@ -113,6 +113,8 @@ struct Expect {
     not_transmitted: Vec<String>,
     #[serde(default)]
     unreadable: Vec<String>,
+    /// `Review::apart_fr`, word for word.
+    apart: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +158,13 @@ fn check(case: &Case, r: &Review, ids: &[&str], fail: &mut Vec<String>) {
         fail.push(format!(
             "unreadable {got:?}, expected {:?}",
             case.expect.unreadable
+        ));
+    }
+    if r.apart_fr() != case.expect.apart {
+        fail.push(format!(
+            "apart {:?}, expected {:?}",
+            r.apart_fr(),
+            case.expect.apart
         ));
     }
     let labels: Vec<String> = r.groups.iter().map(|g| g.label_fr()).collect();

@@ -479,6 +479,9 @@ pub fn transmission(r: &Review, labels: &Labels) -> Html {
                 </details>
                 <p class="impression-seulement">{ format!("Évaluation non transmise : {}.", r.not_transmitted.iter().map(|&i| labels.get(i)).collect::<Vec<_>>().join(" ; ")) }</p>
             }
+            if let Some(apart) = r.apart_fr() {
+                <p class="note">{ apart }</p>
+            }
             if !r.unreadable.is_empty() {
                 <ul class="avertissement">{ for r.unreadable.iter().map(|(i, why)| html! { <li>{ format!("{} : {why}.", labels.get(*i)) }</li> }) }</ul>
             }

@@ -206,6 +206,26 @@ pub struct Review {
 }
 
 impl Review {
+    /// Why the groups are shown apart, when there are several.
+    pub fn apart_fr(&self) -> Option<String> {
+        (self.groups.len() > 1).then(|| {
+            format!(
+                "{} ensembles présentés séparément et jamais additionnés, parce que la génération, la nature de CUS ou l'évaluation diffère : {}.",
+                self.groups.len(),
+                self.groups
+                    .iter()
+                    .map(|g| format!(
+                        "{} ({} organisme{})",
+                        g.label_fr(),
+                        g.organisms.len(),
+                        s(g.organisms.len())
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(" ; ")
+            )
+        })
+    }
+
     /// Number of organisms that transmitted an evaluation.
     pub fn transmitted(&self) -> usize {
         self.groups.iter().map(|g| g.organisms.len()).sum()

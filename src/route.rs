@@ -324,11 +324,13 @@ pub enum SimStep {
     Objectifs,
     Scenarios,
     Compilation,
+    /// The organisms' evaluation files side by side (reviewer of the regional synthesis).
+    Evaluations,
     Export,
 }
 
 impl SimStep {
-    pub const ALL: [SimStep; 8] = [
+    pub const ALL: [SimStep; 9] = [
         SimStep::Espace,
         SimStep::Territoire,
         SimStep::Organismes,
@@ -336,6 +338,7 @@ impl SimStep {
         SimStep::Objectifs,
         SimStep::Scenarios,
         SimStep::Compilation,
+        SimStep::Evaluations,
         SimStep::Export,
     ];
 
@@ -348,6 +351,7 @@ impl SimStep {
             SimStep::Objectifs => "objectifs",
             SimStep::Scenarios => "scenarios",
             SimStep::Compilation => "compilation",
+            SimStep::Evaluations => "evaluations",
             SimStep::Export => "export",
         }
     }
@@ -365,6 +369,7 @@ impl SimStep {
             SimStep::Objectifs => "Objectifs",
             SimStep::Scenarios => "Scénarios",
             SimStep::Compilation => "Compilation régionale",
+            SimStep::Evaluations => "Évaluations",
             SimStep::Export => "Export et impression",
         }
     }

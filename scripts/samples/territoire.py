@@ -113,21 +113,32 @@ def org(slug, name, kind, siege, stock, epci, rate6, plai, **kw):
         "empty": [],
         "error": None,
         "epci_share": {},
+        "evaluation": None,
         "role": "",
     }
     spec.update(kw)
     return spec
 
 
+def ev(evaluation, count, pct, justify, cause=None):
+    """Achievements entered for an evaluation: `count` and `pct` scale the commitments (counts,
+    percentages), each split varying around it; `justify`: "tout" (every commitment missed
+    justified: an outside `cause`, or the organism itself when `cause` is None), "PP-1" (only
+    PP-1's), "rien" (none: the rules warn W-EVAL-JUSTIFY)."""
+    return {"id": evaluation, "count": count, "pct": pct, "justify": justify, "cause": cause}
+
+
 ORGANISMS = [
     org("beffroi", "Habitat du Beffroi, office public de l'habitat (fictif)", "oph", "59",
         {"59": 37200, "62": 2600}, [MEL, DOUAISIS, VALENCIENNES, LENS], 0.11, 0.28, pls=0.10,
         hqpv=0.62, detail=DETAIL, optional=["PP-5", "PS-3"], signing_year=2019,
+        evaluation=ev("mi-parcours", 0.93, 0.98, "tout", cause="foncier"),
         role="Le plus grand organisme de l'ensemble (près de 40 000 logements), détail par EPCI "
         "dont la Métropole Européenne de Lille ; indicateurs PP-5 et PS-3 retenus."),
     org("flandres-artois", "Logis des Flandres et de l'Artois, SA d'HLM (fictive)", "esh", "59",
         {"59": 14800, "62": 11700}, [MEL, DUNKERQUE, BETHUNE, LENS, HENIN], 0.14, 0.24,
         pls=0.18, hqpv=0.7, detail=DETAIL,
+        evaluation=ev("mi-parcours", 1.06, 1.03, "tout", cause="couts"),
         role="Grand organisme sur deux départements (59, 62), détail par EPCI."),
     org("maisons-lys", "Les Maisons de la Lys, SA d'HLM (fictive)", "esh", "59",
         {"59": 12400}, [MEL], 0.18, 0.30, pls=0.15, hqpv=0.68, detail=["PP-1"],
@@ -144,9 +155,11 @@ ORGANISMS = [
     org("hainaut-sambre", "Habitat Hainaut-Sambre, office public de l'habitat (fictif)", "oph",
         "59", {"59": 15600}, [VALENCIENNES, PORTE_HAINAUT, MAUBEUGE], 0.08, 0.22, hqpv=0.72,
         detail=DETAIL, signing_year=2019,
+        evaluation=ev("mi-parcours", 0.84, 0.96, "rien"),
         role="Grand office du Hainaut, détail par EPCI hors métropole lilloise."),
     org("dunkerque-littoral", "SEM Dunkerque Littoral Habitat (fictive)", "sem", "59",
         {"59": 4300}, [DUNKERQUE], 0.10, 0.16, pls=0.08, hqpv=0.78,
+        evaluation=ev("mi-parcours", 1.0, 1.0, "tout", cause=None),
         role="Société d'économie mixte, un département, mailles par défaut."),
     org("toit-douaisien", "Le Toit Douaisien, SA d'HLM (fictive)", "esh", "59",
         {"59": 7900}, [DOUAISIS, MEL], 0.15, 0.26, hqpv=0.75, detail=["PP-1"]),
@@ -157,6 +170,7 @@ ORGANISMS = [
         "62", {"62": 21000}, [BETHUNE, LENS, HENIN, ARRAS], 0.09, 0.20, pls=0.08, hqpv=0.7,
         detail=DETAIL, optional=["PS-3"],
         empty=[f"PS-1|epci:{ARRAS}|valeur|ref"],
+        evaluation=ev("mi-parcours", 0.9, 0.99, "PP-1", cause="agrements"),
         role="Grand office du Pas-de-Calais, détail par EPCI ; PS-3 retenu ; valeur de référence "
         "de PS-1 laissée vide pour la CU d'Arras."),
     org("cote-opale", "Côte d'Opale Habitat, SA d'HLM (fictive)", "esh", "62",
@@ -176,6 +190,7 @@ ORGANISMS = [
         role="Office de la Somme, détail par EPCI dont Amiens Métropole ; fichier ODS."),
     org("amienoise", "L'Amiénoise d'HLM, SA d'HLM (fictive)", "esh", "80",
         {"80": 5100, "60": 1200}, [AMIENS, BEAUVAISIS], 0.16, 0.21, hqpv=0.76, detail=["PP-1"],
+        evaluation=ev("mi-parcours", 1.12, 1.05, "tout", cause="crise"),
         role="Organisme sur deux départements (80, 60), PP-1 détaillé par EPCI dont Amiens "
         "Métropole."),
     org("picardie-coop", "Picardie Coop Habitat (fictive)", "cooperative", "80",
@@ -208,6 +223,7 @@ ORGANISMS = [
         role="Erreur de saisie : PP-4 à trois ans supérieur à PP-4 à six ans ; fichier ODS."),
     org("soissonnais", "Soissonnais Habitat, SEM (fictive)", "sem", "02",
         {"02": 2200}, [SOISSONS], 0.11, 0.22, hqpv=0.85, signing_year=2019,
+        evaluation=ev("finale", 0.97, 1.0, "tout", cause="foncier"),
         role="SEM de l'Aisne, département seul, mailles par défaut."),
     org("grand-logis", "Grand Logis des Hauts-de-France, SA d'HLM (fictive)", "esh", "59",
         {"59": 12000, "62": 8500, "80": 5200, "60": 4600, "02": 3200},
@@ -215,6 +231,7 @@ ORGANISMS = [
         pls=0.16, hqpv=0.7, detail=DETAIL, optional=["PP-5"],
         empty=[f"PP-1|epci:{MEL}|total/hors-ru|ref", f"PP-1|epci:{MEL}|PLAI/hors-ru|ref",
                f"PP-1|epci:{MEL}|PLUS/hors-ru|ref", f"PP-1|epci:{MEL}|PLS/hors-ru|ref"],
+        evaluation=ev("mi-parcours", 0.95, 1.01, "tout", cause="couts"),
         role="Organisme présent dans les cinq départements de la région, détail par EPCI dont la "
         "Métropole Européenne de Lille et Amiens Métropole ; PP-5 retenu ; valeur de référence "
         "« dont hors rénovation urbaine » vide pour la métropole lilloise."),
@@ -236,6 +253,7 @@ ORGANISMS = [
     org("trois-rivieres", "Habitat des Trois Rivières, SA d'HLM (fictive)", "esh", "59",
         {"59": 6400, "62": 3800}, [MEL, LENS], 0.13, 0.24, hqpv=0.72, detail=["PP-1"],
         signing_year=2019, catalogue=R2017,
+        evaluation=ev("mi-parcours", 0.9, 0.97, "tout", cause="crise"),
         role="CUS signée en 2019 avant le décret n° 2019-801 : catalogue "
         "cus2-logements-locatifs dans sa version 2026.11.0-r2017 (PP-1 bis, PP-2 en cumul, pas "
         "de G-1) ; PP-1 détaillé par EPCI dont la Métropole Européenne de Lille."),
@@ -382,6 +400,139 @@ def first_generation_values(conv: dict, cat: dict, geo: g.Geo, spec: dict, rng: 
                     "complétez scripts/samples/territoire.py."
                 )
     return values
+
+
+# ---------------------------------------------------------------------------------------------
+# Achievements (« Évaluer ma CUS »)
+# ---------------------------------------------------------------------------------------------
+
+EVAL_YEARS = {"mi-parcours": (1, 3), "finale": (1, 6)}
+COMMENTS = {
+    "foncier": "Deux opérations décalées faute de terrain disponible (fictif).",
+    "couts": "Appels d'offres infructueux après la hausse des coûts de construction (fictif).",
+    "agrements": "Agréments de l'année reportés par la délégation des aides à la pierre (fictif).",
+    "crise": "Chantiers arrêtés puis décalés pendant la crise sanitaire (fictif).",
+    None: "Priorité donnée à la réhabilitation du parc existant (fictif).",
+}
+
+
+def spread(total: int, n: int) -> list[int]:
+    """`total` over `n` years, a little more each year, adding up exactly."""
+    weights = [1 + 0.1 * i for i in range(n)]
+    out = [math.floor(total * w / sum(weights)) for w in weights]
+    out[-1] += total - sum(out)
+    return out
+
+
+def achievements(conv: dict, cat: dict, ev_spec: dict, rng: random.Random) -> tuple[dict, dict]:
+    """The achievements of the evaluation, derived from the commitments, and a summary for the
+    manifest. Counts: each split's cumulative at the evaluation's last year scaled by
+    `ev_spec["count"]` (± 10 %), spread over the years, totals the sum of the financings, parts
+    within their whole; percentages: per year, a numerator and a denominator; amounts: per year.
+    The commitments missed are found as cus_core::evaluation::evaluate finds them."""
+    first, last = EVAL_YEARS[ev_spec["id"]]
+    years = list(range(first, last + 1))
+    values, terms, missed = {}, {}, []
+    v = conv["values"]
+    u = lambda a, b: a + (b - a) * rng.random()  # noqa: E731
+    for ind in cat["indicators"]:
+        if not g.uses(conv, ind):
+            continue
+        code, kind = ind["code"], ind["value"]["type"]
+        per = g.periods(ind)
+        # Judged like cus_core::convention::is_additive: whole numbers (explicit bounds say so).
+        additive = kind == "nombre" and ind.get("bounds", {"integer": True}).get("integer", False)
+        for row in g.rows(conv, ind, geo_of(conv)):
+            sp = [g.split_key(m, p) for m, p in g.splits(ind)]
+            if kind == "nombre" and f"c{last}" in per:
+                leaves = [k for k in sp if "/" not in k and k != "total"]
+                got = {}  # split -> yearly list
+                for k in leaves:
+                    c = v.get(f"{code}|{row}|{k}|c{last}")
+                    if isinstance(c, (int, float)):
+                        got[k] = spread(max(0, round(c * ev_spec["count"] * u(0.9, 1.1))), last)
+                if not got:
+                    continue
+                if "total" in sp:
+                    got["total"] = [sum(x[i] for x in got.values()) for i in range(last)]
+                for k in [k for k in sp if "/" in k]:
+                    whole, part = k.split("/")
+                    if whole == "total" or whole not in got:
+                        continue
+                    cw, cp = (v.get(f"{code}|{row}|{x}|c{last}") for x in (whole, k))
+                    if not isinstance(cw, (int, float)) or not isinstance(cp, (int, float)) or cw <= 0:
+                        continue
+                    ratio = min(1.0, cp / cw * u(0.95, 1.05))
+                    got[k] = [min(w, math.floor(w * ratio)) for w in got[whole]]
+                for k in [k for k in sp if k.startswith("total/")]:
+                    part = k.split("/")[1]
+                    members = [m for m in got if m.endswith("/" + part) and not m.startswith("total/")]
+                    if members:
+                        got[k] = [sum(got[m][i] for m in members) for i in range(last)]
+                for k, ys in got.items():
+                    for y in years:
+                        values[f"{code}|{row}|{k}|a{y}"] = ys[y - 1]
+                    for n in (3, 6):
+                        c = v.get(f"{code}|{row}|{k}|c{n}")
+                        if additive and f"c{n}" in per and first <= n <= last \
+                                and isinstance(c, (int, float)) and sum(ys[:n]) < c:
+                            missed.append(f"{code}|{row}|{k}")
+            elif kind == "pourcentage":
+                for k in sp:
+                    yearly = [y for y in years if isinstance(v.get(f"{code}|{row}|{k}|a{y}"), (int, float))]
+                    cum = [n for n in (3, 6) if first <= n <= last
+                           and isinstance(v.get(f"{code}|{row}|{k}|c{n}"), (int, float))]
+                    if not yearly and not cum:
+                        continue
+                    level = v.get(f"{code}|{row}|{k}|a{yearly[-1]}") if yearly else \
+                        v.get(f"{code}|{row}|{k}|c{cum[-1]}")
+                    for y in years:
+                        c = v.get(f"{code}|{row}|{k}|a{y}", level)
+                        d = rng.randrange(150, 1200)
+                        nume = min(d, round(d * c * ev_spec["pct"] * u(0.96, 1.04) / 100))
+                        terms[f"{code}|{row}|{k}|a{y}"] = {"numerator": nume, "denominator": d}
+                        if y in yearly and nume / d * 100.0 < c:
+                            missed.append(f"{code}|{row}|{k}")
+                    for n in cum:
+                        ns = ds = 0.0
+                        for y in range(1, n + 1):
+                            t = terms[f"{code}|{row}|{k}|a{y}"]
+                            ns, ds = ns + t["numerator"], ds + t["denominator"]
+                        if ns / ds * 100.0 < v[f"{code}|{row}|{k}|c{n}"]:
+                            missed.append(f"{code}|{row}|{k}")
+            elif kind in ("montant", "duree"):
+                for k in sp:
+                    for y in years:
+                        c = v.get(f"{code}|{row}|{k}|a{y}")
+                        if isinstance(c, (int, float)):
+                            values[f"{code}|{row}|{k}|a{y}"] = round(c * u(0.95, 1.1))
+    missed = sorted(set(missed))
+    justify = ev_spec["justify"]
+    chosen = [m for m in missed if justify == "tout" or m.split("|")[0] == justify]
+    justifications = {}
+    for m in chosen:
+        if ev_spec["cause"] is None or m.split("|")[0].startswith("PS-"):
+            # Allocations are the organism's own doing.
+            justifications[m] = {"origin": "organisme", "comment": COMMENTS[None] if ev_spec["cause"] is None
+                                 else "Commission d'attribution réorganisée en cours de période (fictif)."}
+        else:
+            justifications[m] = {"origin": "exterieur", "cause": ev_spec["cause"],
+                                 "comment": COMMENTS[ev_spec["cause"]]}
+    ach = {"evaluation": ev_spec["id"], "values": dict(sorted(values.items())),
+           "terms": dict(sorted(terms.items())), "justifications": justifications}
+    start = conv["signing_year"]
+    summary = {"id": ev_spec["id"], "years": [start + first - 1, start + last - 1],
+               "missed": len(missed), "justified": len(justifications)}
+    return ach, summary
+
+
+_GEO = {}
+
+
+def geo_of(conv: dict) -> g.Geo:
+    if "geo" not in _GEO:
+        _GEO["geo"] = g.Geo(GEO_DIR)
+    return _GEO["geo"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -625,6 +776,7 @@ def main() -> int:
             "cells": extra["cells"],
             "empty_cells": extra["empty"],
             "duplicate_of": None,
+            "evaluation": None,
         }
         if spec["slug"] == DUPLICATED:
             v1 = json.loads(json.dumps(conv))
@@ -645,6 +797,10 @@ def main() -> int:
         error_cell = inject_error(conv, spec["error"]) if spec["error"] else None
         entry = dict(base, expected_errors=EXPECTED[spec["error"]] if spec["error"] else [],
                      role=spec["role"])
+        if spec["evaluation"]:
+            ach, entry["evaluation"] = achievements(
+                conv, cat, spec["evaluation"], random.Random(SEED + 1000 + i))
+            conv["achievements"] = ach
         if error_cell:
             entry["error_cell"] = error_cell
         entries.append((stem, spec["format"], EXPORT_DATE, conv, entry))
@@ -697,6 +853,10 @@ def main() -> int:
             "toujours à la maille EPCI.",
             "facts : chiffres lus dans le fichier (somme des lignes départementales, cumul à six "
             "ans) : parc, offre nouvelle (PP-1, ou A.I en 1re génération), part de PLAI.",
+            "evaluation : réalisations saisies pour une évaluation (null : évaluation non "
+            "transmise) ; years : années civiles couvertes ; missed : engagements non tenus "
+            "(indicateur, territoire, ventilation) ; justified : ceux qui sont justifiés (les "
+            "autres donnent W-EVAL-JUSTIFY).",
         ],
         "files": files,
     }

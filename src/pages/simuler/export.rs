@@ -107,13 +107,14 @@ pub fn export(props: &SectionProps) -> Html {
         }
     });
     let scenario = props.scenario.and_then(|i| ws.scenarios.get(i));
+    let labels = super::evaluations::Labels::of(props);
     html! {
         <>
             <div class="sans-impression">
                 { scenario_picker(props) }
                 { files(props, &status, worker) }
                 <p><button type="button" class="bouton" onclick={print}>{ "Imprimer ou enregistrer en PDF" }</button></p>
-                <p class="aide">{ "La page ci-dessous est celle qui s'imprime : synthèse, graphiques avec leurs tableaux, objectifs et compilation." }</p>
+                <p class="aide">{ "La page ci-dessous est celle qui s'imprime : synthèse, graphiques avec leurs tableaux, objectifs, compilation et, quand des organismes l'ont transmise, leur évaluation (indicateurs en nombre)." }</p>
             </div>
             <article class="impression-consolidation">
                 <h2>{ format!("Consolidation — {}", cons.territory_label) }</h2>
@@ -144,6 +145,24 @@ pub fn export(props: &SectionProps) -> Html {
                     </section>
                 }) }
                 { for props.derived.compilation.iter().map(super::compilation::compilation) }
+                if let Some(r) = props.derived.review.as_ref().filter(|r| r.transmitted() > 0) {
+                    <section class="saut-page impression-evaluations">
+                        <h2>{ "Évaluations des organismes" }</h2>
+                        { super::evaluations::transmission(r, &labels) }
+                        { for r.groups.iter().enumerate().map(|(gi, g)| html! {
+                            <section class="bloc-impression">
+                                { super::evaluations::group_summary(g, gi, "", None) }
+                                { for g.indicators.iter().filter(|i| i.additive).map(|i| {
+                                    let sp = i.splits.first().map(|s| s.0.clone());
+                                    match sp {
+                                        Some(sp) => super::evaluations::indicator_section(g, gi, i, &sp, &labels, props.derived.geo),
+                                        None => html! {},
+                                    }
+                                }) }
+                            </section>
+                        }) }
+                    </section>
+                }
             </article>
         </>
     }

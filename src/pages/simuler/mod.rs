@@ -10,6 +10,7 @@
 mod charts;
 mod compilation;
 mod espace;
+mod evaluations;
 mod export;
 mod objectifs;
 mod organismes;
@@ -22,8 +23,8 @@ use std::rc::Rc;
 
 use cus_core::catalogue::Catalogue;
 use cus_core::consolidation::{
-    compile, consolidate, extract, Compilation, Consolidated, Extract, Source, Workspace, WsEdit,
-    WsTouched,
+    compile, consolidate, extract, review, Compilation, Consolidated, Extract, Review, Source,
+    Workspace, WsEdit, WsTouched,
 };
 use cus_core::geo::Referential;
 use yew::prelude::*;
@@ -165,6 +166,8 @@ pub struct Derived {
     /// Under the selected scenario (same as the baseline when none is selected).
     pub current: Option<Consolidated>,
     pub compilation: Vec<Compilation>,
+    /// The organisms' evaluations side by side (read again only with the files, like `extract`).
+    pub review: Option<Rc<Review>>,
     /// Files used (not excluded, catalogue known), in order: index → file id.
     pub used: Vec<String>,
     /// Time of the last consolidation (extract when redone, consolidate, compile), ms.
@@ -221,10 +224,13 @@ impl Derived {
     }
 }
 
+/// What is read from the files on the territory, kept while they and the territory do not change.
+type SourcesCache = (Extract, Option<Rc<Review>>);
+
 fn derive(
     ws: &Workspace,
     cats: Rc<Vec<Catalogue>>,
-    old_extract: Option<Extract>,
+    old: Option<SourcesCache>,
     scenario: Option<usize>,
 ) -> Derived {
     let t0 = now_ms();
@@ -245,7 +251,15 @@ fn derive(
         .territory
         .clone()
         .filter(|t| cus_core::consolidation::check_territory(t, geo).is_ok());
-    let extract = territory.map(|t| old_extract.unwrap_or_else(|| extract(&t, &src, geo)));
+    let (extract, review) = match (territory, old) {
+        (Some(_), Some((ex, rv))) => (Some(ex), rv),
+        (Some(t), None) => {
+            let ex = extract(&t, &src, geo);
+            let rv = Rc::new(review(&ex, &src, geo));
+            (Some(ex), Some(rv))
+        }
+        (None, _) => (None, None),
+    };
     let (baseline, current, compilation) = match &extract {
         Some(ex) => {
             let base = consolidate(ex, &src, geo, &ws.split_keys, None, &ws.objectives);
@@ -266,6 +280,7 @@ fn derive(
         baseline,
         current,
         compilation,
+        review,
         used,
         ms: now_ms() - t0,
     }
@@ -359,7 +374,7 @@ pub fn simuler(props: &Props) -> Html {
     use_effect_with(props.step, |_| focus_heading());
 
     // Derived data: the files are read on the territory only when they or the territory change.
-    let extract_cache = use_mut_ref(|| (0u64, None::<Extract>));
+    let extract_cache = use_mut_ref(|| (0u64, None::<SourcesCache>));
     let derived = {
         let ws = store.ws.clone();
         let cats = props.catalogues.clone();
@@ -378,7 +393,10 @@ pub fn simuler(props: &Props) -> Html {
                     (c.0 == *sources_rev).then(|| c.1.clone()).flatten()
                 };
                 let d = derive(&ws, cats.0.clone(), old, *sc);
-                *cache.borrow_mut() = (*sources_rev, d.extract.clone());
+                *cache.borrow_mut() = (
+                    *sources_rev,
+                    d.extract.clone().map(|ex| (ex, d.review.clone())),
+                );
                 d
             },
         )
@@ -418,6 +436,7 @@ pub fn simuler(props: &Props) -> Html {
         SimStep::Objectifs => html! { <objectifs::Objectifs ..section.clone() /> },
         SimStep::Scenarios => html! { <scenarios::Scenarios ..section.clone() /> },
         SimStep::Compilation => html! { <compilation::CompilationSection ..section.clone() /> },
+        SimStep::Evaluations => html! { <evaluations::Evaluations ..section.clone() /> },
         SimStep::Export => html! { <export::Export ..section.clone() /> },
     };
     let pos = SimStep::ALL.iter().position(|s| *s == step).unwrap_or(0);
@@ -511,6 +530,11 @@ fn menu_hint(step: SimStep, store: &SimStore, d: &Derived) -> Html {
             plural_s(store.ws.scenarios.len())
         )),
         SimStep::Compilation if !d.compilation.is_empty() => None,
+        SimStep::Evaluations => d
+            .review
+            .as_ref()
+            .filter(|r| r.transmitted() > 0)
+            .map(|r| format!("{} transmise{}", r.transmitted(), plural_s(r.transmitted()))),
         _ => None,
     };
     match text {

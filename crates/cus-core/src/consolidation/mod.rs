@@ -20,12 +20,17 @@
 
 mod compilation;
 mod edit;
+mod review;
 pub mod store;
 mod totals;
 mod workspace;
 
 pub use compilation::{compile, Compilation, Distribution, LevelUse, SubTerritory};
 pub use edit::{WsEdit, WsTouched};
+pub use review::{
+    cause_label, justification_fr, review, IndicatorReview, MissedCount, OrganismReview, RateRange,
+    Review, ReviewGroup, ReviewLine, ReviewTotal, REVIEW_RULES_FR,
+};
 pub use totals::{
     consolidate, parse_objectives, Change, Comparison, Consolidated, ConsolidatedTable, Objective,
     Row, Scenario, Stats, Total, YearLine,
@@ -478,6 +483,19 @@ fn read_table<'r>(
         rows,
         not_retained,
     }
+}
+
+/// The rows of a convention read on the territory for one indicator, as [`extract`] reads them
+/// (`None`: no figure there).
+pub fn territory_rows(
+    territory: &TerritoryKey,
+    conv: &Convention,
+    ind: &Indicator,
+    geo: &Referential,
+) -> Option<Basis> {
+    let region_of = |d: &str| geo.departement(d).map(|x| x.region.as_str());
+    let rows = conv.rows(ind, Some(geo));
+    select(territory, &rows, conv, geo, &region_of).map(|(b, _)| b)
 }
 
 /// Adds the valid values of one row of a convention into `values` (by column).

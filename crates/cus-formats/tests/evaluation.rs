@@ -117,8 +117,9 @@ fn format_1_files_are_still_read() {
         // Without achievements the checksum is the one format 1 wrote.
         assert!(back.notes.is_empty(), "{name}: {:#?}", back.notes);
     }
-    // The territorial samples: format 1 files in the four formats, read as they are.
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/territoire");
+    // Files written by the application in format 1 (copies of four territorial samples as they
+    // were before format 2), in the four formats, read as they are.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/format-1");
     let mut seen = std::collections::BTreeSet::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

@@ -13,6 +13,8 @@ const PALETTE: [&str; 8] = [
     "#0b5d63", "#c2571a", "#5a4fa0", "#2f7d32", "#a31f5c", "#8a6d00", "#1f5fa8", "#6b3e26",
 ];
 const OTHERS: &str = "#9aa5ad";
+/// Estimates with a split key: hatched (the pattern `hachures-<chart id>` of each chart).
+const ESTIMATED: &str = "estimation";
 
 /// A round scale maximum above `v` (1, 2 or 5 × 10ⁿ).
 fn nice_max(v: f64) -> f64 {
@@ -52,7 +54,7 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
     let top = cols
         .iter()
         .map(|&c| {
-            let committed: f64 = t.rows.iter().filter_map(|r| r.values[c]).sum();
+            let committed = t.totals[c].value().unwrap_or(0.0);
             committed.max(objective(c).unwrap_or(0.0))
         })
         .fold(0.0, f64::max);
@@ -74,6 +76,14 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
             .unwrap_or_default()
             .to_string()
     };
+    let hatch_id = format!("hachures-{title_id}");
+    let fill = |color: &str| {
+        if color == ESTIMATED {
+            format!("url(#{hatch_id})")
+        } else {
+            color.to_string()
+        }
+    };
     let bars = cols.iter().enumerate().map(|(k, &c)| {
         let x = left + band * k as f64 + (band - bar_w) / 2.0;
         let mut acc = 0.0;
@@ -89,12 +99,19 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
             parts.push((OTHERS, acc, others));
             acc += others;
         }
+        // Figures committed only at a coarser level, estimated with a split key: the same
+        // total as the table's.
+        let estimated = t.totals[c].estimated;
+        if estimated > 0.0 {
+            parts.push((ESTIMATED, acc, estimated));
+            acc += estimated;
+        }
         let obj = objective(c);
         html! {
             <g>
                 { for parts.iter().map(|(color, from, v)| html! {
                     <rect x={format!("{x:.1}")} y={format!("{:.1}", y(from + v))} width={format!("{bar_w:.1}")}
-                        height={format!("{:.1}", (y(*from) - y(from + v)).max(0.0))} fill={*color} />
+                        height={format!("{:.1}", (y(*from) - y(from + v)).max(0.0))} fill={fill(color)} />
                 }) }
                 <text x={format!("{:.1}", x + bar_w / 2.0)} y={format!("{:.1}", y(acc) - 4.0)} text-anchor="middle" class="graphique-valeur">{ num(acc) }</text>
                 if let Some(o) = obj {
@@ -125,17 +142,29 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
                 OTHERS,
             )
         }))
+        .chain(cols.iter().any(|&c| t.totals[c].estimated > 0.0).then(|| {
+            (
+                "estimations par clé de répartition (organismes non ventilés)".to_string(),
+                ESTIMATED,
+            )
+        }))
         .collect();
     html! {
         <figure class="graphique" aria-labelledby={title_id.clone()}>
             <figcaption id={title_id.clone()}>{ format!("{} — engagements par période, empilés par organisme{} ({})", t.code, if t.comparisons.is_empty() { "" } else { ", et objectif (trait pointillé)" }, t.unit_fr) }</figcaption>
             <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-labelledby={title_id} class="graphique-svg">
+                <defs>
+                    <pattern id={hatch_id.clone()} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                        <rect width="6" height="6" fill="#ffffff" />
+                        <rect width="3" height="6" fill="#0b5d63" />
+                    </pattern>
+                </defs>
                 { for ticks }
                 { for bars }
             </svg>
             <ul class="legende-graphique">
                 { for legend.iter().map(|(l, c)| html! {
-                    <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill={*c} /></svg>{ format!(" {l}") }</li>
+                    <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill={fill(c)} /></svg>{ format!(" {l}") }</li>
                 }) }
             </ul>
             <table class="tableau donnees-graphique">

@@ -188,9 +188,14 @@ pub fn comparisons(t: &ConsolidatedTable) -> Html {
     if t.comparisons.is_empty() {
         return html! { <p>{ "Aucun objectif saisi pour cet indicateur." }</p> };
     }
+    // (One section per indicator in the print view: an id of its own.)
+    let title_id = format!(
+        "titre-ecarts-{}",
+        t.code.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    );
     html! {
-        <section aria-labelledby="titre-ecarts">
-            <h2 id="titre-ecarts">{ format!("Engagements et objectifs — {}", t.code) }</h2>
+        <section aria-labelledby={title_id.clone()}>
+            <h2 id={title_id}>{ format!("Engagements et objectifs — {}", t.code) }</h2>
             <table class="tableau">
                 <thead><tr>
                     <th scope="col">{ "Colonne" }</th>

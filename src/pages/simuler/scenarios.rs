@@ -131,6 +131,17 @@ pub fn scenarios(props: &SectionProps) -> Html {
             .and_then(|t| t.rows.first().or(t.unventilated.first()))
             .map(|r| r.id.clone())
             .unwrap_or_default();
+        // The organism chosen for another indicator may have no row in this one: then the
+        // form shows (and uses) the first choice, never a hidden stale one.
+        let organism: String = table
+            .filter(|t| {
+                t.rows
+                    .iter()
+                    .chain(t.unventilated.iter())
+                    .any(|r| r.id == *organism)
+            })
+            .map(|_| (*organism).clone())
+            .unwrap_or_default();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(s) = selected else { return };
@@ -139,7 +150,7 @@ pub fn scenarios(props: &SectionProps) -> Html {
             let change = match *kind {
                 Kind::Realisation => pct.map(|p| Change::Realisation { percent: p }),
                 Kind::Scale => pct.map(|p| Change::Scale {
-                    source: (!organism.is_empty()).then(|| (*organism).clone()),
+                    source: (!organism.is_empty()).then(|| organism.clone()),
                     indicator: code.clone(),
                     percent: p,
                 }),
@@ -147,7 +158,7 @@ pub fn scenarios(props: &SectionProps) -> Html {
                     source: if organism.is_empty() {
                         first_org.clone()
                     } else {
-                        (*organism).clone()
+                        organism.clone()
                     },
                     indicator: code.clone(),
                     column: col.clone(),

@@ -195,7 +195,9 @@ pub fn table_view(props: &TableProps) -> Html {
         t.code.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
     );
     let row = |r: &cus_core::consolidation::Row, unventilated: bool| {
-        let key_input = unventilated.then(|| {
+        // A split key applies to counts only (the statistics of the others leave « non ventilé »
+        // rows out), and then there is one « non ventilé » row per file.
+        let key_input = (unventilated && t.additive).then(|| {
             let (d, id) = (props.dispatch.clone(), r.id.clone());
             let on = Callback::from(move |e: Event| {
                 let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();

@@ -211,7 +211,7 @@ pub fn plai_chart(c: &Compilation) -> Html {
     };
     html! {
         <figure class="graphique" aria-labelledby={id.clone()}>
-            <figcaption id={id.clone()}>{ format!("Part des PLAI parmi les PLAI et PLUS, par organisme ({}){}", c.period_label, c.plai_share.as_ref().map(|p| format!(" ; trait vertical : territoire, {} %", num(p.0))).unwrap_or_default()) }</figcaption>
+            <figcaption id={id.clone()}>{ format!("{}, par organisme ({}){}", c.share_label_fr, c.period_label, c.plai_share.as_ref().map(|p| format!(" ; trait vertical : territoire, {} %", num(p.0))).unwrap_or_default()) }</figcaption>
             <svg viewBox={format!("0 0 {w} {h:.0}")} role="img" aria-labelledby={id} class="graphique-svg">
                 { for values.iter().enumerate().map(|(i, (label, v))| {
                     let yy = top + row_h * i as f64;

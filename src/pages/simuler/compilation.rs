@@ -61,7 +61,7 @@ pub fn compilation(c: &Compilation) -> Html {
                         <td>{ "Total sur six ans ÷ 6" }</td></tr>
                     <tr><th scope="row">{ "Part des PLAI (territoire)" }</th>
                         <td class="nombre">{ c.plai_share.as_ref().map(|p| format!("{} %", num(p.0))).unwrap_or_else(|| "—".into()) }</td>
-                        <td>{ c.plai_share.as_ref().map(|p| p.1.clone()).unwrap_or_else(|| "Pas de PLAI ni de PLUS saisis.".into()) }</td></tr>
+                        <td>{ c.plai_share.as_ref().map(|p| p.1.clone()).unwrap_or_else(|| format!("Rien de saisi en {}.", c.share_members_fr)) }</td></tr>
                     <tr><th scope="row">{ "Part des PLAI par organisme" }</th>
                         <td colspan="2">{ range(&c.plai_share_by_organism, "%") }</td></tr>
                     <tr><th scope="row">{ "Développement rapporté au parc" }</th>

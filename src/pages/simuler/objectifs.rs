@@ -163,7 +163,11 @@ pub fn objectifs(props: &SectionProps) -> Html {
                 <p class="aide">{ "Cet indicateur est engagé à 3 et 6 ans : des objectifs annuels (années 1 à 6 de la convention) sont comparés aux cumuls qu'ils forment quand toutes leurs années sont saisies." }</p>
             }
             <form class="coller-objectifs" onsubmit={on_paste}>
-                <label for="objectifs-colles">{ "Ou collez des lignes depuis un tableur : indicateur, ventilation, période, valeur (par exemple « PP-1 ; PLAI ; c6 ; 1 200 »)" }</label>
+                <label for="objectifs-colles">{ format!(
+                    "Ou collez des lignes depuis un tableur : indicateur, ventilation, période, valeur (par exemple « {} ; {} ; 1 200 »)",
+                    t.code,
+                    t.columns.last().map(|c| c.key.replace('|', " ; ")).unwrap_or_default()
+                ) }</label>
                 <textarea id="objectifs-colles" rows="4" value={(*pasted).clone()} oninput={on_paste_text} />
                 <button type="submit" class="bouton bouton-secondaire">{ "Ajouter ces objectifs" }</button>
             </form>

@@ -54,6 +54,10 @@ pub struct Compilation {
     pub yearly_average: Option<f64>,
     /// PLAI share of the summed figures, in percent, with its formula.
     pub plai_share: Option<(f64, String)>,
+    /// What the share is, from the rule data (« Part de PLAI parmi PLAI + PLUS »).
+    pub share_label_fr: String,
+    /// The financings of the share's denominator, from the rule data (« PLAI, PLUS »).
+    pub share_members_fr: String,
     pub plai_share_by_organism: Distribution,
     /// Six-year development in percent of the organism's stock on the territory.
     pub development_by_organism: Distribution,
@@ -236,6 +240,12 @@ pub fn compile(
                 total_is_estimate,
                 yearly_average: total.map(|t| t / 6.0),
                 plai_share,
+                share_label_fr: format!(
+                    "Part de {} parmi {}",
+                    rule.numerator.join(" + "),
+                    rule.denominator.join(" + ")
+                ),
+                share_members_fr: rule.denominator.join(", "),
                 plai_share_by_organism: distribution(by_org),
                 development_by_organism: distribution(dev),
                 without_stock,

@@ -7,7 +7,7 @@
 use yew::prelude::*;
 
 use crate::formats::FormatsWorker;
-use crate::route::{FillStep, Route};
+use crate::route::{EvalStep, FillStep, Route};
 use crate::shell::{focus_page_title, use_route};
 
 #[derive(Properties, PartialEq)]
@@ -77,7 +77,7 @@ pub fn remplir_app(props: &Props) -> Html {
             if first {
                 crate::mark("remplir-first-render");
             }
-            if r.is_fill() && !matches!(r, Route::OpenSample(_)) {
+            if r.in_remplir_module() && !matches!(r, Route::OpenSample(_) | Route::EvaluateSample(_)) {
                 if first {
                     if focus_title {
                         focus_page_title();
@@ -95,9 +95,14 @@ pub fn remplir_app(props: &Props) -> Html {
     // that « back » does not open it twice).
     {
         use_effect_with(route.clone(), move |r| {
-            if let Route::OpenSample(i) = r {
+            let (sample, then) = match r {
+                Route::OpenSample(i) => (Some(*i), Route::Fill(FillStep::Organisme)),
+                Route::EvaluateSample(i) => (Some(*i), Route::Evaluate(EvalStep::Choix)),
+                _ => (None, Route::Home),
+            };
+            if let Some(i) = sample {
                 let sample = cus_core::samples::SAMPLES
-                    .get(*i)
+                    .get(i)
                     .and_then(|s| s.convention());
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Some(c) = sample {
@@ -107,7 +112,7 @@ pub fn remplir_app(props: &Props) -> Html {
                     if let Some(w) = web_sys::window() {
                         let _ = w
                             .location()
-                            .replace(&Route::Fill(FillStep::Organisme).to_hash());
+                            .replace(&then.to_hash());
                     }
                 });
             }
@@ -120,7 +125,12 @@ pub fn remplir_app(props: &Props) -> Html {
                 <crate::pages::fill::Fill step={step} catalogues={(*catalogues).clone()} />
             </ContextProvider<FormatsWorker>>
         },
-        Route::OpenSample(_) => html! {
+        Route::Evaluate(step) => html! {
+            <ContextProvider<FormatsWorker> context={(*formats).clone()}>
+                <crate::pages::fill::Fill step={FillStep::Organisme} evaluate={Some(step)} catalogues={(*catalogues).clone()} />
+            </ContextProvider<FormatsWorker>>
+        },
+        Route::OpenSample(_) | Route::EvaluateSample(_) => html! {
             <p role="status" class="page">{ "Ouverture de l'exemple…" }</p>
         },
         _ => html! {},

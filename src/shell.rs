@@ -20,7 +20,7 @@ use yew::prelude::*;
 
 use crate::catalogues::Catalogues;
 use crate::pages;
-use crate::route::{FillStep, Route, SimStep, TrainRoute};
+use crate::route::{EvalStep, FillStep, Route, SimStep, TrainRoute};
 
 fn current_route() -> Route {
     let hash = web_sys::window()
@@ -146,6 +146,7 @@ pub fn frame() -> Html {
                     <nav aria-label="Modes de l'application">
                         <ul class="nav-modes">
                             { nav_item(Route::Fill(FillStep::Organisme), "Remplir ma CUS") }
+                            { nav_item(Route::Evaluate(EvalStep::Choix), "Évaluer ma CUS") }
                             { nav_item(Route::Simulate(SimStep::Espace), "Simuler sur mon territoire") }
                             { nav_item(Route::Reference { focus: None }, "Comprendre les indicateurs") }
                             { nav_item(TrainRoute::home(), "Se former") }
@@ -196,7 +197,7 @@ pub fn pages() -> Html {
             // Between two pages of a module, the module moves the focus itself.
             match before {
                 Some(b)
-                    if !(b.is_fill() && r.is_fill())
+                    if !(b.in_remplir_module() && r.in_remplir_module())
                         && !(b.is_simulate() && r.is_simulate())
                         && !(b.is_train() && r.is_train()) =>
                 {
@@ -222,7 +223,9 @@ pub fn pages() -> Html {
         Route::Home => html! { <pages::home::Home catalogues={(*catalogues).clone()} /> },
         // Keyed by module: going straight from one mode to another must make a new host (which
         // loads and mounts its module), not reuse the previous one with another loader.
-        Route::Fill(_) | Route::OpenSample(_) => {
+        // « Évaluer ma CUS » shares the drafts with « Remplir ma CUS »: the same module, the same
+        // host (moving between the two keeps the draft open).
+        Route::Fill(_) | Route::OpenSample(_) | Route::Evaluate(_) | Route::EvaluateSample(_) => {
             html! { <ModuleHost key="remplir" loader={(*loader).clone()} /> }
         }
         Route::Simulate(_) | Route::SimulateSample => {

@@ -140,6 +140,13 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   await type(page, '#den-1-1-1', '');
   await page.waitForSelector('#msg-real-1-1-1', { state: 'detached' });
   await screenshot(page, 'evaluer-realisations');
+  // Every other engagement's page.
+  const engagements = await page.locator('.menu-etapes a[href^="#/evaluer/engagement-"]').count();
+  assert.equal(engagements, 7);
+  for (let n = 2; n <= engagements; n++) {
+    await go(page, `#/evaluer/engagement-${n}`, '.saisie-realisations');
+    await check(`réalisations, engagement ${n}`);
+  }
 
   // Bilan: rates and gaps, the missed commitments to justify.
   await go(page, '#/evaluer/bilan', '#bilan-compteurs');
@@ -183,7 +190,7 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   assert.match(await page.textContent('#rapport-couverture'), /Évaluation à mi-parcours \(bilan triennal\) : années 2022 à 2024/);
   const fig = page.locator('figure.graphique-eval[data-indicateur="PP-1"]');
   assert.equal(await fig.locator('svg[role=img]').count(), 1);
-  const name = await fig.locator('svg').getAttribute('aria-labelledby');
+  const name = await fig.locator('svg[role=img]').getAttribute('aria-labelledby');
   assert.match(await page.textContent(`#${name}`), /PP-1 — engagé et réalisé cumulés depuis la première année/);
   const table = await fig.locator('table.donnees-graphique-eval tbody tr').allTextContents();
   assert.equal(table.length, 3);

@@ -199,7 +199,7 @@ pub fn signature_step(props: &Props) -> Html {
                                         <td>{ cus_core::numfmt::date_fr(&v.signature.date) }</td>
                                         <td>{ n.to_string() }</td>
                                         <td><button type="button" class="lien-bouton" aria-expanded={open.to_string()} {onclick}
-                                            aria-label={format!("Voir les cases modifiées après {}", v.signature.label)}>{ if open { "Masquer" } else { "Voir" } }</button></td>
+                                            aria-label={format!("{} les cases modifiées après {}", if open { "Masquer" } else { "Voir" }, v.signature.label)}>{ if open { "Masquer" } else { "Voir" } }</button></td>
                                     </tr>
                                 }
                             }) }

@@ -272,7 +272,8 @@ test('an avenant keeps the signed version, unlocks the commitments, and is signe
   // Read-only again.
   await page.goto(`${env.base}#/remplir/engagement-1`);
   await page.waitForSelector('#convention-signee');
-  assert.equal(await page.locator('#case-0-0-0').count(), 0);
+  await page.waitForSelector('.engagement-saisie .grille');
+  assert.equal(await page.locator('.engagement-saisie .tableau-grille input').count(), 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

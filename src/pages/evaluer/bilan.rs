@@ -108,6 +108,17 @@ pub fn bilan(props: &Props) -> Html {
             .iter()
             .filter(|s| inds.iter().any(|i| i.code == s.indicator))
             .collect();
+        // An indicator without any line to show is named once, not given an empty table.
+        let shown = |ind: &&&cus_core::catalogue::Indicator| {
+            lines.iter().any(|l| {
+                l.indicator == ind.code && (*show_all || l.achieved.is_some() || l.missed)
+            })
+        };
+        let empty: Vec<String> = inds
+            .iter()
+            .filter(|i| !shown(i))
+            .map(|i| format!("{} ({})", i.code, i.short_label))
+            .collect();
         Some(html! {
             <section class="bilan-engagement" aria-labelledby={format!("bilan-{}", e.id)}>
                 <h3 id={format!("bilan-{}", e.id)}>{ format!("{} — {}", e.area, e.label) }</h3>
@@ -116,7 +127,7 @@ pub fn bilan(props: &Props) -> Html {
                         { for es.iter().map(|s| html! { <li class="resume-objectif">{ &s.text_fr }</li> }) }
                     </ul>
                 }
-                { for inds.iter().map(|ind| {
+                { for inds.iter().filter(|ind| shown(ind)).map(|ind| {
                     let mine: Vec<&Line> = lines
                         .iter()
                         .filter(|l| l.indicator == ind.code && (*show_all || l.achieved.is_some() || l.missed))
@@ -124,9 +135,7 @@ pub fn bilan(props: &Props) -> Html {
                     html! {
                         <div class="bilan-indicateur">
                             <h4>{ format!("{} — {}", ind.code, ind.short_label) }</h4>
-                            if mine.is_empty() {
-                                <p class="aide">{ "Aucune réalisation saisie." }</p>
-                            } else {
+                            if !mine.is_empty() {
                                 <div class="grille-defilement" tabindex="0" role="region" aria-label={format!("Bilan de {}", ind.code)}>
                                 <table class="recap-table tableau-bilan" id={format!("bilan-table-{}", ind.code)}>
                                     <caption class="sr-only">{ format!("Bilan de {} : engagé, réalisé, taux, écart", ind.code) }</caption>
@@ -172,6 +181,9 @@ pub fn bilan(props: &Props) -> Html {
                         </div>
                     }
                 }) }
+                if !empty.is_empty() {
+                    <p class="aide">{ format!("Sans réalisation saisie : {}.", empty.join(", ")) }</p>
+                }
             </section>
         })
     });

@@ -197,7 +197,12 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   // 2024: committed at 3 years, the 6 départements added (only the Aisne entered).
   const c3 = ['02', '59', '60', '62', '76', '80'].map((d) => SAMPLE.values[`PP-1|departement:${d}|total|c3`]).reduce((a, b) => a + b, 0);
   assert.match(table[2], new RegExp(`^2024${fr(c3, 1)}90${'1 sur 6'}$`));
-  assert.equal(await page.locator('figure.graphique-eval[data-indicateur="PP-2"] svg rect').count() > 0, true);
+  // PP-2, a percentage committed per year: each year's achievement (numerators over
+  // denominators of the territories entered); percentages of 6 territories are not added.
+  const fig2 = page.locator('figure.graphique-eval[data-indicateur="PP-2"]');
+  assert.ok(await fig2.locator('svg[role=img] rect').count() > 0);
+  assert.match(await fig2.locator('figcaption').textContent(), /PP-2 — engagé et réalisé par année \(%, 6 territoires : numérateurs et dénominateurs additionnés/);
+  assert.deepEqual(await fig2.locator('table tbody tr').allTextContents(), ['2022—5 %1 sur 6', '2023—12 %1 sur 6', '2024—13 %1 sur 6']);
   assert.match(await page.textContent('#rapport-justifications'), /PP-1, .*Aisne.*causes extérieures — Coûts : travaux, matériaux, inflation — « Hausse du coût des travaux en 2023\. »/);
   await check('rapport');
   // Prints to PDF.

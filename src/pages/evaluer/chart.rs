@@ -24,9 +24,10 @@ fn nice_max(v: f64) -> f64 {
     10.0 * p
 }
 
-/// The chart and its table for one indicator's series (`years`: calendar label of each year).
-pub fn chart(s: &Series, unit: &str, year_label: &dyn Fn(u8) -> String) -> Html {
-    let yearly = s.points.iter().any(|p| p.committed.is_some());
+/// The chart and its table for one indicator's series (`yearly`: the indicator is committed per
+/// year; `year_label`: calendar label of each year).
+pub fn chart(s: &Series, unit: &str, yearly: bool, year_label: &dyn Fn(u8) -> String) -> Html {
+    let yearly = yearly || s.points.iter().any(|p| p.committed.is_some());
     let pts: Vec<(u8, Option<f64>, Option<f64>)> = s
         .points
         .iter()
@@ -73,7 +74,12 @@ pub fn chart(s: &Series, unit: &str, year_label: &dyn Fn(u8) -> String) -> Html 
     let title = format!(
         "{} — engagé et réalisé {what} ({unit}{})",
         s.indicator,
-        if s.rows > 1 {
+        if s.rows > 1 && s.percentage {
+            format!(
+                ", {} territoires : numérateurs et dénominateurs additionnés, engagements non additionnables",
+                s.rows
+            )
+        } else if s.rows > 1 {
             format!(", {} territoires additionnés", s.rows)
         } else {
             String::new()

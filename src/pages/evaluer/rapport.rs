@@ -69,7 +69,7 @@ pub fn rapport(props: &Props) -> Html {
                         <div class="rapport-indicateur">
                             <h4>{ format!("{} — {}", ind.code, ind.short_label) }</h4>
                             { match &series {
-                                Some(s) => super::chart::chart(s, &conv.unit_fr(ind), &year_label),
+                                Some(s) => super::chart::chart(s, &conv.unit_fr(ind), ind.periods.yearly, &year_label),
                                 None => html! { <p class="aide">{ "Valeur non additionnable : voir le tableau ci-dessous." }</p> },
                             } }
                             if !cum.is_empty() {

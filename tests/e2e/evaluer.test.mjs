@@ -282,3 +282,18 @@ test('an avenant keeps the signed version, unlocks the commitments, and is signe
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('from « Remplir ma CUS » to « Évaluer ma CUS » and back: same draft, focus on the heading', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  for (const [label, hash] of [['Évaluer ma CUS', '#/evaluer'], ['Remplir ma CUS', '#/remplir'],
+    ['Évaluer ma CUS', '#/evaluer'], ['Comprendre les indicateurs', '#/comprendre'], ['Évaluer ma CUS', '#/evaluer']]) {
+    await page.click(`nav >> text=${label}`);
+    await page.waitForFunction(([l, h]) => location.hash === h && document.querySelector('h1')?.textContent === l
+      && document.activeElement?.id === 'titre-page', [label, hash]);
+    assert.equal(await page.title(), `${label} — CUS indicateurs`);
+    assert.equal(await page.getAttribute('nav a[aria-current="page"]', 'href'), hash);
+  }
+  await page.waitForSelector('.evaluation-choix');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -226,7 +226,8 @@ pub fn pages() -> Html {
         // « Évaluer ma CUS » shares the drafts with « Remplir ma CUS »: the same module, the same
         // host (moving between the two keeps the draft open).
         Route::Fill(_) | Route::OpenSample(_) | Route::Evaluate(_) | Route::EvaluateSample(_) => {
-            html! { <ModuleHost key="remplir" loader={(*loader).clone()} /> }
+            let title = if route.is_evaluate() { "Évaluer ma CUS" } else { "Remplir ma CUS" };
+            html! { <ModuleHost key="remplir" loader={(*loader).clone()} {title} /> }
         }
         Route::Simulate(_) | Route::SimulateSample => {
             html! { <ModuleHost key="simuler" loader={(*sim_loader).clone()} /> }
@@ -373,6 +374,10 @@ impl ModuleLoader {
 #[derive(Properties, PartialEq)]
 struct HostProps {
     loader: ModuleLoader,
+    /// The mode's name while it loads, when the module serves several (« Évaluer ma CUS » is
+    /// in the Remplir module).
+    #[prop_or_default]
+    title: Option<&'static str>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -387,6 +392,7 @@ enum HostState {
 #[function_component(ModuleHost)]
 fn module_host(props: &HostProps) -> Html {
     let module = props.loader.1;
+    let title = props.title.unwrap_or(module.title());
     let state = use_state(|| HostState::Loading);
     let attempt = use_state(|| 0u32);
     {
@@ -447,16 +453,16 @@ fn module_host(props: &HostProps) -> Html {
         HostState::Mounted => html! {},
         HostState::Loading => html! {
             <div class="page">
-                <h1 id="titre-page" tabindex="-1">{ module.title() }</h1>
-                <p role="status" id="chargement-module">{ format!("Chargement de « {} »…", module.title()) }</p>
+                <h1 id="titre-page" tabindex="-1">{ title }</h1>
+                <p role="status" id="chargement-module">{ format!("Chargement de « {title} »…") }</p>
             </div>
         },
         HostState::Failed(why) => html! {
             <div class="page">
-                <h1 id="titre-page" tabindex="-1">{ module.title() }</h1>
+                <h1 id="titre-page" tabindex="-1">{ title }</h1>
                 <div class="message-erreur" role="alert" id="echec-module">
-                    <p>{ format!("« {} » n'a pas pu être chargé. {} \
-                          Vérifiez la connexion (une seule visite complète suffit ensuite pour travailler hors connexion), puis réessayez.", module.title(), module.kept_fr()) }</p>
+                    <p>{ format!("« {title} » n'a pas pu être chargé. {} \
+                          Vérifiez la connexion (une seule visite complète suffit ensuite pour travailler hors connexion), puis réessayez.", module.kept_fr()) }</p>
                     <p class="aide">{ format!("Détail technique : {why}") }</p>
                 </div>
                 <button type="button" class="bouton" onclick={retry}>{ "Réessayer" }</button>

@@ -194,10 +194,13 @@ pub fn pages() -> Html {
                 doc.set_title(&r.title());
             }
             let before = previous.replace(Some(r.clone()));
-            // Between two pages of a module, the module moves the focus itself.
+            // Between two pages of a mode, its module moves the focus itself. « Remplir » and
+            // « Évaluer » are two modes of one module: the shell moves it too (the module may
+            // still be loading, its heading not there yet).
             match before {
                 Some(b)
-                    if !(b.in_remplir_module() && r.in_remplir_module())
+                    if !(b.is_fill() && r.is_fill())
+                        && !(b.is_evaluate() && r.is_evaluate())
                         && !(b.is_simulate() && r.is_simulate())
                         && !(b.is_train() && r.is_train()) =>
                 {

@@ -398,9 +398,36 @@ fn module_host(props: &HostProps) -> Html {
     let title = props.title.unwrap_or(module.title());
     let state = use_state(|| HostState::Loading);
     let attempt = use_state(|| 0u32);
+    // The loading heading had the focus when the module was mounted: once that heading is gone,
+    // the module's own heading gets it (whichever of the two apps renders first).
+    let refocus = use_mut_ref(|| false);
+    {
+        let refocus = refocus.clone();
+        use_effect_with((*state).clone(), move |s| {
+            if *s == HostState::Mounted && refocus.replace(false) {
+                let doc = web_sys::window().and_then(|w| w.document());
+                let lost = doc
+                    .as_ref()
+                    .and_then(|d| d.active_element())
+                    .is_none_or(|a| a.tag_name() == "BODY");
+                if let Some(h) = doc
+                    .filter(|_| lost)
+                    .and_then(|d| {
+                        d.query_selector(&format!("#{} #titre-page", module.host()))
+                            .ok()
+                            .flatten()
+                    })
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = h.focus();
+                }
+            }
+        });
+    }
     {
         let state = state.clone();
         let loader = props.loader.clone();
+        let refocus = refocus.clone();
         use_effect_with(*attempt, move |_| {
             let handle: Rc<RefCell<Option<JsValue>>> = Rc::default();
             let alive = Rc::new(std::cell::Cell::new(true));
@@ -425,6 +452,7 @@ fn module_host(props: &HostProps) -> Html {
                     match mounted {
                         Ok(m) if a.get() => {
                             *h.borrow_mut() = Some(m);
+                            *refocus.borrow_mut() = focus;
                             state.set(HostState::Mounted);
                         }
                         Ok(m) => destroy_module(&m),

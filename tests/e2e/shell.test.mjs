@@ -44,9 +44,9 @@ test('navigation between the modes, with titles, headings and aria-current', asy
   }
   // Back button follows the hash history.
   await page.goBack();
-  await page.waitForFunction(() => location.hash === '#/simuler');
-  await page.waitForSelector('h1:text("Simuler sur mon territoire")');
-  assert.equal(await page.textContent('h1'), 'Simuler sur mon territoire');
+  await page.waitForFunction(() => location.hash === '#/evaluer');
+  await page.waitForSelector('h1:text("Évaluer ma CUS")');
+  assert.equal(await page.textContent('h1'), 'Évaluer ma CUS');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

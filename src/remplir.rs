@@ -7,7 +7,7 @@
 use yew::prelude::*;
 
 use crate::formats::FormatsWorker;
-use crate::route::{FillStep, Route};
+use crate::route::{EvalStep, FillStep, Route};
 use crate::shell::{focus_page_title, use_route};
 
 #[derive(Properties, PartialEq)]
@@ -62,6 +62,25 @@ fn focus_step_title() {
     }
 }
 
+/// Put the focus on this module's page heading. While the module mounts, the shell's loading
+/// line has a heading of the same id (it holds the focus and goes away once the module is
+/// shown): the one inside the module's own host is taken.
+fn focus_own_title() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(h) = doc
+        .query_selector("#remplir #titre-page")
+        .ok()
+        .flatten()
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = h.focus();
+    } else {
+        focus_page_title();
+    }
+}
+
 #[function_component(RemplirApp)]
 pub fn remplir_app(props: &Props) -> Html {
     let route = use_route();
@@ -71,17 +90,25 @@ pub fn remplir_app(props: &Props) -> Html {
     // Focus on the heading: on the first render when asked, then on every change of step.
     {
         let first = use_mut_ref(|| true);
+        let previous = use_mut_ref(|| None::<Route>);
         let focus_title = props.focus_title;
         use_effect_with(route.clone(), move |r| {
             let first = first.replace(false);
+            // From « Remplir ma CUS » to « Évaluer ma CUS » or back (the header's links): another
+            // mode of the same module, its heading takes the focus.
+            let mode_changed = previous
+                .replace(Some(r.clone()))
+                .is_some_and(|b| b.is_evaluate() != r.is_evaluate());
             if first {
                 crate::mark("remplir-first-render");
             }
-            if r.is_fill() && !matches!(r, Route::OpenSample(_)) {
+            if r.in_remplir_module() && !matches!(r, Route::OpenSample(_) | Route::EvaluateSample(_)) {
                 if first {
                     if focus_title {
-                        focus_page_title();
+                        focus_own_title();
                     }
+                } else if mode_changed {
+                    focus_own_title();
                 } else {
                     // Another step: the focus goes to its heading (never left on a link that
                     // now names the next step, where a second Enter would skip one).
@@ -95,9 +122,14 @@ pub fn remplir_app(props: &Props) -> Html {
     // that « back » does not open it twice).
     {
         use_effect_with(route.clone(), move |r| {
-            if let Route::OpenSample(i) = r {
+            let (sample, then) = match r {
+                Route::OpenSample(i) => (Some(*i), Route::Fill(FillStep::Organisme)),
+                Route::EvaluateSample(i) => (Some(*i), Route::Evaluate(EvalStep::Choix)),
+                _ => (None, Route::Home),
+            };
+            if let Some(i) = sample {
                 let sample = cus_core::samples::SAMPLES
-                    .get(*i)
+                    .get(i)
                     .and_then(|s| s.convention());
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Some(c) = sample {
@@ -107,7 +139,7 @@ pub fn remplir_app(props: &Props) -> Html {
                     if let Some(w) = web_sys::window() {
                         let _ = w
                             .location()
-                            .replace(&Route::Fill(FillStep::Organisme).to_hash());
+                            .replace(&then.to_hash());
                     }
                 });
             }
@@ -120,7 +152,12 @@ pub fn remplir_app(props: &Props) -> Html {
                 <crate::pages::fill::Fill step={step} catalogues={(*catalogues).clone()} />
             </ContextProvider<FormatsWorker>>
         },
-        Route::OpenSample(_) => html! {
+        Route::Evaluate(step) => html! {
+            <ContextProvider<FormatsWorker> context={(*formats).clone()}>
+                <crate::pages::fill::Fill step={FillStep::Organisme} evaluate={Some(step)} catalogues={(*catalogues).clone()} />
+            </ContextProvider<FormatsWorker>>
+        },
+        Route::OpenSample(_) | Route::EvaluateSample(_) => html! {
             <p role="status" class="page">{ "Ouverture de l'exemple…" }</p>
         },
         _ => html! {},

@@ -9,6 +9,10 @@ pub enum Route {
     /// Open a sample convention (index in `cus_core::samples::SAMPLES`) in a new draft, then
     /// go to the first step.
     OpenSample(usize),
+    /// « Évaluer ma CUS » (served by the Remplir module, which owns the drafts), at one step.
+    Evaluate(EvalStep),
+    /// Open a sample convention in a new draft, then go to the first step of « Évaluer ma CUS ».
+    EvaluateSample(usize),
     /// « Simuler sur mon territoire », at one section.
     Simulate(SimStep),
     /// Open the fictional région of about 30 organisms in a new workspace.
@@ -111,6 +115,17 @@ impl Route {
                 Some(s) => Route::Fill(s),
                 None => Route::NotFound(path.to_string()),
             },
+            ["evaluer"] => Route::Evaluate(EvalStep::Choix),
+            ["evaluer", "exemple", id] => {
+                match cus_core::samples::SAMPLES.iter().position(|s| s.id == *id) {
+                    Some(i) => Route::EvaluateSample(i),
+                    None => Route::NotFound(path.to_string()),
+                }
+            }
+            ["evaluer", step] => match EvalStep::from_slug(step) {
+                Some(s) => Route::Evaluate(s),
+                None => Route::NotFound(path.to_string()),
+            },
             ["simuler"] => Route::Simulate(SimStep::Espace),
             ["simuler", "exemple"] => Route::SimulateSample,
             ["simuler", step] => match SimStep::from_slug(step) {
@@ -155,6 +170,12 @@ impl Route {
                 Some(s) => format!("#/remplir/exemple/{}", s.id),
                 None => "#/remplir".to_string(),
             },
+            Route::Evaluate(EvalStep::Choix) => "#/evaluer".to_string(),
+            Route::Evaluate(step) => format!("#/evaluer/{}", step.slug()),
+            Route::EvaluateSample(i) => match cus_core::samples::SAMPLES.get(*i) {
+                Some(s) => format!("#/evaluer/exemple/{}", s.id),
+                None => "#/evaluer".to_string(),
+            },
             Route::Simulate(SimStep::Espace) => "#/simuler".to_string(),
             Route::Simulate(step) => format!("#/simuler/{}", step.slug()),
             Route::SimulateSample => "#/simuler/exemple".to_string(),
@@ -188,6 +209,11 @@ impl Route {
                 return format!("{} — Remplir ma CUS — CUS indicateurs", step.label_fr())
             }
             Route::OpenSample(_) => "Ouverture d'un exemple — Remplir ma CUS",
+            Route::Evaluate(EvalStep::Choix) => "Évaluer ma CUS",
+            Route::Evaluate(step) => {
+                return format!("{} — Évaluer ma CUS — CUS indicateurs", step.label_fr())
+            }
+            Route::EvaluateSample(_) => "Ouverture d'un exemple — Évaluer ma CUS",
             Route::Simulate(SimStep::Espace) => "Simuler sur mon territoire",
             Route::Simulate(step) => {
                 return format!(
@@ -214,6 +240,7 @@ impl Route {
     /// Which top-level mode the route belongs to (for `aria-current` in the navigation).
     pub fn same_section(&self, other: &Route) -> bool {
         (self.is_fill() && other.is_fill())
+            || (self.is_evaluate() && other.is_evaluate())
             || (self.is_simulate() && other.is_simulate())
             || (self.is_train() && other.is_train())
             || std::mem::discriminant(self) == std::mem::discriminant(other)
@@ -232,6 +259,73 @@ impl Route {
     /// Is this a page of « Remplir ma CUS » (served by its own module)?
     pub fn is_fill(&self) -> bool {
         matches!(self, Route::Fill(_) | Route::OpenSample(_))
+    }
+
+    /// Is this a page of « Évaluer ma CUS » (served by the Remplir module)?
+    pub fn is_evaluate(&self) -> bool {
+        matches!(self, Route::Evaluate(_) | Route::EvaluateSample(_))
+    }
+
+    /// Is this page served by the Remplir module (« Remplir ma CUS » or « Évaluer ma CUS »,
+    /// which share the drafts)?
+    pub fn in_remplir_module(&self) -> bool {
+        self.is_fill() || self.is_evaluate()
+    }
+}
+
+/// Steps of « Évaluer ma CUS ». The achievement pages (one per engagement of the catalogue, by
+/// 1-based position) come from the data, so their labels are not here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EvalStep {
+    /// The convention evaluated (draft, file, sample) and the evaluation.
+    Choix,
+    /// The signature of the commitments and the avenants.
+    Signature,
+    /// The achievements of one engagement.
+    Engagement(u8),
+    /// Rates, gaps and justifications.
+    Bilan,
+    /// The printable evaluation report.
+    Rapport,
+}
+
+impl EvalStep {
+    pub fn slug(self) -> String {
+        match self {
+            EvalStep::Choix => "choix".to_string(),
+            EvalStep::Signature => "signature".to_string(),
+            EvalStep::Engagement(n) => format!("engagement-{n}"),
+            EvalStep::Bilan => "bilan".to_string(),
+            EvalStep::Rapport => "rapport".to_string(),
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<EvalStep> {
+        if let Some(n) = s.strip_prefix("engagement-") {
+            return n
+                .parse::<u8>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(EvalStep::Engagement);
+        }
+        [
+            EvalStep::Choix,
+            EvalStep::Signature,
+            EvalStep::Bilan,
+            EvalStep::Rapport,
+        ]
+        .into_iter()
+        .find(|f| f.slug() == s)
+    }
+
+    pub fn label_fr(self) -> String {
+        match self {
+            EvalStep::Choix => "Convention et évaluation".to_string(),
+            EvalStep::Signature => "Signature et avenants".to_string(),
+            EvalStep::Engagement(n) => format!("Réalisations, engagement {n}"),
+            EvalStep::Bilan => "Bilan".to_string(),
+            EvalStep::Rapport => "Rapport d'évaluation".to_string(),
+        }
     }
 }
 
@@ -447,6 +541,19 @@ mod tests {
                 "#/remplir/exemple/inconnu",
                 Route::NotFound("remplir/exemple/inconnu".into()),
             ),
+            ("#/evaluer", Route::Evaluate(EvalStep::Choix)),
+            ("#/evaluer/signature", Route::Evaluate(EvalStep::Signature)),
+            (
+                "#/evaluer/engagement-3",
+                Route::Evaluate(EvalStep::Engagement(3)),
+            ),
+            ("#/evaluer/bilan", Route::Evaluate(EvalStep::Bilan)),
+            ("#/evaluer/rapport", Route::Evaluate(EvalStep::Rapport)),
+            ("#/evaluer/exemple/grand-organisme", Route::EvaluateSample(1)),
+            (
+                "#/evaluer/engagement-0",
+                Route::NotFound("evaluer/engagement-0".into()),
+            ),
             ("#/simuler/", Route::Simulate(SimStep::Espace)),
             ("#/simuler/organismes", Route::Simulate(SimStep::Organismes)),
             ("#/simuler/exemple", Route::SimulateSample),
@@ -489,6 +596,31 @@ mod tests {
             assert_eq!(Route::from_hash(&r.to_hash()), r);
             assert!(r.same_section(&Route::SimulateSample) && r.is_simulate());
         }
+    }
+
+    #[test]
+    fn evaluation_links_round_trip_and_have_their_own_mode() {
+        for step in [
+            EvalStep::Choix,
+            EvalStep::Signature,
+            EvalStep::Engagement(2),
+            EvalStep::Bilan,
+            EvalStep::Rapport,
+        ] {
+            let r = Route::Evaluate(step);
+            assert_eq!(Route::from_hash(&r.to_hash()), r);
+            assert!(r.is_evaluate() && r.in_remplir_module() && !r.is_fill());
+            assert!(r.same_section(&Route::Evaluate(EvalStep::Choix)));
+            assert!(!r.same_section(&Route::Fill(FillStep::Organisme)));
+            assert!(r.title().ends_with("— CUS indicateurs"), "{}", r.title());
+        }
+        let s = Route::EvaluateSample(1);
+        assert_eq!(Route::from_hash(&s.to_hash()), s);
+        assert!(s.in_remplir_module() && s.same_section(&Route::Evaluate(EvalStep::Bilan)));
+        assert_eq!(
+            Route::Evaluate(EvalStep::Bilan).title(),
+            "Bilan — Évaluer ma CUS — CUS indicateurs"
+        );
     }
 
     #[test]

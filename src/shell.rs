@@ -20,7 +20,7 @@ use yew::prelude::*;
 
 use crate::catalogues::Catalogues;
 use crate::pages;
-use crate::route::{FillStep, Route, SimStep, TrainRoute};
+use crate::route::{EvalStep, FillStep, Route, SimStep, TrainRoute};
 
 fn current_route() -> Route {
     let hash = web_sys::window()
@@ -146,6 +146,7 @@ pub fn frame() -> Html {
                     <nav aria-label="Modes de l'application">
                         <ul class="nav-modes">
                             { nav_item(Route::Fill(FillStep::Organisme), "Remplir ma CUS") }
+                            { nav_item(Route::Evaluate(EvalStep::Choix), "Évaluer ma CUS") }
                             { nav_item(Route::Simulate(SimStep::Espace), "Simuler sur mon territoire") }
                             { nav_item(Route::Reference { focus: None }, "Comprendre les indicateurs") }
                             { nav_item(TrainRoute::home(), "Se former") }
@@ -193,10 +194,13 @@ pub fn pages() -> Html {
                 doc.set_title(&r.title());
             }
             let before = previous.replace(Some(r.clone()));
-            // Between two pages of a module, the module moves the focus itself.
+            // Between two pages of a mode, its module moves the focus itself. « Remplir » and
+            // « Évaluer » are two modes of one module: the shell moves it too (the module may
+            // still be loading, its heading not there yet).
             match before {
                 Some(b)
                     if !(b.is_fill() && r.is_fill())
+                        && !(b.is_evaluate() && r.is_evaluate())
                         && !(b.is_simulate() && r.is_simulate())
                         && !(b.is_train() && r.is_train()) =>
                 {
@@ -222,8 +226,11 @@ pub fn pages() -> Html {
         Route::Home => html! { <pages::home::Home catalogues={(*catalogues).clone()} /> },
         // Keyed by module: going straight from one mode to another must make a new host (which
         // loads and mounts its module), not reuse the previous one with another loader.
-        Route::Fill(_) | Route::OpenSample(_) => {
-            html! { <ModuleHost key="remplir" loader={(*loader).clone()} /> }
+        // « Évaluer ma CUS » shares the drafts with « Remplir ma CUS »: the same module, the same
+        // host (moving between the two keeps the draft open).
+        Route::Fill(_) | Route::OpenSample(_) | Route::Evaluate(_) | Route::EvaluateSample(_) => {
+            let title = if route.is_evaluate() { "Évaluer ma CUS" } else { "Remplir ma CUS" };
+            html! { <ModuleHost key="remplir" loader={(*loader).clone()} {title} /> }
         }
         Route::Simulate(_) | Route::SimulateSample => {
             html! { <ModuleHost key="simuler" loader={(*sim_loader).clone()} /> }
@@ -370,6 +377,10 @@ impl ModuleLoader {
 #[derive(Properties, PartialEq)]
 struct HostProps {
     loader: ModuleLoader,
+    /// The mode's name while it loads, when the module serves several (« Évaluer ma CUS » is
+    /// in the Remplir module).
+    #[prop_or_default]
+    title: Option<&'static str>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -384,11 +395,39 @@ enum HostState {
 #[function_component(ModuleHost)]
 fn module_host(props: &HostProps) -> Html {
     let module = props.loader.1;
+    let title = props.title.unwrap_or(module.title());
     let state = use_state(|| HostState::Loading);
     let attempt = use_state(|| 0u32);
+    // The loading heading had the focus when the module was mounted: once that heading is gone,
+    // the module's own heading gets it (whichever of the two apps renders first).
+    let refocus = use_mut_ref(|| false);
+    {
+        let refocus = refocus.clone();
+        use_effect_with((*state).clone(), move |s| {
+            if *s == HostState::Mounted && refocus.replace(false) {
+                let doc = web_sys::window().and_then(|w| w.document());
+                let lost = doc
+                    .as_ref()
+                    .and_then(|d| d.active_element())
+                    .is_none_or(|a| a.tag_name() == "BODY");
+                if let Some(h) = doc
+                    .filter(|_| lost)
+                    .and_then(|d| {
+                        d.query_selector(&format!("#{} #titre-page", module.host()))
+                            .ok()
+                            .flatten()
+                    })
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = h.focus();
+                }
+            }
+        });
+    }
     {
         let state = state.clone();
         let loader = props.loader.clone();
+        let refocus = refocus.clone();
         use_effect_with(*attempt, move |_| {
             let handle: Rc<RefCell<Option<JsValue>>> = Rc::default();
             let alive = Rc::new(std::cell::Cell::new(true));
@@ -413,6 +452,7 @@ fn module_host(props: &HostProps) -> Html {
                     match mounted {
                         Ok(m) if a.get() => {
                             *h.borrow_mut() = Some(m);
+                            *refocus.borrow_mut() = focus;
                             state.set(HostState::Mounted);
                         }
                         Ok(m) => destroy_module(&m),
@@ -444,16 +484,16 @@ fn module_host(props: &HostProps) -> Html {
         HostState::Mounted => html! {},
         HostState::Loading => html! {
             <div class="page">
-                <h1 id="titre-page" tabindex="-1">{ module.title() }</h1>
-                <p role="status" id="chargement-module">{ format!("Chargement de « {} »…", module.title()) }</p>
+                <h1 id="titre-page" tabindex="-1">{ title }</h1>
+                <p role="status" id="chargement-module">{ format!("Chargement de « {title} »…") }</p>
             </div>
         },
         HostState::Failed(why) => html! {
             <div class="page">
-                <h1 id="titre-page" tabindex="-1">{ module.title() }</h1>
+                <h1 id="titre-page" tabindex="-1">{ title }</h1>
                 <div class="message-erreur" role="alert" id="echec-module">
-                    <p>{ format!("« {} » n'a pas pu être chargé. {} \
-                          Vérifiez la connexion (une seule visite complète suffit ensuite pour travailler hors connexion), puis réessayez.", module.title(), module.kept_fr()) }</p>
+                    <p>{ format!("« {title} » n'a pas pu être chargé. {} \
+                          Vérifiez la connexion (une seule visite complète suffit ensuite pour travailler hors connexion), puis réessayez.", module.kept_fr()) }</p>
                     <p class="aide">{ format!("Détail technique : {why}") }</p>
                 </div>
                 <button type="button" class="bouton" onclick={retry}>{ "Réessayer" }</button>

@@ -58,6 +58,7 @@ async fn shell_routes_between_the_three_modes() {
         nav,
         [
             "Remplir ma CUS",
+            "Évaluer ma CUS",
             "Simuler sur mon territoire",
             "Comprendre les indicateurs",
             "Se former"

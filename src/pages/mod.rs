@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod export;
+pub mod evaluer;
 pub mod fill;
 pub mod former;
 pub mod grid;

@@ -26,6 +26,7 @@ test('navigation between the modes, with titles, headings and aria-current', asy
     ['Se former', '#/former', 'former'],
     ['Remplir ma CUS', '#/remplir', 'remplir'],
     ['Simuler sur mon territoire', '#/simuler', 'simuler'],
+    ['Évaluer ma CUS', '#/evaluer', 'evaluer'],
     ['Comprendre les indicateurs', '#/comprendre', 'comprendre'],
   ];
   for (const [label, hash, shot] of modes) {
@@ -43,9 +44,9 @@ test('navigation between the modes, with titles, headings and aria-current', asy
   }
   // Back button follows the hash history.
   await page.goBack();
-  await page.waitForFunction(() => location.hash === '#/simuler');
-  await page.waitForSelector('h1:text("Simuler sur mon territoire")');
-  assert.equal(await page.textContent('h1'), 'Simuler sur mon territoire');
+  await page.waitForFunction(() => location.hash === '#/evaluer');
+  await page.waitForSelector('h1:text("Évaluer ma CUS")');
+  assert.equal(await page.textContent('h1'), 'Évaluer ma CUS');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -86,7 +87,7 @@ test('keyboard: skip link first, visible focus, modes reachable with Tab and Ent
   assert.equal(await page.evaluate(() => document.activeElement.id), 'contenu');
   // Tab through the header to "Comprendre les indicateurs" and open it with Enter.
   await page.focus('a.marque');
-  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Comprendre les indicateurs');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => location.hash === '#/comprendre');
@@ -127,7 +128,7 @@ test('the header and a loading line show before the app has started (a deep link
   await page.goto(`${env.base}#/comprendre/cus2-logements-locatifs/2026.11.0/PS-1`);
   await page.waitForSelector('header.entete nav');
   assert.deepEqual(await page.locator('.nav-modes a').allTextContents(),
-    ['Remplir ma CUS', 'Simuler sur mon territoire', 'Comprendre les indicateurs', 'Se former']);
+    ['Remplir ma CUS', 'Évaluer ma CUS', 'Simuler sur mon territoire', 'Comprendre les indicateurs', 'Se former']);
   assert.match(await page.textContent('#pages [role=status]'), /Chargement de l'application/);
   await context.close();
   // Once the app starts, its own header replaces it: one header, one navigation.

@@ -19,7 +19,7 @@ use crate::catalogues::Catalogues;
 use crate::drafts;
 use crate::pages::grid::Update;
 use crate::presence;
-use crate::route::{FillStep, Route};
+use crate::route::{EvalStep, FillStep, Route};
 use crate::state::{self, Action, DraftStore};
 use cus_core::convention::Edit;
 
@@ -44,6 +44,9 @@ use verification::VerificationStep;
 pub struct Props {
     pub step: FillStep,
     pub catalogues: Catalogues,
+    /// A step of « Évaluer ma CUS » (same draft, same store): shown instead of `step`.
+    #[prop_or_default]
+    pub evaluate: Option<EvalStep>,
 }
 
 /// The catalogue the draft was filled against, if it is available.
@@ -124,15 +127,36 @@ pub fn fill(props: &Props) -> Html {
             }
         });
     }
+    // The draft as last rendered, for the refusals of edits (a signed convention's commitments).
+    let current = use_mut_ref(Rc::<Convention>::default);
+    *current.borrow_mut() = store.conv.clone();
+    // The French reason of the last edit refused (`Edit::refusal`), shown until the next edit.
+    let refused = use_state(|| None::<String>);
     // One stable dispatcher for every component (the store's dispatcher never changes); nothing
-    // is changed while the draft is read-only here.
+    // is changed while the draft is read-only here, and an edit the signed convention refuses is
+    // said, not dropped in silence.
     let update: Update = {
         let dispatcher = store.dispatcher();
         let ro_flag = ro_flag.clone();
+        let refused = refused.setter();
+        let shown = use_mut_ref(|| false);
         (*use_memo((), move |_| {
             Callback::from(move |e: Edit| {
-                if !ro_flag.get() {
-                    dispatcher.dispatch(Action::Edit(e))
+                if ro_flag.get() {
+                    return;
+                }
+                let why = e.refusal(&current.borrow());
+                match why {
+                    Some(why) => {
+                        *shown.borrow_mut() = true;
+                        refused.set(Some(why));
+                    }
+                    None => {
+                        if shown.replace(false) {
+                            refused.set(None);
+                        }
+                        dispatcher.dispatch(Action::Edit(e))
+                    }
                 }
             })
         }))
@@ -312,6 +336,14 @@ pub fn fill(props: &Props) -> Html {
                     // this page in the step menu, so said here too, not only on Vérification:
                     // one line per indicator and severity (a 501-row grid can have hundreds).
                     let required = required_summary(&inds, &diags, acked, &draft.catalogue);
+                    // Signed: the commitments are shown, not edited (an avenant unlocks them).
+                    let pick = draft.signature.is_some().then(|| {
+                        Rc::new(crate::pages::grid::Pick {
+                            picked: Default::default(),
+                            on_pick: None,
+                            reveal: true,
+                        })
+                    });
                     html! {
                         <div class="engagement-saisie">
                             <p class="chapo-engagement">{ format!("{} — {}", e.area, e.label) }</p>
@@ -321,7 +353,7 @@ pub fn fill(props: &Props) -> Html {
                             }
                             { for inds.into_iter().enumerate().map(|(i, ind)| html! {
                                 <crate::pages::grid::IndicatorGrid catalogue={catalogue.clone()} indicator={Rc::new(ind)} index={i}
-                                    draft={conv.clone()} update={update.clone()} cell_messages={cell_messages.clone()} />
+                                    draft={conv.clone()} update={update.clone()} cell_messages={cell_messages.clone()} pick={pick.clone()} />
                             }) }
                         </div>
                     }
@@ -379,11 +411,66 @@ pub fn fill(props: &Props) -> Html {
         },
     };
 
+    // A signed convention: its commitments are read-only on the steps that change them.
+    let signed_lock = draft.signature.as_ref().filter(|_| {
+        props.evaluate.is_none()
+            && matches!(
+                props.step,
+                FillStep::Convention
+                    | FillStep::Territoires
+                    | FillStep::Segmentation
+                    | FillStep::Parc
+                    | FillStep::Engagement(_)
+            )
+    });
+    let signed_banner = signed_lock.map(|sig| {
+        html! {
+            <div class="avertissement bandeau-signee" id="convention-signee" role="note">
+                <p>
+                    { format!("Convention signée le {} ({}) : engagements en lecture seule — ", cus_core::numfmt::date_fr(&sig.date), sig.label) }
+                    <a href={Route::Evaluate(EvalStep::Signature).to_hash()}>{ "saisir un avenant" }</a>
+                    { " pour les modifier (la version signée est gardée)." }
+                </p>
+            </div>
+        }
+    });
+    let refused_msg = (*refused).clone().map(|m| {
+        html! { <p class="message-erreur" role="alert" id="modification-refusee">{ m }</p> }
+    });
+    let (steps_html, body, nav, heading, step_title) = match props.evaluate {
+        Some(e) => {
+            let view = crate::pages::evaluer::EvalView {
+                step: e,
+                catalogue: catalogue.clone(),
+                draft: draft.clone(),
+                diags: diags.clone(),
+                update: update.clone(),
+            };
+            (
+                crate::pages::evaluer::menu(&view),
+                crate::pages::evaluer::body(&view),
+                crate::pages::evaluer::nav_buttons(&view),
+                "Évaluer ma CUS",
+                crate::pages::evaluer::step_label(e, cat),
+            )
+        }
+        None => (
+            steps
+                .iter()
+                .map(|&s| step_link(s, props.step, draft, &diags, cat, &cell_errors, *stock_invalid))
+                .collect::<Html>(),
+            body,
+            nav_buttons(props.step, &steps, cat),
+            "Remplir ma CUS",
+            step_label(props.step, cat),
+        ),
+    };
+
     // One tree whether the draft is read yet or not: the heading (which may hold the focus) stays
     // the same element.
     html! {
-        <div class="page remplir" onkeydown={on_keydown}>
-            <h1 id="titre-page" tabindex="-1">{ "Remplir ma CUS" }</h1>
+        <div class={classes!("page", "remplir", props.evaluate.is_some().then_some("evaluer"))} onkeydown={on_keydown}>
+            <h1 id="titre-page" tabindex="-1">{ heading }</h1>
             if !store.loaded {
                 <p role="status" class="aide">{ "Ouverture du brouillon enregistré dans ce navigateur…" }</p>
             } else {
@@ -399,13 +486,15 @@ pub fn fill(props: &Props) -> Html {
                     <span class="aide">{ " Ctrl+Z, Ctrl+Y : chaque saisie, chaque collage est une étape." }</span>
                 </div>
                 <div class="parcours">
-                    <nav class="menu-etapes" aria-label="Étapes de la convention">
+                    <nav class="menu-etapes" aria-label={if props.evaluate.is_some() { "Étapes de l'évaluation" } else { "Étapes de la convention" }}>
                         <ol>
-                            { for steps.iter().map(|&s| step_link(s, props.step, &draft, &diags, cat, &cell_errors, *stock_invalid)) }
+                            { steps_html }
                         </ol>
                     </nav>
                     <section class="etape" aria-labelledby="titre-etape">
-                        <h2 id="titre-etape" tabindex="-1">{ step_label(props.step, cat) }</h2>
+                        <h2 id="titre-etape" tabindex="-1">{ step_title }</h2>
+                        { signed_banner }
+                        { refused_msg }
                         if *read_only {
                             <div class="avertissement" id="lecture-seule" role="status">
                                 <p>{ "Ce brouillon est ouvert dans un autre onglet de ce navigateur : ici, il est en lecture seule, \
@@ -414,10 +503,10 @@ pub fn fill(props: &Props) -> Html {
                                 <span class="aide">{ " L'autre onglet enregistre ce qu'il a en cours et passe en lecture seule." }</span>
                             </div>
                         }
-                        <fieldset class="cadre-etape" disabled={*read_only}>
+                        <fieldset class="cadre-etape" disabled={*read_only || (signed_lock.is_some() && !matches!(props.step, FillStep::Engagement(_)))}>
                             { body }
                         </fieldset>
-                        { nav_buttons(props.step, &steps, cat) }
+                        { nav }
                     </section>
                 </div>
             }

@@ -8,6 +8,8 @@
 
 use serde::Deserialize;
 
+pub mod report;
+
 /// The achievement types live with the convention that carries them.
 pub use crate::convention::{Achievements, Justification, Origin, Signature, SignedVersion, Terms};
 

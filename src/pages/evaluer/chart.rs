@@ -1,0 +1,148 @@
+//! Committed next to achieved, per year of the evaluation: an SVG chart drawn by the app (two
+//! bars per year) with its table, which screen readers and print use too. An indicator
+//! committed per year shows each year's figures; one committed only as cumulatives (at 3 and 6
+//! years) shows the figures cumulated to each year.
+
+use cus_core::evaluation::report::Series;
+use cus_core::numfmt::format_fr;
+use yew::prelude::*;
+
+const COMMITTED: &str = "#9aa5ad";
+const ACHIEVED: &str = "#0b5d63";
+
+/// A round scale maximum above `v` (1, 2 or 5 × 10ⁿ).
+fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * p >= v {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+/// The chart and its table for one indicator's series (`yearly`: the indicator is committed per
+/// year; `year_label`: calendar label of each year).
+pub fn chart(s: &Series, unit: &str, yearly: bool, year_label: &dyn Fn(u8) -> String) -> Html {
+    let yearly = yearly || s.points.iter().any(|p| p.committed.is_some());
+    let pts: Vec<(u8, Option<f64>, Option<f64>)> = s
+        .points
+        .iter()
+        .map(|p| {
+            if yearly {
+                (p.year, p.committed, p.achieved)
+            } else {
+                (p.year, p.committed_to_date, p.achieved_to_date)
+            }
+        })
+        .collect();
+    if pts.iter().all(|(_, c, a)| c.is_none() && a.is_none()) {
+        return html! {
+            <p class="aide">{ format!("{} : ni engagement ni réalisation à représenter pour ces années.", s.indicator) }</p>
+        };
+    }
+    let num = |v: f64| {
+        if s.percentage {
+            format!("{} %", format_fr(v, 1))
+        } else {
+            format_fr(v, 1)
+        }
+    };
+    let top = pts
+        .iter()
+        .flat_map(|(_, c, a)| [c.unwrap_or(0.0), a.unwrap_or(0.0)])
+        .fold(0.0, f64::max);
+    let max = nice_max(top);
+    let (w, h, left, bottom, top_pad) = (640.0, 280.0, 64.0, 40.0, 16.0);
+    let plot_h = h - bottom - top_pad;
+    let band = (w - left - 16.0) / pts.len().max(1) as f64;
+    let bar_w = (band * 0.3).min(48.0);
+    let y = |v: f64| top_pad + plot_h - v / max * plot_h;
+    let id = format!(
+        "graphique-evaluation-{}",
+        s.indicator
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    );
+    let what = if yearly {
+        "par année"
+    } else {
+        "cumulés depuis la première année"
+    };
+    let title = format!(
+        "{} — engagé et réalisé {what} ({unit}{})",
+        s.indicator,
+        if s.rows > 1 && s.percentage {
+            format!(
+                ", {} territoires : numérateurs et dénominateurs additionnés, engagements non additionnables",
+                s.rows
+            )
+        } else if s.rows > 1 {
+            format!(", {} territoires additionnés", s.rows)
+        } else {
+            String::new()
+        }
+    );
+    let bars = pts.iter().enumerate().map(|(k, (year, c, a))| {
+        let x0 = left + band * k as f64 + band / 2.0 - bar_w;
+        let bar = |x: f64, v: Option<f64>, color: &'static str| match v {
+            Some(v) => html! {
+                <g>
+                    <rect x={format!("{x:.1}")} y={format!("{:.1}", y(v))} width={format!("{bar_w:.1}")}
+                        height={format!("{:.1}", (y(0.0) - y(v)).max(0.0))} fill={color} />
+                    <text x={format!("{:.1}", x + bar_w / 2.0)} y={format!("{:.1}", y(v) - 4.0)} text-anchor="middle" class="graphique-eval-valeur">{ num(v) }</text>
+                </g>
+            },
+            None => html! {
+                <text x={format!("{:.1}", x + bar_w / 2.0)} y={format!("{:.1}", y(0.0) - 4.0)} text-anchor="middle">{ "—" }</text>
+            },
+        };
+        html! {
+            <g>
+                { bar(x0, *c, COMMITTED) }
+                { bar(x0 + bar_w, *a, ACHIEVED) }
+                <text x={format!("{:.1}", x0 + bar_w)} y={format!("{:.1}", h - bottom + 18.0)} text-anchor="middle">{ year_label(*year) }</text>
+            </g>
+        }
+    });
+    let ticks = (0..=4).map(|i| {
+        let v = max * i as f64 / 4.0;
+        html! {
+            <g>
+                <line x1={format!("{left}")} x2={format!("{:.1}", w - 16.0)} y1={format!("{:.1}", y(v))} y2={format!("{:.1}", y(v))} stroke="#d5dade" />
+                <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", y(v) + 4.0)} text-anchor="end">{ num(v) }</text>
+            </g>
+        }
+    });
+    let cell = |v: Option<f64>| v.map(num).unwrap_or_else(|| "—".into());
+    html! {
+        <figure class="graphique-eval" aria-labelledby={id.clone()} data-indicateur={s.indicator.clone()}>
+            <figcaption id={id.clone()}>{ title.clone() }</figcaption>
+            <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-labelledby={id.clone()} class="graphique-eval-svg">
+                { for ticks }
+                { for bars }
+            </svg>
+            <ul class="legende-graphique-eval">
+                <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill={COMMITTED} /></svg>{ " Engagé" }</li>
+                <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill={ACHIEVED} /></svg>{ " Réalisé" }</li>
+            </ul>
+            <table class="recap-table donnees-graphique-eval">
+                <caption>{ format!("Données du graphique : {title}") }</caption>
+                <thead><tr><th scope="col">{ "Année" }</th><th scope="col">{ "Engagé" }</th><th scope="col">{ "Réalisé" }</th>
+                    if s.rows > 1 { <th scope="col">{ "Territoires saisis" }</th> }</tr></thead>
+                <tbody>
+                    { for s.points.iter().zip(&pts).map(|(p, (year, c, a))| html! {
+                        <tr>
+                            <th scope="row">{ year_label(*year) }</th>
+                            <td>{ cell(*c) }</td>
+                            <td>{ cell(*a) }</td>
+                            if s.rows > 1 { <td>{ format!("{} sur {}", p.achieved_rows, s.rows) }</td> }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </figure>
+    }
+}

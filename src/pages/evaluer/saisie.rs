@@ -1,0 +1,347 @@
+//! The achievements of one engagement: per indicator, rows = territories, for each year of the
+//! evaluation the commitment (read-only) next to the achievement (a count, or a percentage's
+//! numerator and denominator, the percentage computed), then the cumulatives the app computes.
+//! One split at a time (chosen above the table), a page of rows at a time: a 500-row indicator
+//! never puts thousands of inputs in the page. Every keystroke is one typed edit
+//! (`Edit::SetAchieved`, `Edit::SetTerms`) through the draft's store (undo and redo included).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cus_core::catalogue::{Catalogue, Engagement, EvaluationPeriod, Indicator, Period, ValueKind};
+use cus_core::convention::{period_key, splits, valid_number, Convention, Edit, SplitKey, Terms};
+use cus_core::diagnostic::{Diagnostic, Severity};
+use cus_core::evaluation::{evaluate, report, Line};
+use cus_core::numfmt::format_fr;
+use cus_core::rules;
+use yew::prelude::*;
+
+use super::inputs::NumInput;
+use crate::pages::grid::Update;
+
+/// Rows per page of a table.
+const PAGE: usize = 20;
+
+/// The evaluation's messages on cells, by cell key.
+pub(crate) type Messages = HashMap<String, (Severity, Rc<str>)>;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub catalogue: Rc<Catalogue>,
+    pub engagement: Rc<Engagement>,
+    pub period: Rc<EvaluationPeriod>,
+    pub draft: Rc<Convention>,
+    pub diags: Rc<Vec<Diagnostic>>,
+    pub update: Update,
+}
+
+pub(crate) fn cell_key(code: &str, row: &cus_core::convention::TerritoryKey, split: &SplitKey, p: Period) -> String {
+    format!("{code}|{row}|{}|{}", split.key(), period_key(p))
+}
+
+/// The evaluation's diagnostics located on a cell (the acknowledged warnings left out).
+pub(crate) fn messages(conv: &Convention, diags: &[Diagnostic]) -> Messages {
+    let mut out = Messages::new();
+    for d in diags.iter().filter(|d| rules::is_evaluation_diagnostic(d)) {
+        if d.severity == Severity::Warning && conv.acknowledged.contains_key(&d.id()) {
+            continue;
+        }
+        if let Some(k) = &d.location.cell {
+            let e = out
+                .entry(k.clone())
+                .or_insert((d.severity, Rc::from(d.message.as_str())));
+            if d.severity == Severity::Error && e.0 != Severity::Error {
+                *e = (d.severity, Rc::from(d.message.as_str()));
+            }
+        }
+    }
+    out
+}
+
+fn numeric(ind: &Indicator) -> bool {
+    !matches!(ind.value, ValueKind::OuiNon | ValueKind::Texte)
+}
+
+#[function_component(Saisie)]
+pub fn saisie(props: &Props) -> Html {
+    let (cat, conv) = (&*props.catalogue, &*props.draft);
+    let geo = conv.referential();
+    let inds: Vec<Rc<Indicator>> = cat
+        .indicators
+        .iter()
+        .filter(|i| i.engagement == props.engagement.id && conv.uses(i) && numeric(i))
+        .cloned()
+        .map(Rc::new)
+        .collect();
+    let lines: Rc<HashMap<String, Line>> = Rc::new(
+        evaluate(conv, cat, geo, &conv.achievements, &props.period)
+            .into_iter()
+            .filter(|l| inds.iter().any(|i| i.code == l.indicator))
+            .map(|l| (cell_key(&l.indicator, &l.territory, &l.split, l.period), l))
+            .collect(),
+    );
+    let msgs = Rc::new(messages(conv, &props.diags));
+    let years = props.period.years(conv.signing_year.unwrap_or(0));
+    html! {
+        <div class="saisie-realisations">
+            <p class="chapo-engagement">{ format!("{} — {}", props.engagement.area, props.engagement.label) }</p>
+            <p class="aide">{ format!(
+                "{} : saisissez ce qui a été réalisé chaque année{} ; un pourcentage se saisit par son numérateur et son dénominateur. Les cumuls sont calculés.",
+                props.period.label_for(conv.signing_year),
+                if conv.signing_year.is_some() { format!(" ({} à {})", years.start(), years.end()) } else { String::new() }
+            ) }</p>
+            if inds.is_empty() {
+                <p class="aide">{ "Aucun indicateur chiffré de cet engagement n'est retenu dans la convention." }</p>
+            }
+            { for inds.into_iter().enumerate().map(|(i, ind)| html! {
+                <AchievementGrid key={ind.code.clone()} catalogue={props.catalogue.clone()} indicator={ind.clone()} index={i}
+                    draft={props.draft.clone()} period={props.period.clone()} lines={lines.clone()}
+                    messages={msgs.clone()} update={props.update.clone()} />
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GridProps {
+    pub catalogue: Rc<Catalogue>,
+    pub indicator: Rc<Indicator>,
+    pub index: usize,
+    pub draft: Rc<Convention>,
+    pub period: Rc<EvaluationPeriod>,
+    pub lines: Rc<HashMap<String, Line>>,
+    pub messages: Rc<Messages>,
+    pub update: Update,
+}
+
+fn fmt(v: Option<f64>) -> String {
+    v.map(|x| format_fr(x, 2)).unwrap_or_else(|| "—".to_string())
+}
+
+#[function_component(AchievementGrid)]
+pub fn achievement_grid(props: &GridProps) -> Html {
+    let ind = &*props.indicator;
+    let conv = &*props.draft;
+    let geo = conv.referential();
+    let index = props.index;
+    let split_ix = use_state(|| 0usize);
+    let page = use_state(|| 0usize);
+    let all_splits = splits(ind);
+    let split = all_splits
+        .get(*split_ix)
+        .or_else(|| all_splits.first())
+        .cloned()
+        .unwrap_or(SplitKey {
+            members: vec![],
+            part: None,
+        });
+    let rows = conv.rows(ind, geo);
+    let n_pages = rows.len().div_ceil(PAGE).max(1);
+    let pg = (*page).min(n_pages - 1);
+    let shown_rows = &rows[(pg * PAGE).min(rows.len())..((pg + 1) * PAGE).min(rows.len())];
+    let years = report::input_years(ind, &props.period);
+    let cumuls: Vec<u8> = ind
+        .periods
+        .cumulative
+        .iter()
+        .copied()
+        .filter(|&n| n >= props.period.first_year && n <= props.period.last_year)
+        .collect();
+    let percentage = matches!(ind.value, ValueKind::Pourcentage { .. });
+    let ach = &conv.achievements;
+    // The first achievement names the evaluation too (one step).
+    let with_evaluation = {
+        let named = !ach.evaluation.is_empty();
+        let id = props.period.id.clone();
+        move |e: Edit| {
+            if named {
+                e
+            } else {
+                Edit::Batch(vec![Edit::SetEvaluation(id.clone()), e])
+            }
+        }
+    };
+    let year_label = |y: u8| ind.period_label_fr(Period::Year(y), conv.signing_year);
+    let split_text = super::split_label(ind, &split);
+    let on_split = {
+        let (split_ix, page) = (split_ix.clone(), page.clone());
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            split_ix.set(sel.value().parse().unwrap_or(0));
+            page.set(0);
+        })
+    };
+    let pager = (n_pages > 1).then(|| {
+        let go = |to: usize| {
+            let page = page.clone();
+            Callback::from(move |_: MouseEvent| page.set(to))
+        };
+        html! {
+            <p class="pagination" role="group" aria-label={format!("Pages de lignes de {}", ind.code)}>
+                <button type="button" class="bouton bouton-secondaire" disabled={pg == 0} onclick={go(pg.saturating_sub(1))}>{ "← Lignes précédentes" }</button>
+                <span role="status">{ format!(" Lignes {} à {} sur {} ", pg * PAGE + 1, (pg * PAGE + shown_rows.len()), rows.len()) }</span>
+                <button type="button" class="bouton bouton-secondaire" disabled={pg + 1 >= n_pages} onclick={go(pg + 1)}>{ "Lignes suivantes →" }</button>
+            </p>
+        }
+    });
+    let message = |k: &str, id: String| -> (Option<AttrValue>, bool, Html) {
+        match props.messages.get(k) {
+            Some((sev, m)) => (
+                Some(AttrValue::from(id.clone())),
+                *sev == Severity::Error,
+                html! {
+                    <span id={id} class={classes!("message-case", if *sev == Severity::Error { "diag-erreur" } else { "diag-avertissement" })}>
+                        { format!("{} : {m}", sev.label_fr()) }
+                    </span>
+                },
+            ),
+            None => (None, false, html! {}),
+        }
+    };
+    let body = shown_rows.iter().enumerate().map(|(ri, row)| {
+        let r = pg * PAGE + ri;
+        let place = conv.territory_label(row, geo);
+        let year_cells = years.iter().map(|&y| {
+            let k = cell_key(&ind.code, row, &split, Period::Year(y));
+            let committed = ind
+                .periods
+                .yearly
+                .then(|| conv.values.get(&k).and_then(|v| valid_number(ind, v)))
+                .flatten();
+            let label = |what: &str| {
+                AttrValue::from(format!(
+                    "{place}, {}{}{} : {what}",
+                    year_label(y),
+                    if split_text.is_empty() { "" } else { ", " },
+                    split_text
+                ))
+            };
+            let (described, invalid, msg) = message(&k, format!("msg-real-{index}-{r}-{y}"));
+            if percentage {
+                let terms = ach.terms.get(&k).cloned().unwrap_or_default();
+                let set = |numerator: bool| {
+                    let (update, k, terms) = (props.update.clone(), k.clone(), terms.clone());
+                    let wrap = with_evaluation.clone();
+                    Callback::from(move |v: Option<f64>| {
+                        let mut t: Terms = terms.clone();
+                        if numerator {
+                            t.numerator = v;
+                        } else {
+                            t.denominator = v;
+                        }
+                        let t = (t.numerator.is_some() || t.denominator.is_some()).then_some(t);
+                        update.emit(wrap(Edit::SetTerms(vec![(k.clone(), t)])));
+                    })
+                };
+                let pct = terms
+                    .numerator
+                    .zip(terms.denominator)
+                    .filter(|(_, d)| *d > 0.0)
+                    .map(|(n, d)| format!("{} %", format_fr(n / d * 100.0, 1)));
+                html! {
+                    <>
+                        <td class="engage">{ committed.map(|c| format!("{} %", format_fr(c, 2))).unwrap_or_else(|| "—".into()) }</td>
+                        <td><NumInput id={format!("num-{index}-{r}-{y}")} label={label("numérateur réalisé")}
+                            value={terms.numerator} on_change={set(true)} described_by={described.clone()} {invalid} /></td>
+                        <td><NumInput id={format!("den-{index}-{r}-{y}")} label={label("dénominateur réalisé")}
+                            value={terms.denominator} on_change={set(false)} described_by={described} {invalid} />{ msg }</td>
+                        <td class="calcule" id={format!("pct-{index}-{r}-{y}")}>{ pct.unwrap_or_else(|| "—".into()) }</td>
+                    </>
+                }
+            } else {
+                let on_change = {
+                    let (update, k) = (props.update.clone(), k.clone());
+                    let wrap = with_evaluation.clone();
+                    Callback::from(move |v: Option<f64>| {
+                        update.emit(wrap(Edit::SetAchieved(vec![(k.clone(), v)])))
+                    })
+                };
+                html! {
+                    <>
+                        <td class="engage">{ fmt(committed) }</td>
+                        <td><NumInput id={format!("real-{index}-{r}-{y}")} label={label("réalisé")}
+                            value={ach.values.get(&k).copied()} {on_change} described_by={described} {invalid} />{ msg }</td>
+                    </>
+                }
+            }
+        });
+        let cumul_cells = cumuls.iter().map(|&n| {
+            let k = cell_key(&ind.code, row, &split, Period::Cumulative(n));
+            let committed = conv.values.get(&k).and_then(|v| valid_number(ind, v));
+            let line = props.lines.get(&k);
+            let (_, _, msg) = message(&k, format!("msg-cumul-{index}-{r}-{n}"));
+            let achieved = match line {
+                Some(l) => match l.achieved {
+                    Some(a) => format!("{}{}", format_fr(a, 2), if percentage { " %" } else { "" }),
+                    None => "incomplet".to_string(),
+                },
+                None => "—".to_string(),
+            };
+            html! {
+                <>
+                    <td class="engage">{ fmt(committed) }</td>
+                    <td class="calcule" id={format!("cumul-{index}-{r}-{n}")} title={line.map(|l| l.formula_fr.clone())}>{ achieved }{ msg }</td>
+                </>
+            }
+        });
+        html! {
+            <tr key={format!("{}-{r}", *split_ix)}>
+                <th scope="row">{ place.clone() }</th>
+                { for year_cells }
+                { for cumul_cells }
+            </tr>
+        }
+    });
+    let per_year = if percentage { 4 } else { 2 };
+    html! {
+        <section class="grille-realisation" aria-labelledby={format!("realisation-titre-{index}")}>
+            <h3 id={format!("realisation-titre-{index}")}>
+                <span class="code">{ &ind.code }</span>{ format!(" — {} ", ind.short_label) }
+                <span class="unite">{ format!("({})", conv.unit_fr(ind)) }</span>
+            </h3>
+            if all_splits.len() > 1 {
+                <div class="champ champ-ventilation">
+                    <label for={format!("ventilation-{index}")}>{ "Ventilation affichée" }</label>
+                    <select id={format!("ventilation-{index}")} onchange={on_split}>
+                        { for all_splits.iter().enumerate().map(|(i, s)| html! {
+                            <option value={i.to_string()} selected={i == *split_ix}>{ s.label_fr(ind) }</option>
+                        }) }
+                    </select>
+                </div>
+            }
+            if rows.is_empty() {
+                <p class="diag diag-erreur">{ "Aucune ligne : déclarez les territoires de la convention." }</p>
+            } else {
+                { pager.clone().unwrap_or_default() }
+                <div class="grille-defilement" tabindex="-1">
+                    <table class="tableau-grille tableau-realisation" id={format!("realisation-{}", ind.code)}>
+                        <caption class="sr-only">{ format!("{} — réalisations{}{}", ind.code, if split_text.is_empty() { "" } else { ", " }, split_text) }</caption>
+                        <thead>
+                            <tr>
+                                <td rowspan="2"></td>
+                                { for years.iter().map(|&y| html! {
+                                    <th scope="colgroup" colspan={per_year.to_string()}>{ year_label(y) }</th>
+                                }) }
+                                { for cumuls.iter().map(|&n| html! {
+                                    <th scope="colgroup" colspan="2" class="entete-total">{ format!("{} (calculé)", ind.period_label_fr(Period::Cumulative(n), conv.signing_year)) }</th>
+                                }) }
+                            </tr>
+                            <tr>
+                                { for years.iter().map(|_| if percentage { html! {
+                                    <><th scope="col">{ "Engagé" }</th><th scope="col">{ "Numérateur" }</th><th scope="col">{ "Dénominateur" }</th><th scope="col">{ "Réalisé" }</th></>
+                                } } else { html! {
+                                    <><th scope="col">{ "Engagé" }</th><th scope="col">{ "Réalisé" }</th></>
+                                } }) }
+                                { for cumuls.iter().map(|_| html! {
+                                    <><th scope="col">{ "Engagé" }</th><th scope="col">{ "Réalisé" }</th></>
+                                }) }
+                            </tr>
+                        </thead>
+                        <tbody>{ for body }</tbody>
+                    </table>
+                </div>
+                { pager.unwrap_or_default() }
+            }
+        </section>
+    }
+}

@@ -1,0 +1,218 @@
+//! The signature of the commitments and the avenants: mark the convention signed (its
+//! commitments then read-only), start an avenant (the signed version kept in `versions`, the
+//! commitments unlocked, one step), sign it; the versions listed with the cells each avenant
+//! changed.
+
+use std::rc::Rc;
+
+use cus_core::catalogue::Catalogue;
+use cus_core::convention::{is_date, Convention, Edit, Signature, SignedVersion, Value, Values};
+use cus_core::evaluation::report::{changed_cells, changed_count};
+use yew::prelude::*;
+
+use crate::pages::grid::Update;
+use crate::route::{FillStep, Route};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub catalogue: Rc<Catalogue>,
+    pub draft: Rc<Convention>,
+    pub update: Update,
+}
+
+fn value_text(v: Option<&Value>) -> String {
+    match v {
+        None => "vide".to_string(),
+        Some(Value::Number(x)) => cus_core::numfmt::format_fr(*x, 2),
+        Some(Value::Bool(b)) => if *b { "oui" } else { "non" }.to_string(),
+        Some(Value::Text(t)) => format!("« {t} »"),
+    }
+}
+
+#[function_component(SignatureStep)]
+pub fn signature_step(props: &Props) -> Html {
+    let conv = &*props.draft;
+    let date = use_state(String::new);
+    let date_error = use_state(|| None::<String>);
+    // Version shown in detail (index in `versions`).
+    let shown = use_state(|| None::<usize>);
+    let label = if conv.versions.is_empty() {
+        "Convention initiale".to_string()
+    } else {
+        format!("Avenant n° {}", conv.versions.len())
+    };
+    let on_date = {
+        let (date, date_error) = (date.clone(), date_error.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            date.set(input.value().trim().to_string());
+            date_error.set(None);
+        })
+    };
+    let sign = {
+        let (date, date_error, update, label) = (
+            date.clone(),
+            date_error.clone(),
+            props.update.clone(),
+            label.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if is_date(&date) {
+                update.emit(Edit::Sign(Some(Signature {
+                    date: (*date).clone(),
+                    label: label.clone(),
+                })));
+                date.set(String::new());
+            } else {
+                date_error.set(Some(format!(
+                    "« {} » n'est pas une date : saisissez-la au format AAAA-MM-JJ, par exemple 2022-06-30.",
+                    *date
+                )));
+            }
+        })
+    };
+    let start_avenant = {
+        let update = props.update.clone();
+        let draft = props.draft.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(sig) = draft.signature.clone() else {
+                return;
+            };
+            let mut versions = draft.versions.clone();
+            versions.push(SignedVersion {
+                signature: sig,
+                values: draft.values.clone(),
+            });
+            update.emit(Edit::Batch(vec![Edit::SetVersions(versions), Edit::Sign(None)]));
+        })
+    };
+    // The values of the version after each one (the current commitments after the last).
+    let next_values = |i: usize| -> &Values {
+        conv.versions
+            .get(i + 1)
+            .map(|v| &v.values)
+            .unwrap_or(&conv.values)
+    };
+    let detail = (*shown).and_then(|i| conv.versions.get(i).map(|v| (i, v))).map(|(i, v)| {
+        let next = next_values(i);
+        let changes = changed_cells(&v.values, next);
+        let next_label = conv
+            .versions
+            .get(i + 1)
+            .map(|n| n.signature.label.clone())
+            .unwrap_or_else(|| match &conv.signature {
+                Some(s) => s.label.clone(),
+                None => "l'avenant en préparation".to_string(),
+            });
+        html! {
+            <section class="version-detail" aria-labelledby="titre-version-detail" id="version-detail">
+                <h4 id="titre-version-detail">{ format!("{} du {} : cases modifiées par {next_label}", v.signature.label, cus_core::numfmt::date_fr(&v.signature.date)) }</h4>
+                if changes.is_empty() {
+                    <p>{ "Aucune case modifiée." }</p>
+                } else {
+                    <ul class="versions-indicateurs">
+                        { for changes.iter().map(|(code, cells)| html! {
+                            <li>
+                                <strong>{ format!("{code} : {} case{} modifiée{}", cells.len(), crate::pages::plural_s(cells.len()), crate::pages::plural_s(cells.len())) }</strong>
+                                <table class="recap-table">
+                                    <caption class="sr-only">{ format!("Cases de {code} modifiées") }</caption>
+                                    <thead><tr><th scope="col">{ "Case" }</th><th scope="col">{ v.signature.label.clone() }</th><th scope="col">{ next_label.clone() }</th></tr></thead>
+                                    <tbody>
+                                        { for cells.iter().map(|k| html! {
+                                            <tr><th scope="row">{ k.clone() }</th><td>{ value_text(v.values.get(k)) }</td><td>{ value_text(next.get(k)) }</td></tr>
+                                        }) }
+                                    </tbody>
+                                </table>
+                            </li>
+                        }) }
+                    </ul>
+                }
+            </section>
+        }
+    });
+    html! {
+        <div class="signature-avenants">
+            <section aria-labelledby="titre-etat-signature">
+                <h3 id="titre-etat-signature">{ "État de la convention" }</h3>
+                { match &conv.signature {
+                    Some(sig) => html! {
+                        <>
+                            <p id="etat-signature" role="status">{ format!("{} signée le {} : les engagements sont en lecture seule.", sig.label, cus_core::numfmt::date_fr(&sig.date)) }</p>
+                            <p>
+                                <button type="button" class="bouton" id="saisir-avenant" onclick={start_avenant}>{ "Saisir un avenant" }</button>
+                                <span class="aide">{ " La version signée est gardée ; les engagements se modifient dans « Remplir ma CUS », puis l'avenant se signe ici." }</span>
+                            </p>
+                        </>
+                    },
+                    None => html! {
+                        <>
+                            <p id="etat-signature" role="status">{
+                                if conv.versions.is_empty() {
+                                    "Non signée : les engagements se modifient librement.".to_string()
+                                } else {
+                                    format!("Avenant n° {} en préparation : modifiez les engagements dans « Remplir ma CUS », puis signez-le.", conv.versions.len())
+                                }
+                            }</p>
+                            if !conv.versions.is_empty() {
+                                <p><a href={Route::Fill(FillStep::Engagement(1)).to_hash()}>{ "Modifier les engagements" }</a></p>
+                            }
+                            <form class="formulaire-signature" onsubmit={sign}>
+                                <div class="champ">
+                                    <label for="date-signature">{ format!("Date de signature — {label} (AAAA-MM-JJ)") }</label>
+                                    <input id="date-signature" type="text" inputmode="numeric" autocomplete="off" placeholder="2022-06-30"
+                                        value={(*date).clone()} oninput={on_date}
+                                        aria-invalid={date_error.is_some().then_some("true")}
+                                        aria-describedby={date_error.is_some().then_some("date-signature-erreur")} />
+                                    if let Some(m) = &*date_error {
+                                        <p class="diag diag-erreur" id="date-signature-erreur">{ m }</p>
+                                    }
+                                </div>
+                                <button type="submit" class="bouton" id="signer">{ if conv.versions.is_empty() { "Marquer la convention signée".to_string() } else { format!("Signer l'avenant n° {}", conv.versions.len()) } }</button>
+                            </form>
+                        </>
+                    },
+                } }
+            </section>
+            <section aria-labelledby="titre-versions">
+                <h3 id="titre-versions">{ "Versions" }</h3>
+                if conv.versions.is_empty() {
+                    <p class="aide">{ "Aucun avenant : une seule version des engagements." }</p>
+                } else {
+                    <table class="recap-table" id="liste-versions">
+                        <caption>{ "Versions remplacées par un avenant, de la plus ancienne à la plus récente" }</caption>
+                        <thead><tr>
+                            <th scope="col">{ "Version" }</th><th scope="col">{ "Signée le" }</th>
+                            <th scope="col">{ "Valeurs modifiées par la version suivante" }</th><th scope="col">{ "Détail" }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for conv.versions.iter().enumerate().map(|(i, v)| {
+                                let n = changed_count(&v.values, next_values(i));
+                                let open = *shown == Some(i);
+                                let onclick = {
+                                    let shown = shown.clone();
+                                    Callback::from(move |_: MouseEvent| shown.set(if open { None } else { Some(i) }))
+                                };
+                                html! {
+                                    <tr>
+                                        <th scope="row">{ v.signature.label.clone() }</th>
+                                        <td>{ cus_core::numfmt::date_fr(&v.signature.date) }</td>
+                                        <td>{ n.to_string() }</td>
+                                        <td><button type="button" class="lien-bouton" aria-expanded={open.to_string()} {onclick}
+                                            aria-label={format!("{} les cases modifiées après {}", if open { "Masquer" } else { "Voir" }, v.signature.label)}>{ if open { "Masquer" } else { "Voir" } }</button></td>
+                                    </tr>
+                                }
+                            }) }
+                            <tr>
+                                <th scope="row">{ match &conv.signature { Some(s) => s.label.clone(), None => "Avenant en préparation".to_string() } }</th>
+                                <td>{ conv.signature.as_ref().map(|s| cus_core::numfmt::date_fr(&s.date)).unwrap_or_else(|| "non signé".to_string()) }</td>
+                                <td>{ "version en cours" }</td><td></td>
+                            </tr>
+                        </tbody>
+                    </table>
+                    { detail.unwrap_or_default() }
+                }
+            </section>
+        </div>
+    }
+}

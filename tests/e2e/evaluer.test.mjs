@@ -1,0 +1,303 @@
+// « Évaluer ma CUS »: open the large sample for an evaluation, mark it signed (the fill grids
+// become read-only), enter achievements for three years (a count, and a percentage by its
+// numerator and denominator), see rates and gaps, justify a gap, read the summary, open the
+// printable report (chart with its table), export to JSON and import it into a new draft: the
+// achievements and the signature come back. axe-core finds no violation on any page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { start, openApp, screenshot, ROOT, storedDraft, currentId } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SAMPLE = JSON.parse(fs.readFileSync(path.join(ROOT, 'data/samples/grand-organisme.json'), 'utf8'));
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+}
+
+/** Go to a step of « Évaluer ma CUS » and wait for its heading. */
+async function go(page, hash, selector) {
+  await page.goto(`${env.base}${hash}`);
+  await page.waitForFunction((h) => location.hash === h && document.body.dataset.brouillon === 'ouvert'
+    && document.querySelector('#titre-etape'), hash);
+  if (selector) await page.waitForSelector(selector);
+}
+
+/** French number as the app writes it (`format_fr`): decimal comma, trailing zeros dropped. */
+function fr(x, decimals) {
+  const s = Math.abs(x).toFixed(decimals).replace(/\.?0+$/, '').replace('.', ',');
+  const [i, f] = s.split(',');
+  const grouped = i.replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+  return `${x < 0 ? '-' : ''}${grouped}${f ? `,${f}` : ''}`;
+}
+
+/** Type into an input the way a user does (one input event per value). */
+async function type(page, selector, value) {
+  await page.fill(selector, value);
+}
+
+/** The text of the bilan row of a cell key. */
+async function bilanRow(page, key) {
+  const row = page.locator(`tr[data-cell="${key}"]`);
+  await row.waitFor();
+  return (await row.locator('td').allTextContents()).map((t) => t.trim());
+}
+
+test('evaluate the large sample: signature, achievements, bilan, justification, report, JSON round trip', async () => {
+  const t0 = Date.now();
+  const page = await openApp(env.browser, `${env.base}#/evaluer/exemple/grand-organisme`);
+  await page.waitForFunction(() => location.hash === '#/evaluer' && document.body.dataset.brouillon === 'ouvert'
+    && document.querySelector('.evaluation-choix'));
+  const report = [];
+  const check = async (where) => { for (const v of await axe(page)) report.push(`${where}: ${v}`); };
+  assert.equal(await page.textContent('h1'), 'Évaluer ma CUS');
+  assert.equal(await page.getAttribute('nav[aria-label="Modes de l\'application"] a[aria-current=page]', 'href'), '#/evaluer');
+  assert.match(await page.textContent('#convention-evaluee'), /grande ESH/);
+  // Signed in 2022: the mid-term evaluation (2022-2024) is over and proposed.
+  assert.equal(await page.inputValue('#evaluation-choisie'), 'mi-parcours');
+  assert.match(await page.textContent('#evaluation-choisie option[value="mi-parcours"]'), /2022-2024\) — proposée/);
+  await check('choix');
+  await page.click('#commencer-evaluation');
+  await page.waitForSelector('#commencer-evaluation', { state: 'detached' });
+  assert.match(await page.textContent('#annees-evaluees'), /2022 à 2024/);
+
+  // Signature: a wrong date is refused in French, then the convention is signed.
+  await go(page, '#/evaluer/signature', '#date-signature');
+  await type(page, '#date-signature', '2022-02-30');
+  await page.click('#signer');
+  assert.match(await page.textContent('#date-signature-erreur'), /n'est pas une date : saisissez-la au format AAAA-MM-JJ/);
+  await check('signature (erreur)');
+  await type(page, '#date-signature', '2022-06-30');
+  await page.click('#signer');
+  await page.waitForSelector('#saisir-avenant');
+  assert.match(await page.textContent('#etat-signature'), /Convention initiale signée le 30\/06\/2022/);
+  await check('signature');
+
+  // The fill grids are read-only now, with the banner and a way to an avenant.
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.waitForSelector('#convention-signee');
+  await page.waitForSelector('.engagement-saisie .grille');
+  assert.match(await page.textContent('#convention-signee'), /Convention signée le 30\/06\/2022 \(Convention initiale\) : engagements en lecture seule — saisir un avenant/);
+  assert.equal(await page.locator('.engagement-saisie .tableau-grille input').count(), 0, 'no input in a signed grid');
+  assert.equal(await page.getAttribute('#convention-signee a', 'href'), '#/evaluer/signature');
+  // The steps that change the commitments are locked too.
+  await page.goto(`${env.base}#/remplir/territoires`);
+  await page.waitForSelector('#convention-signee');
+  assert.equal(await page.locator('fieldset.cadre-etape[disabled]').count(), 1);
+
+  // Achievements of the first engagement: PP-1 (counts, committed at 3 years) for the first
+  // row, years 2022 to 2024, and PP-2 (a percentage) by numerator and denominator.
+  await go(page, '#/evaluer/engagement-1', '#real-0-0-1');
+  const firstRow = (await page.textContent('#realisation-PP-1 tbody tr th')).trim();
+  assert.match(firstRow, /Aisne/);
+  // Rows of PP-1: 6 départements + 15 EPCI, one page of 20 then the next.
+  assert.match(await page.textContent('.grille-realisation .pagination'), /Lignes 1 à 20 sur 21/);
+  assert.equal(await page.locator('#realisation-PP-1 tbody tr').count(), 20);
+  await check('réalisations (vide)');
+  // A text that is not a number keeps what was typed, with a French message.
+  await type(page, '#real-0-0-1', 'trente');
+  await page.waitForSelector('#real-0-0-1-erreur');
+  await type(page, '#real-0-0-1', '30');
+  await page.waitForSelector('#real-0-0-1-erreur', { state: 'detached' });
+  await type(page, '#real-0-0-2', '40');
+  await type(page, '#real-0-0-3', '20');
+  // The 3-year cumulative is computed: 30 + 40 + 20 = 90 (committed 117).
+  await page.waitForFunction(() => document.querySelector('#cumul-0-0-3')?.textContent.startsWith('90'));
+  const committedPP1 = SAMPLE.values['PP-1|departement:02|total|c3'];
+  assert.equal(committedPP1, 117);
+  // Undo and redo go through the same store.
+  await page.click('#annuler');
+  await page.waitForFunction(() => document.querySelector('#real-0-0-3').value === '');
+  await page.click('#retablir');
+  await page.waitForFunction(() => document.querySelector('#real-0-0-3').value === '20');
+  // PP-2: 5 ÷ 100 in 2022 (committed 9,7 %), 12 ÷ 100 and 13 ÷ 100 after.
+  const pp2 = [['5', '100'], ['12', '100'], ['13', '100']];
+  for (const [i, [n, d]] of pp2.entries()) {
+    await type(page, `#num-1-0-${i + 1}`, n);
+    await type(page, `#den-1-0-${i + 1}`, d);
+  }
+  await page.waitForFunction(() => document.querySelector('#pct-1-0-1')?.textContent === '5 %');
+  assert.equal(await page.textContent('#pct-1-0-2'), '12 %');
+  // A numerator above its denominator: the rule's message on the cell.
+  await type(page, '#num-1-1-1', '50');
+  await type(page, '#den-1-1-1', '10');
+  await page.waitForFunction(() => /dépasse/.test(document.querySelector('#msg-real-1-1-1')?.textContent ?? ''));
+  assert.match(await page.textContent('#msg-real-1-1-1'), /Erreur : Le numérateur \(50\) dépasse le dénominateur \(10\)/);
+  await check('réalisations (saisies, une erreur)');
+  await type(page, '#num-1-1-1', '');
+  await type(page, '#den-1-1-1', '');
+  await page.waitForSelector('#msg-real-1-1-1', { state: 'detached' });
+  await screenshot(page, 'evaluer-realisations');
+  // Every other engagement's page.
+  const engagements = await page.locator('.menu-etapes a[href^="#/evaluer/engagement-"]').count();
+  assert.equal(engagements, 7);
+  for (let n = 2; n <= engagements; n++) {
+    await go(page, `#/evaluer/engagement-${n}`, '.saisie-realisations');
+    await check(`réalisations, engagement ${n}`);
+  }
+
+  // Bilan: rates and gaps, the missed commitments to justify.
+  await go(page, '#/evaluer/bilan', '#bilan-compteurs');
+  const pp1 = await bilanRow(page, 'PP-1|departement:02|total|c3');
+  // Engagé, Réalisé, Taux, Écart, Cumul à date.
+  assert.deepEqual(pp1.slice(0, 5), ['117', '90', `${fr(90 / 117 * 100, 1)} %`, '-27 (non tenu)', '90 (années 1 à 3)'].slice(0, 5));
+  const pp2y1 = await bilanRow(page, 'PP-2|departement:02|valeur|a1');
+  assert.deepEqual(pp2y1.slice(0, 4), ['9,7 %', '5 %', `${fr(5 / 9.7 * 100, 1)} %`, `${fr(5 - 9.7, 2)} point(s) (non tenu)`]);
+  const pp2y2 = await bilanRow(page, 'PP-2|departement:02|valeur|a2');
+  assert.equal(pp2y2[3], `+${fr(12 - 11.3, 2)} point(s)`);
+  // The formula on demand.
+  await page.click('tr[data-cell="PP-1|departement:02|total|c3"] details summary');
+  assert.match(await page.textContent('tr[data-cell="PP-1|departement:02|total|c3"] details'),
+    /Cumul des années 1 à 3 : 30 \+ 40 \+ 20 = 90 ; engagement 117 ; taux de réalisation 90 ÷ 117 = 76,9 %/);
+  // The summary as State services write it.
+  assert.match(await page.textContent('.bilan-resumes'), /77 % de l'objectif de PP-1 \(.*\) atteint sur 2022-2024 : 90 réalisés pour 117 engagés\./);
+  const counts = async () => (await page.textContent('#bilan-compteurs')).trim();
+  assert.match(await counts(), /0 erreur et 2 avertissements à traiter/);
+  await check('bilan');
+  // Justify the PP-1 gap (outside causes), acknowledge the PP-2 warning.
+  const items = await page.locator('.liste-justifications > li').allTextContents();
+  const iPP1 = items.findIndex((t) => t.startsWith('PP-1'));
+  const iPP2 = items.findIndex((t) => t.startsWith('PP-2'));
+  assert.ok(iPP1 >= 0 && iPP2 >= 0, items.join(' / '));
+  await page.check(`#origine-${iPP1}-exterieur`);
+  await page.click(`#justifier-${iPP1}`);
+  assert.match(await page.textContent(`#justification-${iPP1} [role=alert]`), /Choisissez la cause extérieure/);
+  await page.selectOption(`#cause-${iPP1}`, 'couts');
+  await page.fill(`#commentaire-justification-${iPP1}`, 'Hausse du coût des travaux en 2023.');
+  await page.click(`#justifier-${iPP1}`);
+  await page.waitForSelector(`#justifiee-${iPP1}`);
+  await page.waitForFunction(() => /0 erreur et 1 avertissement à traiter/.test(document.querySelector('#bilan-compteurs').textContent));
+  await page.check(`#accuse-justification-${iPP2}`);
+  await page.waitForFunction(() => /0 erreur et 0 avertissement à traiter/.test(document.querySelector('#bilan-compteurs').textContent));
+  await check('bilan (justifié)');
+  await screenshot(page, 'evaluer-bilan');
+
+  // The report: cover, summary, chart with its table, justifications.
+  await go(page, '#/evaluer/rapport', '#rapport-couverture');
+  assert.match(await page.textContent('#rapport-couverture'), /Convention initiale signée le 30\/06\/2022/);
+  assert.match(await page.textContent('#rapport-couverture'), /Évaluation à mi-parcours \(bilan triennal\) : années 2022 à 2024/);
+  const fig = page.locator('figure.graphique-eval[data-indicateur="PP-1"]');
+  assert.equal(await fig.locator('svg[role=img]').count(), 1);
+  const name = await fig.locator('svg[role=img]').getAttribute('aria-labelledby');
+  assert.match(await page.textContent(`#${name}`), /PP-1 — engagé et réalisé cumulés depuis la première année/);
+  const table = await fig.locator('table.donnees-graphique-eval tbody tr').allTextContents();
+  assert.equal(table.length, 3);
+  // 2024: committed at 3 years, the 6 départements added (only the Aisne entered).
+  const c3 = ['02', '59', '60', '62', '76', '80'].map((d) => SAMPLE.values[`PP-1|departement:${d}|total|c3`]).reduce((a, b) => a + b, 0);
+  assert.match(table[2], new RegExp(`^2024${fr(c3, 1)}90${'1 sur 6'}$`));
+  // PP-2, a percentage committed per year: each year's achievement (numerators over
+  // denominators of the territories entered); percentages of 6 territories are not added.
+  const fig2 = page.locator('figure.graphique-eval[data-indicateur="PP-2"]');
+  assert.ok(await fig2.locator('svg[role=img] rect').count() > 0);
+  assert.match(await fig2.locator('figcaption').textContent(), /PP-2 — engagé et réalisé par année \(%, 6 territoires : numérateurs et dénominateurs additionnés/);
+  assert.deepEqual(await fig2.locator('table tbody tr').allTextContents(), ['2022—5 %1 sur 6', '2023—12 %1 sur 6', '2024—13 %1 sur 6']);
+  assert.match(await page.textContent('#rapport-justifications'), /PP-1, .*Aisne.*causes extérieures — Coûts : travaux, matériaux, inflation — « Hausse du coût des travaux en 2023\. »/);
+  await check('rapport');
+  // Prints to PDF.
+  const pdf = await page.pdf({ format: 'A4' });
+  assert.ok(pdf.length > 10_000);
+  await screenshot(page, 'evaluer-rapport');
+
+  // Export to JSON, import into a new draft: achievements and signature are back.
+  const before = await storedDraft(page);
+  assert.equal(before.signature.date, '2022-06-30');
+  assert.equal(before.achievements.values['PP-1|departement:02|total|a2'], 40);
+  await page.goto(`${env.base}#/remplir/export`);
+  await page.waitForSelector('#exporter-json');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#exporter-json')]);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cus-e2e-')), dl.suggestedFilename());
+  await dl.saveAs(file);
+  const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const conv = exported.convention ?? exported;
+  assert.deepEqual(conv.signature, { date: '2022-06-30', label: 'Convention initiale' });
+  assert.equal(conv.achievements.values['PP-1|departement:02|total|a1'], 30);
+  const idBefore = await currentId(page);
+  await page.setInputFiles('#fichier-import', file);
+  await page.waitForSelector('#import-reussi');
+  const after = await storedDraft(page);
+  assert.notEqual(await currentId(page), idBefore, 'a new draft is opened');
+  assert.deepEqual(after.signature, before.signature);
+  assert.deepEqual(after.achievements, before.achievements);
+  assert.deepEqual(after.values, before.values);
+  // The imported draft shows the same bilan.
+  await go(page, '#/evaluer/bilan', '#bilan-compteurs');
+  assert.deepEqual((await bilanRow(page, 'PP-1|departement:02|total|c3')).slice(0, 3), ['117', '90', `${fr(90 / 117 * 100, 1)} %`]);
+  assert.match(await counts(), /0 erreur et 0 avertissement à traiter/);
+
+  assert.deepEqual(report, []);
+  assert.deepEqual(page.errors, []);
+  console.log(`evaluer: whole path in ${Date.now() - t0} ms`);
+  await page.context().close();
+});
+
+test('an avenant keeps the signed version, unlocks the commitments, and is signed in turn', async () => {
+  const page = await openApp(env.browser, `${env.base}#/evaluer/exemple/grand-organisme`);
+  await page.waitForFunction(() => location.hash === '#/evaluer' && document.body.dataset.brouillon === 'ouvert');
+  await go(page, '#/evaluer/signature', '#date-signature');
+  await type(page, '#date-signature', '2022-06-30');
+  await page.click('#signer');
+  await page.click('#saisir-avenant');
+  await page.waitForSelector('#liste-versions');
+  assert.match(await page.textContent('#etat-signature'), /Avenant n° 1 en préparation/);
+  // The commitments are editable again: change two cells of the first grid.
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.waitForSelector('#case-0-0-0');
+  assert.equal(await page.locator('#convention-signee').count(), 0);
+  await page.fill('#case-0-0-0', '125');
+  await page.fill('#case-0-0-1', '280');
+  await go(page, '#/evaluer/signature', '#date-signature');
+  assert.match(await page.textContent('label[for=date-signature]'), /Avenant n° 1/);
+  await type(page, '#date-signature', '2024-01-15');
+  await page.click('#signer');
+  await page.waitForSelector('#saisir-avenant');
+  assert.match(await page.textContent('#etat-signature'), /Avenant n° 1 signée le 15\/01\/2024/);
+  const rows = await page.locator('#liste-versions tbody tr').allTextContents();
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /^Convention initiale30\/06\/20222Voir$/);
+  await page.click('#liste-versions tbody tr button');
+  await page.waitForSelector('#version-detail');
+  assert.match(await page.textContent('#version-detail'), /PP-1 : 2 cases modifiées/);
+  for (const v of await axe(page)) assert.fail(`avenant: ${v}`);
+  const stored = await storedDraft(page);
+  assert.equal(stored.versions.length, 1);
+  assert.equal(stored.versions[0].signature.label, 'Convention initiale');
+  assert.equal(stored.signature.label, 'Avenant n° 1');
+  // Read-only again.
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.waitForSelector('#convention-signee');
+  await page.waitForSelector('.engagement-saisie .grille');
+  assert.equal(await page.locator('.engagement-saisie .tableau-grille input').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('from « Remplir ma CUS » to « Évaluer ma CUS » and back: same draft, focus on the heading', async () => {
+  const page = await openApp(env.browser, `${env.base}#/comprendre`);
+  for (const [label, hash] of [['Évaluer ma CUS', '#/evaluer'], ['Remplir ma CUS', '#/remplir'],
+    ['Évaluer ma CUS', '#/evaluer'], ['Comprendre les indicateurs', '#/comprendre'], ['Évaluer ma CUS', '#/evaluer']]) {
+    await page.click(`nav >> text=${label}`);
+    // (The module's heading, once its draft is open: the loading line has a heading too.)
+    await page.waitForFunction(([l, h]) => location.hash === h && document.querySelector('h1')?.textContent === l
+      && document.activeElement?.id === 'titre-page'
+      && (h === '#/comprendre' || (document.body.dataset.brouillon === 'ouvert' && document.querySelector('#remplir h1') === document.activeElement)),
+    [label, hash]);
+    assert.equal(await page.title(), `${label} — CUS indicateurs`);
+    assert.equal(await page.getAttribute('nav a[aria-current="page"]', 'href'), hash);
+  }
+  // A new browser has an empty draft: the page says to open a convention.
+  assert.match(await page.textContent('.cadre-etape'), /Aucun catalogue d'indicateurs n'est choisi pour ce brouillon/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

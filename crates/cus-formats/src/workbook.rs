@@ -1429,6 +1429,41 @@ impl Reader<'_> {
         }
     }
 
+    /// The value of a keyed item whose value starts at column `first`: a text (long texts are
+    /// continued in the next columns, up to `last`), an empty cell (an empty text), or a value.
+    fn item_value(
+        &mut self,
+        sheet: &str,
+        range: &Range<Data>,
+        row: u32,
+        first: u32,
+        last: u32,
+        key: &str,
+    ) -> Option<Value> {
+        match at(range, row, first) {
+            Data::String(_) => {
+                let mut s = String::new();
+                for col in first..=last.max(first) {
+                    match at(range, row, col) {
+                        Data::Empty => {}
+                        Data::String(_) => s.push_str(&self.text_at(sheet, range, row, col)),
+                        d => self.problem(
+                            "E-IMPORT-BAD-VALUE",
+                            sheet,
+                            Some(row),
+                            Some(col),
+                            format!("suite d'un texte attendue, trouvé {}.", describe(d)),
+                        ),
+                    }
+                }
+                Some(Value::Text(s))
+            }
+            // A key with an empty value cell is an empty text.
+            Data::Empty => Some(Value::Text(String::new())),
+            _ => self.value_at(sheet, range, row, first, key),
+        }
+    }
+
     /// The value of a cell of a grid, `None` when empty.
     fn value_at(
         &mut self,
@@ -2205,28 +2240,7 @@ fn read_others(
             continue;
         };
         codes.insert(cell.indicator);
-        let value = match at(range, row, 1) {
-            Data::String(_) => {
-                let mut s = String::new();
-                for col in 1..=last.max(1) {
-                    match at(range, row, col) {
-                        Data::Empty => {}
-                        Data::String(_) => s.push_str(&r.text_at(sheet, range, row, col)),
-                        d => r.problem(
-                            "E-IMPORT-BAD-VALUE",
-                            sheet,
-                            Some(row),
-                            Some(col),
-                            format!("suite d'un texte attendue, trouvé {}.", describe(d)),
-                        ),
-                    }
-                }
-                Some(Value::Text(s))
-            }
-            // A key with an empty value cell is an empty text.
-            Data::Empty => Some(Value::Text(String::new())),
-            _ => r.value_at(sheet, range, row, 1, &key),
-        };
+        let value = r.item_value(sheet, range, row, 1, last, &key);
         if let Some(v) = value {
             values.insert(key, v);
         }
@@ -2408,27 +2422,7 @@ fn read_eval_data(
                     key: k.clone(),
                     kind: EvalKeyKind::Version,
                 });
-                let value = match at(range, row, 2) {
-                    Data::String(_) => {
-                        let mut s = String::new();
-                        for col in 2..=last.max(2) {
-                            match at(range, row, col) {
-                                Data::Empty => {}
-                                Data::String(_) => s.push_str(&r.text_at(sheet, range, row, col)),
-                                d => r.problem(
-                                    "E-IMPORT-BAD-VALUE",
-                                    sheet,
-                                    Some(row),
-                                    Some(col),
-                                    format!("suite d'un texte attendue, trouvé {}.", describe(d)),
-                                ),
-                            }
-                        }
-                        Some(Value::Text(s))
-                    }
-                    Data::Empty => Some(Value::Text(String::new())),
-                    _ => r.value_at(sheet, range, row, 2, &k),
-                };
+                let value = r.item_value(sheet, range, row, 2, last, &k);
                 if let Some(v) = value {
                     conv.versions[n - 1].values.insert(k, v);
                 }

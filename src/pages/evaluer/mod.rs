@@ -65,17 +65,8 @@ pub fn steps(cat: Option<&Catalogue>) -> Vec<EvalStep> {
 /// Label of a step; an achievement page is named after its engagement's area.
 pub fn step_label(step: EvalStep, cat: Option<&Catalogue>) -> String {
     match step {
-        EvalStep::Engagement(n) => cat
-            .and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e)))
-            .map(|(c, e)| {
-                let codes: Vec<&str> = c
-                    .indicators
-                    .iter()
-                    .filter(|i| i.engagement == e.id)
-                    .map(|i| i.code.as_str())
-                    .collect();
-                format!("Réalisations — {} ({})", e.area, codes.join(", "))
-            })
+        EvalStep::Engagement(n) => crate::pages::fill::menu::engagement_title(cat, n)
+            .map(|t| format!("Réalisations — {t}"))
             .unwrap_or_else(|| step.label_fr()),
         s => s.label_fr(),
     }

@@ -23,20 +23,23 @@ pub(super) fn all_steps(cat: Option<&Catalogue>) -> Vec<FillStep> {
 /// Label of a step; an engagement page is named after its area in the catalogue.
 pub(super) fn step_label(step: FillStep, cat: Option<&Catalogue>) -> String {
     match step {
-        FillStep::Engagement(n) => cat
-            .and_then(|c| c.engagements.get(usize::from(n) - 1).map(|e| (c, e)))
-            .map(|(c, e)| {
-                let codes: Vec<&str> = c
-                    .indicators
-                    .iter()
-                    .filter(|i| i.engagement == e.id)
-                    .map(|i| i.code.as_str())
-                    .collect();
-                format!("{} ({})", e.area, codes.join(", "))
-            })
-            .unwrap_or_else(|| step.label_fr()),
+        FillStep::Engagement(n) => engagement_title(cat, n).unwrap_or_else(|| step.label_fr()),
         s => s.label_fr(),
     }
+}
+
+/// « Développement de l'offre (PP-1, PP-2) »: the area of engagement `n` (1-based) and its
+/// indicators, from the catalogue.
+pub(crate) fn engagement_title(cat: Option<&Catalogue>, n: u8) -> Option<String> {
+    let c = cat?;
+    let e = c.engagements.get(usize::from(n).checked_sub(1)?)?;
+    let codes: Vec<&str> = c
+        .indicators
+        .iter()
+        .filter(|i| i.engagement == e.id)
+        .map(|i| i.code.as_str())
+        .collect();
+    Some(format!("{} ({})", e.area, codes.join(", ")))
 }
 
 pub(super) fn step_link(

@@ -25,7 +25,7 @@ use cus_core::convention::Edit;
 
 mod convention;
 mod drafts_panel;
-mod menu;
+pub(crate) mod menu;
 mod organisme;
 mod segmentation;
 mod territoires;

@@ -102,7 +102,9 @@ pub fn remplir_app(props: &Props) -> Html {
             if first {
                 crate::mark("remplir-first-render");
             }
-            if r.in_remplir_module() && !matches!(r, Route::OpenSample(_) | Route::EvaluateSample(_)) {
+            if r.in_remplir_module()
+                && !matches!(r, Route::OpenSample(_) | Route::EvaluateSample(_))
+            {
                 if first {
                     if focus_title {
                         focus_own_title();
@@ -137,9 +139,7 @@ pub fn remplir_app(props: &Props) -> Html {
                         crate::drafts::perform(crate::drafts::Request::Create(c)).await;
                     }
                     if let Some(w) = web_sys::window() {
-                        let _ = w
-                            .location()
-                            .replace(&then.to_hash());
+                        let _ = w.location().replace(&then.to_hash());
                     }
                 });
             }

@@ -549,7 +549,10 @@ mod tests {
             ),
             ("#/evaluer/bilan", Route::Evaluate(EvalStep::Bilan)),
             ("#/evaluer/rapport", Route::Evaluate(EvalStep::Rapport)),
-            ("#/evaluer/exemple/grand-organisme", Route::EvaluateSample(1)),
+            (
+                "#/evaluer/exemple/grand-organisme",
+                Route::EvaluateSample(1),
+            ),
             (
                 "#/evaluer/engagement-0",
                 Route::NotFound("evaluer/engagement-0".into()),

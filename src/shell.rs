@@ -229,7 +229,11 @@ pub fn pages() -> Html {
         // « Évaluer ma CUS » shares the drafts with « Remplir ma CUS »: the same module, the same
         // host (moving between the two keeps the draft open).
         Route::Fill(_) | Route::OpenSample(_) | Route::Evaluate(_) | Route::EvaluateSample(_) => {
-            let title = if route.is_evaluate() { "Évaluer ma CUS" } else { "Remplir ma CUS" };
+            let title = if route.is_evaluate() {
+                "Évaluer ma CUS"
+            } else {
+                "Remplir ma CUS"
+            };
             html! { <ModuleHost key="remplir" loader={(*loader).clone()} {title} /> }
         }
         Route::Simulate(_) | Route::SimulateSample => {

@@ -1,7 +1,7 @@
 //! One module per page.
 
-pub mod export;
 pub mod evaluer;
+pub mod export;
 pub mod fill;
 pub mod former;
 pub mod grid;

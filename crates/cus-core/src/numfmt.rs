@@ -36,6 +36,21 @@ pub fn format_fr(value: f64, max_decimals: usize) -> String {
     out
 }
 
+/// A round maximum for a chart's scale, at or above `v`: 1, 2 or 5 × 10ⁿ (1 when `v` is not
+/// positive).
+pub fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 || !v.is_finite() {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * p >= v {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
 /// `2024-03-15` → `15/03/2024`; anything else as given.
 pub fn date_fr(iso: &str) -> String {
     match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
@@ -130,6 +145,26 @@ pub fn parse_fr(input: &str) -> Result<f64, ParseNumberError> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_scales_end_on_round_numbers() {
+        for (v, max) in [
+            (0.0, 1.0),
+            (-5.0, 1.0),
+            (f64::NAN, 1.0),
+            (0.3, 0.5),
+            (1.0, 1.0),
+            (1.2, 2.0),
+            (180.0, 200.0),
+            (201.0, 500.0),
+            (999.0, 1000.0),
+            (1000.0, 1000.0),
+        ] {
+            assert_eq!(nice_max(v), max, "{v}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -96,7 +96,7 @@ fn years_asked_per_indicator() {
     let c = cat(&cats);
     let pp1 = c.indicator("PP-1").unwrap(); // cumulated at 3 and 6 years
     let ps2 = c.indicator("PS-2").unwrap(); // per year
-    // (indicator, evaluation years, years asked)
+                                            // (indicator, evaluation years, years asked)
     let cases: [(&cus_core::catalogue::Indicator, u8, u8, Vec<u8>); 6] = [
         // A cumulative at 3 inside 1-3: years 1 to 3.
         (pp1, 1, 3, vec![1, 2, 3]),
@@ -110,12 +110,7 @@ fn years_asked_per_indicator() {
     ];
     for (ind, first, last, want) in cases {
         let p = period(c, "mi-parcours", first, last);
-        assert_eq!(
-            input_years(ind, &p),
-            want,
-            "{} {first}-{last}",
-            ind.code
-        );
+        assert_eq!(input_years(ind, &p), want, "{} {first}-{last}", ind.code);
     }
 }
 
@@ -311,9 +306,7 @@ fn cells_changed_by_an_avenant() {
         Value::Text("40".into()),
     );
     assert_eq!(
-        changed_cells(&older, &text)
-            .get("PS-2")
-            .map(Vec::len),
+        changed_cells(&older, &text).get("PS-2").map(Vec::len),
         Some(1)
     );
 }

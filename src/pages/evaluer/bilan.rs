@@ -7,7 +7,9 @@ use std::rc::Rc;
 use cus_core::catalogue::{Catalogue, EvaluationPeriod, Period};
 use cus_core::convention::{Convention, Edit};
 use cus_core::diagnostic::{Diagnostic, Severity};
-use cus_core::evaluation::{causes, evaluate, report, summaries, Cause, Justification, Line, Origin};
+use cus_core::evaluation::{
+    causes, evaluate, report, summaries, Cause, Justification, Line, Origin,
+};
 use cus_core::numfmt::format_fr;
 use cus_core::rules;
 use yew::prelude::*;
@@ -84,7 +86,10 @@ pub fn bilan(props: &Props) -> Html {
             show_all.set(input.checked());
         })
     };
-    let hidden = lines.iter().filter(|l| l.achieved.is_none() && !l.missed).count();
+    let hidden = lines
+        .iter()
+        .filter(|l| l.achieved.is_none() && !l.missed)
+        .count();
     // Missed commitments, one justification per indicator, territory and split.
     let mut missed: Vec<&Line> = Vec::new();
     for l in lines.iter().filter(|l| l.missed) {
@@ -335,7 +340,9 @@ pub fn justify_form(props: &JustifyProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(o) = *origin else {
-                error.set(Some("Dites si l'écart vient de l'organisme ou de causes extérieures.".into()));
+                error.set(Some(
+                    "Dites si l'écart vient de l'organisme ou de causes extérieures.".into(),
+                ));
                 return;
             };
             if o == Origin::Exterieur && cause.is_empty() {

@@ -10,19 +10,7 @@ use yew::prelude::*;
 const COMMITTED: &str = "#9aa5ad";
 const ACHIEVED: &str = "#0b5d63";
 
-/// A round scale maximum above `v` (1, 2 or 5 × 10ⁿ).
-fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(v.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
-        if m * p >= v {
-            return m * p;
-        }
-    }
-    10.0 * p
-}
+use cus_core::numfmt::nice_max;
 
 /// The chart and its table for one indicator's series (`yearly`: the indicator is committed per
 /// year; `year_label`: calendar label of each year).

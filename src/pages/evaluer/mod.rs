@@ -39,7 +39,10 @@ pub(crate) fn current_year() -> i32 {
 
 /// The evaluation the achievements are entered for: the one the draft names, else the one
 /// `cus_core::evaluation::due` proposes for its signing year.
-pub(crate) fn evaluation<'c>(cat: &'c Catalogue, conv: &Convention) -> Option<&'c EvaluationPeriod> {
+pub(crate) fn evaluation<'c>(
+    cat: &'c Catalogue,
+    conv: &Convention,
+) -> Option<&'c EvaluationPeriod> {
     cat.evaluations
         .iter()
         .find(|e| e.id == conv.achievements.evaluation)
@@ -168,7 +171,8 @@ pub fn body(view: &EvalView) -> Html {
         EvalStep::Signature => html! {
             <signature::SignatureStep catalogue={cat} draft={view.draft.clone()} update={view.update.clone()} />
         },
-        EvalStep::Engagement(n) => match (period, cat.engagements.get(usize::from(n) - 1).cloned()) {
+        EvalStep::Engagement(n) => match (period, cat.engagements.get(usize::from(n) - 1).cloned())
+        {
             (Some(period), Some(e)) => html! {
                 <saisie::Saisie catalogue={cat.clone()} engagement={Rc::new(e)} period={period}
                     draft={view.draft.clone()} diags={view.diags.clone()} update={view.update.clone()} />
@@ -197,7 +201,10 @@ pub fn body(view: &EvalView) -> Html {
 }
 
 /// Label of one line's place: « Nord (59), Total, 2020-2022 ».
-pub(crate) fn split_label(ind: &cus_core::catalogue::Indicator, s: &cus_core::convention::SplitKey) -> String {
+pub(crate) fn split_label(
+    ind: &cus_core::catalogue::Indicator,
+    s: &cus_core::convention::SplitKey,
+) -> String {
     if s.members.is_empty() && s.part.is_none() {
         String::new()
     } else {

@@ -35,7 +35,12 @@ pub struct Props {
     pub update: Update,
 }
 
-pub(crate) fn cell_key(code: &str, row: &cus_core::convention::TerritoryKey, split: &SplitKey, p: Period) -> String {
+pub(crate) fn cell_key(
+    code: &str,
+    row: &cus_core::convention::TerritoryKey,
+    split: &SplitKey,
+    p: Period,
+) -> String {
     format!("{code}|{row}|{}|{}", split.key(), period_key(p))
 }
 
@@ -115,7 +120,8 @@ pub struct GridProps {
 }
 
 fn fmt(v: Option<f64>) -> String {
-    v.map(|x| format_fr(x, 2)).unwrap_or_else(|| "—".to_string())
+    v.map(|x| format_fr(x, 2))
+        .unwrap_or_else(|| "—".to_string())
 }
 
 #[function_component(AchievementGrid)]

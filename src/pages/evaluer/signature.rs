@@ -84,7 +84,10 @@ pub fn signature_step(props: &Props) -> Html {
                 signature: sig,
                 values: draft.values.clone(),
             });
-            update.emit(Edit::Batch(vec![Edit::SetVersions(versions), Edit::Sign(None)]));
+            update.emit(Edit::Batch(vec![
+                Edit::SetVersions(versions),
+                Edit::Sign(None),
+            ]));
         })
     };
     // The values of the version after each one (the current commitments after the last).

@@ -457,7 +457,17 @@ pub fn fill(props: &Props) -> Html {
         None => (
             steps
                 .iter()
-                .map(|&s| step_link(s, props.step, draft, &diags, cat, &cell_errors, *stock_invalid))
+                .map(|&s| {
+                    step_link(
+                        s,
+                        props.step,
+                        draft,
+                        &diags,
+                        cat,
+                        &cell_errors,
+                        *stock_invalid,
+                    )
+                })
                 .collect::<Html>(),
             body,
             nav_buttons(props.step, &steps, cat),

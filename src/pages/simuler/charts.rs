@@ -16,19 +16,7 @@ const OTHERS: &str = "#9aa5ad";
 /// Estimates with a split key: hatched (the pattern `hachures-<chart id>` of each chart).
 const ESTIMATED: &str = "estimation";
 
-/// A round scale maximum above `v` (1, 2 or 5 × 10ⁿ).
-fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(v.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
-        if m * p >= v {
-            return m * p;
-        }
-    }
-    10.0 * p
-}
+use cus_core::numfmt::nice_max;
 
 /// Commitments per period (the « Total » split), stacked by organism, with the objective.
 pub fn commitments_chart(t: &ConsolidatedTable) -> Html {

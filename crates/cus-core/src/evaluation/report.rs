@@ -206,10 +206,8 @@ pub fn series(
                 got.push((*v, 1.0));
             }
         }
-        let sum = (!got.is_empty()).then(|| {
-            got.iter()
-                .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y))
-        });
+        let sum =
+            (!got.is_empty()).then(|| got.iter().fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y)));
         (sum, got.len())
     };
     let as_value = |(n, d): (f64, f64)| {
@@ -226,15 +224,14 @@ pub fn series(
         let committed = commitment(Period::Year(y));
         let (got, achieved_rows) = achieved(y);
         committed_sum = committed_sum.zip(committed).map(|(a, b)| a + b);
-        achieved_sum = achieved_sum
-            .zip(got)
-            .map(|((a, b), (x, z))| (a + x, b + z));
+        achieved_sum = achieved_sum.zip(got).map(|((a, b), (x, z))| (a + x, b + z));
         // Percentages of several years are not added: only a cumulative commitment counts.
-        let committed_to_date = commitment(Period::Cumulative(y)).or(if ind.periods.yearly && !percentage {
-            committed_sum
-        } else {
-            None
-        });
+        let committed_to_date =
+            commitment(Period::Cumulative(y)).or(if ind.periods.yearly && !percentage {
+                committed_sum
+            } else {
+                None
+            });
         points.push(YearPoint {
             year: y,
             committed,

@@ -855,6 +855,19 @@ fn fits_in_grid(v: &Value) -> bool {
     }
 }
 
+/// The value cells of a keyed item (read back by `Reader::item_value`): a text in chunks over
+/// the next columns, nothing for an empty text, or one value.
+fn push_item_value(row: &mut Vec<Out>, v: &Value) {
+    match v {
+        Value::Text(t) if t.is_empty() => {}
+        Value::Text(t) => row.extend(chunks(t).into_iter().map(|c| Out {
+            content: Content::Text(neutralise(c)),
+            style: Style::Value,
+        })),
+        v => row.push(value_out(v)),
+    }
+}
+
 fn value_out(v: &Value) -> Out {
     match v {
         Value::Number(n) => number(*n),
@@ -990,15 +1003,7 @@ fn others_sheet(input: &ExportInput, others: &[(&String, &Value)]) -> SheetOut {
     ];
     for (k, v) in others {
         let mut row = vec![text(k, Style::Plain)];
-        match v {
-            // An empty text is a key with an empty value cell.
-            Value::Text(t) if t.is_empty() => {}
-            Value::Text(t) => row.extend(chunks(t).into_iter().map(|c| Out {
-                content: Content::Text(neutralise(c)),
-                style: Style::Value,
-            })),
-            v => row.push(value_out(v)),
-        }
+        push_item_value(&mut row, v);
         rows.push(row);
     }
     SheetOut {
@@ -1237,15 +1242,7 @@ fn eval_data_sheet(input: &ExportInput) -> SheetOut {
         ]);
         for (k, value) in &v.values {
             let mut row = vec![key(D_VERSION_VALUE), val(&format!("{n}|{k}"))];
-            match value {
-                // An empty text is a row with an empty value cell.
-                Value::Text(t) if t.is_empty() => {}
-                Value::Text(t) => row.extend(chunks(t).into_iter().map(|c| Out {
-                    content: Content::Text(neutralise(c)),
-                    style: Style::Value,
-                })),
-                v => row.push(value_out(v)),
-            }
+            push_item_value(&mut row, value);
             rows.push(row);
         }
     }

@@ -341,9 +341,16 @@ pub fn summaries(
         if pairs.is_empty() {
             continue;
         }
-        let committed: f64 = pairs.iter().map(|p| p.0).sum();
+        // A commitment whose achievement is not complete leaves the rate undefined: never
+        // « 100 % » from the one year or territory entered.
+        let incomplete = chosen
+            .iter()
+            .filter(|l| l.committed.is_some() && l.achieved.is_none())
+            .count();
+        // (Every commitment counts; when all are achieved, these are the pairs' sums.)
+        let committed: f64 = chosen.iter().filter_map(|l| l.committed).sum();
         let achieved: f64 = pairs.iter().map(|p| p.1).sum();
-        let rate = (committed > 0.0).then(|| achieved / committed * 100.0);
+        let rate = (committed > 0.0 && incomplete == 0).then(|| achieved / committed * 100.0);
         let years = conv
             .signing_year
             .map(|y| {
@@ -359,6 +366,13 @@ pub fn summaries(
                 ind.short_label,
                 format_fr(achieved, 0),
                 format_fr(committed, 0)
+            ),
+            None if incomplete > 0 => format!(
+                "{} ({}) : réalisation incomplète sur {years} ({incomplete} engagement{} sans \
+                 réalisation complète) : taux non calculé.",
+                ind.code,
+                ind.short_label,
+                if incomplete > 1 { "s" } else { "" }
             ),
             None => format!("{} : aucun engagement chiffré sur {years}.", ind.code),
         };

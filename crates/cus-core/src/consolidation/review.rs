@@ -289,18 +289,21 @@ fn row_figures(lines: &[&Line], h: &Headline) -> (Option<f64>, Option<f64>) {
             .find(|l| l.period == *p)
             .map(|l| (l.committed, l.achieved))
             .unwrap_or((None, None)),
+        // A year without a commitment (or without an achievement) leaves its side undefined:
+        // never a partial sum set against a complete one.
         Headline::SumOfYears(years) => {
-            let mut committed: Option<f64> = None;
+            let mut committed = Some(0.0);
             let mut achieved = Some(0.0);
             for y in years {
                 match lines.iter().find(|l| l.period == Period::Year(*y)) {
                     Some(l) => {
-                        if let Some(c) = l.committed {
-                            committed = Some(committed.unwrap_or(0.0) + c);
-                        }
+                        committed = committed.zip(l.committed).map(|(a, b)| a + b);
                         achieved = achieved.zip(l.achieved).map(|(a, b)| a + b);
                     }
-                    None => achieved = None,
+                    None => {
+                        committed = None;
+                        achieved = None;
+                    }
                 }
             }
             (committed, achieved)
@@ -450,6 +453,7 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                         let mut unjustified = Vec::new();
                         let mut justifications = Vec::new();
                         let mut parts = Vec::new();
+                        let mut all_committed = true;
                         for row in r.basis.rows() {
                             let key = format!("{}|{}|{}", table.code, row, split.key());
                             let ls = ev.get(&key);
@@ -463,6 +467,9 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                             }
                             if c.is_some() || a.is_some() {
                                 achieved = achieved.zip(a).map(|(x, y)| x + y);
+                                // A row achieved without a commitment: the commitment of the
+                                // rows summed is not known (an empty cell is not a zero).
+                                all_committed &= c.is_some();
                                 parts.push((row, c, a));
                             }
                             let row_missed = ls.iter().any(|l| l.missed);
@@ -488,6 +495,7 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                         } else {
                             None
                         };
+                        let committed = committed.filter(|_| all_committed);
                         let rate = match (achieved, committed) {
                             (Some(a), Some(c)) if c > 0.0 => Some(a / c * 100.0),
                             _ => None,

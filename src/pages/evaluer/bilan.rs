@@ -234,7 +234,7 @@ pub fn bilan(props: &Props) -> Html {
                                 p.join(", ")
                             };
                             html! {
-                                <li class="justification" id={format!("justification-{i}")}>
+                                <li class="justification" key={key.clone()} id={format!("justification-{i}")}>
                                     <p><strong>{ place }</strong>{ format!(" — {} réalisé pour {} engagé ({}), {}",
                                         value(l.achieved, l.percentage), value(l.committed, l.percentage), pct(l.rate),
                                         ind.map(|i| i.period_label_fr(l.period, conv.signing_year)).unwrap_or_default()) }</p>
@@ -311,6 +311,15 @@ pub fn justify_form(props: &JustifyProps) -> Html {
             .unwrap_or_default()
     });
     let error = use_state(|| None::<String>);
+    // The justification changed under the form (undo, redo, another tab's save): show it.
+    {
+        let (origin, cause, comment) = (origin.clone(), cause.clone(), comment.clone());
+        use_effect_with(props.current.clone(), move |current| {
+            origin.set(current.as_ref().map(|j| j.origin));
+            cause.set(current.as_ref().and_then(|j| j.cause.clone()).unwrap_or_default());
+            comment.set(current.as_ref().map(|j| j.comment.clone()).unwrap_or_default());
+        });
+    }
     let set_origin = |o: Origin| {
         let origin = origin.clone();
         Callback::from(move |_: Event| origin.set(Some(o)))

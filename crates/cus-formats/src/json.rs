@@ -561,6 +561,35 @@ pub fn import(
             );
         }
     }
+    // Dates of signature (the other formats refuse them too: a file read here must export).
+    let signatures = conv
+        .signature
+        .iter()
+        .map(|sg| (sg, "convention.signature.date".to_string()))
+        .chain(conv.versions.iter().enumerate().map(|(n, v)| {
+            (
+                &v.signature,
+                format!("convention.versions[{n}].signature.date"),
+            )
+        }));
+    for (sg, path) in signatures {
+        if !cus_core::convention::is_date(sg.date.trim()) {
+            let mut loc = p.at();
+            loc.path = Some(path);
+            if !p.is_full() {
+                loc.line = find_line(text, &format!("\"{}\"", sg.date));
+            }
+            p.error(
+                codes::JSON_CONTENT,
+                format!(
+                    "« {} » n'est pas une date de signature ; attendu AAAA-MM-JJ (par exemple \
+                     2021-03-15).",
+                    sg.date
+                ),
+                loc,
+            );
+        }
+    }
     // The values of the versions replaced by avenants, as those of the convention.
     for (n, version) in conv.versions.iter().enumerate() {
         for key in version.values.keys() {

@@ -659,7 +659,11 @@ fn cover(
         pair(
             L_SIGNATURE,
             text(
-                &format!("{}, signée le {}", sig.label, sig.date),
+                &format!(
+                    "{}, signée le {}",
+                    sig.label,
+                    cus_core::numfmt::date_fr(&sig.date)
+                ),
                 Style::Plain,
             ),
         );

@@ -590,3 +590,35 @@ fn workbooks_of_format_1_are_read_and_of_format_3_refused() {
         assert_eq!(back.convention, evaluated(), "{name}");
     }
 }
+
+#[test]
+fn a_json_file_with_a_signature_date_that_is_no_date_is_refused_like_in_the_other_formats() {
+    let conv = evaluated();
+    let json = String::from_utf8(export(&conv, Format::Json, Mode::Brouillon)).unwrap();
+    let date = &conv.signature.as_ref().expect("the fixture is signed").date;
+    for (what, bad) in [("signature", "juin 2021"), ("signature", "2021-02-30")] {
+        let text = json.replacen(&format!("\"{date}\""), &format!("\"{bad}\""), 1);
+        assert_ne!(text, json, "{what}");
+        let d = errors(text.as_bytes(), "signee.json");
+        assert_eq!(codes(&d), ["E-IMPORT-JSON-CONTENT"], "{what} {bad}");
+        assert!(d[0].message.contains("AAAA-MM-JJ"), "{}", d[0].message);
+        assert_eq!(
+            d[0].location.path.as_deref(),
+            Some("convention.signature.date")
+        );
+    }
+    // A version's date.
+    let vdate = &conv.versions[0].signature.date;
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let versions = v
+        .pointer_mut("/convention/versions/0/signature/date")
+        .expect("a version date");
+    assert_eq!(versions.as_str(), Some(vdate.as_str()));
+    *versions = serde_json::Value::String("hier".into());
+    let d = errors(v.to_string().as_bytes(), "version.json");
+    assert!(
+        d.iter()
+            .any(|x| x.location.path.as_deref() == Some("convention.versions[0].signature.date")),
+        "{d:?}"
+    );
+}

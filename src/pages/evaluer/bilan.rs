@@ -316,8 +316,18 @@ pub fn justify_form(props: &JustifyProps) -> Html {
         let (origin, cause, comment) = (origin.clone(), cause.clone(), comment.clone());
         use_effect_with(props.current.clone(), move |current| {
             origin.set(current.as_ref().map(|j| j.origin));
-            cause.set(current.as_ref().and_then(|j| j.cause.clone()).unwrap_or_default());
-            comment.set(current.as_ref().map(|j| j.comment.clone()).unwrap_or_default());
+            cause.set(
+                current
+                    .as_ref()
+                    .and_then(|j| j.cause.clone())
+                    .unwrap_or_default(),
+            );
+            comment.set(
+                current
+                    .as_ref()
+                    .map(|j| j.comment.clone())
+                    .unwrap_or_default(),
+            );
         });
     }
     let set_origin = |o: Origin| {

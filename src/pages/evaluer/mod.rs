@@ -201,6 +201,23 @@ pub fn body(view: &EvalView) -> Html {
 }
 
 /// Label of one line's place: « Nord (59), Total, 2020-2022 ».
+/// « 59 — Nord, PLAI, Cumul 2020–2022 » for a cell key (the key itself if it does not parse):
+/// never a technical key on screen.
+pub(crate) fn cell_label(cat: &Catalogue, conv: &Convention, key: &str) -> String {
+    let Some(c) = cus_core::convention::Cell::parse_key(key) else {
+        return key.to_string();
+    };
+    let mut parts = vec![conv.territory_label(&c.territory, conv.referential())];
+    if let Some(i) = cat.indicator(&c.indicator) {
+        let s = split_label(i, &c.split);
+        if !s.is_empty() {
+            parts.push(s);
+        }
+        parts.push(i.period_label_fr(c.period, conv.signing_year));
+    }
+    parts.join(", ")
+}
+
 pub(crate) fn split_label(
     ind: &cus_core::catalogue::Indicator,
     s: &cus_core::convention::SplitKey,

@@ -139,7 +139,12 @@ pub fn rapport(props: &Props) -> Html {
                             let code = parts.next().unwrap_or_default();
                             let place = parts.next().and_then(|t| t.parse::<cus_core::convention::TerritoryKey>().ok())
                                 .map(|t| conv.territory_label(&t, geo)).unwrap_or_default();
-                            let split = parts.next().unwrap_or_default();
+                            let split = parts
+                                .next()
+                                .and_then(cus_core::convention::SplitKey::parse_key)
+                                .zip(cat.indicator(code))
+                                .map(|(s, i)| super::split_label(i, &s))
+                                .unwrap_or_default();
                             let origin = match j.origin {
                                 Origin::Organisme => "du fait de l'organisme".to_string(),
                                 Origin::Exterieur => format!("causes extérieures — {}", j.cause.as_ref()
@@ -147,7 +152,7 @@ pub fn rapport(props: &Props) -> Html {
                             };
                             html! {
                                 <li>
-                                    <strong>{ format!("{code}, {place}, {split} : ") }</strong>{ origin }
+                                    <strong>{ if split.is_empty() { format!("{code}, {place} : ") } else { format!("{code}, {place}, {split} : ") } }</strong>{ origin }
                                     if !j.comment.is_empty() { { format!(" — « {} »", j.comment) } }
                                 </li>
                             }

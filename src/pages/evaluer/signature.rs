@@ -123,7 +123,7 @@ pub fn signature_step(props: &Props) -> Html {
                                     <thead><tr><th scope="col">{ "Case" }</th><th scope="col">{ v.signature.label.clone() }</th><th scope="col">{ next_label.clone() }</th></tr></thead>
                                     <tbody>
                                         { for cells.iter().map(|k| html! {
-                                            <tr><th scope="row">{ k.clone() }</th><td>{ value_text(v.values.get(k)) }</td><td>{ value_text(next.get(k)) }</td></tr>
+                                            <tr><th scope="row">{ super::cell_label(&props.catalogue, conv, k) }</th><td>{ value_text(v.values.get(k)) }</td><td>{ value_text(next.get(k)) }</td></tr>
                                         }) }
                                     </tbody>
                                 </table>

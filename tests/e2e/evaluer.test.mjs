@@ -197,15 +197,16 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   assert.match(await page.textContent(`#${name}`), /PP-1 — engagé et réalisé cumulés depuis la première année/);
   const table = await fig.locator('table.donnees-graphique-eval tbody tr').allTextContents();
   assert.equal(table.length, 3);
-  // 2024: committed at 3 years, the 6 départements added (only the Aisne entered).
+  // 2024: committed at 3 years, the 6 départements added; only the Aisne entered, so no achieved
+  // figure (never the Aisne's 90 set against the six départements' commitment).
   const c3 = ['02', '59', '60', '62', '76', '80'].map((d) => SAMPLE.values[`PP-1|departement:${d}|total|c3`]).reduce((a, b) => a + b, 0);
-  assert.match(table[2], new RegExp(`^2024${fr(c3, 1)}90${'1 sur 6'}$`));
-  // PP-2, a percentage committed per year: each year's achievement (numerators over
-  // denominators of the territories entered); percentages of 6 territories are not added.
+  assert.match(table[2], new RegExp(`^2024${fr(c3, 1)}—${'1 sur 6'}$`));
+  // PP-2, a percentage committed per year: a year's achievement only once its 6 territories
+  // are entered (numerators over denominators); percentages of 6 territories are not added.
   const fig2 = page.locator('figure.graphique-eval[data-indicateur="PP-2"]');
-  assert.ok(await fig2.locator('svg[role=img] rect').count() > 0);
+  assert.equal(await fig2.locator('svg[role=img]').count(), 1);
   assert.match(await fig2.locator('figcaption').textContent(), /PP-2 — engagé et réalisé par année \(%, 6 territoires : numérateurs et dénominateurs additionnés/);
-  assert.deepEqual(await fig2.locator('table tbody tr').allTextContents(), ['2022—5 %1 sur 6', '2023—12 %1 sur 6', '2024—13 %1 sur 6']);
+  assert.deepEqual(await fig2.locator('table tbody tr').allTextContents(), ['2022——1 sur 6', '2023——1 sur 6', '2024——1 sur 6']);
   assert.match(await page.textContent('#rapport-justifications'), /PP-1, .*Aisne.*causes extérieures — Coûts : travaux, matériaux, inflation — « Hausse du coût des travaux en 2023\. »/);
   await check('rapport');
   // Prints to PDF.

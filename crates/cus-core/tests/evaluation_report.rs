@@ -212,8 +212,9 @@ fn yearly_series_of_an_indicator() {
     let ps2 = c.indicator("PS-2").unwrap();
 
     // PP-1, total split only (the PLAI figures are left out), the two départements added:
-    // year 1: 8 + 2 = 10; year 2: 12 + 3 = 15, to date 25; year 3: 4 (the 59 only), to date 29,
-    // committed at 3 years 30 + 10 = 40. No yearly commitment.
+    // year 1: 8 + 2 = 10; year 2: 12 + 3 = 15, to date 25; year 3: the 59 only (1 row of 2), so
+    // no figure for the year nor to date (never 29 set against the 40 of both); committed at
+    // 3 years 30 + 10 = 40. No yearly commitment.
     let s = series(&two, pp1, geo, &ach, &p).unwrap();
     assert!(!s.percentage);
     assert_eq!(s.rows, 2);
@@ -222,7 +223,7 @@ fn yearly_series_of_an_indicator() {
         &[
             point(1, None, Some(10.0), 2, None, Some(10.0)),
             point(2, None, Some(15.0), 2, None, Some(25.0)),
-            point(3, None, Some(4.0), 1, Some(40.0), Some(29.0)),
+            point(3, None, None, 1, Some(40.0), None),
         ],
         "PP-1, two départements",
     );
@@ -242,14 +243,14 @@ fn yearly_series_of_an_indicator() {
     );
 
     // PS-2 in two départements: no commitment (percentages of two territories are not added);
-    // achieved year 1: (30 + 10) ÷ (100 + 60) = 25 %; year 2: 45 ÷ 90 = 50 % (the 59 only);
-    // to date (40 + 45) ÷ (160 + 90) = 34 %.
+    // achieved year 1: (30 + 10) ÷ (100 + 60) = 25 %; year 2: the 59 only (1 row of 2), so no
+    // figure for the year nor to date.
     let s = series(&two, ps2, geo, &ach, &p).unwrap();
     assert_points(
         &s.points,
         &[
             point(1, None, Some(25.0), 2, None, Some(25.0)),
-            point(2, None, Some(50.0), 1, None, Some(34.0)),
+            point(2, None, None, 1, None, None),
             point(3, None, None, 0, None, None),
         ],
         "PS-2, two départements",

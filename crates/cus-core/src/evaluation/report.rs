@@ -129,7 +129,7 @@ pub struct YearPoint {
     pub year: u8,
     /// The commitment of that year (yearly commitments only).
     pub committed: Option<f64>,
-    /// The achievement of that year, over the rows entered.
+    /// The achievement of that year, when every row has it entered.
     pub achieved: Option<f64>,
     /// How many of the series' rows have that year's achievement entered.
     pub achieved_rows: usize,
@@ -188,7 +188,8 @@ pub fn series(
                     .and_then(|v| valid_number(ind, v))
             })
             .collect();
-        (!vals.is_empty()).then(|| vals.iter().sum())
+        // Every row committed, or no figure: never a partial sum set against a whole one.
+        (vals.len() == rows.len()).then(|| vals.iter().sum())
     };
     let achieved = |y: u8| -> (Option<(f64, f64)>, usize) {
         let mut got = Vec::new();
@@ -223,6 +224,8 @@ pub fn series(
     for y in input_years(ind, period) {
         let committed = commitment(Period::Year(y));
         let (got, achieved_rows) = achieved(y);
+        // Every row entered, or no figure (how many were is in `achieved_rows`).
+        let got = got.filter(|_| achieved_rows == rows.len());
         committed_sum = committed_sum.zip(committed).map(|(a, b)| a + b);
         achieved_sum = achieved_sum.zip(got).map(|((a, b), (x, z))| (a + x, b + z));
         // Percentages of several years are not added: only a cumulative commitment counts.

@@ -28,9 +28,22 @@ pub fn chart(s: &Series, unit: &str, yearly: bool, year_label: &dyn Fn(u8) -> St
         })
         .collect();
     if pts.iter().all(|(_, c, a)| c.is_none() && a.is_none()) {
-        return html! {
-            <p class="aide">{ format!("{} : ni engagement ni réalisation à représenter pour ces années.", s.indicator) }</p>
+        let entered = s.points.iter().map(|p| p.achieved_rows).max().unwrap_or(0);
+        let text = if entered > 0 && entered < s.rows {
+            format!(
+                "{} : réalisations saisies pour {entered} territoire{} sur {} ; le graphique \
+                 attend qu'ils le soient tous (une partie ne se compare pas au tout).",
+                s.indicator,
+                if entered > 1 { "s" } else { "" },
+                s.rows
+            )
+        } else {
+            format!(
+                "{} : ni engagement ni réalisation à représenter pour ces années.",
+                s.indicator
+            )
         };
+        return html! { <p class="aide graphique-eval-vide" data-indicateur={s.indicator.clone()}>{ text }</p> };
     }
     let num = |v: f64| {
         if s.percentage {

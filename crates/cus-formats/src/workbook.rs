@@ -1430,6 +1430,24 @@ impl Reader<'_> {
         }
     }
 
+    /// The row (among the first 21) whose column A holds `header`; else a problem saying it is
+    /// missing.
+    fn header_row(&mut self, sheet: &str, range: &Range<Data>, header: &str) -> Option<u32> {
+        let end = last_row(range).unwrap_or(0);
+        let row = (0..=end.min(20))
+            .find(|&row| matches!(at(range, row, 0), Data::String(s) if s == header));
+        if row.is_none() {
+            self.problem(
+                "E-IMPORT-BAD-KEY",
+                sheet,
+                None,
+                Some(0),
+                format!("la ligne d'en-tête « {header} » manque : la feuille a été modifiée ; réexportez le fichier depuis l'application."),
+            );
+        }
+        row
+    }
+
     /// The value of a keyed item whose value starts at column `first`: a text (long texts are
     /// continued in the next columns, up to `last`), an empty cell (an empty text), or a value.
     fn item_value(
@@ -2209,16 +2227,7 @@ fn read_others(
     codes: &mut BTreeSet<String>,
 ) {
     let end = last_row(range).unwrap_or(0);
-    let Some(header) = (0..=end.min(20))
-        .find(|&row| matches!(at(range, row, 0), Data::String(s) if s == OTHERS_HEADER))
-    else {
-        r.problem(
-            "E-IMPORT-BAD-KEY",
-            sheet,
-            None,
-            Some(0),
-            format!("la ligne d'en-tête « {OTHERS_HEADER} » manque."),
-        );
+    let Some(header) = r.header_row(sheet, range, OTHERS_HEADER) else {
         return;
     };
     let last = last_col(range).unwrap_or(0);
@@ -2276,16 +2285,7 @@ fn read_eval_data(
     let mut keys = Vec::new();
     use cus_core::convention::{is_date, Justification, Origin, Signature, SignedVersion, Terms};
     let end = last_row(range).unwrap_or(0);
-    let Some(header) = (0..=end.min(20))
-        .find(|&row| matches!(at(range, row, 0), Data::String(s) if s == EVAL_DATA_HEADER))
-    else {
-        r.problem(
-            "E-IMPORT-BAD-KEY",
-            sheet,
-            None,
-            Some(0),
-            format!("la ligne d'en-tête « {EVAL_DATA_HEADER} » manque."),
-        );
+    let Some(header) = r.header_row(sheet, range, EVAL_DATA_HEADER) else {
         return keys;
     };
     let last = last_col(range).unwrap_or(0);

@@ -108,21 +108,13 @@ pub fn chart(s: &Series, unit: &str, yearly: bool, year_label: &dyn Fn(u8) -> St
             </g>
         }
     });
-    let ticks = (0..=4).map(|i| {
-        let v = max * i as f64 / 4.0;
-        html! {
-            <g>
-                <line x1={format!("{left}")} x2={format!("{:.1}", w - 16.0)} y1={format!("{:.1}", y(v))} y2={format!("{:.1}", y(v))} stroke="#d5dade" />
-                <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", y(v) + 4.0)} text-anchor="end">{ num(v) }</text>
-            </g>
-        }
-    });
+    let ticks = crate::pages::y_grid(max, left, w - 16.0, &y, &num);
     let cell = |v: Option<f64>| v.map(num).unwrap_or_else(|| "—".into());
     html! {
         <figure class="graphique-eval" aria-labelledby={id.clone()} data-indicateur={s.indicator.clone()}>
             <figcaption id={id.clone()}>{ title.clone() }</figcaption>
             <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-labelledby={id.clone()} class="graphique-eval-svg">
-                { for ticks }
+                { ticks }
                 { for bars }
             </svg>
             <ul class="legende-graphique-eval">

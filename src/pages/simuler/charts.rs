@@ -111,15 +111,7 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
             </g>
         }
     });
-    let ticks = (0..=4).map(|i| {
-        let v = max * i as f64 / 4.0;
-        html! {
-            <g>
-                <line x1={format!("{left}")} x2={format!("{:.1}", w - 16.0)} y1={format!("{:.1}", y(v))} y2={format!("{:.1}", y(v))} stroke="#d5dade" />
-                <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", y(v) + 4.0)} text-anchor="end">{ num(v) }</text>
-            </g>
-        }
-    });
+    let ticks = crate::pages::y_grid(max, left, w - 16.0, &y, &num);
     let legend: Vec<(String, &str)> = named
         .iter()
         .enumerate()
@@ -147,7 +139,7 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
                         <rect width="3" height="6" fill="#0b5d63" />
                     </pattern>
                 </defs>
-                { for ticks }
+                { ticks }
                 { for bars }
             </svg>
             <ul class="legende-graphique">

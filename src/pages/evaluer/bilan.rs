@@ -224,7 +224,7 @@ pub fn bilan(props: &Props) -> Html {
                         { for missed.iter().enumerate().map(|(i, l)| {
                             let key = l.justification_key();
                             let warning = props.diags.iter().find(|d| {
-                                d.code == "W-EVAL-JUSTIFY"
+                                d.code == cus_core::evaluation::JUSTIFY
                                     && d.location.cell.as_deref().is_some_and(|c| c.rsplit_once('|').is_some_and(|(head, _)| head == key))
                             });
                             let ind = cat.indicator(&l.indicator);

@@ -21,6 +21,9 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::geo::Referential;
 use crate::numfmt::format_fr;
 
+/// The code of a missed commitment left without justification (a warning to acknowledge).
+pub const JUSTIFY: &str = "W-EVAL-JUSTIFY";
+
 /// A cause of a gap offered to the organism (data).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Cause {
@@ -642,7 +645,7 @@ pub fn check(
             let ind = cat.indicator(&l.indicator);
             out.push(cite(
                 Diagnostic::warning(
-                    "W-EVAL-JUSTIFY",
+                    JUSTIFY,
                     format!(
                         "Engagement non tenu ({} réalisé pour {} engagé) : dites si l'écart vient de l'organisme ou de causes extérieures, avec un commentaire.",
                         format_fr(l.achieved.unwrap_or_default(), 1),

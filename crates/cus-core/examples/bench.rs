@@ -76,6 +76,24 @@ fn main() {
             .filter(|d| d.severity == cus_core::diagnostic::Severity::Error)
             .count()
     );
+    // The same convention with achievements for the three years of the mid-term evaluation on
+    // every count (what `rules::validate` re-checks on each keystroke of « Évaluer »).
+    let mut evaluated = conv.clone();
+    evaluated.achievements.evaluation = cat
+        .evaluations
+        .first()
+        .map(|e| e.id.clone())
+        .unwrap_or_default();
+    for c in cells.iter().filter(counted) {
+        for y in 1..=3u8 {
+            let k = Cell {
+                period: cus_core::catalogue::Period::Year(y),
+                ..c.clone()
+            }
+            .key();
+            evaluated.achievements.values.insert(k, 1.0);
+        }
+    }
     let lines: Vec<(String, Duration)> = vec![
         (
             "build `largest_convention`".into(),
@@ -88,6 +106,15 @@ fn main() {
         (
             "full `rules::validate`".into(),
             median(runs, || rules::validate(&conv, cat, Some(geo))),
+        ),
+        (
+            format!(
+                "`evaluation::check_convention` ({} achievements)",
+                evaluated.achievements.values.len()
+            ),
+            median(runs, || {
+                cus_core::evaluation::check_convention(&evaluated, cat, Some(geo))
+            }),
         ),
         (
             "`Index::validate_values` (index built)".into(),

@@ -117,6 +117,14 @@ fn main() {
             }),
         ),
         (
+            "`evaluation::check_convention_in`, one indicator (after one achievement typed)".into(),
+            median(runs, || {
+                let only: std::collections::BTreeSet<String> =
+                    [dept_cell.split('|').next().unwrap_or_default().to_string()].into();
+                cus_core::evaluation::check_convention_in(&evaluated, cat, Some(geo), Some(&only))
+            }),
+        ),
+        (
             "`Index::validate_values` (index built)".into(),
             median(runs, || index.validate_values(&conv)),
         ),

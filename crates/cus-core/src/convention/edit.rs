@@ -86,8 +86,11 @@ pub enum Touched {
     Organisme,
     /// These cells only.
     Cells(Vec<String>),
-    /// The achievements of the evaluation (their rules run again, nothing else).
+    /// The evaluation chosen (all its rules run again, nothing else).
     Evaluation,
+    /// Achievements or justifications by key (the evaluation rules of their indicators run
+    /// again, nothing else).
+    Achievements(Vec<String>),
     /// The structure of the convention.
     Structure,
 }
@@ -99,9 +102,16 @@ impl Touched {
             (Touched::Structure, _) | (_, Touched::Structure) => Touched::Structure,
             (Touched::Nothing, t) | (t, Touched::Nothing) => t,
             (Touched::Organisme, Touched::Organisme) => Touched::Organisme,
-            (Touched::Evaluation, Touched::Evaluation) => Touched::Evaluation,
+            (Touched::Evaluation, Touched::Evaluation)
+            | (Touched::Evaluation, Touched::Achievements(_))
+            | (Touched::Achievements(_), Touched::Evaluation) => Touched::Evaluation,
+            (Touched::Achievements(mut a), Touched::Achievements(b)) => {
+                a.extend(b);
+                Touched::Achievements(a)
+            }
             // The achievements with cells or the organism: validate everything.
-            (Touched::Evaluation, _) | (_, Touched::Evaluation) => Touched::Structure,
+            (Touched::Evaluation | Touched::Achievements(_), _)
+            | (_, Touched::Evaluation | Touched::Achievements(_)) => Touched::Structure,
             // The organism and some cells (a batch, or several revisions at once): rare enough
             // to validate everything.
             (Touched::Organisme, Touched::Cells(_)) | (Touched::Cells(_), Touched::Organisme) => {
@@ -250,9 +260,11 @@ impl Edit {
                     })
                     .collect();
                 old.reverse();
+                // (In the order written: `old` is reversed for the undo.)
+                let keys = old.iter().rev().map(|(k, _)| k.clone()).collect();
                 Applied {
                     inverse: Edit::SetAchieved(old),
-                    touched: Touched::Evaluation,
+                    touched: Touched::Achievements(keys),
                 }
             }
             Edit::SetTerms(cells) => {
@@ -264,19 +276,21 @@ impl Edit {
                     })
                     .collect();
                 old.reverse();
+                // (In the order written: `old` is reversed for the undo.)
+                let keys = old.iter().rev().map(|(k, _)| k.clone()).collect();
                 Applied {
                     inverse: Edit::SetTerms(old),
-                    touched: Touched::Evaluation,
+                    touched: Touched::Achievements(keys),
                 }
             }
             Edit::Justify { key, justification } => {
                 let before = set_entry(&mut conv.achievements.justifications, &key, justification);
                 Applied {
+                    touched: Touched::Achievements(vec![key.clone()]),
                     inverse: Edit::Justify {
                         key,
                         justification: before,
                     },
-                    touched: Touched::Evaluation,
                 }
             }
             Edit::Batch(edits) => {
@@ -635,7 +649,10 @@ mod tests {
                     (k("PP-1|departement:59|PLAI|a1"), Some(4.0)),
                     (k("PP-1|departement:59|PLAI|a2"), Some(f64::NAN)),
                 ]),
-                Touched::Evaluation,
+                Touched::Achievements(vec![
+                    k("PP-1|departement:59|PLAI|a1"),
+                    k("PP-1|departement:59|PLAI|a2"),
+                ]),
             ),
             (
                 Edit::SetTerms(vec![(
@@ -645,7 +662,7 @@ mod tests {
                         denominator: None,
                     }),
                 )]),
-                Touched::Evaluation,
+                Touched::Achievements(vec![k("SR-2|organisme|valeur|a1")]),
             ),
             (
                 Edit::Justify {
@@ -656,7 +673,7 @@ mod tests {
                         comment: "Pas de terrain".into(),
                     }),
                 },
-                Touched::Evaluation,
+                Touched::Achievements(vec![k("PP-1|departement:59|PLAI")]),
             ),
             (
                 Edit::Batch(vec![

@@ -119,8 +119,36 @@ pub fn evaluate(
     ach: &Achievements,
     period: &EvaluationPeriod,
 ) -> Vec<Line> {
+    evaluate_in(conv, cat, geo, ach, period, None)
+}
+
+/// The indicator code a cell key, a justification key or an evaluation diagnostic is about.
+pub fn indicator_of(key: &str) -> &str {
+    key.split('|').next().unwrap_or_default()
+}
+
+/// Indicators to look at: all (`None`), or these codes.
+type Only<'a> = Option<&'a std::collections::BTreeSet<String>>;
+
+fn within(only: Only<'_>, code: &str) -> bool {
+    only.is_none_or(|o| o.contains(code))
+}
+
+/// [`evaluate`] restricted to some indicators.
+fn evaluate_in(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    ach: &Achievements,
+    period: &EvaluationPeriod,
+    only: Only<'_>,
+) -> Vec<Line> {
     let mut out = Vec::new();
-    for ind in cat.indicators.iter().filter(|i| conv.uses(i)) {
+    for ind in cat
+        .indicators
+        .iter()
+        .filter(|i| conv.uses(i) && within(only, &i.code))
+    {
         let percentage = matches!(ind.value, ValueKind::Pourcentage { .. });
         let numeric = !matches!(ind.value, ValueKind::OuiNon | ValueKind::Texte);
         if !numeric {
@@ -397,12 +425,25 @@ pub fn check_convention(
     cat: &Catalogue,
     geo: Option<&Referential>,
 ) -> Vec<Diagnostic> {
+    check_convention_in(conv, cat, geo, None)
+}
+
+/// The diagnostics of [`check_convention`] about these indicators only (`location.indicator`):
+/// after an edit of some achievements or commitments, those of their indicators are all that
+/// can change — unless no evaluation is chosen, when the single `E-EVAL-UNKNOWN` stands for the
+/// whole file (returned whatever `only`).
+pub fn check_convention_in(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    only: Only<'_>,
+) -> Vec<Diagnostic> {
     let ach = &conv.achievements;
     if ach.is_empty() {
         return Vec::new();
     }
     match cat.evaluations.iter().find(|e| e.id == ach.evaluation) {
-        Some(period) => check(conv, cat, geo, ach, period),
+        Some(period) => check_in(conv, cat, geo, ach, period, only),
         None => vec![Diagnostic::error(
             "E-EVAL-UNKNOWN",
             format!(
@@ -448,7 +489,19 @@ pub fn check(
     ach: &Achievements,
     period: &EvaluationPeriod,
 ) -> Vec<Diagnostic> {
+    check_in(conv, cat, geo, ach, period, None)
+}
+
+fn check_in(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    ach: &Achievements,
+    period: &EvaluationPeriod,
+    only: Only<'_>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mine = |k: &&String| within(only, indicator_of(k));
     let cite = |d: Diagnostic, ind: Option<&Indicator>| match ind {
         Some(i) => cat.cite(d, i),
         None => d,
@@ -467,7 +520,7 @@ pub fn check(
         let period = crate::convention::parse_period_key(p.nth(2)?)?;
         Some((ind, period))
     };
-    let all_keys = ach.values.keys().chain(ach.terms.keys());
+    let all_keys = ach.values.keys().chain(ach.terms.keys()).filter(mine);
     for k in all_keys {
         let Some((ind, p)) = parse(k) else {
             out.push(Diagnostic::error(
@@ -500,7 +553,7 @@ pub fn check(
             )),
         }
     }
-    for (k, v) in &ach.values {
+    for (k, v) in ach.values.iter().filter(|(k, _)| mine(k)) {
         let Some((ind, _)) = parse(k) else { continue };
         if matches!(ind.value, ValueKind::Pourcentage { .. }) {
             out.push(art3(cite(
@@ -518,7 +571,7 @@ pub fn check(
             ));
         }
     }
-    for (k, t) in &ach.terms {
+    for (k, t) in ach.terms.iter().filter(|(k, _)| mine(k)) {
         let Some((ind, _)) = parse(k) else { continue };
         match (t.numerator, t.denominator) {
             (Some(n), Some(d)) => {
@@ -564,7 +617,7 @@ pub fn check(
     for ind in cat
         .indicators
         .iter()
-        .filter(|i| conv.uses(i) && is_additive(i))
+        .filter(|i| conv.uses(i) && is_additive(i) && within(only, &i.code))
     {
         let sp = splits(ind);
         for row in conv.rows(ind, geo) {
@@ -639,7 +692,7 @@ pub fn check(
     }
     // A commitment missed: justified, or a warning.
     let mut warned = std::collections::HashSet::new();
-    for l in evaluate(conv, cat, geo, ach, period) {
+    for l in evaluate_in(conv, cat, geo, ach, period, only) {
         let jk = l.justification_key();
         if l.missed && !ach.justifications.contains_key(&jk) && warned.insert(jk.clone()) {
             let ind = cat.indicator(&l.indicator);
@@ -657,7 +710,7 @@ pub fn check(
             ));
         }
     }
-    for (k, j) in &ach.justifications {
+    for (k, j) in ach.justifications.iter().filter(|(k, _)| mine(k)) {
         if j.origin == Origin::Exterieur
             && j.cause
                 .as_ref()
@@ -667,6 +720,7 @@ pub fn check(
                 "E-EVAL-CAUSE",
                 "Une cause extérieure se choisit dans la liste proposée.".to_string(),
                 Location {
+                    indicator: Some(indicator_of(k).to_string()),
                     path: Some(k.clone()),
                     ..Default::default()
                 },

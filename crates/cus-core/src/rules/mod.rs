@@ -188,7 +188,8 @@ impl<'a> Validator<'a> {
                 self.diags
                     .extend(check_organisme(&conv.organisme, Some(self.cat), self.geo));
             }
-            Touched::Evaluation => self.update_evaluation(conv),
+            Touched::Evaluation => self.update_evaluation(conv, None),
+            Touched::Achievements(keys) => self.update_evaluation(conv, Some(keys)),
             Touched::Cells(keys) if keys.len() <= INCREMENTAL_LIMIT => {
                 let mut keys = keys.clone();
                 keys.sort();
@@ -203,7 +204,7 @@ impl<'a> Validator<'a> {
                 }
                 // A commitment changed: whether each achievement misses it too.
                 if !conv.achievements.is_empty() {
-                    self.update_evaluation(conv);
+                    self.update_evaluation(conv, Some(&keys));
                 }
             }
             Touched::Cells(_) => {
@@ -216,10 +217,28 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn update_evaluation(&mut self, conv: &Convention) {
-        self.diags.retain(|d| !is_evaluation_diagnostic(d));
-        self.diags.extend(crate::evaluation::check_convention(
-            conv, self.cat, self.geo,
+    /// The evaluation diagnostics again: all, or those of the indicators of `keys` (cell or
+    /// justification keys), with the one `E-EVAL-UNKNOWN` that stands for the whole file.
+    fn update_evaluation(&mut self, conv: &Convention, keys: Option<&[String]>) {
+        let only: Option<BTreeSet<String>> = keys.map(|ks| {
+            ks.iter()
+                .map(|k| crate::evaluation::indicator_of(k).to_string())
+                .collect()
+        });
+        self.diags.retain(|d| {
+            !is_evaluation_diagnostic(d)
+                || only.as_ref().is_some_and(|o| {
+                    d.location
+                        .indicator
+                        .as_ref()
+                        .is_some_and(|i| !o.contains(i))
+                })
+        });
+        self.diags.extend(crate::evaluation::check_convention_in(
+            conv,
+            self.cat,
+            self.geo,
+            only.as_ref(),
         ));
     }
 

@@ -169,7 +169,7 @@ pub fn bilan(props: &Props) -> Html {
                                                             <summary>{ "Calcul" }</summary>
                                                             <p>{ &l.formula_fr }</p>
                                                             if !l.cells.is_empty() {
-                                                                <p class="aide">{ format!("Cases de réalisation : {}", l.cells.join(", ")) }</p>
+                                                                <p class="aide">{ format!("Cases de réalisation : {}", l.cells.iter().map(|k| super::cell_label(cat, conv, k)).collect::<Vec<_>>().join(" ; ")) }</p>
                                                             }
                                                             if let Some(t) = &to_date {
                                                                 <p class="aide">{ format!("Cumul à date : {}", t.formula_fr) }</p>

@@ -44,3 +44,24 @@ mod tests {
         assert_eq!(normalise("PP-1."), "pp 1");
     }
 }
+
+/// A French enumeration: « 2019 », « 2019 et 2020 », « 2019, 2020 et 2021 ».
+pub fn join_fr(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} et {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod join_tests {
+    #[test]
+    fn french_enumerations() {
+        let s = |v: &[&str]| super::join_fr(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(s(&[]), "");
+        assert_eq!(s(&["2019"]), "2019");
+        assert_eq!(s(&["2019", "2020"]), "2019 et 2020");
+        assert_eq!(s(&["2019", "2020", "2021"]), "2019, 2020 et 2021");
+    }
+}

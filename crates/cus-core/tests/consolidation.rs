@@ -77,9 +77,11 @@ struct ExpTable {
     cells_used: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     #[serde(default)]
     comparisons: Vec<ExpComparison>,
+    /// A text the calendar note of the table holds (conventions signed in different years).
+    calendar_note: Option<String>,
     /// Split → [year, objective, committed, cumulated objective, cumulated committed].
     #[serde(default)]
-    years: BTreeMap<String, Vec<(u8, Option<f64>, Option<f64>, f64, f64)>>,
+    years: BTreeMap<String, Vec<(i32, Option<f64>, Option<f64>, f64, f64)>>,
 }
 
 #[derive(Deserialize)]
@@ -253,6 +255,11 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
                     "{code}: not retained {:?}, expected {n:?}",
                     t.not_retained
                 ));
+            }
+        }
+        if let Some(x) = &e.calendar_note {
+            if !t.calendar_note_fr.as_ref().is_some_and(|n| n.contains(x.as_str())) {
+                fail(format!("{code}: calendar note {:?}, expected {x:?}", t.calendar_note_fr));
             }
         }
         for (col, et) in &e.totals {

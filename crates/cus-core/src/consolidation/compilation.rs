@@ -8,7 +8,8 @@
 
 use super::totals::{stats, Consolidated, Stats};
 use super::{territory_label, Extract, Source};
-use crate::catalogue::Period;
+use super::Aligned;
+use crate::catalogue::CONVENTION_YEARS;
 use crate::convention::TerritoryKey;
 use crate::geo::Referential;
 use crate::numfmt::format_fr;
@@ -107,11 +108,16 @@ pub fn compile(
                             }
                         })
                 };
+                // Every six-year window (one per first year: each organism is in one), else
+                // every calendar year (each organism has its own six).
+                let six = i32::from(CONVENTION_YEARS) - 1;
                 let cum: Vec<usize> = ct
                     .columns
                     .iter()
                     .enumerate()
-                    .filter(|(_, c)| c.period == Period::Cumulative(6) && is_split(c))
+                    .filter(|(_, c)| {
+                        matches!(c.aligned, Aligned::Window(a, b) if b - a == six) && is_split(c)
+                    })
                     .map(|(i, _)| i)
                     .collect();
                 if !cum.is_empty() {
@@ -120,7 +126,7 @@ pub fn compile(
                 ct.columns
                     .iter()
                     .enumerate()
-                    .filter(|(_, c)| matches!(c.period, Period::Year(1..=6)) && is_split(c))
+                    .filter(|(_, c)| matches!(c.aligned, Aligned::Year(_)) && is_split(c))
                     .map(|(i, _)| i)
                     .collect()
             };
@@ -128,15 +134,27 @@ pub fn compile(
             if tot_cols.is_empty() {
                 continue;
             }
-            let period_label = if tot_cols.len() == 1 {
-                ct.columns[tot_cols[0]]
+            let label_of = |c: usize| {
+                ct.columns[c]
                     .label_fr
                     .split(" — ")
                     .next()
                     .unwrap_or_default()
                     .to_string()
+            };
+            let period_label = if tot_cols.len() == 1 {
+                label_of(tot_cols[0])
+            } else if tot_cols
+                .iter()
+                .all(|&c| matches!(ct.columns[c].aligned, Aligned::Window(..)))
+            {
+                let windows: Vec<String> = tot_cols.iter().map(|&c| label_of(c)).collect();
+                format!(
+                    "Six ans de chaque convention ({})",
+                    crate::text::join_fr(&windows)
+                )
             } else {
-                "Somme des six années".to_string()
+                "Somme des six années de chaque convention".to_string()
             };
             let sum_cols = |vals: &[Option<f64>], cols: &[usize]| -> Option<f64> {
                 let v: Vec<f64> = cols.iter().filter_map(|&c| vals[c]).collect();

@@ -108,6 +108,16 @@ impl WsEdit {
             }
             WsEdit::AddFiles(files) => {
                 let before = ws.files.len();
+                let (files, again): (Vec<_>, Vec<_>) =
+                    files.into_iter().partition(|f| !ws.holds(f));
+                if files.is_empty() && !again.is_empty() {
+                    let names: Vec<String> =
+                        again.iter().map(|f| format!("« {} »", f.file_name)).collect();
+                    return Err(format!(
+                        "{} déjà dans l'espace : rien n'a été ajouté.",
+                        crate::text::join_fr(&names)
+                    ));
+                }
                 for mut f in files {
                     if f.id.is_empty() || ws.files.iter().any(|x| x.id == f.id) {
                         f.id = ws.next_file_id();
@@ -131,7 +141,29 @@ impl WsEdit {
             }
             WsEdit::RemoveFile(id) => {
                 let i = file_pos(ws, &id)?;
+                // The other copies of the same organism: when the removed file was the one kept,
+                // the last of the others is kept, so the organism never drops out unnoticed.
+                let others: Vec<String> = super::duplicates(&ws.files)
+                    .into_iter()
+                    .find(|g| g.contains(&i))
+                    .map(|g| {
+                        g.into_iter()
+                            .filter(|&j| j != i)
+                            .map(|j| ws.files[j].id.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 ws.files.remove(i);
+                if !others.is_empty()
+                    && others
+                        .iter()
+                        .all(|o| ws.files.iter().any(|f| &f.id == o && f.excluded))
+                {
+                    let last = others.last().expect("not empty");
+                    if let Some(f) = ws.files.iter_mut().find(|f| &f.id == last) {
+                        f.excluded = false;
+                    }
+                }
                 ws.split_keys.remove(&id);
                 if let Some(n) = super::workspace::file_number(&id) {
                     ws.last_file_id = ws.last_file_id.max(n);
@@ -188,16 +220,19 @@ impl WsEdit {
                 if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
                     return Err("Un objectif est un nombre positif ou nul.".into());
                 }
-                ws.objectives.retain(|o| {
-                    !(o.indicator == indicator && o.split == split && o.period == period)
-                });
-                if let Some(value) = value {
-                    ws.objectives.push(Objective {
-                        indicator,
-                        split,
-                        period,
-                        value,
-                    });
+                let Some(aligned) = super::Aligned::parse(&period) else {
+                    return Err(format!("« {period} » n'est pas une période."));
+                };
+                let o = Objective {
+                    indicator,
+                    split,
+                    period: aligned.key(),
+                    value: value.unwrap_or_default(),
+                    territory: ws.territory.clone(),
+                };
+                ws.objectives.retain(|x| !x.same_cell(&o));
+                if value.is_some() {
+                    ws.objectives.push(o);
                 }
                 Ok(WsTouched::Arithmetic)
             }
@@ -205,10 +240,11 @@ impl WsEdit {
                 if list.iter().any(|o| !o.value.is_finite() || o.value < 0.0) {
                     return Err("Un objectif est un nombre positif ou nul.".into());
                 }
-                for o in list {
-                    ws.objectives.retain(|x| {
-                        !(x.indicator == o.indicator && x.split == o.split && x.period == o.period)
-                    });
+                for mut o in list {
+                    if o.territory.is_none() {
+                        o.territory = ws.territory.clone();
+                    }
+                    ws.objectives.retain(|x| !x.same_cell(&o));
                     ws.objectives.push(o);
                 }
                 Ok(WsTouched::Arithmetic)

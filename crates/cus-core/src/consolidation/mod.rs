@@ -35,12 +35,14 @@ pub use totals::{
     consolidate, parse_objectives, Change, Comparison, Consolidated, ConsolidatedTable, Objective,
     Row, Scenario, Stats, Total, YearLine,
 };
-pub use workspace::{duplicates, Workspace, WorkspaceFile, WORKSPACE_FORMAT};
+pub use workspace::{duplicates, Workspace, WorkspaceFile, WORKSPACE_FORMAT, WORKSPACE_FORMAT_1};
 
 use std::collections::HashMap;
 use std::ops::Bound;
 
-use crate::catalogue::{Catalogue, CusKind, Generation, Indicator, Level, Period};
+use crate::catalogue::{
+    Catalogue, CusKind, Generation, Indicator, Level, Measure, Period, CONVENTION_YEARS,
+};
 use crate::convention::{is_additive, splits, valid_number, Convention, SplitKey, TerritoryKey};
 use crate::geo::Referential;
 
@@ -129,9 +131,11 @@ impl Basis {
 /// One column of a consolidated table: a period and a split, period-major as the grids.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
-    pub period: Period,
+    /// The period, aligned on the calendar.
+    pub aligned: Aligned,
     pub split: SplitKey,
-    /// `split|period` (the end of the cell keys: `PLAI/hors-qpv|c3`).
+    /// `split|period`: the split of the cell keys and the aligned period (`PLAI/hors-qpv|2019-2021`,
+    /// `total|2022`).
     pub key: String,
     pub label_fr: String,
 }
@@ -146,6 +150,11 @@ pub struct BaseRow {
     pub values: Vec<Option<f64>>,
     /// Per column: a cell holds something that is not a valid value (not counted).
     pub invalid: Vec<bool>,
+    /// Per column: the column is a period of this convention (a CUS signed in 2021 has no 2019
+    /// and no « Cumul 2019–2021 »: not an empty cell, not its column).
+    pub applicable: Vec<bool>,
+    /// The convention's first year (`None`: unknown).
+    pub first_year: Option<i32>,
     /// For a région or a département: the values per sub-territory (départements of the région,
     /// EPCI detail inside the département), for the compilation.
     pub detail: Vec<(TerritoryKey, Vec<Option<f64>>)>,
@@ -165,6 +174,9 @@ pub struct Table {
     pub rows: Vec<BaseRow>,
     /// Sources of the group that did not retain this (optional) indicator.
     pub not_retained: Vec<usize>,
+    /// Why the columns are calendar years and separate windows, when the conventions were
+    /// signed in different years (French).
+    pub calendar_note_fr: Option<String>,
 }
 
 /// An indicator left out of a group, with the reason.
@@ -235,25 +247,186 @@ pub fn check_territory(t: &TerritoryKey, geo: &Referential) -> Result<(), String
     }
 }
 
-/// The columns of an indicator, period-major like its grid.
-pub fn columns(ind: &Indicator, first_year: Option<i32>) -> Vec<Column> {
+/// A period of the consolidation, aligned on the calendar: conventions signed in 2019, 2020 and
+/// 2021 are read side by side by calendar year, never by « year 1 ». Year `n` of a CUS whose
+/// first year is `y` is the calendar year `y + n − 1`; its cumulative at `n` years is the window
+/// `y … y + n − 1` (a flow), or the level at the end of `y + n − 1` (a level, `measure =
+/// "niveau"`: a level is never added over years, so it is compared with the levels of the same
+/// date).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Aligned {
+    /// The reference figure (the years before signing, each convention its own).
+    Reference,
+    /// One calendar year.
+    Year(i32),
+    /// A cumulative over the calendar years `first ..= last`.
+    Window(i32, i32),
+    /// A level at the end of a calendar year.
+    End(i32),
+    /// A period of a convention whose signing year is unknown: it cannot be placed in the
+    /// calendar, so it is shown apart.
+    Undated(Period),
+}
+
+impl Aligned {
+    /// The aligned period of `p` in a convention whose first year is `first_year`.
+    pub fn of(ind: &Indicator, p: Period, first_year: Option<i32>) -> Aligned {
+        let Some(y) = first_year else {
+            return Aligned::Undated(p);
+        };
+        match p {
+            Period::Reference => Aligned::Reference,
+            Period::Year(n) => Aligned::Year(y + i32::from(n) - 1),
+            Period::Cumulative(n) if ind.measure == Measure::Niveau => {
+                Aligned::End(y + i32::from(n) - 1)
+            }
+            Period::Cumulative(n) => Aligned::Window(y, y + i32::from(n) - 1),
+        }
+    }
+
+    /// The period of a convention whose first year is `first_year` that this column reads
+    /// (`None`: the convention has no such period, the column is not its own).
+    pub fn period_for(self, first_year: Option<i32>) -> Option<Period> {
+        let small = |d: i32| u8::try_from(d + 1).ok().filter(|n| (1..=CONVENTION_YEARS).contains(n));
+        match (self, first_year) {
+            (Aligned::Undated(p), None) => Some(p),
+            (Aligned::Undated(_), Some(_)) | (_, None) => None,
+            (Aligned::Reference, Some(_)) => Some(Period::Reference),
+            (Aligned::Year(c), Some(y)) => small(c - y).map(Period::Year),
+            (Aligned::Window(a, b), Some(y)) => {
+                (a == y).then(|| small(b - y)).flatten().map(Period::Cumulative)
+            }
+            (Aligned::End(b), Some(y)) => small(b - y).map(Period::Cumulative),
+        }
+    }
+
+    /// The key of the column's period (`ref`, `2022`, `2019-2024`, `fin-2021`; `a1`, `c6` for
+    /// a convention without signing year), the end of a column key `split|period`.
+    pub fn key(self) -> String {
+        match self {
+            Aligned::Reference => "ref".into(),
+            Aligned::Year(y) => y.to_string(),
+            Aligned::Window(a, b) => format!("{a}-{b}"),
+            Aligned::End(y) => format!("fin-{y}"),
+            Aligned::Undated(p) => crate::convention::period_key(p),
+        }
+    }
+
+    /// Reads a period key, or the label the app shows (« 2022 », « Cumul 2019–2024 »,
+    /// « Fin 2021 », « Référence »); `a1` … `c6` are the periods of an undated convention.
+    pub fn parse(s: &str) -> Option<Aligned> {
+        let t = s.trim().to_lowercase().replace(['–', '—'], "-");
+        let t = t.trim();
+        if t == "ref" || t == "référence" || t == "reference" {
+            return Some(Aligned::Reference);
+        }
+        let year = |x: &str| {
+            x.trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1900..=2200).contains(y))
+        };
+        if let Some(y) = year(t) {
+            return Some(Aligned::Year(y));
+        }
+        if let Some(rest) = t.strip_prefix("fin-").or_else(|| t.strip_prefix("fin ")) {
+            return year(rest).map(Aligned::End);
+        }
+        let w = t.strip_prefix("cumul").unwrap_or(t);
+        if let Some((a, b)) = w.split_once('-') {
+            if let (Some(a), Some(b)) = (year(a), year(b)) {
+                return (a <= b && b - a < i32::from(CONVENTION_YEARS)).then_some(Aligned::Window(a, b));
+            }
+        }
+        crate::convention::parse_period_key(t).map(Aligned::Undated)
+    }
+
+    /// French column label (« Référence », « 2022 », « Cumul 2019–2024 », « Fin 2021 »).
+    pub fn label_fr(self) -> String {
+        match self {
+            Aligned::Reference => "Référence".into(),
+            Aligned::Year(y) => y.to_string(),
+            Aligned::Window(a, b) => format!("Cumul {a}–{b}"),
+            Aligned::End(y) => format!("Fin {y}"),
+            Aligned::Undated(p) => format!("{} (année de signature inconnue)", p.label_fr(None)),
+        }
+    }
+
+    /// Display order: reference, years, windows (by length, then start), levels, undated.
+    fn order(self) -> (u8, i32, i32, Option<Period>) {
+        match self {
+            Aligned::Reference => (0, 0, 0, None),
+            Aligned::Year(y) => (1, y, 0, None),
+            Aligned::Window(a, b) => (2, b - a, a, None),
+            Aligned::End(y) => (3, y, 0, None),
+            Aligned::Undated(p) => (4, 0, 0, Some(p)),
+        }
+    }
+
+    /// A commitment of the convention (not its reference, the past).
+    pub fn is_commitment(self) -> bool {
+        !matches!(self, Aligned::Reference | Aligned::Undated(Period::Reference))
+    }
+}
+
+/// The columns of an indicator for conventions whose first years are `years`, period-major
+/// like its grid: every calendar year of any of them, each cumulative window, each level date.
+pub fn aligned_columns(ind: &Indicator, years: &[Option<i32>]) -> Vec<Column> {
+    let mut periods: Vec<Aligned> = Vec::new();
+    for &y in years {
+        for p in ind.periods.periods() {
+            let a = Aligned::of(ind, p, y);
+            if !periods.contains(&a) {
+                periods.push(a);
+            }
+        }
+    }
+    periods.sort_by_key(|a| a.order());
     let sp = splits(ind);
     let mut out = Vec::new();
-    for period in ind.periods.periods() {
+    for a in periods {
         for s in &sp {
             out.push(Column {
-                period,
+                aligned: a,
                 split: s.clone(),
-                key: format!("{}|{}", s.key(), crate::convention::period_key(period)),
-                label_fr: format!(
-                    "{} — {}",
-                    ind.period_label_fr(period, first_year),
-                    s.label_fr(ind)
-                ),
+                key: format!("{}|{}", s.key(), a.key()),
+                label_fr: format!("{} — {}", a.label_fr(), s.label_fr(ind)),
             });
         }
     }
     out
+}
+
+/// Why the columns of a table are what they are, when its conventions were signed in
+/// different years (`None` when they all share one first year).
+fn calendar_note(years: &[Option<i32>], columns: &[Column]) -> Option<String> {
+    let mut known: Vec<i32> = years.iter().flatten().copied().collect();
+    known.sort_unstable();
+    known.dedup();
+    let undated = years.iter().any(Option::is_none);
+    if known.len() <= 1 && !undated {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if known.len() > 1 {
+        let list = crate::text::join_fr(&known.iter().map(i32::to_string).collect::<Vec<_>>());
+        parts.push(format!(
+            "Conventions dont la première année est {list} : chaque engagement annuel est placé dans son année civile, jamais dans « l'année 1 »."
+        ));
+        let windows = columns
+            .iter()
+            .filter(|c| matches!(c.aligned, Aligned::Window(..)))
+            .map(|c| c.aligned.key())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if windows > 1 {
+            parts.push("Les cumuls ne portent pas sur les mêmes années : chacun est montré à part avec ses années et n'additionne que les conventions de cette fenêtre.".into());
+        }
+    }
+    if undated {
+        parts.push("Les conventions sans année de signature ne peuvent pas être placées dans le calendrier : leurs chiffres sont dans des colonnes à part.".into());
+    }
+    Some(parts.join(" "))
 }
 
 /// Why an indicator of one catalogue cannot be compared with the same code in another.
@@ -364,14 +537,15 @@ pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referenti
                     });
                     continue;
                 }
-                let first_year = g
+                let years: Vec<Option<i32>> = g
                     .sources
                     .iter()
-                    .filter_map(|&i| crate::convention::label_year(sources[i].conv))
-                    .min();
+                    .map(|&i| crate::convention::label_year(sources[i].conv))
+                    .collect();
                 let table = read_table(
                     ind,
-                    columns(ind, first_year),
+                    aligned_columns(ind, &years),
+                    &years,
                     territory,
                     &g.sources,
                     sources,
@@ -395,6 +569,7 @@ pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referenti
 fn read_table<'r>(
     ind: &Indicator,
     columns: Vec<Column>,
+    years: &[Option<i32>],
     territory: &TerritoryKey,
     members: &[usize],
     sources: &[Source<'_>],
@@ -402,11 +577,12 @@ fn read_table<'r>(
     region_of: &dyn Fn(&str) -> Option<&'r str>,
     present: &mut [bool],
 ) -> Table {
-    let col_of: HashMap<&str, usize> = columns
+    let col_index: HashMap<&str, usize> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| (c.key.as_str(), i))
         .collect();
+    let calendar_note_fr = calendar_note(years, &columns);
     let mut rows = Vec::new();
     let mut not_retained = Vec::new();
     for &i in members {
@@ -426,6 +602,19 @@ fn read_table<'r>(
         }
         present[i] = true;
         let n = columns.len();
+        // This convention's cells (`split|a2`) → the columns of their calendar periods.
+        let first_year = crate::convention::label_year(s.conv);
+        let mut col_of: HashMap<String, usize> = HashMap::new();
+        let mut applicable = vec![false; n];
+        for sp in splits(own) {
+            for p in own.periods.periods() {
+                let aligned = Aligned::of(own, p, first_year);
+                if let Some(&c) = col_index.get(format!("{}|{}", sp.key(), aligned.key()).as_str()) {
+                    col_of.insert(format!("{}|{}", sp.key(), crate::convention::period_key(p)), c);
+                    applicable[c] = true;
+                }
+            }
+        }
         let read = |rows: &[TerritoryKey]| {
             let mut values = vec![None; n];
             let mut invalid = vec![false; n];
@@ -449,6 +638,8 @@ fn read_table<'r>(
                 basis,
                 values,
                 invalid,
+                applicable: applicable.clone(),
+                first_year,
                 detail,
                 levels,
             });
@@ -468,6 +659,8 @@ fn read_table<'r>(
                     },
                     values,
                     invalid,
+                    applicable: applicable.clone(),
+                    first_year,
                     detail: Vec::new(),
                     levels: levels.clone(),
                 });
@@ -482,6 +675,7 @@ fn read_table<'r>(
         columns,
         rows,
         not_retained,
+        calendar_note_fr,
     }
 }
 
@@ -503,7 +697,7 @@ fn read_row(
     conv: &Convention,
     ind: &Indicator,
     row: &TerritoryKey,
-    col_of: &HashMap<&str, usize>,
+    col_of: &HashMap<String, usize>,
     values: &mut [Option<f64>],
     invalid: &mut [bool],
 ) {

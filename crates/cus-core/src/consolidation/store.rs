@@ -140,6 +140,7 @@ impl<B: Backend> Workspaces<B> {
             }
         }
         ws.files = files;
+        ws.upgrade();
         Ok(Some((ws, meta.info.version, problems)))
     }
 

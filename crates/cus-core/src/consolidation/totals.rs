@@ -6,20 +6,40 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Basis, Column, Extract, Source, Table};
-use crate::catalogue::Period;
+use super::{Aligned, Basis, Column, Extract, Source, Table};
+use crate::convention::TerritoryKey;
 use crate::numfmt::format_fr;
 
-/// An objective of the collectivité: a figure for one indicator, split and period.
+/// An objective of the collectivité on its territory: a figure for one indicator, split and
+/// calendar period (a PLH's years).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     pub indicator: String,
     /// Split key as in cell keys (`PLAI`, `total`, `valeur`).
     pub split: String,
-    /// Period key (`a1`, `c6`).
+    /// Calendar period key ([`Aligned::key`]: `2022`, `2019-2024`, `fin-2021`).
     pub period: String,
     pub value: f64,
+    /// The territory the objective is set for (a PLH's objectives are the EPCI's, never the
+    /// région's); `None` only in files written before objectives had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<TerritoryKey>,
+}
+
+impl Objective {
+    /// The same indicator, split, period and territory (one replaces the other).
+    pub fn same_cell(&self, other: &Objective) -> bool {
+        self.indicator == other.indicator
+            && self.split == other.split
+            && self.period == other.period
+            && self.territory == other.territory
+    }
+
+    /// The objective's period, aligned (`None`: not a period key).
+    pub fn aligned(&self) -> Option<Aligned> {
+        Aligned::parse(&self.period)
+    }
 }
 
 /// One change of a scenario. Scenarios never modify the organisms' files: they apply to the
@@ -123,6 +143,10 @@ pub struct Row {
     pub invalid: Vec<bool>,
     /// Changed by the scenario, per column.
     pub changed: Vec<bool>,
+    /// Per column: a period of this organism's convention (see [`super::BaseRow::applicable`]).
+    pub applicable: Vec<bool>,
+    /// The convention's first year.
+    pub first_year: Option<i32>,
     /// For a row « non ventilé »: the split key applied (share 0–1), when the user gave one.
     pub key: Option<f64>,
 }
@@ -276,7 +300,8 @@ pub struct Comparison {
 /// Per year and cumulated, for an indicator and split with yearly objectives.
 #[derive(Clone, Debug, PartialEq)]
 pub struct YearLine {
-    pub year: u8,
+    /// The calendar year.
+    pub year: i32,
     pub label: String,
     pub objective: Option<f64>,
     pub committed: Option<f64>,
@@ -307,14 +332,29 @@ pub struct ConsolidatedTable {
     pub comparisons: Vec<Comparison>,
     /// Per split with yearly objectives: (split key, lines).
     pub years: Vec<(String, Vec<YearLine>)>,
+    /// Why the columns are calendar years and separate windows (French), when the conventions
+    /// were signed in different years.
+    pub calendar_note_fr: Option<String>,
 }
 
 impl ConsolidatedTable {
-    /// The cells of the files a row's figure of column `c` comes from.
+    /// The cells of the files a row's figure of column `c` comes from (none when the column is
+    /// not a period of the row's convention).
     pub fn cells_of(&self, row: &Row, c: usize) -> Vec<String> {
+        let col = &self.columns[c];
+        let Some(period) = col.aligned.period_for(row.first_year) else {
+            return Vec::new();
+        };
         row.basis_keys
             .iter()
-            .map(|k| format!("{}|{k}|{}", self.code, self.columns[c].key))
+            .map(|k| {
+                crate::convention::cell_key(
+                    &self.code,
+                    k,
+                    &col.split.key(),
+                    &crate::convention::period_key(period),
+                )
+            })
             .collect()
     }
 
@@ -369,6 +409,13 @@ pub fn consolidate(
     let mut unmatched_flags = scenario
         .map(|s| vec![false; s.changes.len()])
         .unwrap_or_default();
+    // Objectives belong to a territory: another territory's are never compared here.
+    let objectives: Vec<Objective> = objectives
+        .iter()
+        .filter(|o| o.territory.as_ref().is_none_or(|t| t == &ex.territory))
+        .cloned()
+        .collect();
+    let objectives = objectives.as_slice();
     let mut groups = Vec::new();
     for g in &ex.groups {
         let mut tables = Vec::new();
@@ -453,6 +500,8 @@ fn consolidate_table(
             values: r.values.clone(),
             invalid: r.invalid.clone(),
             changed: vec![false; n],
+            applicable: r.applicable.clone(),
+            first_year: r.first_year,
             key: if coarser {
                 split_keys
                     .get(s.id)
@@ -491,7 +540,7 @@ fn consolidate_table(
                 .collect();
             let empty = rows
                 .iter()
-                .filter(|r| r.values[c].is_none() && !r.invalid[c])
+                .filter(|r| r.applicable[c] && r.values[c].is_none() && !r.invalid[c])
                 .count();
             stats_v.push(super::totals::stats(&vals, empty));
             totals.push(Total::default());
@@ -511,6 +560,7 @@ fn consolidate_table(
         not_retained: t.not_retained.iter().map(|&i| sources[i].label()).collect(),
         comparisons: Vec::new(),
         years: Vec::new(),
+        calendar_note_fr: t.calendar_note_fr.clone(),
     };
     compare(&mut out, objectives);
     out
@@ -541,7 +591,7 @@ fn apply(
             };
             let mut hit = false;
             for r in rows.iter_mut().chain(unventilated.iter_mut()) {
-                if &r.id == source {
+                if &r.id == source && r.applicable[c] {
                     r.values[c] = *value;
                     r.invalid[c] = false;
                     r.changed[c] = true;
@@ -561,7 +611,7 @@ fn apply(
             let mut hit = false;
             for r in rows.iter_mut().chain(unventilated.iter_mut()) {
                 if source.as_ref().is_none_or(|s| s == &r.id) {
-                    scale(r, percent / 100.0);
+                    scale(r, &t.columns, percent / 100.0);
                     hit = true;
                 }
             }
@@ -572,7 +622,7 @@ fn apply(
                 return false;
             }
             for r in rows.iter_mut().chain(unventilated.iter_mut()) {
-                scale(r, percent / 100.0);
+                scale(r, &t.columns, percent / 100.0);
             }
             true
         }
@@ -597,6 +647,8 @@ fn apply(
                     values: row_values,
                     invalid: vec![false; n],
                     changed: vec![true; n],
+                    applicable: vec![true; n],
+                    first_year: None,
                     key: None,
                 });
             }
@@ -605,8 +657,12 @@ fn apply(
     }
 }
 
-fn scale(r: &mut Row, factor: f64) {
+/// A rate applied to a row's commitments: the reference (past figures) is never scaled.
+fn scale(r: &mut Row, columns: &[Column], factor: f64) {
     for (c, v) in r.values.iter_mut().enumerate() {
+        if !columns[c].aligned.is_commitment() {
+            continue;
+        }
         if let Some(x) = v {
             *x *= factor;
             r.changed[c] = true;
@@ -616,7 +672,7 @@ fn scale(r: &mut Row, factor: f64) {
 
 fn total(rows: &[Row], unventilated: &[Row], c: usize) -> Total {
     let mut t = Total::default();
-    for r in rows {
+    for r in rows.iter().filter(|r| r.applicable[c]) {
         match r.values[c] {
             Some(v) => {
                 t.exact += v;
@@ -685,6 +741,33 @@ impl Total {
     }
 }
 
+/// The label of an objective's split and period in a table (« PLAI, 2022 »), never its key.
+fn objective_label(t: &ConsolidatedTable, o: &Objective) -> String {
+    let split = t
+        .columns
+        .iter()
+        .find(|c| c.key.split('|').next() == Some(o.split.as_str()))
+        .and_then(|c| c.label_fr.split_once(" — ").map(|x| x.1.to_string()))
+        .unwrap_or_else(|| o.split.clone());
+    let period = o
+        .aligned()
+        .map(Aligned::label_fr)
+        .unwrap_or_else(|| o.period.clone());
+    format!("{split}, {period}")
+}
+
+/// The column an objective is compared with: its split and calendar period (a level's window
+/// objective is read at the window's end).
+fn objective_column(t: &ConsolidatedTable, o: &Objective) -> Option<usize> {
+    let a = o.aligned()?;
+    let direct = t.column(&format!("{}|{}", o.split, a.key()));
+    match (direct, a) {
+        (Some(c), _) => Some(c),
+        (None, Aligned::Window(_, b)) => t.column(&format!("{}|{}", o.split, Aligned::End(b).key())),
+        _ => None,
+    }
+}
+
 fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
     let mine: Vec<&Objective> = objectives
         .iter()
@@ -693,41 +776,42 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
     if mine.is_empty() {
         return;
     }
+    let yearly = |split: &str, y: i32| {
+        mine.iter()
+            .find(|o| o.split == split && o.aligned() == Some(Aligned::Year(y)))
+            .map(|o| o.value)
+    };
     // Yearly objectives of an indicator committed only at 3 and 6 years (a PLH's production per
-    // year against PP-1): compared on each cumulative column whose years all have an objective.
+    // calendar year against PP-1): compared on each cumulative window whose years all have an
+    // objective.
     let has_years = t
         .columns
         .iter()
-        .any(|c| matches!(c.period, Period::Year(_)));
+        .any(|c| matches!(c.aligned, Aligned::Year(_)));
     let mut synthesized: Vec<(Objective, String)> = Vec::new();
     if !has_years {
         for col in &t.columns {
-            let Period::Cumulative(n) = col.period else {
+            let Aligned::Window(a, b) = col.aligned else {
                 continue;
             };
             let split = col.key.split('|').next().unwrap_or_default();
             if mine
                 .iter()
-                .any(|o| o.split == split && o.period == format!("c{n}"))
+                .any(|o| o.split == split && o.aligned() == Some(col.aligned))
             {
                 continue;
             }
-            let yearly: Vec<f64> = (1..=n)
-                .filter_map(|y| {
-                    mine.iter()
-                        .find(|o| o.split == split && o.period == format!("a{y}"))
-                        .map(|o| o.value)
-                })
-                .collect();
-            if yearly.len() == usize::from(n) {
+            let values: Vec<f64> = (a..=b).filter_map(|y| yearly(split, y)).collect();
+            if values.len() == (b - a + 1) as usize {
                 synthesized.push((
                     Objective {
                         indicator: t.code.clone(),
                         split: split.to_string(),
-                        period: format!("c{n}"),
-                        value: yearly.iter().sum(),
+                        period: col.aligned.key(),
+                        value: values.iter().sum(),
+                        territory: None,
                     },
-                    format!(" (somme des objectifs annuels des années 1 à {n})"),
+                    format!(" (somme des objectifs annuels de {a} à {b})"),
                 ));
             }
         }
@@ -735,22 +819,22 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
     let direct = mine.iter().map(|o| ((*o).clone(), String::new()));
     for (o, origin) in direct.chain(synthesized) {
         let o = &o;
-        let key = format!("{}|{}", o.split, o.period);
-        if !has_years && o.period.starts_with('a') && t.column(&key).is_none() {
-            // Counted in the cumulative columns above.
-            continue;
-        }
-        let Some(c) = t.column(&key) else {
+        let Some(c) = objective_column(t, o) else {
+            if !has_years && matches!(o.aligned(), Some(Aligned::Year(_))) {
+                // Counted in the cumulative windows above, when they cover its year.
+                continue;
+            }
             t.comparisons.push(Comparison {
                 objective: o.clone(),
-                column_label: key.clone(),
+                column_label: objective_label(t, o),
                 committed: None,
                 estimate: false,
                 gap: None,
                 coverage: None,
                 text_fr: format!(
-                    "L'objectif {} ({key}) ne correspond à aucune colonne de l'indicateur.",
-                    o.indicator
+                    "L'objectif {} ({}) ne correspond à aucune période des conventions de ce tableau.",
+                    o.indicator,
+                    objective_label(t, o)
                 ),
             });
             continue;
@@ -798,13 +882,13 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
             text_fr,
         });
     }
-    // Per year and cumulated, for counts with yearly objectives and yearly columns.
+    // Per calendar year and cumulated, for counts with yearly objectives and yearly columns.
     if !t.additive || !has_years {
         return;
     }
     let mut splits: Vec<&str> = mine
         .iter()
-        .filter(|o| o.period.starts_with('a'))
+        .filter(|o| matches!(o.aligned(), Some(Aligned::Year(_))))
         .map(|o| o.split.as_str())
         .collect();
     splits.sort();
@@ -813,16 +897,13 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
         let mut lines = Vec::new();
         let (mut co, mut cc) = (0.0, 0.0);
         for (c, col) in t.columns.iter().enumerate() {
-            let Period::Year(y) = col.period else {
+            let Aligned::Year(y) = col.aligned else {
                 continue;
             };
-            if col.key != format!("{split}|a{y}") {
+            if col.key.split('|').next() != Some(split) {
                 continue;
             }
-            let objective = mine
-                .iter()
-                .find(|o| o.split == split && o.period == format!("a{y}"))
-                .map(|o| o.value);
+            let objective = yearly(split, y);
             let committed = t.totals[c].value();
             co += objective.unwrap_or(0.0);
             cc += committed.unwrap_or(0.0);
@@ -872,19 +953,20 @@ pub fn parse_objectives(text: &str) -> Result<Vec<Objective>, Vec<String>> {
             ));
             continue;
         }
-        if crate::convention::parse_period_key(f[2]).is_none() {
+        let Some(period) = Aligned::parse(f[2]) else {
             errors.push(format!(
-                "Ligne {n} : « {} » n'est pas une période (ref, a1 à a6, c3, c6).",
+                "Ligne {n} : « {} » n'est pas une période (une année comme 2022, un cumul comme 2019-2024 ou « Cumul 2019–2024 », « Fin 2021 », « Référence »).",
                 f[2]
             ));
             continue;
-        }
+        };
         match crate::numfmt::parse_fr(f[3]) {
             Ok(v) if v >= 0.0 && v.is_finite() => out.push(Objective {
                 indicator: f[0].to_string(),
                 split: f[1].to_string(),
-                period: f[2].to_string(),
+                period: period.key(),
                 value: v,
+                territory: None,
             }),
             Ok(_) => errors.push(format!(
                 "Ligne {n} : un objectif est un nombre positif ou nul."

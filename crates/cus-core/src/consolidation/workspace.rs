@@ -9,8 +9,13 @@ use serde::{Deserialize, Serialize};
 use super::{Objective, Scenario};
 use crate::convention::{Convention, TerritoryKey};
 
-/// Format name written in every workspace file.
-pub const WORKSPACE_FORMAT: &str = "cus-espace-simulation/1";
+/// Format name written in every workspace file. `/2`: objectives by calendar period and
+/// territory (`/1` objectives and scenario figures by convention year, read and upgraded by
+/// [`Workspace::upgrade`]).
+pub const WORKSPACE_FORMAT: &str = "cus-espace-simulation/2";
+
+/// The earlier format, still read.
+pub const WORKSPACE_FORMAT_1: &str = "cus-espace-simulation/1";
 
 /// One organism's file in a workspace.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,6 +89,13 @@ impl Workspace {
         format!("f{}", used.unwrap_or(0).max(self.last_file_id) + 1)
     }
 
+    /// The same file already in the workspace: same file name and the same convention.
+    pub fn holds(&self, file: &WorkspaceFile) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.file_name == file.file_name && f.convention == file.convention)
+    }
+
     /// The workspace as a JSON document.
     pub fn to_json(&self) -> String {
         let mut w = self.clone();
@@ -101,7 +113,7 @@ impl Workspace {
             )
         })?;
         match v.get("format").and_then(|f| f.as_str()) {
-            Some(WORKSPACE_FORMAT) => {}
+            Some(WORKSPACE_FORMAT | WORKSPACE_FORMAT_1) => {}
             Some(other) => {
                 return Err(format!(
                     "Ce fichier est au format « {other} », pas un espace de simulation ({WORKSPACE_FORMAT})."
@@ -113,8 +125,63 @@ impl Workspace {
                 ))
             }
         }
-        serde_json::from_value(v)
-            .map_err(|e| format!("L'espace de simulation est incomplet ou mal formé : {e}."))
+        let mut ws: Workspace = serde_json::from_value(v)
+            .map_err(|e| format!("L'espace de simulation est incomplet ou mal formé : {e}."))?;
+        ws.upgrade();
+        Ok(ws)
+    }
+
+    /// Brings a workspace of the `/1` format to this one (idempotent): objectives and scenario
+    /// figures keyed by convention year (`a1` … `c6`) are placed in the calendar as their
+    /// columns were labelled then (from the earliest first year of the files: `a1` was shown as
+    /// that year), and objectives without territory belong to the workspace's territory.
+    pub fn upgrade(&mut self) {
+        self.format = WORKSPACE_FORMAT.to_string();
+        let first = self
+            .files
+            .iter()
+            .filter_map(|f| crate::convention::label_year(&f.convention))
+            .min();
+        let calendar = |period: &str| -> Option<String> {
+            let y = first?;
+            match crate::convention::parse_period_key(period)? {
+                crate::catalogue::Period::Reference => None,
+                crate::catalogue::Period::Year(n) => Some((y + i32::from(n) - 1).to_string()),
+                crate::catalogue::Period::Cumulative(n) => {
+                    Some(format!("{y}-{}", y + i32::from(n) - 1))
+                }
+            }
+        };
+        let column = |key: &str| -> Option<String> {
+            let (split, period) = key.rsplit_once('|')?;
+            calendar(period).map(|p| format!("{split}|{p}"))
+        };
+        for o in &mut self.objectives {
+            if let Some(p) = calendar(&o.period) {
+                o.period = p;
+            }
+            if o.territory.is_none() {
+                o.territory = self.territory.clone();
+            }
+        }
+        for sc in &mut self.scenarios {
+            for c in &mut sc.changes {
+                match c {
+                    super::Change::Cell { column: k, .. } => {
+                        if let Some(n) = column(k) {
+                            *k = n;
+                        }
+                    }
+                    super::Change::Organism { values, .. } => {
+                        *values = std::mem::take(values)
+                            .into_iter()
+                            .map(|(k, v)| (column(&k).unwrap_or(k), v))
+                            .collect();
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 }
 

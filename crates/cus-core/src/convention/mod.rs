@@ -19,7 +19,7 @@ pub use rules::check_segmentation;
 pub use semantics::{
     is_additive, is_required, label_year, text_too_long, valid_number, value_problem,
 };
-pub use shape::GridShape;
+pub use shape::{cell_key, GridShape};
 pub use territory::TerritoryKey;
 pub use values::{
     cell_error, check_number, entry_value, parse_period_key, period_key, typed_value, yes_no_fr,

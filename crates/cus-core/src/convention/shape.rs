@@ -30,6 +30,12 @@ pub(crate) fn join_key(indicator: &str, territory: &str, split: &str, period: &s
     k
 }
 
+/// The canonical key of a cell from the keys of its parts, for code outside the convention
+/// module (consolidation, evaluation, formats): the same [`join_key`].
+pub fn cell_key(indicator: &str, territory: &str, split: &str, period: &str) -> String {
+    join_key(indicator, territory, split, period)
+}
+
 /// Rows × splits × periods of one indicator in one convention, with their keys.
 ///
 /// Every row, split and period appears once, and none whose key holds a `|` (it could not be

@@ -5,7 +5,9 @@
 use std::future::Future;
 
 use cus_core::consolidation::store::{file_ids, Workspaces, WsSaveError};
-use cus_core::consolidation::{Change, Workspace, WorkspaceFile, WsEdit, WsTouched};
+use cus_core::consolidation::{
+    Change, Objective, Scenario, Workspace, WorkspaceFile, WsEdit, WsTouched, WORKSPACE_FORMAT,
+};
 use cus_core::convention::{Convention, Value};
 use cus_core::drafts::{Backend, MemoryBackend};
 
@@ -182,7 +184,18 @@ fn edits_say_what_they_touch_and_refusals_change_nothing() {
             ("f4".into(), false)
         ]
     );
+    // Removing the copy kept: the other copy of the organism is kept, never left out for good.
     WsEdit::RemoveFile("f4".into()).apply(&mut ws).unwrap();
+    assert!(
+        !ws.files.iter().find(|f| f.id == "f3").unwrap().excluded,
+        "the last copy of a duplicate group is kept"
+    );
+    // The same file added again changes nothing and says so.
+    let again = ws.files[1].clone();
+    let before = ws.clone();
+    let err = WsEdit::AddFiles(vec![again]).apply(&mut ws).unwrap_err();
+    assert!(err.contains("déjà dans l'espace"), "{err}");
+    assert_eq!(ws, before);
     WsEdit::SetExcluded {
         file: "f3".into(),
         excluded: false,
@@ -301,4 +314,64 @@ fn a_removed_file_id_is_never_given_again_and_its_scenario_changes_go_with_it() 
             .unwrap();
         assert_eq!(file_ids(&w), ["f1", "f3"]);
     }
+}
+
+#[test]
+fn a_first_format_workspace_is_placed_in_the_calendar_and_on_its_territory() {
+    // Format /1: objectives and scenario figures by convention year; the columns were labelled
+    // from the earliest first year of the files (2020 here), so `a1` meant 2020.
+    let mut early = file("130005481", 1.0);
+    early.id = "f1".into();
+    early.convention.signing_year = Some(2021);
+    let mut late = file("775663438", 2.0);
+    late.id = "f2".into();
+    late.convention.signing_year = Some(2020);
+    let mut ws = Workspace::new("PLH");
+    ws.territory = Some("epci:200093201".parse().unwrap());
+    ws.files = vec![early, late];
+    ws.objectives = vec![
+        Objective {
+            indicator: "PP-1".into(),
+            split: "total".into(),
+            period: "a2".into(),
+            value: 10.0,
+            territory: None,
+        },
+        Objective {
+            indicator: "PP-1".into(),
+            split: "total".into(),
+            period: "c6".into(),
+            value: 60.0,
+            territory: None,
+        },
+    ];
+    ws.scenarios = vec![Scenario {
+        name: "S".into(),
+        changes: vec![Change::Cell {
+            source: "f1".into(),
+            indicator: "PP-1".into(),
+            column: "PLAI|c3".into(),
+            value: Some(5.0),
+        }],
+    }];
+    let json = ws
+        .to_json()
+        .replace(WORKSPACE_FORMAT, cus_core::consolidation::WORKSPACE_FORMAT_1);
+    assert!(json.contains("cus-espace-simulation/1"));
+    let back = Workspace::from_json(&json).unwrap();
+    assert_eq!(back.format, WORKSPACE_FORMAT);
+    let periods: Vec<&str> = back.objectives.iter().map(|o| o.period.as_str()).collect();
+    assert_eq!(periods, ["2021", "2020-2025"]);
+    assert!(back
+        .objectives
+        .iter()
+        .all(|o| o.territory == Some("epci:200093201".parse().unwrap())));
+    match &back.scenarios[0].changes[0] {
+        Change::Cell { column, .. } => assert_eq!(column, "PLAI|2020-2022"),
+        other => panic!("{other:?}"),
+    }
+    // Idempotent: a second upgrade changes nothing.
+    let mut twice = back.clone();
+    twice.upgrade();
+    assert_eq!(twice, back);
 }

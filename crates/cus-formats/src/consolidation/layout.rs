@@ -5,6 +5,7 @@
 use calamine::{Data, Range};
 use cus_core::consolidation::{
     Compilation, ConsolidatedTable, Distribution, Workspace, RULES_FR, WORKSPACE_FORMAT,
+    WORKSPACE_FORMAT_1,
 };
 use cus_core::numfmt::format_fr;
 
@@ -864,7 +865,7 @@ fn workspace_sheet(ws: &Workspace, name: String) -> Sheet {
 pub(crate) fn read_workspace_sheet(range: &Range<Data>) -> Result<String, String> {
     let at = |r: u32, c: u32| range.get_value((r, c));
     let format = at(1, 0).and_then(super::cell_text).unwrap_or_default();
-    if format != WORKSPACE_FORMAT {
+    if format != WORKSPACE_FORMAT && format != WORKSPACE_FORMAT_1 {
         return Err(format!(
             "la cellule A2 devrait indiquer le format {WORKSPACE_FORMAT} (la feuille a été \
              modifiée, ou elle vient d'une version plus récente de CUS indicateurs)."

@@ -7,6 +7,7 @@ pub mod former;
 pub mod grid;
 pub mod home;
 pub mod modes;
+pub mod num_input;
 pub mod reference;
 pub mod simuler;
 pub mod stock;

@@ -48,7 +48,8 @@ Utilisation de « cus consolider » :
                (ceux-ci exigent --sortie) ; sans --format, l'extension de --sortie choisit.
   --sortie     Écrit dans ce fichier au lieu de la sortie standard.
   --objectifs  Objectifs du territoire : CSV indicateur;ventilation;periode;valeur
-               (PP-1;PLAI;c6;1 200), ou tableau JSON ; une ligne fausse est nommée.
+               (PP-1;PLAI;2019-2024;1 200 ; période : une année civile 2022, un cumul
+               2019-2024, fin-2021 pour un niveau), ou tableau JSON ; une ligne fausse est nommée.
   --cles       Clés de répartition des organismes non ventilés : CSV fichier;cle
                (org-b.ods;25 %) ; le résultat est une estimation, signalée partout.
   --scenario   Scénario JSON ({\"name\": …, \"changes\": […]}), appliqué aux chiffres lus.

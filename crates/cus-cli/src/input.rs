@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use cus_core::catalogue::{self, Catalogue, Period};
-use cus_core::consolidation::{Objective, Scenario};
+use cus_core::catalogue::{self, Catalogue};
+use cus_core::consolidation::{Aligned, Objective, Scenario};
 use cus_core::convention::Convention;
 use cus_core::diagnostic::{Diagnostic, Location};
 use cus_formats::{Format, Imported};
@@ -193,30 +193,16 @@ fn json_fr(e: &serde_json::Error, what: &str) -> String {
     )
 }
 
-/// The known splits and periods of an indicator code in any of the catalogues: (split keys,
-/// period keys, `split|period` columns). `None` when no catalogue has this code.
-fn columns_of(code: &str, cats: &[Catalogue]) -> Option<(Vec<String>, Vec<String>, Vec<String>)> {
-    let mut found = false;
-    let (mut splits, mut periods, mut cols) = (Vec::new(), Vec::new(), Vec::new());
-    for ind in cats.iter().filter_map(|c| c.indicator(code)) {
-        found = true;
-        for c in cus_core::consolidation::columns(ind, None) {
-            let (s, p) = c.key.split_once('|').unwrap_or((&c.key, ""));
-            for (list, v) in [(&mut splits, s), (&mut periods, p)] {
-                if !list.iter().any(|x: &String| x == v) {
-                    list.push(v.to_string());
-                }
-            }
-            cols.push(c.key.clone());
-        }
-    }
-    found.then_some((splits, periods, cols))
-}
-
-/// Check one objective against the catalogues: its indicator exists, its split and period are
-/// a column of it (French message).
-fn check_objective(o: &Objective, cats: &[Catalogue]) -> Result<(), String> {
-    let Some((splits, periods, cols)) = columns_of(&o.indicator, cats) else {
+/// Check one objective against the catalogues: its indicator exists, its split is one of the
+/// indicator's, its period is a calendar year, a window or a level date (`a1` … `c6`, the form
+/// of earlier versions, are placed in the calendar from the files: `Workspace::upgrade`).
+/// The period is written back in its canonical form (`Cumul 2019–2024` → `2019-2024`).
+fn check_objective(o: &mut Objective, cats: &[Catalogue]) -> Result<(), String> {
+    let inds: Vec<_> = cats
+        .iter()
+        .filter_map(|c| c.indicator(&o.indicator))
+        .collect();
+    if inds.is_empty() {
         let examples: Vec<&str> = cats
             .iter()
             .flat_map(|c| c.indicators.iter().map(|i| i.code.as_str()))
@@ -227,37 +213,34 @@ fn check_objective(o: &Objective, cats: &[Catalogue]) -> Result<(), String> {
             o.indicator,
             examples.join(", ")
         ));
-    };
+    }
     if !o.value.is_finite() {
         return Err("la valeur de l'objectif n'est pas un nombre fini.".into());
     }
-    // A yearly objective (a PLH's yearly targets) on an indicator committed only at 3 and 6
-    // years is compared with the cumulatives it adds up to, as the core does.
-    let yearly_on_cumulative = match cus_core::convention::parse_period_key(&o.period) {
-        Some(Period::Year(y)) => {
-            !periods.iter().any(|p| p.starts_with('a'))
-                && periods.iter().any(|p| {
-                    matches!(cus_core::convention::parse_period_key(p),
-                        Some(Period::Cumulative(n)) if n >= y)
-                })
-                && cols.iter().any(|c| {
-                    c.strip_prefix(o.split.as_str())
-                        .is_some_and(|r| r.starts_with('|'))
-                })
+    let mut splits: Vec<String> = Vec::new();
+    for ind in &inds {
+        for s in cus_core::convention::splits(ind) {
+            if !splits.contains(&s.key()) {
+                splits.push(s.key());
+            }
         }
-        _ => false,
-    };
-    if !yearly_on_cumulative && !cols.contains(&format!("{}|{}", o.split, o.period)) {
+    }
+    if !splits.contains(&o.split) {
         return Err(format!(
-            "la ventilation « {} » et la période « {} » ne sont pas une colonne de l'indicateur \
-             {} (ventilations : {} ; périodes : {}).",
+            "la ventilation « {} » n'est pas une ventilation de l'indicateur {} ({}).",
             o.split,
-            o.period,
             o.indicator,
-            splits.join(", "),
-            periods.join(", ")
+            splits.join(", ")
         ));
     }
+    let Some(period) = Aligned::parse(&o.period) else {
+        return Err(format!(
+            "la période « {} » n'est ni une année (2022), ni un cumul (2019-2024), ni une fin \
+             d'année (fin-2021), ni « ref ».",
+            o.period
+        ));
+    };
+    o.period = period.key();
     Ok(())
 }
 
@@ -280,8 +263,8 @@ pub(crate) fn read_objectives(
                 at_line(path, e.line()),
             )]
         })?;
-        for (i, o) in list.into_iter().enumerate() {
-            match check_objective(&o, cats) {
+        for (i, mut o) in list.into_iter().enumerate() {
+            match check_objective(&mut o, cats) {
                 Ok(()) => out.push(o),
                 Err(m) => problems.push(Diagnostic::error(
                     CODE,
@@ -308,7 +291,7 @@ pub(crate) fn read_objectives(
             if f.len() != 4 {
                 problems.push(fail(format!(
                     "{} champ{} au lieu de 4 : attendu indicateur;ventilation;periode;valeur \
-                     (par exemple PP-1;PLAI;c6;1 200).",
+                     (par exemple PP-1;PLAI;2019-2024;1 200).",
                     f.len(),
                     if f.len() > 1 { "s" } else { "" }
                 )));
@@ -324,13 +307,14 @@ pub(crate) fn read_objectives(
                     continue;
                 }
             };
-            let o = Objective {
+            let mut o = Objective {
                 indicator: f[0].clone(),
                 split: f[1].clone(),
                 period: f[2].clone(),
                 value,
+                territory: None,
             };
-            match check_objective(&o, cats) {
+            match check_objective(&mut o, cats) {
                 Ok(()) => out.push(o),
                 Err(m) => problems.push(fail(m)),
             }
@@ -483,7 +467,7 @@ mod tests {
     }
 
     #[test]
-    fn yearly_objectives_are_accepted_where_the_core_compares_them() {
+    fn objectives_are_calendar_periods_of_a_known_split() {
         let cats = cus_core::catalogue::embedded();
         let cus2: Vec<Catalogue> = cats
             .into_iter()
@@ -494,26 +478,29 @@ mod tests {
             split: split.into(),
             period: period.into(),
             value: 10.0,
+            territory: None,
         };
-        // (split, period, accepted): PP-1 is committed at 3 and 6 years only, so a yearly
-        // objective is summed onto them (a PLH's yearly targets); a year beyond 6 or an unknown
-        // split is refused.
-        for (split, period, ok) in [
-            ("total", "c6", true),
-            ("total", "a1", true),
-            ("PLAI", "a6", true),
-            ("PLAI", "a7", false),
-            ("inconnu", "a1", false),
-            ("total", "c4", false),
+        // (split, period as written, accepted and stored as): calendar years (a PLH's years),
+        // windows in the forms the app shows, the convention-year keys of earlier versions
+        // (placed in the calendar by `Workspace::upgrade`); an unknown split or period is refused.
+        for (split, period, stored) in [
+            ("total", "2022", Some("2022")),
+            ("total", "Cumul 2019–2024", Some("2019-2024")),
+            ("PLAI", "2019-2024", Some("2019-2024")),
+            ("total", "c6", Some("c6")),
+            ("total", "a1", Some("a1")),
+            ("PLAI", "a7", None),
+            ("PLAI", "2019-2030", None),
+            ("inconnu", "2022", None),
         ] {
-            assert_eq!(
-                check_objective(&o(split, period), &cus2).is_ok(),
-                ok,
-                "{split}|{period}"
-            );
+            let mut x = o(split, period);
+            let got = check_objective(&mut x, &cus2)
+                .ok()
+                .map(|()| x.period.clone());
+            assert_eq!(got.as_deref(), stored, "{split}|{period}");
         }
         let e = check_objective(
-            &Objective {
+            &mut Objective {
                 indicator: "XX-9".into(),
                 ..o("total", "c6")
             },

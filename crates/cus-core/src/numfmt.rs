@@ -96,6 +96,8 @@ pub fn ambiguity_fr(input: &str) -> Option<String> {
 pub enum ParseNumberError {
     Empty,
     NotANumber,
+    /// Several cells of a spreadsheet (a tab or a line break inside): never one number.
+    SeveralCells,
 }
 
 impl ParseNumberError {
@@ -105,6 +107,10 @@ impl ParseNumberError {
             ParseNumberError::NotANumber => {
                 format!("« {input} » n'est pas un nombre. Saisissez par exemple 1 234 ou 12,5.")
             }
+            ParseNumberError::SeveralCells => format!(
+                "« {} » contient plusieurs cases d'un tableur : une case reçoit un seul nombre ; collez la ligne dans la grille, elle sera répartie sur les cases.",
+                input.trim().replace('\t', " ⇥ ").replace(['\r', '\n'], " ↵ ")
+            ),
         }
     }
 }
@@ -112,6 +118,10 @@ impl ParseNumberError {
 /// Parse a number typed or pasted the French way (`1 234`, `12,5`, `1.234,5`) or the English way
 /// (`1234.5`). Spaces of any kind are thousands separators.
 pub fn parse_fr(input: &str) -> Result<f64, ParseNumberError> {
+    // A tab or a line break separates spreadsheet cells: `6⇥5⇥7` is three numbers, never 657.
+    if input.trim().contains(['\t', '\n', '\r']) {
+        return Err(ParseNumberError::SeveralCells);
+    }
     let cleaned: String = input
         .trim()
         .chars()
@@ -244,5 +254,23 @@ mod tests {
         assert!(ParseNumberError::NotANumber
             .message_fr("abc")
             .contains("« abc »"));
+        // A spreadsheet row or column pasted in one cell is several cells, never one number
+        // (`6⇥5⇥7` was read 657; `500⇥…⇥480` 500 500 500 500 500 480).
+        for several in [
+            "6\t5\t7",
+            "500\t500\t500\t500\t500\t480",
+            "40\n100",
+            "1 234\r\n5",
+        ] {
+            assert_eq!(
+                parse_fr(several),
+                Err(ParseNumberError::SeveralCells),
+                "parse_fr({several:?})"
+            );
+        }
+        assert_eq!(parse_fr("12\t"), Ok(12.0), "a trailing tab is trimmed");
+        assert!(ParseNumberError::SeveralCells
+            .message_fr("6\t5\t7")
+            .contains("« 6 ⇥ 5 ⇥ 7 »"));
     }
 }

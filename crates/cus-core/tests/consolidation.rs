@@ -258,8 +258,15 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
             }
         }
         if let Some(x) = &e.calendar_note {
-            if !t.calendar_note_fr.as_ref().is_some_and(|n| n.contains(x.as_str())) {
-                fail(format!("{code}: calendar note {:?}, expected {x:?}", t.calendar_note_fr));
+            if !t
+                .calendar_note_fr
+                .as_ref()
+                .is_some_and(|n| n.contains(x.as_str()))
+            {
+                fail(format!(
+                    "{code}: calendar note {:?}, expected {x:?}",
+                    t.calendar_note_fr
+                ));
             }
         }
         for (col, et) in &e.totals {

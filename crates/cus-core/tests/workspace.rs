@@ -354,9 +354,10 @@ fn a_first_format_workspace_is_placed_in_the_calendar_and_on_its_territory() {
             value: Some(5.0),
         }],
     }];
-    let json = ws
-        .to_json()
-        .replace(WORKSPACE_FORMAT, cus_core::consolidation::WORKSPACE_FORMAT_1);
+    let json = ws.to_json().replace(
+        WORKSPACE_FORMAT,
+        cus_core::consolidation::WORKSPACE_FORMAT_1,
+    );
     assert!(json.contains("cus-espace-simulation/1"));
     let back = Workspace::from_json(&json).unwrap();
     assert_eq!(back.format, WORKSPACE_FORMAT);

@@ -117,6 +117,7 @@ fn foyers_departement() -> Workspace {
         split: "valeur".into(),
         period: "c6".into(),
         value: 200.0,
+        territory: None,
     }];
     ws.scenarios = vec![Scenario {
         name: "Un nouvel acteur".into(),
@@ -132,6 +133,8 @@ fn foyers_departement() -> Workspace {
             },
         ],
     }];
+    // Written by convention year, as a workspace of the first format: placed in the calendar.
+    ws.upgrade();
     ws
 }
 
@@ -159,17 +162,17 @@ fn golden_csv_of_a_departement_with_a_scenario_and_an_objective() {
     check_golden("consolidation", "consolidation-departement.csv", &bytes);
     let lines = csv_lines(&bytes);
     assert_eq!(lines[0], CSV_COLUMNS.join(";"));
-    let head = "cus-consolidation/1;departement:59;Un nouvel acteur;2e génération — \
+    let head = "cus-consolidation/2;departement:59;Un nouvel acteur;2e génération — \
                 logements-foyers;PP-LF-1;Offre nouvelle agréée (foyers);logements \
                 équivalents";
     // 120 + 40 × 50 % + 25 (hypothesis) = 165, against an objective of 200.
     for want in [
-        format!("{head};engagement;Foyers du Nord (fictif);f1;59 — Nord;valeur|c6;Cumul 2021–2026 — Valeur;120;"),
-        format!("{head};engagement;'+Résidences (fictif);f2;59 — Nord;valeur|c6;Cumul 2021–2026 — Valeur;20;modifié par le scénario"),
-        format!("{head};hypothèse;Nouvelle résidence (hypothèse);hypothese:1;hypothèse du scénario;valeur|c6;Cumul 2021–2026 — Valeur;25;"),
-        format!("{head};total;;;59 — Nord;valeur|c6;Cumul 2021–2026 — Valeur;165;"),
-        format!("{head};écart;;;59 — Nord;valeur|c6;Cumul 2021–2026 — Valeur;-35;Engagements 165 pour un objectif de 200 : manque de 35 (objectif couvert à 82,5 %)."),
-        format!("{head};couverture;;;59 — Nord;valeur|c6;Cumul 2021–2026 — Valeur;82,5;Engagements 165 pour un objectif de 200 : manque de 35 (objectif couvert à 82,5 %)."),
+        format!("{head};engagement;Foyers du Nord (fictif);f1;59 — Nord;valeur|2021-2026;Cumul 2021–2026 — Valeur;120;"),
+        format!("{head};engagement;'+Résidences (fictif);f2;59 — Nord;valeur|2021-2026;Cumul 2021–2026 — Valeur;20;modifié par le scénario"),
+        format!("{head};hypothèse;Nouvelle résidence (hypothèse);hypothese:1;hypothèse du scénario;valeur|2021-2026;Cumul 2021–2026 — Valeur;25;"),
+        format!("{head};total;;;59 — Nord;valeur|2021-2026;Cumul 2021–2026 — Valeur;165;"),
+        format!("{head};écart;;;59 — Nord;valeur|2021-2026;Cumul 2021–2026 — Valeur;-35;Engagements 165 pour un objectif de 200 : manque de 35 (objectif couvert à 82,5 %)."),
+        format!("{head};couverture;;;59 — Nord;valeur|2021-2026;Cumul 2021–2026 — Valeur;82,5;Engagements 165 pour un objectif de 200 : manque de 35 (objectif couvert à 82,5 %)."),
     ] {
         assert!(lines.contains(&want), "{want}\n{}", lines.join("\n"));
     }
@@ -178,7 +181,7 @@ fn golden_csv_of_a_departement_with_a_scenario_and_an_objective() {
         "PP-LF-2;Rénovation énergétique F-G (foyers);%;médiane;;;59 — Nord;valeur|ref;Référence — Valeur;21;"
     )), "{}", lines.join("\n"));
     assert!(lines.iter().any(|l| l.contains(
-        ";engagement;'+Résidences (fictif);f2;59 — Nord;valeur|a1;2021 — Valeur;;valeur invalide non comptée"
+        ";engagement;'+Résidences (fictif);f2;59 — Nord;valeur|2021;2021 — Valeur;;valeur invalide non comptée"
     )));
     // The organism of the Pas-de-Calais only and the excluded duplicate are not there.
     assert!(!lines
@@ -191,14 +194,14 @@ fn golden_csv_of_an_epci_shows_the_coarser_figures_apart_and_the_estimate() {
     let bytes = export_consolidation(&foyers_epci(), None, Format::Csv).unwrap();
     check_golden("consolidation", "consolidation-epci.csv", &bytes);
     let lines = csv_lines(&bytes);
-    let head = "cus-consolidation/1;epci:200093201;;2e génération — logements-foyers;PP-LF-1;\
+    let head = "cus-consolidation/2;epci:200093201;;2e génération — logements-foyers;PP-LF-1;\
                 Offre nouvelle agréée (foyers);logements équivalents";
     for want in [
-        format!("{head};non ventilé;Foyers du Nord (fictif);f1;59 — Nord;valeur|c6;Cumul 2021–2026 — Valeur;120;\"hors total ; clé de répartition de 25 % (ligne estimation)\""),
-        format!("{head};estimation;Foyers du Nord (fictif);f1;59 — Nord;valeur|c6;Cumul 2021–2026 — Valeur;30;chiffre de la maille plus large × clé de répartition de 25 %"),
-        format!("{head};non ventilé;'+Résidences (fictif);f2;59 — Nord;valeur|c6;Cumul 2021–2026 — Valeur;40;hors total : aucune clé de répartition"),
-        format!("{head};total;;;200093201 — Métropole Européenne de Lille;valeur|c6;Cumul 2021–2026 — Valeur;30;\"1 organisme non ventilé à cette maille, hors total ; dont 30 estimé par clé de répartition\""),
-        format!("{head};total non ventilé;;;maille plus large;valeur|c6;Cumul 2021–2026 — Valeur;160;hors total du territoire"),
+        format!("{head};non ventilé;Foyers du Nord (fictif);f1;59 — Nord;valeur|2021-2026;Cumul 2021–2026 — Valeur;120;\"hors total ; clé de répartition de 25 % (ligne estimation)\""),
+        format!("{head};estimation;Foyers du Nord (fictif);f1;59 — Nord;valeur|2021-2026;Cumul 2021–2026 — Valeur;30;chiffre de la maille plus large × clé de répartition de 25 %"),
+        format!("{head};non ventilé;'+Résidences (fictif);f2;59 — Nord;valeur|2021-2026;Cumul 2021–2026 — Valeur;40;hors total : aucune clé de répartition"),
+        format!("{head};total;;;200093201 — Métropole Européenne de Lille;valeur|2021-2026;Cumul 2021–2026 — Valeur;30;\"1 organisme non ventilé à cette maille, hors total ; dont 30 estimé par clé de répartition\""),
+        format!("{head};total non ventilé;;;maille plus large;valeur|2021-2026;Cumul 2021–2026 — Valeur;160;hors total du territoire"),
     ] {
         assert!(lines.contains(&want), "{want}\n{}", lines.join("\n"));
     }
@@ -226,7 +229,10 @@ fn locatifs() -> Workspace {
         split: "total".into(),
         period: "c6".into(),
         value: 150.0,
+        territory: None,
     }];
+    // Written by convention year, as a workspace of the first format: placed in the calendar.
+    ws.upgrade();
     ws
 }
 
@@ -314,7 +320,7 @@ fn workbooks_have_their_sheets_numbers_blocks_and_reopen_as_the_workspace() {
         let pp1 = get("PP-1");
         let keys = row_of(pp1, "clés techniques — ne pas modifier");
         let col = (0..=pp1.end().unwrap().1)
-            .find(|&c| text_at(pp1, keys, c) == "total|c6")
+            .find(|&c| text_at(pp1, keys, c) == "total|2020-2025")
             .unwrap();
         let total = row_of(pp1, "Total du territoire");
         assert_eq!(

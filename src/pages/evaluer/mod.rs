@@ -18,7 +18,6 @@ use crate::route::{EvalStep, FillStep, Route};
 mod bilan;
 mod chart;
 mod choix;
-mod inputs;
 mod rapport;
 mod saisie;
 mod signature;

@@ -16,8 +16,8 @@ use cus_core::numfmt::format_fr;
 use cus_core::rules;
 use yew::prelude::*;
 
-use super::inputs::NumInput;
 use crate::pages::grid::Update;
+use crate::pages::num_input::NumInput;
 
 /// Rows per page of a table.
 const PAGE: usize = 20;

@@ -2,9 +2,15 @@
 //! from a spreadsheet), and the commitments next to them: gap and coverage, per year and
 //! cumulated, said in words and not by colour alone.
 
-use cus_core::consolidation::{parse_objectives, ConsolidatedTable, WsEdit};
-use cus_core::numfmt::format_fr;
+use cus_core::consolidation::{
+    parse_objectives, paste_objectives, Aligned, ConsolidatedTable, WsEdit,
+};
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+use crate::pages::num_input::NumInput;
+use crate::pages::plural_s;
 
 use super::tables::{num, scenario_picker};
 
@@ -15,6 +21,7 @@ pub fn objectifs(props: &SectionProps) -> Html {
     let chosen = use_state(|| None::<String>);
     let pasted = use_state(String::new);
     let paste_result = use_state(|| None::<Result<usize, Vec<String>>>);
+    let grid_paste = use_state(|| None::<String>);
     let Some(cons) = props.derived.current.as_ref() else {
         return html! { <p class="avertissement" role="note">{ "Choisissez d'abord un territoire et ajoutez des fichiers." }</p> };
     };
@@ -83,42 +90,53 @@ pub fn objectifs(props: &SectionProps) -> Html {
             periods.push((period.to_string(), pl.to_string()));
         }
     }
-    // An indicator committed at 3 and 6 years only: objectives can also be given per year
-    // (a PLH's yearly production), compared on the cumulatives they add up to.
-    let yearly_only_objectives = !t
+    // An indicator committed at 3 and 6 years only: objectives can also be given per calendar
+    // year (a PLH's yearly production), compared on the cumulative windows they add up to.
+    let windows: Vec<(i32, i32)> = t
         .columns
         .iter()
-        .any(|c| matches!(c.period, cus_core::catalogue::Period::Year(_)))
-        && t.columns
+        .filter_map(|c| match c.aligned {
+            Aligned::Window(a, b) => Some((a, b)),
+            _ => None,
+        })
+        .collect();
+    let yearly_only_objectives = !windows.is_empty()
+        && !t
+            .columns
             .iter()
-            .any(|c| matches!(c.period, cus_core::catalogue::Period::Cumulative(_)));
+            .any(|c| matches!(c.aligned, Aligned::Year(_)));
     if yearly_only_objectives {
-        for y in 1..=6 {
-            periods.push((format!("a{y}"), format!("Objectif année {y}")));
+        let first = windows.iter().map(|w| w.0).min().unwrap_or_default();
+        let last = windows.iter().map(|w| w.1).max().unwrap_or_default();
+        for y in first..=last {
+            periods.push((y.to_string(), format!("Objectif {y}")));
         }
     }
-    let input = |split: &str, period: &str, label: String| {
+    let split_keys: Rc<Vec<String>> = Rc::new(splits.iter().map(|(k, _)| k.clone()).collect());
+    let period_keys: Rc<Vec<String>> = Rc::new(periods.iter().map(|(k, _)| k.clone()).collect());
+    // Objectives belong to the territory they were set for.
+    let territory = ws.territory.clone();
+    let input = |row: usize, col: usize, label: String| {
+        let (split, period) = (&split_keys[row], &period_keys[col]);
         let current = ws
             .objectives
             .iter()
-            .find(|o| o.indicator == t.code && o.split == split && o.period == period)
-            .map(|o| format_fr(o.value, 2))
-            .unwrap_or_default();
+            .find(|o| {
+                o.indicator == t.code
+                    && &o.split == split
+                    && &o.period == period
+                    && o.territory
+                        .as_ref()
+                        .is_none_or(|x| Some(x) == territory.as_ref())
+            })
+            .map(|o| o.value);
         let (d, code, split_s, period_s) = (
             props.dispatch.clone(),
             t.code.clone(),
             split.to_string(),
             period.to_string(),
         );
-        let on = Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
-            let value = if v.trim().is_empty() {
-                None
-            } else {
-                Some(cus_core::numfmt::parse_fr(&v).unwrap_or(f64::NAN))
-            };
+        let on_change = Callback::from(move |value: Option<f64>| {
             d.emit(WsEdit::SetObjective {
                 indicator: code.clone(),
                 split: split_s.clone(),
@@ -126,7 +144,39 @@ pub fn objectifs(props: &SectionProps) -> Html {
                 value,
             });
         });
-        html! { <input class="case" type="text" inputmode="decimal" value={current} onchange={on} aria-label={label} /> }
+        let on_paste_block = {
+            let (d, code, sk, pk, msg) = (
+                props.dispatch.clone(),
+                t.code.clone(),
+                split_keys.clone(),
+                period_keys.clone(),
+                grid_paste.clone(),
+            );
+            Callback::from(move |text: String| {
+                let p = paste_objectives(&code, &sk, &pk, &text, row, col);
+                let n = p.objectives.len();
+                if n > 0 {
+                    d.emit(WsEdit::SetObjectives(p.objectives));
+                }
+                let mut m = format!("{n} objectif{} collé{}.", plural_s(n), plural_s(n));
+                if !p.bad.is_empty() {
+                    m.push_str(&format!(" Non enregistré : {}", p.bad.join(" ; ")));
+                }
+                if p.outside > 0 {
+                    m.push_str(&format!(
+                        " {} valeur{} au-delà de la grille, ignorée{}.",
+                        p.outside,
+                        plural_s(p.outside),
+                        plural_s(p.outside)
+                    ));
+                }
+                msg.set(Some(m));
+            })
+        };
+        html! {
+            <NumInput id={format!("objectif-{}-{row}-{col}", t.code.replace(|c: char| !c.is_ascii_alphanumeric(), "-"))}
+                class="case" label={label} value={current} {on_change} {on_paste_block} />
+        }
     };
     html! {
         <>
@@ -148,25 +198,34 @@ pub fn objectifs(props: &SectionProps) -> Html {
                         { for periods.iter().map(|(_, l)| html! { <th scope="col">{ l.clone() }</th> }) }
                     </tr></thead>
                     <tbody>
-                        { for splits.iter().map(|(sk, sl)| html! {
+                        { for splits.iter().enumerate().map(|(r, (_, sl))| html! {
                             <tr>
                                 <th scope="row">{ sl.clone() }</th>
-                                { for periods.iter().map(|(pk, pl)| html! {
-                                    <td>{ input(sk, pk, format!("Objectif {} — {sl} — {pl}", t.code)) }</td>
+                                { for periods.iter().enumerate().map(|(c, (_, pl))| html! {
+                                    <td>{ input(r, c, format!("Objectif {} — {sl} — {pl}", t.code)) }</td>
                                 }) }
                             </tr>
                         }) }
                     </tbody>
                 </table>
             </div>
+            if let Some(m) = &*grid_paste {
+                <p role="status">{ m.clone() }</p>
+            }
             if yearly_only_objectives {
-                <p class="aide">{ "Cet indicateur est engagé à 3 et 6 ans : des objectifs annuels (années 1 à 6 de la convention) sont comparés aux cumuls qu'ils forment quand toutes leurs années sont saisies." }</p>
+                <p class="aide">{ "Cet indicateur est engagé à 3 et 6 ans : des objectifs par année civile (celles d'un programme local de l'habitat) sont comparés à chaque cumul dont toutes les années ont un objectif." }</p>
+            }
+            if let Some(note) = &t.calendar_note_fr {
+                <p class="aide">{ note.clone() }</p>
             }
             <form class="coller-objectifs" onsubmit={on_paste}>
                 <label for="objectifs-colles">{ format!(
                     "Ou collez des lignes depuis un tableur : indicateur, ventilation, période, valeur (par exemple « {} ; {} ; 1 200 »)",
                     t.code,
-                    t.columns.last().map(|c| c.key.replace('|', " ; ")).unwrap_or_default()
+                    t.columns
+                        .last()
+                        .map(|c| format!("{} ; {}", c.key.split('|').next().unwrap_or_default(), c.aligned.label_fr()))
+                        .unwrap_or_default()
                 ) }</label>
                 <textarea id="objectifs-colles" rows="4" value={(*pasted).clone()} oninput={on_paste_text} />
                 <button type="submit" class="bouton bouton-secondaire">{ "Ajouter ces objectifs" }</button>

@@ -209,6 +209,9 @@ pub fn run(args: &[String]) -> Output {
     if !problems.is_empty() {
         return Output::unreadable(&problems);
     }
+    // Objectives and scenario figures written by convention year (`a1`, `c6`) are placed in the
+    // calendar as the app places them; objectives belong to the territory studied.
+    ws.upgrade();
 
     let run = match conso::consolidate_workspace(&ws, scenario_index, &common.cats) {
         Ok(r) => r,
@@ -811,6 +814,7 @@ mod tests {
         let folder = conventions.to_str().unwrap();
         let y = a.signing_year.unwrap();
         let c6 = format!("Cumul {y}–{}", y + 5);
+        let key = format!("total|{y}-{}", y + 5);
 
         let o = run_args(&["consolider", folder, "--territoire", MEL]);
         assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
@@ -897,19 +901,19 @@ mod tests {
             "\u{feff}format;territoire;scenario;groupe;indicateur;libelle_indicateur;unite;\
              nature;organisme;fichier;maille;colonne;libelle_colonne;valeur;remarque"
         );
-        let group = "cus-consolidation/1;epci:200093201;;2e génération — logements locatifs;\
+        let group = "cus-consolidation/2;epci:200093201;;2e génération — logements locatifs;\
                      PP-1;Offre nouvelle agréée;logements";
         for want in [
             format!(
                 "{group};engagement;Org A (fictif);a.json;200093201 — Métropole Européenne de \
-                 Lille;total|c6;{c6} — Total;{total};"
+                 Lille;{key};{c6} — Total;{total};"
             ),
             format!(
-                "{group};non ventilé;Org B (fictif);b.ods;59 — Nord;total|c6;{c6} — Total;\
+                "{group};non ventilé;Org B (fictif);b.ods;59 — Nord;{key};{c6} — Total;\
                  {coarser};hors total : aucune clé de répartition"
             ),
             format!(
-                "{group};total;;;200093201 — Métropole Européenne de Lille;total|c6;{c6} — \
+                "{group};total;;;200093201 — Métropole Européenne de Lille;{key};{c6} — \
                  Total;{total};1 organisme non ventilé à cette maille, hors total"
             ),
         ] {
@@ -946,7 +950,7 @@ mod tests {
             "json",
         ]);
         let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
-        assert_eq!(v["format"], "cus-consolidation/1");
+        assert_eq!(v["format"], "cus-consolidation/2");
         assert_eq!(v["territoire"], MEL);
         assert_eq!(v["fichiers_illisibles"], serde_json::json!([]));
         let pp1 = &v["groupes"][0]["indicateurs"][0];

@@ -7,8 +7,8 @@
 //! (`data/rules/plausibilite.json`, `W-PLAUSIBLE-PLAI-SHARE`), never a code in Rust.
 
 use super::totals::{stats, Consolidated, Stats};
-use super::{territory_label, Extract, Source};
 use super::Aligned;
+use super::{territory_label, Extract, Source};
 use crate::catalogue::CONVENTION_YEARS;
 use crate::convention::TerritoryKey;
 use crate::geo::Referential;

@@ -111,8 +111,10 @@ impl WsEdit {
                 let (files, again): (Vec<_>, Vec<_>) =
                     files.into_iter().partition(|f| !ws.holds(f));
                 if files.is_empty() && !again.is_empty() {
-                    let names: Vec<String> =
-                        again.iter().map(|f| format!("« {} »", f.file_name)).collect();
+                    let names: Vec<String> = again
+                        .iter()
+                        .map(|f| format!("« {} »", f.file_name))
+                        .collect();
                     return Err(format!(
                         "{} déjà dans l'espace : rien n'a été ajouté.",
                         crate::text::join_fr(&names)

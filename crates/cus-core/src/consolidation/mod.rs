@@ -32,8 +32,8 @@ pub use review::{
     Review, ReviewGroup, ReviewLine, ReviewTotal, REVIEW_RULES_FR,
 };
 pub use totals::{
-    consolidate, parse_objectives, Change, Comparison, Consolidated, ConsolidatedTable, Objective,
-    Row, Scenario, Stats, Total, YearLine,
+    consolidate, parse_objectives, paste_objectives, Change, Comparison, Consolidated,
+    ConsolidatedTable, Objective, ObjectivePaste, Row, Scenario, Stats, Total, YearLine,
 };
 pub use workspace::{duplicates, Workspace, WorkspaceFile, WORKSPACE_FORMAT, WORKSPACE_FORMAT_1};
 
@@ -287,15 +287,20 @@ impl Aligned {
     /// The period of a convention whose first year is `first_year` that this column reads
     /// (`None`: the convention has no such period, the column is not its own).
     pub fn period_for(self, first_year: Option<i32>) -> Option<Period> {
-        let small = |d: i32| u8::try_from(d + 1).ok().filter(|n| (1..=CONVENTION_YEARS).contains(n));
+        let small = |d: i32| {
+            u8::try_from(d + 1)
+                .ok()
+                .filter(|n| (1..=CONVENTION_YEARS).contains(n))
+        };
         match (self, first_year) {
             (Aligned::Undated(p), None) => Some(p),
             (Aligned::Undated(_), Some(_)) | (_, None) => None,
             (Aligned::Reference, Some(_)) => Some(Period::Reference),
             (Aligned::Year(c), Some(y)) => small(c - y).map(Period::Year),
-            (Aligned::Window(a, b), Some(y)) => {
-                (a == y).then(|| small(b - y)).flatten().map(Period::Cumulative)
-            }
+            (Aligned::Window(a, b), Some(y)) => (a == y)
+                .then(|| small(b - y))
+                .flatten()
+                .map(Period::Cumulative),
             (Aligned::End(b), Some(y)) => small(b - y).map(Period::Cumulative),
         }
     }
@@ -335,7 +340,8 @@ impl Aligned {
         let w = t.strip_prefix("cumul").unwrap_or(t);
         if let Some((a, b)) = w.split_once('-') {
             if let (Some(a), Some(b)) = (year(a), year(b)) {
-                return (a <= b && b - a < i32::from(CONVENTION_YEARS)).then_some(Aligned::Window(a, b));
+                return (a <= b && b - a < i32::from(CONVENTION_YEARS))
+                    .then_some(Aligned::Window(a, b));
             }
         }
         crate::convention::parse_period_key(t).map(Aligned::Undated)
@@ -365,7 +371,10 @@ impl Aligned {
 
     /// A commitment of the convention (not its reference, the past).
     pub fn is_commitment(self) -> bool {
-        !matches!(self, Aligned::Reference | Aligned::Undated(Period::Reference))
+        !matches!(
+            self,
+            Aligned::Reference | Aligned::Undated(Period::Reference)
+        )
     }
 }
 
@@ -609,8 +618,12 @@ fn read_table<'r>(
         for sp in splits(own) {
             for p in own.periods.periods() {
                 let aligned = Aligned::of(own, p, first_year);
-                if let Some(&c) = col_index.get(format!("{}|{}", sp.key(), aligned.key()).as_str()) {
-                    col_of.insert(format!("{}|{}", sp.key(), crate::convention::period_key(p)), c);
+                if let Some(&c) = col_index.get(format!("{}|{}", sp.key(), aligned.key()).as_str())
+                {
+                    col_of.insert(
+                        format!("{}|{}", sp.key(), crate::convention::period_key(p)),
+                        c,
+                    );
                     applicable[c] = true;
                 }
             }

@@ -286,6 +286,8 @@ pub fn stats(values: &[(String, f64)], empty: usize) -> Option<Stats> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
     pub objective: Objective,
+    /// The column compared (`None`: the objective matches no period of the table).
+    pub column: Option<usize>,
     pub column_label: String,
     /// The consolidated commitment, `None` when nothing was filled.
     pub committed: Option<f64>,
@@ -763,7 +765,9 @@ fn objective_column(t: &ConsolidatedTable, o: &Objective) -> Option<usize> {
     let direct = t.column(&format!("{}|{}", o.split, a.key()));
     match (direct, a) {
         (Some(c), _) => Some(c),
-        (None, Aligned::Window(_, b)) => t.column(&format!("{}|{}", o.split, Aligned::End(b).key())),
+        (None, Aligned::Window(_, b)) => {
+            t.column(&format!("{}|{}", o.split, Aligned::End(b).key()))
+        }
         _ => None,
     }
 }
@@ -826,6 +830,7 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
             }
             t.comparisons.push(Comparison {
                 objective: o.clone(),
+                column: None,
                 column_label: objective_label(t, o),
                 committed: None,
                 estimate: false,
@@ -874,6 +879,7 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
         };
         t.comparisons.push(Comparison {
             objective: o.clone(),
+            column: Some(c),
             column_label: format!("{}{origin}", t.columns[c].label_fr),
             committed,
             estimate,
@@ -919,6 +925,60 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
         }
         t.years.push((split.to_string(), lines));
     }
+}
+
+/// What a block copied from a spreadsheet writes when pasted into the objectives grid (rows:
+/// splits, columns: periods) at one cell.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObjectivePaste {
+    /// The objectives set (an empty cell of the block changes nothing).
+    pub objectives: Vec<Objective>,
+    /// French messages for the cells that are not a positive number (nothing of them stored).
+    pub bad: Vec<String>,
+    /// Values beyond the grid's last row or column (not stored).
+    pub outside: usize,
+}
+
+/// The objectives a block pasted at (`row`, `col`) of the objectives grid of `indicator` sets,
+/// with the same parser as every grid of the app (`convention::parse_pasted_block`): a row of a
+/// spreadsheet spreads over the periods, never one number.
+pub fn paste_objectives(
+    indicator: &str,
+    splits: &[String],
+    periods: &[String],
+    text: &str,
+    row: usize,
+    col: usize,
+) -> ObjectivePaste {
+    let mut out = ObjectivePaste::default();
+    for (i, line) in crate::convention::parse_pasted_block(text)
+        .into_iter()
+        .enumerate()
+    {
+        for (j, cell) in line.into_iter().enumerate() {
+            let (Some(split), Some(period)) = (splits.get(row + i), periods.get(col + j)) else {
+                if !matches!(cell, Ok(None)) {
+                    out.outside += 1;
+                }
+                continue;
+            };
+            match cell {
+                Ok(None) => {}
+                Ok(Some(v)) if v >= 0.0 => out.objectives.push(Objective {
+                    indicator: indicator.to_string(),
+                    split: split.clone(),
+                    period: period.clone(),
+                    value: v,
+                    territory: None,
+                }),
+                Ok(Some(_)) => out
+                    .bad
+                    .push("Un objectif est un nombre positif ou nul.".to_string()),
+                Err(m) => out.bad.push(m),
+            }
+        }
+    }
+    out
 }
 
 /// Objectives pasted from a spreadsheet or read from a CSV file: one per line,
@@ -978,5 +1038,82 @@ pub fn parse_objectives(text: &str) -> Result<Vec<Objective>, Vec<String>> {
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn periods() -> Vec<String> {
+        (2020..=2025).map(|y| y.to_string()).collect()
+    }
+
+    #[test]
+    fn a_pasted_row_spreads_over_the_periods() {
+        let splits = vec!["total".to_string(), "PLAI".to_string()];
+        // (block, row, col) → (values set as (split, period, value), bad, outside)
+        let cases: Vec<(&str, usize, usize, Vec<(&str, &str, f64)>, usize, usize)> = vec![
+            (
+                "500\t500\t500\t500\t500\t480",
+                0,
+                0,
+                vec![
+                    ("total", "2020", 500.0),
+                    ("total", "2021", 500.0),
+                    ("total", "2022", 500.0),
+                    ("total", "2023", 500.0),
+                    ("total", "2024", 500.0),
+                    ("total", "2025", 480.0),
+                ],
+                0,
+                0,
+            ),
+            // From the 5th column: two fit, one falls outside.
+            (
+                "1 500\t2 000\t3",
+                0,
+                4,
+                vec![("total", "2024", 1500.0), ("total", "2025", 2000.0)],
+                0,
+                1,
+            ),
+            // Two lines, an empty cell changes nothing, a word and a negative are refused.
+            (
+                "10\t\t12\n3\tbeaucoup\t-1\n",
+                0,
+                0,
+                vec![
+                    ("total", "2020", 10.0),
+                    ("total", "2022", 12.0),
+                    ("PLAI", "2020", 3.0),
+                ],
+                2,
+                0,
+            ),
+        ];
+        for (text, r, c, want, bad, outside) in cases {
+            let got = paste_objectives("PP-1", &splits, &periods(), text, r, c);
+            let set: Vec<(&str, &str, f64)> = got
+                .objectives
+                .iter()
+                .map(|o| (o.split.as_str(), o.period.as_str(), o.value))
+                .collect();
+            assert_eq!(set, want, "{text:?}");
+            assert_eq!(got.bad.len(), bad, "{text:?}: {:?}", got.bad);
+            assert_eq!(got.outside, outside, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn pasted_objective_lines_accept_the_labels_the_grid_shows() {
+        let got = parse_objectives(
+            "indicateur;ventilation;période;valeur\nPP-1;total;2022;1 200\nPP-1;PLAI;Cumul 2019–2024;300\nSR-1;valeur;Fin 2021;40\n",
+        )
+        .unwrap();
+        let periods: Vec<&str> = got.iter().map(|o| o.period.as_str()).collect();
+        assert_eq!(periods, ["2022", "2019-2024", "fin-2021"]);
+        let err = parse_objectives("PP-1;total;demain;3").unwrap_err();
+        assert!(err[0].contains("n'est pas une période"), "{err:?}");
     }
 }

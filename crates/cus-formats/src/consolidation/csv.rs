@@ -231,8 +231,7 @@ impl Writer<'_> {
             }
         }
         for cmp in &t.comparisons {
-            let key = format!("{}|{}", cmp.objective.split, cmp.objective.period);
-            let Some(c) = t.column(&key) else {
+            let Some(c) = cmp.column else {
                 continue;
             };
             let lines: [(&str, Option<f64>); 3] = [
@@ -258,7 +257,7 @@ impl Writer<'_> {
         }
         for (split, years) in &t.years {
             for y in years {
-                let Some(c) = t.column(&format!("{split}|a{}", y.year)) else {
+                let Some(c) = t.column(&format!("{split}|{}", y.year)) else {
                     continue;
                 };
                 let lines: [(&str, Option<f64>); 3] = [

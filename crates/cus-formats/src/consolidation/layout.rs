@@ -513,12 +513,11 @@ fn indicator(run: &Run, group: &str, t: &ConsolidatedTable, name: String) -> She
         s.blank();
         s.row(vec![label("Objectifs")]);
         let by_col = |f: &dyn Fn(&cus_core::consolidation::Comparison) -> Cell| -> Vec<Cell> {
-            t.columns
-                .iter()
+            (0..t.columns.len())
                 .map(|c| {
                     t.comparisons
                         .iter()
-                        .find(|x| format!("{}|{}", x.objective.split, x.objective.period) == c.key)
+                        .find(|x| x.column == Some(c))
                         .map_or_else(empty, f)
                 })
                 .collect()
@@ -553,10 +552,7 @@ fn indicator(run: &Run, group: &str, t: &ConsolidatedTable, name: String) -> She
             by_col(&|x| note(&x.text_fr)),
             empty(),
         ));
-        for c in t.comparisons.iter().filter(|x| {
-            t.column(&format!("{}|{}", x.objective.split, x.objective.period))
-                .is_none()
-        }) {
+        for c in t.comparisons.iter().filter(|x| x.column.is_none()) {
             s.row(vec![note(&c.text_fr)]);
         }
         for (split, lines) in &t.years {

@@ -39,7 +39,7 @@ use crate::Format;
 
 /// Format name written in every consolidation file (the « Synthèse » sheet, the `format` column
 /// of the CSV, the `format` field of the JSON summary).
-pub const CONSOLIDATION_FORMAT: &str = "cus-consolidation/1";
+pub const CONSOLIDATION_FORMAT: &str = "cus-consolidation/2";
 
 /// Name of the technical sheet holding the workspace in an exported workbook.
 pub const WORKSPACE_SHEET: &str = "espace";

@@ -133,7 +133,8 @@ pub struct ComparisonOut {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct YearOut {
-    pub annee: u8,
+    /// The calendar year.
+    pub annee: i32,
     pub libelle: String,
     pub objectif: Option<f64>,
     pub engagements: Option<f64>,

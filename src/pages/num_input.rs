@@ -1,5 +1,8 @@
-//! A French number input for an achievement: what is typed is kept while it is not a number
-//! (with the French message saying why), every number typed is one edit.
+//! A French number input (achievements in « Évaluer », objectives in « Simuler »): what is typed
+//! is kept while it is typed and while it is not a number (with the French message saying why),
+//! whatever re-renders the page; every number typed is one edit. A block pasted from a
+//! spreadsheet (a tab or a line break) is never read as one number: it goes to `on_paste_block`,
+//! which spreads it over the grid's cells, or is refused with the reason.
 
 use cus_core::numfmt::{format_fr, parse_fr};
 use yew::prelude::*;
@@ -17,6 +20,12 @@ pub struct Props {
     pub described_by: Option<AttrValue>,
     #[prop_or_default]
     pub invalid: bool,
+    /// A block pasted from a spreadsheet into this cell (the clipboard text), to spread over
+    /// the grid from this cell; without it, the block is refused with a message.
+    #[prop_or_default]
+    pub on_paste_block: Option<Callback<String>>,
+    #[prop_or_default]
+    pub class: Option<AttrValue>,
 }
 
 fn shown(v: Option<f64>) -> String {
@@ -58,6 +67,27 @@ pub fn num_input(props: &Props) -> Html {
             }
         })
     };
+    let onpaste = {
+        let (error, on_block) = (error.clone(), props.on_paste_block.clone());
+        Callback::from(move |e: Event| {
+            let Some(text) = pasted_text(&e) else {
+                return;
+            };
+            if !cus_core::convention::is_pasted_block(&text) {
+                return; // one value: the input takes it, `oninput` reads it
+            }
+            e.prevent_default();
+            match &on_block {
+                Some(cb) => {
+                    error.set(None);
+                    cb.emit(text);
+                }
+                None => error.set(Some(
+                    cus_core::numfmt::ParseNumberError::SeveralCells.message_fr(&text),
+                )),
+            }
+        })
+    };
     let err_id = format!("{}-erreur", props.id);
     let described = match (&*error, &props.described_by) {
         (Some(_), Some(d)) => Some(format!("{err_id} {d}")),
@@ -66,8 +96,9 @@ pub fn num_input(props: &Props) -> Html {
     };
     html! {
         <>
-            <input id={props.id.clone()} type="text" inputmode="decimal" class="saisie-realisation"
-                aria-label={props.label.clone()} value={(*text).clone()} {oninput}
+            <input id={props.id.clone()} type="text" inputmode="decimal"
+                class={props.class.clone().unwrap_or_else(|| AttrValue::from("saisie-realisation"))}
+                aria-label={props.label.clone()} value={(*text).clone()} {oninput} {onpaste}
                 aria-invalid={(error.is_some() || props.invalid).then_some("true")}
                 aria-describedby={described} />
             if let Some(m) = &*error {
@@ -75,4 +106,15 @@ pub fn num_input(props: &Props) -> Html {
             }
         </>
     }
+}
+
+/// The text of a paste event (`None` when it is not one or holds no text).
+pub fn pasted_text(e: &Event) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    e.clone()
+        .dyn_into::<web_sys::ClipboardEvent>()
+        .ok()?
+        .clipboard_data()?
+        .get_data("text/plain")
+        .ok()
 }

@@ -35,7 +35,7 @@ pub(crate) const NS: &str = concat!(
 );
 
 /// LibreOffice's namespace for extensions to OpenDocument (the page scale, before ODF 1.3).
-const LOEXT: &str =
+pub(crate) const LOEXT: &str =
     r#"xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0""#;
 
 /// Export as an ODS file.

@@ -545,7 +545,7 @@ fn wrapped_font(style: Style) -> Option<(f64, bool)> {
 
 /// Lines a text takes wrapped at word boundaries in `capacity` characters (of the default
 /// font's width; a word longer than a line is cut), at least one.
-fn wrapped_lines(text: &str, capacity: f64) -> u32 {
+pub(crate) fn wrapped_lines(text: &str, capacity: f64) -> u32 {
     let capacity = capacity.max(1.0);
     let mut lines = 0u32;
     for paragraph in text.split('\n') {

@@ -1,8 +1,12 @@
-//! The workbooks as LibreOffice reads them: printed to PDF, and re-saved then imported back.
+//! The workbooks as LibreOffice reads them: printed to PDF, and re-saved then imported back
+//! (the convention's workbooks, and the consolidation of the fictional région sample).
 //!
 //! Needs LibreOffice (`soffice`, Debian's `libreoffice-calc-nogui`) and poppler (`pdfinfo`,
 //! `pdftotext`, Debian's `poppler-utils`), both installed by `./x setup`. Without them these
 //! tests fail with a message saying so: a print check that silently skips is no check.
+//!
+//! `KEEP_PRINT=1` keeps the files and PDFs of the consolidation test under Cargo's temporary
+//! directory (`target/tmp/libreoffice-consolidation-*`) to look at them.
 //!
 //! Each test runs LibreOffice with its own profile directory (`-env:UserInstallation`), so that
 //! tests and parallel runs don't share one, and under a time limit.
@@ -408,6 +412,208 @@ fn the_evaluation_sheets_print_landscape_and_survive_a_resave() {
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!(
         "evaluation print and re-save: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The workspace of the fictional région sample (`data/samples/territoire/`): every file of the
+/// folder on the Hauts-de-France (`region:32`), each with its import diagnostics counted as the
+/// command line does, the duplicate pair resolved as it does (the last file kept).
+fn region_workspace() -> cus_core::consolidation::Workspace {
+    use cus_core::consolidation::{duplicates, Workspace, WorkspaceFile};
+    use cus_core::diagnostic::Severity;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/samples/territoire");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "manifest.json")
+        .collect();
+    names.sort();
+    assert!(names.len() >= 25, "{names:?}");
+    let cats = common::catalogues();
+    let mut ws = Workspace::new("Hauts-de-France (échantillon fictif)");
+    ws.territory = Some("region:32".parse().unwrap());
+    ws.geo_vintage = Some(2026);
+    for name in names {
+        let bytes = std::fs::read(dir.join(&name)).unwrap();
+        let imported = cus_formats::import(&bytes, &name, cats)
+            .unwrap_or_else(|d| panic!("{name}: {:?}", d.first().map(|x| &x.message)));
+        let conv = imported.convention;
+        let mut diags = imported.notes;
+        diags.extend(cus_core::rules::validate(
+            &conv,
+            common::catalogue_of(&conv),
+            conv.referential(),
+        ));
+        let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+        ws.files.push(WorkspaceFile {
+            id: name.clone(),
+            file_name: name.clone(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            convention: conv,
+            excluded: false,
+        });
+    }
+    for group in duplicates(&ws.files) {
+        if let Some((_, others)) = group.split_last() {
+            for &i in others {
+                ws.files[i].excluded = true;
+            }
+        }
+    }
+    ws
+}
+
+/// Numbers printed with more than `max` decimals (`27.434456928839`), French or English
+/// separator.
+fn long_decimals(text: &str, max: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for i in 1..chars.len() {
+        if !matches!(chars[i], '.' | ',') || !chars[i - 1].is_ascii_digit() {
+            continue;
+        }
+        let decimals = chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if decimals > max {
+            let start = (0..i)
+                .rev()
+                .take_while(|&j| chars[j].is_ascii_digit())
+                .last()
+                .unwrap_or(i);
+            out.push(chars[start..i + 1 + decimals].iter().collect());
+        }
+    }
+    out
+}
+
+/// Is the sheet `name` of a workbook (`ext`: `ods` or `xlsx`) hidden, as calamine reads it?
+fn hidden(bytes: &[u8], ext: &str, name: &str) -> bool {
+    let cursor = std::io::Cursor::new(bytes);
+    let sheets = match ext {
+        "ods" => calamine::Ods::new(cursor)
+            .unwrap()
+            .sheets_metadata()
+            .to_vec(),
+        _ => calamine::Xlsx::new(cursor)
+            .unwrap()
+            .sheets_metadata()
+            .to_vec(),
+    };
+    let sheet = sheets
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("{ext}: no sheet {name}"));
+    sheet.visible != calamine::SheetVisible::Visible
+}
+
+/// The consolidation of the fictional région sample printed by LibreOffice. Before the
+/// technical sheet was hidden and the figures rounded, its ODS printed 135 pages here (49 of
+/// them the workspace JSON of « espace », long texts spilling pages to the right) and its XLSX
+/// 230 (portrait, no fitting); the issue counted 79.
+#[test]
+fn the_region_consolidation_prints_without_its_technical_sheet_and_with_rounded_figures() {
+    use cus_formats::consolidation::{
+        consolidate_workspace, export_consolidation, import_workspace, WORKSPACE_SHEET,
+    };
+    let started = Instant::now();
+    let ws = region_workspace();
+    let run = consolidate_workspace(&ws, None, common::catalogues()).unwrap();
+    let dir = work_dir("consolidation");
+    let mut files = Vec::new();
+    for (format, ext) in [(Format::Ods, "ods"), (Format::Xlsx, "xlsx")] {
+        let bytes = export_consolidation(&ws, None, format).unwrap();
+        let name = format!("region-{ext}.{ext}");
+        // The workbook still reopens as the workspace, its technical sheet hidden.
+        assert_eq!(import_workspace(&name, &bytes).unwrap(), ws, "{ext}");
+        assert!(
+            hidden(&bytes, ext, WORKSPACE_SHEET),
+            "{ext}: « espace » shown"
+        );
+        assert!(!hidden(&bytes, ext, "Synthèse"), "{ext}");
+        let path = dir.join(&name);
+        std::fs::write(&path, &bytes).unwrap();
+        files.push(path);
+    }
+    let profile = dir.join("profile");
+    soffice(&profile, "pdf", &files, &dir);
+    // A compilation figure with many decimals: the PLAI share of the new supply.
+    let share = run
+        .compilation
+        .iter()
+        .find_map(|c| c.plai_share.as_ref().map(|(v, _)| *v))
+        .expect("a PLAI share in the compilation");
+    assert!(
+        (share * 1000.0).fract() != 0.0,
+        "{share}: not a long decimal"
+    );
+    for ext in ["ods", "xlsx"] {
+        let pages = pages(&dir.join(format!("region-{ext}.pdf")));
+        eprintln!("{ext}: {} pages", pages.len());
+        // Measured with LibreOffice 7.4: 39 pages in both formats (Synthèse 3, the 18
+        // indicator sheets 31, the widest 3 pages wide, Compilation 5).
+        assert!(
+            (30..=45).contains(&pages.len()),
+            "{ext}: {} pages",
+            pages.len()
+        );
+        for (i, page) in pages.iter().enumerate() {
+            for raw in [
+                "cus-espace-simulation",
+                "\"format\"",
+                "\"convention\"",
+                "feuille technique, ne pas",
+            ] {
+                assert!(
+                    !page.contains(raw),
+                    "{ext}: page {} prints the technical sheet ({raw}):\n{page}",
+                    i + 1
+                );
+            }
+            let long = long_decimals(page, 3);
+            assert!(
+                long.is_empty(),
+                "{ext}: page {}: figures not rounded: {long:?}\n{page}",
+                i + 1
+            );
+        }
+        let all = pages
+            .iter()
+            .map(|p| squash(p))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let rounded = format!("{share:.1}");
+        assert!(
+            all.contains(&format!(" {rounded} "))
+                || all.contains(&format!(" {} ", rounded.replace('.', ","))),
+            "{ext}: the PLAI share {share} is not printed as {rounded}"
+        );
+    }
+    // Re-saved by LibreOffice in both formats: still the workspace, « espace » still hidden.
+    for target in ["ods", "xlsx"] {
+        let out = dir.join(format!("as-{target}"));
+        std::fs::create_dir_all(&out).unwrap();
+        soffice(&profile, target, &files, &out);
+        for from in ["ods", "xlsx"] {
+            let name = format!("region-{from}.{target}");
+            let bytes = std::fs::read(out.join(&name)).unwrap();
+            let back = import_workspace(&name, &bytes)
+                .unwrap_or_else(|e| panic!("{from} re-saved as {target}: {e}"));
+            assert_eq!(back, ws, "{from} re-saved as {target}");
+            assert!(
+                hidden(&bytes, target, WORKSPACE_SHEET),
+                "{from} re-saved as {target}"
+            );
+        }
+    }
+    if std::env::var_os("KEEP_PRINT").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    eprintln!(
+        "consolidation print and re-save: {:.1} s",
         started.elapsed().as_secs_f64()
     );
 }

@@ -77,6 +77,8 @@ struct ExpTable {
     cells_used: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     #[serde(default)]
     comparisons: Vec<ExpComparison>,
+    /// « organism : reason » of the files set apart on this indicator (another definition).
+    set_apart: Option<Vec<String>>,
     /// A text the calendar note of the table holds (conventions signed in different years).
     calendar_note: Option<String>,
     /// Split → [year, objective, committed, cumulated objective, cumulated committed].
@@ -255,6 +257,12 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
                     "{code}: not retained {:?}, expected {n:?}",
                     t.not_retained
                 ));
+            }
+        }
+        if let Some(x) = &e.set_apart {
+            let got: Vec<String> = t.set_apart.iter().map(|(o, r)| format!("{o} : {r}")).collect();
+            if &got != x {
+                fail(format!("{code}: set apart {got:?}, expected {x:?}"));
             }
         }
         if let Some(x) = &e.calendar_note {

@@ -177,6 +177,18 @@ pub struct Table {
     /// Why the columns are calendar years and separate windows, when the conventions were
     /// signed in different years (French).
     pub calendar_note_fr: Option<String>,
+    /// Files of the group with a figure on the territory that define this indicator otherwise.
+    pub set_apart: Vec<SetApart>,
+}
+
+/// A file of a group not consolidated on one indicator, because its catalogue defines it
+/// otherwise than the other files (the 2017 wording of PP-2, say), or not at all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetApart {
+    /// Index of the source in the input.
+    pub source: usize,
+    /// « les périodes diffèrent dans la version 2017.0 de son catalogue ».
+    pub reason_fr: String,
 }
 
 /// An indicator left out of a group, with the reason.
@@ -505,35 +517,55 @@ pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referenti
                     continue;
                 }
                 seen_codes.push(&ind.code);
-                // Shared identically by every catalogue of the group?
-                let mut reason = None;
-                for other in &cats {
-                    match other.indicator(&ind.code) {
-                        None => {
-                            reason = Some(format!(
-                                "absent du catalogue {} version {}",
-                                other.id, other.version
-                            ));
-                            break;
-                        }
-                        Some(o) => {
-                            if let Some(r) = incompatibility(ind, o) {
-                                reason = Some(format!(
-                                    "{r} entre les versions {} et {} du catalogue",
-                                    cat.version, other.version
-                                ));
-                                break;
-                            }
-                        }
+                // The definition shared by the most files of the group is consolidated; the
+                // files whose catalogue defines the code otherwise (or not at all) are set apart
+                // for this indicator only, with the reason — never removing it for the others.
+                let count = |c: &Catalogue| {
+                    g.catalogues
+                        .iter()
+                        .find(|(id, v, _)| id == &c.id && v == &c.version)
+                        .map_or(0, |x| x.2)
+                };
+                let defs: Vec<(&Catalogue, &Indicator)> = cats
+                    .iter()
+                    .filter_map(|c| c.indicator(&ind.code).map(|i| (*c, i)))
+                    .collect();
+                let weight = |def: &Indicator| {
+                    defs.iter()
+                        .filter(|(_, o)| incompatibility(def, o).is_none())
+                        .map(|(c, _)| count(c))
+                        .sum::<usize>()
+                };
+                let mut reference = defs[0].1;
+                for (_, d) in &defs[1..] {
+                    if weight(d) > weight(reference) {
+                        reference = d;
                     }
                 }
-                if let Some(reason_fr) = reason {
-                    g.left_out.push(LeftOut {
-                        code: ind.code.clone(),
-                        label: ind.short_label.clone(),
-                        reason_fr: format!("Écarté : {reason_fr}."),
-                    });
-                    continue;
+                let ind = reference;
+                let mut members = Vec::new();
+                let mut set_apart = Vec::new();
+                for &i in &g.sources {
+                    let c = sources[i].cat;
+                    match c.indicator(&ind.code) {
+                        None => set_apart.push(SetApart {
+                            source: i,
+                            reason_fr: format!(
+                                "indicateur absent de son catalogue ({} version {})",
+                                c.id, c.version
+                            ),
+                        }),
+                        Some(o) => match incompatibility(ind, o) {
+                            None => members.push(i),
+                            Some(r) => set_apart.push(SetApart {
+                                source: i,
+                                reason_fr: format!(
+                                    "{r} dans la version {} de son catalogue",
+                                    c.version
+                                ),
+                            }),
+                        },
+                    }
                 }
                 if matches!(
                     ind.value,
@@ -546,22 +578,31 @@ pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referenti
                     });
                     continue;
                 }
-                let years: Vec<Option<i32>> = g
-                    .sources
+                let years: Vec<Option<i32>> = members
                     .iter()
                     .map(|&i| crate::convention::label_year(sources[i].conv))
                     .collect();
-                let table = read_table(
+                let mut table = read_table(
                     ind,
                     aligned_columns(ind, &years),
                     &years,
                     territory,
-                    &g.sources,
+                    &members,
                     sources,
                     geo,
                     &region_of,
                     &mut present,
                 );
+                // Only the files with a figure on the territory are worth naming.
+                table.set_apart = set_apart
+                    .into_iter()
+                    .filter(|a| {
+                        let s = &sources[a.source];
+                        s.cat.indicator(&ind.code).is_none_or(|own| {
+                            territory_rows(territory, s.conv, own, geo).is_some()
+                        })
+                    })
+                    .collect();
                 g.tables.push(table);
             }
         }
@@ -689,6 +730,7 @@ fn read_table<'r>(
         rows,
         not_retained,
         calendar_note_fr,
+        set_apart: Vec::new(),
     }
 }
 

@@ -337,6 +337,9 @@ pub struct ConsolidatedTable {
     /// Why the columns are calendar years and separate windows (French), when the conventions
     /// were signed in different years.
     pub calendar_note_fr: Option<String>,
+    /// Organisms with a figure on the territory whose catalogue defines this indicator
+    /// otherwise: (organism, reason), not in the table.
+    pub set_apart: Vec<(String, String)>,
 }
 
 impl ConsolidatedTable {
@@ -563,6 +566,11 @@ fn consolidate_table(
         comparisons: Vec::new(),
         years: Vec::new(),
         calendar_note_fr: t.calendar_note_fr.clone(),
+        set_apart: t
+            .set_apart
+            .iter()
+            .map(|a| (sources[a.source].label(), a.reason_fr.clone()))
+            .collect(),
     };
     compare(&mut out, objectives);
     out

@@ -152,6 +152,65 @@ test('a workspace on an EPCI: three files, « non ventilé », an objective, a s
   await page.context().close();
 });
 
+test('objectives: typed at 30 ms a key with Tab, every keystroke kept; a spreadsheet row pasted in one cell spreads over the years', async () => {
+  const page = await openApp(env.browser, `${env.base}#/simuler`);
+  await page.fill('#nouvel-espace', 'PLH saisie rapide');
+  await page.click('text=Créer l\'espace');
+  await page.waitForFunction(() => location.hash === '#/simuler/territoire');
+  await page.fill('#recherche-territoire', MEL);
+  await page.click(`.resultats-territoire button:has-text("${MEL}")`);
+  await page.waitForSelector('text=Territoire étudié : 200093201');
+  await go(page, 'organismes');
+  await page.setInputFiles('#fichiers-organismes', ['03-maisons-lys.json', '08-metropole-coop.json'].map((f) => path.join(DIR, f)));
+  await page.waitForSelector('text=2 fichiers ajoutés.');
+  await go(page, 'objectifs');
+  await page.selectOption('#indicateur-objectif', 'PP-1');
+  // PP-1 is committed at 3 and 6 years: objectives per calendar year of the conventions
+  // (signed in 2020: 2020 to 2025), labelled by their year, never « année 1 ».
+  const yearly = 'input[aria-label^="Objectif PP-1 — Total — Objectif 20"]';
+  const labels = await page.$$eval(yearly, (xs) => xs.map((x) => x.getAttribute('aria-label')));
+  assert.deepEqual(labels.map((l) => l.slice(-4)), ['2020', '2021', '2022', '2023', '2024', '2025']);
+  // Typed as fast as a user who knows the figures: 30 ms a key, Tab between the cells, the
+  // autosave and the consolidation running meanwhile.
+  await page.click(yearly);
+  const typed = ['1 500', '2 000', '1 500', '2 000', '1 500', '2 000'];
+  for (const v of typed) {
+    await page.keyboard.type(v, { delay: 30 });
+    await page.keyboard.press('Tab');
+  }
+  await page.waitForFunction(() => document.querySelector('.simuler').dataset.espace === 'enregistre');
+  await page.waitForTimeout(600);
+  const norm = (v) => v.replace(/[\u202f\u00a0]/g, ' ');
+  const shown = async (sel) => (await page.$$eval(sel, (xs) => xs.map((x) => x.value))).map(norm);
+  assert.deepEqual(await shown(yearly), typed, 'every keystroke kept in every cell');
+  // The three first years add up to the 2020–2022 window: 1 500 + 2 000 + 1 500 = 5 000.
+  const gaps = await text(page, 'section[aria-labelledby^="titre-ecarts-"]');
+  assert.match(gaps, /somme des objectifs annuels de 2020 à 2022/, gaps);
+  assert.match(gaps, /objectif de 5 000/, gaps);
+
+  // A row copied from a spreadsheet, pasted into the first PLAI cell: six objectives, one per
+  // year, never the number 500500500500500480.
+  const plai = 'input[aria-label^="Objectif PP-1 — PLAI — Objectif 20"]';
+  await page.focus(plai);
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', '500\t500\t500\t500\t500\t480');
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForSelector('text=6 objectifs collés.');
+  assert.deepEqual(await shown(plai), ['500', '500', '500', '500', '500', '480']);
+  await page.waitForFunction(() => document.querySelector('.simuler').dataset.espace === 'enregistre');
+  await reloadApp(page);
+  await page.waitForSelector('text=Espace « PLH saisie rapide »');
+  await go(page, 'objectifs');
+  await page.selectOption('#indicateur-objectif', 'PP-1');
+  assert.deepEqual(await shown(yearly), typed, 'kept after a reload');
+  assert.deepEqual(await shown(plai), ['500', '500', '500', '500', '500', '480'], 'kept after a reload');
+  assert.deepEqual(await axe(page), [], 'axe on Objectifs');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('the fictional région opens in one click: 31 files read, the duplicate detected, a compilation', async () => {
   const page = await openApp(env.browser, `${env.base}#/simuler`);
   await page.click('text=Ouvrir l\'exemple : une région fictive de 30 organismes');
@@ -165,6 +224,13 @@ test('the fictional région opens in one click: 31 files read, the duplicate det
   assert.match(comp, /Développement rapporté au parc[^%]*\d(,\d+)?\s%/);
   assert.match(await text(page, '.contexte-espace'), /Hauts-de-France/);
   await screenshot(page, 'simuler-compilation');
+  // CUS signed in 2019 and 2020: the consolidation is aligned on calendar years, each
+  // cumulative window apart, and says why.
+  await go(page, 'consolidation');
+  await page.selectOption('#indicateur-detail', 'PP-1');
+  const heads = await page.$$eval('section.tableau-consolide thead th[scope="colgroup"]', (t) => t.map((x) => x.textContent));
+  assert.ok(heads.includes('Cumul 2019–2021') && heads.includes('Cumul 2020–2022'), heads.join(' | '));
+  assert.match(await text(page, 'section.tableau-consolide'), /placé dans son année civile/);
   const ms = Number(await page.$eval('.simuler', (e) => e.dataset.consolidationMs));
   console.log(`consolidation of the fictional région in the browser: ${ms} ms`);
   assert.deepEqual(page.errors, []);

@@ -175,7 +175,6 @@ mod tests {
         }
     }
 
-    use super::*;
 
     #[test]
     fn formats_french_numbers() {

@@ -39,6 +39,13 @@ struct ExpOrganism {
     file: String,
     evaluation_label: String,
     missed: ExpMissed,
+    /// Committed at the territory's level (else « non ventilé », out of the totals).
+    #[serde(default = "yes")]
+    at_level: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -191,6 +198,12 @@ fn check(case: &Case, r: &Review, ids: &[&str], fail: &mut Vec<String>) {
                 fail.push(format!(
                     "{at} {}: label « {} », expected « {} »",
                     eo.file, o.evaluation_label, eo.evaluation_label
+                ));
+            }
+            if o.at_level != eo.at_level {
+                fail.push(format!(
+                    "{at} {}: at level {}, expected {}",
+                    eo.file, o.at_level, eo.at_level
                 ));
             }
             if missed_of(&o.missed) != eo.missed {

@@ -158,8 +158,8 @@ pub fn organisms_table(g: &ReviewGroup, gi: usize, chosen: &str, split: Option<&
                     <th scope="col">{ "Réalisé" }</th>
                     <th scope="col">{ "Taux" }</th>
                     <th scope="col">{ "Engagements non tenus" }</th>
-                    <th scope="col">{ "Justifiés" }</th>
-                    <th scope="col">{ "Non justifiés" }</th>
+                    <th scope="col">{ "Lignes justifiées" }</th>
+                    <th scope="col">{ "Lignes non justifiées" }</th>
                     <th scope="col">{ "Origine des justifications" }</th>
                 </tr>
             </thead>
@@ -177,13 +177,15 @@ pub fn organisms_table(g: &ReviewGroup, gi: usize, chosen: &str, split: Option<&
                     };
                     let m = &o.missed;
                     html! {
-                        <tr>
-                            <th scope="row">{ o.label.clone() }</th>
+                        <tr class={classes!((!o.at_level).then_some("hors-total"))}>
+                            <th scope="row">{ o.label.clone() }
+                                if !o.at_level { <br /><span class="aide">{ "non ventilé à cette maille : hors total" }</span> }
+                            </th>
                             <td>{ o.years.map(|(a, b)| format!("{a}-{b}")).unwrap_or_else(|| o.evaluation_label.clone()) }</td>
                             <td class="nombre">{ c }</td>
                             <td class="nombre">{ a }</td>
                             <td class="nombre">{ t }</td>
-                            <td class="nombre">{ m.missed }</td>
+                            <td>{ m.summary_fr() }</td>
                             <td class="nombre">{ m.justified }</td>
                             <td class={classes!("nombre", (m.unjustified() > 0).then_some("non-justifie"))}>{ m.unjustified() }</td>
                             <td>{ origin_fr(m) }</td>
@@ -193,7 +195,7 @@ pub fn organisms_table(g: &ReviewGroup, gi: usize, chosen: &str, split: Option<&
             </tbody>
             <tfoot>
                 <tr class="ligne-total">
-                    <th scope="row">{ format!("Ensemble ({} organisme{})", g.organisms.len(), plural_s(g.organisms.len())) }</th>
+                    <th scope="row">{ format!("Ensemble ({})", g.counts_fr()) }</th>
                     <td></td>
                     { match (reference, &sp) {
                         (Some(r), Some(s)) => match r.totals.iter().find(|t| &t.split == s) {
@@ -206,7 +208,7 @@ pub fn organisms_table(g: &ReviewGroup, gi: usize, chosen: &str, split: Option<&
                         },
                         _ => html! { <><td></td><td></td><td></td></> },
                     } }
-                    <td class="nombre">{ g.missed.missed }</td>
+                    <td>{ g.missed.summary_fr() }</td>
                     <td class="nombre">{ g.missed.justified }</td>
                     <td class="nombre">{ g.missed.unjustified() }</td>
                     <td>{ origin_fr(&g.missed) }</td>

@@ -208,12 +208,63 @@ enum Import {
         failures: Vec<(String, String)>,
     },
     Cancelled,
+    /// The page was reloaded during a read.
+    Interrupted,
+}
+
+/// Session-storage flag set while a batch of files is read: found by the next page after a
+/// reload in the middle of a read, which says that nothing of that batch was added.
+const READING_FLAG: &str = "cus-simuler-lecture";
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+fn set_reading(on: bool) {
+    if let Some(s) = session() {
+        let _ = if on {
+            s.set_item(READING_FLAG, "1")
+        } else {
+            s.remove_item(READING_FLAG)
+        };
+    }
+}
+
+/// Was a read interrupted by a reload (the flag of the previous page)? Clears it.
+fn interrupted() -> bool {
+    let was = session()
+        .and_then(|s| s.get_item(READING_FLAG).ok().flatten())
+        .is_some();
+    set_reading(false);
+    was
+}
+
+/// « 59 », « EPCI 200093201 », « organisme entier »: the rows a « non ventilé » figure comes
+/// from, briefly.
+fn rows_fr(rows: &[cus_core::convention::TerritoryKey]) -> String {
+    use cus_core::convention::TerritoryKey as T;
+    rows.iter()
+        .map(|r| match r {
+            T::Departement(d) => d.clone(),
+            T::Epci(e) => format!("EPCI {e}"),
+            T::Region(g) => format!("région {g}"),
+            T::Organisme => "organisme entier".to_string(),
+            T::Segment(x) => format!("segment {x}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[function_component(Organismes)]
 pub fn organismes(props: &SectionProps) -> Html {
     let worker = use_context::<FormatsWorker>();
-    let state = use_state(|| Import::Idle);
+    let state = use_state(|| {
+        if interrupted() {
+            Import::Interrupted
+        } else {
+            Import::Idle
+        }
+    });
     let cancel: Rc<Cell<Option<u32>>> = use_memo((), |_| Cell::new(None));
     let drafts = use_state(|| None::<Vec<cus_core::drafts::DraftInfo>>);
     let shown = use_state(|| None::<String>);
@@ -225,34 +276,77 @@ pub fn organismes(props: &SectionProps) -> Html {
         let dispatch = props.dispatch.clone();
         let cancel = cancel.clone();
         let extra = crate::pages::export::extra_catalogues(&props.catalogues);
+        let ws = props.store.ws.clone();
         Callback::from(move |inputs: Vec<(String, Vec<u8>)>| {
             let Some(worker) = worker.clone() else { return };
             if inputs.is_empty() || matches!(*state, Import::Reading { .. }) {
                 return;
             }
+            // A type the app does not read is named at once, never sent to the worker.
+            let (inputs, unsupported): (Vec<_>, Vec<_>) =
+                inputs.into_iter().partition(|(name, _)| {
+                    cus_formats::Format::from_file_name(name).is_some()
+                });
+            let unsupported: Vec<(String, String)> = unsupported
+                .into_iter()
+                .map(|(name, _)| {
+                    (
+                        name,
+                        "type de fichier non pris en charge : ajoutez un classeur ODS ou XLSX, un CSV ou un JSON."
+                            .to_string(),
+                    )
+                })
+                .collect();
+            if inputs.is_empty() {
+                state.set(Import::Done {
+                    added: 0,
+                    failures: unsupported,
+                });
+                return;
+            }
             let total = inputs.len();
             state.set(Import::Reading { done: 0, total });
+            set_reading(true);
             cancel.set(None);
-            let (state, dispatch, cancel, extra) = (
+            let (state, dispatch, cancel, extra, ws) = (
                 state.clone(),
                 dispatch.clone(),
                 cancel.clone(),
                 extra.clone(),
+                ws.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 let s2 = state.clone();
                 let progress =
                     Callback::from(move |(done, total)| s2.set(Import::Reading { done, total }));
-                match read_files(&worker, inputs, extra, progress, cancel).await {
+                let result = read_files(&worker, inputs, extra, progress, cancel).await;
+                set_reading(false);
+                match result {
                     Ok(read) => {
-                        let added = read.files.len();
-                        if added > 0 {
-                            dispatch.emit(WsEdit::AddFiles(read.files));
+                        // The same file again (same name, same convention) is said, not added.
+                        let mut failures = unsupported;
+                        failures.extend(read.failures);
+                        let mut files: Vec<WorkspaceFile> = Vec::new();
+                        for f in read.files {
+                            let again = ws.holds(&f)
+                                || files.iter().any(|x| {
+                                    x.file_name == f.file_name && x.convention == f.convention
+                                });
+                            if again {
+                                failures.push((
+                                    f.file_name,
+                                    "déjà dans l'espace : il n'a pas été ajouté une seconde fois."
+                                        .to_string(),
+                                ));
+                            } else {
+                                files.push(f);
+                            }
                         }
-                        state.set(Import::Done {
-                            added,
-                            failures: read.failures,
-                        });
+                        let added = files.len();
+                        if added > 0 {
+                            dispatch.emit(WsEdit::AddFiles(files));
+                        }
+                        state.set(Import::Done { added, failures });
                     }
                     Err(()) => state.set(Import::Cancelled),
                 }
@@ -359,13 +453,36 @@ pub fn organismes(props: &SectionProps) -> Html {
                 .collect()
         })
         .unwrap_or_default();
+    // Sources committed at the territory's level on some indicator; the others present only
+    // « non ventilé », with the coarser rows read.
+    let mut at_level: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut coarser: std::collections::HashMap<usize, Vec<cus_core::convention::TerritoryKey>> =
+        std::collections::HashMap::new();
+    if let Some(ex) = props.derived.extract.as_ref() {
+        for r in ex.groups.iter().flat_map(|g| g.tables.iter()).flat_map(|t| t.rows.iter()) {
+            match &r.basis {
+                cus_core::consolidation::Basis::Exact(_) => {
+                    at_level.insert(r.source);
+                }
+                cus_core::consolidation::Basis::Coarser(rows) => {
+                    let e = coarser.entry(r.source).or_default();
+                    for k in rows {
+                        if !e.contains(k) {
+                            e.push(k.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
     let used = &props.derived.used;
     let reading = matches!(*state, Import::Reading { .. });
 
+    // Files dropped anywhere on the section are read (never opened by the browser instead).
     html! {
-        <>
+        <div class="section-organismes" ondrop={on_drop} ondragover={on_dragover}>
             <p class="chapo">{ "Ajoutez les fichiers de CUS des organismes présents sur le territoire : classeurs ODS ou XLSX, CSV ou JSON, mélangés. Ils sont lus dans ce navigateur, sans envoi." }</p>
-            <div class="zone-depot" ondrop={on_drop} ondragover={on_dragover}>
+            <div class="zone-depot">
                 <label for="fichiers-organismes">{ "Choisir des fichiers (plusieurs à la fois), ou les déposer ici" }</label>
                 <input id="fichiers-organismes" type="file" multiple=true accept=".ods,.xlsx,.csv,.json" onchange={on_input} disabled={reading} />
             </div>
@@ -397,12 +514,13 @@ pub fn organismes(props: &SectionProps) -> Html {
                     </div>
                 },
                 Import::Cancelled => html! { <p role="status">{ "Lecture annulée : aucun fichier de ce lot n'a été ajouté." }</p> },
+                Import::Interrupted => html! { <p role="status" class="avertissement">{ "Lecture interrompue par le rechargement de la page : aucun fichier de ce lot n'a été ajouté. Ajoutez-les à nouveau." }</p> },
                 Import::Done { added, failures } => html! {
                     <div role="status">
                         <p>{ format!("{added} fichier{} ajouté{}.", plural_s(*added), plural_s(*added)) }</p>
                         if !failures.is_empty() {
                             <div class="message-erreur">
-                                <p>{ format!("{} fichier{} n'{} pas pu être lu{} ; l'espace n'en a rien gardé :", failures.len(), plural_s(failures.len()), if failures.len() > 1 { "ont" } else { "a" }, plural_s(failures.len())) }</p>
+                                <p>{ format!("{} fichier{} non ajouté{} ; l'espace n'en a rien gardé :", failures.len(), plural_s(failures.len()), plural_s(failures.len())) }</p>
                                 <ul>{ for failures.iter().map(|(n, r)| html! { <li><strong>{ n.clone() }</strong>{ " : " }{ r.clone() }</li> }) }</ul>
                             </div>
                         }
@@ -427,7 +545,7 @@ pub fn organismes(props: &SectionProps) -> Html {
                                         { if f.excluded { " (écarté)" } else { " (gardé)" } }
                                         { " " }
                                         <button type="button" class="bouton bouton-secondaire" onclick={keep} disabled={!f.excluded && g.iter().filter(|&&j| !ws.files[j].excluded).count() == 1}
-                                            aria-label={format!("Garder {}", f.file_name)}>{ "Garder celui-ci" }</button>
+                                            aria-label={format!("Garder celui-ci : {}", f.file_name)}>{ "Garder celui-ci" }</button>
                                     </li>
                                 }
                             }) }
@@ -457,7 +575,11 @@ pub fn organismes(props: &SectionProps) -> Html {
                                 (true, _, _, _) => "écarté".to_string(),
                                 (_, None, _, _) => "catalogue inconnu : non consolidé".to_string(),
                                 (_, _, _, false) => "territoire à choisir".to_string(),
-                                (_, _, Some(i), true) if present.contains(&i) => "oui".to_string(),
+                                (_, _, Some(i), true) if at_level.contains(&i) => "oui".to_string(),
+                                (_, _, Some(i), true) if present.contains(&i) => format!(
+                                    "non ventilé ({})",
+                                    coarser.get(&i).map(|r| rows_fr(r)).unwrap_or_default()
+                                ),
                                 _ => "aucun engagement sur ce territoire".to_string(),
                             };
                             let remove = {
@@ -496,7 +618,7 @@ pub fn organismes(props: &SectionProps) -> Html {
                     </tbody>
                 </table>
             }
-        </>
+        </div>
     }
 }
 

@@ -21,7 +21,8 @@ enum Kind {
 pub fn scenarios(props: &SectionProps) -> Html {
     let name = use_state(String::new);
     let kind = use_state(|| Kind::Realisation);
-    let percent = use_state(|| "80".to_string());
+    // Empty with a placeholder: a value there would be typed after (« 80 » → « 8080 »).
+    let percent = use_state(String::new);
     let indicator = use_state(String::new);
     let column = use_state(String::new);
     let organism = use_state(String::new);
@@ -280,7 +281,7 @@ pub fn scenarios(props: &SectionProps) -> Html {
                         if matches!(*kind, Kind::Realisation | Kind::Scale) {
                             <div class="champ">
                                 <label for="pourcentage-scenario">{ "Pourcentage (100 = inchangé)" }</label>
-                                <input id="pourcentage-scenario" type="text" inputmode="decimal" value={(*percent).clone()} oninput={text(&percent)} />
+                                <input id="pourcentage-scenario" type="text" inputmode="decimal" placeholder="80" value={(*percent).clone()} oninput={text(&percent)} />
                             </div>
                         } else {
                             <div class="champ">

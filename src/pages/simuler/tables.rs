@@ -150,8 +150,8 @@ fn overview(cons: &Consolidated, props: &SectionProps) -> Html {
                             html! {
                                 <tr>
                                     <th scope="row">{ format!("{} — {}", t.code, t.label) }<br /><span class="aide">{ t.unit_fr.clone() }</span></th>
-                                    <td class="nombre">{ t.rows.len() }</td>
-                                    <td class="nombre">{ t.unventilated.len() }</td>
+                                    <td class="nombre">{ t.organisms_at_level() }</td>
+                                    <td class="nombre">{ t.organisms_unventilated() }</td>
                                     <td>{ figures.join(" · ") }</td>
                                 </tr>
                             }
@@ -222,6 +222,13 @@ pub fn table_view(props: &TableProps) -> Html {
                 </th>
                 { for (0..n).map(|c| {
                     let est = unventilated.then_some(()).and(r.key).zip(r.values[c]).map(|(k, v)| k * v);
+                    if !r.applicable[c] {
+                        // Not a period of this organism's convention (signed another year):
+                        // neither empty nor zero.
+                        return html! {
+                            <td class="nombre sans-objet"><span aria-hidden="true">{ "—" }</span><span class="sr-only">{ "pas une période de sa convention" }</span></td>
+                        };
+                    }
                     html! {
                         <td class={classes!("nombre", r.changed[c].then_some("modifie"))}>
                             { cell(r.values[c], r.invalid[c]) }
@@ -245,6 +252,15 @@ pub fn table_view(props: &TableProps) -> Html {
             }
             if !t.not_retained.is_empty() {
                 <p class="note">{ format!("Indicateur facultatif non retenu par : {}.", t.not_retained.join(", ")) }</p>
+            }
+            if let Some(note) = &t.calendar_note_fr {
+                <p class="note">{ format!("{note} « — » : pas une période de la convention de cet organisme.") }</p>
+            }
+            if !t.set_apart.is_empty() {
+                <div class="note">
+                    <p>{ format!("Hors de ce tableau ({} organisme{}) : leur catalogue définit cet indicateur autrement, il n'est pas additionné aux autres.", t.set_apart.len(), plural_s(t.set_apart.len())) }</p>
+                    <ul>{ for t.set_apart.iter().map(|(o, r)| html! { <li>{ format!("{o} : {r}.") }</li> }) }</ul>
+                </div>
             }
             <div class="grille-defilement">
                 <table class="tableau-grille tableau-consolidation">
@@ -305,7 +321,7 @@ pub fn table_view(props: &TableProps) -> Html {
                             { for t.unventilated.iter().map(|r| row(r, true)) }
                             if t.additive {
                                 <tr class="ligne-total">
-                                    <th scope="row">{ "Total de la maille plus large" }</th>
+                                    <th scope="row">{ "Total de la maille plus large" }<br /><span class="aide">{ "somme des chiffres non ventilés ci-dessus, hors total du territoire" }</span></th>
                                     { for (0..n).map(|c| html! { <td class="nombre">{ t.unventilated_totals[c].map(num).unwrap_or_else(|| "—".into()) }</td> }) }
                                 </tr>
                             }
@@ -320,11 +336,11 @@ pub fn table_view(props: &TableProps) -> Html {
                         <ul class="entrees-calcul">
                             { for t.rows.iter().filter(|r| r.values[c].is_some()).map(|r| html! {
                                 <li>{ format!("{} : {}", r.label, num(r.values[c].unwrap_or_default())) }
-                                    <span class="aide">{ format!(" — {}", if r.hypothetical { "hypothèse du scénario".to_string() } else { t.cells_of(r, c).join(" + ") }) }</span></li>
+                                    <span class="aide">{ format!(" — {}", t.cells_fr(r, c)) }</span></li>
                             }) }
                             { for t.unventilated.iter().filter(|r| r.values[c].is_some() && r.key.is_some()).map(|r| html! {
                                 <li>{ format!("{} : {} × {} % (estimation)", r.label, num(r.values[c].unwrap_or_default()), num(r.key.unwrap_or_default() * 100.0)) }
-                                    <span class="aide">{ format!(" — {}", t.cells_of(r, c).join(" + ")) }</span></li>
+                                    <span class="aide">{ format!(" — {}", t.cells_fr(r, c)) }</span></li>
                             }) }
                         </ul>
                     </div>

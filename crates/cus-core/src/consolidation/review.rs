@@ -122,7 +122,10 @@ pub struct IndicatorReview {
 /// Missed commitments of an organism or a group, justified or not, by origin.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MissedCount {
+    /// Missed lines (indicator × row × split): the detail, shown on demand.
     pub missed: usize,
+    /// The indicators with at least one missed line (codes, in catalogue order).
+    pub indicators: Vec<String>,
     pub justified: usize,
     pub organisme: usize,
     /// By cause id (outside causes), with its label; an outside cause not given is under "".
@@ -138,8 +141,28 @@ impl MissedCount {
         self.exterieur.values().sum()
     }
 
+    /// « 2 indicateurs (PP-1, PP-2) sur 5 lignes » (empty: « aucun »).
+    pub fn summary_fr(&self) -> String {
+        if self.missed == 0 {
+            return "aucun".into();
+        }
+        format!(
+            "{} indicateur{} ({}) sur {} ligne{}",
+            self.indicators.len(),
+            s(self.indicators.len()),
+            self.indicators.join(", "),
+            self.missed,
+            s(self.missed)
+        )
+    }
+
     fn add(&mut self, o: &MissedCount) {
         self.missed += o.missed;
+        for c in &o.indicators {
+            if !self.indicators.contains(c) {
+                self.indicators.push(c.clone());
+            }
+        }
         self.justified += o.justified;
         self.organisme += o.organisme;
         for (k, v) in &o.exterieur {
@@ -158,6 +181,9 @@ pub struct OrganismReview {
     pub evaluation_label: String,
     /// Calendar years covered, when the signing year is known.
     pub years: Option<(i32, i32)>,
+    /// Committed at the territory's level on at least one indicator; else « non ventilé »
+    /// only: shown, never in the group's totals.
+    pub at_level: bool,
     pub missed: MissedCount,
 }
 
@@ -185,6 +211,18 @@ impl ReviewGroup {
             self.kind.label_fr(),
             self.evaluation_label
         )
+    }
+
+    /// « 4 organismes à la maille ; 2 non ventilés, hors total » (the first part alone when
+    /// every organism is at the territory's level).
+    pub fn counts_fr(&self) -> String {
+        let at = self.organisms.iter().filter(|o| o.at_level).count();
+        let apart = self.organisms.len() - at;
+        let mut out = format!("{at} organisme{} à la maille", s(at));
+        if apart > 0 {
+            out.push_str(&format!(" ; {apart} non ventilé{}, hors total", s(apart)));
+        }
+        out
     }
 
     pub fn organism(&self, source: usize) -> Option<&OrganismReview> {
@@ -380,6 +418,7 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                             let r = p.years(y);
                             (*r.start(), *r.end())
                         }),
+                        at_level: false,
                         missed: MissedCount::default(),
                     }
                 })
@@ -395,6 +434,7 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                     else {
                         continue;
                     };
+                    o.at_level |= matches!(basis, Basis::Exact(_));
                     for row in basis.rows() {
                         for split in splits(ind) {
                             let key = format!("{}|{}|{}", ind.code, row, split.key());
@@ -403,6 +443,9 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                             }
                             let m = &mut o.missed;
                             m.missed += 1;
+                            if !m.indicators.contains(&ind.code) {
+                                m.indicators.push(ind.code.clone());
+                            }
                             if let Some(j) = ach.justifications.get(&key) {
                                 m.justified += 1;
                                 match j.origin {
@@ -628,8 +671,10 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                     rates,
                 });
             }
+            // The group's misses are those of the organisms at the territory's level, as its
+            // totals: an organism « non ventilé » is shown, never counted in.
             let mut missed = MissedCount::default();
-            for o in &organisms {
+            for o in organisms.iter().filter(|o| o.at_level) {
                 missed.add(&o.missed);
             }
             out.groups.push(ReviewGroup {

@@ -93,7 +93,7 @@ impl Change {
                 "{} : {} ({}) {}",
                 label_of(source),
                 indicator,
-                column.replace('|', ", "),
+                column_fr(column),
                 match value {
                     Some(v) => format!("porté à {}", format_fr(*v, 2)),
                     None => "vidé".to_string(),
@@ -123,6 +123,15 @@ impl Change {
             ),
         }
     }
+}
+
+/// A column key in words (`PLAI/hors-qpv|2019-2021` → « PLAI, dont hors-qpv, Cumul 2019–2021 »).
+fn column_fr(key: &str) -> String {
+    let (split, period) = key.rsplit_once('|').unwrap_or((key, ""));
+    let period = Aligned::parse(period)
+        .map(Aligned::label_fr)
+        .unwrap_or_else(|| period.to_string());
+    format!("{}, {period}", split.replace('/', ", dont "))
 }
 
 /// One row of a consolidated table.
@@ -361,6 +370,49 @@ impl ConsolidatedTable {
                 )
             })
             .collect()
+    }
+
+    /// Where a row's figure of column `c` was read, in words (« 59 — Nord, à 3 ans de sa
+    /// convention (première année 2020) »), never a cell key.
+    pub fn cells_fr(&self, row: &Row, c: usize) -> String {
+        if row.hypothetical {
+            return "hypothèse du scénario".into();
+        }
+        let col = &self.columns[c];
+        let Some(period) = col.aligned.period_for(row.first_year) else {
+            return "pas une période de sa convention".into();
+        };
+        let when = match period {
+            crate::catalogue::Period::Reference => "référence".to_string(),
+            crate::catalogue::Period::Year(n) => format!("année {n}"),
+            crate::catalogue::Period::Cumulative(n) => format!("à {n} ans"),
+        };
+        let first = row
+            .first_year
+            .map(|y| format!(" (première année {y})"))
+            .unwrap_or_default();
+        format!("lu : {}, {when} de sa convention{first}", row.basis_fr)
+    }
+
+    /// Distinct organisms (files) at the territory's level, hypothetical ones excepted.
+    pub fn organisms_at_level(&self) -> usize {
+        let mut ids: Vec<&str> = self
+            .rows
+            .iter()
+            .filter(|r| !r.hypothetical)
+            .map(|r| r.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
+
+    /// Distinct organisms « non ventilé » at this level.
+    pub fn organisms_unventilated(&self) -> usize {
+        let mut ids: Vec<&str> = self.unventilated.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
     }
 
     /// The column with this `split|period` key.

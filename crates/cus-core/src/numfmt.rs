@@ -175,7 +175,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn formats_french_numbers() {
         let n = THOUSANDS_SEP;

@@ -260,7 +260,11 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
             }
         }
         if let Some(x) = &e.set_apart {
-            let got: Vec<String> = t.set_apart.iter().map(|(o, r)| format!("{o} : {r}")).collect();
+            let got: Vec<String> = t
+                .set_apart
+                .iter()
+                .map(|(o, r)| format!("{o} : {r}"))
+                .collect();
             if &got != x {
                 fail(format!("{code}: set apart {got:?}, expected {x:?}"));
             }

@@ -283,10 +283,9 @@ pub fn organismes(props: &SectionProps) -> Html {
                 return;
             }
             // A type the app does not read is named at once, never sent to the worker.
-            let (inputs, unsupported): (Vec<_>, Vec<_>) =
-                inputs.into_iter().partition(|(name, _)| {
-                    cus_formats::Format::from_file_name(name).is_some()
-                });
+            let (inputs, unsupported): (Vec<_>, Vec<_>) = inputs
+                .into_iter()
+                .partition(|(name, _)| cus_formats::Format::from_file_name(name).is_some());
             let unsupported: Vec<(String, String)> = unsupported
                 .into_iter()
                 .map(|(name, _)| {
@@ -459,7 +458,12 @@ pub fn organismes(props: &SectionProps) -> Html {
     let mut coarser: std::collections::HashMap<usize, Vec<cus_core::convention::TerritoryKey>> =
         std::collections::HashMap::new();
     if let Some(ex) = props.derived.extract.as_ref() {
-        for r in ex.groups.iter().flat_map(|g| g.tables.iter()).flat_map(|t| t.rows.iter()) {
+        for r in ex
+            .groups
+            .iter()
+            .flat_map(|g| g.tables.iter())
+            .flat_map(|t| t.rows.iter())
+        {
             match &r.basis {
                 cus_core::consolidation::Basis::Exact(_) => {
                     at_level.insert(r.source);

@@ -598,9 +598,9 @@ pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referenti
                     .into_iter()
                     .filter(|a| {
                         let s = &sources[a.source];
-                        s.cat.indicator(&ind.code).is_none_or(|own| {
-                            territory_rows(territory, s.conv, own, geo).is_some()
-                        })
+                        s.cat
+                            .indicator(&ind.code)
+                            .is_none_or(|own| territory_rows(territory, s.conv, own, geo).is_some())
                     })
                     .collect();
                 g.tables.push(table);

@@ -144,7 +144,7 @@ test('a workspace on an EPCI: three files, « non ventilé », an objective, a s
   assert.ok(lines.some((l) => l.includes(';non ventilé;')), 'the CSV has the « non ventilé » lines');
   await go(page, 'espace');
   await page.setInputFiles('#fichier-espace', ods.file);
-  await page.waitForSelector('text=ouvert depuis consolidation-plh-metropole-lilloise.ods (3 fichiers)');
+  await page.waitForSelector('text=Espace « PLH Métropole lilloise (copie) » ouvert depuis consolidation-plh-metropole-lilloise.ods (3 fichiers)');
   await go(page, 'objectifs');
   await page.selectOption('#indicateur-objectif', 'PP-1');
   assert.match(await text(page, 'section[aria-labelledby^="titre-ecarts-"]'), /manque/, 'the reopened workspace has the objective');

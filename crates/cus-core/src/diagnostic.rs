@@ -65,16 +65,39 @@ impl Location {
         if let Some(i) = &self.indicator {
             parts.push(format!("indicateur {i}"));
         }
+        // A location may carry the parts of a cell key: they are said in words, never shown as
+        // keys (`departement:59` → « département 59 », `total/hors-qpv` → « total, dont
+        // hors-qpv », `c3` → « à 3 ans »).
         if let Some(t) = &self.territory {
-            parts.push(t.clone());
+            parts.push(match t.parse::<crate::convention::TerritoryKey>() {
+                Ok(k) if t.contains(':') || t == "organisme" => territory_fr(&k),
+                _ => t.clone(),
+            });
         }
         if let Some(s) = &self.split {
-            parts.push(s.clone());
+            parts.push(s.replace('/', ", dont "));
         }
         if let Some(p) = &self.period {
-            parts.push(p.clone());
+            parts.push(match crate::convention::parse_period_key(p) {
+                Some(crate::catalogue::Period::Reference) => "référence".to_string(),
+                Some(crate::catalogue::Period::Year(n)) => format!("année {n}"),
+                Some(crate::catalogue::Period::Cumulative(n)) => format!("à {n} ans"),
+                None => p.clone(),
+            });
         }
         parts.join(", ")
+    }
+}
+
+/// A territory key in words, without the referential (« département 59 », « EPCI 200093201 »).
+fn territory_fr(k: &crate::convention::TerritoryKey) -> String {
+    use crate::convention::TerritoryKey as T;
+    match k {
+        T::Departement(d) => format!("département {d}"),
+        T::Epci(e) => format!("EPCI {e}"),
+        T::Region(r) => format!("région {r}"),
+        T::Organisme => "organisme entier".to_string(),
+        T::Segment(x) => format!("segment {x}"),
     }
 }
 
@@ -237,6 +260,39 @@ mod tests {
         assert_eq!(w.to_line_fr(), "Avertissement [W-TEST] : à vérifier");
         assert!(!has_errors(&[w.clone()]));
         assert_eq!(w.id(), "W-TEST@||||");
+    }
+
+    #[test]
+    fn a_location_given_as_key_parts_is_said_in_words() {
+        // (territory, split, period) → the location as shown: never a key.
+        let cases = [
+            (
+                ("departement:59", "total/hors-qpv", "c3"),
+                "indicateur PP-1, département 59, total, dont hors-qpv, à 3 ans",
+            ),
+            (
+                ("epci:200093201", "PLAI", "a2"),
+                "indicateur PP-1, EPCI 200093201, PLAI, année 2",
+            ),
+            (
+                ("organisme", "valeur", "ref"),
+                "indicateur PP-1, organisme entier, valeur, référence",
+            ),
+            (
+                ("59 — Nord", "Total", "Cumul 2020–2022"),
+                "indicateur PP-1, 59 — Nord, Total, Cumul 2020–2022",
+            ),
+        ];
+        for ((t, sp, p), want) in cases {
+            let l = Location {
+                indicator: Some("PP-1".into()),
+                territory: Some(t.into()),
+                split: Some(sp.into()),
+                period: Some(p.into()),
+                ..Default::default()
+            };
+            assert_eq!(l.describe_fr(), want);
+        }
     }
 
     #[test]

@@ -36,9 +36,11 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
     let objective = |c: usize| {
         t.comparisons
             .iter()
-            .find(|x| format!("{}|{}", x.objective.split, x.objective.period) == t.columns[c].key)
+            .find(|x| x.column == Some(c))
             .map(|x| x.objective.value)
     };
+    // Organisms committed only at a wider level: not in the bars, said under the chart.
+    let unventilated = t.organisms_unventilated();
     let top = cols
         .iter()
         .map(|&c| {
@@ -95,17 +97,27 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
             acc += estimated;
         }
         let obj = objective(c);
+        // The value above the bar, moved above the objective's line when the line would cross it.
+        let value_y = match obj {
+            Some(o) if (y(o) - (y(acc) - 8.0)).abs() < 10.0 => y(acc.max(o)) - 14.0,
+            _ => y(acc) - 4.0,
+        };
         html! {
             <g>
                 { for parts.iter().map(|(color, from, v)| html! {
                     <rect x={format!("{x:.1}")} y={format!("{:.1}", y(from + v))} width={format!("{bar_w:.1}")}
                         height={format!("{:.1}", (y(*from) - y(from + v)).max(0.0))} fill={fill(color)} />
                 }) }
-                <text x={format!("{:.1}", x + bar_w / 2.0)} y={format!("{:.1}", y(acc) - 4.0)} text-anchor="middle" class="graphique-valeur">{ num(acc) }</text>
+                <text x={format!("{:.1}", x + bar_w / 2.0)} y={format!("{:.1}", value_y)} text-anchor="middle" class="graphique-valeur">{ num(acc) }</text>
                 if let Some(o) = obj {
                     <line x1={format!("{:.1}", x - 8.0)} x2={format!("{:.1}", x + bar_w + 8.0)} y1={format!("{:.1}", y(o))} y2={format!("{:.1}", y(o))}
                         stroke="#1b1b1b" stroke-width="2.5" stroke-dasharray="6 3" />
-                    <text x={format!("{:.1}", x + bar_w + 10.0)} y={format!("{:.1}", y(o) + 4.0)} class="graphique-objectif">{ format!("objectif {}", num(o)) }</text>
+                    // Right of the bar, or left of it near the right edge: never clipped.
+                    if x + bar_w + 10.0 + 96.0 <= w {
+                        <text x={format!("{:.1}", x + bar_w + 10.0)} y={format!("{:.1}", y(o) + 4.0)} class="graphique-objectif">{ format!("objectif {}", num(o)) }</text>
+                    } else {
+                        <text x={format!("{:.1}", x - 10.0)} y={format!("{:.1}", y(o) + 4.0)} text-anchor="end" class="graphique-objectif">{ format!("objectif {}", num(o)) }</text>
+                    }
                 }
                 <text x={format!("{:.1}", x + bar_w / 2.0)} y={format!("{:.1}", h - bottom + 18.0)} text-anchor="middle">{ period(c) }</text>
             </g>
@@ -147,20 +159,47 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
                     <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill={fill(c)} /></svg>{ format!(" {l}") }</li>
                 }) }
             </ul>
+            if unventilated > 0 {
+                <p class="note">{ format!(
+                    "Hors des barres : {} organisme{} engagé{} seulement à une maille plus large, non réparti{} sans clé (voir « Non ventilé » dans la consolidation).",
+                    unventilated,
+                    if unventilated > 1 { "s" } else { "" },
+                    if unventilated > 1 { "s" } else { "" },
+                    if unventilated > 1 { "s" } else { "" }
+                ) }</p>
+            }
+            <div class="grille-defilement">
             <table class="tableau donnees-graphique">
-                <caption>{ "Données du graphique" }</caption>
-                <thead><tr><th scope="col">{ "Période" }</th><th scope="col">{ "Engagements" }</th><th scope="col">{ "Objectif" }</th><th scope="col">{ "Organismes ayant saisi" }</th></tr></thead>
+                <caption>{ "Données du graphique : chaque segment de barre, le total, l'objectif" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Période" }</th>
+                    { for named.iter().map(|&i| html! { <th scope="col">{ t.rows[i].label.clone() }</th> }) }
+                    if t.rows.len() > named.len() { <th scope="col">{ format!("{} autres organismes", t.rows.len() - named.len()) }</th> }
+                    <th scope="col">{ "Estimations par clé" }</th>
+                    <th scope="col">{ "Engagements (total)" }</th>
+                    <th scope="col">{ "Objectif" }</th>
+                    <th scope="col">{ "Non ventilés, hors total" }</th>
+                </tr></thead>
                 <tbody>
-                    { for cols.iter().map(|&c| html! {
-                        <tr>
-                            <th scope="row">{ period(c) }</th>
-                            <td class="nombre">{ t.totals[c].value().map(num).unwrap_or_else(|| "vide".into()) }</td>
-                            <td class="nombre">{ objective(c).map(num).unwrap_or_else(|| "—".into()) }</td>
-                            <td class="nombre">{ t.totals[c].filled }</td>
-                        </tr>
+                    { for cols.iter().map(|&c| {
+                        let others: f64 = t.rows.iter().enumerate().filter(|(i, _)| !named.contains(i)).filter_map(|(_, r)| r.values[c]).sum();
+                        html! {
+                            <tr>
+                                <th scope="row">{ period(c) }</th>
+                                { for named.iter().map(|&i| html! {
+                                    <td class="nombre">{ if t.rows[i].applicable[c] { t.rows[i].values[c].map(num).unwrap_or_else(|| "vide".into()) } else { "—".into() } }</td>
+                                }) }
+                                if t.rows.len() > named.len() { <td class="nombre">{ num(others) }</td> }
+                                <td class="nombre">{ num(t.totals[c].estimated) }</td>
+                                <td class="nombre">{ t.totals[c].value().map(num).unwrap_or_else(|| "vide".into()) }</td>
+                                <td class="nombre">{ objective(c).map(num).unwrap_or_else(|| "—".into()) }</td>
+                                <td class="nombre">{ t.unventilated_totals[c].map(num).unwrap_or_else(|| "—".into()) }</td>
+                            </tr>
+                        }
                     }) }
                 </tbody>
             </table>
+            </div>
         </figure>
     }
 }
@@ -185,9 +224,16 @@ pub fn plai_chart(c: &Compilation) -> Html {
         "graphique-plai-{}",
         c.code.replace(|ch: char| !ch.is_ascii_alphanumeric(), "-")
     );
+    // Long names keep their start and their end (« Grand Logis des H…, SA de Lille ») so that
+    // names sharing a long start stay apart; the whole name is the element's title.
     let short = |s: &str| {
-        let s: String = s.chars().take(34).collect();
-        s
+        let chars: Vec<char> = s.chars().collect();
+        if chars.len() <= 34 {
+            return s.to_string();
+        }
+        let head: String = chars[..17].iter().collect();
+        let tail: String = chars[chars.len() - 16..].iter().collect();
+        format!("{}…{}", head.trim_end(), tail.trim_start())
     };
     html! {
         <figure class="graphique" aria-labelledby={id.clone()}>
@@ -197,7 +243,7 @@ pub fn plai_chart(c: &Compilation) -> Html {
                     let yy = top + row_h * i as f64;
                     html! {
                         <g>
-                            <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", yy + 12.0)} text-anchor="end">{ short(label) }</text>
+                            <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", yy + 12.0)} text-anchor="end"><title>{ label.clone() }</title>{ short(label) }</text>
                             <rect x={format!("{left}")} y={format!("{:.1}", yy + 2.0)} width={format!("{:.1}", x(*v) - left)} height="12" fill={PALETTE[0]} />
                             <text x={format!("{:.1}", x(*v) + 4.0)} y={format!("{:.1}", yy + 12.0)} class="graphique-valeur">{ format!("{} %", num(*v)) }</text>
                         </g>

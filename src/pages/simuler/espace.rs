@@ -198,6 +198,11 @@ pub fn espace(props: &EspaceProps) -> Html {
         let d = d.clone();
         let file_message = file_message.clone();
         let worker = use_context::<FormatsWorker>();
+        // Names already in this browser: a reopened file is never mistaken for one of them.
+        let taken: Vec<String> = list
+            .as_ref()
+            .map(|l| l.iter().map(|i| i.name.clone()).collect())
+            .unwrap_or_default();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
@@ -207,6 +212,7 @@ pub fn espace(props: &EspaceProps) -> Html {
             let d = d.clone();
             let file_message = file_message.clone();
             let worker = worker.clone();
+            let taken = taken.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
@@ -219,7 +225,16 @@ pub fn espace(props: &EspaceProps) -> Html {
                     }
                 };
                 match super::organismes::workspace_from_file(worker.as_ref(), &name, bytes).await {
-                    Ok(ws) => {
+                    Ok(mut ws) => {
+                        if taken.contains(&ws.name) {
+                            let original = ws.name.clone();
+                            ws.name = format!("{original} (copie)");
+                            let mut n = 1;
+                            while taken.contains(&ws.name) {
+                                n += 1;
+                                ws.name = format!("{original} (copie {n})");
+                            }
+                        }
                         file_message.set(Some(format!(
                             "Espace « {} » ouvert depuis {name} ({} fichier{}).",
                             ws.name,

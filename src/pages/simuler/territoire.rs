@@ -65,6 +65,64 @@ pub fn territoire(props: &SectionProps) -> Html {
     } else {
         Vec::new()
     };
+    // Keyboard as in « Remplir »: Enter takes the first result, ArrowDown goes into the list,
+    // ArrowUp / ArrowDown move in it, Escape goes back to the search.
+    let first = hits.first().map(|h| match h {
+        Hit::Departement(d) => TerritoryKey::Departement(d.code.clone()),
+        Hit::Epci(e) => TerritoryKey::Epci(e.siren.clone()),
+    });
+    let on_search_key = {
+        let d = props.dispatch.clone();
+        let vintage = Some(geo.vintage.year);
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" => {
+                e.prevent_default();
+                if let Some(t) = first.clone() {
+                    d.emit(WsEdit::SetTerritory {
+                        territory: Some(t),
+                        geo_vintage: vintage,
+                    });
+                }
+            }
+            "ArrowDown" => {
+                e.prevent_default();
+                focus(".resultats-territoire li:first-child button");
+            }
+            _ => {}
+        })
+    };
+    let on_list_key = Callback::from(|e: KeyboardEvent| {
+        let key = e.key();
+        if !matches!(key.as_str(), "ArrowDown" | "ArrowUp" | "Escape") {
+            return;
+        }
+        e.prevent_default();
+        if key == "Escape" {
+            focus("#recherche-territoire");
+            return;
+        }
+        let Some(li) = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|b| b.closest("li").ok().flatten())
+        else {
+            return;
+        };
+        let next = if key == "ArrowDown" {
+            li.next_element_sibling()
+        } else {
+            li.previous_element_sibling()
+        };
+        match next.and_then(|n| n.query_selector("button").ok().flatten()) {
+            Some(b) => {
+                if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b) {
+                    let _ = h.focus();
+                }
+            }
+            None if key == "ArrowUp" => focus("#recherche-territoire"),
+            None => {}
+        }
+    });
     let current = ws
         .territory
         .as_ref()
@@ -102,11 +160,11 @@ pub fn territoire(props: &SectionProps) -> Html {
             </div>
             <h2>{ "Un département ou un EPCI / EPT" }</h2>
             <label for="recherche-territoire">{ "Nom, numéro de département ou SIREN (2 caractères au moins)" }</label>
-            <input id="recherche-territoire" type="search" value={(*query).clone()} oninput={on_query}
+            <input id="recherche-territoire" type="search" value={(*query).clone()} oninput={on_query} onkeydown={on_search_key}
                 aria-describedby="aide-recherche-territoire" autocomplete="off" />
             <p id="aide-recherche-territoire" class="aide">{ "Par exemple « Lille », « 59 » ou « 200093201 »." }</p>
             if !hits.is_empty() {
-                <ul class="resultats-territoire" aria-label="Territoires trouvés">
+                <ul class="resultats-territoire" aria-label="Territoires trouvés" onkeydown={on_list_key}>
                     { for hits.iter().map(|h| {
                         let key = match h {
                             Hit::Departement(d) => TerritoryKey::Departement(d.code.clone()),
@@ -127,5 +185,16 @@ pub fn territoire(props: &SectionProps) -> Html {
                 <p role="status">{ "Aucun territoire ne correspond." }</p>
             }
         </>
+    }
+}
+
+/// Focus the first element matching `selector`, if any.
+fn focus(selector: &str) {
+    if let Some(h) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = h.focus();
     }
 }

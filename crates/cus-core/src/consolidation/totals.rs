@@ -919,9 +919,23 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
         } else {
             "Médiane des engagements"
         };
+        // Organisms committed only at a wider level are not in the total: said, with their
+        // figure at that level, so that a gap is never read as the whole story.
+        let apart = if t.additive && t.totals[c].unventilated > 0 {
+            let n = t.totals[c].unventilated;
+            format!(
+                " Hors total : {} engagé{} seulement à une maille plus large ({} à cette maille-là, non réparti{}).",
+                plural(n, "organisme", "organismes"),
+                if n > 1 { "s" } else { "" },
+                format_fr(t.unventilated_totals[c].unwrap_or_default(), 1),
+                if n > 1 { "s" } else { "" },
+            )
+        } else {
+            String::new()
+        };
         let text_fr = match (committed, gap) {
             (Some(v), Some(g)) => format!(
-                "{what} {}{} pour un objectif de {} : {} de {} ({}).",
+                "{what} {}{} pour un objectif de {} : {} de {} ({}).{apart}",
                 format_fr(v, 1),
                 if estimate { " (estimation)" } else { "" },
                 format_fr(o.value, 1),
@@ -933,7 +947,7 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
                 }
             ),
             _ => format!(
-                "Aucun engagement saisi pour un objectif de {}.",
+                "Aucun engagement saisi pour un objectif de {}.{apart}",
                 format_fr(o.value, 1)
             ),
         };

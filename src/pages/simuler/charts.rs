@@ -168,7 +168,7 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
                     if unventilated > 1 { "s" } else { "" }
                 ) }</p>
             }
-            <div class="grille-defilement">
+            <div class="grille-defilement" tabindex="0" role="region" aria-label={format!("Données du graphique de {}", t.code)}>
             <table class="tableau donnees-graphique">
                 <caption>{ "Données du graphique : chaque segment de barre, le total, l'objectif" }</caption>
                 <thead><tr>

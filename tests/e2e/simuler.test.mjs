@@ -231,6 +231,30 @@ test('the fictional région opens in one click: 31 files read, the duplicate det
   const heads = await page.$$eval('section.tableau-consolide thead th[scope="colgroup"]', (t) => t.map((x) => x.textContent));
   assert.ok(heads.includes('Cumul 2019–2021') && heads.includes('Cumul 2020–2022'), heads.join(' | '));
   assert.match(await text(page, 'section.tableau-consolide'), /placé dans son année civile/);
+  // No internal key is ever shown: every section of the région, with every detail opened
+  // (files' diagnostics, totals' explanations), read as the user sees it.
+  const KEY = /\b(departement|epci|region|segment):[0-9A-Za-z]|\|(a[1-6]|c[36]|ref)\b|\b[A-Z]{1,3}(-[A-Z0-9]+)+(\s[a-z]+)?\|/;
+  for (const section of ['espace', 'territoire', 'organismes', 'consolidation', 'objectifs', 'scenarios', 'compilation', 'evaluations', 'export']) {
+    await go(page, section);
+    await page.waitForTimeout(150);
+    if (section === 'organismes') {
+      // One file's diagnostics open at a time: each is read.
+      const n = (await page.$$('table.fichiers button[aria-expanded]')).length;
+      for (let i = 0; i < n; i++) {
+        await (await page.$$('table.fichiers button[aria-expanded]'))[i].click();
+        const t = await page.$eval('table.fichiers', (x) => x.innerText);
+        const h = t.match(KEY);
+        assert.equal(h, null, `organismes, file ${i + 1}: an internal key is shown: « ${h && t.slice(Math.max(0, h.index - 60), h.index + 60)} »`);
+      }
+    }
+    if (section === 'consolidation') {
+      for (const b of (await page.$$('.bouton-total')).slice(0, 6)) await b.click();
+    }
+    for (const d of await page.$$('details:not([open])')) await d.evaluate((x) => { x.open = true; });
+    const shown = await page.$eval('main', (m) => m.innerText);
+    const hit = shown.match(KEY);
+    assert.equal(hit, null, `${section}: an internal key is shown: « ${hit && shown.slice(Math.max(0, hit.index - 60), hit.index + 60)} »`);
+  }
   const ms = Number(await page.$eval('.simuler', (e) => e.dataset.consolidationMs));
   console.log(`consolidation of the fictional région in the browser: ${ms} ms`);
   assert.deepEqual(page.errors, []);

@@ -633,6 +633,22 @@ fn read_table<'r>(
         .map(|(i, c)| (c.key.as_str(), i))
         .collect();
     let calendar_note_fr = calendar_note(years, &columns);
+    // A unit the text leaves open (PP-4, SR-1: dwellings or % of the stock) adds up when every
+    // file states the same count unit; a level is then summed only at one date (its columns
+    // are end dates).
+    let chosen: Vec<String> = members
+        .iter()
+        .filter_map(|&i| {
+            let s = &sources[i];
+            s.cat.indicator(&ind.code).map(|own| s.conv.unit_fr(own))
+        })
+        .collect();
+    let agreed_count_unit = (!ind.unit_choices.is_empty())
+        .then(|| chosen.first())
+        .flatten()
+        .filter(|u| chosen.iter().all(|x| x == *u) && ind.unit_choices.contains(u) && !u.contains('%'))
+        .cloned();
+    let additive = is_additive(ind) || agreed_count_unit.is_some();
     let mut rows = Vec::new();
     let mut not_retained = Vec::new();
     for &i in members {
@@ -685,7 +701,7 @@ fn read_table<'r>(
             })
             .collect();
         let levels = s.conv.levels(own);
-        if is_additive(ind) || basis.rows().len() == 1 {
+        if additive || basis.rows().len() == 1 {
             let (values, invalid) = read(basis.rows());
             rows.push(BaseRow {
                 source: i,
@@ -724,8 +740,8 @@ fn read_table<'r>(
     Table {
         code: ind.code.clone(),
         label: ind.short_label.clone(),
-        unit_fr: ind.value.unit_fr(),
-        additive: is_additive(ind),
+        unit_fr: agreed_count_unit.unwrap_or_else(|| ind.value.unit_fr()),
+        additive,
         columns,
         rows,
         not_retained,

@@ -41,6 +41,12 @@ pub enum Request {
         file_name: String,
         extra_catalogues: Vec<Catalogue>,
     },
+    /// Read an organism's file for a workspace (« Simuler sur mon territoire »): import, rules
+    /// of its catalogue, counts (`consolidation::read_organism`), off the main thread.
+    ReadOrganism {
+        file_name: String,
+        extra_catalogues: Vec<Catalogue>,
+    },
     /// Write the consolidation of a workspace (« Simuler sur mon territoire ») as a file of
     /// `format`: ODS or XLSX workbook, CSV, or JSON summary.
     ExportConsolidation {
@@ -83,6 +89,8 @@ pub enum Reply {
         blockers: Vec<Diagnostic>,
     },
     Imported(Box<Imported>),
+    /// An organism's file read for a workspace, checked and counted.
+    OrganismRead(Box<cus_core::consolidation::WorkspaceFile>),
     /// The file could not be imported: every problem found, located.
     ImportFailed {
         problems: Vec<Diagnostic>,
@@ -193,6 +201,26 @@ pub fn handle(
                 Err(problems) => (Reply::ImportFailed { problems }, None),
             }
         }
+        Request::ReadOrganism {
+            file_name,
+            extra_catalogues,
+        } => {
+            let cats = catalogues_with(extra_catalogues);
+            progress(Progress {
+                step: 1,
+                steps: 1,
+                label: format!("Lecture et contrôle de {file_name}"),
+            });
+            match crate::import(bytes.unwrap_or_default(), &file_name, &cats) {
+                Ok(imported) => (
+                    Reply::OrganismRead(Box::new(crate::consolidation::read_organism(
+                        imported, &file_name, &cats,
+                    ))),
+                    None,
+                ),
+                Err(problems) => (Reply::ImportFailed { problems }, None),
+            }
+        }
         Request::ExportConsolidation {
             workspace_json,
             scenario,
@@ -252,6 +280,80 @@ mod tests {
     /// Through JSON, as the messages travel.
     fn wire<T: Serialize + for<'de> Deserialize<'de>>(t: &T) -> T {
         serde_json::from_str(&serde_json::to_string(t).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn an_organism_file_is_read_with_the_same_counts_as_the_command_line() {
+        // A JSON export edited after export: its checksum no longer matches, a note of the
+        // import, counted as a warning like the rules' warnings (as `cus consolider` counts).
+        let conv = sample();
+        let (_, file) = handle(
+            Request::Export {
+                format: Format::Json,
+                mode: Mode::Brouillon,
+                exported_at: "2026-12-01T10:00:00Z".into(),
+                convention: conv.clone(),
+                extra_catalogues: vec![],
+            },
+            None,
+            &mut |_| {},
+        );
+        let text = String::from_utf8(file.unwrap()).unwrap();
+        // The fingerprint no longer matches the values (as when a value is edited by hand).
+        let at = text.find("\"empreinte\"").expect("a fingerprint");
+        let quote = at + text[at..].find(": \"").unwrap() + 3;
+        let mut edited = text.clone();
+        edited.replace_range(quote..quote + 8, "00000000");
+        assert_ne!(edited, text);
+        let cats = catalogues_with(vec![]);
+        let imported = crate::import(edited.as_bytes(), "a.json", &cats).unwrap();
+        let notes = imported
+            .notes
+            .iter()
+            .filter(|d| d.severity == cus_core::diagnostic::Severity::Warning)
+            .count();
+        assert!(
+            notes > 0,
+            "the edited file has a note: {:?}",
+            imported.notes
+        );
+        let cat = cats
+            .iter()
+            .find(|c| {
+                c.id == imported.convention.catalogue.id
+                    && c.version == imported.convention.catalogue.version
+            })
+            .unwrap();
+        let rules =
+            cus_core::rules::validate(&imported.convention, cat, imported.convention.referential());
+        let rule_warnings = rules
+            .iter()
+            .filter(|d| d.severity == cus_core::diagnostic::Severity::Warning)
+            .count();
+        let req = wire(&Request::ReadOrganism {
+            file_name: "a.json".into(),
+            extra_catalogues: vec![],
+        });
+        let (reply, none) = handle(req, Some(edited.as_bytes()), &mut |_| {});
+        assert!(none.is_none());
+        match wire(&reply) {
+            Reply::OrganismRead(f) => {
+                assert_eq!(f.file_name, "a.json");
+                assert_eq!(f.warnings, rule_warnings + notes, "import notes counted");
+                assert_eq!(f.convention, imported.convention);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A file that does not read: the problems, nothing else.
+        let (reply, _) = handle(
+            Request::ReadOrganism {
+                file_name: "b.json".into(),
+                extra_catalogues: vec![],
+            },
+            Some(b"{"),
+            &mut |_| {},
+        );
+        assert!(matches!(reply, Reply::ImportFailed { .. }), "{reply:?}");
     }
 
     #[test]

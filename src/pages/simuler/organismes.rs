@@ -60,47 +60,18 @@ pub async fn read_files(
         files: Vec::new(),
         failures: Vec::new(),
     };
-    let cats = cus_formats::protocol::catalogues_with(extra.clone());
     for (i, (name, bytes)) in inputs.into_iter().enumerate() {
         if cancel.get() == Some(u32::MAX) {
             return Err(());
         }
-        let request = Request::Import {
+        // One reading step, in the worker: import, rules and counts as `cus consolider` does.
+        let request = Request::ReadOrganism {
             file_name: name.clone(),
             extra_catalogues: extra.clone(),
         };
         let set_id = |id: u32| cancel.set(Some(id));
         match ask(worker, request, &bytes, &set_id).await {
-            WorkerEvent::Done(Reply::Imported(imported), _) => {
-                let conv = imported.convention;
-                let (errors, warnings) = match cats
-                    .iter()
-                    .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
-                {
-                    Some(cat) => {
-                        let diags = cus_core::rules::validate(&conv, cat, conv.referential());
-                        (
-                            diags
-                                .iter()
-                                .filter(|d| d.severity == Severity::Error)
-                                .count(),
-                            diags
-                                .iter()
-                                .filter(|d| d.severity == Severity::Warning)
-                                .count(),
-                        )
-                    }
-                    None => (0, 0),
-                };
-                out.files.push(WorkspaceFile {
-                    id: String::new(),
-                    file_name: name,
-                    convention: conv,
-                    errors,
-                    warnings,
-                    excluded: false,
-                });
-            }
+            WorkerEvent::Done(Reply::OrganismRead(file), _) => out.files.push(*file),
             WorkerEvent::Done(Reply::ImportFailed { problems }, _) => {
                 let reason = problems
                     .iter()

@@ -14,8 +14,8 @@ use cus_formats::Format;
 use serde::Serialize;
 
 use crate::args::options_with_formats;
-use crate::input::{catalogue_of, expand, load, read_objectives, read_scenario, read_split_keys};
-use crate::output::{count, plural, Output};
+use crate::input::{expand, load, read_objectives, read_scenario, read_split_keys};
+use crate::output::{plural, Output};
 
 /// Files with errors listed by the text summary, at most (the JSON lists them all).
 const MAX_LISTED: usize = 20;
@@ -286,21 +286,10 @@ pub fn run(args: &[String]) -> Output {
 }
 
 /// Read and check one file: the workspace file (its id set later), or why it is unreadable.
+/// The reading step is the formats crate's, shared with the app.
 fn read_one(path: &str, cats: &[Catalogue]) -> Result<WorkspaceFile, String> {
     let imported = load(path, cats).map_err(|d| reason(&d))?;
-    let conv = imported.convention;
-    let mut diags = imported.notes;
-    if let Some(cat) = catalogue_of(&conv, cats) {
-        diags.extend(cus_core::rules::validate(&conv, cat, conv.referential()));
-    }
-    Ok(WorkspaceFile {
-        id: String::new(),
-        file_name: path.to_string(),
-        errors: count(&diags, Severity::Error),
-        warnings: count(&diags, Severity::Warning),
-        convention: conv,
-        excluded: false,
-    })
+    Ok(conso::read_organism(imported, path, cats))
 }
 
 /// Read the files on every core (reading and checking hundreds of files is most of the time of

@@ -646,7 +646,9 @@ fn read_table<'r>(
     let agreed_count_unit = (!ind.unit_choices.is_empty())
         .then(|| chosen.first())
         .flatten()
-        .filter(|u| chosen.iter().all(|x| x == *u) && ind.unit_choices.contains(u) && !u.contains('%'))
+        .filter(|u| {
+            chosen.iter().all(|x| x == *u) && ind.unit_choices.contains(u) && !u.contains('%')
+        })
         .cloned();
     let additive = is_additive(ind) || agreed_count_unit.is_some();
     let mut rows = Vec::new();

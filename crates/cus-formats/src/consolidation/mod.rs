@@ -178,6 +178,36 @@ fn codes_used(conv: &cus_core::convention::Convention) -> BTreeSet<String> {
 /// its files not excluded, split keys, objectives and the scenario of index `scenario`.
 /// `catalogues`: those known (the embedded ones, and any the user loaded). Err: a French message
 /// (no territory, unknown vintage or territory, no such scenario).
+/// The one step that reads an organism's file for a workspace, shared by `cus consolider`, the
+/// formats worker (`Request::ReadOrganism`, for « Simuler ») and the samples: the imported
+/// convention checked by the rules of its catalogue, its errors and warnings counted with the
+/// import's own notes (a checksum that does not match, say), so that a file shows the same
+/// counts everywhere. The file's id is given by the workspace when it is added.
+pub fn read_organism(
+    imported: crate::Imported,
+    file_name: &str,
+    cats: &[Catalogue],
+) -> cus_core::consolidation::WorkspaceFile {
+    use cus_core::diagnostic::Severity;
+    let conv = imported.convention;
+    let mut diags = imported.notes;
+    if let Some(cat) = cats
+        .iter()
+        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+    {
+        diags.extend(cus_core::rules::validate(&conv, cat, conv.referential()));
+    }
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    cus_core::consolidation::WorkspaceFile {
+        id: String::new(),
+        file_name: file_name.to_string(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        convention: conv,
+        excluded: false,
+    }
+}
+
 pub fn consolidate_workspace(
     ws: &Workspace,
     scenario: Option<usize>,

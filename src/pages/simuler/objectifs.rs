@@ -112,6 +112,14 @@ pub fn objectifs(props: &SectionProps) -> Html {
             periods.push((y.to_string(), format!("Objectif {y}")));
         }
     }
+    // A share of the financings (a PLH's « 30 % de PLAI »), when the rule data defines one for
+    // this indicator: its own row, in percent, on the same periods.
+    if let Some(share) = &t.share {
+        splits.push((
+            cus_core::consolidation::SHARE_SPLIT.to_string(),
+            format!("{} (%)", share.label_fr),
+        ));
+    }
     let split_keys: Rc<Vec<String>> = Rc::new(splits.iter().map(|(k, _)| k.clone()).collect());
     let period_keys: Rc<Vec<String>> = Rc::new(periods.iter().map(|(k, _)| k.clone()).collect());
     // Objectives belong to the territory they were set for.

@@ -33,7 +33,8 @@ pub use review::{
 };
 pub use totals::{
     consolidate, parse_objectives, paste_objectives, Change, Comparison, Consolidated,
-    ConsolidatedTable, Objective, ObjectivePaste, Row, Scenario, Stats, Total, YearLine,
+    ConsolidatedTable, Objective, ObjectivePaste, Row, Scenario, Stats, TableShare, Total,
+    YearLine, SHARE_SPLIT,
 };
 pub use workspace::{duplicates, Workspace, WorkspaceFile, WORKSPACE_FORMAT, WORKSPACE_FORMAT_1};
 

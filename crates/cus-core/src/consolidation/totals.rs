@@ -321,6 +321,21 @@ pub struct YearLine {
     pub cumulated_coverage: Option<f64>,
 }
 
+/// The split key of an objective on a share of the financings (a PLH's « 30 % de PLAI »).
+pub const SHARE_SPLIT: &str = "part";
+
+/// The share of some financings among others an indicator has in the rule data (the PLAI share
+/// of PP-1): objectives can be set on it and are compared with the share of the summed counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableShare {
+    /// « Part de PLAI parmi PLAI + PLUS ».
+    pub label_fr: String,
+    /// Position of the breakdown among the indicator's breakdowns.
+    pub breakdown: usize,
+    pub numerator: Vec<String>,
+    pub denominator: Vec<String>,
+}
+
 /// One indicator consolidated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConsolidatedTable {
@@ -349,6 +364,8 @@ pub struct ConsolidatedTable {
     /// Organisms with a figure on the territory whose catalogue defines this indicator
     /// otherwise: (organism, reason), not in the table.
     pub set_apart: Vec<(String, String)>,
+    /// The share objectives can be set on, from the rule data (counts only).
+    pub share: Option<TableShare>,
 }
 
 impl ConsolidatedTable {
@@ -623,7 +640,29 @@ fn consolidate_table(
             .iter()
             .map(|a| (sources[a.source].label(), a.reason_fr.clone()))
             .collect(),
+        share: None,
     };
+    // The share of the rule data, when the first file's catalogue has one for this indicator.
+    if t.additive {
+        let first = t.rows.first().map(|r| &sources[r.source]);
+        out.share = first.and_then(|src| {
+            let rule = crate::calc::plai_share_rule(src.cat, &t.code)?;
+            let breakdown = src
+                .cat
+                .indicator(&t.code)?
+                .breakdown_index(&rule.breakdown)?;
+            Some(TableShare {
+                label_fr: format!(
+                    "Part de {} parmi {}",
+                    rule.numerator.join(" + "),
+                    rule.denominator.join(" + ")
+                ),
+                breakdown,
+                numerator: rule.numerator.clone(),
+                denominator: rule.denominator.clone(),
+            })
+        });
+    }
     compare(&mut out, objectives);
     out
 }
@@ -803,6 +842,75 @@ impl Total {
     }
 }
 
+/// A share objective (« 30 % de PLAI » on a window) against the share of the summed counts of
+/// that period: numerator and denominator financings added over the organisms at the level.
+fn share_comparison(t: &ConsolidatedTable, o: &Objective) -> Comparison {
+    let period = o.aligned();
+    let label = format!(
+        "{}, {}",
+        t.share.as_ref().map_or("Part", |s| s.label_fr.as_str()),
+        period
+            .map(Aligned::label_fr)
+            .unwrap_or_else(|| o.period.clone())
+    );
+    let sum = |members: &[String], share: &TableShare| -> Option<f64> {
+        let v: Vec<f64> = t
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                Some(c.aligned) == period
+                    && c.split.part.is_none()
+                    && c.split.members.iter().enumerate().all(|(i, m)| {
+                        if i == share.breakdown {
+                            m.as_ref().is_some_and(|m| members.contains(m))
+                        } else {
+                            m.is_none()
+                        }
+                    })
+            })
+            .filter_map(|(c, _)| t.totals[c].value())
+            .collect();
+        (!v.is_empty()).then(|| v.iter().sum())
+    };
+    let figures = t.share.as_ref().and_then(|sh| {
+        Some((sum(&sh.numerator, sh)?, sum(&sh.denominator, sh)?)).filter(|(_, d)| *d > 0.0)
+    });
+    let committed = figures.map(|(n, d)| n / d * 100.0);
+    let gap = committed.map(|v| v - o.value);
+    let text_fr = match (figures, gap) {
+        (_, _) if t.share.is_none() => format!(
+            "L'objectif de part ({}) ne correspond à aucune part définie pour {}.",
+            label, t.code
+        ),
+        (Some((n, d)), Some(g)) => format!(
+            "{} des engagements : {} ÷ {} = {} % pour un objectif de {} % : {} point{} {}.",
+            t.share.as_ref().map_or("", |s| s.label_fr.as_str()),
+            format_fr(n, 1),
+            format_fr(d, 1),
+            format_fr(n / d * 100.0, 1),
+            format_fr(o.value, 1),
+            format_fr(g.abs(), 1),
+            if g.abs() >= 2.0 { "s" } else { "" },
+            if g >= 0.0 { "au-dessus" } else { "en dessous" },
+        ),
+        _ => format!(
+            "Aucun engagement chiffré sur cette période pour un objectif de part de {} %.",
+            format_fr(o.value, 1)
+        ),
+    };
+    Comparison {
+        objective: o.clone(),
+        column: None,
+        column_label: label,
+        committed,
+        estimate: false,
+        gap,
+        coverage: None,
+        text_fr,
+    }
+}
+
 /// The label of an objective's split and period in a table (« PLAI, 2022 »), never its key.
 fn objective_label(t: &ConsolidatedTable, o: &Objective) -> String {
     let split = t
@@ -883,6 +991,11 @@ fn compare(t: &mut ConsolidatedTable, objectives: &[Objective]) {
     let direct = mine.iter().map(|o| ((*o).clone(), String::new()));
     for (o, origin) in direct.chain(synthesized) {
         let o = &o;
+        if o.split == SHARE_SPLIT {
+            let c = share_comparison(t, o);
+            t.comparisons.push(c);
+            continue;
+        }
         let Some(c) = objective_column(t, o) else {
             if !has_years && matches!(o.aligned(), Some(Aligned::Year(_))) {
                 // Counted in the cumulative windows above, when they cover its year.

@@ -43,10 +43,15 @@ fn files(
                 format,
                 extra_catalogues: extra.clone(),
             };
+            // The scenario applied is in the file's name: two exports never look alike.
+            let suffix = scenario
+                .and_then(|i| ws.scenarios.get(i))
+                .map(|s| format!("-scenario-{}", super::espace::file_stem(&s.name)))
+                .unwrap_or_default();
             let (status, name) = (
                 status.clone(),
                 format!(
-                    "consolidation-{}.{}",
+                    "consolidation-{}{suffix}.{}",
                     super::espace::file_stem(&ws.name),
                     format.extension()
                 ),
@@ -117,8 +122,8 @@ pub fn export(props: &SectionProps) -> Html {
                 <p class="aide">{ "La page ci-dessous est celle qui s'imprime : synthèse, graphiques avec leurs tableaux, objectifs, compilation et, quand des organismes l'ont transmise, leur évaluation (indicateurs en nombre)." }</p>
             </div>
             <article class="impression-consolidation">
-                <h2>{ format!("Consolidation — {}", cons.territory_label) }</h2>
-                <p>{ format!("Espace « {} » ; {} fichier{} consolidé{} ; {}.", ws.name, props.derived.used.len(), plural_s(props.derived.used.len()), plural_s(props.derived.used.len()),
+                <h2>{ format!("Consolidation — {}{}", cons.territory_label, scenario.map(|s| format!(" — scénario « {} »", s.name)).unwrap_or_default()) }</h2>
+                <p>{ format!("Espace « {} » ; fichiers : {} ; {}.", ws.name, files_fr(props),
                     scenario.map(|s| format!("scénario « {} »", s.name)).unwrap_or_else(|| "fichiers tels quels, sans scénario".into())) }</p>
                 { for cons.groups.iter().map(|g| html! {
                     <section class="saut-page">
@@ -166,4 +171,25 @@ pub fn export(props: &SectionProps) -> Html {
             </article>
         </>
     }
+}
+
+/// « 12 consolidés, 17 sans chiffre sur le territoire, 0 écarté »: the counts the workbook's
+/// « Synthèse » gives.
+fn files_fr(props: &SectionProps) -> String {
+    let absent: usize = props
+        .derived
+        .extract
+        .as_ref()
+        .map(|ex| ex.groups.iter().map(|g| g.absent.len()).sum())
+        .unwrap_or_default();
+    let used = props.derived.used.len();
+    let excluded = props.store.ws.files.iter().filter(|f| f.excluded).count();
+    format!(
+        "{} consolidé{}, {} sans chiffre sur le territoire, {} écarté{}",
+        used - absent.min(used),
+        plural_s(used - absent.min(used)),
+        absent,
+        excluded,
+        plural_s(excluded)
+    )
 }

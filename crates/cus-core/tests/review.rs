@@ -303,7 +303,13 @@ fn check(case: &Case, r: &Review, ids: &[&str], fail: &mut Vec<String>) {
                     }
                 }
             }
-            let totals: Vec<String> = ind.totals.iter().map(|t| t.split.key()).collect();
+            // A total is keyed by its split and, when known, the years evaluated by the
+            // organisms it adds (`total@2020-2022`): different windows are never added.
+            let key = |t: &cus_core::consolidation::ReviewTotal| match t.years {
+                Some((a, b)) => format!("{}@{a}-{b}", t.split.key()),
+                None => t.split.key(),
+            };
+            let totals: Vec<String> = ind.totals.iter().map(key).collect();
             let exp: Vec<&String> = ei.totals.keys().collect();
             let mut sorted = totals.iter().collect::<Vec<_>>();
             sorted.sort();
@@ -311,7 +317,7 @@ fn check(case: &Case, r: &Review, ids: &[&str], fail: &mut Vec<String>) {
                 fail.push(format!("{at}: totals {totals:?}, expected {exp:?}"));
             }
             for (split, et) in &ei.totals {
-                let Some(t) = ind.totals.iter().find(|t| &t.split.key() == split) else {
+                let Some(t) = ind.totals.iter().find(|t| &key(t) == split) else {
                     continue;
                 };
                 let at = format!("{at} total {split}");
@@ -320,8 +326,14 @@ fn check(case: &Case, r: &Review, ids: &[&str], fail: &mut Vec<String>) {
                     || !close(t.rate, et.rate)
                 {
                     fail.push(format!(
-                        "{at}: {} / {} / {:?}, expected {} / {} / {:?}",
-                        t.committed, t.achieved, t.rate, et.committed, et.achieved, et.rate
+                        "{at}: {} / {} / {:?}, expected {} / {} / {:?} — {}",
+                        t.committed,
+                        t.achieved,
+                        t.rate,
+                        et.committed,
+                        et.achieved,
+                        et.rate,
+                        t.formula_fr
                     ));
                 }
                 let counted: Vec<String> = t.counted.iter().map(|&i| id(i)).collect();
@@ -520,21 +532,29 @@ fn the_sample_region() {
             assert!(o.missed.missed > 0, "{}", ids[i]);
         }
     }
-    // PP-1 of the mid-term group: a total over the organisms, every one at the région's level.
+    // PP-1 of the mid-term group: one total per evaluated window (the sample's CUS were signed
+    // in 2019 and 2020), every organism at the région's level, each in the total of its window.
     let g = &r.groups[0];
     let pp1 = g.indicators.iter().find(|i| i.code == "PP-1").unwrap();
-    let total = pp1
+    let totals: Vec<_> = pp1
         .totals
         .iter()
-        .find(|t| t.split.key() == "total")
-        .unwrap();
-    assert!(total.counted.len() >= 6 && total.left_out.is_empty());
-    let sum: f64 = pp1
-        .lines
-        .iter()
-        .filter(|l| l.split.key() == "total")
-        .map(|l| l.committed.unwrap())
-        .sum();
-    assert_eq!(sum, total.committed);
+        .filter(|t| t.split.key() == "total")
+        .collect();
+    let windows: Vec<_> = totals.iter().map(|t| t.years).collect();
+    assert_eq!(windows, [Some((2019, 2021)), Some((2020, 2022))]);
+    for total in &totals {
+        assert!(total.left_out.is_empty());
+        let sum: f64 = pp1
+            .lines
+            .iter()
+            .filter(|l| {
+                l.split.key() == "total" && g.organism(l.source).unwrap().years == total.years
+            })
+            .map(|l| l.committed.unwrap())
+            .sum();
+        assert_eq!(sum, total.committed);
+    }
+    assert!(totals.iter().map(|t| t.counted.len()).sum::<usize>() >= 6);
     assert!(g.missed.unjustified() > 0 && g.missed.exterieur_total() > 0 && g.missed.organisme > 0);
 }

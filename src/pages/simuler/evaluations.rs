@@ -198,13 +198,14 @@ pub fn organisms_table(g: &ReviewGroup, gi: usize, chosen: &str, split: Option<&
                     <th scope="row">{ format!("Ensemble ({})", g.counts_fr()) }</th>
                     <td></td>
                     { match (reference, &sp) {
-                        (Some(r), Some(s)) => match r.totals.iter().find(|t| &t.split == s) {
-                            Some(t) => html! { <>
+                        (Some(r), Some(s)) => match r.totals.iter().filter(|t| &t.split == s).collect::<Vec<_>>().as_slice() {
+                            [] => html! { <><td>{ "—" }</td><td>{ "—" }</td><td>{ "—" }</td></> },
+                            [t] => html! { <>
                                 <td class="nombre">{ num(t.committed) }</td>
                                 <td class="nombre">{ num(t.achieved) }</td>
                                 <td class="nombre">{ rate(t.rate) }</td>
                             </> },
-                            None => html! { <><td>{ "—" }</td><td>{ "—" }</td><td>{ "—" }</td></> },
+                            many => html! { <td colspan="3">{ format!("{} totaux, un par période évaluée (jamais additionnés) : voir le détail de l'indicateur", many.len()) }</td> },
                         },
                         _ => html! { <><td></td><td></td><td></td></> },
                     } }
@@ -277,7 +278,9 @@ pub fn indicator_section(
             .map(|o| o.label.clone())
             .unwrap_or_else(|| labels.get(i))
     };
-    let total = ind.totals.iter().find(|t| &t.split == split);
+    // One total per evaluated window: organisms evaluated on different years are never added.
+    let totals: Vec<&cus_core::consolidation::ReviewTotal> =
+        ind.totals.iter().filter(|t| &t.split == split).collect();
     let range = ind.rates.iter().find(|r| &r.split == split);
     html! {
         <section class="revue-indicateur bloc-impression" aria-labelledby={head_id.clone()}>
@@ -314,10 +317,11 @@ pub fn indicator_section(
                             }
                         }) }
                     </tbody>
-                    if let Some(t) = total {
+                    if !totals.is_empty() {
                         <tfoot>
+                            { for totals.iter().map(|t| html! {
                             <tr class="ligne-total">
-                                <th scope="row">{ "Total du territoire" }</th>
+                                <th scope="row">{ match t.years { Some((a, b)) if totals.len() > 1 => format!("Total du territoire, {a}-{b}"), _ => "Total du territoire".to_string() } }</th>
                                 <td>{ format!("{} organisme{}", t.counted.len(), plural_s(t.counted.len())) }</td>
                                 <td class="nombre">{ num(t.committed) }</td>
                                 <td class="nombre">{ num(t.achieved) }</td>
@@ -325,12 +329,16 @@ pub fn indicator_section(
                                 <td class="nombre">{ gap(Some(t.achieved - t.committed), false) }</td>
                                 <td>{ t.formula_fr.clone() }</td>
                             </tr>
+                            }) }
                         </tfoot>
                     }
                 </table>
-                if let Some(t) = total.filter(|t| !t.left_out.is_empty()) {
-                    <p class="aide">{ format!("Hors total : {}.", t.left_out.iter().map(|(i, r)| format!("{} ({r})", label(*i))).collect::<Vec<_>>().join(" ; ")) }</p>
+                if totals.len() > 1 {
+                    <p class="aide">{ "Les organismes n'ont pas été évalués sur les mêmes années (conventions signées des années différentes) : un total par période évaluée, jamais additionnés." }</p>
                 }
+                { for totals.iter().filter(|t| !t.left_out.is_empty()).map(|t| html! {
+                    <p class="aide">{ format!("Hors total{} : {}.", t.years.filter(|_| totals.len() > 1).map(|(a, b)| format!(" ({a}-{b})")).unwrap_or_default(), t.left_out.iter().map(|(i, r)| format!("{} ({r})", label(*i))).collect::<Vec<_>>().join(" ; ")) }</p>
+                }) }
                 if !ind.additive {
                     <p class="aide">{ "Pourcentage, montant ou durée : pas de total, les organismes sont comparés par leur taux." }</p>
                 }

@@ -77,6 +77,9 @@ pub struct ReviewLine {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReviewTotal {
     pub split: SplitKey,
+    /// The calendar years evaluated by the organisms added (`None`: unknown signing year):
+    /// organisms evaluated on different years are never added together.
+    pub years: Option<(i32, i32)>,
     pub committed: f64,
     pub achieved: f64,
     pub rate: Option<f64>,
@@ -599,17 +602,35 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                     if !additive {
                         continue;
                     }
-                    let mut t = ReviewTotal {
-                        split: split.clone(),
-                        committed: 0.0,
-                        achieved: 0.0,
-                        rate: None,
-                        counted: Vec::new(),
-                        left_out: Vec::new(),
-                        formula_fr: String::new(),
+                    // One total per evaluated window: a mid-term of a CUS signed in 2019
+                    // (2019-2021) is never added to one signed in 2020 (2020-2022).
+                    let years_of = |i: usize| {
+                        organisms
+                            .iter()
+                            .find(|o| o.source == i)
+                            .and_then(|o| o.years)
                     };
+                    let mut windows: Vec<Option<(i32, i32)>> = Vec::new();
                     for l in &of_split {
-                        match (&l.basis, l.committed, l.achieved) {
+                        let w = years_of(l.source);
+                        if !windows.contains(&w) {
+                            windows.push(w);
+                        }
+                    }
+                    windows.sort();
+                    for window in windows {
+                        let mut t = ReviewTotal {
+                            split: split.clone(),
+                            years: window,
+                            committed: 0.0,
+                            achieved: 0.0,
+                            rate: None,
+                            counted: Vec::new(),
+                            left_out: Vec::new(),
+                            formula_fr: String::new(),
+                        };
+                        for l in of_split.iter().filter(|l| years_of(l.source) == window) {
+                            match (&l.basis, l.committed, l.achieved) {
                             (Basis::Coarser(_), _, _) => t.left_out.push((
                                 l.source,
                                 "engagé à une maille plus large que le territoire (non ventilé)"
@@ -627,36 +648,40 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                                 t.counted.push(l.source);
                             }
                         }
-                    }
-                    if t.counted.is_empty() {
-                        continue;
-                    }
-                    t.rate = (t.committed > 0.0).then(|| t.achieved / t.committed * 100.0);
-                    t.formula_fr = format!(
-                        "{} organisme{} additionné{} : {} réalisé{} pour {} engagé{}{}{}",
-                        t.counted.len(),
-                        s(t.counted.len()),
-                        s(t.counted.len()),
-                        format_fr(t.achieved, 2),
-                        s_f(t.achieved),
-                        format_fr(t.committed, 2),
-                        s_f(t.committed),
-                        match t.rate {
-                            Some(r) => format!(" ; taux {} %", format_fr(r, 1)),
-                            None => String::new(),
-                        },
-                        if t.left_out.is_empty() {
-                            String::new()
-                        } else {
-                            format!(
-                                " ; {} organisme{} laissé{} de côté",
-                                t.left_out.len(),
-                                s(t.left_out.len()),
-                                s(t.left_out.len())
-                            )
                         }
-                    );
-                    totals.push(t);
+                        if t.counted.is_empty() {
+                            continue;
+                        }
+                        t.rate = (t.committed > 0.0).then(|| t.achieved / t.committed * 100.0);
+                        t.formula_fr = format!(
+                            "{}{} organisme{} additionné{} : {} réalisé{} pour {} engagé{}{}{}",
+                            window
+                                .map(|(a, b)| format!("{a}-{b} : "))
+                                .unwrap_or_default(),
+                            t.counted.len(),
+                            s(t.counted.len()),
+                            s(t.counted.len()),
+                            format_fr(t.achieved, 2),
+                            s_f(t.achieved),
+                            format_fr(t.committed, 2),
+                            s_f(t.committed),
+                            match t.rate {
+                                Some(r) => format!(" ; taux {} %", format_fr(r, 1)),
+                                None => String::new(),
+                            },
+                            if t.left_out.is_empty() {
+                                String::new()
+                            } else {
+                                format!(
+                                    " ; {} organisme{} laissé{} de côté",
+                                    t.left_out.len(),
+                                    s(t.left_out.len()),
+                                    s(t.left_out.len())
+                                )
+                            }
+                        );
+                        totals.push(t);
+                    }
                 }
                 indicators.push(IndicatorReview {
                     code: table.code.clone(),

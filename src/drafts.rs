@@ -8,7 +8,8 @@
 //!   then removed from local storage; `navigator.storage.persist()` is requested once.
 //! - Each tab remembers its own open draft (session storage; local storage keeps the last one
 //!   opened, for a new tab).
-//! - Saving is debounced off the keystroke path ([`save_soon`]): written once the user pauses
+//! - Saving is debounced off the keystroke path ([`save_soon`], the policy of
+//!   `cus_core::autosave` through `crate::autosave`): written once the user pauses
 //!   ([`DEBOUNCE_MS`]), at the latest [`MAX_WAIT_MS`] after the first unsaved change, and at once
 //!   when the page is hidden or another draft opens. Saves never overlap.
 //! - Without IndexedDB (disabled by the browser), the drafts live in memory for the session and
@@ -22,9 +23,9 @@ use cus_core::drafts::{
     Backend, Batch, Commit, Drafts, Legacy, MemoryBackend, StorageError, QUOTA_EXCEEDED,
 };
 pub use cus_core::drafts::{DraftInfo, Opened};
-use futures_channel::oneshot;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
+use crate::autosave::{Hooks, Saver};
 use crate::storage;
 
 pub const CURRENT_KEY: &str = "cus.brouillon.courant";
@@ -33,16 +34,13 @@ const LEGACY_INDEX: &str = "cus.brouillons";
 const LEGACY_PREFIX: &str = "cus.brouillon.";
 
 /// Unsaved work copied synchronously when the page goes away, one key per draft (`cus.secours.<id>`,
-/// see [`on_page_hide`]).
+/// see [`rescue_draft`]).
 const RESCUE_PREFIX: &str = "cus.secours.";
 
 const DB_NAME: &str = "cus-indicateurs";
 const STORE: &str = "brouillons";
 
-/// A pause in typing after which the draft is written.
-pub const DEBOUNCE_MS: u32 = 400;
-/// The longest an unsaved change waits while the user keeps typing.
-pub const MAX_WAIT_MS: f64 = 2000.0;
+pub use cus_core::autosave::{DEBOUNCE_MS, MAX_WAIT_MS};
 
 const UNAVAILABLE: &str = "Le stockage du navigateur (IndexedDB) est indisponible : vos \
     brouillons restent en mémoire le temps de cette session. Exportez votre travail avant de \
@@ -340,22 +338,12 @@ async fn migrate_local_storage(d: &Drafts<AppBackend>) {
     }
 }
 
-/// Put back what a page that went away could not write in time (see [`on_page_hide`]).
+/// Put back what a page that went away could not write in time (see [`rescue_draft`]).
 async fn recover_rescue(d: &Drafts<AppBackend>) {
-    let Some(local) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
-        return;
-    };
-    let keys: Vec<String> = (0..local.length().unwrap_or(0))
-        .filter_map(|i| local.key(i).ok().flatten())
-        .filter(|k| k.starts_with(RESCUE_PREFIX))
-        .collect();
-    for k in keys {
-        let Some(text) = local.get_item(&k).ok().flatten() else {
-            continue;
-        };
+    for (k, text) in crate::autosave::rescues(RESCUE_PREFIX) {
         // On a storage failure the copy stays for the next time.
         if let Ok(message) = d.recover(&text, &now_iso()).await {
-            let _ = local.remove_item(&k);
+            crate::autosave::drop_rescue(&k);
             if let Some(m) = message {
                 NOTICE.with(|n| *n.borrow_mut() = Some(m));
             }
@@ -483,172 +471,69 @@ pub async fn list() -> (Vec<DraftInfo>, Option<String>) {
 
 type Done = Box<dyn FnOnce(Result<(), String>)>;
 
-struct Pending {
+/// A draft to write, and who is told the outcome.
+struct DraftSave {
     id: String,
     conv: Rc<Convention>,
-    done: Done,
-    since: f64,
-    _timer: gloo_timers::callback::Timeout,
+    done: RefCell<Option<Done>>,
 }
 
-#[derive(Default)]
-struct Saver {
-    pending: Option<Pending>,
-    running: bool,
-    /// The draft being written, until it is.
-    in_flight: Option<(String, Rc<Convention>)>,
-    /// Waiting for every pending save to be written ([`flush`]).
-    waiters: Vec<oneshot::Sender<()>>,
-}
-
-thread_local! {
-    static SAVER: RefCell<Saver> = RefCell::default();
-}
-
-/// Save `conv` under `id` once the user pauses, replacing a save not yet started; `done` gets
-/// the outcome. `document.body` carries `data-sauvegarde="en-cours"` until it is written, then
-/// `"faite"`. A hidden page (reload, closed tab) starts the write at once.
-pub fn save_soon(
-    id: String,
-    conv: Rc<Convention>,
-    done: impl FnOnce(Result<(), String>) + 'static,
-) {
-    install_flush_on_hide();
-    set_saving_flag(true);
-    let now = js_sys::Date::now();
-    let since = SAVER.with(|s| {
-        s.borrow()
-            .pending
-            .as_ref()
-            .filter(|p| p.id == id)
-            .map_or(now, |p| p.since)
-    });
-    let wait = if now - since >= MAX_WAIT_MS {
-        0
-    } else {
-        DEBOUNCE_MS
-    };
-    let timer = gloo_timers::callback::Timeout::new(wait, start_saving);
-    let replaced = SAVER.with(|s| {
-        s.borrow_mut().pending.replace(Pending {
-            id,
-            conv,
-            done: Box::new(done),
-            since,
-            _timer: timer,
-        })
-    });
-    // A save replaced before it started: its outcome is the next one's.
-    drop(replaced);
-}
-
-/// Start writing the pending save now, unless one is being written (it runs right after).
-fn start_saving() {
-    let next = SAVER.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.running {
-            return None;
-        }
-        let p = s.pending.take()?;
-        s.running = true;
-        s.in_flight = Some((p.id.clone(), p.conv.clone()));
-        Some(p)
-    });
-    let Some(p) = next else {
-        notify_if_idle();
-        return;
-    };
-    wasm_bindgen_futures::spawn_local(async move {
+fn write_draft(s: Rc<DraftSave>) -> crate::autosave::Writing {
+    Box::pin(async move {
         let d = drafts().await;
-        let r = if p.id.starts_with(IN_MEMORY) {
+        let r = if s.id.starts_with(IN_MEMORY) {
             Err(NOT_STORED.to_string())
         } else {
-            d.save(&p.id, &p.conv, &now_iso())
+            d.save(&s.id, &s.conv, &now_iso())
                 .await
                 .map_err(|e| e.message())
         };
-        (p.done)(r);
-        SAVER.with(|s| {
-            let mut s = s.borrow_mut();
-            s.running = false;
-            s.in_flight = None;
-        });
-        let more = SAVER.with(|s| s.borrow().pending.is_some());
-        if more {
-            start_saving();
-        } else {
-            set_saving_flag(false);
-            notify_if_idle();
+        if let Some(done) = s.done.borrow_mut().take() {
+            done(r);
         }
-    });
-}
-
-fn notify_if_idle() {
-    let waiters = SAVER.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.running || s.pending.is_some() {
-            Vec::new()
-        } else {
-            std::mem::take(&mut s.waiters)
-        }
-    });
-    for w in waiters {
-        let _ = w.send(());
-    }
-}
-
-/// Write what is pending now, and wait until every save is written.
-pub async fn flush() {
-    let idle = SAVER.with(|s| {
-        let s = s.borrow();
-        !s.running && s.pending.is_none()
-    });
-    if idle {
-        return;
-    }
-    let (tx, rx) = oneshot::channel();
-    SAVER.with(|s| s.borrow_mut().waiters.push(tx));
-    start_saving();
-    let _ = rx.await;
-}
-
-/// Start writing what is pending, without waiting (the page is being hidden).
-pub fn flush_now() {
-    start_saving();
+    })
 }
 
 /// The page goes away (reload, closed tab, navigation): IndexedDB writes are asynchronous and
 /// may not finish, so the unsaved draft is also copied synchronously to local storage, and put
 /// back by the next page ([`recover_rescue`]), never over a version written since.
-fn on_page_hide() {
-    let unsaved = SAVER.with(|s| {
-        let s = s.borrow();
-        s.pending
-            .as_ref()
-            .map(|p| (p.id.clone(), p.conv.clone()))
-            .or_else(|| s.in_flight.clone())
-    });
-    if let Some((id, conv)) = unsaved {
-        let rescue = DRAFTS.with(|d| d.borrow().as_ref().and_then(|d| d.rescue(&id, &conv)));
-        if let Some(text) = rescue {
-            let _ = storage::set(&format!("{RESCUE_PREFIX}{id}"), &text);
-        }
-    }
-    start_saving();
+fn rescue_draft(s: &DraftSave) -> Option<String> {
+    let text = DRAFTS.with(|d| d.borrow().as_ref().and_then(|d| d.rescue(&s.id, &s.conv)))?;
+    crate::autosave::keep_rescue(&format!("{RESCUE_PREFIX}{}", s.id), &text)
 }
 
-/// Back from the browser's page cache: the page lives on, its rescue copy is not needed.
-fn on_page_show(e: web_sys::Event) {
-    let persisted = js_sys::Reflect::get(&e, &"persisted".into())
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
-    let current = session().and_then(|s| s.get_item(CURRENT_KEY).ok().flatten());
-    if let (true, Some(id)) = (persisted, current) {
-        if let Some(local) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let _ = local.remove_item(&format!("{RESCUE_PREFIX}{id}"));
-        }
-    }
+thread_local! {
+    static SAVER: Saver<DraftSave> = Saver::new(Hooks {
+        write: write_draft,
+        rescue: rescue_draft,
+        busy: set_saving_flag,
+    });
+}
+
+/// Save `conv` under `id` once the user pauses (`cus_core::autosave`), replacing a save not yet
+/// started; `done` gets the outcome. `document.body` carries `data-sauvegarde="en-cours"` until
+/// it is written, then `"faite"`. A hidden page (reload, closed tab) starts the write at once.
+pub fn save_soon(
+    id: String,
+    conv: Rc<Convention>,
+    done: impl FnOnce(Result<(), String>) + 'static,
+) {
+    // A save replaced before it started: its outcome is the next one's.
+    SAVER.with(Saver::clone).edited(DraftSave {
+        id,
+        conv,
+        done: RefCell::new(Some(Box::new(done))),
+    });
+}
+
+/// Write what is pending now, and wait until every save is written.
+pub async fn flush() {
+    SAVER.with(Saver::clone).flush().await
+}
+
+/// [`flush`] for `crate::presence` (another tab takes the draft over).
+pub fn flush_boxed() -> crate::autosave::Writing {
+    Box::pin(flush())
 }
 
 fn set_saving_flag(on: bool) {
@@ -657,27 +542,6 @@ fn set_saving_flag(on: bool) {
         .and_then(|d| d.body())
     {
         let _ = body.set_attribute("data-sauvegarde", if on { "en-cours" } else { "faite" });
-    }
-}
-
-fn install_flush_on_hide() {
-    thread_local! {
-        static INSTALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    if INSTALLED.with(|i| i.replace(true)) {
-        return;
-    }
-    if let Some(w) = web_sys::window() {
-        let hide = wasm_bindgen::closure::Closure::<dyn Fn()>::new(on_page_hide);
-        let _ = w.add_event_listener_with_callback("pagehide", hide.as_ref().unchecked_ref());
-        hide.forget();
-        let hidden = wasm_bindgen::closure::Closure::<dyn Fn()>::new(flush_now);
-        let _ =
-            w.add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
-        hidden.forget();
-        let show = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(on_page_show);
-        let _ = w.add_event_listener_with_callback("pageshow", show.as_ref().unchecked_ref());
-        show.forget();
     }
 }
 

@@ -7,6 +7,7 @@
 //!
 //! Routes are hash-based (see [`route`]); every indicator shown comes from the catalogue data.
 
+pub mod autosave;
 pub mod catalogues;
 pub mod drafts;
 pub mod formats;

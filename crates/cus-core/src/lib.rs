@@ -4,6 +4,7 @@
 //! `data/catalogue/`), diagnostics, French number formatting. Compiles and tests natively and for
 //! `wasm32-unknown-unknown`.
 
+pub mod autosave;
 pub mod bench;
 pub mod calc;
 pub mod catalogue;

@@ -120,7 +120,10 @@ pub fn fill(props: &Props) -> Html {
             read_only.set(false);
             let setter = read_only.setter();
             *presence.borrow_mut() = (!id.is_empty())
-                .then(|| presence::Presence::announce(&tab, id, ro_flag, move |ro| setter.set(ro)))
+                .then(|| {
+                    let subject = presence::Subject::draft(id, drafts::flush_boxed);
+                    presence::Presence::announce(&tab, subject, ro_flag, move |ro| setter.set(ro))
+                })
                 .flatten();
             move || {
                 presence.borrow_mut().take();

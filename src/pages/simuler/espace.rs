@@ -1,20 +1,51 @@
 //! The workspaces: list, create, open, rename, delete, export as one file, open a file; the
 //! fictional région; saving to IndexedDB (`cus_core::consolidation::store` over the drafts'
-//! storage).
+//! storage) with the drafts' policy (`crate::autosave`: once edits pause, 2 s at most, never two
+//! writes at once, at once and copied to local storage when the page goes away).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
-use cus_core::consolidation::store::{file_ids, WorkspaceInfo, Workspaces};
+use cus_core::consolidation::store::{file_ids, rescue, WorkspaceInfo, Workspaces, WsSaveError};
 use cus_core::consolidation::{Workspace, WsEdit};
 use yew::prelude::*;
 
 use super::{SectionProps, SimAction, SimStore};
+use crate::autosave::{Hooks, Saver};
 use crate::drafts::{format_date_fr, now_iso, Shared};
 use crate::formats::FormatsWorker;
 use crate::route::{Route, SimStep};
 
 /// Local-storage key of the workspace last opened in this browser.
 const CURRENT: &str = "cus.espace.courant";
+
+/// Unsaved edits copied synchronously when the page goes away, one key per workspace
+/// (`cus.secours-espace.<id>`; not under the drafts' `cus.secours.`, which reads only drafts).
+const RESCUE_PREFIX: &str = "cus.secours-espace.";
+
+/// The message of a save refused because another tab saved the workspace since.
+pub const CONFLICT: &str = "Vos dernières modifications ne sont pas enregistrées : cet espace a \
+    été enregistré entre-temps dans un autre onglet de ce navigateur, et l'enregistrer ici \
+    effacerait ce qui y a été fait. Pour garder vos modifications, enregistrez l'espace dans un \
+    fichier (section « Espace », bouton « Enregistrer l'espace dans un fichier »), puis \
+    rechargez la version enregistrée.";
+
+/// The version of a workspace this tab last read or wrote, and the files then stored.
+type Known = (Option<u64>, Vec<String>);
+
+thread_local! {
+    /// Of each workspace, what a save names (`Workspaces::save` refuses it when another tab
+    /// saved since).
+    static KNOWN: RefCell<HashMap<String, Known>> = RefCell::default();
+    static SAVER: Saver<WsSave> = Saver::new(Hooks {
+        write,
+        rescue: rescue_copy,
+        busy: |_| {},
+    });
+    /// The rescue copies of pages gone away are put back once, before the first workspace read.
+    static RECOVERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 async fn store() -> Workspaces<Shared> {
     Workspaces::new(Shared::get().await)
@@ -24,20 +55,57 @@ fn remember(id: &str) {
     let _ = crate::storage::set(CURRENT, id);
 }
 
-/// Open the workspace last opened in this browser, if any.
-pub async fn open_last(d: UseReducerDispatcher<SimStore>) {
-    let Some(id) = crate::storage::get(CURRENT).ok().flatten() else {
-        return;
-    };
-    open(d, &id).await;
+fn known(id: &str) -> Known {
+    KNOWN.with(|k| k.borrow().get(id).cloned().unwrap_or_default())
 }
 
-/// Open a stored workspace.
+fn set_known(id: &str, version: Option<u64>, stored: Vec<String>) {
+    KNOWN.with(|k| k.borrow_mut().insert(id.to_string(), (version, stored)));
+}
+
+/// Put back the edits that pages gone away could not write in time; French messages.
+async fn recover() -> Vec<String> {
+    if RECOVERED.with(|r| r.replace(true)) {
+        return Vec::new();
+    }
+    let s = store().await;
+    let mut notes = Vec::new();
+    for (key, text) in crate::autosave::rescues(RESCUE_PREFIX) {
+        // On a storage failure the copy stays for the next time.
+        if let Ok(message) = s.recover(&text, &now_iso()).await {
+            crate::autosave::drop_rescue(&key);
+            notes.extend(message);
+        }
+    }
+    notes
+}
+
+/// Open the workspace last opened in this browser, if any.
+pub async fn open_last(d: UseReducerDispatcher<SimStore>) {
+    let notes = recover().await;
+    let Some(id) = crate::storage::get(CURRENT).ok().flatten() else {
+        if !notes.is_empty() {
+            d.dispatch(SimAction::Message(Some(notes.join(" "))));
+        }
+        return;
+    };
+    open_with(d, &id, notes).await;
+}
+
+/// Open a stored workspace (once what this tab has pending is written).
 pub async fn open(d: UseReducerDispatcher<SimStore>, id: &str) {
+    let notes = recover().await;
+    open_with(d, id, notes).await;
+}
+
+async fn open_with(d: UseReducerDispatcher<SimStore>, id: &str, mut notes: Vec<String>) {
+    flush().await;
     match store().await.load(id).await {
-        Ok(Some((ws, version, notes))) => {
+        Ok(Some((ws, version, problems))) => {
             remember(id);
             let stored = file_ids(&ws);
+            set_known(id, Some(version), stored.clone());
+            notes.extend(problems);
             d.dispatch(SimAction::Open {
                 id: id.to_string(),
                 ws,
@@ -46,17 +114,23 @@ pub async fn open(d: UseReducerDispatcher<SimStore>, id: &str) {
                 notes,
             });
         }
-        Ok(None) => {}
+        Ok(None) => {
+            if !notes.is_empty() {
+                d.dispatch(SimAction::Message(Some(notes.join(" "))));
+            }
+        }
         Err(e) => d.dispatch(SimAction::Message(Some(e.0))),
     }
 }
 
 /// A new workspace, stored at once.
 pub async fn create(d: UseReducerDispatcher<SimStore>, ws: Workspace) {
+    flush().await;
     let s = store().await;
     match s.new_id().await {
         Ok(id) => {
             remember(&id);
+            set_known(&id, None, Vec::new());
             d.dispatch(SimAction::Open {
                 id,
                 ws,
@@ -69,21 +143,69 @@ pub async fn create(d: UseReducerDispatcher<SimStore>, ws: Workspace) {
     }
 }
 
-/// Save the workspace of this state (called once edits pause).
-pub async fn save(s: SimStore, d: UseReducerDispatcher<SimStore>) {
-    let Some(id) = s.id.clone() else { return };
-    match store()
-        .await
-        .save(&id, &s.ws, s.version, &s.stored, &now_iso())
-        .await
-    {
-        Ok(version) => d.dispatch(SimAction::Saved {
-            rev: s.rev,
-            version,
-            stored: file_ids(&s.ws),
-        }),
-        Err(e) => d.dispatch(SimAction::Message(Some(e.message()))),
-    }
+/// A workspace to write: the state of one revision, and where to tell the outcome.
+pub struct WsSave {
+    pub id: String,
+    pub ws: Rc<Workspace>,
+    pub rev: u64,
+    pub dispatch: UseReducerDispatcher<SimStore>,
+}
+
+/// Save this state once edits pause (`crate::autosave`), replacing a state not written yet.
+pub fn save_soon(s: WsSave) {
+    SAVER.with(Saver::clone).edited(s);
+}
+
+/// Write what is pending now, and wait until it is written.
+pub async fn flush() {
+    SAVER.with(Saver::clone).flush().await
+}
+
+/// [`flush`] for `crate::presence` (another tab takes the workspace over).
+pub fn flush_boxed() -> crate::autosave::Writing {
+    Box::pin(flush())
+}
+
+fn write(s: Rc<WsSave>) -> crate::autosave::Writing {
+    Box::pin(async move {
+        let (read, stored) = known(&s.id);
+        let result = store()
+            .await
+            .save(&s.id, &s.ws, read, &stored, &now_iso())
+            .await;
+        let action = match result {
+            Ok(version) => {
+                let stored = file_ids(&s.ws);
+                set_known(&s.id, Some(version), stored.clone());
+                SimAction::Saved {
+                    id: s.id.clone(),
+                    rev: s.rev,
+                    version,
+                    stored,
+                }
+            }
+            Err(e) => SimAction::SaveFailed {
+                id: s.id.clone(),
+                message: match e {
+                    WsSaveError::Conflict => CONFLICT.to_string(),
+                    WsSaveError::Storage(e) => format!(
+                        "Vos dernières modifications ne sont pas enregistrées : {} Enregistrez \
+                         l'espace dans un fichier (section « Espace ») pour ne pas les perdre.",
+                        e.0
+                    ),
+                },
+            },
+        };
+        s.dispatch.dispatch(action);
+    })
+}
+
+/// The page goes away before the workspace is written: a copy in local storage, put back by the
+/// next page ([`recover`]), never over a newer version.
+fn rescue_copy(s: &WsSave) -> Option<String> {
+    let (read, stored) = known(&s.id);
+    let text = rescue(&s.id, &s.ws, read, &stored);
+    crate::autosave::keep_rescue(&format!("{RESCUE_PREFIX}{}", s.id), &text)
 }
 
 /// The fictional région (`data/samples/territoire/`, copied beside the app): read by the formats
@@ -293,6 +415,7 @@ pub fn espace(props: &EspaceProps) -> Html {
                                 aria-label={format!("Ouvrir l'espace {}", info.name)}>{ "Ouvrir" }</button>
                             { " " }
                             <button type="button" class="bouton bouton-secondaire" onclick={on_delete}
+                                disabled={current && store_state.read_only}
                                 aria-label={format!("Supprimer l'espace {}", info.name)}>{ "Supprimer" }</button>
                         </td>
                     </tr>
@@ -307,7 +430,8 @@ pub fn espace(props: &EspaceProps) -> Html {
                 <section aria-labelledby="titre-espace-ouvert" class="encart">
                     <h2 id="titre-espace-ouvert">{ "Espace ouvert" }</h2>
                     <label for="nom-espace">{ "Nom de l'espace" }</label>
-                    <input id="nom-espace" type="text" value={store_state.ws.name.clone()} onchange={rename} />
+                    <input id="nom-espace" type="text" value={store_state.ws.name.clone()} onchange={rename}
+                        disabled={store_state.read_only} />
                     <p>
                         <button type="button" class="bouton bouton-secondaire" onclick={export_json}>{ "Enregistrer l'espace dans un fichier (.json)" }</button>
                     </p>

@@ -5,7 +5,13 @@
 //! nothing and shows its French message) → the revision it touched (`sources` or `arithmetic`)
 //! → the memos: files read on the territory again only when the territory or the files changed
 //! (`extract`), otherwise only the arithmetic (`consolidate`, `compile`) → sections get plain
-//! data and the stable dispatcher → an effect saves the workspace once edits pause.
+//! data and the stable dispatcher → an effect hands the workspace to the saver (`espace::save_soon`,
+//! the drafts' policy: `cus_core::autosave`).
+//!
+//! Two tabs on one workspace: the later one is read-only (`crate::presence`, as the drafts of
+//! « Remplir »): its edits are refused by the store and the sections' inputs are disabled, with a
+//! banner at the top of the section and « Modifier ici », which makes the other tab write what it
+//! has pending and step back, then reads the workspace again here.
 
 mod charts;
 mod compilation;
@@ -54,7 +60,15 @@ pub struct SimStore {
     pub message: Option<String>,
     /// Saved since the last edit.
     pub saved: bool,
+    /// The last save was refused (French, with what to do): the work here is not saved.
+    pub save_error: Option<String>,
+    /// Open in another tab that edits it: edits are refused here (`crate::presence`).
+    pub read_only: bool,
 }
+
+/// Why an edit is refused in a read-only tab.
+pub const READ_ONLY: &str = "Cet espace est en lecture seule dans cet onglet, car il est ouvert \
+    dans un autre onglet de ce navigateur : cliquez sur « Modifier ici » pour le modifier ici.";
 
 impl Default for SimStore {
     fn default() -> Self {
@@ -68,6 +82,8 @@ impl Default for SimStore {
             arith_rev: 0,
             message: None,
             saved: true,
+            save_error: None,
+            read_only: false,
         }
     }
 }
@@ -82,12 +98,20 @@ pub enum SimAction {
         notes: Vec<String>,
     },
     Edit(WsEdit),
-    /// The save of revision `rev` is done.
+    /// The save of revision `rev` of workspace `id` is done.
     Saved {
+        id: String,
         rev: u64,
         version: u64,
         stored: Vec<String>,
     },
+    /// A save of workspace `id` was refused (French message, with what to do).
+    SaveFailed {
+        id: String,
+        message: String,
+    },
+    /// Another tab edits this workspace (`true`), or this one took it over (`false`).
+    ReadOnly(bool),
     Message(Option<String>),
     /// The open workspace was deleted.
     Closed,
@@ -114,9 +138,18 @@ impl Reducible for SimStore {
                 s.arith_rev += 1;
                 s.message = (!notes.is_empty()).then(|| notes.join(" "));
                 s.saved = version.is_some();
+                s.save_error = None;
+                // Editable until another tab says it has it open (`crate::presence`).
+                s.read_only = false;
                 if version.is_none() {
                     s.rev += 1;
                 }
+            }
+            SimAction::Edit(_) if s.read_only => {
+                if s.message.as_deref() == Some(READ_ONLY) {
+                    return self;
+                }
+                s.message = Some(READ_ONLY.to_string());
             }
             SimAction::Edit(edit) => {
                 let mut ws = (*s.ws).clone();
@@ -136,14 +169,34 @@ impl Reducible for SimStore {
                 }
             }
             SimAction::Saved {
+                id,
                 rev,
                 version,
                 stored,
             } => {
+                if s.id.as_deref() != Some(id.as_str()) {
+                    return self;
+                }
                 s.version = Some(version);
                 s.stored = stored;
+                s.save_error = None;
                 if rev == s.rev {
                     s.saved = true;
+                }
+            }
+            SimAction::SaveFailed { id, message } => {
+                if s.id.as_deref() != Some(id.as_str()) {
+                    return self;
+                }
+                s.save_error = Some(message);
+            }
+            SimAction::ReadOnly(ro) => {
+                if s.read_only == ro {
+                    return self;
+                }
+                s.read_only = ro;
+                if !ro && s.message.as_deref() == Some(READ_ONLY) {
+                    s.message = None;
                 }
             }
             SimAction::Message(m) => s.message = m,
@@ -358,19 +411,78 @@ pub fn simuler(props: &Props) -> Html {
             }
         });
     }
-    // Save once edits pause (400 ms).
+    // Every revision goes to the saver, written once edits pause (and when the page goes away:
+    // the saver outlives this component).
     {
-        let dispatcher = store.dispatcher();
+        let dispatch = store.dispatcher();
         let s = (*store).clone();
         use_effect_with(store.rev, move |_| {
-            let timer = (!s.saved && s.id.is_some()).then(|| {
-                gloo_timers::callback::Timeout::new(400, move || {
-                    wasm_bindgen_futures::spawn_local(espace::save(s, dispatcher));
-                })
-            });
-            move || drop(timer)
+            if let (false, false, Some(id)) = (s.saved, s.read_only, s.id.clone()) {
+                espace::save_soon(espace::WsSave {
+                    id,
+                    ws: s.ws.clone(),
+                    rev: s.rev,
+                    dispatch,
+                });
+            }
         });
     }
+    // Read-only while another tab edits the same workspace (`crate::presence`).
+    let ro_flag = (*use_memo((), |_| Rc::new(std::cell::Cell::new(false)))).clone();
+    let tab = (*use_memo((), |_| crate::presence::new_tab_id())).clone();
+    let presence = use_mut_ref(|| None::<crate::presence::Presence>);
+    {
+        let (ro_flag, presence, d) = (ro_flag.clone(), presence.clone(), store.dispatcher());
+        use_effect_with(store.id.clone(), move |id| {
+            ro_flag.set(false);
+            *presence.borrow_mut() = id.as_deref().and_then(|id| {
+                let subject = crate::presence::Subject::workspace(id, espace::flush_boxed);
+                crate::presence::Presence::announce(&tab, subject, ro_flag, move |ro| {
+                    d.dispatch(SimAction::ReadOnly(ro))
+                })
+            });
+            move || {
+                presence.borrow_mut().take();
+            }
+        });
+    }
+    let take_over = {
+        let (ro_flag, presence, d) = (ro_flag.clone(), presence.clone(), store.dispatcher());
+        let id = store.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(id) = id.clone() else { return };
+            let (ro_flag, d) = (ro_flag.clone(), d.clone());
+            // The other tab writes what it has pending and says so (or is gone), then this one
+            // reads the workspace again.
+            let reopen = move || {
+                ro_flag.set(false);
+                wasm_bindgen_futures::spawn_local(async move {
+                    espace::open(d.clone(), &id).await;
+                    d.dispatch(SimAction::ReadOnly(false));
+                });
+            };
+            match presence.borrow().as_ref() {
+                Some(p) => p.take_over(reopen),
+                None => reopen(),
+            }
+        })
+    };
+    // A save refused: read the workspace as saved again (what was not saved here is dropped).
+    let reload_saved = {
+        let d = store.dispatcher();
+        let id = store.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (Some(id), d) = (id.clone(), d.clone()) else {
+                return;
+            };
+            let confirmed = web_sys::window()
+                .and_then(|w| w.confirm_with_message("Reprendre la version enregistrée de l'espace ? Les modifications faites ici depuis le dernier enregistrement seront perdues (enregistrez d'abord l'espace dans un fichier pour les garder).").ok())
+                .unwrap_or(false);
+            if confirmed {
+                wasm_bindgen_futures::spawn_local(async move { espace::open(d, &id).await });
+            }
+        })
+    };
     use_effect_with(props.step, |_| focus_heading());
 
     // Derived data: the files are read on the territory only when they or the territory change.
@@ -439,6 +551,54 @@ pub fn simuler(props: &Props) -> Html {
         SimStep::Evaluations => html! { <evaluations::Evaluations ..section.clone() /> },
         SimStep::Export => html! { <export::Export ..section.clone() /> },
     };
+    // The sections that edit the workspace: every input disabled while read-only here (the
+    // Espace section disables its own; Compilation, Évaluations and Export only read).
+    let edits = matches!(
+        step,
+        SimStep::Territoire
+            | SimStep::Organismes
+            | SimStep::Consolidation
+            | SimStep::Objectifs
+            | SimStep::Scenarios
+    );
+    let body = if edits {
+        html! { <fieldset class="cadre-etape" disabled={store.read_only}>{ body }</fieldset> }
+    } else {
+        body
+    };
+    // Read-only here, a save refused, an edit refused: at the top of the section, kept in view.
+    let alerts = (store.read_only || store.save_error.is_some() || store.message.is_some()).then(|| html! {
+        <div class="alertes-etape">
+            if store.read_only {
+                <div class="avertissement" id="lecture-seule" role="status">
+                    <p>{ "Cet espace est ouvert dans un autre onglet de ce navigateur : ici, il est en lecture seule, \
+                          pour que les deux onglets n'écrivent pas l'un sur l'autre." }</p>
+                    <button type="button" class="bouton" id="modifier-ici" onclick={take_over}>{ "Modifier ici" }</button>
+                    <span class="aide">{ " L'autre onglet enregistre ce qu'il a en cours et passe en lecture seule." }</span>
+                </div>
+            }
+            if let Some(e) = &store.save_error {
+                <div class="message-erreur" id="echec-enregistrement" role="alert">
+                    <p>{ e.clone() }</p>
+                    <button type="button" class="bouton bouton-secondaire" id="reprendre-espace" onclick={reload_saved}>{ "Reprendre la version enregistrée" }</button>
+                </div>
+            }
+            if let Some(m) = &store.message {
+                <p class="message-erreur" role="alert">{ m.clone() }</p>
+            }
+        </div>
+    });
+    let status = if *loading {
+        " · ouverture…"
+    } else if store.save_error.is_some() {
+        " · modifications non enregistrées"
+    } else if store.saved && store.read_only {
+        " · enregistré dans ce navigateur (lecture seule ici)"
+    } else if store.saved {
+        " · enregistré dans ce navigateur"
+    } else {
+        " · enregistrement…"
+    };
     let pos = SimStep::ALL.iter().position(|s| *s == step).unwrap_or(0);
     let prev = pos.checked_sub(1).map(|i| SimStep::ALL[i]);
     let next = SimStep::ALL.get(pos + 1).copied();
@@ -449,7 +609,7 @@ pub fn simuler(props: &Props) -> Html {
         .map(|t| cus_core::consolidation::territory_label(t, derived.geo));
     html! {
         <div class="page simuler" data-consolidation-ms={format!("{:.1}", derived.ms)}
-            data-espace={if *loading { "ouverture" } else if store.saved { "enregistre" } else { "modifie" }}>
+            data-espace={if *loading { "ouverture" } else if store.save_error.is_some() { "non-enregistre" } else if store.saved { "enregistre" } else { "modifie" }}>
             <h1 id="titre-page" tabindex="-1">
                 { if step == SimStep::Espace { "Simuler sur mon territoire".to_string() } else { step.label_fr().to_string() } }
             </h1>
@@ -458,13 +618,8 @@ pub fn simuler(props: &Props) -> Html {
                     { format!("Espace « {} »", ws.name) }
                     { territory.map(|t| format!(" · {t}")).unwrap_or_else(|| " · territoire à choisir".into()) }
                     { format!(" · {} fichier{}", ws.files.len(), plural_s(ws.files.len())) }
-                    <span class="etat-enregistrement" role="status">
-                        { if *loading { " · ouverture…" } else if store.saved { " · enregistré dans ce navigateur" } else { " · enregistrement…" } }
-                    </span>
+                    <span class="etat-enregistrement" role="status">{ status }</span>
                 </p>
-            }
-            if let Some(m) = &store.message {
-                <p class="message-erreur" role="alert">{ m.clone() }</p>
             }
             <div class="parcours">
                 <nav class="menu-etapes" aria-label="Sections de la simulation">
@@ -483,6 +638,7 @@ pub fn simuler(props: &Props) -> Html {
                     </ol>
                 </nav>
                 <div class="etape">
+                    { alerts }
                     if *loading {
                         <p role="status">{ "Ouverture de l'espace de simulation…" }</p>
                     } else if store.id.is_none() && step != SimStep::Espace {

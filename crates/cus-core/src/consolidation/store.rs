@@ -4,6 +4,9 @@
 //! organisms' conventions: small, rewritten on every edit), and one `espace-fichier:<id>:<file>`
 //! per file (written once, when the file is added). A save names the version of `espace:<id>`
 //! it read and is refused when another tab wrote since.
+//!
+//! Unsaved edits copied synchronously as the page goes away ([`rescue`], kept in local storage by
+//! the app) are put back by the next page ([`Workspaces::recover`]), never over a newer version.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +16,8 @@ use crate::drafts::{Backend, Batch, Commit, StorageError};
 
 const META: &str = "espace:";
 const FILE: &str = "espace-fichier:";
+/// Rescued edits that could not be put back (a newer version was saved since): kept, never lost.
+const ASIDE: &str = "espace-secours:";
 
 fn meta_key(id: &str) -> String {
     format!("{META}{id}")
@@ -37,6 +42,51 @@ struct Meta {
     info: WorkspaceInfo,
     /// The workspace with every convention left empty.
     workspace: Workspace,
+}
+
+/// Unsaved edits of a workspace, copied when the page goes away (see [`rescue`]).
+#[derive(Serialize, Deserialize)]
+struct Rescue {
+    id: String,
+    /// The version this tab had read or written (`None`: never saved).
+    base: Option<u64>,
+    /// The files stored at that version.
+    stored: Vec<String>,
+    /// The workspace, with the conventions of the stored files left empty.
+    workspace: Workspace,
+}
+
+/// The workspace with every convention left empty (what `espace:<id>` holds).
+fn light(ws: &Workspace) -> Workspace {
+    let mut light = ws.clone();
+    for f in &mut light.files {
+        f.convention = Convention::default();
+    }
+    light
+}
+
+fn same_light(a: &Workspace, b: &Workspace) -> bool {
+    serde_json::to_string(&light(a)).ok() == serde_json::to_string(&light(b)).ok()
+}
+
+/// A copy of the unsaved edits of workspace `id` to keep synchronously when the page goes away
+/// before the asynchronous save is written (the app puts it in local storage, the next page gives
+/// it to [`Workspaces::recover`]). `read` and `stored` as for [`Workspaces::save`]. Only the files
+/// not stored yet carry their convention: the copy of an edit of the objectives stays small.
+pub fn rescue(id: &str, ws: &Workspace, read: Option<u64>, stored: &[String]) -> String {
+    let mut workspace = ws.clone();
+    for f in &mut workspace.files {
+        if stored.contains(&f.id) {
+            f.convention = Convention::default();
+        }
+    }
+    serde_json::to_string(&Rescue {
+        id: id.to_string(),
+        base: read,
+        stored: stored.to_vec(),
+        workspace,
+    })
+    .unwrap_or_default()
 }
 
 /// Why a save did not happen.
@@ -165,10 +215,6 @@ impl<B: Backend> Workspaces<B> {
             return Err(WsSaveError::Conflict);
         }
         let version = read.unwrap_or(0) + 1;
-        let mut light = ws.clone();
-        for f in &mut light.files {
-            f.convention = Convention::default();
-        }
         let meta = Meta {
             info: WorkspaceInfo {
                 id: id.to_string(),
@@ -177,7 +223,7 @@ impl<B: Backend> Workspaces<B> {
                 files: ws.files.len(),
                 version,
             },
-            workspace: light,
+            workspace: light(ws),
         };
         let mut batch = Batch {
             expect: vec![(key.clone(), current)],
@@ -202,6 +248,75 @@ impl<B: Backend> Workspaces<B> {
             Ok(Commit::Conflict) => Err(WsSaveError::Conflict),
             Err(e) => Err(WsSaveError::Storage(e)),
         }
+    }
+
+    /// Put back a copy made by [`rescue`]: saved when nobody wrote the workspace since it was
+    /// made, forgotten when the workspace already holds it (the save started as the page went
+    /// away was written) or was deleted since, else set aside in the storage (`espace-secours:`)
+    /// with a French message, never written over a newer version. An unreadable copy is
+    /// forgotten. On a storage failure, the caller keeps the copy for the next time.
+    pub async fn recover(&self, text: &str, now: &str) -> Result<Option<String>, StorageError> {
+        let Ok(r) = serde_json::from_str::<Rescue>(text) else {
+            return Ok(None);
+        };
+        let current = self.backend.get(&meta_key(&r.id)).await?;
+        let meta = current
+            .as_deref()
+            .and_then(|t| serde_json::from_str::<Meta>(t).ok());
+        match &meta {
+            Some(m) if same_light(&m.workspace, &r.workspace) => return Ok(None),
+            // Deleted since (in another tab): nothing to put back.
+            None if current.is_none() && r.base.is_some() => return Ok(None),
+            _ => {}
+        }
+        let readable = current.is_none() || meta.is_some();
+        if readable && meta.as_ref().map(|m| m.info.version) == r.base {
+            // The stored files' conventions, from the storage.
+            let records = self.backend.scan(&format!("{FILE}{}:", r.id)).await?;
+            let mut ws = r.workspace.clone();
+            let mut whole = true;
+            for f in &mut ws.files {
+                if !r.stored.contains(&f.id) {
+                    continue;
+                }
+                let key = file_key(&r.id, &f.id);
+                match records
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .and_then(|(_, v)| serde_json::from_str::<Convention>(v).ok())
+                {
+                    Some(c) => f.convention = c,
+                    None => whole = false,
+                }
+            }
+            if whole {
+                match self.save(&r.id, &ws, r.base, &r.stored, now).await {
+                    Ok(_) => return Ok(None),
+                    Err(WsSaveError::Storage(e)) => return Err(e),
+                    Err(WsSaveError::Conflict) => {}
+                }
+            }
+        }
+        let prefix = format!("{ASIDE}{}:", r.id);
+        let key = format!("{prefix}{}", self.backend.scan(&prefix).await?.len() + 1);
+        self.backend
+            .commit(Batch {
+                expect: vec![(key.clone(), None)],
+                put: vec![(key, text.to_string())],
+                delete: Vec::new(),
+            })
+            .await?;
+        Ok(Some(format!(
+            "Des modifications de l'espace « {} » faites juste avant la fermeture de la page \
+             n'ont pas été enregistrées, pour ne pas effacer une version plus récente : elles \
+             sont mises de côté dans ce navigateur.",
+            r.workspace.name
+        )))
+    }
+
+    /// Rescued edits set aside by [`Workspaces::recover`], `(key, text)`.
+    pub async fn aside(&self) -> Result<Vec<(String, String)>, StorageError> {
+        self.backend.scan(ASIDE).await
     }
 
     /// Delete a workspace and its files.

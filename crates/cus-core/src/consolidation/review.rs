@@ -294,7 +294,8 @@ fn headline(ind: &Indicator, period: &EvaluationPeriod) -> Option<(Headline, Str
     if years.is_empty() {
         return None;
     }
-    if is_additive(ind) && years.len() > 1 {
+    // A level is read at the end of the evaluation, never summed over its years.
+    if is_additive(ind) && years.len() > 1 && ind.measure != crate::catalogue::Measure::Niveau {
         let fr = format!("somme des années {} à {}", years[0], years[years.len() - 1]);
         Some((Headline::SumOfYears(years), fr))
     } else {

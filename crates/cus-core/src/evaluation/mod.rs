@@ -13,7 +13,7 @@ pub mod report;
 /// The achievement types live with the convention that carries them.
 pub use crate::convention::{Achievements, Justification, Origin, Signature, SignedVersion, Terms};
 
-use crate::catalogue::{Catalogue, EvaluationPeriod, Indicator, Period, ValueKind};
+use crate::catalogue::{Catalogue, EvaluationPeriod, Indicator, Measure, Period, ValueKind};
 use crate::convention::{
     is_additive, period_key, splits, valid_number, Convention, SplitKey, TerritoryKey,
 };
@@ -162,6 +162,15 @@ fn evaluate_in(
                         Period::Year(n) if (period.first_year..=period.last_year).contains(&n) => {
                             vec![n]
                         }
+                        // A level (a stock, a share of the stock) at the end of year n is
+                        // that year's level, never the sum of the years.
+                        Period::Cumulative(n)
+                            if n <= period.last_year
+                                && n >= period.first_year
+                                && ind.measure == Measure::Niveau =>
+                        {
+                            vec![n]
+                        }
                         Period::Cumulative(n)
                             if n <= period.last_year && n >= period.first_year =>
                         {
@@ -281,6 +290,12 @@ fn formula(
             ),
             _ => String::new(),
         }
+    } else if ind.measure == Measure::Niveau && matches!(p, Period::Cumulative(_)) {
+        format!(
+            "Niveau à la fin de l'année {} : {} (un niveau ne s'additionne pas sur les années)",
+            years.last().copied().unwrap_or(1),
+            format_fr(a, 2)
+        )
     } else if years.len() > 1 {
         format!(
             "Cumul des années 1 à {} : {} = {}",
@@ -295,7 +310,6 @@ fn formula(
     } else {
         format!("Réalisé {}", format_fr(a, 2))
     };
-    let _ = p;
     match (committed, rate) {
         (Some(c), Some(r)) => format!(
             "{how} ; engagement {} ; taux de réalisation {} ÷ {} = {} % ; écart {}{}",
@@ -357,6 +371,13 @@ pub fn summaries(
                 .iter()
                 .filter(total)
                 .filter(|l| l.period == cum)
+                .collect()
+        } else if ind.measure == Measure::Niveau {
+            // A level is read at the end of the evaluation, never summed over its years.
+            lines
+                .iter()
+                .filter(total)
+                .filter(|l| l.period == Period::Year(period.last_year))
                 .collect()
         } else {
             lines

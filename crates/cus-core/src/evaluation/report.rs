@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalogue::{EvaluationPeriod, Indicator, Period, ValueKind};
+use crate::catalogue::{EvaluationPeriod, Indicator, Measure, Period, ValueKind};
 use crate::convention::{
     is_additive, period_key, valid_number, Convention, SplitKey, TerritoryKey, Values,
 };
@@ -228,20 +228,27 @@ pub fn series(
         let got = got.filter(|_| achieved_rows == rows.len());
         committed_sum = committed_sum.zip(committed).map(|(a, b)| a + b);
         achieved_sum = achieved_sum.zip(got).map(|((a, b), (x, z))| (a + x, b + z));
-        // Percentages of several years are not added: only a cumulative commitment counts.
-        let committed_to_date =
-            commitment(Period::Cumulative(y)).or(if ind.periods.yearly && !percentage {
-                committed_sum
-            } else {
-                None
-            });
+        // Percentages of several years are not added: only a cumulative commitment counts. A
+        // level (a stock, a share of the stock) to date is the year's own level, never a sum.
+        let level = ind.measure == Measure::Niveau;
+        let committed_to_date = commitment(Period::Cumulative(y)).or(if level {
+            committed
+        } else if ind.periods.yearly && !percentage {
+            committed_sum
+        } else {
+            None
+        });
         points.push(YearPoint {
             year: y,
             committed,
             achieved: got.and_then(as_value),
             achieved_rows,
             committed_to_date,
-            achieved_to_date: achieved_sum.and_then(as_value),
+            achieved_to_date: if level {
+                got.and_then(as_value)
+            } else {
+                achieved_sum.and_then(as_value)
+            },
         });
     }
     Some(Series {

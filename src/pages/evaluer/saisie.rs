@@ -132,6 +132,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
     let index = props.index;
     let split_ix = use_state(|| 0usize);
     let page = use_state(|| 0usize);
+    let paste_msg = use_state(|| None::<String>);
     let all_splits = splits(ind);
     let split = all_splits
         .get(*split_ix)
@@ -204,10 +205,63 @@ pub fn achievement_grid(props: &GridProps) -> Html {
             None => (None, false, html! {}),
         }
     };
+    // A block pasted from a spreadsheet spreads over the page's rows and years (one edit, one
+    // undo step), with the parser of every grid (`cus_core::evaluation::paste_achievements`).
+    let page_keys: Rc<Vec<Vec<String>>> = Rc::new(
+        shown_rows
+            .iter()
+            .map(|row| {
+                years
+                    .iter()
+                    .map(|&y| cell_key(&ind.code, row, &split, Period::Year(y)))
+                    .collect()
+            })
+            .collect(),
+    );
+    let on_block = |ri: usize, col: usize| {
+        let (update, keys, msg, conv) = (
+            props.update.clone(),
+            page_keys.clone(),
+            paste_msg.clone(),
+            props.draft.clone(),
+        );
+        let wrap = with_evaluation.clone();
+        Callback::from(move |text: String| {
+            let p = cus_core::evaluation::paste_achievements(
+                &conv.achievements,
+                &keys,
+                percentage,
+                &text,
+                ri,
+                col,
+            );
+            if let Some(e) = p.edit {
+                update.emit(wrap(e));
+            }
+            let mut m = format!(
+                "{} valeur{} collée{}.",
+                p.written,
+                crate::pages::plural_s(p.written),
+                crate::pages::plural_s(p.written)
+            );
+            if !p.bad.is_empty() {
+                m.push_str(&format!(" Non enregistré : {}", p.bad.join(" ; ")));
+            }
+            if p.outside > 0 {
+                m.push_str(&format!(
+                    " {} valeur{} au-delà du tableau, ignorée{}.",
+                    p.outside,
+                    crate::pages::plural_s(p.outside),
+                    crate::pages::plural_s(p.outside)
+                ));
+            }
+            msg.set(Some(m));
+        })
+    };
     let body = shown_rows.iter().enumerate().map(|(ri, row)| {
         let r = pg * PAGE + ri;
         let place = conv.territory_label(row, geo);
-        let year_cells = years.iter().map(|&y| {
+        let year_cells = years.iter().enumerate().map(|(yi, &y)| {
             let k = cell_key(&ind.code, row, &split, Period::Year(y));
             let committed = ind
                 .periods
@@ -248,9 +302,9 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                     <>
                         <td class="engage">{ committed.map(|c| format!("{} %", format_fr(c, 2))).unwrap_or_else(|| "—".into()) }</td>
                         <td><NumInput id={format!("num-{index}-{r}-{y}")} label={label("numérateur réalisé")}
-                            value={terms.numerator} on_change={set(true)} described_by={described.clone()} {invalid} /></td>
+                            value={terms.numerator} on_change={set(true)} on_paste_block={on_block(ri, 2 * yi)} described_by={described.clone()} {invalid} /></td>
                         <td><NumInput id={format!("den-{index}-{r}-{y}")} label={label("dénominateur réalisé")}
-                            value={terms.denominator} on_change={set(false)} described_by={described} {invalid} />{ msg }</td>
+                            value={terms.denominator} on_change={set(false)} on_paste_block={on_block(ri, 2 * yi + 1)} described_by={described} {invalid} />{ msg }</td>
                         <td class="calcule" id={format!("pct-{index}-{r}-{y}")}>{ pct.unwrap_or_else(|| "—".into()) }</td>
                     </>
                 }
@@ -266,7 +320,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                     <>
                         <td class="engage">{ fmt(committed) }</td>
                         <td><NumInput id={format!("real-{index}-{r}-{y}")} label={label("réalisé")}
-                            value={ach.values.get(&k).copied()} {on_change} described_by={described} {invalid} />{ msg }</td>
+                            value={ach.values.get(&k).copied()} {on_change} on_paste_block={on_block(ri, yi)} described_by={described} {invalid} />{ msg }</td>
                     </>
                 }
             }
@@ -346,6 +400,9 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                         <tbody>{ for body }</tbody>
                     </table>
                 </div>
+                if let Some(m) = &*paste_msg {
+                    <p role="status" class="message-collage">{ m.clone() }</p>
+                }
                 { pager.unwrap_or_default() }
             }
         </section>

@@ -8,7 +8,10 @@
 
 use serde::Deserialize;
 
+mod paste;
 pub mod report;
+
+pub use paste::{paste_achievements, AchievementPaste};
 
 /// The achievement types live with the convention that carries them.
 pub use crate::convention::{Achievements, Justification, Origin, Signature, SignedVersion, Terms};

@@ -122,6 +122,19 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   await page.waitForFunction(() => document.querySelector('#real-0-0-3').value === '');
   await page.click('#retablir');
   await page.waitForFunction(() => document.querySelector('#real-0-0-3').value === '20');
+  // A row copied from a spreadsheet, pasted into the second row's first year (a synthetic
+  // paste event, as a script or an assistive tool sends it): three years, never 657, one undo.
+  await page.focus('#real-0-1-1');
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', '6\t5\t7');
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => ['1', '2', '3'].map((y) => document.querySelector(`#real-0-1-${y}`).value).join('|') === '6|5|7');
+  await page.waitForFunction(() => document.querySelector('#cumul-0-1-3')?.textContent.startsWith('18'));
+  assert.match(await page.textContent('.message-collage'), /^3 valeurs collées\./);
+  await page.click('#annuler');
+  await page.waitForFunction(() => ['1', '2', '3'].every((y) => document.querySelector(`#real-0-1-${y}`).value === ''));
   // PP-2: 5 ÷ 100 in 2022 (committed 9,7 %), 12 ÷ 100 and 13 ÷ 100 after.
   const pp2 = [['5', '100'], ['12', '100'], ['13', '100']];
   for (const [i, [n, d]] of pp2.entries()) {

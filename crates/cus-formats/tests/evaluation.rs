@@ -413,6 +413,25 @@ fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
         "{}",
         d[0].message
     );
+    // The same achievement twice (year 2's terms given the key of year 1): never the second
+    // over the first in silence, refused with its sheet, row and the row it repeats.
+    let d = errors(
+        &xlsx_with(
+            "PP-2|departement:59|valeur|a2",
+            "PP-2|departement:59|valeur|a1",
+        ),
+        "eval.xlsx",
+    );
+    assert!(codes(&d).contains(&"E-IMPORT-BAD-KEY"), "{d:#?}");
+    let dup = d
+        .iter()
+        .find(|x| x.message.contains("figure déjà ligne"))
+        .unwrap_or_else(|| panic!("{d:#?}"));
+    assert!(
+        dup.message.starts_with("Feuille Signature et réalisations, ligne "),
+        "{}",
+        dup.message
+    );
     // An indicator the catalogue does not have, reported on that sheet.
     let d = errors(
         &xlsx_with(

@@ -801,6 +801,11 @@ def main() -> int:
             ach, entry["evaluation"] = achievements(
                 conv, cat, spec["evaluation"], random.Random(SEED + 1000 + i))
             conv["achievements"] = ach
+            # An evaluated convention is a signed one (achievements against commitments not
+            # marked signed are a warning): signed in its first year, as the commitments run
+            # from 1 January of the year of signature (arrêté du 19 octobre 2017, art. 6-1).
+            conv["signature"] = {"date": f"{conv['signing_year']}-06-28",
+                                 "label": "Convention initiale"}
         if error_cell:
             entry["error_cell"] = error_cell
         entries.append((stem, spec["format"], EXPORT_DATE, conv, entry))

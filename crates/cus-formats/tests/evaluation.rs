@@ -428,7 +428,8 @@ fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
         .find(|x| x.message.contains("figure déjà ligne"))
         .unwrap_or_else(|| panic!("{d:#?}"));
     assert!(
-        dup.message.starts_with("Feuille Signature et réalisations, ligne "),
+        dup.message
+            .starts_with("Feuille Signature et réalisations, ligne "),
         "{}",
         dup.message
     );

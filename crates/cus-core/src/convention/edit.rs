@@ -236,13 +236,15 @@ impl Edit {
                     touched: Touched::Nothing,
                 }
             }
+            // The signature is checked with the evaluation (its date, achievements against
+            // signed commitments): its rules run again.
             Edit::Sign(sig) => Applied {
                 inverse: Edit::Sign(std::mem::replace(&mut conv.signature, sig)),
-                touched: Touched::Nothing,
+                touched: Touched::Evaluation,
             },
             Edit::SetVersions(v) => Applied {
                 inverse: Edit::SetVersions(std::mem::replace(&mut conv.versions, v)),
-                touched: Touched::Nothing,
+                touched: Touched::Evaluation,
             },
             Edit::SetEvaluation(id) => Applied {
                 inverse: Edit::SetEvaluation(std::mem::replace(
@@ -634,11 +636,11 @@ mod tests {
                     date: "2019-07-01".into(),
                     label: "Convention initiale".into(),
                 })),
-                Touched::Nothing,
+                Touched::Evaluation,
             ),
             (
                 Edit::SetVersions(vec![SignedVersion::default()]),
-                Touched::Nothing,
+                Touched::Evaluation,
             ),
             (
                 Edit::SetEvaluation("mi-parcours".into()),

@@ -463,32 +463,91 @@ pub fn check_convention_in(
     only: Only<'_>,
 ) -> Vec<Diagnostic> {
     let ach = &conv.achievements;
+    // The whole file's signature checks, returned whatever `only` (like `E-EVAL-UNKNOWN`).
+    let mut out = signature_checks(conv, cat);
     if ach.is_empty() {
-        return Vec::new();
+        return out;
     }
-    match cat.evaluations.iter().find(|e| e.id == ach.evaluation) {
-        Some(period) => check_in(conv, cat, geo, ach, period, only),
-        None => vec![Diagnostic::error(
-            "E-EVAL-UNKNOWN",
-            format!(
-                "{} : choisissez l'évaluation préparée parmi celles du catalogue ({}).",
-                if ach.evaluation.is_empty() {
-                    "Réalisations saisies sans évaluation".to_string()
-                } else {
-                    format!("Évaluation « {} » inconnue", ach.evaluation)
+    out.extend(
+        match cat.evaluations.iter().find(|e| e.id == ach.evaluation) {
+            Some(period) => check_in(conv, cat, geo, ach, period, only),
+            None => vec![Diagnostic::error(
+                "E-EVAL-UNKNOWN",
+                format!(
+                    "{} : choisissez l'évaluation préparée parmi celles du catalogue ({}).",
+                    if ach.evaluation.is_empty() {
+                        "Réalisations saisies sans évaluation".to_string()
+                    } else {
+                        format!("Évaluation « {} » inconnue", ach.evaluation)
+                    },
+                    cat.evaluations
+                        .iter()
+                        .map(|e| e.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Location {
+                    path: Some("achievements.evaluation".into()),
+                    ..Default::default()
                 },
-                cat.evaluations
-                    .iter()
-                    .map(|e| e.label.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            )],
+        },
+    );
+    out
+}
+
+/// Code of the warning on a signature date outside the convention's first year.
+pub const SIGNATURE_YEAR: &str = "W-EVAL-SIGNATURE-YEAR";
+/// Code of the warning on achievements set against commitments not marked signed.
+pub const NOT_SIGNED: &str = "W-EVAL-NOT-SIGNED";
+
+/// The signature against the convention: its date in the first year of the commitments (they
+/// run « du 1er janvier de l'année de signature de la convention », arrêté du 19 octobre 2017,
+/// art. 6-1), and achievements measured against signed commitments.
+fn signature_checks(conv: &Convention, cat: &Catalogue) -> Vec<Diagnostic> {
+    let art61 = |d: Diagnostic| {
+        if cat.source("arrete-2017-10-19").is_some() {
+            d.with_article("arrêté du 19 octobre 2017, art. 6-1")
+                .with_source("arrete-2017-10-19")
+        } else {
+            d
+        }
+    };
+    let mut out = Vec::new();
+    // The convention's own signature: the first version's when avenants followed (an avenant
+    // is signed later, in any year).
+    let initial = conv
+        .versions
+        .first()
+        .map(|v| &v.signature)
+        .or(conv.signature.as_ref());
+    if let (Some(sig), Some(first)) = (initial, conv.signing_year) {
+        let year = sig.date.get(..4).and_then(|y| y.parse::<i32>().ok());
+        if let Some(y) = year.filter(|y| *y != first) {
+            out.push(art61(Diagnostic::warning(
+                SIGNATURE_YEAR,
+                format!(
+                    "La date de signature ({}) n'est pas dans l'année de signature déclarée ({first}) : les engagements courent du 1er janvier de l'année de signature. Corrigez la date, ou l'année de signature de la convention (étape Convention) si c'est elle qui est fausse ({y} ?).",
+                    crate::numfmt::date_fr(&sig.date)
+                ),
+                Location {
+                    path: Some("signature.date".into()),
+                    ..Default::default()
+                },
+            )));
+        }
+    }
+    if conv.signature.is_none() && !conv.achievements.is_empty() {
+        out.push(Diagnostic::warning(
+            NOT_SIGNED,
+            "Engagements non signés : les taux de réalisation portent sur des engagements encore modifiables. Marquez la convention comme signée (Évaluer → Signature) avant de transmettre l'évaluation.".to_string(),
             Location {
-                path: Some("achievements.evaluation".into()),
+                path: Some("signature".into()),
                 ..Default::default()
             },
-        )],
+        ));
     }
+    out
 }
 
 fn loc(cell: &str) -> Location {

@@ -72,9 +72,8 @@ pub fn paste_achievements(
         }
     }
     out.edit = if terms {
-        (!pairs.is_empty()).then(|| {
-            Edit::SetTerms(pairs.into_iter().map(|(k, t)| (k, Some(t))).collect())
-        })
+        (!pairs.is_empty())
+            .then(|| Edit::SetTerms(pairs.into_iter().map(|(k, t)| (k, Some(t))).collect()))
     } else {
         (!values.is_empty()).then_some(Edit::SetAchieved(values))
     };

@@ -77,9 +77,10 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   await go(page, '#/evaluer/signature', '#date-signature');
   await type(page, '#date-signature', '2022-02-30');
   await page.click('#signer');
-  assert.match(await page.textContent('#date-signature-erreur'), /n'est pas une date : saisissez-la au format AAAA-MM-JJ/);
+  assert.match(await page.textContent('#date-signature-erreur'), /n'est pas une date : saisissez-la au format JJ\/MM\/AAAA/);
   await check('signature (erreur)');
-  await type(page, '#date-signature', '2022-06-30');
+  // The date as the app displays it (JJ/MM/AAAA) is accepted.
+  await type(page, '#date-signature', '30/06/2022');
   await page.click('#signer');
   await page.waitForSelector('#saisir-avenant');
   assert.match(await page.textContent('#etat-signature'), /Convention initiale signée le 30\/06\/2022/);

@@ -51,6 +51,26 @@ pub fn nice_max(v: f64) -> f64 {
     10.0 * p
 }
 
+/// A date typed the French way (`30/06/2022`, `30-06-2022`, `30.06.2022`, `1/7/2022`) or as
+/// the files write it (`2022-06-30`), as `AAAA-MM-JJ`; `None` when it is not a real day.
+pub fn parse_date(input: &str) -> Option<String> {
+    let t = input.trim();
+    let iso = if t.len() == 10 && t.as_bytes().get(4) == Some(&b'-') {
+        t.to_string()
+    } else {
+        let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
+        let [d, m, y] = parts.as_slice() else {
+            return None;
+        };
+        let (d, m) = (d.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+        if y.len() != 4 {
+            return None;
+        }
+        format!("{y}-{m:02}-{d:02}")
+    };
+    crate::convention::is_date(&iso).then_some(iso)
+}
+
 /// `2024-03-15` → `15/03/2024`; anything else as given.
 pub fn date_fr(iso: &str) -> String {
     match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
@@ -223,6 +243,24 @@ mod tests {
             "1,234", "1.234,5", "1.5", "1.2345", "1234", "abc", "1.23", ".234",
         ] {
             assert_eq!(ambiguity_fr(clear), None, "{clear}");
+        }
+    }
+
+    #[test]
+    fn dates_typed_the_french_way_or_as_files_write_them() {
+        for (typed, iso) in [
+            ("2022-06-30", Some("2022-06-30")),
+            ("30/06/2022", Some("2022-06-30")),
+            (" 1/7/2022 ", Some("2022-07-01")),
+            ("30.06.2022", Some("2022-06-30")),
+            ("30-06-2022", Some("2022-06-30")),
+            ("31/06/2022", None),
+            ("29/02/2023", None),
+            ("29/02/2024", Some("2024-02-29")),
+            ("30/06/22", None),
+            ("juin 2022", None),
+        ] {
+            assert_eq!(parse_date(typed).as_deref(), iso, "{typed}");
         }
     }
 

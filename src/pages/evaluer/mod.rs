@@ -168,7 +168,7 @@ pub fn body(view: &EvalView) -> Html {
             <choix::Choix catalogue={cat} draft={view.draft.clone()} update={view.update.clone()} />
         },
         EvalStep::Signature => html! {
-            <signature::SignatureStep catalogue={cat} draft={view.draft.clone()} update={view.update.clone()} />
+            <signature::SignatureStep catalogue={cat} draft={view.draft.clone()} diags={view.diags.clone()} update={view.update.clone()} />
         },
         EvalStep::Engagement(n) => match (period, cat.engagements.get(usize::from(n) - 1).cloned())
         {

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use cus_core::catalogue::Catalogue;
-use cus_core::convention::{is_date, Convention, Edit, Signature, SignedVersion, Value, Values};
+use cus_core::convention::{Convention, Edit, Signature, SignedVersion, Value, Values};
 use cus_core::evaluation::report::{changed_cells, changed_count};
 use yew::prelude::*;
 
@@ -17,6 +17,8 @@ use crate::route::{FillStep, Route};
 pub struct Props {
     pub catalogue: Rc<Catalogue>,
     pub draft: Rc<Convention>,
+    /// Every diagnostic of the draft (its errors are said before signing).
+    pub diags: Rc<Vec<cus_core::diagnostic::Diagnostic>>,
     pub update: Update,
 }
 
@@ -32,6 +34,12 @@ fn value_text(v: Option<&Value>) -> String {
 #[function_component(SignatureStep)]
 pub fn signature_step(props: &Props) -> Html {
     let conv = &*props.draft;
+    // Errors that block the final export: said before the convention is marked signed.
+    let blocking = props
+        .diags
+        .iter()
+        .filter(|d| d.severity == cus_core::diagnostic::Severity::Error)
+        .count();
     let date = use_state(String::new);
     let date_error = use_state(|| None::<String>);
     // Version shown in detail (index in `versions`).
@@ -58,17 +66,19 @@ pub fn signature_step(props: &Props) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if is_date(&date) {
-                update.emit(Edit::Sign(Some(Signature {
-                    date: (*date).clone(),
-                    label: label.clone(),
-                })));
-                date.set(String::new());
-            } else {
-                date_error.set(Some(format!(
-                    "« {} » n'est pas une date : saisissez-la au format AAAA-MM-JJ, par exemple 2022-06-30.",
+            // JJ/MM/AAAA as the app displays dates, or AAAA-MM-JJ as the files write them.
+            match cus_core::numfmt::parse_date(&date) {
+                Some(iso) => {
+                    update.emit(Edit::Sign(Some(Signature {
+                        date: iso,
+                        label: label.clone(),
+                    })));
+                    date.set(String::new());
+                }
+                None => date_error.set(Some(format!(
+                    "« {} » n'est pas une date : saisissez-la au format JJ/MM/AAAA (par exemple 30/06/2022) ou AAAA-MM-JJ.",
                     *date
-                )));
+                ))),
             }
         })
     };
@@ -160,10 +170,16 @@ pub fn signature_step(props: &Props) -> Html {
                             if !conv.versions.is_empty() {
                                 <p><a href={Route::Fill(FillStep::Engagement(1)).to_hash()}>{ "Modifier les engagements" }</a></p>
                             }
+                            if blocking > 0 {
+                                <p class="avertissement" id="signature-avec-erreurs" role="note">
+                                    { format!("Attention : la convention a encore {blocking} erreur{} bloquante{} (page Vérification de « Remplir ma CUS »). Une convention signée avec des erreurs ne peut pas être exportée définitivement ; corrigez-les avant de la marquer signée, ou par un avenant.", crate::pages::plural_s(blocking), crate::pages::plural_s(blocking)) }
+                                    { " " }<a href={Route::Fill(FillStep::Verification).to_hash()}>{ "Voir les erreurs" }</a>
+                                </p>
+                            }
                             <form class="formulaire-signature" onsubmit={sign}>
                                 <div class="champ">
-                                    <label for="date-signature">{ format!("Date de signature — {label} (AAAA-MM-JJ)") }</label>
-                                    <input id="date-signature" type="text" inputmode="numeric" autocomplete="off" placeholder="2022-06-30"
+                                    <label for="date-signature">{ format!("Date de signature — {label} (JJ/MM/AAAA)") }</label>
+                                    <input id="date-signature" type="text" inputmode="numeric" autocomplete="off" placeholder="30/06/2022"
                                         value={(*date).clone()} oninput={on_date}
                                         aria-invalid={date_error.is_some().then_some("true")}
                                         aria-describedby={date_error.is_some().then_some("date-signature-erreur")} />

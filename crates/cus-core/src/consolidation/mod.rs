@@ -634,6 +634,9 @@ fn read_table<'r>(
         .map(|(i, c)| (c.key.as_str(), i))
         .collect();
     let calendar_note_fr = calendar_note(years, &columns);
+    #[allow(clippy::type_complexity)]
+    let mut layouts: HashMap<Option<i32>, std::rc::Rc<(HashMap<String, usize>, Vec<bool>)>> =
+        HashMap::new();
     // A unit the text leaves open (PP-4, SR-1: dwellings or % of the stock) adds up when every
     // file states the same count unit; a level is then summed only at one date (its columns
     // are end dates).
@@ -671,23 +674,28 @@ fn read_table<'r>(
         }
         present[i] = true;
         let n = columns.len();
-        // This convention's cells (`split|a2`) → the columns of their calendar periods.
+        // This convention's cells (`split|a2`) → the columns of their calendar periods: one
+        // map per first year (a few for hundreds of files), shared by the files of that year.
         let first_year = crate::convention::label_year(s.conv);
-        let mut col_of: HashMap<String, usize> = HashMap::new();
-        let mut applicable = vec![false; n];
-        for sp in splits(own) {
-            for p in own.periods.periods() {
-                let aligned = Aligned::of(own, p, first_year);
-                if let Some(&c) = col_index.get(format!("{}|{}", sp.key(), aligned.key()).as_str())
-                {
-                    col_of.insert(
-                        format!("{}|{}", sp.key(), crate::convention::period_key(p)),
-                        c,
-                    );
-                    applicable[c] = true;
+        let (col_of, applicable) = &*layouts
+            .entry(first_year)
+            .or_insert_with(|| {
+                let mut col_of: HashMap<String, usize> = HashMap::new();
+                let mut applicable = vec![false; n];
+                for sp in splits(own) {
+                    let sk = sp.key();
+                    for p in own.periods.periods() {
+                        let aligned = Aligned::of(own, p, first_year);
+                        if let Some(&c) = col_index.get(format!("{sk}|{}", aligned.key()).as_str())
+                        {
+                            col_of.insert(format!("{sk}|{}", crate::convention::period_key(p)), c);
+                            applicable[c] = true;
+                        }
+                    }
                 }
-            }
-        }
+                std::rc::Rc::new((col_of, applicable))
+            })
+            .clone();
         let read = |rows: &[TerritoryKey]| {
             let mut values = vec![None; n];
             let mut invalid = vec![false; n];

@@ -20,10 +20,12 @@ Options générales :
   -V, --version    Affiche la version
 
 Utilisation de « cus check » :
-  cus check FICHIER|DOSSIER... [--format texte|json] [--catalogue FICHIER] [--evaluation]
+  cus check FICHIER|DOSSIER... [--format texte|json|csv] [--catalogue FICHIER] [--evaluation]
   Un dossier : tous ses fichiers .ods, .xlsx, .csv et .json (sans ses sous-dossiers).
   Les règles de l'évaluation (réalisations saisies) sont listées à part, sous leur titre ;
-  --evaluation ajoute la synthèse de l'évaluation (« 80 % de l'objectif de PP-1 … »).
+  --evaluation ajoute la synthèse de l'évaluation (« 80 % de l'objectif de PP-1 … ») et
+  chaque ligne d'engagement (engagé, réalisé, taux, écart, justification) ; --format csv
+  donne ces lignes pour un tableur.
   Code de sortie : 0 aucune erreur, 1 erreurs trouvées, 2 fichier illisible.
 
 Utilisation de « cus convert » :

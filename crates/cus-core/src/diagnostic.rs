@@ -59,7 +59,9 @@ impl Location {
         if let Some(l) = self.line {
             parts.push(format!("ligne {l}"));
         }
-        if let Some(p) = &self.path {
+        // A path made of a key's parts (`PP-1|departement:59|PLUS`) is said by the indicator,
+        // territory and split below, never shown as it is.
+        if let Some(p) = self.path.as_ref().filter(|p| !p.contains('|')) {
             parts.push(format!("champ {p}"));
         }
         if let Some(i) = &self.indicator {

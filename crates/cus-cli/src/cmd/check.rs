@@ -3,9 +3,9 @@
 
 use cus_core::catalogue::Catalogue;
 use cus_core::diagnostic::{Diagnostic, Severity};
+use cus_core::numfmt::format_fr;
 use serde::Serialize;
 
-use crate::args::common_options;
 use crate::input::{catalogue_of, expand, load};
 use crate::output::{count, plural, summary, Output};
 
@@ -36,14 +36,78 @@ struct CheckReport {
 struct EvaluationReport {
     id: String,
     libelle: String,
+    /// Marked signed (the rates then measure signed commitments).
+    signee: bool,
+    /// The signature of the version in force (the last avenant's, else the convention's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<SignatureOut>,
+    /// Version of the commitments the lines are measured against (1: the convention, 2: after
+    /// the first avenant…).
+    version: usize,
     erreurs: usize,
     avertissements: usize,
     syntheses: Vec<String>,
+    /// Every commitment line of the evaluation (`--evaluation`), in the order of the catalogue.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    lignes: Vec<LineOut>,
+}
+
+#[derive(Serialize)]
+struct SignatureOut {
+    date: String,
+    libelle: String,
+}
+
+/// One commitment line: what a State service reads for each indicator, territory, split and
+/// year or window.
+#[derive(Serialize)]
+struct LineOut {
+    indicateur: String,
+    /// `departement:59`, `epci:200093201`, `organisme`.
+    territoire: String,
+    libelle_territoire: String,
+    /// `total`, `PLAI`, `valeur`.
+    ventilation: String,
+    libelle_ventilation: String,
+    /// `a2` (a year) or `c3` (a cumulative at 3 years), and the calendar label.
+    periode: String,
+    libelle_periode: String,
+    engage: Option<f64>,
+    realise: Option<f64>,
+    /// For a percentage: the sums of the achieved numerators and denominators.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    numerateur: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    denominateur: Option<f64>,
+    /// réalisé ÷ engagé, in percent.
+    taux: Option<f64>,
+    /// réalisé − engagé, in `unite_ecart`.
+    ecart: Option<f64>,
+    unite_ecart: String,
+    non_tenu: bool,
+    justification: Option<JustificationOut>,
+    calcul: String,
+}
+
+#[derive(Serialize)]
+struct JustificationOut {
+    /// `organisme` or `exterieur`.
+    origine: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<String>,
+    libelle: String,
+    commentaire: String,
 }
 
 /// `cus check FICHIER|DOSSIER... [--format texte|json] [--catalogue F] [--evaluation]`.
 pub fn run(args: &[String]) -> Output {
-    let common = match common_options(args, "check", &["--evaluation"], &[]) {
+    let common = match crate::args::options_with_formats(
+        args,
+        "check",
+        &["texte", "json", "csv"],
+        &["--evaluation"],
+        &[],
+    ) {
         Ok(x) => x,
         Err(o) => return o,
     };
@@ -72,6 +136,14 @@ pub fn run(args: &[String]) -> Output {
             evaluation: None,
         }),
     }
+    // The commitment lines are given with `--evaluation` only.
+    if !with_summaries {
+        for r in &mut reports {
+            if let Some(e) = &mut r.evaluation {
+                e.lignes.clear();
+            }
+        }
+    }
     let code = if reports.iter().any(|r| !r.lisible) {
         2
     } else if reports.iter().any(|r| r.erreurs > 0) {
@@ -81,6 +153,8 @@ pub fn run(args: &[String]) -> Output {
     };
     let stdout = if common.json {
         serde_json::to_string_pretty(&reports).unwrap_or_default() + "\n"
+    } else if common.format.as_deref() == Some("csv") {
+        lines_csv(&reports)
     } else {
         let mut s = String::new();
         for r in &reports {
@@ -125,6 +199,27 @@ pub fn run(args: &[String]) -> Output {
                 }
                 for t in &e.syntheses {
                     s.push_str(&format!("Synthèse : {t}\n"));
+                }
+                s.push_str(&format!(
+                    "Engagements {} (version {}) :\n",
+                    match &e.signature {
+                        Some(sig) => format!(
+                            "signés le {} ({})",
+                            cus_core::numfmt::date_fr(&sig.date),
+                            sig.libelle
+                        ),
+                        None => "non signés".to_string(),
+                    },
+                    e.version
+                ));
+                let mut current = "";
+                for l in &e.lignes {
+                    if l.indicateur != current {
+                        current = &l.indicateur;
+                        s.push_str(&format!("{current}\n"));
+                    }
+                    s.push_str(&line_text(l));
+                    s.push('\n');
                 }
             }
             if r.lisible {
@@ -246,25 +341,215 @@ fn evaluation_report(
         .cloned()
         .collect();
     let period = cat.evaluations.iter().find(|e| e.id == ach.evaluation);
+    let geo = conv.referential();
+    let lines = period
+        .map(|p| cus_core::evaluation::evaluate(conv, cat, geo, ach, p))
+        .unwrap_or_default();
     let syntheses = period
         .map(|p| {
-            let geo = conv.referential();
-            let lines = cus_core::evaluation::evaluate(conv, cat, geo, ach, p);
             cus_core::evaluation::summaries(conv, cat, geo, &lines, p)
                 .into_iter()
                 .map(|s| s.text_fr)
                 .collect()
         })
         .unwrap_or_default();
+    let lignes = lines.iter().map(|l| line_out(conv, cat, geo, l)).collect();
     Some(EvaluationReport {
         id: ach.evaluation.clone(),
         libelle: period
             .map(|p| p.label_for(conv.signing_year))
             .unwrap_or_else(|| "évaluation inconnue du catalogue".to_string()),
+        signee: conv.signature.is_some(),
+        signature: conv.signature.as_ref().map(|s| SignatureOut {
+            date: s.date.clone(),
+            libelle: s.label.clone(),
+        }),
+        version: conv.versions.len() + 1,
         erreurs: count(&ours, Severity::Error),
         avertissements: count(&ours, Severity::Warning),
         syntheses,
+        lignes,
     })
+}
+
+/// One evaluation line as `cus check` gives it: labels beside the keys, the terms of a
+/// percentage, the justification of its line.
+fn line_out(
+    conv: &cus_core::convention::Convention,
+    cat: &Catalogue,
+    geo: Option<&cus_core::geo::Referential>,
+    l: &cus_core::evaluation::Line,
+) -> LineOut {
+    let ind = cat.indicator(&l.indicator);
+    let terms = |pick: fn(&cus_core::convention::Terms) -> Option<f64>| -> Option<f64> {
+        if !l.percentage {
+            return None;
+        }
+        let v: Vec<f64> = l
+            .cells
+            .iter()
+            .filter_map(|k| conv.achievements.terms.get(k).and_then(pick))
+            .collect();
+        (v.len() == l.cells.len() && !v.is_empty()).then(|| v.iter().sum())
+    };
+    let justification = conv
+        .achievements
+        .justifications
+        .get(&l.justification_key())
+        .map(|j| JustificationOut {
+            origine: match j.origin {
+                cus_core::evaluation::Origin::Organisme => "organisme",
+                cus_core::evaluation::Origin::Exterieur => "exterieur",
+            },
+            cause: j.cause.clone(),
+            libelle: cus_core::consolidation::justification_fr(j),
+            commentaire: j.comment.clone(),
+        });
+    LineOut {
+        indicateur: l.indicator.clone(),
+        territoire: l.territory.to_string(),
+        libelle_territoire: conv.territory_label(&l.territory, geo),
+        ventilation: l.split.key(),
+        libelle_ventilation: ind.map(|i| l.split.label_fr(i)).unwrap_or_default(),
+        periode: cus_core::convention::period_key(l.period),
+        libelle_periode: ind
+            .map(|i| i.period_label_fr(l.period, cus_core::convention::label_year(conv)))
+            .unwrap_or_default(),
+        engage: l.committed,
+        realise: l.achieved,
+        numerateur: terms(|t| t.numerator),
+        denominateur: terms(|t| t.denominator),
+        taux: l.rate,
+        ecart: l.gap,
+        unite_ecart: if l.percentage {
+            "points".to_string()
+        } else {
+            ind.map(|i| conv.unit_fr(i)).unwrap_or_default()
+        },
+        non_tenu: l.missed,
+        justification,
+        calcul: l.formula_fr.clone(),
+    }
+}
+
+/// The evaluation lines of every file as a CSV for a spreadsheet (UTF-8 with BOM, `;`, CRLF,
+/// decimal comma, texts protected against formulas), one line per commitment line.
+fn lines_csv(reports: &[CheckReport]) -> String {
+    let field = |v: &str| {
+        let v = cus_formats::neutralise(v);
+        if v.contains([';', '"', '\n', '\r']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v
+        }
+    };
+    let num = |v: Option<f64>| {
+        v.map(|x| {
+            let s = format!("{x}");
+            s.replace('.', ",")
+        })
+        .unwrap_or_default()
+    };
+    let mut out = String::from("\u{feff}");
+    let head = [
+        "fichier",
+        "evaluation",
+        "signee",
+        "version",
+        "indicateur",
+        "territoire",
+        "libelle_territoire",
+        "ventilation",
+        "libelle_ventilation",
+        "periode",
+        "libelle_periode",
+        "engage",
+        "realise",
+        "numerateur",
+        "denominateur",
+        "taux",
+        "ecart",
+        "unite_ecart",
+        "non_tenu",
+        "justification_origine",
+        "justification_cause",
+        "justification_commentaire",
+    ];
+    out.push_str(&head.join(";"));
+    out.push_str("\r\n");
+    for r in reports {
+        let Some(e) = &r.evaluation else { continue };
+        for l in &e.lignes {
+            let j = l.justification.as_ref();
+            let row = [
+                field(&r.fichier),
+                field(&e.id),
+                if e.signee { "oui" } else { "non" }.to_string(),
+                e.version.to_string(),
+                field(&l.indicateur),
+                field(&l.territoire),
+                field(&l.libelle_territoire),
+                field(&l.ventilation),
+                field(&l.libelle_ventilation),
+                field(&l.periode),
+                field(&l.libelle_periode),
+                num(l.engage),
+                num(l.realise),
+                num(l.numerateur),
+                num(l.denominateur),
+                num(l.taux),
+                num(l.ecart),
+                field(&l.unite_ecart),
+                if l.non_tenu { "oui" } else { "non" }.to_string(),
+                j.map(|j| j.origine.to_string()).unwrap_or_default(),
+                field(j.and_then(|j| j.cause.as_deref()).unwrap_or_default()),
+                field(j.map(|j| j.commentaire.as_str()).unwrap_or_default()),
+            ];
+            out.push_str(&row.join(";"));
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+/// « PP-1 — 59 — Nord, Total, Cumul 2020–2022 : engagé 30, réalisé 24 (taux 80 %, écart −6
+/// logements) — non tenu, justifié : Cause extérieure (Foncier) ».
+fn line_text(l: &LineOut) -> String {
+    let n = |v: Option<f64>, pct: bool| match v {
+        Some(x) => format!("{}{}", format_fr(x, 2), if pct { " %" } else { "" }),
+        None => "—".to_string(),
+    };
+    let pct = l.unite_ecart == "points";
+    let mut s = format!(
+        "  {}, {}, {} : engagé {}, réalisé {}",
+        l.libelle_territoire,
+        l.libelle_ventilation,
+        l.libelle_periode,
+        n(l.engage, pct),
+        n(l.realise, pct)
+    );
+    if let (Some(a), Some(b)) = (l.numerateur, l.denominateur) {
+        s.push_str(&format!(" ({} ÷ {})", format_fr(a, 2), format_fr(b, 2)));
+    }
+    match (l.taux, l.ecart) {
+        (Some(t), Some(e)) => s.push_str(&format!(
+            " ; taux {} %, écart {} {}",
+            format_fr(t, 1),
+            format_fr(e, 2),
+            l.unite_ecart
+        )),
+        (None, Some(e)) => s.push_str(&format!(" ; écart {} {}", format_fr(e, 2), l.unite_ecart)),
+        _ => {}
+    }
+    if l.non_tenu {
+        match &l.justification {
+            Some(j) => s.push_str(&format!(" — non tenu, justifié : {}", j.libelle)),
+            None => s.push_str(" — non tenu, sans justification"),
+        }
+    } else if let Some(j) = &l.justification {
+        s.push_str(&format!(" — justification : {}", j.libelle));
+    }
+    s
 }
 
 #[cfg(test)]
@@ -355,6 +640,76 @@ mod tests {
     }
 
     #[test]
+    fn check_evaluation_gives_every_commitment_line_as_data() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/evaluation-a-corriger.json"
+        );
+        let o = run_args(&["check", "--evaluation", "--format", "json", path]);
+        assert_eq!(o.code, 1, "{}", o.stdout);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        let e = &v[0]["evaluation"];
+        assert_eq!(e["signee"], true);
+        assert_eq!(e["version"], 2);
+        assert_eq!(e["signature"]["libelle"], "Avenant n° 1");
+        let lines = e["lignes"].as_array().unwrap();
+        let find = |ind: &str, split: &str, period: &str| {
+            lines
+                .iter()
+                .find(|l| {
+                    l["indicateur"] == ind && l["ventilation"] == split && l["periode"] == period
+                })
+                .unwrap_or_else(|| panic!("{ind} {split} {period}: {lines:#?}"))
+        };
+        // A PLAI commitment within PP-1, met: a line of its own (not only a warning's sentence).
+        let plai = find("PP-1", "PLAI", "c3");
+        assert_eq!(plai["libelle_periode"], "Cumul 2020–2022");
+        assert_eq!(plai["libelle_territoire"], "59 — Nord");
+        assert_eq!(
+            (plai["engage"].as_f64(), plai["realise"].as_f64()),
+            (Some(9.0), Some(9.0))
+        );
+        assert_eq!(plai["taux"].as_f64(), Some(100.0));
+        assert_eq!(plai["non_tenu"], false);
+        assert_eq!(plai["unite_ecart"], "logements");
+        // Missed, with the justification of its line.
+        let pls = find("PP-1", "PLS", "c3");
+        assert_eq!(pls["non_tenu"], true);
+        assert_eq!(pls["justification"]["origine"], "organisme");
+        let total = find("PP-1", "total", "c3");
+        assert_eq!(total["non_tenu"], true);
+        assert!(total["justification"].is_null());
+        // A percentage met: its numerator and denominator, a gap in points.
+        let pp2 = find("PP-2", "valeur", "a3");
+        assert_eq!(pp2["numerateur"].as_f64(), Some(6.0));
+        assert_eq!(pp2["denominateur"].as_f64(), Some(50.0));
+        assert_eq!(pp2["realise"].as_f64(), Some(12.0));
+        assert_eq!(pp2["ecart"].as_f64(), Some(7.0));
+        assert_eq!(pp2["unite_ecart"], "points");
+        // Without --evaluation the lines are not given.
+        let o = run_args(&["check", "--format", "json", path]);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        assert!(v[0]["evaluation"].get("lignes").is_none());
+        // The same lines as text, grouped by indicator, and as CSV for a spreadsheet.
+        let o = run_args(&["check", "--evaluation", path]);
+        assert!(
+            o.stdout.contains("Engagements signés le 30/06/2023 (Avenant n° 1) (version 2) :\nPP-1\n  59 — Nord, Total, Cumul 2020–2022 : engagé 30, réalisé 24 ; taux 80 %, écart -6 logements — non tenu, sans justification\n"),
+            "{}",
+            o.stdout
+        );
+        let o = run_args(&["check", "--evaluation", "--format", "csv", path]);
+        let rows: Vec<&str> = o.stdout.split("\r\n").collect();
+        assert!(rows[0].starts_with("\u{feff}fichier;evaluation;signee;version;indicateur;"));
+        assert_eq!(
+            rows.len(),
+            lines.len() + 2,
+            "header, lines, final empty: {}",
+            o.stdout
+        );
+        assert!(rows.iter().any(|r| r.ends_with(";PP-2;departement:59;59 — Nord;valeur;Valeur;a3;2022;5;12;6;50;240;7;points;non;organisme;;Attributions décalées.")), "{}", o.stdout);
+    }
+
+    #[test]
     fn check_reports_the_evaluation_rules_of_an_evaluation_file() {
         let dir = temp("check-eval");
         let path = concat!(
@@ -383,7 +738,7 @@ mod tests {
                 // PP-1: 24 achieved for 30 committed over years 1 to 3, not justified.
                 "Avertissement [W-EVAL-JUSTIFY] (indicateur PP-1, 59 — Nord, Total, Cumul 2020–2022)",
                 // A cause that is not in the list.
-                "Erreur [E-EVAL-CAUSE] (champ PP-1|departement:59|PLUS, indicateur PP-1, 59 — Nord, PLUS)",
+                "Erreur [E-EVAL-CAUSE] (indicateur PP-1, 59 — Nord, PLUS)",
             ] {
                 let at = out.find(line).unwrap_or_else(|| panic!("{line}\n{out}"));
                 assert!(at > heading, "{line} under the heading: {out}");

@@ -221,8 +221,17 @@ pub fn entry_value(ind: &Indicator, raw: &str) -> Option<Value> {
             _ => Some(Value::Text(raw.to_string())),
         },
         ValueKind::Texte => (!raw.is_empty()).then(|| Value::Text(raw.to_string())),
+        // A « % » typed where the indicator is not a percentage (a count of dwellings, an
+        // amount) is never dropped in silence: the text is kept and flagged ([`cell_error`]).
+        _ if raw.contains('%') && !accepts_percent(ind) => Some(Value::Text(raw.to_string())),
         _ => typed_value(raw),
     }
+}
+
+/// Is a value of `ind` ever a percentage (its kind, or a unit the organism may choose)?
+fn accepts_percent(ind: &Indicator) -> bool {
+    matches!(ind.value, ValueKind::Pourcentage { .. })
+        || ind.unit_choices.iter().any(|u| u.contains('%'))
 }
 
 /// « Oui » or « Non », as the grids and the récapitulatif show a yes/no value.
@@ -259,6 +268,12 @@ pub fn check_number(ind: &Indicator, v: f64) -> Option<String> {
 pub fn cell_error(ind: &Indicator, v: &Value) -> Option<String> {
     match v {
         Value::Number(n) => check_number(ind, *n),
+        Value::Text(t) if t.contains('%') && !accepts_percent(ind) => Some(format!(
+            "« {} » : {} se saisit en {}, pas en pourcentage ; saisissez le nombre lui-même.",
+            t.trim(),
+            ind.code,
+            ind.value.unit_fr()
+        )),
         Value::Text(t) => crate::numfmt::parse_fr(t).err().map(|e| e.message_fr(t)),
         Value::Bool(_) => Some(format!("{} attend un nombre.", ind.code)),
     }
@@ -320,6 +335,14 @@ mod tests {
         assert_eq!(entry_value(text, " "), Some(Value::Text(" ".into())));
         assert_eq!(entry_value(count, "1 234"), Some(Value::Number(1234.0)));
         assert_eq!(entry_value(count, "oui"), Some(Value::Text("oui".into())));
+        // A « % » in a count is never dropped: kept as typed, with a message saying the unit.
+        assert_eq!(entry_value(count, "93 %"), Some(Value::Text("93 %".into())));
+        let m = cell_error(count, &Value::Text("93 %".into())).unwrap();
+        assert!(m.contains("PP-1 se saisit en logements, pas en pourcentage"), "{m}");
+        // Where a percentage is the value, or a unit the organism may choose, it is read.
+        let (pct, open_unit) = (find("PP-2"), find("PP-4"));
+        assert_eq!(entry_value(pct, "12,5 %"), Some(Value::Number(12.5)));
+        assert_eq!(entry_value(open_unit, "3 %"), Some(Value::Number(3.0)));
         assert_eq!((yes_no_fr(true), yes_no_fr(false)), ("Oui", "Non"));
     }
 

@@ -32,6 +32,11 @@ pub fn home(props: &Props) -> Html {
                     <a class="bouton" href={Route::Fill(FillStep::Organisme).to_hash()}>{ "Remplir ma CUS" }</a>
                 </li>
                 <li class="carte">
+                    <h2>{ "Évaluation" }</h2>
+                    <p>{ "Organismes à mi-parcours ou en fin de convention : saisissez vos réalisations à côté des engagements signés, justifiez les écarts, imprimez le rapport d'évaluation." }</p>
+                    <a class="bouton" href={Route::Evaluate(crate::route::EvalStep::Choix).to_hash()}>{ "Évaluer ma CUS" }</a>
+                </li>
+                <li class="carte">
                     <h2>{ "Collectivités" }</h2>
                     <p>{ "Départements, EPCI, et services de l'État pour leurs synthèses régionales : consolidez les CUS des organismes d'un territoire, comparez-les à vos objectifs, testez des scénarios." }</p>
                     <a class="bouton" href={Route::Simulate(crate::route::SimStep::Espace).to_hash()}>{ "Simuler sur mon territoire" }</a>

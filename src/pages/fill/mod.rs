@@ -437,6 +437,20 @@ pub fn fill(props: &Props) -> Html {
             </div>
         }
     });
+    // An avenant being prepared: said on every step, so the changes are known to be the
+    // avenant's (the signed version is kept, to be signed again in « Évaluer »).
+    let avenant_banner = (draft.signature.is_none() && !draft.versions.is_empty()).then(|| {
+        let n = draft.versions.len();
+        html! {
+            <div class="avertissement bandeau-signee" id="avenant-en-cours" role="note">
+                <p>
+                    { format!("Avenant n° {n} en préparation : les engagements modifiés ici seront ceux de l'avenant ; la version signée est gardée. Une fois les modifications faites, ") }
+                    <a href={Route::Evaluate(EvalStep::Signature).to_hash()}>{ format!("signez l'avenant n° {n}") }</a>
+                    { "." }
+                </p>
+            </div>
+        }
+    });
     let refused_msg = (*refused).clone().map(|m| {
         html! { <p class="message-erreur" role="alert" id="modification-refusee">{ m }</p> }
     });
@@ -507,6 +521,7 @@ pub fn fill(props: &Props) -> Html {
                     <section class="etape" aria-labelledby="titre-etape">
                         <h2 id="titre-etape" tabindex="-1">{ step_title }</h2>
                         { signed_banner }
+                        { avenant_banner }
                         { refused_msg }
                         if *read_only {
                             <div class="avertissement" id="lecture-seule" role="status">

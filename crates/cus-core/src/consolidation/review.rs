@@ -427,6 +427,9 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                     }
                 })
                 .collect();
+            // The evaluated years of each organism, looked up per line below.
+            let years_by_source: HashMap<usize, Option<(i32, i32)>> =
+                organisms.iter().map(|o| (o.source, o.years)).collect();
             // Missed commitments of each organism on the territory, every indicator it uses
             // (those left out of the comparison included).
             for o in &mut organisms {
@@ -605,12 +608,7 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                     }
                     // One total per evaluated window: a mid-term of a CUS signed in 2019
                     // (2019-2021) is never added to one signed in 2020 (2020-2022).
-                    let years_of = |i: usize| {
-                        organisms
-                            .iter()
-                            .find(|o| o.source == i)
-                            .and_then(|o| o.years)
-                    };
+                    let years_of = |i: usize| years_by_source.get(&i).copied().flatten();
                     let mut windows: Vec<Option<(i32, i32)>> = Vec::new();
                     for l in &of_split {
                         let w = years_of(l.source);

@@ -338,7 +338,10 @@ mod tests {
         // A « % » in a count is never dropped: kept as typed, with a message saying the unit.
         assert_eq!(entry_value(count, "93 %"), Some(Value::Text("93 %".into())));
         let m = cell_error(count, &Value::Text("93 %".into())).unwrap();
-        assert!(m.contains("PP-1 se saisit en logements, pas en pourcentage"), "{m}");
+        assert!(
+            m.contains("PP-1 se saisit en logements, pas en pourcentage"),
+            "{m}"
+        );
         // Where a percentage is the value, or a unit the organism may choose, it is read.
         let (pct, open_unit) = (find("PP-2"), find("PP-4"));
         assert_eq!(entry_value(pct, "12,5 %"), Some(Value::Number(12.5)));

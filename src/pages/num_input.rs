@@ -118,3 +118,29 @@ pub fn pasted_text(e: &Event) -> Option<String> {
         .get_data("text/plain")
         .ok()
 }
+
+/// « 3 valeurs collées. Non enregistré : … 1 valeur au-delà du tableau, ignorée. »: what a block
+/// pasted in a grid of « Évaluer » or « Simuler » did (`what`: « valeur », feminine, or
+/// « objectif »).
+pub fn paste_summary_fr(
+    what: &str,
+    feminine: bool,
+    written: usize,
+    bad: &[String],
+    outside: usize,
+) -> String {
+    use crate::pages::plural_s as s;
+    let e = if feminine { "e" } else { "" };
+    let mut m = format!("{written} {what}{} collé{e}{}.", s(written), s(written));
+    if !bad.is_empty() {
+        m.push_str(&format!(" Non enregistré : {}", bad.join(" ; ")));
+    }
+    if outside > 0 {
+        m.push_str(&format!(
+            " {outside} valeur{} au-delà du tableau, ignorée{}.",
+            s(outside),
+            s(outside)
+        ));
+    }
+    m
+}

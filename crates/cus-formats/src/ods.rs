@@ -129,19 +129,11 @@ fn content_xml(sheets: &[SheetOut]) -> String {
         );
     }
     // One row style per height of a row of wrapped text.
-    let mut heights: Vec<u32> = sheets
+    let heights: Vec<u32> = sheets
         .iter()
         .flat_map(|s| s.heights.iter().map(|(_, h)| row_height(*h)))
         .collect();
-    heights.sort_unstable();
-    heights.dedup();
-    for h in heights {
-        let _ = writeln!(
-            x,
-            r#"<style:style style:name="ro{h}" style:family="table-row"><style:table-row-properties style:row-height="{}pt" style:use-optimal-row-height="false" fo:break-before="auto"/></style:style>"#,
-            f64::from(h) / 10.0
-        );
-    }
+    row_height_styles(&mut x, heights);
     // One table style per printed fit, each with its master page (`styles.xml`).
     for fit in fits(sheets) {
         let _ = writeln!(
@@ -745,5 +737,20 @@ mod tests {
         assert_eq!(number_text(-0.5), "-0.5");
         assert_eq!(number_text(1e300), "1e300");
         assert_eq!(number_text(1.5e-7), "1.5e-7");
+    }
+}
+
+/// One row style `ro<h>` per height (tenths of a point) of a row of wrapped text, each once:
+/// shared by the convention workbook and the consolidation workbook.
+pub(crate) fn row_height_styles(x: &mut String, mut heights: Vec<u32>) {
+    use std::fmt::Write as _;
+    heights.sort_unstable();
+    heights.dedup();
+    for h in heights {
+        let _ = writeln!(
+            x,
+            r#"<style:style style:name="ro{h}" style:family="table-row"><style:table-row-properties style:row-height="{}pt" style:use-optimal-row-height="false" fo:break-before="auto"/></style:style>"#,
+            f64::from(h) / 10.0
+        );
     }
 }

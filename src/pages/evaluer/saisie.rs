@@ -238,23 +238,9 @@ pub fn achievement_grid(props: &GridProps) -> Html {
             if let Some(e) = p.edit {
                 update.emit(wrap(e));
             }
-            let mut m = format!(
-                "{} valeur{} collée{}.",
-                p.written,
-                crate::pages::plural_s(p.written),
-                crate::pages::plural_s(p.written)
+            let m = crate::pages::num_input::paste_summary_fr(
+                "valeur", true, p.written, &p.bad, p.outside,
             );
-            if !p.bad.is_empty() {
-                m.push_str(&format!(" Non enregistré : {}", p.bad.join(" ; ")));
-            }
-            if p.outside > 0 {
-                m.push_str(&format!(
-                    " {} valeur{} au-delà du tableau, ignorée{}.",
-                    p.outside,
-                    crate::pages::plural_s(p.outside),
-                    crate::pages::plural_s(p.outside)
-                ));
-            }
             msg.set(Some(m));
         })
     };

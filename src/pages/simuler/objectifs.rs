@@ -10,7 +10,6 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::pages::num_input::NumInput;
-use crate::pages::plural_s;
 
 use super::tables::{num, scenario_picker};
 
@@ -166,18 +165,9 @@ pub fn objectifs(props: &SectionProps) -> Html {
                 if n > 0 {
                     d.emit(WsEdit::SetObjectives(p.objectives));
                 }
-                let mut m = format!("{n} objectif{} collé{}.", plural_s(n), plural_s(n));
-                if !p.bad.is_empty() {
-                    m.push_str(&format!(" Non enregistré : {}", p.bad.join(" ; ")));
-                }
-                if p.outside > 0 {
-                    m.push_str(&format!(
-                        " {} valeur{} au-delà de la grille, ignorée{}.",
-                        p.outside,
-                        plural_s(p.outside),
-                        plural_s(p.outside)
-                    ));
-                }
+                let m = crate::pages::num_input::paste_summary_fr(
+                    "objectif", false, n, &p.bad, p.outside,
+                );
                 msg.set(Some(m));
             })
         };

@@ -586,20 +586,12 @@ fn content_xml(sheets: &[Sheet], prints: &[Print]) -> String {
             r#"<style:style style:name="co{mm}" style:family="table-column"><style:table-column-properties fo:break-before="auto" style:column-width="{mm}mm"/></style:style>"#
         );
     }
-    let mut heights: Vec<u32> = fits
+    let heights: Vec<u32> = fits
         .iter()
         .flatten()
         .filter_map(|f| f.height.map(row_height))
         .collect();
-    heights.sort_unstable();
-    heights.dedup();
-    for h in heights {
-        let _ = writeln!(
-            x,
-            r#"<style:style style:name="ro{h}" style:family="table-row"><style:table-row-properties style:row-height="{}pt" style:use-optimal-row-height="false" fo:break-before="auto"/></style:style>"#,
-            f64::from(h) / 10.0
-        );
-    }
+    crate::ods::row_height_styles(&mut x, heights);
     // One table style per pages wide, each with its page style (`styles_xml`).
     for wide in pages_wide(prints) {
         let _ = writeln!(

@@ -783,9 +783,16 @@ fn check_in(
                 Diagnostic::warning(
                     JUSTIFY,
                     format!(
-                        "Engagement non tenu ({} réalisé pour {} engagé) : dites si l'écart vient de l'organisme ou de causes extérieures, avec un commentaire.",
+                        "Engagement non tenu ({}{u} réalisé pour {}{u} engagé, écart de {} {}) : dites si l'écart vient de l'organisme ou de causes extérieures, avec un commentaire.",
                         format_fr(l.achieved.unwrap_or_default(), 1),
-                        format_fr(l.committed.unwrap_or_default(), 1)
+                        format_fr(l.committed.unwrap_or_default(), 1),
+                        format_fr(l.gap.unwrap_or_default(), 1),
+                        if l.percentage {
+                            "points".to_string()
+                        } else {
+                            ind.map(|i| conv.unit_fr(i)).unwrap_or_default()
+                        },
+                        u = if l.percentage { " %" } else { "" },
                     ),
                     loc(&key(&l.indicator, &l.territory, &l.split, l.period)),
                 ),

@@ -13,7 +13,9 @@ test('home page says what the tool is for and for whom', async () => {
   assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
   assert.equal(await page.textContent('h1'), "Les indicateurs de votre convention d'utilité sociale");
   const audiences = await page.locator('.carte h2').allTextContents();
-  assert.deepEqual(audiences, ['Organismes HLM', 'Collectivités', "Formation et services de l'État"]);
+  assert.deepEqual(audiences, ['Organismes HLM', 'Évaluation', 'Collectivités', "Formation et services de l'État"]);
+  // « Évaluer ma CUS » has its card, not only the header's link.
+  assert.equal(await page.getAttribute('.carte a:has-text("Évaluer ma CUS")', 'href'), '#/evaluer');
   assert.match(await page.textContent('footer'), new RegExp(`version ${workspaceVersion().replace(/\./g, '\\.')}`));
   await screenshot(page, 'accueil');
   assert.deepEqual(page.errors, []);

@@ -144,7 +144,7 @@ pub fn export(props: &SectionProps) -> Html {
                                     </tbody>
                                 </table>
                                 { super::charts::commitments_chart(t) }
-                                if !t.comparisons.is_empty() { { super::objectifs::comparisons(t) } }
+                                if !t.comparisons.is_empty() { { super::objectifs::comparisons(t, scenario.map(|s| s.name.as_str())) } }
                             </section>
                         }) }
                     </section>

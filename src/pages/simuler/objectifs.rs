@@ -238,14 +238,16 @@ pub fn objectifs(props: &SectionProps) -> Html {
                 },
                 None => html! {},
             } }
-            { comparisons(t) }
+            { comparisons(t, props.scenario.and_then(|i| ws.scenarios.get(i)).map(|s| s.name.as_str())) }
             { super::charts::commitments_chart(t) }
         </>
     }
 }
 
 /// Commitments next to objectives: a sentence each, then per year and cumulated.
-pub fn comparisons(t: &ConsolidatedTable) -> Html {
+/// `scenario`: the name of the scenario whose figures are shown (`None`: the files as they are),
+/// said in the heading so that a gap is never read as the files' own.
+pub fn comparisons(t: &ConsolidatedTable, scenario: Option<&str>) -> Html {
     if t.comparisons.is_empty() {
         return html! { <p>{ "Aucun objectif saisi pour cet indicateur." }</p> };
     }
@@ -256,7 +258,7 @@ pub fn comparisons(t: &ConsolidatedTable) -> Html {
     );
     html! {
         <section aria-labelledby={title_id.clone()}>
-            <h2 id={title_id}>{ format!("Engagements et objectifs — {}", t.code) }</h2>
+            <h2 id={title_id}>{ format!("Engagements et objectifs — {}{}", t.code, scenario.map(|n| format!(" — scénario « {n} »")).unwrap_or_default()) }</h2>
             <table class="tableau">
                 <thead><tr>
                     <th scope="col">{ "Colonne" }</th>

@@ -700,7 +700,7 @@ fn read_table<'r>(
             let mut values = vec![None; n];
             let mut invalid = vec![false; n];
             for row in rows {
-                read_row(s.conv, own, row, &col_of, &mut values, &mut invalid);
+                read_row(s.conv, own, row, col_of, &mut values, &mut invalid);
             }
             (values, invalid)
         };

@@ -61,7 +61,7 @@ pub fn paste_achievements(
                         pairs.len() - 1
                     }
                 };
-                if c % 2 == 0 {
+                if c.is_multiple_of(2) {
                     pairs[pos].1.numerator = Some(v);
                 } else {
                     pairs[pos].1.denominator = Some(v);

@@ -371,8 +371,15 @@ fn a_first_format_workspace_is_placed_in_the_calendar_and_on_its_territory() {
         Change::Cell { column, .. } => assert_eq!(column, "PLAI|2020-2022"),
         other => panic!("{other:?}"),
     }
-    // Idempotent: a second upgrade changes nothing.
+    // Idempotent: a second upgrade, or placing again, changes nothing.
     let mut twice = back.clone();
     twice.upgrade();
+    twice.place_in_calendar();
     assert_eq!(twice, back);
+    // A workspace of this format keeps its keys (an undated convention's `a1` stays `a1`).
+    let mut current = ws.clone();
+    current.format = WORKSPACE_FORMAT.to_string();
+    let kept = current.objectives.clone();
+    current.upgrade();
+    assert_eq!(current.objectives, kept);
 }

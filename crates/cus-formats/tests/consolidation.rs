@@ -134,7 +134,7 @@ fn foyers_departement() -> Workspace {
         ],
     }];
     // Written by convention year, as a workspace of the first format: placed in the calendar.
-    ws.upgrade();
+    ws.place_in_calendar();
     ws
 }
 
@@ -232,7 +232,7 @@ fn locatifs() -> Workspace {
         territory: None,
     }];
     // Written by convention year, as a workspace of the first format: placed in the calendar.
-    ws.upgrade();
+    ws.place_in_calendar();
     ws
 }
 

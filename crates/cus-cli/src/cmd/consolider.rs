@@ -211,7 +211,7 @@ pub fn run(args: &[String]) -> Output {
     }
     // Objectives and scenario figures written by convention year (`a1`, `c6`) are placed in the
     // calendar as the app places them; objectives belong to the territory studied.
-    ws.upgrade();
+    ws.place_in_calendar();
 
     let run = match conso::consolidate_workspace(&ws, scenario_index, &common.cats) {
         Ok(r) => r,

@@ -131,12 +131,21 @@ impl Workspace {
         Ok(ws)
     }
 
-    /// Brings a workspace of the `/1` format to this one (idempotent): objectives and scenario
-    /// figures keyed by convention year (`a1` … `c6`) are placed in the calendar as their
-    /// columns were labelled then (from the earliest first year of the files: `a1` was shown as
-    /// that year), and objectives without territory belong to the workspace's territory.
+    /// Brings a workspace of an earlier format (`/1`) to this one: [`Workspace::place_in_calendar`].
+    /// A workspace of this format is left as it is (its `a1` … `c6` keys, if any, are the
+    /// periods of conventions without signing year).
     pub fn upgrade(&mut self) {
+        if self.format != WORKSPACE_FORMAT {
+            self.place_in_calendar();
+        }
         self.format = WORKSPACE_FORMAT.to_string();
+    }
+
+    /// Objectives and scenario figures keyed by convention year (`a1` … `c6`, the `/1` format
+    /// and `cus consolider`'s files of earlier versions) placed in the calendar as their columns
+    /// were labelled then (from the earliest first year of the files: `a1` was shown as that
+    /// year); objectives without territory given the workspace's territory. Idempotent.
+    pub fn place_in_calendar(&mut self) {
         let first = self
             .files
             .iter()

@@ -103,7 +103,9 @@ impl Writer<'_> {
             } else {
                 "engagement"
             };
-            for c in 0..n {
+            // A period that is not one of this organism's convention (signed another year) has
+            // no line: it is neither empty nor zero.
+            for c in (0..n).filter(|&c| r.applicable[c]) {
                 let remark = cell_remark(r.invalid[c], r.changed[c] && !r.hypothetical);
                 put(
                     w,
@@ -121,7 +123,7 @@ impl Writer<'_> {
             }
         }
         for r in &t.unventilated {
-            for c in 0..n {
+            for c in (0..n).filter(|&c| r.applicable[c]) {
                 let mut remark = match (r.key, t.additive) {
                     (Some(k), true) => format!(
                         "hors total ; clé de répartition de {} % (ligne estimation)",
@@ -153,7 +155,7 @@ impl Writer<'_> {
                     "chiffre de la maille plus large × clé de répartition de {} %",
                     format_fr(k * 100.0, 2)
                 );
-                for c in 0..n {
+                for c in (0..n).filter(|&c| r.applicable[c]) {
                     put(
                         w,
                         head,

@@ -350,6 +350,22 @@ fn values(v: &[Option<f64>]) -> Vec<Cell> {
     v.iter().map(|x| opt(*x)).collect()
 }
 
+/// An organism's values, « — » where the column is not a period of its convention (signed
+/// another year: neither empty nor zero).
+fn row_values(r: &cus_core::consolidation::Row) -> Vec<Cell> {
+    r.values
+        .iter()
+        .zip(&r.applicable)
+        .map(|(x, &own)| {
+            if own {
+                opt(*x)
+            } else {
+                text("—").look(Look::Note)
+            }
+        })
+        .collect()
+}
+
 fn indicator(run: &Run, group: &str, t: &ConsolidatedTable, name: String) -> Sheet {
     let n = t.columns.len();
     let mut widths = vec![36.0, 26.0, 22.0];
@@ -430,7 +446,7 @@ fn indicator(run: &Run, group: &str, t: &ConsolidatedTable, name: String) -> She
                 text(&r.basis_fr),
                 text(&r.levels_fr),
             ],
-            values(&r.values),
+            row_values(r),
             text(&row_remarks(t, r)),
         ));
     }
@@ -623,7 +639,7 @@ fn indicator(run: &Run, group: &str, t: &ConsolidatedTable, name: String) -> She
             };
             s.row(line(
                 [text(&r.label), text(&r.basis_fr), text(&r.levels_fr)],
-                values(&r.values),
+                row_values(r),
                 text(&remark),
             ));
             if let (Some(k), true) = (r.key, t.additive) {

@@ -795,7 +795,9 @@ pub fn indicator_grid(props: &Props) -> Html {
                     <p class="message-ok" role="status">{ m }</p>
                 }
                 if numeric && pick.is_none() {
-                    <Calculations catalogue={props.catalogue.clone()} indicator={ind.clone()} draft={conv.clone()}
+                    // Keyed by the indicator: its terms typed for one indicator are never shown
+                    // under another's labels when the page changes indicator.
+                    <Calculations key={ind.code.clone()} catalogue={props.catalogue.clone()} indicator={ind.clone()} draft={conv.clone()}
                         {index} focus={focus_cell} />
                 }
             }

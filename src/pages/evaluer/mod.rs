@@ -139,6 +139,11 @@ pub fn nav_buttons(view: &EvalView) -> Html {
             if let Some(n) = next {
                 <a class="bouton" href={Route::Evaluate(n).to_hash()}>{ format!("{} →", step_label(n, cat)) }</a>
             }
+            // The evaluation is sent as the convention's file (the four formats carry the
+            // achievements): from the bilan and the report, the way to it.
+            if matches!(view.step, EvalStep::Bilan | EvalStep::Rapport) {
+                <a class="bouton bouton-secondaire" id="exporter-evaluation" href={Route::Fill(FillStep::Export).to_hash()}>{ "Exporter l'évaluation (fichier pour l'État)" }</a>
+            }
         </p>
     }
 }

@@ -78,6 +78,30 @@ pub(super) fn verification_step(props: &VerificationProps) -> Html {
         .filter(|(_, d)| d.location.indicator.is_none())
         .collect();
     let link_for = |d: &Diagnostic| -> (String, String) {
+        // A diagnostic of the evaluation is fixed in « Évaluer »: the bilan for a missing
+        // justification, the signature for its checks, the achievements of its engagement.
+        if cus_core::rules::is_evaluation_diagnostic(d) {
+            use crate::route::EvalStep;
+            let step = match d.code.as_str() {
+                cus_core::evaluation::JUSTIFY => EvalStep::Bilan,
+                cus_core::evaluation::SIGNATURE_YEAR | cus_core::evaluation::NOT_SIGNED => {
+                    EvalStep::Signature
+                }
+                _ => match d
+                    .location
+                    .indicator
+                    .as_deref()
+                    .and_then(|c| engagement_step(cat, c))
+                {
+                    Some(FillStep::Engagement(n)) => EvalStep::Engagement(n),
+                    _ => EvalStep::Choix,
+                },
+            };
+            return (
+                Route::Evaluate(step).to_hash(),
+                "Corriger dans « Évaluer ma CUS »".to_string(),
+            );
+        }
         match (
             &d.location.cell,
             d.location

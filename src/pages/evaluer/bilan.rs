@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use cus_core::catalogue::{Catalogue, EvaluationPeriod, Period};
+use cus_core::catalogue::{Catalogue, EvaluationPeriod};
 use cus_core::convention::{Convention, Edit};
 use cus_core::diagnostic::{Diagnostic, Severity};
 use cus_core::evaluation::{
@@ -425,9 +425,4 @@ pub fn justify_form(props: &JustifyProps) -> Html {
             </p>
         </form>
     }
-}
-
-/// Is `p` one of the cumulatives (used by the report to pick rows).
-pub(crate) fn is_cumulative(p: Period) -> bool {
-    matches!(p, Period::Cumulative(_))
 }

@@ -37,6 +37,19 @@ pub fn chart(s: &Series, unit: &str, yearly: bool, year_label: &dyn Fn(u8) -> St
                 if entered > 1 { "s" } else { "" },
                 s.rows
             )
+        } else if s.percentage && s.rows > 1 {
+            // Percentages of several territories are never added: no figure for the whole.
+            format!(
+                "{} : un pourcentage par territoire ne s'additionne pas d'un territoire à \
+                 l'autre ; engagé et réalisé de chaque territoire dans le tableau ci-dessous.",
+                s.indicator
+            )
+        } else if entered == 0 {
+            format!(
+                "{} : aucune réalisation saisie pour ces années ; les engagements sont dans le \
+                 tableau ci-dessous.",
+                s.indicator
+            )
         } else {
             format!(
                 "{} : ni engagement ni réalisation à représenter pour ces années.",

@@ -57,11 +57,12 @@ pub fn rapport(props: &Props) -> Html {
                 </ul>
                 { for inds.iter().map(|ind| {
                     let series = report::series(conv, ind, geo, ach, period);
-                    // The cumulatives of the evaluation, the coarsest rows, total split.
+                    // Every line of the evaluation at the coarsest rows, total split: each year
+                    // and each cumulative, so that every indicator with commitments has its table.
                     let level = conv.levels(ind).first().copied();
                     let top_rows = level.map(|l| conv.rows_at_level(ind, geo, l)).unwrap_or_default();
                     let cum: Vec<_> = lines.iter().filter(|l| {
-                        l.indicator == ind.code && super::bilan::is_cumulative(l.period)
+                        l.indicator == ind.code
                             && top_rows.contains(&l.territory)
                             && l.split.part.is_none() && l.split.members.iter().all(Option::is_none)
                     }).collect();
@@ -70,11 +71,11 @@ pub fn rapport(props: &Props) -> Html {
                             <h4>{ format!("{} — {}", ind.code, ind.short_label) }</h4>
                             { match &series {
                                 Some(s) => super::chart::chart(s, &conv.unit_fr(ind), ind.periods.yearly, &year_label),
-                                None => html! { <p class="aide">{ "Valeur non additionnable : voir le tableau ci-dessous." }</p> },
+                                None => html! { <p class="aide">{ "Valeur qui ne s'additionne pas d'un territoire à l'autre : engagé et réalisé par territoire dans le tableau ci-dessous." }</p> },
                             } }
                             if !cum.is_empty() {
                                 <table class="recap-table">
-                                    <caption>{ format!("{} — cumuls calculés par territoire (total)", ind.code) }</caption>
+                                    <caption>{ format!("{} — engagé et réalisé par territoire et par période (total)", ind.code) }</caption>
                                     <thead><tr><th scope="col">{ "Territoire" }</th><th scope="col">{ "Période" }</th><th scope="col">{ "Engagé" }</th>
                                         <th scope="col">{ "Réalisé" }</th><th scope="col">{ "Taux" }</th><th scope="col">{ "Écart" }</th></tr></thead>
                                     <tbody>
@@ -95,7 +96,67 @@ pub fn rapport(props: &Props) -> Html {
             </section>
         })
     });
-    let justified: Vec<_> = ach.justifications.iter().collect();
+    // Every commitment missed, justified or not, once per line (indicator × territory × split ×
+    // year or window); the justifications kept for lines no longer missed are said apart.
+    let missed: Vec<&cus_core::evaluation::Line> = lines.iter().filter(|l| l.missed).collect();
+    let missed_keys: std::collections::BTreeSet<String> =
+        missed.iter().map(|l| l.justification_key()).collect();
+    let kept_only: Vec<_> = ach
+        .justifications
+        .iter()
+        .filter(|(k, _)| !missed_keys.contains(*k))
+        .collect();
+    let line_label = |l: &cus_core::evaluation::Line| {
+        let place = conv.territory_label(&l.territory, geo);
+        let ind = cat.indicator(&l.indicator);
+        let split = ind
+            .map(|i| super::split_label(i, &l.split))
+            .unwrap_or_default();
+        let when = ind
+            .map(|i| i.period_label_fr(l.period, conv.signing_year))
+            .unwrap_or_default();
+        let unit = if l.percentage { " %" } else { "" };
+        format!(
+            "{}, {place}{}, {when} : {}{unit} réalisé pour {}{unit} engagé",
+            l.indicator,
+            if split.is_empty() {
+                String::new()
+            } else {
+                format!(", {split}")
+            },
+            value(l.achieved, false),
+            value(l.committed, false)
+        )
+    };
+    let justification_text = |j: &cus_core::evaluation::Justification| {
+        let origin = match j.origin {
+            Origin::Organisme => "du fait de l'organisme".to_string(),
+            Origin::Exterieur => format!(
+                "causes extérieures — {}",
+                j.cause
+                    .as_ref()
+                    .and_then(|c| all_causes.iter().find(|x| &x.id == c))
+                    .map(|c| c.label.clone())
+                    .unwrap_or_default()
+            ),
+        };
+        if j.comment.is_empty() {
+            origin
+        } else {
+            format!("{origin} — « {} »", j.comment)
+        }
+    };
+    // The evaluation's own diagnostics, named (never « 1 avertissement » alone).
+    let named: Vec<&Diagnostic> = props
+        .diags
+        .iter()
+        .filter(|d| {
+            cus_core::rules::is_evaluation_diagnostic(d)
+                && d.severity != cus_core::diagnostic::Severity::Info
+                && !(d.severity == cus_core::diagnostic::Severity::Warning
+                    && conv.acknowledged.contains_key(&d.id()))
+        })
+        .collect();
     html! {
         <div class="rapport-evaluation">
             <p class="pas-imprime">
@@ -129,37 +190,64 @@ pub fn rapport(props: &Props) -> Html {
             </section>
             { for engagements }
             <section class="rapport-justifications" aria-labelledby="rapport-justifications-titre">
-                <h3 id="rapport-justifications-titre">{ "Justifications des engagements non tenus" }</h3>
-                if justified.is_empty() {
-                    <p>{ "Aucune justification saisie." }</p>
+                <h3 id="rapport-justifications-titre">{ "Engagements non tenus et leurs justifications" }</h3>
+                if missed.is_empty() {
+                    <p>{ "Aucun engagement non tenu sur les années évaluées." }</p>
                 } else {
                     <ul id="rapport-justifications">
-                        { for justified.iter().map(|(k, j)| {
-                            let mut parts = k.split('|');
-                            let code = parts.next().unwrap_or_default();
-                            let place = parts.next().and_then(|t| t.parse::<cus_core::convention::TerritoryKey>().ok())
-                                .map(|t| conv.territory_label(&t, geo)).unwrap_or_default();
-                            let split = parts
-                                .next()
-                                .and_then(cus_core::convention::SplitKey::parse_key)
-                                .zip(cat.indicator(code))
-                                .map(|(s, i)| super::split_label(i, &s))
-                                .unwrap_or_default();
-                            let origin = match j.origin {
-                                Origin::Organisme => "du fait de l'organisme".to_string(),
-                                Origin::Exterieur => format!("causes extérieures — {}", j.cause.as_ref()
-                                    .and_then(|c| all_causes.iter().find(|x| &x.id == c)).map(|c| c.label.clone()).unwrap_or_default()),
-                            };
-                            html! {
-                                <li>
-                                    <strong>{ if split.is_empty() { format!("{code}, {place} : ") } else { format!("{code}, {place}, {split} : ") } }</strong>{ origin }
-                                    if !j.comment.is_empty() { { format!(" — « {} »", j.comment) } }
-                                </li>
-                            }
+                        { for missed.iter().map(|l| html! {
+                            <li>
+                                <strong>{ format!("{} : ", line_label(l)) }</strong>
+                                { match ach.justifications.get(&l.justification_key()) {
+                                    Some(j) => justification_text(j),
+                                    None => "non justifié".to_string(),
+                                } }
+                            </li>
+                        }) }
+                    </ul>
+                }
+                if !kept_only.is_empty() {
+                    <p class="aide">{ "Justifications gardées dans le fichier pour des engagements désormais tenus (avenant, réalisations corrigées) :" }</p>
+                    <ul id="rapport-justifications-sans-ecart">
+                        { for kept_only.iter().map(|(k, j)| html! {
+                            <li>{ format!("{} : {}", justification_place(k, cat, conv, geo), justification_text(j)) }</li>
                         }) }
                     </ul>
                 }
             </section>
+            if !named.is_empty() {
+                <section class="rapport-controles" aria-labelledby="rapport-controles-titre">
+                    <h3 id="rapport-controles-titre">{ "Contrôles de l'évaluation à reprendre" }</h3>
+                    <ul>{ for named.iter().map(|d| html! { <li>{ d.head_fr() }</li> }) }</ul>
+                </section>
+            }
         </div>
+    }
+}
+
+/// « PP-1, 02 — Aisne, PLAI »: the line a justification key (`indicator|row|split`) names.
+fn justification_place(
+    key: &str,
+    cat: &Catalogue,
+    conv: &Convention,
+    geo: Option<&cus_core::geo::Referential>,
+) -> String {
+    let mut parts = key.split('|');
+    let code = parts.next().unwrap_or_default();
+    let place = parts
+        .next()
+        .and_then(|t| t.parse::<cus_core::convention::TerritoryKey>().ok())
+        .map(|t| conv.territory_label(&t, geo))
+        .unwrap_or_default();
+    let split = parts
+        .next()
+        .and_then(cus_core::convention::SplitKey::parse_key)
+        .zip(cat.indicator(code))
+        .map(|(s, i)| super::split_label(i, &s))
+        .unwrap_or_default();
+    if split.is_empty() {
+        format!("{code}, {place}")
+    } else {
+        format!("{code}, {place}, {split}")
     }
 }

@@ -72,7 +72,7 @@ impl Location {
         // hors-qpv », `c3` → « à 3 ans »).
         if let Some(t) = &self.territory {
             parts.push(match t.parse::<crate::convention::TerritoryKey>() {
-                Ok(k) if t.contains(':') || t == "organisme" => territory_fr(&k),
+                Ok(k) if t.contains(':') || t == "organisme" => k.short_fr(),
                 _ => t.clone(),
             });
         }
@@ -88,18 +88,6 @@ impl Location {
             });
         }
         parts.join(", ")
-    }
-}
-
-/// A territory key in words, without the referential (« département 59 », « EPCI 200093201 »).
-fn territory_fr(k: &crate::convention::TerritoryKey) -> String {
-    use crate::convention::TerritoryKey as T;
-    match k {
-        T::Departement(d) => format!("département {d}"),
-        T::Epci(e) => format!("EPCI {e}"),
-        T::Region(r) => format!("région {r}"),
-        T::Organisme => "organisme entier".to_string(),
-        T::Segment(x) => format!("segment {x}"),
     }
 }
 

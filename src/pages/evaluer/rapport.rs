@@ -106,24 +106,13 @@ pub fn rapport(props: &Props) -> Html {
         .iter()
         .filter(|(k, _)| !missed_keys.contains(*k))
         .collect();
+    // « PP-1, Aisne (02), Cumul 2022–2024 : 90 réalisé pour 117 engagé » (the bilan's place).
     let line_label = |l: &cus_core::evaluation::Line| {
-        let place = conv.territory_label(&l.territory, geo);
-        let ind = cat.indicator(&l.indicator);
-        let split = ind
-            .map(|i| super::split_label(i, &l.split))
-            .unwrap_or_default();
-        let when = ind
-            .map(|i| i.period_label_fr(l.period, conv.signing_year))
-            .unwrap_or_default();
         let unit = if l.percentage { " %" } else { "" };
         format!(
-            "{}, {place}{}, {when} : {}{unit} réalisé pour {}{unit} engagé",
+            "{}, {} : {}{unit} réalisé pour {}{unit} engagé",
             l.indicator,
-            if split.is_empty() {
-                String::new()
-            } else {
-                format!(", {split}")
-            },
+            super::bilan::line_place(cat, conv, l),
             value(l.achieved, false),
             value(l.committed, false)
         )

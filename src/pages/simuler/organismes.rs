@@ -210,22 +210,6 @@ fn interrupted() -> bool {
     was
 }
 
-/// « 59 », « EPCI 200093201 », « organisme entier »: the rows a « non ventilé » figure comes
-/// from, briefly.
-fn rows_fr(rows: &[cus_core::convention::TerritoryKey]) -> String {
-    use cus_core::convention::TerritoryKey as T;
-    rows.iter()
-        .map(|r| match r {
-            T::Departement(d) => d.clone(),
-            T::Epci(e) => format!("EPCI {e}"),
-            T::Region(g) => format!("région {g}"),
-            T::Organisme => "organisme entier".to_string(),
-            T::Segment(x) => format!("segment {x}"),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[function_component(Organismes)]
 pub fn organismes(props: &SectionProps) -> Html {
     let worker = use_context::<FormatsWorker>();
@@ -553,7 +537,7 @@ pub fn organismes(props: &SectionProps) -> Html {
                                 (_, _, Some(i), true) if at_level.contains(&i) => "oui".to_string(),
                                 (_, _, Some(i), true) if present.contains(&i) => format!(
                                     "non ventilé ({})",
-                                    coarser.get(&i).map(|r| rows_fr(r)).unwrap_or_default()
+                                    coarser.get(&i).map(|r| r.iter().map(|k| k.short_fr()).collect::<Vec<_>>().join(", ")).unwrap_or_default()
                                 ),
                                 _ => "aucun engagement sur ce territoire".to_string(),
                             };

@@ -223,7 +223,9 @@ impl WsEdit {
                     return Err("Un objectif est un nombre positif ou nul.".into());
                 }
                 let Some(aligned) = super::Aligned::parse(&period) else {
-                    return Err(format!("« {period} » n'est pas une période."));
+                    return Err(format!(
+                        "« {period} » n'est pas une période : saisissez une année (2022), un cumul (2019-2024) ou « Fin 2021 »."
+                    ));
                 };
                 let o = Objective {
                     indicator,

@@ -19,6 +19,18 @@ pub enum TerritoryKey {
 }
 
 impl TerritoryKey {
+    /// The territory in words without the referential (« département 59 », « EPCI 200093201 »,
+    /// « organisme entier »): where a name cannot be looked up, never the key itself.
+    pub fn short_fr(&self) -> String {
+        match self {
+            TerritoryKey::Departement(d) => format!("département {d}"),
+            TerritoryKey::Epci(e) => format!("EPCI {e}"),
+            TerritoryKey::Region(r) => format!("région {r}"),
+            TerritoryKey::Organisme => "organisme entier".to_string(),
+            TerritoryKey::Segment(x) => format!("segment {x}"),
+        }
+    }
+
     pub fn level(&self) -> Level {
         match self {
             TerritoryKey::Organisme => Level::Organisme,

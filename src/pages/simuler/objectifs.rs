@@ -220,9 +220,11 @@ pub fn objectifs(props: &SectionProps) -> Html {
                 <label for="objectifs-colles">{ format!(
                     "Ou collez des lignes depuis un tableur : indicateur, ventilation, période, valeur (par exemple « {} ; {} ; 1 200 »)",
                     t.code,
-                    t.columns
+                    // The example names the total split of the last period (`total`,
+                    // `valeur`), never the key of a part (`PLS/hors-ru`).
+                    super::tables::total_columns(t)
                         .last()
-                        .map(|c| format!("{} ; {}", c.key.split('|').next().unwrap_or_default(), c.aligned.label_fr()))
+                        .map(|&c| format!("{} ; {}", t.columns[c].split.key(), t.columns[c].aligned.label_fr()))
                         .unwrap_or_default()
                 ) }</label>
                 <textarea id="objectifs-colles" rows="4" value={(*pasted).clone()} oninput={on_paste_text} />

@@ -226,6 +226,25 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   const pdf = await page.pdf({ format: 'A4' });
   assert.ok(pdf.length > 10_000);
   await screenshot(page, 'evaluer-rapport');
+  // The report says what the bilan says, line by line: each line of its tables has the bilan's
+  // figures (engagé, réalisé, taux, écart), and its missed commitments are the bilan's, in order.
+  const reportRows = await page.$$eval('.rapport-indicateur tr[data-cell]', (trs) =>
+    trs.map((tr) => [tr.dataset.cell, [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())]));
+  const reportMissed = await page.$$eval('#rapport-justifications > li', (lis) => lis.map((li) => li.dataset.ligne));
+  assert.ok(reportRows.length >= 10, `${reportRows.length} report lines`);
+  await go(page, '#/evaluer/bilan', '#bilan-compteurs');
+  await page.check('#bilan-tout');
+  await page.waitForSelector(`tr[data-cell="${reportRows[reportRows.length - 1][0]}"]`);
+  const bilanRows = Object.fromEntries(await page.$$eval('.tableau-bilan tr[data-cell]', (trs) =>
+    trs.map((tr) => [tr.dataset.cell, [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())])));
+  for (const [key, tds] of reportRows) {
+    const b = bilanRows[key];
+    assert.ok(b, `${key}: in the report, not in the bilan`);
+    assert.deepEqual(tds.slice(1, 5), [b[0], b[1], b[2], b[3].replace(' (non tenu)', '')], key);
+  }
+  const bilanMissed = await page.$$eval('.liste-justifications > li', (lis) => lis.map((li) => li.dataset.ligne));
+  assert.ok(bilanMissed.length >= 2);
+  assert.deepEqual(reportMissed, bilanMissed);
 
   // Export to JSON, import into a new draft: achievements and signature are back.
   const before = await storedDraft(page);

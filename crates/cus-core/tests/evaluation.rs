@@ -20,6 +20,8 @@ struct ExpLine {
     gap: Option<f64>,
     missed: bool,
     formula: Option<String>,
+    /// The version measured against, in words (`Line::version_fr`).
+    version: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -106,10 +108,11 @@ fn compare_lines(
                     || !close(l.gap, e.gap)
                     || l.missed != e.missed
                     || e.formula.as_ref().is_some_and(|f| &l.formula_fr != f)
+                    || e.version.as_ref().is_some_and(|v| &l.version_fr() != v)
                 {
                     failures.push(format!(
-                        "{name}: {what}{} committed {:?} achieved {:?} rate {:?} gap {:?} missed {} — {}",
-                        e.cell, l.committed, l.achieved, l.rate, l.gap, l.missed, l.formula_fr
+                        "{name}: {what}{} committed {:?} achieved {:?} rate {:?} gap {:?} missed {} version {} — {}",
+                        e.cell, l.committed, l.achieved, l.rate, l.gap, l.missed, l.version_fr(), l.formula_fr
                     ));
                 }
             }

@@ -227,13 +227,15 @@ impl CellChecker<'_> {
         key: &str,
         justification: bool,
     ) -> Option<(&'static str, String)> {
-        let full = if justification {
+        // A justification belongs to a commitment line (a year or a window); files of earlier
+        // versions keyed it by row and split only, for every period of the row.
+        let full = if justification && cus_core::convention::is_row_justification_key(key) {
             format!("{key}|a1")
         } else {
             key.to_string()
         };
         let what = if justification {
-            "indicateur|territoire|répartition (par exemple PP-1|departement:59|PLAI)"
+            "indicateur|territoire|répartition|année ou cumul (par exemple PP-1|departement:59|PLAI|c3)"
         } else {
             "indicateur|territoire|répartition|année (par exemple PP-1|departement:59|PLAI|a2)"
         };

@@ -1056,12 +1056,8 @@ impl<'a> Evaluation<'a> {
     /// one).
     fn justification_fr(&self, conv: &Convention, line: &cus_core::evaluation::Line) -> String {
         use cus_core::evaluation::Origin;
-        match conv
-            .achievements
-            .justifications
-            .get(&line.justification_key())
-        {
-            Some(j) => {
+        match conv.achievements.justification(&line.justification_key()) {
+            Some((_, j)) => {
                 let origin = match j.origin {
                     Origin::Organisme => "Du fait de l'organisme".to_string(),
                     Origin::Exterieur => {

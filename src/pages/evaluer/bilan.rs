@@ -90,16 +90,11 @@ pub fn bilan(props: &Props) -> Html {
         .iter()
         .filter(|l| l.achieved.is_none() && !l.missed)
         .count();
-    // Missed commitments, one justification per indicator, territory and split.
-    let mut missed: Vec<&Line> = Vec::new();
-    for l in lines.iter().filter(|l| l.missed) {
-        if !missed
-            .iter()
-            .any(|m| m.justification_key() == l.justification_key())
-        {
-            missed.push(l);
-        }
-    }
+    // Missed commitments, one justification per line (indicator × territory × split × year or
+    // window).
+    let missed: Vec<&Line> = lines.iter().filter(|l| l.missed).collect();
+    // After an avenant, each line says which signed version it is measured against.
+    let versioned = !conv.versions.is_empty();
     let engagements = cat.engagements.iter().filter_map(|e| {
         let inds: Vec<_> = cat
             .indicators
@@ -147,7 +142,9 @@ pub fn bilan(props: &Props) -> Html {
                                     <thead><tr>
                                         <th scope="col">{ "Ligne" }</th><th scope="col">{ "Engagé" }</th><th scope="col">{ "Réalisé" }</th>
                                         <th scope="col">{ "Taux de réalisation" }</th><th scope="col">{ "Écart" }</th>
-                                        <th scope="col">{ "Cumul à date" }</th><th scope="col">{ "Calcul" }</th>
+                                        <th scope="col">{ "Cumul à date" }</th>
+                                        if versioned { <th scope="col">{ "Engagement de" }</th> }
+                                        <th scope="col">{ "Calcul" }</th>
                                     </tr></thead>
                                     <tbody>
                                         { for mine.iter().map(|l| {
@@ -164,6 +161,9 @@ pub fn bilan(props: &Props) -> Html {
                                                         Some(t) => format!("{} (années 1 à {})", value(Some(t.value), l.percentage), t.through),
                                                         None => "—".into(),
                                                     } }</td>
+                                                    if versioned {
+                                                        <td class="version-ligne">{ l.measured_against.as_ref().map(|s| s.label.clone()).unwrap_or_else(|| "non signés".into()) }</td>
+                                                    }
                                                     <td>
                                                         <details class="calcul-ligne">
                                                             <summary>{ "Calcul" }</summary>
@@ -214,6 +214,7 @@ pub fn bilan(props: &Props) -> Html {
                 <input type="checkbox" id="bilan-tout" checked={*show_all} onchange={toggle} />
                 { format!(" Afficher aussi les {hidden} engagement{} sans réalisation saisie", crate::pages::plural_s(hidden)) }
             </label>
+            <p class="aide" id="bilan-versions">{ versions_note(conv) }</p>
             { for engagements }
             <section class="justifications" aria-labelledby="titre-justifications">
                 <h3 id="titre-justifications">{ "Engagements non tenus : justifications" }</h3>
@@ -225,21 +226,23 @@ pub fn bilan(props: &Props) -> Html {
                             let key = l.justification_key();
                             let warning = props.diags.iter().find(|d| {
                                 d.code == cus_core::evaluation::JUSTIFY
-                                    && d.location.cell.as_deref().is_some_and(|c| c.rsplit_once('|').is_some_and(|(head, _)| head == key))
+                                    && d.location.cell.as_deref() == Some(key.as_str())
                             });
-                            let ind = cat.indicator(&l.indicator);
-                            let place = {
-                                let mut p = vec![l.indicator.clone(), conv.territory_label(&l.territory, geo)];
-                                if let Some(i) = ind { let s = super::split_label(i, &l.split); if !s.is_empty() { p.push(s); } }
-                                p.join(", ")
-                            };
+                            // Its own justification, or one an earlier version gave the whole row.
+                            let found = conv.achievements.justification(&key);
+                            let row_wide = found.is_some_and(|(k, _)| k != key);
                             html! {
-                                <li class="justification" key={key.clone()} id={format!("justification-{i}")}>
-                                    <p><strong>{ place }</strong>{ format!(" — {} réalisé pour {} engagé ({}), {}",
-                                        value(l.achieved, l.percentage), value(l.committed, l.percentage), pct(l.rate),
-                                        ind.map(|i| i.period_label_fr(l.period, conv.signing_year)).unwrap_or_default()) }</p>
+                                <li class="justification" key={key.clone()} id={format!("justification-{i}")} data-ligne={key.clone()}>
+                                    <p><strong>{ format!("{}, {}", l.indicator, line_place(cat, conv, l)) }</strong>{ format!(" — {} réalisé pour {} engagé ({})",
+                                        value(l.achieved, l.percentage), value(l.committed, l.percentage), pct(l.rate)) }
+                                        if versioned { <span class="aide">{ format!(" ; engagement de : {}", l.version_fr()) }</span> }
+                                    </p>
+                                    if row_wide {
+                                        <p class="aide">{ "Justification donnée pour toutes les années de cette ligne (fichier d'une version antérieure) : enregistrez-la ici pour que cette période ait la sienne." }</p>
+                                    }
                                     <JustifyForm index={i} jkey={AttrValue::from(key.clone())}
-                                        current={conv.achievements.justifications.get(&key).cloned()}
+                                        current={found.map(|(_, j)| j.clone())}
+                                        stored={found.map(|(k, _)| AttrValue::from(k.to_string()))}
                                         causes={all_causes.clone()} update={props.update.clone()} />
                                     if let Some(d) = warning {
                                         { acknowledgement(d, i, conv, &props.update) }
@@ -251,6 +254,24 @@ pub fn bilan(props: &Props) -> Html {
                 }
             </section>
         </div>
+    }
+}
+
+/// Which commitments the lines are measured against: the signed version, or after avenants
+/// the rule that picks one per year (data, an inference said as such).
+pub(crate) fn versions_note(conv: &Convention) -> String {
+    match (&conv.signature, conv.versions.is_empty()) {
+        (Some(s), true) => format!("Engagements mesurés : {}.", s.describe_fr()),
+        (None, true) => "Engagements mesurés : non signés (modifiables).".to_string(),
+        (sig, false) => format!(
+            "{}{}",
+            cus_core::evaluation::versions_rule_fr(),
+            if sig.is_none() {
+                " L'avenant en préparation n'est pas encore pris en compte."
+            } else {
+                ""
+            }
+        ),
     }
 }
 
@@ -285,8 +306,13 @@ fn acknowledgement(d: &Diagnostic, i: usize, conv: &Convention, update: &Update)
 #[derive(Properties, PartialEq)]
 pub struct JustifyProps {
     pub index: usize,
+    /// The line's justification key (`indicator|territory|split|period`).
     pub jkey: AttrValue,
     pub current: Option<Justification>,
+    /// The key `current` is stored under (the line's, or its row's in a file of an earlier
+    /// version): what « Retirer » removes.
+    #[prop_or_default]
+    pub stored: Option<AttrValue>,
     pub causes: Rc<Vec<Cause>>,
     pub update: Update,
 }
@@ -380,7 +406,8 @@ pub fn justify_form(props: &JustifyProps) -> Html {
         })
     };
     let remove = {
-        let (update, key) = (props.update.clone(), props.jkey.to_string());
+        let update = props.update.clone();
+        let key = props.stored.as_ref().unwrap_or(&props.jkey).to_string();
         Callback::from(move |_: MouseEvent| {
             update.emit(Edit::Justify {
                 key: key.clone(),

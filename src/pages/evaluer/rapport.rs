@@ -36,6 +36,7 @@ pub fn rapport(props: &Props) -> Html {
         }
     });
     let year_label = |y: u8| Period::Year(y).label_fr(conv.signing_year);
+    let versioned = !conv.versions.is_empty();
     let years = conv.signing_year.map(|y| period.years(y));
     let engagements = cat.engagements.iter().filter_map(|e| {
         let inds: Vec<_> = cat
@@ -77,14 +78,16 @@ pub fn rapport(props: &Props) -> Html {
                                 <table class="recap-table">
                                     <caption>{ format!("{} — engagé et réalisé par territoire et par période (total)", ind.code) }</caption>
                                     <thead><tr><th scope="col">{ "Territoire" }</th><th scope="col">{ "Période" }</th><th scope="col">{ "Engagé" }</th>
-                                        <th scope="col">{ "Réalisé" }</th><th scope="col">{ "Taux" }</th><th scope="col">{ "Écart" }</th></tr></thead>
+                                        <th scope="col">{ "Réalisé" }</th><th scope="col">{ "Taux" }</th><th scope="col">{ "Écart" }</th>
+                                        if versioned { <th scope="col">{ "Engagement de" }</th> }</tr></thead>
                                     <tbody>
                                         { for cum.iter().map(|l| html! {
-                                            <tr>
+                                            <tr data-cell={l.justification_key()}>
                                                 <th scope="row">{ conv.territory_label(&l.territory, geo) }</th>
                                                 <td>{ ind.period_label_fr(l.period, conv.signing_year) }</td>
                                                 <td>{ value(l.committed, l.percentage) }</td><td>{ value(l.achieved, l.percentage) }</td>
                                                 <td>{ pct(l.rate) }</td><td>{ gap(l) }</td>
+                                                if versioned { <td>{ l.measured_against.as_ref().map(|s| s.label.clone()).unwrap_or_else(|| "non signés".into()) }</td> }
                                             </tr>
                                         }) }
                                     </tbody>
@@ -99,12 +102,14 @@ pub fn rapport(props: &Props) -> Html {
     // Every commitment missed, justified or not, once per line (indicator × territory × split ×
     // year or window); the justifications kept for lines no longer missed are said apart.
     let missed: Vec<&cus_core::evaluation::Line> = lines.iter().filter(|l| l.missed).collect();
-    let missed_keys: std::collections::BTreeSet<String> =
-        missed.iter().map(|l| l.justification_key()).collect();
+    let missed_keys: std::collections::BTreeSet<&str> = missed
+        .iter()
+        .filter_map(|l| ach.justification(&l.justification_key()).map(|(k, _)| k))
+        .collect();
     let kept_only: Vec<_> = ach
         .justifications
         .iter()
-        .filter(|(k, _)| !missed_keys.contains(*k))
+        .filter(|(k, _)| !missed_keys.contains(k.as_str()))
         .collect();
     // « PP-1, Aisne (02), Cumul 2022–2024 : 90 réalisé pour 117 engagé » (the bilan's place).
     let line_label = |l: &cus_core::evaluation::Line| {
@@ -162,12 +167,15 @@ pub fn rapport(props: &Props) -> Html {
                         conv.signing_year.map(|y| format!(", {y}–{}", y + 5)).unwrap_or_default()) }</dd>
                     <dt>{ "Signature" }</dt>
                     <dd>{ match &conv.signature {
-                        Some(s) => format!("{} signée le {}", s.label, cus_core::numfmt::date_fr(&s.date)),
-                        None => "non signée".to_string(),
+                        Some(s) => s.describe_fr(),
+                        None if conv.versions.is_empty() => "non signée".to_string(),
+                        None => "avenant en préparation, non signé".to_string(),
                     } }</dd>
                     if !conv.versions.is_empty() {
                         <dt>{ "Versions antérieures" }</dt>
                         <dd>{ conv.versions.iter().map(|v| format!("{} du {}", v.signature.label, cus_core::numfmt::date_fr(&v.signature.date))).collect::<Vec<_>>().join(" ; ") }</dd>
+                        <dt>{ "Engagements mesurés" }</dt>
+                        <dd id="rapport-versions">{ super::bilan::versions_note(conv) }</dd>
                     }
                     <dt>{ "Évaluation" }</dt>
                     <dd>{ match &years {
@@ -185,10 +193,10 @@ pub fn rapport(props: &Props) -> Html {
                 } else {
                     <ul id="rapport-justifications">
                         { for missed.iter().map(|l| html! {
-                            <li>
+                            <li data-ligne={l.justification_key()}>
                                 <strong>{ format!("{} : ", line_label(l)) }</strong>
-                                { match ach.justifications.get(&l.justification_key()) {
-                                    Some(j) => justification_text(j),
+                                { match ach.justification(&l.justification_key()) {
+                                    Some((_, j)) => justification_text(j),
                                     None => "non justifié".to_string(),
                                 } }
                             </li>
@@ -214,7 +222,8 @@ pub fn rapport(props: &Props) -> Html {
     }
 }
 
-/// « PP-1, 02 — Aisne, PLAI »: the line a justification key (`indicator|row|split`) names.
+/// « PP-1, 02 — Aisne, PLAI, 2023 »: the line a justification key
+/// (`indicator|row|split|period`, without the period in files of earlier versions) names.
 fn justification_place(
     key: &str,
     cat: &Catalogue,
@@ -234,9 +243,15 @@ fn justification_place(
         .zip(cat.indicator(code))
         .map(|(s, i)| super::split_label(i, &s))
         .unwrap_or_default();
-    if split.is_empty() {
-        format!("{code}, {place}")
-    } else {
-        format!("{code}, {place}, {split}")
-    }
+    let period = parts
+        .next()
+        .and_then(cus_core::convention::parse_period_key)
+        .zip(cat.indicator(code))
+        .map(|(p, i)| i.period_label_fr(p, conv.signing_year))
+        .unwrap_or_else(|| "toutes les années".to_string());
+    [code.to_string(), place, split, period]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -86,6 +86,9 @@ struct LineOut {
     unite_ecart: String,
     non_tenu: bool,
     justification: Option<JustificationOut>,
+    /// The signed version the commitment is read from (the version in force in the period's
+    /// last year); `null` while nothing is signed.
+    mesure_sur: Option<SignatureOut>,
     calcul: String,
 }
 
@@ -219,6 +222,17 @@ pub fn run(args: &[String]) -> Output {
                         s.push_str(&format!("{current}\n"));
                     }
                     s.push_str(&line_text(l));
+                    // After an avenant, the version each line is read from.
+                    if let (Some(m), true) = (&l.mesure_sur, e.version > 1) {
+                        s.push_str(&format!(
+                            " [engagement de : {}]",
+                            cus_core::evaluation::Signature {
+                                date: m.date.clone(),
+                                label: m.libelle.clone(),
+                            }
+                            .describe_fr()
+                        ));
+                    }
                     s.push('\n');
                 }
             }
@@ -306,9 +320,11 @@ fn with_labels(
         return d;
     }
     let loc = &mut d.location;
-    // A cell key, or the key of a justification (`indicateur|territoire|répartition`).
+    // A cell key, or the key of a justification (`indicateur|territoire|répartition|période`,
+    // or without the period in files of earlier versions).
     let (key, whole) = match (&loc.cell, &loc.path) {
         (Some(k), _) => (k.clone(), true),
+        (None, Some(p)) if p.split('|').count() == 4 => (p.clone(), true),
         (None, Some(p)) if p.split('|').count() == 3 => (format!("{p}|a1"), false),
         _ => return d,
     };
@@ -394,9 +410,8 @@ fn line_out(
     };
     let justification = conv
         .achievements
-        .justifications
-        .get(&l.justification_key())
-        .map(|j| JustificationOut {
+        .justification(&l.justification_key())
+        .map(|(_, j)| JustificationOut {
             origine: match j.origin {
                 cus_core::evaluation::Origin::Organisme => "organisme",
                 cus_core::evaluation::Origin::Exterieur => "exterieur",
@@ -428,6 +443,10 @@ fn line_out(
         },
         non_tenu: l.missed,
         justification,
+        mesure_sur: l.measured_against.as_ref().map(|s| SignatureOut {
+            date: s.date.clone(),
+            libelle: s.label.clone(),
+        }),
         calcul: l.formula_fr.clone(),
     }
 }
@@ -474,6 +493,8 @@ fn lines_csv(reports: &[CheckReport]) -> String {
         "justification_origine",
         "justification_cause",
         "justification_commentaire",
+        "mesure_sur",
+        "mesure_sur_date",
     ];
     out.push_str(&head.join(";"));
     out.push_str("\r\n");
@@ -504,6 +525,8 @@ fn lines_csv(reports: &[CheckReport]) -> String {
                 j.map(|j| j.origine.to_string()).unwrap_or_default(),
                 field(j.and_then(|j| j.cause.as_deref()).unwrap_or_default()),
                 field(j.map(|j| j.commentaire.as_str()).unwrap_or_default()),
+                field(l.mesure_sur.as_ref().map(|s| s.libelle.as_str()).unwrap_or_default()),
+                l.mesure_sur.as_ref().map(|s| s.date.clone()).unwrap_or_default(),
             ];
             out.push_str(&row.join(";"));
             out.push_str("\r\n");

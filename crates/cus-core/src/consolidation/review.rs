@@ -304,16 +304,39 @@ fn headline(ind: &Indicator, period: &EvaluationPeriod) -> Option<(Headline, Str
     }
 }
 
-/// One organism's lines, by justification key (`indicator|row|split`).
+/// One organism's lines, by row and split (`indicator|row|split`).
 struct Evaluated<'a> {
     lines: HashMap<String, Vec<&'a Line>>,
+}
+
+/// The justifications of the missed lines of a row and split (each once, in the lines' order),
+/// and whether every missed line has one.
+fn missed_justifications<'a>(
+    ach: &'a crate::convention::Achievements,
+    lines: &[&Line],
+) -> (Vec<&'a Justification>, bool) {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    let mut all = true;
+    for l in lines.iter().filter(|l| l.missed) {
+        match ach.justification(&l.justification_key()) {
+            Some((k, j)) => {
+                if !seen.contains(&k) {
+                    seen.push(k);
+                    out.push(j);
+                }
+            }
+            None => all = false,
+        }
+    }
+    (out, all)
 }
 
 impl<'a> Evaluated<'a> {
     fn new(lines: &'a [Line]) -> Self {
         let mut map: HashMap<String, Vec<&Line>> = HashMap::new();
         for l in lines {
-            map.entry(l.justification_key()).or_default().push(l);
+            map.entry(l.row_key()).or_default().push(l);
         }
         Evaluated { lines: map }
     }
@@ -445,7 +468,8 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                     for row in basis.rows() {
                         for split in splits(ind) {
                             let key = format!("{}|{}|{}", ind.code, row, split.key());
-                            if !ev.get(&key).iter().any(|l| l.missed) {
+                            let ls = ev.get(&key);
+                            if !ls.iter().any(|l| l.missed) {
                                 continue;
                             }
                             let m = &mut o.missed;
@@ -453,7 +477,10 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                             if !m.indicators.contains(&ind.code) {
                                 m.indicators.push(ind.code.clone());
                             }
-                            if let Some(j) = ach.justifications.get(&key) {
+                            // Justified when each of its missed years or windows is; counted
+                            // under the origin of the first.
+                            let (js, all) = missed_justifications(ach, ls);
+                            if let (Some(j), true) = (js.first(), all) {
                                 m.justified += 1;
                                 match j.origin {
                                     Origin::Organisme => m.organisme += 1,
@@ -523,13 +550,13 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                                 parts.push((row, c, a));
                             }
                             let row_missed = ls.iter().any(|l| l.missed);
-                            let j = ach.justifications.get(&key);
-                            if let Some(j) = j {
+                            let (js, all) = missed_justifications(ach, ls);
+                            for j in js {
                                 justifications.push((row.clone(), j.clone()));
                             }
                             if row_missed {
                                 missed = true;
-                                if j.is_none() {
+                                if !all {
                                     unjustified.push(row.clone());
                                 }
                             }

@@ -52,9 +52,19 @@ pub struct Achievements {
     /// Percentages achieved per year, by their terms, by cell key.
     #[serde(default)]
     pub terms: BTreeMap<String, Terms>,
-    /// By `indicator|territory|split` (`PP-1|departement:59|PLAI`).
+    /// By commitment line, `indicator|territory|split|period` (`PP-2|departement:02|valeur|a4`,
+    /// `PP-1|departement:59|PLAI|c3`). Files of earlier versions keyed them by
+    /// `indicator|territory|split`, one justification for every period of the row: such a key
+    /// is still read, for the lines of the row that have none of their own
+    /// ([`Achievements::justification`]).
     #[serde(default)]
     pub justifications: BTreeMap<String, Justification>,
+}
+
+/// Is `key` a justification key of the earlier form `indicator|territory|split`, covering every
+/// period of its row?
+pub fn is_row_justification_key(key: &str) -> bool {
+    key.split('|').count() == 3
 }
 
 impl Achievements {
@@ -63,6 +73,19 @@ impl Achievements {
             && self.values.is_empty()
             && self.terms.is_empty()
             && self.justifications.is_empty()
+    }
+
+    /// The justification of a commitment line (`PP-2|departement:02|valeur|a4`) and the key
+    /// it is stored under: its own, else one given for its whole row by an earlier version
+    /// (`PP-2|departement:02|valeur`).
+    pub fn justification(&self, line_key: &str) -> Option<(&str, &Justification)> {
+        if let Some((k, j)) = self.justifications.get_key_value(line_key) {
+            return Some((k.as_str(), j));
+        }
+        let row = line_key.rsplit_once('|')?.0;
+        self.justifications
+            .get_key_value(row)
+            .map(|(k, j)| (k.as_str(), j))
     }
 }
 
@@ -74,6 +97,25 @@ pub struct Signature {
     pub date: String,
     /// « Convention initiale », « Avenant n° 1 ».
     pub label: String,
+}
+
+impl Signature {
+    /// « Convention initiale signée le 31/03/2019 », « Avenant n° 1 signé le 15/03/2024 »: an
+    /// avenant is masculine, a convention feminine.
+    pub fn describe_fr(&self) -> String {
+        let avenant = self.label.trim_start().to_lowercase().starts_with("avenant");
+        format!(
+            "{} {} le {}",
+            self.label,
+            if avenant { "signé" } else { "signée" },
+            crate::numfmt::date_fr(&self.date)
+        )
+    }
+
+    /// The calendar year of the date, if it is one.
+    pub fn year(&self) -> Option<i32> {
+        self.date.get(..4).and_then(|y| y.parse().ok())
+    }
 }
 
 /// A version of the commitments replaced by an avenant, kept as it was signed.

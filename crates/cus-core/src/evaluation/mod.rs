@@ -18,7 +18,7 @@ pub use crate::convention::{Achievements, Justification, Origin, Signature, Sign
 
 use crate::catalogue::{Catalogue, EvaluationPeriod, Indicator, Measure, Period, ValueKind};
 use crate::convention::{
-    is_additive, period_key, splits, valid_number, Convention, SplitKey, TerritoryKey,
+    is_additive, period_key, splits, valid_number, Convention, SplitKey, TerritoryKey, Values,
 };
 use crate::diagnostic::{Diagnostic, Location};
 use crate::geo::Referential;
@@ -71,6 +71,51 @@ pub fn with_version(conv: &Convention, i: usize) -> Option<Convention> {
     Some(c)
 }
 
+/// The commitments a calendar year is measured against: the version in force that year, with
+/// its signature (`None` while nothing is signed: the commitments as they stand).
+///
+/// The texts read fix the commitments « par année civile » (arrêté du 19 octobre 2017, art.
+/// 6-1) and say nothing of how an avenant acts on the years before it; the rule here is an
+/// inference, stated in `data/rules/evaluation.json` (`versions`): the initial convention
+/// applies from its first year, an avenant from the calendar year of its signature, and a year
+/// or a cumulative window is measured against the version in force in its last year. An avenant
+/// being prepared (not signed) applies to no year until it is signed.
+pub fn in_force(conv: &Convention, year: Option<i32>) -> (Option<&Signature>, &Values) {
+    let mut signed: Vec<(&Signature, &Values)> = conv
+        .versions
+        .iter()
+        .map(|v| (&v.signature, &v.values))
+        .collect();
+    if let Some(s) = &conv.signature {
+        signed.push((s, &conv.values));
+    }
+    let chosen = signed
+        .iter()
+        .enumerate()
+        .filter(|(i, (s, _))| *i == 0 || year.is_none_or(|y| s.year().is_some_and(|sy| sy <= y)))
+        .map(|(_, v)| *v)
+        .next_back();
+    match chosen {
+        Some((s, v)) => (Some(s), v),
+        None => (None, &conv.values),
+    }
+}
+
+/// The rule of [`in_force`] in words, with its wording status (data).
+pub fn versions_rule_fr() -> String {
+    #[derive(Deserialize)]
+    struct Rule {
+        text: String,
+    }
+    #[derive(Deserialize)]
+    struct File {
+        versions: Rule,
+    }
+    serde_json::from_str::<File>(include_str!("../../../../data/rules/evaluation.json"))
+        .map(|f| f.versions.text)
+        .unwrap_or_default()
+}
+
 /// One commitment next to its achievement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
@@ -90,12 +135,29 @@ pub struct Line {
     pub formula_fr: String,
     /// The achievement cells used.
     pub cells: Vec<String>,
+    /// The signed version of the commitments the line is measured against ([`in_force`]);
+    /// `None` when nothing is signed.
+    pub measured_against: Option<Signature>,
 }
 
 impl Line {
-    /// `indicator|territory|split`: the key of its justification.
+    /// `indicator|territory|split|period`: the key of its justification (one per commitment
+    /// line: a year or a window).
     pub fn justification_key(&self) -> String {
+        key(&self.indicator, &self.territory, &self.split, self.period)
+    }
+
+    /// `indicator|territory|split`: the row and split the line belongs to, whatever its period.
+    pub fn row_key(&self) -> String {
         format!("{}|{}|{}", self.indicator, self.territory, self.split.key())
+    }
+
+    /// « Avenant n° 1 signé le 15/03/2024 », or « engagements non signés ».
+    pub fn version_fr(&self) -> String {
+        match &self.measured_against {
+            Some(s) => s.describe_fr(),
+            None => "engagements non signés".to_string(),
+        }
     }
 }
 
@@ -182,7 +244,10 @@ fn evaluate_in(
                         _ => continue,
                     };
                     let ck = key(&ind.code, &row, &split, p);
-                    let committed = conv.values.get(&ck).and_then(|v| valid_number(ind, v));
+                    let last = years.last().copied().unwrap_or(1);
+                    let (measured_against, values) =
+                        in_force(conv, conv.signing_year.map(|y| y + i32::from(last) - 1));
+                    let committed = values.get(&ck).and_then(|v| valid_number(ind, v));
                     let cells: Vec<String> = years
                         .iter()
                         .map(|y| key(&ind.code, &row, &split, Period::Year(*y)))
@@ -214,9 +279,15 @@ fn evaluate_in(
                     };
                     let gap = achieved.zip(committed).map(|(a, c)| a - c);
                     let missed = judged && gap.is_some_and(|g| g < 0.0);
-                    let formula_fr = formula(
+                    let mut formula_fr = formula(
                         ind, p, percentage, &years, &got, &missing, achieved, committed, rate,
                     );
+                    // After an avenant, say which version the commitment is read from.
+                    if let (Some(s), Some(_), false) =
+                        (measured_against, committed, conv.versions.is_empty())
+                    {
+                        formula_fr.push_str(&format!(" (engagement de : {})", s.describe_fr()));
+                    }
                     if committed.is_none() && got.iter().all(Option::is_none) {
                         continue;
                     }
@@ -233,6 +304,7 @@ fn evaluate_in(
                         missed,
                         formula_fr,
                         cells,
+                        measured_against: measured_against.cloned(),
                     });
                 }
             }
@@ -774,10 +846,8 @@ fn check_in(
         }
     }
     // A commitment missed: justified, or a warning.
-    let mut warned = std::collections::HashSet::new();
     for l in evaluate_in(conv, cat, geo, ach, period, only) {
-        let jk = l.justification_key();
-        if l.missed && !ach.justifications.contains_key(&jk) && warned.insert(jk.clone()) {
+        if l.missed && ach.justification(&l.justification_key()).is_none() {
             let ind = cat.indicator(&l.indicator);
             out.push(cite(
                 Diagnostic::warning(

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { start, openApp, screenshot, ROOT, storedDraft, currentId } from './harness.mjs';
+import { start, openApp, screenshot, ROOT, storedDraft, currentId, setDraft } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -334,6 +334,51 @@ test('from « Remplir ma CUS » to « Évaluer ma CUS » and back: same draft, f
   }
   // A new browser has an empty draft: the page says to open a convention.
   assert.match(await page.textContent('.cadre-etape'), /Aucun catalogue d'indicateurs n'est choisi pour ce brouillon/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('each year is measured against the version in force, and each missed year has its own justification', async () => {
+  // Case 13 of the core's evaluation cases: a CUS signed on 2019-03-31, an avenant signed on
+  // 2024-03-15 changing PP-2 for 2022-2024 and PP-1 at 6 years; the final evaluation.
+  const caseFile = 'crates/cus-core/tests/cases/evaluation/13-avenant-applies-from-its-year.json';
+  const conv = JSON.parse(fs.readFileSync(path.join(ROOT, caseFile), 'utf8')).convention;
+  const page = await openApp(env.browser, `${env.base}#/`);
+  await setDraft(page, { ...conv, name: 'Org C' }, 'avenant-2024');
+  await go(page, '#/evaluer/bilan', '#bilan-compteurs');
+  // Each line names the version it is read from: 2022 and 2023 the initial convention, 2024 and
+  // the 6-year window the avenant; the rule is said, as an inference.
+  const versionOf = async (key) => (await bilanRow(page, key))[5];
+  assert.equal(await versionOf('PP-2|departement:02|valeur|a4'), 'Convention initiale');
+  assert.equal(await versionOf('PP-2|departement:02|valeur|a5'), 'Convention initiale');
+  assert.equal(await versionOf('PP-2|departement:02|valeur|a6'), 'Avenant n° 1');
+  assert.equal(await versionOf('PP-1|departement:02|total|c6'), 'Avenant n° 1');
+  assert.deepEqual((await bilanRow(page, 'PP-2|departement:02|valeur|a5')).slice(0, 2), ['25 %', '20 %']);
+  assert.match(await page.textContent('#bilan-versions'), /un avenant à partir de l'année civile de sa signature.*inférence/);
+  // One justification per missed line: 2022, 2023 and the 3-year window, each labelled.
+  const items = () => page.$$eval('.liste-justifications > li', (lis) => lis.map((li) => [li.dataset.ligne, li.querySelector('strong').textContent]));
+  assert.deepEqual((await items()).map(([k]) => k).sort(),
+    ['PP-1|departement:02|total|c3', 'PP-2|departement:02|valeur|a4', 'PP-2|departement:02|valeur|a5'].sort());
+  const i2023 = (await items()).findIndex(([k]) => k === 'PP-2|departement:02|valeur|a5');
+  assert.equal((await items())[i2023][1], "PP-2, 02 — Aisne, 2023");
+  // Justify 2023 only: 2022 and the window stay to justify.
+  await page.check(`#origine-${i2023}-organisme`);
+  await page.fill(`#commentaire-justification-${i2023}`, 'Chantier décalé en 2023.');
+  await page.click(`#justifier-${i2023}`);
+  await page.waitForSelector(`#justifiee-${i2023}`);
+  await page.waitForFunction(() => /0 erreur et 2 avertissements à traiter/.test(document.querySelector('#bilan-compteurs').textContent));
+  const stored = await storedDraft(page);
+  assert.deepEqual(Object.keys(stored.achievements.justifications), ['PP-2|departement:02|valeur|a5']);
+  // The report: the same three lines, 2023 justified, the other two not; the version on the cover.
+  await go(page, '#/evaluer/rapport', '#rapport-couverture');
+  assert.match(await page.textContent('#rapport-couverture'), /Avenant n° 1 signé le 15\/03\/2024/);
+  const report = await page.$$eval('#rapport-justifications > li', (lis) => lis.map((li) => [li.dataset.ligne, li.textContent]));
+  assert.equal(report.length, 3);
+  for (const [k, t] of report) {
+    if (k.endsWith('|a5')) assert.match(t, /du fait de l'organisme — « Chantier décalé en 2023\. »/);
+    else assert.match(t, /non justifié$/, k);
+  }
+  for (const v of await axe(page)) assert.fail(`rapport (avenant): ${v}`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -145,6 +145,60 @@ pub struct MemberShare {
     pub reason: String,
 }
 
+/// The usual order of magnitude of an indicator's values (an amount per dwelling): a value
+/// outside it is a warning, for a commitment or an achievement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueRange {
+    pub id: String,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalogues: Vec<String>,
+    pub indicator: String,
+    pub min: f64,
+    pub max: f64,
+    /// Why it is implausible, in French (ends the message).
+    pub reason: String,
+}
+
+impl ValueRange {
+    pub fn applies_to(&self, cat: &Catalogue) -> bool {
+        applies(&self.catalogues, cat)
+    }
+
+    /// The warning's sentence when `v` is outside the range (`None` inside), after « {where} : »:
+    /// the value, the range, the reason, and when the value reads as thousands typed with a dot
+    /// (`1.234` → 1,234, while 1 234 is in range) what to type instead.
+    pub fn problem_fr(&self, v: f64, unit: &str) -> Option<String> {
+        if !v.is_finite() || (self.min..=self.max).contains(&v) {
+            return None;
+        }
+        let fr = |x: f64| crate::numfmt::format_fr(x, 3);
+        let thousands = v * 1000.0;
+        let dot = (v.fract() != 0.0
+            && (thousands - thousands.round()).abs() < 1e-6
+            && (self.min..=self.max).contains(&thousands.round()))
+        .then(|| {
+            let typed = format!("{v:.3}");
+            format!(
+                " « {typed} » se lit {} : le point est une virgule décimale ; pour {}, tapez {} ou {}.",
+                fr(v),
+                fr(thousands.round()),
+                thousands.round(),
+                fr(thousands.round())
+            )
+        })
+        .unwrap_or_default();
+        Some(format!(
+            "{} {unit}, hors de l'ordre de grandeur habituel ({} à {}) ; {}.{dot}",
+            fr(v),
+            fr(self.min),
+            fr(self.max),
+            self.reason
+        ))
+    }
+}
+
 /// Every data-driven rule.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -155,6 +209,8 @@ pub struct RuleSet {
     pub ratios_to_stock: Vec<RatioToStock>,
     #[serde(default)]
     pub member_shares: Vec<MemberShare>,
+    #[serde(default)]
+    pub value_ranges: Vec<ValueRange>,
 }
 
 #[derive(Deserialize)]
@@ -176,6 +232,8 @@ struct PlausibilityFile {
     ratios_to_stock: Vec<RatioToStock>,
     #[serde(default)]
     member_shares: Vec<MemberShare>,
+    #[serde(default)]
+    value_ranges: Vec<ValueRange>,
 }
 
 fn applies(catalogues: &[String], cat: &Catalogue) -> bool {
@@ -211,6 +269,7 @@ impl RuleSet {
             comparisons: c.comparisons,
             ratios_to_stock: p.ratios_to_stock,
             member_shares: p.member_shares,
+            value_ranges: p.value_ranges,
         };
         let problems = rules.check();
         if problems.is_empty() {
@@ -239,7 +298,8 @@ impl RuleSet {
             .iter()
             .map(|c| &c.id)
             .chain(self.ratios_to_stock.iter().map(|r| &r.id))
-            .chain(self.member_shares.iter().map(|s| &s.id));
+            .chain(self.member_shares.iter().map(|s| &s.id))
+            .chain(self.value_ranges.iter().map(|v| &v.id));
         for id in all_ids {
             if id.trim().is_empty() || !ids.insert(id.as_str()) {
                 out.push(format!("identifiant de règle vide ou en double : « {id} »"));
@@ -319,7 +379,29 @@ impl RuleSet {
                 ));
             }
         }
+        for v in &self.value_ranges {
+            if !v.code.starts_with("W-") {
+                out.push(format!(
+                    "{} : un contrôle de vraisemblance est un avertissement (W-)",
+                    v.id
+                ));
+            }
+            if !(v.min.is_finite() && v.max.is_finite() && v.min <= v.max) {
+                out.push(format!("{} : bornes min / max invalides", v.id));
+            }
+        }
         out
+    }
+
+    /// The ranges of values of `indicator` in this catalogue.
+    pub fn ranges_of<'a>(
+        &'a self,
+        cat: &'a Catalogue,
+        indicator: &'a str,
+    ) -> impl Iterator<Item = &'a ValueRange> + 'a {
+        self.value_ranges
+            .iter()
+            .filter(move |r| r.indicator == indicator && r.applies_to(cat))
     }
 }
 
@@ -336,7 +418,40 @@ mod tests {
         let r = RuleSet::from_files(COMPARISONS_JSON, PLAUSIBILITY_JSON)
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(!r.ratios_to_stock.is_empty() && !r.member_shares.is_empty());
+        assert!(!r.value_ranges.is_empty());
         assert_eq!(RuleSet::embedded(), &r);
+    }
+
+    #[test]
+    fn a_value_out_of_range_and_the_dot_read_as_a_decimal_point() {
+        let r = ValueRange {
+            id: "g1".into(),
+            code: "W-PLAUSIBLE-RANGE".into(),
+            catalogues: vec![],
+            indicator: "G-1".into(),
+            min: 300.0,
+            max: 3000.0,
+            reason: "vérifiez l'unité".into(),
+        };
+        let u = "€ par logement et par an";
+        for (v, expected) in [
+            (1200.0, None),
+            (300.0, None),
+            (
+                1.234,
+                Some("1,234 € par logement et par an, hors de l'ordre de grandeur habituel (300 à 3\u{202f}000) ; vérifiez l'unité. « 1.234 » se lit 1,234 : le point est une virgule décimale ; pour 1\u{202f}234, tapez 1234 ou 1\u{202f}234."),
+            ),
+            (
+                12.5,
+                Some("12,5 € par logement et par an, hors de l'ordre de grandeur habituel (300 à 3\u{202f}000) ; vérifiez l'unité."),
+            ),
+            (
+                12000.0,
+                Some("12\u{202f}000 € par logement et par an, hors de l'ordre de grandeur habituel (300 à 3\u{202f}000) ; vérifiez l'unité."),
+            ),
+        ] {
+            assert_eq!(r.problem_fr(v, u).as_deref(), expected, "{v}");
+        }
     }
 
     #[test]

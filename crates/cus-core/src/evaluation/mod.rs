@@ -724,6 +724,17 @@ fn check_in(
                 Diagnostic::error("E-EVAL-VALUE", m, loc(k)),
                 Some(ind),
             ));
+        } else {
+            // The usual order of magnitude (data: `value_ranges`), as for the commitments.
+            for rule in crate::ruledata::RuleSet::embedded().ranges_of(cat, &ind.code) {
+                if let Some(m) = rule.problem_fr(*v, &conv.unit_fr(ind)) {
+                    out.push(Diagnostic::warning(
+                        &rule.code,
+                        format!("Réalisation {} : {m}", ind.code),
+                        loc(k),
+                    ));
+                }
+            }
         }
     }
     for (k, t) in ach.terms.iter().filter(|(k, _)| mine(k)) {

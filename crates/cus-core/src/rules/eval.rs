@@ -260,6 +260,19 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
         }
         let here = self.num(a);
 
+        // The usual order of magnitude of the value (data: `value_ranges`).
+        if let Some(v) = here {
+            for rule in self.idx.rules.ranges_of(self.idx.cat, &ind.code) {
+                if let Some(m) = rule.problem_fr(v, &self.conv.unit_fr(ind)) {
+                    out.push(Diagnostic::warning(
+                        &rule.code,
+                        format!("{} : {m}", self.where_fr(a)),
+                        self.location(a),
+                    ));
+                }
+            }
+        }
+
         // A part is never above its whole.
         if let (Some(w), Some(v)) = (grid.whole_of[a.s], here) {
             let wa = at(w, a.p);

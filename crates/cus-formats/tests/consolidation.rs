@@ -294,6 +294,7 @@ fn workbooks_have_their_sheets_numbers_blocks_and_reopen_as_the_workspace() {
                 "SR-1",
                 "G-1",
                 "Compilation",
+                "Évaluations",
                 "espace"
             ],
             "{format:?}"
@@ -357,6 +358,65 @@ fn workbooks_have_their_sheets_numbers_blocks_and_reopen_as_the_workspace() {
         let name = format!("conso.{}", format.extension());
         let back = import_workspace(&name, &bytes).unwrap();
         assert_eq!(back, ws, "{format:?}");
+    }
+}
+
+/// The workspace of review case 01: a département, organisms evaluated on different windows.
+fn evaluated() -> Workspace {
+    let case: serde_json::Value = serde_json::from_str(include_str!(
+        "../../cus-core/tests/cases/review/01-departement-groups-and-justifications.json"
+    ))
+    .unwrap();
+    let mut ws = Workspace::new("Nord");
+    ws.territory = Some("departement:59".parse().unwrap());
+    ws.geo_vintage = Some(2026);
+    for f in case["files"].as_array().unwrap() {
+        ws.files
+            .push(file(f["id"].as_str().unwrap(), f["convention"].clone()));
+    }
+    ws
+}
+
+#[test]
+fn the_workbook_gives_the_organisms_evaluations_side_by_side() {
+    let ws = evaluated();
+    for format in [Format::Ods, Format::Xlsx] {
+        let bytes = export_consolidation(&ws, None, format).unwrap();
+        let sheets = sheets(&bytes, format);
+        let ev = &sheets
+            .iter()
+            .find(|(n, _)| n == "Évaluations")
+            .unwrap_or_else(|| panic!("{format:?}: no « Évaluations » sheet"))
+            .1;
+        let all: Vec<String> = (0..=ev.end().unwrap().0)
+            .map(|r| {
+                (0..=ev.end().unwrap().1)
+                    .map(|c| match ev.get_value((r, c)) {
+                        Some(Data::String(s)) => s.clone(),
+                        Some(Data::Float(f)) => format!("{f}"),
+                        _ => String::new(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        let has = |needle: &str| all.iter().any(|l| l.contains(needle));
+        assert!(
+            has("2e génération — logements locatifs — Évaluation à mi-parcours (bilan triennal)"),
+            "{format:?}: {all:#?}"
+        );
+        // Org B: 2 lines missed, both justified (1 by the organism, 1 outside cause).
+        let b = all
+            .iter()
+            .find(|l| l.contains("(2019-2021)") && l.contains("|oui|2|2|1|1|"))
+            .unwrap_or_else(|| panic!("{format:?}: Org B's row: {all:#?}"));
+        assert!(b.ends_with("|PP-1"), "{b}");
+        // A line and its justification, the totals of each window apart.
+        assert!(has("Cause extérieure (Foncier : terrains indisponibles ou trop chers) — « Terrains de la ZAC non livrés »"));
+        assert!(has("Total du territoire — Total (2019-2021)||20|15|75|-5|"), "{format:?}: {all:#?}");
+        assert!(has("Total du territoire — Total (2020-2022)||30|24|80|-6|"), "{format:?}: {all:#?}");
+        // No internal key shown.
+        assert!(!all.iter().any(|l| l.contains("departement:")), "{all:#?}");
     }
 }
 

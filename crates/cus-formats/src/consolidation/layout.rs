@@ -1,12 +1,14 @@
 //! The consolidation workbook (`docs/FORMAT.md`, « Consolidation d'un territoire »):
-//! « Synthèse », one sheet per indicator with figures on the territory, « Compilation », and the
-//! technical sheet « espace » holding the workspace.
+//! « Synthèse », one sheet per indicator with figures on the territory, « Compilation »,
+//! « Évaluations » (the organisms' evaluations side by side), and the technical sheet « espace »
+//! holding the workspace.
 
 use calamine::{Data, Range};
 use cus_core::consolidation::{
     Compilation, ConsolidatedTable, Distribution, Workspace, RULES_FR, WORKSPACE_FORMAT,
     WORKSPACE_FORMAT_1,
 };
+use cus_core::convention::TerritoryKey;
 use cus_core::numfmt::format_fr;
 
 use super::sheets::{empty, num, opt, text, Cell, Look, Names, Sheet};
@@ -16,6 +18,8 @@ use super::{Run, CONSOLIDATION_FORMAT, WORKSPACE_CHUNK, WORKSPACE_SHEET};
 pub(crate) const SYNTHESIS: &str = "Synthèse";
 /// Name of the compilation sheet.
 pub(crate) const COMPILATION: &str = "Compilation";
+/// Name of the sheet of the organisms' evaluations.
+pub(crate) const EVALUATIONS: &str = "Évaluations";
 /// Columns before the values of an indicator sheet: organism, rows read, levels used.
 const LEAD: usize = 3;
 /// Rows above the data of an indicator sheet (frozen).
@@ -57,6 +61,7 @@ pub(crate) fn sheets(run: &Run, ws: &Workspace) -> Vec<Sheet> {
     let mut names = Names::default();
     let synthesis_name = names.take(SYNTHESIS);
     let compilation_name = names.take(COMPILATION);
+    let evaluations_name = names.take(EVALUATIONS);
     let espace_name = names.take(WORKSPACE_SHEET);
     // (group index, table index, sheet name) of each indicator sheet.
     let mut indicator_sheets = Vec::new();
@@ -80,6 +85,7 @@ pub(crate) fn sheets(run: &Run, ws: &Workspace) -> Vec<Sheet> {
         out.push(indicator(run, &group.label, &group.tables[t], name));
     }
     out.push(compilation(run, compilation_name));
+    out.push(evaluations(run, evaluations_name));
     out.push(workspace_sheet(ws, espace_name));
     out
 }
@@ -816,6 +822,186 @@ fn compilation_block(s: &mut Sheet, c: &Compilation) {
             text(&l.levels_fr),
         ]);
     }
+}
+
+/// The organisms' evaluations on the territory, as « Simuler » shows them: per group (generation,
+/// CUS kind, evaluation) the organisms and their missed commitments by origin, then per
+/// indicator each organism's line, the totals per evaluated window and the range of rates.
+fn evaluations(run: &Run, name: String) -> Sheet {
+    use cus_core::consolidation::{justification_fr, Basis};
+    let rv = &run.review;
+    let organism = |source: usize| {
+        run.file_of_source(source)
+            .map(|f| f.organism.clone())
+            .unwrap_or_default()
+    };
+    let place = |t: &TerritoryKey| t.short_fr();
+    let mut s = Sheet {
+        name,
+        widths: vec![36.0, 16.0, 12.0, 12.0, 12.0, 12.0, 12.0, 60.0],
+        ..Default::default()
+    };
+    s.row(vec![text(&format!(
+        "Évaluations des organismes — {}",
+        rv.territory_label
+    ))
+    .look(Look::Title)]);
+    s.row(vec![note(
+        "Réalisations des organismes face à leurs engagements, sur le territoire ; un organisme \
+         engagé seulement à une maille plus large est « non ventilé » : montré à part, jamais \
+         dans les totaux. Des organismes évalués sur des années différentes ne sont jamais \
+         additionnés : un total par période évaluée.",
+    )]);
+    if let Some(a) = rv.apart_fr() {
+        s.row(vec![note(&a)]);
+    }
+    if rv.groups.is_empty() {
+        s.blank();
+        s.row(vec![text(
+            "Aucune évaluation transmise par les organismes de ce territoire.",
+        )]);
+    }
+    for g in &rv.groups {
+        s.blank();
+        s.row(vec![text(&g.label_fr()).look(Look::Title)]);
+        s.row(vec![text(&g.counts_fr())]);
+        s.row(vec![
+            label("Engagements non tenus du groupe"),
+            text(&g.missed.summary_fr()),
+        ]);
+        s.blank();
+        s.row(vec![
+            header("Organisme"),
+            header("Évaluation"),
+            header("À la maille"),
+            header("Lignes non tenues"),
+            header("Justifiées"),
+            header("Du fait de l'organisme"),
+            header("Causes extérieures"),
+            header("Indicateurs non tenus"),
+        ]);
+        for o in &g.organisms {
+            s.row(vec![
+                text(&o.label),
+                text(&o.evaluation_label),
+                text(if o.at_level { "oui" } else { "non ventilé" }),
+                num(o.missed.missed as f64),
+                num(o.missed.justified as f64),
+                num(o.missed.organisme as f64),
+                num(o.missed.exterieur.values().sum::<usize>() as f64),
+                text(&o.missed.indicators.join(", ")),
+            ]);
+        }
+        for ind in &g.indicators {
+            s.blank();
+            s.row(vec![text(&format!(
+                "{} — {} ({}, {})",
+                ind.code, ind.label, ind.period_fr, ind.unit_fr
+            ))
+            .look(Look::Label)]);
+            s.row(vec![
+                header("Organisme"),
+                header("Ventilation"),
+                header("Engagé"),
+                header("Réalisé"),
+                header("Taux (%)"),
+                header(if ind.percentage {
+                    "Écart (points)"
+                } else {
+                    "Écart"
+                }),
+                header("Non tenu"),
+                header("Justifications ; lignes non justifiées ; calcul"),
+            ]);
+            let split_fr = |k: &cus_core::convention::SplitKey| {
+                ind.splits
+                    .iter()
+                    .find(|(x, _)| x == k)
+                    .map(|(_, l)| l.clone())
+                    .unwrap_or_default()
+            };
+            for l in &ind.lines {
+                let mut remarks: Vec<String> = l
+                    .justifications
+                    .iter()
+                    .map(|(t, j)| format!("{} : {}", place(t), justification_fr(j)))
+                    .collect();
+                if !l.unjustified.is_empty() {
+                    remarks.push(format!(
+                        "non justifié : {}",
+                        l.unjustified.iter().map(place).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                remarks.push(l.formula_fr.clone());
+                let name = match &l.basis {
+                    Basis::Exact(_) => organism(l.source),
+                    Basis::Coarser(_) => format!("{} (non ventilé)", organism(l.source)),
+                };
+                s.row(vec![
+                    text(&name),
+                    text(&split_fr(&l.split)),
+                    opt(l.committed),
+                    opt(l.achieved),
+                    opt(l.rate),
+                    opt(l.gap),
+                    text(if l.missed { "oui" } else { "" }),
+                    note(&cut(&remarks.join(" ; "))),
+                ]);
+            }
+            for t in &ind.totals {
+                s.row(vec![
+                    label(&format!(
+                        "Total du territoire — {}{}",
+                        split_fr(&t.split),
+                        t.years
+                            .map(|(a, b)| format!(" ({a}-{b})"))
+                            .unwrap_or_default()
+                    )),
+                    empty(),
+                    num(t.committed).look(Look::Total),
+                    num(t.achieved).look(Look::Total),
+                    opt(t.rate).look(Look::Total),
+                    num(t.achieved - t.committed).look(Look::Total),
+                    empty(),
+                    note(&cut(&t.formula_fr)),
+                ]);
+            }
+            for r in &ind.rates {
+                s.row(vec![
+                    label(&format!("Fourchette des taux ({})", split_fr(&r.split))),
+                    text(&format!(
+                        "de {} % ({}) à {} % ({}), {} organisme{}",
+                        format_fr(r.min, 1),
+                        organism(r.min_source),
+                        format_fr(r.max, 1),
+                        organism(r.max_source),
+                        r.n,
+                        if r.n > 1 { "s" } else { "" }
+                    )),
+                ]);
+            }
+        }
+    }
+    if !rv.not_transmitted.is_empty() {
+        s.blank();
+        s.row(vec![
+            label("Évaluation non transmise"),
+            text(
+                &rv.not_transmitted
+                    .iter()
+                    .map(|&i| organism(i))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ]);
+    }
+    for (i, why) in &rv.unreadable {
+        s.row(vec![
+            label("Évaluation illisible"),
+            text(&format!("{} : {why}", organism(*i))),
+        ]);
+    }
+    s
 }
 
 /// Pieces of `s` that each fit in a cell once neutralised and encoded: at most

@@ -25,8 +25,8 @@ use std::io::Cursor;
 use calamine::{Data, Reader as _};
 use cus_core::catalogue::Catalogue;
 use cus_core::consolidation::{
-    check_territory, compile, consolidate, duplicates, extract, organism_label, Compilation,
-    Consolidated, Extract, Scenario, Source, Workspace,
+    check_territory, compile, consolidate, duplicates, extract, organism_label, review,
+    Compilation, Consolidated, Extract, Review, Scenario, Source, Workspace,
 };
 use cus_core::convention::TerritoryKey;
 use cus_core::diagnostic::Location;
@@ -131,6 +131,8 @@ pub struct Run {
     pub notes: Vec<String>,
     /// The workspace's objectives (the comparisons are in the consolidated tables).
     pub objectives: Vec<cus_core::consolidation::Objective>,
+    /// The organisms' evaluations on the territory, side by side (« Simuler » → Évaluations).
+    pub review: Review,
 }
 
 impl Run {
@@ -310,6 +312,7 @@ pub fn consolidate_workspace(
         &ws.objectives,
     );
     let compilation = compile(&ex, &cons, &sources, geo);
+    let evaluations = review(&ex, &sources, geo);
     let source_files: Vec<usize> = kept.iter().map(|&(i, _)| i).collect();
     for g in &ex.groups {
         let label = g.label_fr();
@@ -374,6 +377,7 @@ pub fn consolidate_workspace(
         duplicates: dups,
         notes,
         objectives: ws.objectives.clone(),
+        review: evaluations,
     })
 }
 

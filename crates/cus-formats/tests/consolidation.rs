@@ -413,8 +413,14 @@ fn the_workbook_gives_the_organisms_evaluations_side_by_side() {
         assert!(b.ends_with("|PP-1"), "{b}");
         // A line and its justification, the totals of each window apart.
         assert!(has("Cause extérieure (Foncier : terrains indisponibles ou trop chers) — « Terrains de la ZAC non livrés »"));
-        assert!(has("Total du territoire — Total (2019-2021)||20|15|75|-5|"), "{format:?}: {all:#?}");
-        assert!(has("Total du territoire — Total (2020-2022)||30|24|80|-6|"), "{format:?}: {all:#?}");
+        assert!(
+            has("Total du territoire — Total (2019-2021)||20|15|75|-5|"),
+            "{format:?}: {all:#?}"
+        );
+        assert!(
+            has("Total du territoire — Total (2020-2022)||30|24|80|-6|"),
+            "{format:?}: {all:#?}"
+        );
         // No internal key shown.
         assert!(!all.iter().any(|l| l.contains("departement:")), "{all:#?}");
     }

@@ -201,8 +201,8 @@ fn csv_evaluation_complements_are_checked_with_their_line() {
             "origine de l'écart",
         ),
         (
-            "signature-date;;2023-06-30",
-            "signature-date;;30/06/2023",
+            "signature-date;;2021-06-30",
+            "signature-date;;30/06/2021",
             "E-IMPORT-CSV-COMPLEMENT",
             "AAAA-MM-JJ",
         ),
@@ -398,7 +398,7 @@ fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
         d[0].message
     );
     // A split PP-2 does not have, on the row of the terms of year 1 (row 4 is the first data
-    // row: signature, version, its three values, evaluation, then 12 counts).
+    // row: signature, version, its eight values, evaluation, then 12 counts).
     let d = errors(
         &xlsx_with(
             "PP-2|departement:59|valeur|a1",
@@ -409,7 +409,7 @@ fn damaged_evaluation_data_in_a_workbook_is_refused_with_its_place() {
     assert_eq!(codes(&d), ["E-IMPORT-BAD-KEY"], "{d:#?}");
     assert!(
         d[0].message
-            .starts_with("Feuille Signature et réalisations, ligne 22, colonne B : « PP-2|departement:59|LLI|a1 » : la répartition « LLI » n'existe pas pour PP-2"),
+            .starts_with("Feuille Signature et réalisations, ligne 27, colonne B : « PP-2|departement:59|LLI|a1 » : la répartition « LLI » n'existe pas pour PP-2"),
         "{}",
         d[0].message
     );

@@ -525,8 +525,16 @@ fn lines_csv(reports: &[CheckReport]) -> String {
                 j.map(|j| j.origine.to_string()).unwrap_or_default(),
                 field(j.and_then(|j| j.cause.as_deref()).unwrap_or_default()),
                 field(j.map(|j| j.commentaire.as_str()).unwrap_or_default()),
-                field(l.mesure_sur.as_ref().map(|s| s.libelle.as_str()).unwrap_or_default()),
-                l.mesure_sur.as_ref().map(|s| s.date.clone()).unwrap_or_default(),
+                field(
+                    l.mesure_sur
+                        .as_ref()
+                        .map(|s| s.libelle.as_str())
+                        .unwrap_or_default(),
+                ),
+                l.mesure_sur
+                    .as_ref()
+                    .map(|s| s.date.clone())
+                    .unwrap_or_default(),
             ];
             out.push_str(&row.join(";"));
             out.push_str("\r\n");
@@ -709,6 +717,12 @@ mod tests {
         assert_eq!(pp2["realise"].as_f64(), Some(12.0));
         assert_eq!(pp2["ecart"].as_f64(), Some(7.0));
         assert_eq!(pp2["unite_ecart"], "points");
+        // Each line says which signed version it is measured against: the avenant of
+        // 30/06/2021 from 2021, the initial convention for 2020.
+        assert_eq!(pp2["mesure_sur"]["libelle"], "Avenant n° 1");
+        assert_eq!(total["mesure_sur"]["date"], "2021-06-30");
+        let first_year = find("PP-2", "valeur", "a1");
+        assert_eq!(first_year["mesure_sur"]["libelle"], "Convention initiale");
         // Without --evaluation the lines are not given.
         let o = run_args(&["check", "--format", "json", path]);
         let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
@@ -716,7 +730,7 @@ mod tests {
         // The same lines as text, grouped by indicator, and as CSV for a spreadsheet.
         let o = run_args(&["check", "--evaluation", path]);
         assert!(
-            o.stdout.contains("Engagements signés le 30/06/2023 (Avenant n° 1) (version 2) :\nPP-1\n  59 — Nord, Total, Cumul 2020–2022 : engagé 30, réalisé 24 ; taux 80 %, écart -6 logements — non tenu, sans justification\n"),
+            o.stdout.contains("Engagements signés le 30/06/2021 (Avenant n° 1) (version 2) :\nPP-1\n  59 — Nord, Total, Cumul 2020–2022 : engagé 30, réalisé 24 ; taux 80 %, écart -6 logements — non tenu, sans justification [engagement de : Avenant n° 1 signé le 30/06/2021]\n"),
             "{}",
             o.stdout
         );
@@ -729,7 +743,7 @@ mod tests {
             "header, lines, final empty: {}",
             o.stdout
         );
-        assert!(rows.iter().any(|r| r.ends_with(";PP-2;departement:59;59 — Nord;valeur;Valeur;a3;2022;5;12;6;50;240;7;points;non;organisme;;Attributions décalées.")), "{}", o.stdout);
+        assert!(rows.iter().any(|r| r.ends_with(";PP-2;departement:59;59 — Nord;valeur;Valeur;a3;2022;5;12;6;50;240;7;points;non;organisme;;Attributions décalées.;Avenant n° 1;2021-06-30")), "{}", o.stdout);
     }
 
     #[test]

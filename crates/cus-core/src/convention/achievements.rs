@@ -103,7 +103,11 @@ impl Signature {
     /// « Convention initiale signée le 31/03/2019 », « Avenant n° 1 signé le 15/03/2024 »: an
     /// avenant is masculine, a convention feminine.
     pub fn describe_fr(&self) -> String {
-        let avenant = self.label.trim_start().to_lowercase().starts_with("avenant");
+        let avenant = self
+            .label
+            .trim_start()
+            .to_lowercase()
+            .starts_with("avenant");
         format!(
             "{} {} le {}",
             self.label,

@@ -865,10 +865,10 @@ fn evaluations(run: &Run, name: String) -> Sheet {
         s.blank();
         s.row(vec![text(&g.label_fr()).look(Look::Title)]);
         s.row(vec![text(&g.counts_fr())]);
-        s.row(vec![
-            label("Engagements non tenus du groupe"),
-            text(&g.missed.summary_fr()),
-        ]);
+        s.row(vec![text(&format!(
+            "Engagements non tenus du groupe : {}",
+            g.missed.summary_fr()
+        ))]);
         s.blank();
         s.row(vec![
             header("Organisme"),
@@ -929,7 +929,11 @@ fn evaluations(run: &Run, name: String) -> Sheet {
                 if !l.unjustified.is_empty() {
                     remarks.push(format!(
                         "non justifié : {}",
-                        l.unjustified.iter().map(place).collect::<Vec<_>>().join(", ")
+                        l.unjustified
+                            .iter()
+                            .map(place)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ));
                 }
                 remarks.push(l.formula_fr.clone());
@@ -967,18 +971,16 @@ fn evaluations(run: &Run, name: String) -> Sheet {
                 ]);
             }
             for r in &ind.rates {
-                s.row(vec![
-                    label(&format!("Fourchette des taux ({})", split_fr(&r.split))),
-                    text(&format!(
-                        "de {} % ({}) à {} % ({}), {} organisme{}",
-                        format_fr(r.min, 1),
-                        organism(r.min_source),
-                        format_fr(r.max, 1),
-                        organism(r.max_source),
-                        r.n,
-                        if r.n > 1 { "s" } else { "" }
-                    )),
-                ]);
+                s.row(vec![text(&format!(
+                    "Fourchette des taux ({}) : de {} % ({}) à {} % ({}), {} organisme{}",
+                    split_fr(&r.split),
+                    format_fr(r.min, 1),
+                    organism(r.min_source),
+                    format_fr(r.max, 1),
+                    organism(r.max_source),
+                    r.n,
+                    if r.n > 1 { "s" } else { "" }
+                ))]);
             }
         }
     }

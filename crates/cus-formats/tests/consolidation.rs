@@ -210,20 +210,29 @@ fn golden_csv_of_an_epci_shows_the_coarser_figures_apart_and_the_estimate() {
 // ---------------------------------------------------------------------------------------------
 // Workbooks
 
-/// The case « EPCI exact and non ventilé » of cus-core's consolidation tests: Org A and Org D
-/// at the EPCI, Org B at the département only, Org C elsewhere; totals computed by hand there.
-fn locatifs() -> Workspace {
-    let case: serde_json::Value = serde_json::from_str(include_str!(
-        "../../cus-core/tests/cases/consolidation/01-epci-exact-and-unventilated.json"
-    ))
-    .unwrap();
-    let mut ws = Workspace::new("Métropole lilloise");
-    ws.territory = Some("epci:200093201".parse().unwrap());
+/// A workspace on `territory` holding the files of a case of cus-core's tests.
+fn workspace_of(case: &str, name: &str, territory: &str) -> Workspace {
+    let case: serde_json::Value = serde_json::from_str(case).unwrap();
+    let mut ws = Workspace::new(name);
+    ws.territory = Some(territory.parse().unwrap());
     ws.geo_vintage = Some(2026);
     for f in case["files"].as_array().unwrap() {
         ws.files
             .push(file(f["id"].as_str().unwrap(), f["convention"].clone()));
     }
+    ws
+}
+
+/// The case « EPCI exact and non ventilé » of cus-core's consolidation tests: Org A and Org D
+/// at the EPCI, Org B at the département only, Org C elsewhere; totals computed by hand there.
+fn locatifs() -> Workspace {
+    let mut ws = workspace_of(
+        include_str!(
+            "../../cus-core/tests/cases/consolidation/01-epci-exact-and-unventilated.json"
+        ),
+        "Métropole lilloise",
+        "epci:200093201",
+    );
     ws.objectives = vec![Objective {
         indicator: "PP-1".into(),
         split: "total".into(),
@@ -363,18 +372,13 @@ fn workbooks_have_their_sheets_numbers_blocks_and_reopen_as_the_workspace() {
 
 /// The workspace of review case 01: a département, organisms evaluated on different windows.
 fn evaluated() -> Workspace {
-    let case: serde_json::Value = serde_json::from_str(include_str!(
-        "../../cus-core/tests/cases/review/01-departement-groups-and-justifications.json"
-    ))
-    .unwrap();
-    let mut ws = Workspace::new("Nord");
-    ws.territory = Some("departement:59".parse().unwrap());
-    ws.geo_vintage = Some(2026);
-    for f in case["files"].as_array().unwrap() {
-        ws.files
-            .push(file(f["id"].as_str().unwrap(), f["convention"].clone()));
-    }
-    ws
+    workspace_of(
+        include_str!(
+            "../../cus-core/tests/cases/review/01-departement-groups-and-justifications.json"
+        ),
+        "Nord",
+        "departement:59",
+    )
 }
 
 #[test]

@@ -26,6 +26,9 @@ use crate::numfmt::format_fr;
 
 /// The code of a missed commitment left without justification (a warning to acknowledge).
 pub const JUSTIFY: &str = "W-EVAL-JUSTIFY";
+/// The code of an achievement outside the usual range of its indicator (data: `value_ranges`;
+/// an evaluation diagnostic, apart from the commitment's own `W-PLAUSIBLE-RANGE`).
+pub const PLAUSIBLE_RANGE: &str = "W-EVAL-PLAUSIBLE-RANGE";
 
 /// A cause of a gap offered to the organism (data).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -729,7 +732,7 @@ fn check_in(
             for rule in crate::ruledata::RuleSet::embedded().ranges_of(cat, &ind.code) {
                 if let Some(m) = rule.problem_fr(*v, &conv.unit_fr(ind)) {
                     out.push(Diagnostic::warning(
-                        &rule.code,
+                        PLAUSIBLE_RANGE,
                         format!("Réalisation {} : {m}", ind.code),
                         loc(k),
                     ));

@@ -11,7 +11,7 @@ mod territory;
 mod values;
 
 pub use achievements::{
-    is_date, Achievements, Justification, Origin, Signature, SignedVersion, Terms,
+    is_date, AchievedMap, Achievements, Justification, Origin, Signature, SignedVersion, Terms,
 };
 pub use edit::{Edit, History, Touched};
 pub use paste::{is_pasted_block, parse_pasted_block, Paste, PastedBlock};

@@ -49,11 +49,7 @@ pub fn causes() -> Vec<Cause> {
 
 /// The evaluation to propose for a convention: the latest whose years are all over in
 /// `current_year`, else the first (an evaluation being prepared).
-pub fn due<'c>(
-    cat: &'c Catalogue,
-    signing_year: i32,
-    current_year: i32,
-) -> Option<&'c EvaluationPeriod> {
+pub fn due(cat: &Catalogue, signing_year: i32, current_year: i32) -> Option<&EvaluationPeriod> {
     cat.evaluations
         .iter()
         .filter(|e| *e.years(signing_year).end() < current_year)

@@ -385,7 +385,7 @@ pub fn check_stock(conv: &Convention, geo: Option<&Referential>) -> Vec<Diagnost
             })
             .collect();
         let sum: f64 = inside.iter().map(|(_, v)| v).sum();
-        if inside.len() > 0 && sum > dv {
+        if !inside.is_empty() && sum > dv {
             let label = conv.territory_label(&TerritoryKey::Departement(d.clone()), geo);
             let parts: Vec<String> = inside
                 .iter()

@@ -85,11 +85,6 @@ impl Owners {
         }
     }
 
-    /// Owners of no key.
-    pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
-    }
-
     /// Is `d`, an evaluation diagnostic (`rules::is_evaluation_diagnostic`), one of those
     /// [`super::check_owned`] returns for these owners? (The file's are, always.)
     pub fn owns(&self, d: &Diagnostic) -> bool {

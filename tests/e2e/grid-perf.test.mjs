@@ -268,6 +268,125 @@ test('large grid: wrong values listed under the grid; the Vérification link rea
   await page.context().close();
 });
 
+/** Achievements of PP-1 for the mid-term evaluation (years 1 to 3), every row and split: 18 036
+ * values. Each year holds a third of the 3-year commitment rounded up, the totals the sums of
+ * the financings: no commitment missed, parts within their whole, financings adding up. */
+function pp1Achievements() {
+  const values = {};
+  for (let r = 0; r < ROWS.length; r++) {
+    const sums = { '': 0, '/hors-qpv': 0, '/hors-ru': 0 };
+    ['PLAI', 'PLUS', 'PLS'].forEach((m, mi) => {
+      const v = r < DEPS.length ? 1000 + ((r * 37 + mi * 11) % 500) : 1 + ((r * 7 + mi * 3) % 9);
+      const cells = { '': v, '/hors-qpv': Math.floor(v * 0.6), '/hors-ru': Math.floor(v * 0.8) };
+      for (const [part, x] of Object.entries(cells)) {
+        const a = Math.ceil(x / 3);
+        for (const y of [1, 2, 3]) values[`PP-1|${ROWS[r]}|${m}${part}|a${y}`] = a;
+        sums[part] += a;
+      }
+    });
+    for (const [part, x] of Object.entries(sums)) {
+      for (const y of [1, 2, 3]) values[`PP-1|${ROWS[r]}|total${part}|a${y}`] = x;
+    }
+  }
+  return values;
+}
+
+/** Over `values.length` keystrokes in the input `selector` (an input event with the value set,
+ * at the start of a frame): median ms until the cell `watch` shows the change, then one more
+ * animation frame (painted); as `keystrokes` does for the fill grid. */
+async function keystrokesUntil(page, selector, watch, values) {
+  return page.evaluate(async ([sel, watch, values]) => {
+    const raf = () => new Promise((r) => requestAnimationFrame(r));
+    const shown = () => document.querySelector(watch)?.textContent;
+    const times = [];
+    const frames = [];
+    const toFrame = [];
+    for (const text of values) {
+      const input = document.querySelector(sel);
+      input.focus();
+      await raf();
+      const before = shown();
+      const t0 = performance.now();
+      input.value = text;
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
+      let k = 0;
+      do {
+        await raf();
+        k++;
+        if (k > 600) throw new Error(`${watch} never changed`);
+      } while (shown() === before);
+      frames.push(k);
+      toFrame.push(performance.now() - t0);
+      await raf();
+      times.push(performance.now() - t0);
+      const now = document.querySelector(sel)?.value;
+      if (now !== text) throw new Error(`cell shows ${now}, expected ${text}`);
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    return { median: median(times), max: Math.max(...times), inFirstFrame: frames.filter((f) => f === 1).length, toFrame: median(toFrame) };
+  }, [selector, watch, values]);
+}
+
+test('large convention signed, 18 036 achievements: achievement grid, keystroke to frame, diagnostics on the cells', async () => {
+  const page = await openApp(env.browser, env.base);
+  page.setDefaultTimeout(120_000);
+  const achieved = pp1Achievements();
+  assert.equal(Object.keys(achieved).length, 18_036);
+  await setDraft(page, {
+    ...draft({ filled: true }),
+    signature: { date: '2026-03-15', label: 'Convention initiale' },
+    achievements: { evaluation: 'mi-parcours', values: achieved },
+  });
+  // From the signature step to the first engagement's achievements (PP-1 first).
+  await page.goto(`${env.base}#/evaluer/signature`);
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.brouillon === 'ouvert'
+    && /signée le 15\/03\/2026/.test(document.getElementById('etat-signature')?.textContent ?? ''));
+  const render = await page.evaluate(() => new Promise((resolve) => {
+    const t0 = performance.now();
+    const obs = new MutationObserver(() => {
+      if (!document.getElementById('real-0-0-1')) return;
+      obs.disconnect();
+      const present = performance.now() - t0;
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve({ present, painted: performance.now() - t0 })));
+    });
+    obs.observe(document.body, { childList: true, subtree: true });
+    location.hash = '#/evaluer/engagement-1';
+  }));
+  await page.locator('#real-0-0-1').waitFor();
+  console.log(`# grid perf (achievements): PP-1 achievement grid, first cell in the page after ${render.present.toFixed(0)} ms, `
+    + `painted after ${render.painted.toFixed(0)} ms; ${await page.locator('.grille-realisation input').count()} inputs on the page`);
+  assert.match(await page.textContent('#realisation-PP-1 tbody tr th'), /Ain/);
+  assert.match(await page.textContent('.grille-realisation .pagination'), /Lignes 1 à 20 sur 501/);
+  // Nothing missed, every sum right: no message on the first row.
+  const total1 = key(0, 0).replace(/\|ref$/, '|a1');
+  assert.equal(await page.inputValue('#real-0-0-1'), String(achieved[total1]).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f'));
+  assert.equal(await page.locator('#msg-real-0-0-1').count(), 0);
+  assert.equal(await page.locator('#msg-cumul-0-0-3').count(), 0);
+
+  // Keystrokes in the total of the first row, year 1: the 3-year cumulative computed shows each.
+  const typed = Array.from({ length: 20 }, (_, i) => String(100 + i));
+  const k = await keystrokesUntil(page, '#real-0-0-1', '#cumul-0-0-3', typed);
+  console.log(`# grid perf (achievements): keystroke to painted cumulative, row 0: median ${k.median.toFixed(1)} ms `
+    + `(max ${k.max.toFixed(1)} ms, 20 keystrokes); re-rendered before the next frame for ${k.inFirstFrame}/20 keystrokes, that frame starting after ${k.toFrame.toFixed(1)} ms (median)`);
+  for (let i = 0; i < 200; i++) {
+    if ((await storedDraft(page, 'perf')).achievements.values[total1] === 119) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal((await storedDraft(page, 'perf')).achievements.values[total1], 119);
+  // 119 is below the financings' sum of that year (a rule of that row and year) and makes the
+  // 3-year cumulative miss its commitment (a warning on the line, until justified).
+  await page.waitForSelector('#msg-real-0-0-1');
+  assert.match(await page.textContent('#msg-real-0-0-1'), /^Erreur : Les réalisations par mode de financement \(\d[\d\u202f]*\) ne font pas le total \(119\)/);
+  assert.match(await page.textContent('#msg-cumul-0-0-3'), /^Avertissement : Engagement non tenu/);
+  // The right figure again: both messages gone.
+  await page.fill('#real-0-0-1', String(achieved[total1]));
+  await page.waitForSelector('#msg-real-0-0-1', { state: 'detached' });
+  await page.waitForSelector('#msg-cumul-0-0-3', { state: 'detached' });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('large sample (945 cells on its first engagement page): render and keystroke to frame', async () => {
   const page = await openApp(env.browser, `${env.base}#/remplir/exemple/grand-organisme`);
   page.setDefaultTimeout(120_000);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use cus_core::bench::largest_convention;
 use cus_core::catalogue::embedded;
-use cus_core::convention::{Cell, TerritoryKey};
+use cus_core::convention::{Cell, TerritoryKey, Touched};
 use cus_core::geo;
 use cus_core::rules::{self, Index};
 
@@ -94,6 +94,15 @@ fn main() {
             evaluated.achievements.values.insert(k, 1.0);
         }
     }
+    // An achievement of the largest indicator, year 2, in the département cell's row and split.
+    let typed = format!(
+        "{}|a2",
+        dept_cell
+            .rsplit_once('|')
+            .map(|(l, _)| l)
+            .unwrap_or_default()
+    );
+    let mut validator = rules::Validator::new(&evaluated, cat, Some(geo));
     let lines: Vec<(String, Duration)> = vec![
         (
             "build `largest_convention`".into(),
@@ -122,6 +131,20 @@ fn main() {
                 let only: std::collections::BTreeSet<String> =
                     [dept_cell.split('|').next().unwrap_or_default().to_string()].into();
                 cus_core::evaluation::check_convention_in(&evaluated, cat, Some(geo), Some(&only))
+            }),
+        ),
+        (
+            "`evaluation::check_owned`, the checks one achievement owns (after it is typed)".into(),
+            median(runs * 10, || {
+                let owners = cus_core::evaluation::Owners::of_keys([&typed]);
+                cus_core::evaluation::check_owned(&evaluated, cat, Some(geo), &owners)
+            }),
+        ),
+        (
+            "`Validator::update` after one achievement typed (evaluation checks it owns)".into(),
+            median(runs * 10, || {
+                validator.update(&evaluated, &Touched::Achievements(vec![typed.clone()]));
+                validator.diagnostics().len()
             }),
         ),
         (
@@ -164,7 +187,10 @@ fn main() {
             }),
         ),
     ];
-    println!("Département cell: `{dept_cell}`; EPCI cell: `{epci_cell}`.\n");
+    println!(
+        "Département cell: `{dept_cell}`; EPCI cell: `{epci_cell}`; achievement typed: `{typed}`; {} evaluation diagnostics.\n",
+        cus_core::evaluation::check_convention(&evaluated, cat, Some(geo)).len()
+    );
     println!("| operation | median |");
     println!("| --- | ---: |");
     for (what, d) in lines {

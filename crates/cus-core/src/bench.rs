@@ -452,6 +452,20 @@ pub fn largest_convention(cat: &Catalogue, geo: &Referential) -> Convention {
     conv
 }
 
+/// Median wall time of `runs` calls of `f` (at least one), for the native benchmark examples.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn median_time<T>(runs: usize, mut f: impl FnMut() -> T) -> std::time::Duration {
+    let mut times: Vec<std::time::Duration> = (0..runs.max(1))
+        .map(|_| {
+            let t = std::time::Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,18 +480,4 @@ mod tests {
             assert!((3..=9).contains(&x));
         }
     }
-}
-
-/// Median wall time of `runs` calls of `f` (at least one), for the native benchmark examples.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn median_time<T>(runs: usize, mut f: impl FnMut() -> T) -> std::time::Duration {
-    let mut times: Vec<std::time::Duration> = (0..runs.max(1))
-        .map(|_| {
-            let t = std::time::Instant::now();
-            std::hint::black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
 }

@@ -245,10 +245,10 @@ mod tests {
             d.head_fr(),
             "Erreur [E-TEST] (indicateur PP-1, département 59) : valeur négative"
         );
-        assert!(has_errors(&[d.clone()]));
+        assert!(has_errors(std::slice::from_ref(&d)));
         let w = Diagnostic::warning("W-TEST", "à vérifier", Location::default());
         assert_eq!(w.to_line_fr(), "Avertissement [W-TEST] : à vérifier");
-        assert!(!has_errors(&[w.clone()]));
+        assert!(!has_errors(std::slice::from_ref(&w)));
         assert_eq!(w.id(), "W-TEST@||||");
     }
 

@@ -17,7 +17,7 @@ pub fn format_fr(value: f64, max_decimals: usize) -> String {
     let mut grouped = String::new();
     let digits: Vec<char> = int_part.chars().collect();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(THOUSANDS_SEP);
         }
         grouped.push(*c);

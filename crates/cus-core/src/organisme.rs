@@ -137,7 +137,7 @@ pub fn siren_problem(input: &str) -> Option<SirenProblem> {
             }
         })
         .sum();
-    (sum % 10 != 0).then_some(SirenProblem::Key)
+    (!sum.is_multiple_of(10)).then_some(SirenProblem::Key)
 }
 
 /// Check a SIREN: 9 digits whose Luhn checksum is valid. Spaces are ignored.

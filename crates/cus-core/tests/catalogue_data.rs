@@ -483,6 +483,7 @@ fn periods_follow_the_generation_conventions() {
 }
 
 #[test]
+#[allow(clippy::type_complexity)]
 fn the_signing_year_implies_the_catalogue() {
     let cats = cats();
     // (kind, year) → (id, version) expected, or None when no catalogue applies.

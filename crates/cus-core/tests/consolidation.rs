@@ -83,6 +83,7 @@ struct ExpTable {
     calendar_note: Option<String>,
     /// Split → [year, objective, committed, cumulated objective, cumulated committed].
     #[serde(default)]
+    #[allow(clippy::type_complexity)]
     years: BTreeMap<String, Vec<(i32, Option<f64>, Option<f64>, f64, f64)>>,
 }
 

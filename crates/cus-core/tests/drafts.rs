@@ -206,7 +206,9 @@ fn open_current_prefers_the_tab_then_the_most_recent() {
     let b = run(d.create(conv("B", &[]), NOW)).unwrap();
     run(d.save(&a.id, &conv("A", &[("k", 1.0)]), LATER)).unwrap();
     assert_eq!(
-        run(d.open_current(&[b.id.clone()], LATER)).unwrap().id,
+        run(d.open_current(std::slice::from_ref(&b.id), LATER))
+            .unwrap()
+            .id,
         b.id
     );
     assert_eq!(

@@ -16,6 +16,13 @@
 //!   every step, the diagnostics of a full validation; undoing every step gives the first
 //!   convention back, redoing them the last one.
 //!
+//! - achievement edits: on a convention with an evaluation chosen and achievements on every
+//!   kind of year cell, a random sequence of keystrokes and pastes of counts and terms (valid or
+//!   not, on cells, on other periods, on garbage keys), justifications and commitments, each
+//!   step re-running only the checks its keys own (`evaluation::Owners`, `check_owned`): the
+//!   diagnostics equal `check_convention` after every step, and `check_owned` returns exactly
+//!   the owned part of it.
+//!
 //! 64 cases per property by default, to keep the suite fast. For a longer run:
 //! `PROPTEST_CASES=10000 cargo test -p cus-core --release --test proptest_rules`.
 
@@ -28,6 +35,7 @@ use cus_core::convention::{
     Justification, Origin, Segment, Signature, SignedVersion, Terms, TerritoryKey, Value,
 };
 use cus_core::diagnostic::Diagnostic;
+use cus_core::evaluation::{self, Owners};
 use cus_core::geo::{self, Referential};
 use cus_core::organisme::{Organisme, OrganismeKind};
 use cus_core::rules::{self, Comparison, Index, Op, Operand, RuleSet, Validator};
@@ -620,5 +628,143 @@ proptest! {
         }
         prop_assert!(same(&conv, &start));
         prop_assert!(!history.can_undo());
+    }
+
+    #[test]
+    fn achievement_edits_rerun_only_their_owners_checks(
+        s in spec(),
+        evaluation_pick in any::<Pick>(),
+        signed in any::<bool>(),
+        fill in prop::collection::vec((any::<Pick>(), 0u8..40), 0..60),
+        steps in prop::collection::vec(
+            (0u8..10, prop::collection::vec((0u8..10, any::<Pick>(), prop::option::weighted(0.85, achieved())), 1..4)),
+            1..10,
+        ),
+    ) {
+        let cats = catalogues();
+        let rules_data = rule_set();
+        let (mut start, cat, geo) = build(&s, &cats);
+        // The evaluation chosen (or one the catalogue lacks), the commitments signed or not.
+        let mut ids: Vec<String> = cat.evaluations.iter().map(|e| e.id.clone()).collect();
+        ids.push("inconnue".into());
+        start.achievements.evaluation = evaluation_pick.get(&ids).clone();
+        if signed {
+            start.signature = Some(Signature { date: "2022-03-01".into(), label: "Convention initiale".into() });
+        }
+        // Every year cell of every row and split (each indicator is entered per year), then the
+        // cells themselves (other periods: an error), then garbage.
+        let cells = start.cells(cat, geo);
+        let mut years: Vec<String> = cells
+            .iter()
+            .flat_map(|c| (1..=6u8).map(move |y| cus_core::convention::Cell { period: Period::Year(y), ..c.clone() }.key()))
+            .collect();
+        years.sort();
+        years.dedup();
+        let others: Vec<String> = cells.iter().map(|c| c.key()).collect();
+        let key_of = |sel: u8, pick: &Pick| match sel {
+            0..=6 if !years.is_empty() => pick.get(&years).clone(),
+            7..=8 if !others.is_empty() => pick.get(&others).clone(),
+            _ => pick.get(&GARBAGE_KEYS).to_string(),
+        };
+        let percentage = |k: &str| {
+            cat.indicator(evaluation::indicator_of(k))
+                .is_some_and(|i| matches!(i.value, cus_core::catalogue::ValueKind::Pourcentage { .. }))
+        };
+        // Achievements already there: small counts, or terms for a percentage.
+        for (pick, v) in &fill {
+            if years.is_empty() {
+                break;
+            }
+            let k = pick.get(&years).clone();
+            if percentage(&k) {
+                start.achievements.terms.insert(k, Terms { numerator: Some(f64::from(*v)), denominator: Some(f64::from(v / 2 + 20)) });
+            } else {
+                start.achievements.values.insert(k, f64::from(*v));
+            }
+        }
+        let mut conv = start.clone();
+        let mut history = History::default();
+        let mut validator = Validator::with_rules(&conv, cat, geo, &rules_data);
+        for (kind, writes) in &steps {
+            let counts = || Edit::SetAchieved(writes.iter().map(|(sel, p, v)| (key_of(*sel, p), *v)).collect());
+            let edit = match kind {
+                // A keystroke or a paste of counts (on a percentage too: an error).
+                0..=3 => counts(),
+                // Terms: both, one missing, numerator above the denominator.
+                4..=5 => Edit::SetTerms(writes.iter().map(|(sel, p, v)| {
+                    (key_of(*sel, p), v.map(|n| Terms {
+                        numerator: (*sel % 4 != 1).then_some(n),
+                        denominator: (*sel % 4 != 2).then_some(if *sel % 4 == 3 { n / 2.0 } else { n + 10.0 }),
+                    }))
+                }).collect()),
+                // A justification of a line's row and split (a known cause or not), or none.
+                6 => Edit::Justify {
+                    key: key_of(writes[0].0, &writes[0].1).rsplit_once('|').map(|(k, _)| k.to_string()).unwrap_or_default(),
+                    justification: writes[0].2.map(|_| Justification {
+                        origin: if writes.len() % 2 == 0 { Origin::Organisme } else { Origin::Exterieur },
+                        cause: (writes.len() != 3).then(|| "foncier".to_string()),
+                        comment: String::new(),
+                    }),
+                },
+                // A commitment (the convention signed refuses it: nothing happens).
+                7 => Edit::SetCells(writes.iter().map(|(sel, p, v)| (pick_cell(&others, *sel, p), v.map(Value::Number))).collect()),
+                // Several keystrokes as one step.
+                8 => Edit::Batch(writes.iter().map(|(sel, p, v)| Edit::SetAchieved(vec![(key_of(*sel, p), *v)])).collect()),
+                _ => Edit::Batch(vec![counts(), Edit::SetName("n".into())]),
+            };
+            let before = conv.clone();
+            let touched = history.apply(&mut conv, edit);
+            validator.update(&conv, &touched);
+            prop_assert_eq!(
+                sorted(validator.diagnostics().iter().cloned()),
+                sorted(rules::validate_with(&conv, cat, geo, &rules_data))
+            );
+            // The contract of `check_owned`, on the evaluation's diagnostics alone.
+            let keys = match &touched {
+                cus_core::convention::Touched::Achievements(k) | cus_core::convention::Touched::Cells(k) => k.clone(),
+                _ => continue,
+            };
+            let owners = Owners::of_keys(&keys);
+            let full_before = evaluation::check_convention(&before, cat, geo);
+            let full_after = evaluation::check_convention(&conv, cat, geo);
+            let owned = evaluation::check_owned(&conv, cat, geo, &owners);
+            for d in &owned {
+                prop_assert!(owners.owns(d), "{:?} returned, not owned", d);
+            }
+            prop_assert_eq!(
+                sorted(owned.iter().cloned()),
+                sorted(full_after.iter().filter(|d| owners.owns(d)).cloned())
+            );
+            prop_assert_eq!(
+                sorted(full_before.into_iter().filter(|d| !owners.owns(d)).chain(owned)),
+                sorted(full_after)
+            );
+        }
+        // Undone step by step, the validator still exact; the first convention back.
+        while let Some(touched) = history.undo(&mut conv) {
+            validator.update(&conv, &touched);
+        }
+        prop_assert!(same(&conv, &start));
+        prop_assert_eq!(
+            sorted(validator.diagnostics().iter().cloned()),
+            sorted(rules::validate_with(&conv, cat, geo, &rules_data))
+        );
+    }
+}
+
+/// A count achieved: small whole numbers mostly, sometimes wrong (negative, fractional, NaN).
+fn achieved() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        8 => (0u32..40).prop_map(f64::from),
+        1 => prop::sample::select(vec![-1.0, 0.5, f64::NAN, 1e15]),
+    ]
+}
+
+/// A commitment cell (or a garbage key).
+fn pick_cell(cells: &[String], sel: u8, pick: &Pick) -> String {
+    if sel < 8 && !cells.is_empty() {
+        pick.get(cells).clone()
+    } else {
+        pick.get(&GARBAGE_KEYS).to_string()
     }
 }

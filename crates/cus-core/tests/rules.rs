@@ -575,6 +575,7 @@ fn calculator_on_yearly_counts() {
 /// The stock follows the same nesting as the grids: EPCI inside their département, départements
 /// inside the organism; each case: (stock figures) → expected codes, in order.
 #[test]
+#[allow(clippy::type_complexity)]
 fn stock_parts_are_not_above_their_whole() {
     let geo = geo::referential(2026);
     let cases: &[(&[(&str, f64)], &[&str])] = &[

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use cus_core::catalogue::{Catalogue, Engagement, EvaluationPeriod, Indicator, Period, ValueKind};
 use cus_core::convention::{period_key, splits, valid_number, Convention, Edit, SplitKey, Terms};
 use cus_core::diagnostic::{Diagnostic, Severity};
-use cus_core::evaluation::{evaluate, report, Line};
+use cus_core::evaluation::{evaluate_owned, report, Line, Owners};
 use cus_core::numfmt::format_fr;
 use cus_core::rules;
 use yew::prelude::*;
@@ -70,7 +70,6 @@ fn numeric(ind: &Indicator) -> bool {
 #[function_component(Saisie)]
 pub fn saisie(props: &Props) -> Html {
     let (cat, conv) = (&*props.catalogue, &*props.draft);
-    let geo = conv.referential();
     let inds: Vec<Rc<Indicator>> = cat
         .indicators
         .iter()
@@ -78,13 +77,6 @@ pub fn saisie(props: &Props) -> Html {
         .cloned()
         .map(Rc::new)
         .collect();
-    let lines: Rc<HashMap<String, Line>> = Rc::new(
-        evaluate(conv, cat, geo, &conv.achievements, &props.period)
-            .into_iter()
-            .filter(|l| inds.iter().any(|i| i.code == l.indicator))
-            .map(|l| (cell_key(&l.indicator, &l.territory, &l.split, l.period), l))
-            .collect(),
-    );
     let msgs = Rc::new(messages(conv, &props.diags));
     let years = props.period.years(conv.signing_year.unwrap_or(0));
     html! {
@@ -100,7 +92,7 @@ pub fn saisie(props: &Props) -> Html {
             }
             { for inds.into_iter().enumerate().map(|(i, ind)| html! {
                 <AchievementGrid key={ind.code.clone()} catalogue={props.catalogue.clone()} indicator={ind.clone()} index={i}
-                    draft={props.draft.clone()} period={props.period.clone()} lines={lines.clone()}
+                    draft={props.draft.clone()} period={props.period.clone()}
                     messages={msgs.clone()} update={props.update.clone()} />
             }) }
         </div>
@@ -114,7 +106,6 @@ pub struct GridProps {
     pub index: usize,
     pub draft: Rc<Convention>,
     pub period: Rc<EvaluationPeriod>,
-    pub lines: Rc<HashMap<String, Line>>,
     pub messages: Rc<Messages>,
     pub update: Update,
 }
@@ -156,6 +147,21 @@ pub fn achievement_grid(props: &GridProps) -> Html {
         .collect();
     let percentage = matches!(ind.value, ValueKind::Pourcentage { .. });
     let ach = &conv.achievements;
+    // The lines of the cumulatives shown: those of the page's rows and split only (a keystroke
+    // re-renders a page, never evaluates the whole indicator).
+    let lines: HashMap<String, Line> = if cumuls.is_empty() {
+        HashMap::new()
+    } else {
+        let owners = Owners::of_keys(
+            shown_rows
+                .iter()
+                .map(|row| cell_key(&ind.code, row, &split, Period::Year(1))),
+        );
+        evaluate_owned(conv, &props.catalogue, geo, ach, &props.period, &owners)
+            .into_iter()
+            .map(|l| (cell_key(&l.indicator, &l.territory, &l.split, l.period), l))
+            .collect()
+    };
     // The first achievement names the evaluation too (one step).
     let with_evaluation = {
         let named = !ach.evaluation.is_empty();
@@ -314,7 +320,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
         let cumul_cells = cumuls.iter().map(|&n| {
             let k = cell_key(&ind.code, row, &split, Period::Cumulative(n));
             let committed = conv.values.get(&k).and_then(|v| valid_number(ind, v));
-            let line = props.lines.get(&k);
+            let line = lines.get(&k);
             let (_, _, msg) = message(&k, format!("msg-cumul-{index}-{r}-{n}"));
             let achieved = match line {
                 Some(l) => match l.achieved {

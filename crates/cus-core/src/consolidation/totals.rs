@@ -269,7 +269,7 @@ pub fn stats(values: &[(String, f64)], empty: usize) -> Option<Stats> {
         if n > 1 { "s" } else { "" },
         format_fr(v[0], 2),
         format_fr(median, 2),
-        if n % 2 == 0 && n > 1 {
+        if n.is_multiple_of(2) && n > 1 {
             " (milieu des deux valeurs centrales)"
         } else {
             ""
@@ -1237,6 +1237,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn a_pasted_row_spreads_over_the_periods() {
         let splits = vec!["total".to_string(), "PLAI".to_string()];
         // (block, row, col) → (values set as (split, period, value), bad, outside)

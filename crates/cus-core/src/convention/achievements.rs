@@ -39,6 +39,11 @@ pub struct Justification {
     pub comment: String,
 }
 
+/// Achievements per year by cell key: a persistent ordered map (`imbl::OrdMap`, like the
+/// commitments' [`Values`]), cloned in O(1), so that a keystroke in the achievement grid costs
+/// what it changes. Serialised as a plain map, like a `BTreeMap`.
+pub type AchievedMap<V> = imbl::OrdMap<String, V>;
+
 /// What the organism achieved, for one evaluation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,10 +53,10 @@ pub struct Achievements {
     pub evaluation: String,
     /// Counts achieved per year, by cell key (`PP-1|departement:59|PLAI|a2`).
     #[serde(default)]
-    pub values: BTreeMap<String, f64>,
+    pub values: AchievedMap<f64>,
     /// Percentages achieved per year, by their terms, by cell key.
     #[serde(default)]
-    pub terms: BTreeMap<String, Terms>,
+    pub terms: AchievedMap<Terms>,
     /// By commitment line, `indicator|territory|split|period` (`PP-2|departement:02|valeur|a4`,
     /// `PP-1|departement:59|PLAI|c3`). Files of earlier versions keyed them by
     /// `indicator|territory|split`, one justification for every period of the row: such a key

@@ -88,8 +88,8 @@ pub enum Touched {
     Cells(Vec<String>),
     /// The evaluation chosen (all its rules run again, nothing else).
     Evaluation,
-    /// Achievements or justifications by key (the evaluation rules of their indicators run
-    /// again, nothing else).
+    /// Achievements or justifications by key (the evaluation checks they own run again,
+    /// nothing else: `evaluation::Owners`).
     Achievements(Vec<String>),
     /// The structure of the convention.
     Structure,
@@ -133,6 +133,18 @@ pub struct Applied {
 }
 
 fn set_entry<V: Clone>(map: &mut BTreeMap<String, V>, key: &str, value: Option<V>) -> Option<V> {
+    match value {
+        Some(v) => map.insert(key.to_string(), v),
+        None => map.remove(key),
+    }
+}
+
+/// [`set_entry`] on a persistent map (the achievements).
+fn set_ord_entry<V: Clone>(
+    map: &mut imbl::OrdMap<String, V>,
+    key: &str,
+    value: Option<V>,
+) -> Option<V> {
     match value {
         Some(v) => map.insert(key.to_string(), v),
         None => map.remove(key),
@@ -257,7 +269,7 @@ impl Edit {
                 let mut old: Vec<(String, Option<f64>)> = cells
                     .into_iter()
                     .map(|(k, v)| {
-                        let before = set_entry(&mut conv.achievements.values, &k, v);
+                        let before = set_ord_entry(&mut conv.achievements.values, &k, v);
                         (k, before)
                     })
                     .collect();
@@ -273,7 +285,7 @@ impl Edit {
                 let mut old: Vec<(String, Option<Terms>)> = cells
                     .into_iter()
                     .map(|(k, v)| {
-                        let before = set_entry(&mut conv.achievements.terms, &k, v);
+                        let before = set_ord_entry(&mut conv.achievements.terms, &k, v);
                         (k, before)
                     })
                     .collect();

@@ -11,7 +11,7 @@ mod territory;
 mod values;
 
 pub use achievements::{
-    is_date, is_row_justification_key, Achievements, Justification, Origin, Signature,
+    is_date, is_row_justification_key, AchievedMap, Achievements, Justification, Origin, Signature,
     SignedVersion, Terms,
 };
 pub use edit::{Edit, History, Touched};

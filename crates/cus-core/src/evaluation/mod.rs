@@ -8,9 +8,11 @@
 
 use serde::Deserialize;
 
+mod owners;
 mod paste;
 pub mod report;
 
+pub use owners::Owners;
 pub use paste::{paste_achievements, AchievementPaste};
 
 /// The achievement types live with the convention that carries them.
@@ -50,11 +52,7 @@ pub fn causes() -> Vec<Cause> {
 
 /// The evaluation to propose for a convention: the latest whose years are all over in
 /// `current_year`, else the first (an evaluation being prepared).
-pub fn due<'c>(
-    cat: &'c Catalogue,
-    signing_year: i32,
-    current_year: i32,
-) -> Option<&'c EvaluationPeriod> {
+pub fn due(cat: &Catalogue, signing_year: i32, current_year: i32) -> Option<&EvaluationPeriod> {
     cat.evaluations
         .iter()
         .filter(|e| *e.years(signing_year).end() < current_year)
@@ -195,11 +193,66 @@ pub fn indicator_of(key: &str) -> &str {
     key.split('|').next().unwrap_or_default()
 }
 
-/// Indicators to look at: all (`None`), or these codes.
-type Only<'a> = Option<&'a std::collections::BTreeSet<String>>;
+/// What to look at: everything (`None`), some indicators, or the diagnostics of some owners.
+type Only<'a> = Option<Within<'a>>;
 
+#[derive(Clone, Copy)]
+enum Within<'a> {
+    /// These indicator codes.
+    Indicators(&'a std::collections::BTreeSet<String>),
+    /// The diagnostics these own (see [`Owners`]), every one looked up rather than searched.
+    Owners(&'a Owners),
+}
+
+/// Is indicator `code` looked at? (For owners: does one name it; finer filters follow.)
 fn within(only: Only<'_>, code: &str) -> bool {
-    only.is_none_or(|o| o.contains(code))
+    match only {
+        None => true,
+        Some(Within::Indicators(o)) => o.contains(code),
+        Some(Within::Owners(o)) => o.indicator(code),
+    }
+}
+
+/// Are the lines of this row and split looked at?
+fn within_line(only: Only<'_>, code: &str, row: &TerritoryKey, split: Option<&SplitKey>) -> bool {
+    match (only, split) {
+        (Some(Within::Owners(o)), None) => o.line_row(code, row),
+        (Some(Within::Owners(o)), Some(s)) => o.justification(&format!("{code}|{row}|{}", s.key())),
+        _ => true,
+    }
+}
+
+/// Is this justification key (or key of an achievement) looked at?
+fn within_key(only: Only<'_>, key: &str) -> bool {
+    match only {
+        Some(Within::Owners(o)) => o.justification(key),
+        _ => within(only, indicator_of(key)),
+    }
+}
+
+/// Are the sums of this row and year looked at?
+fn within_sums(only: Only<'_>, code: &str, row: &TerritoryKey, year: Option<u8>) -> bool {
+    match only {
+        Some(Within::Owners(o)) => o
+            .sums(code, row)
+            .is_some_and(|ys| year.is_none_or(|y| ys.contains(&period_key(Period::Year(y))))),
+        _ => true,
+    }
+}
+
+/// The entries of an achievement map looked at, in key order: those of the indicators looked
+/// at, or the owned cells' (looked up, the map never scanned).
+fn entries<'m, V>(
+    map: &'m crate::convention::AchievedMap<V>,
+    only: Only<'m>,
+) -> Box<dyn Iterator<Item = (&'m String, &'m V)> + 'm> {
+    match only {
+        Some(Within::Owners(o)) => Box::new(o.cells().filter_map(|k| map.get_key_value(k))),
+        _ => Box::new(
+            map.iter()
+                .filter(move |(k, _)| within(only, indicator_of(k))),
+        ),
+    }
 }
 
 /// [`evaluate`] restricted to some indicators.
@@ -224,7 +277,13 @@ fn evaluate_in(
         }
         let judged = percentage || is_additive(ind);
         for row in conv.rows(ind, geo) {
+            if !within_line(only, &ind.code, &row, None) {
+                continue;
+            }
             for split in splits(ind) {
+                if !within_line(only, &ind.code, &row, Some(&split)) {
+                    continue;
+                }
                 for p in ind.periods.periods() {
                     let years: Vec<u8> = match p {
                         Period::Year(n) if (period.first_year..=period.last_year).contains(&n) => {
@@ -535,6 +594,40 @@ pub fn check_convention_in(
     conv: &Convention,
     cat: &Catalogue,
     geo: Option<&Referential>,
+    only: Option<&std::collections::BTreeSet<String>>,
+) -> Vec<Diagnostic> {
+    check_scoped(conv, cat, geo, only.map(Within::Indicators))
+}
+
+/// The diagnostics of [`check_convention`] that `owners` own ([`Owners::owns`]: those an edit of
+/// the keys they were made of can change, the file's included). Costs what the owners read:
+/// after a keystroke, a few lines and sums, never the whole indicator.
+pub fn check_owned(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    owners: &Owners,
+) -> Vec<Diagnostic> {
+    check_scoped(conv, cat, geo, Some(Within::Owners(owners)))
+}
+
+/// The lines of [`evaluate`] of the rows and splits `owners` name (`indicator|territory|split`,
+/// from any cell key of theirs: [`Owners::of_keys`]), e.g. those of a page of a grid.
+pub fn evaluate_owned(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+    ach: &Achievements,
+    period: &EvaluationPeriod,
+    owners: &Owners,
+) -> Vec<Line> {
+    evaluate_in(conv, cat, geo, ach, period, Some(Within::Owners(owners)))
+}
+
+fn check_scoped(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
     only: Only<'_>,
 ) -> Vec<Diagnostic> {
     let ach = &conv.achievements;
@@ -659,7 +752,7 @@ fn check_in(
     only: Only<'_>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mine = |k: &&String| within(only, indicator_of(k));
+    let mine = |k: &&String| within_key(only, k);
     let cite = |d: Diagnostic, ind: Option<&Indicator>| match ind {
         Some(i) => cat.cite(d, i),
         None => d,
@@ -678,7 +771,9 @@ fn check_in(
         let period = crate::convention::parse_period_key(p.nth(2)?)?;
         Some((ind, period))
     };
-    let all_keys = ach.values.keys().chain(ach.terms.keys()).filter(mine);
+    let all_keys = entries(&ach.values, only)
+        .map(|(k, _)| k)
+        .chain(entries(&ach.terms, only).map(|(k, _)| k));
     for k in all_keys {
         let Some((ind, p)) = parse(k) else {
             out.push(Diagnostic::error(
@@ -711,7 +806,7 @@ fn check_in(
             )),
         }
     }
-    for (k, v) in ach.values.iter().filter(|(k, _)| mine(k)) {
+    for (k, v) in entries(&ach.values, only) {
         let Some((ind, _)) = parse(k) else { continue };
         if matches!(ind.value, ValueKind::Pourcentage { .. }) {
             out.push(art3(cite(
@@ -740,7 +835,7 @@ fn check_in(
             }
         }
     }
-    for (k, t) in ach.terms.iter().filter(|(k, _)| mine(k)) {
+    for (k, t) in entries(&ach.terms, only) {
         let Some((ind, _)) = parse(k) else { continue };
         match (t.numerator, t.denominator) {
             (Some(n), Some(d)) => {
@@ -790,7 +885,13 @@ fn check_in(
     {
         let sp = splits(ind);
         for row in conv.rows(ind, geo) {
+            if !within_sums(only, &ind.code, &row, None) {
+                continue;
+            }
             for y in period.first_year..=period.last_year {
+                if !within_sums(only, &ind.code, &row, Some(y)) {
+                    continue;
+                }
                 let p = Period::Year(y);
                 let val = |s: &SplitKey| ach.values.get(&key(&ind.code, &row, s, p)).copied();
                 for s in sp.iter().filter(|s| s.part.is_some()) {

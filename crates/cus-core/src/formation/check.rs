@@ -300,7 +300,7 @@ fn check_exercise(m: &Module, i: usize, ex: &Exercise, cats: &[Catalogue], out: 
             if ex.answer.is_none() {
                 missing("answer", out);
             }
-            if ex.tolerance.is_some_and(|t| !(t >= 0.0)) {
+            if ex.tolerance.is_some_and(|t| t.is_nan() || t < 0.0) {
                 out.err(
                     "E-FORM-ANSWER",
                     ex.lines.answer,

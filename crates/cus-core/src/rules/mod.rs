@@ -189,6 +189,9 @@ impl<'a> Validator<'a> {
                     .extend(check_organisme(&conv.organisme, Some(self.cat), self.geo));
             }
             Touched::Evaluation => self.update_evaluation(conv, None),
+            Touched::Achievements(keys) if keys.len() <= INCREMENTAL_LIMIT => {
+                self.update_evaluation_owned(conv, keys)
+            }
             Touched::Achievements(keys) => self.update_evaluation(conv, Some(keys)),
             Touched::Cells(keys) if keys.len() <= INCREMENTAL_LIMIT => {
                 let mut keys = keys.clone();
@@ -204,7 +207,7 @@ impl<'a> Validator<'a> {
                 }
                 // A commitment changed: whether each achievement misses it too.
                 if !conv.achievements.is_empty() {
-                    self.update_evaluation(conv, Some(&keys));
+                    self.update_evaluation_owned(conv, &keys);
                 }
             }
             Touched::Cells(_) => {
@@ -239,6 +242,18 @@ impl<'a> Validator<'a> {
             self.cat,
             self.geo,
             only.as_ref(),
+        ));
+    }
+
+    /// The evaluation diagnostics an edit of `keys` (achievement, commitment or justification
+    /// keys) can change, again: those their owners own (`evaluation::Owners`), the file's
+    /// included; the others stay.
+    fn update_evaluation_owned(&mut self, conv: &Convention, keys: &[String]) {
+        let owners = crate::evaluation::Owners::of_keys(keys);
+        self.diags
+            .retain(|d| !is_evaluation_diagnostic(d) || !owners.owns(d));
+        self.diags.extend(crate::evaluation::check_owned(
+            conv, self.cat, self.geo, &owners,
         ));
     }
 
@@ -370,7 +385,7 @@ pub fn check_stock(conv: &Convention, geo: Option<&Referential>) -> Vec<Diagnost
             })
             .collect();
         let sum: f64 = inside.iter().map(|(_, v)| v).sum();
-        if inside.len() > 0 && sum > dv {
+        if !inside.is_empty() && sum > dv {
             let label = conv.territory_label(&TerritoryKey::Departement(d.clone()), geo);
             let parts: Vec<String> = inside
                 .iter()

@@ -168,9 +168,10 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   // Engagé, Réalisé, Taux, Écart, Cumul à date.
   assert.deepEqual(pp1.slice(0, 5), ['117', '90', `${fr(90 / 117 * 100, 1)} %`, '-27 (non tenu)', '90 (années 1 à 3)'].slice(0, 5));
   const pp2y1 = await bilanRow(page, 'PP-2|departement:02|valeur|a1');
-  assert.deepEqual(pp2y1.slice(0, 4), ['9,7 %', '5 %', `${fr(5 / 9.7 * 100, 1)} %`, `${fr(5 - 9.7, 2)} point(s) (non tenu)`]);
+  assert.deepEqual(pp2y1.slice(0, 4), ['9,7 %', '5 %', `${fr(5 / 9.7 * 100, 1)} %`, '-4,7 points (non tenu)']);
   const pp2y2 = await bilanRow(page, 'PP-2|departement:02|valeur|a2');
-  assert.equal(pp2y2[3], `+${fr(12 - 11.3, 2)} point(s)`);
+  // One decimal for points, « point » singular below 2.
+  assert.equal(pp2y2[3], '+0,7 point');
   // The formula on demand.
   await page.click('tr[data-cell="PP-1|departement:02|total|c3"] details summary');
   assert.match(await page.textContent('tr[data-cell="PP-1|departement:02|total|c3"] details'),
@@ -279,7 +280,8 @@ test('an avenant keeps the signed version, unlocks the commitments, and is signe
   await type(page, '#date-signature', '2024-01-15');
   await page.click('#signer');
   await page.waitForSelector('#saisir-avenant');
-  assert.match(await page.textContent('#etat-signature'), /Avenant n° 1 signée le 15\/01\/2024/);
+  // An avenant is masculine: « signé ».
+  assert.match(await page.textContent('#etat-signature'), /Avenant n° 1 signé le 15\/01\/2024 :/);
   const rows = await page.locator('#liste-versions tbody tr').allTextContents();
   assert.equal(rows.length, 2);
   assert.match(rows[0], /^Convention initiale30\/06\/20222Voir$/);

@@ -642,3 +642,36 @@ fn a_json_file_with_a_signature_date_that_is_no_date_is_refused_like_in_the_othe
         "{d:?}"
     );
 }
+
+#[test]
+fn a_level_at_a_cumulative_period_is_labelled_as_the_grid_labels_it() {
+    // SR-1 is a level (`measure = "niveau"`): its 3-year commitment is « Fin 2022 » in the
+    // grid (`Indicator::period_label_fr`), never « Cumul 2020–2022 » in a workbook.
+    let mut conv = evaluated();
+    conv.values.insert(
+        "SR-1|departement:59|valeur|c3".into(),
+        cus_core::convention::Value::Number(100.0),
+    );
+    for y in 1..=3 {
+        conv.achievements.values.insert(
+            format!("SR-1|departement:59|valeur|a{y}"),
+            90.0 + f64::from(y),
+        );
+    }
+    for format in [Format::Ods, Format::Xlsx] {
+        let all = sheets(&export(&conv, format, Mode::Brouillon), format);
+        let texts = |name: &str| -> Vec<String> {
+            let (_, range) = all
+                .iter()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("{name}"));
+            range.cells().map(|(_, _, d)| d.to_string()).collect()
+        };
+        let eval = texts("SR-1 évaluation");
+        assert!(eval.iter().any(|t| t == "Fin 2022"), "{eval:?}");
+        assert!(!eval.iter().any(|t| t.contains("Cumul 2020")), "{eval:?}");
+        let sheet = texts("SR-1");
+        assert!(sheet.iter().any(|t| t == "Fin 2022"), "{sheet:?}");
+        assert!(!sheet.iter().any(|t| t.contains("Cumul 2020")), "{sheet:?}");
+    }
+}

@@ -40,12 +40,9 @@ pub(crate) fn value(v: Option<f64>, percentage: bool) -> String {
 
 pub(crate) fn gap(l: &Line) -> String {
     match l.gap {
-        Some(g) => format!(
-            "{}{}{}",
-            if g > 0.0 { "+" } else { "" },
-            format_fr(g, 2),
-            if l.percentage { " point(s)" } else { "" }
-        ),
+        // A percentage's gap in points, one decimal (as every other gap in points).
+        Some(g) if l.percentage => cus_core::numfmt::points_fr(g, true),
+        Some(g) => format!("{}{}", if g > 0.0 { "+" } else { "" }, format_fr(g, 2)),
         None => "—".into(),
     }
 }

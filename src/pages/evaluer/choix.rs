@@ -51,7 +51,7 @@ pub fn choix(props: &Props) -> Html {
                     <dt>{ "Catalogue" }</dt><dd>{ format!("{} (version {})", cat.title, cat.version) }</dd>
                     <dt>{ "Signature" }</dt>
                     <dd>{ match (&conv.signature, conv.signing_year) {
-                        (Some(s), _) => format!("{}, signée le {}", s.label, cus_core::numfmt::date_fr(&s.date)),
+                        (Some(s), _) => s.signed_fr(),
                         (None, Some(y)) => format!("année de signature {y}, non marquée signée"),
                         (None, None) => "année de signature non renseignée".to_string(),
                     } }</dd>

@@ -106,7 +106,7 @@ pub fn menu(view: &EvalView) -> Html {
         { for steps(cat).into_iter().map(|s| {
             let status = match s {
                 EvalStep::Signature => Some(match &view.draft.signature {
-                    Some(sig) => format!("signée le {}", cus_core::numfmt::date_fr(&sig.date)),
+                    Some(sig) => sig.signed_fr(),
                     None => "non signée".to_string(),
                 }),
                 EvalStep::Bilan if errors + warnings > 0 => Some(counts_text(errors, warnings)),

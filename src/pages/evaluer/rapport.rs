@@ -162,7 +162,7 @@ pub fn rapport(props: &Props) -> Html {
                         conv.signing_year.map(|y| format!(", {y}–{}", y + 5)).unwrap_or_default()) }</dd>
                     <dt>{ "Signature" }</dt>
                     <dd>{ match &conv.signature {
-                        Some(s) => format!("{} signée le {}", s.label, cus_core::numfmt::date_fr(&s.date)),
+                        Some(s) => s.signed_fr(),
                         None => "non signée".to_string(),
                     } }</dd>
                     if !conv.versions.is_empty() {

@@ -151,7 +151,7 @@ pub fn signature_step(props: &Props) -> Html {
                 { match &conv.signature {
                     Some(sig) => html! {
                         <>
-                            <p id="etat-signature" role="status">{ format!("{} signée le {} : les engagements sont en lecture seule.", sig.label, cus_core::numfmt::date_fr(&sig.date)) }</p>
+                            <p id="etat-signature" role="status">{ format!("{} : les engagements sont en lecture seule.", sig.signed_fr()) }</p>
                             <p>
                                 <button type="button" class="bouton" id="saisir-avenant" onclick={start_avenant}>{ "Saisir un avenant" }</button>
                                 <span class="aide">{ " La version signée est gardée ; les engagements se modifient dans « Remplir ma CUS », puis l'avenant se signe ici." }</span>

@@ -76,6 +76,51 @@ pub struct Signature {
     pub label: String,
 }
 
+impl Signature {
+    /// « signé » or « signée », agreeing with the label: an avenant is masculine (« Avenant n° 1
+    /// signé »), a convention feminine (« Convention initiale signée »).
+    pub fn signed_word_fr(&self) -> &'static str {
+        let first = self.label.split_whitespace().next().unwrap_or_default();
+        if first.eq_ignore_ascii_case("avenant") {
+            "signé"
+        } else {
+            "signée"
+        }
+    }
+
+    /// « Avenant n° 1 signé le 15/01/2024 », « Convention initiale signée le 30/06/2022 ».
+    pub fn signed_fr(&self) -> String {
+        format!(
+            "{} {} le {}",
+            self.label,
+            self.signed_word_fr(),
+            crate::numfmt::date_fr(&self.date)
+        )
+    }
+}
+
+#[cfg(test)]
+mod signature_tests {
+    use super::Signature;
+
+    #[test]
+    fn signed_agrees_with_the_label() {
+        let sig = |label: &str| Signature {
+            date: "2024-01-15".into(),
+            label: label.into(),
+        };
+        assert_eq!(
+            sig("Avenant n° 1").signed_fr(),
+            "Avenant n° 1 signé le 15/01/2024"
+        );
+        assert_eq!(
+            sig("Convention initiale").signed_fr(),
+            "Convention initiale signée le 15/01/2024"
+        );
+        assert_eq!(sig("avenant n° 2").signed_word_fr(), "signé");
+    }
+}
+
 /// A version of the commitments replaced by an avenant, kept as it was signed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -315,13 +315,16 @@ fn formula(
     };
     match (committed, rate) {
         (Some(c), Some(r)) => format!(
-            "{how} ; engagement {} ; taux de réalisation {} ÷ {} = {} % ; écart {}{}",
+            "{how} ; engagement {} ; taux de réalisation {} ÷ {} = {} % ; écart {}",
             format_fr(c, 2),
             format_fr(a, 2),
             format_fr(c, 2),
             format_fr(r, 1),
-            format_fr(a - c, 2),
-            if percentage { " point(s)" } else { "" }
+            if percentage {
+                crate::numfmt::points_fr(a - c, false)
+            } else {
+                format_fr(a - c, 2)
+            },
         ),
         (Some(c), None) => format!(
             "{how} ; engagement {} ; écart {}",
@@ -783,14 +786,17 @@ fn check_in(
                 Diagnostic::warning(
                     JUSTIFY,
                     format!(
-                        "Engagement non tenu ({}{u} réalisé pour {}{u} engagé, écart de {} {}) : dites si l'écart vient de l'organisme ou de causes extérieures, avec un commentaire.",
+                        "Engagement non tenu ({}{u} réalisé pour {}{u} engagé, écart de {}) : dites si l'écart vient de l'organisme ou de causes extérieures, avec un commentaire.",
                         format_fr(l.achieved.unwrap_or_default(), 1),
                         format_fr(l.committed.unwrap_or_default(), 1),
-                        format_fr(l.gap.unwrap_or_default(), 1),
                         if l.percentage {
-                            "points".to_string()
+                            crate::numfmt::points_fr(l.gap.unwrap_or_default(), false)
                         } else {
-                            ind.map(|i| conv.unit_fr(i)).unwrap_or_default()
+                            format!(
+                                "{} {}",
+                                format_fr(l.gap.unwrap_or_default(), 1),
+                                ind.map(|i| conv.unit_fr(i)).unwrap_or_default()
+                            )
                         },
                         u = if l.percentage { " %" } else { "" },
                     ),

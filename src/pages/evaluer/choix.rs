@@ -46,7 +46,7 @@ pub fn choix(props: &Props) -> Html {
             <section aria-labelledby="titre-convention-evaluee">
                 <h3 id="titre-convention-evaluee">{ "Convention évaluée" }</h3>
                 <dl class="recap-faits" id="convention-evaluee">
-                    <dt>{ "Brouillon ouvert" }</dt><dd>{ if conv.name.trim().is_empty() { "sans nom".to_string() } else { conv.name.clone() } }</dd>
+                    <dt>{ "Brouillon ouvert" }</dt><dd>{ cus_core::drafts::display_name(conv) }</dd>
                     <dt>{ "Organisme" }</dt><dd>{ if conv.organisme.raison_sociale.trim().is_empty() { "non renseigné".to_string() } else { conv.organisme.raison_sociale.clone() } }</dd>
                     <dt>{ "Catalogue" }</dt><dd>{ format!("{} (version {})", cat.title, cat.version) }</dd>
                     <dt>{ "Signature" }</dt>

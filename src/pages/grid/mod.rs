@@ -798,7 +798,7 @@ pub fn indicator_grid(props: &Props) -> Html {
                     // Keyed by the indicator: its terms typed for one indicator are never shown
                     // under another's labels when the page changes indicator.
                     <Calculations key={ind.code.clone()} catalogue={props.catalogue.clone()} indicator={ind.clone()} draft={conv.clone()}
-                        {index} focus={focus_cell} />
+                        {index} focus={focus_cell} update={props.update.clone()} />
                 }
             }
         </section>

@@ -260,6 +260,52 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   await page.context().close();
 });
 
+test('the achievement grid at 1 280 px: the window column in view, messages under the grid, rows of one line', async () => {
+  const page = await openApp(env.browser, `${env.base}#/evaluer/exemple/grand-organisme`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForFunction(() => location.hash === '#/evaluer' && document.body.dataset.brouillon === 'ouvert');
+  await go(page, '#/evaluer/engagement-1', '#real-0-0-1');
+  await type(page, '#real-0-0-1', '30');
+  await type(page, '#real-0-0-2', '40');
+  await type(page, '#real-0-0-3', '20');
+  await type(page, '#num-1-0-1', '5');
+  await type(page, '#den-1-0-1', '100');
+  // The messages are listed under their grid, with their unit (« % », « points »).
+  await page.waitForSelector('#messages-realisation-1');
+  assert.match(await page.textContent('#messages-realisation-0'),
+    /Aisne, Cumul 2022–2024 : Avertissement : Engagement non tenu \(90 réalisé pour 117 engagé, écart de -27 logements\)/);
+  assert.match(await page.textContent('#messages-realisation-1'),
+    /Aisne, 2022 : Avertissement : Engagement non tenu \(5 % réalisé pour 9,7 % engagé, écart de -4,7 points\)/);
+  // The cell is described by its line of the list.
+  assert.equal(await page.getAttribute('#num-1-0-1', 'aria-describedby'), 'msg-real-1-0-1');
+  // The line of a year goes to its input.
+  await page.click('#messages-realisation-1 li button');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'num-1-0-1');
+  const geometry = () => page.evaluate(() => {
+    const cell = document.querySelector('#cumul-0-0-3').getBoundingClientRect();
+    const box = document.querySelector('#realisation-PP-1').closest('.grille-defilement').getBoundingClientRect();
+    const rows = [...document.querySelectorAll('.tableau-realisation tbody tr')].map((r) => r.getBoundingClientRect().height);
+    return { right: cell.right, left: cell.left, boxLeft: box.left, boxRight: box.right, tallest: Math.max(...rows) };
+  });
+  // Scrolled to the first year, then to the last: the window's column stays in the viewport,
+  // inside its grid, without scrolling sideways.
+  for (const input of ['#real-0-0-1', '#real-0-0-3']) {
+    await page.focus(input);
+    const g = await geometry();
+    assert.ok(g.right <= 1280 && g.right <= g.boxRight + 1 && g.left >= g.boxLeft, `${input}: ${JSON.stringify(g)}`);
+    // Rows of one or two lines: a message never makes a row taller.
+    assert.ok(g.tallest < 80, `${input}: ${JSON.stringify(g)}`);
+    // The focused input is not under the window's columns kept at the right.
+    const inputRight = await page.evaluate((s) => document.querySelector(s).getBoundingClientRect().right, input);
+    const windowLeft = await page.evaluate(() => document.querySelector('#cumul-0-0-3').previousElementSibling.getBoundingClientRect().left);
+    assert.ok(inputRight <= windowLeft + 1, `${input}: ${inputRight} > ${windowLeft}`);
+  }
+  for (const v of await axe(page)) assert.fail(`réalisations à 1 280 px : ${v}`);
+  await screenshot(page, 'evaluer-realisations-1280');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('an avenant keeps the signed version, unlocks the commitments, and is signed in turn', async () => {
   const page = await openApp(env.browser, `${env.base}#/evaluer/exemple/grand-organisme`);
   await page.waitForFunction(() => location.hash === '#/evaluer' && document.body.dataset.brouillon === 'ouvert');

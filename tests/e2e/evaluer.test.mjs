@@ -150,6 +150,20 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   await page.waitForFunction(() => /dépasse/.test(document.querySelector('#msg-real-1-1-1')?.textContent ?? ''));
   assert.match(await page.textContent('#msg-real-1-1-1'), /Erreur : Le numérateur \(50\) dépasse le dénominateur \(10\)/);
   await check('réalisations (saisies, une erreur)');
+  // The export of « Évaluer » lists it among what blocks the final file; its link goes back to
+  // the achievement's input (never through Remplir).
+  await go(page, '#/evaluer/export', '#etat-export');
+  assert.match(await page.textContent('#titre-export'), /Exporter l'évaluation/);
+  assert.equal(await page.isDisabled('#nature-definitif'), true);
+  const blocker = page.locator('.liste-bloquants li', { hasText: 'Le numérateur (50) dépasse le dénominateur (10)' });
+  assert.equal(await blocker.locator('a.lien-correction').textContent(), 'Aller à la case');
+  assert.equal(await blocker.locator('a.lien-correction').getAttribute('href'), '#/evaluer/engagement-1');
+  const links = await page.locator('.liste-bloquants a.lien-correction').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(!(await page.textContent('#etat-export')).includes('Vérification'), 'no detour through Remplir');
+  await check('export de l\'évaluation (bloqué)');
+  await blocker.locator('a.lien-correction').click();
+  await page.waitForFunction(() => location.hash === '#/evaluer/engagement-1' && document.activeElement?.id === 'num-1-1-1');
+  assert.ok(links.length > 0);
   await type(page, '#num-1-1-1', '');
   await type(page, '#den-1-1-1', '');
   await page.waitForSelector('#msg-real-1-1-1', { state: 'detached' });
@@ -164,6 +178,7 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
 
   // Bilan: rates and gaps, the missed commitments to justify.
   await go(page, '#/evaluer/bilan', '#bilan-compteurs');
+  assert.equal(await page.getAttribute('#exporter-evaluation', 'href'), '#/evaluer/export');
   const pp1 = await bilanRow(page, 'PP-1|departement:02|total|c3');
   // Engagé, Réalisé, Taux, Écart, Cumul à date.
   assert.deepEqual(pp1.slice(0, 5), ['117', '90', `${fr(90 / 117 * 100, 1)} %`, '-27 (non tenu)', '90 (années 1 à 3)'].slice(0, 5));
@@ -232,8 +247,10 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   const before = await storedDraft(page);
   assert.equal(before.signature.date, '2022-06-30');
   assert.equal(before.achievements.values['PP-1|departement:02|total|a2'], 40);
-  await page.goto(`${env.base}#/remplir/export`);
-  await page.waitForSelector('#exporter-json');
+  // From the export step of « Évaluer »: definitive now that nothing blocks it.
+  await go(page, '#/evaluer/export', '#exporter-json');
+  assert.equal(await page.isChecked('#nature-definitif'), true);
+  assert.match(await page.textContent('#etat-export'), /l'export définitif est possible/);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#exporter-json')]);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cus-e2e-')), dl.suggestedFilename());
   await dl.saveAs(file);

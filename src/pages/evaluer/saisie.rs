@@ -155,6 +155,45 @@ pub fn achievement_grid(props: &GridProps) -> Html {
         .filter(|&n| n >= props.period.first_year && n <= props.period.last_year)
         .collect();
     let percentage = matches!(ind.value, ValueKind::Pourcentage { .. });
+    // « Aller à la case » (the export's blockers, Vérification): the cell's breakdown and page
+    // of rows shown, then its input focused (a window's cell: the last year of its row).
+    let focus_id = use_state(|| None::<String>);
+    {
+        let (code, rows, splits_, years) = (
+            ind.code.clone(),
+            rows.clone(),
+            all_splits.clone(),
+            years.clone(),
+        );
+        let (split_ix, page, focus_id) = (split_ix.clone(), page.clone(), focus_id.clone());
+        use_effect(move || {
+            let prefix = format!("{code}|");
+            let asked = crate::pages::grid::take_focus_if(|k| k.starts_with(&prefix))
+                .and_then(|k| cus_core::convention::Cell::parse_key(&k));
+            if let Some(c) = asked {
+                if let Some(r) = rows.iter().position(|t| *t == c.territory) {
+                    let y = match c.period {
+                        Period::Year(y) if years.contains(&y) => y,
+                        _ => years.last().copied().unwrap_or(1),
+                    };
+                    split_ix.set(splits_.iter().position(|s| *s == c.split).unwrap_or(0));
+                    page.set(r / PAGE);
+                    let what = if percentage { "num" } else { "real" };
+                    focus_id.set(Some(format!("{what}-{index}-{r}-{y}")));
+                }
+            } else if let Some(id) = (*focus_id).clone() {
+                let el = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&id))
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+                if let Some(el) = el {
+                    el.scroll_into_view();
+                    let _ = el.focus();
+                }
+                focus_id.set(None);
+            }
+        });
+    }
     let ach = &conv.achievements;
     // The first achievement names the evaluation too (one step).
     let with_evaluation = {

@@ -30,6 +30,7 @@ mod organisme;
 mod segmentation;
 mod territoires;
 mod verification;
+pub(crate) use verification::fix_link;
 
 use convention::ConventionStep;
 use drafts_panel::DraftsPanel;
@@ -462,6 +463,9 @@ pub fn fill(props: &Props) -> Html {
                 draft: draft.clone(),
                 diags: diags.clone(),
                 update: update.clone(),
+                catalogues: props.catalogues.clone(),
+                draft_id: AttrValue::from(store.id.clone()),
+                open: open.clone(),
             };
             (
                 crate::pages::evaluer::menu(&view),

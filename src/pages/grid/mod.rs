@@ -92,6 +92,19 @@ pub fn request_focus(cell_key: &str) {
     PENDING_FOCUS.with(|p| *p.borrow_mut() = Some(cell_key.to_string()));
 }
 
+/// The cell asked for by [`request_focus`], taken when `mine` says it is shown by the caller
+/// (the achievement grids of « Évaluer » use the same links).
+pub fn take_focus_if(mine: impl Fn(&str) -> bool) -> Option<String> {
+    PENDING_FOCUS.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.as_deref().is_some_and(&mine) {
+            p.take()
+        } else {
+            None
+        }
+    })
+}
+
 /// Id of the input at (row, col) of grid `index`.
 fn cell_id(index: usize, row: usize, col: usize) -> String {
     format!("case-{index}-{row}-{col}")

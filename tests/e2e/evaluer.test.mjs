@@ -351,11 +351,32 @@ test('an avenant keeps the signed version, unlocks the commitments, and is signe
   await page.click('#liste-versions tbody tr button');
   await page.waitForSelector('#version-detail');
   assert.match(await page.textContent('#version-detail'), /PP-1 : 2 cases modifiées/);
+  // Only the changed cells of the old version, named (never its whole grid, never a key)…
+  assert.equal(await page.locator('#version-detail .versions-indicateurs tbody tr').count(), 2);
+  const changed = await page.locator('#version-detail .versions-indicateurs tbody th').allTextContents();
+  assert.ok(changed.every((t) => !t.includes('|')), changed.join(' / '));
+  // … and all of them on demand, a page at a time.
+  await page.click('#version-voir-tout');
+  assert.equal(await page.locator('#version-toutes-cases tbody tr').count(), 50);
+  assert.match(await page.textContent('#version-toutes-cases caption'), /Toutes les cases de Convention initiale — 1 à 50 sur \d+/);
+  await page.click('#version-toutes-cases button:text("Cases suivantes →")');
+  assert.match(await page.textContent('#version-toutes-cases caption'), /51 à 100 sur/);
   for (const v of await axe(page)) assert.fail(`avenant: ${v}`);
   const stored = await storedDraft(page);
   assert.equal(stored.versions.length, 1);
   assert.equal(stored.versions[0].signature.label, 'Convention initiale');
   assert.equal(stored.signature.label, 'Avenant n° 1');
+  // The bilan's « every line » view is paged: never thousands of rows at once.
+  await go(page, '#/evaluer/bilan', '#bilan-tout');
+  await page.check('#bilan-tout');
+  await page.waitForSelector('#bilan-table-PP-1');
+  const sizes = await page.locator('table.tableau-bilan').evaluateAll((ts) => ts.map((t) => t.tBodies[0].rows.length));
+  assert.ok(sizes.length > 0 && sizes.every((n) => n <= 50), sizes.join(' '));
+  const pager = page.locator('.pagination[aria-label="Pages du bilan de PP-1"]').first();
+  assert.match(await pager.textContent(), /Lignes 1 à 50 sur \d{3,}/);
+  await pager.locator('button:text("Lignes suivantes →")').click();
+  assert.match(await pager.textContent(), /Lignes 51 à 100 sur/);
+  for (const v of await axe(page)) assert.fail(`bilan, toutes les lignes: ${v}`);
   // Read-only again.
   await page.goto(`${env.base}#/remplir/engagement-1`);
   await page.waitForSelector('#convention-signee');

@@ -62,11 +62,17 @@ pub(crate) fn line_place(cat: &Catalogue, conv: &Convention, l: &Line) -> String
     parts.join(", ")
 }
 
+/// Lines of one indicator's table shown at a time: a large convention's « toutes les lignes »
+/// never puts thousands of rows in the page.
+const LINES_PER_PAGE: usize = 50;
+
 #[function_component(Bilan)]
 pub fn bilan(props: &Props) -> Html {
     let (cat, conv, period) = (&*props.catalogue, &*props.draft, &*props.period);
     let geo = conv.referential();
     let show_all = use_state(|| false);
+    // The page of lines shown per indicator (first page when absent).
+    let pages = use_state(std::collections::BTreeMap::<String, usize>::new);
     let lines = evaluate(conv, cat, geo, &conv.achievements, period);
     let sums = summaries(conv, cat, geo, &lines, period);
     let (errors, warnings) = super::evaluation_counts(conv, &props.diags);
@@ -77,10 +83,11 @@ pub fn bilan(props: &Props) -> Html {
         .collect();
     let all_causes = Rc::new(causes());
     let toggle = {
-        let show_all = show_all.clone();
+        let (show_all, pages) = (show_all.clone(), pages.clone());
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             show_all.set(input.checked());
+            pages.set(Default::default());
         })
     };
     let hidden = lines
@@ -130,13 +137,35 @@ pub fn bilan(props: &Props) -> Html {
                     </ul>
                 }
                 { for inds.iter().filter(|ind| shown(ind)).map(|ind| {
-                    let mine: Vec<&Line> = lines
+                    let all_mine: Vec<&Line> = lines
                         .iter()
                         .filter(|l| l.indicator == ind.code && (*show_all || l.achieved.is_some() || l.missed))
                         .collect();
+                    let n_pages = all_mine.len().div_ceil(LINES_PER_PAGE).max(1);
+                    let pg = pages.get(&ind.code).copied().unwrap_or(0).min(n_pages - 1);
+                    let from = pg * LINES_PER_PAGE;
+                    let mine = &all_mine[from..(from + LINES_PER_PAGE).min(all_mine.len())];
+                    let pager = (n_pages > 1).then(|| {
+                        let go = |to: usize| {
+                            let (pages, code) = (pages.clone(), ind.code.clone());
+                            Callback::from(move |_: MouseEvent| {
+                                let mut p = (*pages).clone();
+                                p.insert(code.clone(), to);
+                                pages.set(p);
+                            })
+                        };
+                        html! {
+                            <p class="pagination" role="group" aria-label={format!("Pages du bilan de {}", ind.code)}>
+                                <button type="button" class="bouton bouton-secondaire" disabled={pg == 0} onclick={go(pg.saturating_sub(1))}>{ "← Lignes précédentes" }</button>
+                                <span role="status">{ format!(" Lignes {} à {} sur {} ", from + 1, from + mine.len(), all_mine.len()) }</span>
+                                <button type="button" class="bouton bouton-secondaire" disabled={pg + 1 >= n_pages} onclick={go(pg + 1)}>{ "Lignes suivantes →" }</button>
+                            </p>
+                        }
+                    });
                     html! {
                         <div class="bilan-indicateur">
                             <h4>{ format!("{} — {}", ind.code, ind.short_label) }</h4>
+                            { pager.clone().unwrap_or_default() }
                             if !mine.is_empty() {
                                 <div class="grille-defilement" tabindex="0" role="region" aria-label={format!("Bilan de {}", ind.code)}>
                                 <table class="recap-table tableau-bilan" id={format!("bilan-table-{}", ind.code)}>
@@ -180,6 +209,7 @@ pub fn bilan(props: &Props) -> Html {
                                 </table>
                                 </div>
                             }
+                            { pager.unwrap_or_default() }
                         </div>
                     }
                 }) }

@@ -620,6 +620,41 @@ test('undo and redo: a paste over filled cells says what it replaced and is one 
   await page.context().close();
 });
 
+test('tabbing through a grid at 1 280 px: the last column shown whole, the left edge on a column (never « éférence »)', async () => {
+  const context = await env.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${env.base}#/remplir/exemple/grand-organisme`);
+  await page.waitForSelector('.menu-etapes');
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.waitForSelector('#case-1-0-6');
+  // PP-2: Référence and six years, a little wider than the grid's box.
+  const geometry = (id) => page.evaluate((id) => {
+    const input = document.getElementById(id);
+    const box = input.closest('.grille-defilement');
+    const labels = box.querySelector('thead tr:first-child > td:first-child').getBoundingClientRect().right;
+    const starts = [...box.querySelectorAll('thead tr:last-child > th')].map((th) => th.getBoundingClientRect().left);
+    const r = input.getBoundingClientRect();
+    const visible = starts.filter((x) => x > labels - 40);
+    return { right: r.right, left: r.left, boxRight: box.getBoundingClientRect().right, labels, first: Math.min(...visible), scrolled: box.scrollLeft };
+  }, id);
+  await page.focus('#case-1-0-0');
+  for (let c = 1; c <= 6; c++) {
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), `case-1-0-${c}`);
+    const g = await geometry(`case-1-0-${c}`);
+    assert.ok(g.right <= g.boxRight && g.left >= g.labels - 1, `case-1-0-${c} whole: ${JSON.stringify(g)}`);
+    // The first column right of the labels starts at their edge: no header cut under them.
+    assert.ok(Math.abs(g.first - g.labels) <= 1, `case-1-0-${c} aligned: ${JSON.stringify(g)}`);
+  }
+  assert.ok((await geometry('case-1-0-6')).scrolled > 0, 'the grid scrolled to its last column');
+  for (let c = 5; c >= 0; c--) {
+    await page.keyboard.press('Shift+Tab');
+    const g = await geometry(`case-1-0-${c}`);
+    assert.ok(g.left >= g.labels - 1 && Math.abs(g.first - g.labels) <= 1, `back to case-1-0-${c}: ${JSON.stringify(g)}`);
+  }
+  await context.close();
+});
+
 test('a grid you can read at 1024 px: headers and row labels stay in view, never over a value; messages do not resize the grid', async () => {
   const context = await env.browser.newContext({ locale: 'fr-FR', viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();

@@ -1146,7 +1146,16 @@ fn evaluation_sheet(
         .map(|h| text(h, Style::Header))
         .collect(),
     ];
-    let opt = |n: Option<f64>| n.map(number).unwrap_or_else(empty);
+    // Every cell of a line at the top of its row, as its wrapped texts (justification,
+    // formula): a figure at the bottom of a tall row reads as the next line's, the whole sheet
+    // seemingly shifted one row on paper.
+    let opt = |n: Option<f64>| {
+        n.map(|n| Out {
+            content: Content::Number(n),
+            style: Style::Value,
+        })
+        .unwrap_or_else(empty)
+    };
     let decimal = |n: Option<f64>| match n {
         Some(n) => Out {
             content: Content::Number(n),
@@ -1160,7 +1169,7 @@ fn evaluation_sheet(
         let label = conv.territory_label(&l.territory, input.geo);
         label_width = label_width.max(label.chars().count() as f64);
         rows.push(vec![
-            text(&l.territory.to_string(), Style::Plain),
+            text(&l.territory.to_string(), Style::Value),
             text(&label, Style::Value),
             text(&l.split.label_fr(ind), Style::Value),
             // The grid's label (« Fin 2021 » for a level, « Cumul 2019–2021 » for a flow).

@@ -99,28 +99,6 @@ impl Signature {
     }
 }
 
-#[cfg(test)]
-mod signature_tests {
-    use super::Signature;
-
-    #[test]
-    fn signed_agrees_with_the_label() {
-        let sig = |label: &str| Signature {
-            date: "2024-01-15".into(),
-            label: label.into(),
-        };
-        assert_eq!(
-            sig("Avenant n° 1").signed_fr(),
-            "Avenant n° 1 signé le 15/01/2024"
-        );
-        assert_eq!(
-            sig("Convention initiale").signed_fr(),
-            "Convention initiale signée le 15/01/2024"
-        );
-        assert_eq!(sig("avenant n° 2").signed_word_fr(), "signé");
-    }
-}
-
 /// A version of the commitments replaced by an avenant, kept as it was signed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -149,4 +127,26 @@ pub fn is_date(s: &str) -> bool {
         _ => return false,
     };
     (1900..=2100).contains(&y) && (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod signature_tests {
+    use super::Signature;
+
+    #[test]
+    fn signed_agrees_with_the_label() {
+        let sig = |label: &str| Signature {
+            date: "2024-01-15".into(),
+            label: label.into(),
+        };
+        assert_eq!(
+            sig("Avenant n° 1").signed_fr(),
+            "Avenant n° 1 signé le 15/01/2024"
+        );
+        assert_eq!(
+            sig("Convention initiale").signed_fr(),
+            "Convention initiale signée le 15/01/2024"
+        );
+        assert_eq!(sig("avenant n° 2").signed_word_fr(), "signé");
+    }
 }

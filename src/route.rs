@@ -287,6 +287,9 @@ pub enum EvalStep {
     Bilan,
     /// The printable evaluation report.
     Rapport,
+    /// The export of the evaluation (the convention's file, with the signature and the
+    /// achievements), without leaving « Évaluer ».
+    Export,
 }
 
 impl EvalStep {
@@ -297,6 +300,7 @@ impl EvalStep {
             EvalStep::Engagement(n) => format!("engagement-{n}"),
             EvalStep::Bilan => "bilan".to_string(),
             EvalStep::Rapport => "rapport".to_string(),
+            EvalStep::Export => "export".to_string(),
         }
     }
 
@@ -313,6 +317,7 @@ impl EvalStep {
             EvalStep::Signature,
             EvalStep::Bilan,
             EvalStep::Rapport,
+            EvalStep::Export,
         ]
         .into_iter()
         .find(|f| f.slug() == s)
@@ -325,6 +330,7 @@ impl EvalStep {
             EvalStep::Engagement(n) => format!("Réalisations, engagement {n}"),
             EvalStep::Bilan => "Bilan".to_string(),
             EvalStep::Rapport => "Rapport d'évaluation".to_string(),
+            EvalStep::Export => "Export de l'évaluation".to_string(),
         }
     }
 }

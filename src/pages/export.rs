@@ -18,7 +18,7 @@ use crate::catalogues::Catalogues;
 use crate::drafts;
 use crate::formats::{FormatsWorker, WorkerEvent};
 use crate::pages::reference::diagnostic_line;
-use crate::route::{FillStep, Route};
+use crate::route::{EvalStep, FillStep, Route};
 
 #[derive(Properties, PartialEq)]
 pub struct ExportProps {
@@ -30,6 +30,10 @@ pub struct ExportProps {
     pub open: Callback<drafts::Request>,
     /// The draft's id, to remember the nature of export chosen for it.
     pub draft_id: AttrValue,
+    /// Shown in « Évaluer ma CUS »: said as the export of the evaluation, each blocker with the
+    /// link to where it is fixed (never a detour through Remplir's Vérification).
+    #[prop_or_default]
+    pub evaluation: bool,
 }
 
 #[function_component(ExportStep)]
@@ -50,6 +54,7 @@ impl ExportProps {
             diags: self.diags.clone(),
             open: self.open.clone(),
             draft_id: self.draft_id.clone(),
+            evaluation: self.evaluation,
         }
     }
 }
@@ -397,7 +402,10 @@ fn export_import(props: &ExportProps) -> Html {
     html! {
         <div class="export">
             <section aria-labelledby="titre-export">
-                <h3 id="titre-export">{ "Exporter" }</h3>
+                <h3 id="titre-export">{ if props.evaluation { "Exporter l'évaluation" } else { "Exporter" } }</h3>
+                if props.evaluation {
+                    <p class="aide" id="export-evaluation-aide">{ "L'évaluation se transmet dans le fichier de la convention : ses engagements, sa signature et ses avenants, les réalisations et les justifications des engagements non tenus, dans chacun des quatre formats." }</p>
+                }
                 <p class="aide">{ "Le fichier est produit dans votre navigateur : rien n'est envoyé sur Internet. \
                     Le format ODS est le format ouvert que l'administration doit accepter \
                     (arrêté du 19 octobre 2017, « fichier numérique de tableaux, dont les données sont manipulables par des programmes libres de droit »)." }</p>
@@ -418,6 +426,13 @@ fn export_import(props: &ExportProps) -> Html {
                     <p class="message-ok" id="etat-export">{ "Aucune erreur et tous les avertissements sont vérifiés : l'export définitif est possible." }</p>
                 } else {
                     <div class="avertissement" id="etat-export" role="note">
+                        if props.evaluation {
+                            <p>
+                                { "L'export définitif n'est pas possible : " }
+                                { blocker_summary(errors, unack) }
+                                { ". Chaque ligne ci-dessous mène à la page où le corriger ; un brouillon reste possible." }
+                            </p>
+                        } else {
                         <p>
                             { "L'export définitif n'est pas possible : " }
                             { blocker_summary(errors, unack) }
@@ -431,8 +446,11 @@ fn export_import(props: &ExportProps) -> Html {
                             <a href={Route::Fill(FillStep::Verification).to_hash()}>{ "Vérification" }</a>
                             { ". Un brouillon reste possible." }
                         </p>
+                        }
                         <ul class="liste-bloquants">
-                            { for blockers.iter().take(10).map(|d| html! { <li>{ diagnostic_line(d, &conv.catalogue) }</li> }) }
+                            { for blockers.iter().take(10).map(|d| html! {
+                                <li>{ diagnostic_line(d, &conv.catalogue) }{ " " }{ fix_link(&props.catalogue, d) }</li>
+                            }) }
                             if blockers.len() > 10 {
                                 <li>{ format!("… et {} autres.", blockers.len() - 10) }</li>
                             }
@@ -461,6 +479,26 @@ fn export_import(props: &ExportProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// The link to where a blocker is fixed (`fill::fix_link`, as Vérification leads): a cell of
+/// « Évaluer » or of Remplir is focused there.
+fn fix_link(cat: &Catalogue, d: &Diagnostic) -> Html {
+    let (href, mut text) = crate::pages::fill::fix_link(cat, d);
+    if rules::is_evaluation_diagnostic(d) {
+        text = match (&d.location.cell, Route::from_hash(&href)) {
+            (Some(_), Route::Evaluate(EvalStep::Engagement(_))) => "Aller à la case".to_string(),
+            (_, Route::Evaluate(step)) => format!("Aller à l'étape {}", step.label_fr()),
+            _ => text,
+        };
+    }
+    let cell = d.location.cell.clone();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        if let Some(c) = &cell {
+            crate::pages::grid::request_focus(c);
+        }
+    });
+    html! { <a class="lien-correction" {href} {onclick}>{ text }</a> }
 }
 
 fn blocker_summary(errors: usize, unack: usize) -> String {

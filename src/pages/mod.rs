@@ -21,10 +21,11 @@ pub(crate) fn plural_s(n: usize) -> &'static str {
     }
 }
 
-/// The horizontal grid of a bar chart: 5 lines from 0 to `max`, from `left` to `right`, each
-/// labelled on the left (`y` maps a value to its ordinate, `label` writes it the French way).
+/// The horizontal grid of a bar chart: one line per tick (`cus_core::numfmt::nice_ticks`, from
+/// 0 to the scale's maximum), from `left` to `right`, each labelled on the left (`y` maps a value
+/// to its ordinate, `label` writes it the French way).
 pub(crate) fn y_grid(
-    max: f64,
+    ticks: &[f64],
     left: f64,
     right: f64,
     y: &dyn Fn(f64) -> f64,
@@ -32,8 +33,7 @@ pub(crate) fn y_grid(
 ) -> yew::Html {
     use yew::html;
     html! {
-        { for (0..=4).map(|i| {
-            let v = max * f64::from(i) / 4.0;
+        { for ticks.iter().map(|&v| {
             html! {
                 <g>
                     <line x1={format!("{left}")} x2={format!("{right:.1}")} y1={format!("{:.1}", y(v))} y2={format!("{:.1}", y(v))} stroke="#d5dade" />

@@ -104,3 +104,49 @@ test('a value typed just before a reload is kept (copied synchronously as the pa
   assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('cus.secours'))), []);
   await page.context().close();
 });
+
+test('drafts are told apart: named after the organism, two copies never share a name, signed or not, last change', async () => {
+  const page = await openApp(env.browser, `${env.base}#/evaluer/exemple/grand-organisme`);
+  await page.waitForFunction(() => location.hash === '#/evaluer' && document.body.dataset.brouillon === 'ouvert');
+  // A blank draft first: « Brouillon n » until the organism is entered, then its raison sociale.
+  await openList(page);
+  await page.click('button:text("Nouveau brouillon")');
+  await page.goto(`${env.base}#/remplir/organisme`);
+  await page.waitForSelector('#raison-sociale');
+  await page.fill('#raison-sociale', 'Office du Test');
+  await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite');
+  await page.waitForFunction(() => document.querySelector('.brouillon-courant .brouillon-nom')?.textContent === 'Office du Test');
+  assert.match(await page.textContent('.brouillon-courant'), /Office du Test — non signée — modifié le \d\d\/\d\d\/\d{4} \d\d:\d\d/);
+  // Two copies of the same draft: two names.
+  const showList = () => page.evaluate(() => { document.querySelector('details.brouillons').open = true; });
+  for (const n of [3, 4]) {
+    await showList();
+    await page.click('button[aria-label="Dupliquer Office du Test"]');
+    await page.waitForFunction((k) => document.querySelectorAll('.liste-brouillons li').length === k, n);
+  }
+  const names = (await storedList(page)).map((d) => d.name).sort();
+  assert.equal(new Set(names).size, names.length, names.join(' / '));
+  assert.ok(names.includes('Office du Test (copie)') && names.includes('Office du Test (copie 2)'), names.join(' / '));
+  // The sample, signed: its line says so, with the date; an avenant started: « en préparation ».
+  const sample = (await storedList(page)).find((d) => /grande ESH|Exemple/i.test(d.name));
+  assert.ok(sample, names.join(' / '));
+  await showList();
+  await page.click(`button[aria-label="Ouvrir ${sample.name}"]`);
+  await page.waitForFunction((id) => sessionStorage.getItem('cus.brouillon.courant') === id, sample.id);
+  await page.goto(`${env.base}#/evaluer/signature`);
+  await page.waitForSelector('#date-signature');
+  await page.fill('#date-signature', '30/06/2022');
+  await page.click('#signer');
+  await page.waitForSelector('#saisir-avenant');
+  await page.waitForFunction(() => /Convention initiale signée le 30\/06\/2022/.test(document.querySelector('.brouillon-courant')?.textContent ?? ''));
+  await page.click('#saisir-avenant');
+  await page.waitForFunction(() => /avenant n° 1 en préparation/.test(document.querySelector('.brouillon-courant')?.textContent ?? ''));
+  await page.waitForFunction(() => document.body.dataset.sauvegarde === 'faite');
+  const stored = (await storedList(page)).find((d) => d.id === sample.id);
+  assert.equal(stored.versions, 1);
+  // The other drafts' lines say they are not signed.
+  const others = await page.locator('.liste-brouillons li:not(.brouillon-courant) .brouillon-etat').allTextContents();
+  assert.ok(others.length >= 3 && others.every((t) => t === ' — non signée'), others.join(' / '));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -150,6 +150,20 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   await page.waitForFunction(() => /dépasse/.test(document.querySelector('#msg-real-1-1-1')?.textContent ?? ''));
   assert.match(await page.textContent('#msg-real-1-1-1'), /Erreur : Le numérateur \(50\) dépasse le dénominateur \(10\)/);
   await check('réalisations (saisies, une erreur)');
+  // The export of « Évaluer » lists it among what blocks the final file; its link goes back to
+  // the achievement's input (never through Remplir).
+  await go(page, '#/evaluer/export', '#etat-export');
+  assert.match(await page.textContent('#titre-export'), /Exporter l'évaluation/);
+  assert.equal(await page.isDisabled('#nature-definitif'), true);
+  const blocker = page.locator('.liste-bloquants li', { hasText: 'Le numérateur (50) dépasse le dénominateur (10)' });
+  assert.equal(await blocker.locator('a.lien-correction').textContent(), 'Aller à la case');
+  assert.equal(await blocker.locator('a.lien-correction').getAttribute('href'), '#/evaluer/engagement-1');
+  const links = await page.locator('.liste-bloquants a.lien-correction').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(!(await page.textContent('#etat-export')).includes('Vérification'), 'no detour through Remplir');
+  await check('export de l\'évaluation (bloqué)');
+  await blocker.locator('a.lien-correction').click();
+  await page.waitForFunction(() => location.hash === '#/evaluer/engagement-1' && document.activeElement?.id === 'num-1-1-1');
+  assert.ok(links.length > 0);
   await type(page, '#num-1-1-1', '');
   await type(page, '#den-1-1-1', '');
   await page.waitForSelector('#msg-real-1-1-1', { state: 'detached' });
@@ -164,13 +178,15 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
 
   // Bilan: rates and gaps, the missed commitments to justify.
   await go(page, '#/evaluer/bilan', '#bilan-compteurs');
+  assert.equal(await page.getAttribute('#exporter-evaluation', 'href'), '#/evaluer/export');
   const pp1 = await bilanRow(page, 'PP-1|departement:02|total|c3');
   // Engagé, Réalisé, Taux, Écart, Cumul à date.
   assert.deepEqual(pp1.slice(0, 5), ['117', '90', `${fr(90 / 117 * 100, 1)} %`, '-27 (non tenu)', '90 (années 1 à 3)'].slice(0, 5));
   const pp2y1 = await bilanRow(page, 'PP-2|departement:02|valeur|a1');
-  assert.deepEqual(pp2y1.slice(0, 4), ['9,7 %', '5 %', `${fr(5 / 9.7 * 100, 1)} %`, `${fr(5 - 9.7, 2)} point(s) (non tenu)`]);
+  assert.deepEqual(pp2y1.slice(0, 4), ['9,7 %', '5 %', `${fr(5 / 9.7 * 100, 1)} %`, '-4,7 points (non tenu)']);
   const pp2y2 = await bilanRow(page, 'PP-2|departement:02|valeur|a2');
-  assert.equal(pp2y2[3], `+${fr(12 - 11.3, 2)} point(s)`);
+  // One decimal for points, « point » singular below 2.
+  assert.equal(pp2y2[3], '+0,7 point');
   // The formula on demand.
   await page.click('tr[data-cell="PP-1|departement:02|total|c3"] details summary');
   assert.match(await page.textContent('tr[data-cell="PP-1|departement:02|total|c3"] details'),
@@ -250,8 +266,10 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   const before = await storedDraft(page);
   assert.equal(before.signature.date, '2022-06-30');
   assert.equal(before.achievements.values['PP-1|departement:02|total|a2'], 40);
-  await page.goto(`${env.base}#/remplir/export`);
-  await page.waitForSelector('#exporter-json');
+  // From the export step of « Évaluer »: definitive now that nothing blocks it.
+  await go(page, '#/evaluer/export', '#exporter-json');
+  assert.equal(await page.isChecked('#nature-definitif'), true);
+  assert.match(await page.textContent('#etat-export'), /l'export définitif est possible/);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#exporter-json')]);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cus-e2e-')), dl.suggestedFilename());
   await dl.saveAs(file);
@@ -278,6 +296,52 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   await page.context().close();
 });
 
+test('the achievement grid at 1 280 px: the window column in view, messages under the grid, rows of one line', async () => {
+  const page = await openApp(env.browser, `${env.base}#/evaluer/exemple/grand-organisme`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForFunction(() => location.hash === '#/evaluer' && document.body.dataset.brouillon === 'ouvert');
+  await go(page, '#/evaluer/engagement-1', '#real-0-0-1');
+  await type(page, '#real-0-0-1', '30');
+  await type(page, '#real-0-0-2', '40');
+  await type(page, '#real-0-0-3', '20');
+  await type(page, '#num-1-0-1', '5');
+  await type(page, '#den-1-0-1', '100');
+  // The messages are listed under their grid, with their unit (« % », « points »).
+  await page.waitForSelector('#messages-realisation-1');
+  assert.match(await page.textContent('#messages-realisation-0'),
+    /Aisne, Cumul 2022–2024 : Avertissement : Engagement non tenu \(90 réalisé pour 117 engagé, écart de -27 logements\)/);
+  assert.match(await page.textContent('#messages-realisation-1'),
+    /Aisne, 2022 : Avertissement : Engagement non tenu \(5 % réalisé pour 9,7 % engagé, écart de -4,7 points\)/);
+  // The cell is described by its line of the list.
+  assert.equal(await page.getAttribute('#num-1-0-1', 'aria-describedby'), 'msg-real-1-0-1');
+  // The line of a year goes to its input.
+  await page.click('#messages-realisation-1 li button');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'num-1-0-1');
+  const geometry = () => page.evaluate(() => {
+    const cell = document.querySelector('#cumul-0-0-3').getBoundingClientRect();
+    const box = document.querySelector('#realisation-PP-1').closest('.grille-defilement').getBoundingClientRect();
+    const rows = [...document.querySelectorAll('.tableau-realisation tbody tr')].map((r) => r.getBoundingClientRect().height);
+    return { right: cell.right, left: cell.left, boxLeft: box.left, boxRight: box.right, tallest: Math.max(...rows) };
+  });
+  // Scrolled to the first year, then to the last: the window's column stays in the viewport,
+  // inside its grid, without scrolling sideways.
+  for (const input of ['#real-0-0-1', '#real-0-0-3']) {
+    await page.focus(input);
+    const g = await geometry();
+    assert.ok(g.right <= 1280 && g.right <= g.boxRight + 1 && g.left >= g.boxLeft, `${input}: ${JSON.stringify(g)}`);
+    // Rows of one or two lines: a message never makes a row taller.
+    assert.ok(g.tallest < 80, `${input}: ${JSON.stringify(g)}`);
+    // The focused input is not under the window's columns kept at the right.
+    const inputRight = await page.evaluate((s) => document.querySelector(s).getBoundingClientRect().right, input);
+    const windowLeft = await page.evaluate(() => document.querySelector('#cumul-0-0-3').previousElementSibling.getBoundingClientRect().left);
+    assert.ok(inputRight <= windowLeft + 1, `${input}: ${inputRight} > ${windowLeft}`);
+  }
+  for (const v of await axe(page)) assert.fail(`réalisations à 1 280 px : ${v}`);
+  await screenshot(page, 'evaluer-realisations-1280');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('an avenant keeps the signed version, unlocks the commitments, and is signed in turn', async () => {
   const page = await openApp(env.browser, `${env.base}#/evaluer/exemple/grand-organisme`);
   await page.waitForFunction(() => location.hash === '#/evaluer' && document.body.dataset.brouillon === 'ouvert');
@@ -298,18 +362,40 @@ test('an avenant keeps the signed version, unlocks the commitments, and is signe
   await type(page, '#date-signature', '2024-01-15');
   await page.click('#signer');
   await page.waitForSelector('#saisir-avenant');
-  assert.match(await page.textContent('#etat-signature'), /Avenant n° 1 signée le 15\/01\/2024/);
+  // An avenant is masculine: « signé ».
+  assert.match(await page.textContent('#etat-signature'), /Avenant n° 1 signé le 15\/01\/2024 :/);
   const rows = await page.locator('#liste-versions tbody tr').allTextContents();
   assert.equal(rows.length, 2);
   assert.match(rows[0], /^Convention initiale30\/06\/20222Voir$/);
   await page.click('#liste-versions tbody tr button');
   await page.waitForSelector('#version-detail');
   assert.match(await page.textContent('#version-detail'), /PP-1 : 2 cases modifiées/);
+  // Only the changed cells of the old version, named (never its whole grid, never a key)…
+  assert.equal(await page.locator('#version-detail .versions-indicateurs tbody tr').count(), 2);
+  const changed = await page.locator('#version-detail .versions-indicateurs tbody th').allTextContents();
+  assert.ok(changed.every((t) => !t.includes('|')), changed.join(' / '));
+  // … and all of them on demand, a page at a time.
+  await page.click('#version-voir-tout');
+  assert.equal(await page.locator('#version-toutes-cases tbody tr').count(), 50);
+  assert.match(await page.textContent('#version-toutes-cases caption'), /Toutes les cases de Convention initiale — 1 à 50 sur \d+/);
+  await page.click('#version-toutes-cases button:text("Cases suivantes →")');
+  assert.match(await page.textContent('#version-toutes-cases caption'), /51 à 100 sur/);
   for (const v of await axe(page)) assert.fail(`avenant: ${v}`);
   const stored = await storedDraft(page);
   assert.equal(stored.versions.length, 1);
   assert.equal(stored.versions[0].signature.label, 'Convention initiale');
   assert.equal(stored.signature.label, 'Avenant n° 1');
+  // The bilan's « every line » view is paged: never thousands of rows at once.
+  await go(page, '#/evaluer/bilan', '#bilan-tout');
+  await page.check('#bilan-tout');
+  await page.waitForSelector('#bilan-table-PP-1');
+  const sizes = await page.locator('table.tableau-bilan').evaluateAll((ts) => ts.map((t) => t.tBodies[0].rows.length));
+  assert.ok(sizes.length > 0 && sizes.every((n) => n <= 50), sizes.join(' '));
+  const pager = page.locator('.pagination[aria-label="Pages du bilan de PP-1"]').first();
+  assert.match(await pager.textContent(), /Lignes 1 à 50 sur \d{3,}/);
+  await pager.locator('button:text("Lignes suivantes →")').click();
+  assert.match(await pager.textContent(), /Lignes 51 à 100 sur/);
+  for (const v of await axe(page)) assert.fail(`bilan, toutes les lignes: ${v}`);
   // Read-only again.
   await page.goto(`${env.base}#/remplir/engagement-1`);
   await page.waitForSelector('#convention-signee');

@@ -37,9 +37,13 @@ test('two départements and three EPCI chosen, kept after reload', async () => {
   await page.waitForSelector('#resultats-territoire [role=option]');
   assert.match(await page.textContent('#resultats-territoire [role=option]'), /^59 — Nord \(département\)/);
   await page.click('#resultats-territoire [role=option] >> nth=0');
-  // Search by code, pick with the keyboard (first option active, Enter).
+  // Search by code, pick with the keyboard: the first option is selected (Enter picks it), and
+  // the first ArrowDown goes to it, never past it (issue 23).
   await page.fill('#recherche-territoire', '62');
   await page.waitForSelector('#territoire-option-0');
+  assert.equal(await page.getAttribute('#territoire-option-0', 'aria-selected'), 'true');
+  assert.equal(await page.getAttribute('#recherche-territoire', 'aria-activedescendant'), null);
+  await page.press('#recherche-territoire', 'ArrowDown');
   assert.equal(await page.getAttribute('#recherche-territoire', 'aria-activedescendant'), 'territoire-option-0');
   await page.press('#recherche-territoire', 'Enter');
   const deps = await page.locator('ul[aria-label="Départements retenus"] .puce span').allTextContents();
@@ -69,9 +73,11 @@ test('two départements and three EPCI chosen, kept after reload', async () => {
   assert.deepEqual(await page.locator('ul[aria-label="Départements retenus"] .puce span').allTextContents(), deps);
   assert.deepEqual(await page.locator('ul[aria-label="EPCI et EPT retenus"] .puce span').allTextContents(), epci);
 
-  // Removing a chip (accessible name) updates the list and the storage.
+  // Removing a chip (accessible name) updates the list and the storage; the focus goes to the
+  // neighbouring chip (here the previous one, the last was removed), never to the page's body.
   await page.click('button[aria-label="Retirer 62 — Pas-de-Calais"]');
   assert.deepEqual(await page.locator('ul[aria-label="Départements retenus"] .puce span').allTextContents(), ['59 — Nord']);
+  await page.waitForFunction(() => document.activeElement?.id === 'retirer-departement-59');
   // The two EPCI of the Pas-de-Calais are now outside every declared département.
   await page.waitForSelector('[data-code="E-TERR-EPCI-OUTSIDE"]');
   assert.equal(await page.locator('[data-code="E-TERR-EPCI-OUTSIDE"]').count(), 2);
@@ -79,6 +85,44 @@ test('two départements and three EPCI chosen, kept after reload', async () => {
   const stored = await storedDraft(page);
   assert.deepEqual(stored.departements, ['59']);
   assert.equal(stored.catalogue.id, 'cus2-logements-locatifs');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('territory search: the arrows go through every option; removing a chip keeps the focus in the list', async () => {
+  const page = await openApp(env.browser, env.base);
+  await chooseConvention(page);
+  await page.goto(`${env.base}#/remplir/territoires`);
+  await page.waitForSelector('#recherche-territoire');
+  await page.fill('#recherche-territoire', 'nord');
+  await page.waitForSelector('#territoire-option-1');
+  const active = () => page.getAttribute('#recherche-territoire', 'aria-activedescendant');
+  assert.equal(await active(), null);
+  await page.press('#recherche-territoire', 'ArrowDown');
+  assert.equal(await active(), 'territoire-option-0');
+  await page.press('#recherche-territoire', 'ArrowDown');
+  assert.equal(await active(), 'territoire-option-1');
+  await page.press('#recherche-territoire', 'ArrowUp');
+  assert.equal(await active(), 'territoire-option-0');
+  for (const d of ['59', '62', '80']) {
+    await page.fill('#recherche-territoire', d);
+    await page.waitForSelector('#territoire-option-0');
+    await page.press('#recherche-territoire', 'Enter');
+  }
+  const chips = () => page.locator('ul[aria-label="Départements retenus"] .puce span').allTextContents();
+  await page.waitForFunction(() => document.querySelectorAll('ul[aria-label="Départements retenus"] .puce').length === 3);
+  const focused = (id) => page.waitForFunction((i) => document.activeElement?.id === i, id);
+  // The middle chip removed with the keyboard: the focus goes to the next chip.
+  await page.focus('#retirer-departement-62');
+  await page.keyboard.press('Enter');
+  await focused('retirer-departement-80');
+  assert.equal((await chips()).length, 2);
+  // The last one: to the previous chip; the only one left: to the search field.
+  await page.keyboard.press('Enter');
+  await focused('retirer-departement-59');
+  await page.keyboard.press('Enter');
+  await focused('recherche-territoire');
+  assert.deepEqual(await chips(), []);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -574,6 +618,41 @@ test('undo and redo: a paste over filled cells says what it replaced and is one 
   await page.waitForFunction((b) => document.getElementById('raison-sociale').value === b, before);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('tabbing through a grid at 1 280 px: the last column shown whole, the left edge on a column (never « éférence »)', async () => {
+  const context = await env.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${env.base}#/remplir/exemple/grand-organisme`);
+  await page.waitForSelector('.menu-etapes');
+  await page.goto(`${env.base}#/remplir/engagement-1`);
+  await page.waitForSelector('#case-1-0-6');
+  // PP-2: Référence and six years, a little wider than the grid's box.
+  const geometry = (id) => page.evaluate((id) => {
+    const input = document.getElementById(id);
+    const box = input.closest('.grille-defilement');
+    const labels = box.querySelector('thead tr:first-child > td:first-child').getBoundingClientRect().right;
+    const starts = [...box.querySelectorAll('thead tr:last-child > th')].map((th) => th.getBoundingClientRect().left);
+    const r = input.getBoundingClientRect();
+    const visible = starts.filter((x) => x > labels - 40);
+    return { right: r.right, left: r.left, boxRight: box.getBoundingClientRect().right, labels, first: Math.min(...visible), scrolled: box.scrollLeft };
+  }, id);
+  await page.focus('#case-1-0-0');
+  for (let c = 1; c <= 6; c++) {
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), `case-1-0-${c}`);
+    const g = await geometry(`case-1-0-${c}`);
+    assert.ok(g.right <= g.boxRight && g.left >= g.labels - 1, `case-1-0-${c} whole: ${JSON.stringify(g)}`);
+    // The first column right of the labels starts at their edge: no header cut under them.
+    assert.ok(Math.abs(g.first - g.labels) <= 1, `case-1-0-${c} aligned: ${JSON.stringify(g)}`);
+  }
+  assert.ok((await geometry('case-1-0-6')).scrolled > 0, 'the grid scrolled to its last column');
+  for (let c = 5; c >= 0; c--) {
+    await page.keyboard.press('Shift+Tab');
+    const g = await geometry(`case-1-0-${c}`);
+    assert.ok(g.left >= g.labels - 1 && Math.abs(g.first - g.labels) <= 1, `back to case-1-0-${c}: ${JSON.stringify(g)}`);
+  }
+  await context.close();
 });
 
 test('a grid you can read at 1024 px: headers and row labels stay in view, never over a value; messages do not resize the grid', async () => {

@@ -251,6 +251,22 @@ test('yearly counts: six-year cumulative and yearly average explained; a percent
   assert.match(await pct.locator('.explication-impossible').textContent(), /^Non calculable : saisissez le dénominateur\./);
   await pct.locator('input[id^="calcul-denominateur-"]').fill('150');
   assert.match(await pct.locator('.formule').textContent(), /÷ .* = 12 ÷ 150 = 8\u00a0%$/);
+  // « Reporter » writes it into the cell of the row and period chosen above, as one edit of the
+  // draft: the value is stored, and one « Annuler » restores the cell.
+  const valuesBefore = (await storedDraft(page)).values;
+  const report = pct.locator('button[id^="calcul-reporter-"]');
+  assert.match(await report.textContent(), /^Reporter 8\s% dans la case 59 — Nord, /);
+  await report.click();
+  assert.match(await pct.locator('[id^="calcul-reporte-"]').textContent(), /^8\s% reporté dans la case 59 — Nord, /);
+  const valuesAfter = (await storedDraft(page)).values;
+  const changed = Object.keys(valuesAfter).filter((k) => JSON.stringify(valuesAfter[k]) !== JSON.stringify(valuesBefore[k]));
+  assert.equal(changed.length, 1, changed.join(' '));
+  assert.match(changed[0], /^C\.IV\|departement:59\|/);
+  assert.equal(valuesAfter[changed[0]], 8);
+  assert.equal(await page.inputValue(`[data-cell="${changed[0]}"]`), '8');
+  await page.click('#annuler');
+  await page.waitForFunction((k) => document.querySelector(`[data-cell="${k}"]`)?.value === '', changed[0]);
+  assert.equal((await storedDraft(page)).values[changed[0]], valuesBefore[changed[0]]);
   await pct.locator('input[id^="calcul-denominateur-"]').fill('0');
   assert.match(await pct.locator('.explication-impossible').textContent(), /^Non calculable : le dénominateur est nul\./);
   assert.deepEqual(page.errors, []);

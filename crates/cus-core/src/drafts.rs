@@ -71,6 +71,50 @@ pub struct DraftInfo {
     /// Size of the stored convention, in bytes.
     #[serde(default)]
     pub bytes: usize,
+    /// The signature of the commitments in force, if they are signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::convention::Signature>,
+    /// Versions replaced by an avenant (with no signature: an avenant in preparation).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub versions: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl DraftInfo {
+    /// The line of a draft in a list: its name and what tells it apart from the others.
+    fn of(id: &str, conv: &Convention, updated: &str, version: u64, bytes: usize) -> DraftInfo {
+        DraftInfo {
+            id: id.to_string(),
+            name: display_name(conv),
+            updated: updated.to_string(),
+            version,
+            bytes,
+            signature: conv.signature.clone(),
+            versions: conv.versions.len(),
+        }
+    }
+
+    /// Where the commitments stand: « Convention initiale signée le 30/06/2022 », « Avenant n° 1
+    /// signé le 15/01/2024 », « avenant n° 1 en préparation », « non signée ».
+    pub fn status_fr(&self) -> String {
+        status_fr(self.signature.as_ref(), self.versions)
+    }
+}
+
+/// Where a convention's commitments stand, as its line in the list of drafts says it.
+pub fn convention_status_fr(conv: &Convention) -> String {
+    status_fr(conv.signature.as_ref(), conv.versions.len())
+}
+
+fn status_fr(signature: Option<&crate::convention::Signature>, versions: usize) -> String {
+    match (signature, versions) {
+        (Some(s), _) => s.signed_fr(),
+        (None, 0) => "non signée".to_string(),
+        (None, n) => format!("avenant n° {n} en préparation"),
+    }
 }
 
 /// A draft opened: its convention, and a French message when something had to be done.
@@ -173,6 +217,42 @@ pub fn default_name(conv: &Convention, count: usize) -> String {
     } else {
         format!("Brouillon {}", count + 1)
     }
+}
+
+/// Is `name` one the app gave (empty, or « Brouillon 3 »), not one the user chose?
+pub fn is_automatic_name(name: &str) -> bool {
+    let n = name.trim();
+    n.is_empty()
+        || n.strip_prefix("Brouillon ")
+            .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The name a draft is shown under: the one the user chose, else the organism's raison sociale
+/// once it is entered (a draft created blank is « Brouillon 1 » until then), else its number.
+pub fn display_name(conv: &Convention) -> String {
+    let raison = conv.organisme.raison_sociale.trim();
+    if is_automatic_name(&conv.name) && !raison.is_empty() {
+        raison.to_string()
+    } else if conv.name.trim().is_empty() {
+        "Brouillon sans nom".to_string()
+    } else {
+        conv.name.trim().to_string()
+    }
+}
+
+/// `base`, or `base` numbered (« X (copie 2) », « Brouillon 4 ») when another draft has it.
+fn unique_name(base: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == base) {
+        return base.to_string();
+    }
+    let (stem, suffix) = match base.strip_suffix(" (copie)") {
+        Some(stem) => (format!("{stem} (copie "), ")"),
+        None => (format!("{base} "), ""),
+    };
+    (2..)
+        .map(|n| format!("{stem}{n}{suffix}"))
+        .find(|c| !taken.iter().any(|t| t == c))
+        .unwrap_or_else(|| base.to_string())
 }
 
 impl<B: Backend> Drafts<B> {
@@ -299,10 +379,12 @@ impl<B: Backend> Drafts<B> {
 
     /// Create a draft holding `conv` (named by [`default_name`]) and open it.
     pub async fn create(&self, conv: Convention, now: &str) -> Result<Opened, StorageError> {
-        let count = self.list().await?.len();
+        let list = self.list().await?;
         let id = self.new_id(now).await?;
         let mut conv = conv;
-        conv.name = default_name(&conv, count);
+        // Never two drafts of the same name (« Brouillon 1 » twice, or two copies of one).
+        let taken: Vec<String> = list.iter().map(|d| d.name.clone()).collect();
+        conv.name = unique_name(&default_name(&conv, list.len()), &taken);
         match self.write(&id, &conv, now, None).await {
             Ok(()) => Ok(Opened {
                 id,
@@ -340,13 +422,7 @@ impl<B: Backend> Drafts<B> {
             .as_deref()
             .and_then(|p| serde_json::from_str::<DraftInfo>(p).ok())
             .map_or(1, |i| i.version + 1);
-        let info = to_json(&DraftInfo {
-            id: id.to_string(),
-            name: conv.name.clone(),
-            updated: now.to_string(),
-            version,
-            bytes: text.len(),
-        });
+        let info = to_json(&DraftInfo::of(id, conv, now, version, text.len()));
         let batch = Batch {
             expect: vec![(info_key(id), previous)],
             put: vec![(draft_key(id), text), (info_key(id), info.clone())],
@@ -372,7 +448,7 @@ impl<B: Backend> Drafts<B> {
         self.known.borrow_mut().remove(id);
     }
 
-    /// Copy a draft under the name « <name> (copie) » and open the copy.
+    /// Copy a draft under the name « <name> (copie) » (« (copie 2) » when taken) and open the copy.
     pub async fn duplicate(&self, id: &str, now: &str) -> Result<Opened, StorageError> {
         let text = self.backend.get(&draft_key(id)).await?;
         let mut conv = text
@@ -380,7 +456,7 @@ impl<B: Backend> Drafts<B> {
             .ok_or_else(|| {
                 StorageError("Ce brouillon ne peut pas être copié : il est illisible.".into())
             })?;
-        conv.name = format!("{} (copie)", conv.name.trim());
+        conv.name = format!("{} (copie)", display_name(&conv));
         self.create(conv, now).await
     }
 
@@ -463,13 +539,7 @@ impl<B: Backend> Drafts<B> {
                     batch.expect.push((info_key(id), None));
                     batch.put.push((
                         info_key(id),
-                        to_json(&DraftInfo {
-                            id: id.clone(),
-                            name: conv.name.clone(),
-                            updated,
-                            version: 1,
-                            bytes: stored.len(),
-                        }),
+                        to_json(&DraftInfo::of(id, &conv, &updated, 1, stored.len())),
                     ));
                     batch.put.push((draft_key(id), stored));
                 }

@@ -36,19 +36,64 @@ pub fn format_fr(value: f64, max_decimals: usize) -> String {
     out
 }
 
-/// A round maximum for a chart's scale, at or above `v`: 1, 2 or 5 × 10ⁿ (1 when `v` is not
-/// positive).
-pub fn nice_max(v: f64) -> f64 {
+/// A gap between two percentages, in points, one decimal: « 0,7 point », « -3 points »,
+/// « +3 points » with `signed` (a gain written with its sign). « point » stays singular below 2,
+/// as French writes it (« 1,5 point »).
+pub fn points_fr(gap: f64, signed: bool) -> String {
+    let text = format_fr(gap, 1);
+    let shown = text.replace(',', ".").replace(THOUSANDS_SEP, "");
+    let plural = shown.parse::<f64>().map(|x| x.abs() >= 2.0).unwrap_or(true);
+    let sign = if signed && gap > 0.0 && text != "0" {
+        "+"
+    } else {
+        ""
+    };
+    format!("{sign}{text} point{}", if plural { "s" } else { "" })
+}
+
+/// Most intervals between two lines of a chart's scale.
+const MAX_INTERVALS: f64 = 5.0;
+
+/// The scale of a chart whose largest figure is `v`: its step (1, 2, 2,5 or 5 × 10ⁿ) and its
+/// maximum, the first multiple of the step at or above `v`, in at most five intervals: 2 114
+/// gives a step of 500 and a maximum of 2 500 (never 5 000, which would squash the bars into
+/// the lower half). One interval of 1 when `v` is not positive.
+pub fn nice_scale(v: f64) -> (f64, f64) {
     if v <= 0.0 || !v.is_finite() {
-        return 1.0;
+        return (1.0, 1.0);
     }
-    let p = 10f64.powf(v.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
-        if m * p >= v {
-            return m * p;
+    // The smallest round step that covers `v` in at most five intervals.
+    let p = 10f64.powf((v / MAX_INTERVALS).log10().floor());
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        let step = m * p;
+        let n = (v / step - 1e-9).ceil().max(1.0);
+        if n <= MAX_INTERVALS {
+            // Rounded to the step's own decimals (0,1 × 3 is 0,30000000000000004).
+            let max = round_to_step(n * step, step);
+            return (round_to_step(step, step), max);
         }
     }
-    10.0 * p
+    (10.0 * p, 10.0 * p * MAX_INTERVALS)
+}
+
+fn round_to_step(x: f64, step: f64) -> f64 {
+    let decimals = (-step.log10().floor() + 2.0).clamp(0.0, 12.0) as i32;
+    let f = 10f64.powi(decimals);
+    (x * f).round() / f
+}
+
+/// A round maximum for a chart's scale, at or above `v` (see [`nice_scale`]).
+pub fn nice_max(v: f64) -> f64 {
+    nice_scale(v).1
+}
+
+/// The lines of a chart's scale, from 0 to its maximum by its step (see [`nice_scale`]).
+pub fn nice_ticks(v: f64) -> Vec<f64> {
+    let (step, max) = nice_scale(v);
+    let n = (max / step).round() as usize;
+    (0..=n)
+        .map(|i| round_to_step(i as f64 * step, step))
+        .collect()
 }
 
 /// A date typed the French way (`30/06/2022`, `30-06-2022`, `30.06.2022`, `1/7/2022`) or as
@@ -183,15 +228,51 @@ mod tests {
             (0.0, 1.0),
             (-5.0, 1.0),
             (f64::NAN, 1.0),
-            (0.3, 0.5),
+            (0.3, 0.3),
             (1.0, 1.0),
-            (1.2, 2.0),
+            (1.2, 1.25),
+            (97.0, 100.0),
             (180.0, 200.0),
-            (201.0, 500.0),
+            (201.0, 250.0),
             (999.0, 1000.0),
             (1000.0, 1000.0),
+            // The report's chart of issue 23: 2 114 at most, never an axis to 5 000.
+            (2114.0, 2500.0),
+            (5001.0, 6000.0),
         ] {
             assert_eq!(nice_max(v), max, "{v}");
+        }
+    }
+
+    #[test]
+    fn gaps_in_points_have_one_decimal_and_agree_in_number() {
+        assert_eq!(points_fr(3.0333, true), "+3 points");
+        assert_eq!(points_fr(0.7, true), "+0,7 point");
+        assert_eq!(points_fr(-4.7, true), "-4,7 points");
+        assert_eq!(points_fr(-0.3, false), "-0,3 point");
+        assert_eq!(points_fr(1.96, false), "2 points");
+        assert_eq!(points_fr(0.02, true), "0 point");
+        assert_eq!(
+            points_fr(1234.5, false),
+            format!("1{THOUSANDS_SEP}234,5 points")
+        );
+    }
+
+    #[test]
+    fn chart_ticks_are_round_steps_up_to_the_maximum() {
+        assert_eq!(
+            nice_ticks(2114.0),
+            vec![0.0, 500.0, 1000.0, 1500.0, 2000.0, 2500.0]
+        );
+        assert_eq!(nice_ticks(180.0), vec![0.0, 50.0, 100.0, 150.0, 200.0]);
+        assert_eq!(nice_ticks(0.3), vec![0.0, 0.1, 0.2, 0.3]);
+        assert_eq!(nice_ticks(0.0), vec![0.0, 1.0]);
+        for v in [0.07, 3.0, 11.3, 47.0, 123.0, 2114.0, 98_765.0] {
+            let t = nice_ticks(v);
+            let max = *t.last().unwrap();
+            assert!(max >= v && t.len() <= 6 && t.len() >= 2, "{v}: {t:?}");
+            // At least half the height used: the bars are never squashed.
+            assert!(v / max > 0.5 || t.len() == 2, "{v}: {t:?}");
         }
     }
 

@@ -226,6 +226,69 @@ fn open_current_prefers_the_tab_then_the_most_recent() {
 }
 
 #[test]
+fn drafts_are_told_apart_by_name_signature_and_version() {
+    use cus_core::convention::{Signature, SignedVersion};
+    let d = Drafts::new(MemoryBackend::default());
+    let first = run(d.create(Convention::default(), NOW)).unwrap();
+    assert_eq!(first.convention.name, "Brouillon 1");
+    // Once the organism is entered, the draft is listed under its raison sociale.
+    let mut c = first.convention.clone();
+    c.organisme.raison_sociale = "Habitat du Nord".into();
+    run(d.save(&first.id, &c, LATER)).unwrap();
+    let line = |id: &str| {
+        run(d.list())
+            .unwrap()
+            .into_iter()
+            .find(|i| i.id == id)
+            .unwrap()
+    };
+    assert_eq!(line(&first.id).name, "Habitat du Nord");
+    assert_eq!(line(&first.id).status_fr(), "non signée");
+    // Two copies of one draft have two names.
+    let a = run(d.duplicate(&first.id, LATER)).unwrap();
+    let b = run(d.duplicate(&first.id, LATER)).unwrap();
+    assert_eq!(a.convention.name, "Habitat du Nord (copie)");
+    assert_eq!(b.convention.name, "Habitat du Nord (copie 2)");
+    // A blank draft takes a number no other draft has.
+    let blank = run(d.create(Convention::default(), LATER)).unwrap();
+    let names: Vec<String> = run(d.list()).unwrap().into_iter().map(|i| i.name).collect();
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| **n == blank.convention.name)
+            .count(),
+        1,
+        "{names:?}"
+    );
+    // Signed, then an avenant in preparation, then the avenant signed.
+    let sig = |label: &str, date: &str| Signature {
+        date: date.into(),
+        label: label.into(),
+    };
+    c.signature = Some(sig("Convention initiale", "2022-06-30"));
+    run(d.save(&first.id, &c, LATER)).unwrap();
+    assert_eq!(
+        line(&first.id).status_fr(),
+        "Convention initiale signée le 30/06/2022"
+    );
+    c.versions.push(SignedVersion {
+        signature: c.signature.take().unwrap(),
+        values: c.values.clone(),
+    });
+    run(d.save(&first.id, &c, LATER)).unwrap();
+    assert_eq!(line(&first.id).status_fr(), "avenant n° 1 en préparation");
+    c.signature = Some(sig("Avenant n° 1", "2024-01-15"));
+    run(d.save(&first.id, &c, LATER)).unwrap();
+    assert_eq!(
+        line(&first.id).status_fr(),
+        "Avenant n° 1 signé le 15/01/2024"
+    );
+    // A name the user chose is kept.
+    assert!(!cus_core::drafts::is_automatic_name("Brouillon de travail"));
+    assert!(cus_core::drafts::is_automatic_name("Brouillon 12"));
+}
+
+#[test]
 fn duplicate_and_rename() {
     let d = Drafts::new(MemoryBackend::default());
     let o = run(d.create(conv("Habitat 59", &[("k", 1.0)]), NOW)).unwrap();

@@ -166,7 +166,7 @@ fn content_xml(sheets: &[SheetOut]) -> String {
         ));
         let _ = writeln!(
             x,
-            r#"<style:style style:name="{}" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N1"/>"#,
+            r#"<style:style style:name="{}" style:family="table-cell" style:parent-style-name="Default" style:data-style-name="N1"><style:table-cell-properties style:vertical-align="top"/></style:style>"#,
             style_name(Style::OneDecimal)
         );
     }

@@ -656,17 +656,7 @@ fn cover(
     pair(L_CHECKSUM, text(&checksum(conv), Style::Plain));
     // For people only (read back from the sheet « Signature et réalisations »).
     if let Some(sig) = &conv.signature {
-        pair(
-            L_SIGNATURE,
-            text(
-                &format!(
-                    "{}, signée le {}",
-                    sig.label,
-                    cus_core::numfmt::date_fr(&sig.date)
-                ),
-                Style::Plain,
-            ),
-        );
+        pair(L_SIGNATURE, text(&sig.signed_fr(), Style::Plain));
     }
     if !conv.achievements.evaluation.is_empty() {
         let label = cat
@@ -899,7 +889,7 @@ fn indicator_sheet<'a>(
         .columns()
         .map(|(s, p)| {
             (
-                shape.periods[p].label_fr(conv.signing_year),
+                ind.period_label_fr(shape.periods[p], conv.signing_year),
                 shape.splits[s].label_fr(ind),
                 shape.column_key(s, p),
             )
@@ -1152,7 +1142,16 @@ fn evaluation_sheet(
         .map(|h| text(h, Style::Header))
         .collect(),
     ];
-    let opt = |n: Option<f64>| n.map(number).unwrap_or_else(empty);
+    // Every cell of a line at the top of its row, as its wrapped texts (justification,
+    // formula): a figure at the bottom of a tall row reads as the next line's, the whole sheet
+    // seemingly shifted one row on paper.
+    let opt = |n: Option<f64>| {
+        n.map(|n| Out {
+            content: Content::Number(n),
+            style: Style::Value,
+        })
+        .unwrap_or_else(empty)
+    };
     let decimal = |n: Option<f64>| match n {
         Some(n) => Out {
             content: Content::Number(n),
@@ -1166,10 +1165,14 @@ fn evaluation_sheet(
         let label = conv.territory_label(&l.territory, input.geo);
         label_width = label_width.max(label.chars().count() as f64);
         rows.push(vec![
-            text(&l.territory.to_string(), Style::Plain),
+            text(&l.territory.to_string(), Style::Value),
             text(&label, Style::Value),
             text(&l.split.label_fr(ind), Style::Value),
-            text(&l.period.label_fr(conv.signing_year), Style::Value),
+            // The grid's label (« Fin 2021 » for a level, « Cumul 2019–2021 » for a flow).
+            text(
+                &ind.period_label_fr(l.period, conv.signing_year),
+                Style::Value,
+            ),
             figure(l.committed),
             figure(l.achieved),
             decimal(l.rate),

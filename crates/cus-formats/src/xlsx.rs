@@ -44,7 +44,9 @@ fn cell_format(style: Style) -> Option<CellFormat> {
             .set_font_color(Color::RGB(0x80_80_80)),
         Style::Label => CellFormat::new().set_bold().set_align(FormatAlign::Top),
         Style::Note | Style::Value => wrapped_top(),
-        Style::OneDecimal => CellFormat::new().set_num_format("0.0"),
+        Style::OneDecimal => CellFormat::new()
+            .set_num_format("0.0")
+            .set_align(FormatAlign::Top),
     })
 }
 

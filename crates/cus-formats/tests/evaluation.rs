@@ -642,3 +642,80 @@ fn a_json_file_with_a_signature_date_that_is_no_date_is_refused_like_in_the_othe
         "{d:?}"
     );
 }
+
+#[test]
+fn a_level_at_a_cumulative_period_is_labelled_as_the_grid_labels_it() {
+    // SR-1 is a level (`measure = "niveau"`): its 3-year commitment is « Fin 2022 » in the
+    // grid (`Indicator::period_label_fr`), never « Cumul 2020–2022 » in a workbook.
+    let mut conv = evaluated();
+    conv.values.insert(
+        "SR-1|departement:59|valeur|c3".into(),
+        cus_core::convention::Value::Number(100.0),
+    );
+    for y in 1..=3 {
+        conv.achievements.values.insert(
+            format!("SR-1|departement:59|valeur|a{y}"),
+            90.0 + f64::from(y),
+        );
+    }
+    for format in [Format::Ods, Format::Xlsx] {
+        let all = sheets(&export(&conv, format, Mode::Brouillon), format);
+        let texts = |name: &str| -> Vec<String> {
+            let (_, range) = all
+                .iter()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("{name}"));
+            range.cells().map(|(_, _, d)| d.to_string()).collect()
+        };
+        let eval = texts("SR-1 évaluation");
+        assert!(eval.iter().any(|t| t == "Fin 2022"), "{eval:?}");
+        assert!(!eval.iter().any(|t| t.contains("Cumul 2020")), "{eval:?}");
+        let sheet = texts("SR-1");
+        assert!(sheet.iter().any(|t| t == "Fin 2022"), "{sheet:?}");
+        assert!(!sheet.iter().any(|t| t.contains("Cumul 2020")), "{sheet:?}");
+    }
+}
+
+#[test]
+fn every_cell_of_an_evaluation_line_is_at_the_top_of_its_row() {
+    // A figure at the bottom of a row made tall by its justification read as the next line's:
+    // on paper, the evaluation sheets looked shifted one row.
+    use std::io::Read;
+    let bytes = export(&evaluated(), Format::Ods, Mode::Brouillon);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+    let mut xml = String::new();
+    zip.by_name("content.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    // The cell styles aligned at the top.
+    let top: Vec<&str> = xml
+        .split("<style:style ")
+        .skip(1)
+        .filter(|s| {
+            let def = &s[..s.find("</style:style>").unwrap_or(s.len())];
+            def.contains(r#"style:family="table-cell""#) && def.contains(r#"vertical-align="top""#)
+        })
+        .filter_map(|s| s.split('"').nth(1))
+        .collect();
+    let start = xml
+        .find(r#"table:name="PP-1 évaluation""#)
+        .expect("the evaluation sheet");
+    let sheet = &xml[start..start + xml[start..].find("</table:table>").unwrap()];
+    let body = &sheet[sheet.find("</table:table-header-rows>").unwrap()..];
+    let mut cells = 0;
+    for cell in body.split("<table:table-cell").skip(1) {
+        let head = &cell[..cell.find('>').unwrap()];
+        if !head.contains("office:value-type") {
+            continue;
+        }
+        cells += 1;
+        let style = head
+            .split(r#"table:style-name=""#)
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or("Default");
+        assert!(top.contains(&style), "{style} is not at the top: {head}");
+    }
+    assert!(cells > 20, "{cells}");
+}

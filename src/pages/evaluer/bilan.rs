@@ -40,12 +40,9 @@ pub(crate) fn value(v: Option<f64>, percentage: bool) -> String {
 
 pub(crate) fn gap(l: &Line) -> String {
     match l.gap {
-        Some(g) => format!(
-            "{}{}{}",
-            if g > 0.0 { "+" } else { "" },
-            format_fr(g, 2),
-            if l.percentage { " point(s)" } else { "" }
-        ),
+        // A percentage's gap in points, one decimal (as every other gap in points).
+        Some(g) if l.percentage => cus_core::numfmt::points_fr(g, true),
+        Some(g) => format!("{}{}", if g > 0.0 { "+" } else { "" }, format_fr(g, 2)),
         None => "—".into(),
     }
 }
@@ -65,11 +62,17 @@ pub(crate) fn line_place(cat: &Catalogue, conv: &Convention, l: &Line) -> String
     parts.join(", ")
 }
 
+/// Lines of one indicator's table shown at a time: a large convention's « toutes les lignes »
+/// never puts thousands of rows in the page.
+const LINES_PER_PAGE: usize = 50;
+
 #[function_component(Bilan)]
 pub fn bilan(props: &Props) -> Html {
     let (cat, conv, period) = (&*props.catalogue, &*props.draft, &*props.period);
     let geo = conv.referential();
     let show_all = use_state(|| false);
+    // The page of lines shown per indicator (first page when absent).
+    let pages = use_state(std::collections::BTreeMap::<String, usize>::new);
     let lines = evaluate(conv, cat, geo, &conv.achievements, period);
     let sums = summaries(conv, cat, geo, &lines, period);
     let (errors, warnings) = super::evaluation_counts(conv, &props.diags);
@@ -80,10 +83,11 @@ pub fn bilan(props: &Props) -> Html {
         .collect();
     let all_causes = Rc::new(causes());
     let toggle = {
-        let show_all = show_all.clone();
+        let (show_all, pages) = (show_all.clone(), pages.clone());
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             show_all.set(input.checked());
+            pages.set(Default::default());
         })
     };
     let hidden = lines
@@ -128,13 +132,35 @@ pub fn bilan(props: &Props) -> Html {
                     </ul>
                 }
                 { for inds.iter().filter(|ind| shown(ind)).map(|ind| {
-                    let mine: Vec<&Line> = lines
+                    let all_mine: Vec<&Line> = lines
                         .iter()
                         .filter(|l| l.indicator == ind.code && (*show_all || l.achieved.is_some() || l.missed))
                         .collect();
+                    let n_pages = all_mine.len().div_ceil(LINES_PER_PAGE).max(1);
+                    let pg = pages.get(&ind.code).copied().unwrap_or(0).min(n_pages - 1);
+                    let from = pg * LINES_PER_PAGE;
+                    let mine = &all_mine[from..(from + LINES_PER_PAGE).min(all_mine.len())];
+                    let pager = (n_pages > 1).then(|| {
+                        let go = |to: usize| {
+                            let (pages, code) = (pages.clone(), ind.code.clone());
+                            Callback::from(move |_: MouseEvent| {
+                                let mut p = (*pages).clone();
+                                p.insert(code.clone(), to);
+                                pages.set(p);
+                            })
+                        };
+                        html! {
+                            <p class="pagination" role="group" aria-label={format!("Pages du bilan de {}", ind.code)}>
+                                <button type="button" class="bouton bouton-secondaire" disabled={pg == 0} onclick={go(pg.saturating_sub(1))}>{ "← Lignes précédentes" }</button>
+                                <span role="status">{ format!(" Lignes {} à {} sur {} ", from + 1, from + mine.len(), all_mine.len()) }</span>
+                                <button type="button" class="bouton bouton-secondaire" disabled={pg + 1 >= n_pages} onclick={go(pg + 1)}>{ "Lignes suivantes →" }</button>
+                            </p>
+                        }
+                    });
                     html! {
                         <div class="bilan-indicateur">
                             <h4>{ format!("{} — {}", ind.code, ind.short_label) }</h4>
+                            { pager.clone().unwrap_or_default() }
                             if !mine.is_empty() {
                                 <div class="grille-defilement" tabindex="0" role="region" aria-label={format!("Bilan de {}", ind.code)}>
                                 <table class="recap-table tableau-bilan" id={format!("bilan-table-{}", ind.code)}>
@@ -183,6 +209,7 @@ pub fn bilan(props: &Props) -> Html {
                                 </table>
                                 </div>
                             }
+                            { pager.unwrap_or_default() }
                         </div>
                     }
                 }) }
@@ -261,7 +288,7 @@ pub fn bilan(props: &Props) -> Html {
 /// the rule that picks one per year (data, an inference said as such).
 pub(crate) fn versions_note(conv: &Convention) -> String {
     match (&conv.signature, conv.versions.is_empty()) {
-        (Some(s), true) => format!("Engagements mesurés : {}.", s.describe_fr()),
+        (Some(s), true) => format!("Engagements mesurés : {}.", s.signed_fr()),
         (None, true) => "Engagements mesurés : non signés (modifiables).".to_string(),
         (sig, false) => format!(
             "{}{}",

@@ -121,7 +121,7 @@ pub fn chart(s: &Series, unit: &str, yearly: bool, year_label: &dyn Fn(u8) -> St
             </g>
         }
     });
-    let ticks = crate::pages::y_grid(max, left, w - 16.0, &y, &num);
+    let ticks = crate::pages::y_grid(&cus_core::numfmt::nice_ticks(top), left, w - 16.0, &y, &num);
     let cell = |v: Option<f64>| v.map(num).unwrap_or_else(|| "—".into());
     html! {
         <figure class="graphique-eval" aria-labelledby={id.clone()} data-indicateur={s.indicator.clone()}>

@@ -46,19 +46,19 @@ pub fn choix(props: &Props) -> Html {
             <section aria-labelledby="titre-convention-evaluee">
                 <h3 id="titre-convention-evaluee">{ "Convention évaluée" }</h3>
                 <dl class="recap-faits" id="convention-evaluee">
-                    <dt>{ "Brouillon ouvert" }</dt><dd>{ if conv.name.trim().is_empty() { "sans nom".to_string() } else { conv.name.clone() } }</dd>
+                    <dt>{ "Brouillon ouvert" }</dt><dd>{ cus_core::drafts::display_name(conv) }</dd>
                     <dt>{ "Organisme" }</dt><dd>{ if conv.organisme.raison_sociale.trim().is_empty() { "non renseigné".to_string() } else { conv.organisme.raison_sociale.clone() } }</dd>
                     <dt>{ "Catalogue" }</dt><dd>{ format!("{} (version {})", cat.title, cat.version) }</dd>
                     <dt>{ "Signature" }</dt>
                     <dd>{ match (&conv.signature, conv.signing_year) {
-                        (Some(s), _) => format!("{}, signée le {}", s.label, cus_core::numfmt::date_fr(&s.date)),
+                        (Some(s), _) => s.signed_fr(),
                         (None, Some(y)) => format!("année de signature {y}, non marquée signée"),
                         (None, None) => "année de signature non renseignée".to_string(),
                     } }</dd>
                 </dl>
                 <p class="aide">
                     { "Pour évaluer une autre convention : ouvrez-la dans la liste des brouillons ci-dessus, " }
-                    <a href={Route::Fill(FillStep::Export).to_hash()}>{ "importez un fichier (JSON, ODS, XLSX, CSV)" }</a>
+                    <a href={Route::Evaluate(EvalStep::Export).to_hash()}>{ "importez un fichier (JSON, ODS, XLSX, CSV)" }</a>
                     { " dans un nouveau brouillon, ou " }
                     <a id="ouvrir-exemple-evaluation" href={Route::EvaluateSample(sample).to_hash()}>{ "ouvrez l'exemple fictif d'un grand organisme" }</a>{ "." }
                 </p>
@@ -114,6 +114,7 @@ pub fn choix(props: &Props) -> Html {
                     <li>{ "Réalisations : une page par engagement, année par année (un pourcentage par son numérateur et son dénominateur) ; les cumuls sont calculés." }</li>
                     <li><a href={Route::Evaluate(EvalStep::Bilan).to_hash()}>{ "Bilan" }</a>{ " : taux de réalisation, écarts, justification de chaque engagement non tenu." }</li>
                     <li><a href={Route::Evaluate(EvalStep::Rapport).to_hash()}>{ "Rapport d'évaluation" }</a>{ " à imprimer ou enregistrer en PDF." }</li>
+                    <li><a href={Route::Evaluate(EvalStep::Export).to_hash()}>{ "Export de l'évaluation" }</a>{ " : le fichier de la convention, avec sa signature, ses réalisations et ses justifications, à transmettre (définitif quand plus rien ne le bloque)." }</li>
                 </ol>
             </section>
         </div>

@@ -29,6 +29,10 @@ pub struct EvalView {
     pub draft: Rc<Convention>,
     pub diags: Rc<Vec<Diagnostic>>,
     pub update: Update,
+    /// For the export step (the export page of Remplir, in its evaluation mode).
+    pub catalogues: crate::catalogues::Catalogues,
+    pub draft_id: AttrValue,
+    pub open: Callback<crate::drafts::Request>,
 }
 
 /// The current calendar year (the browser's clock).
@@ -60,7 +64,7 @@ pub fn steps(cat: Option<&Catalogue>) -> Vec<EvalStep> {
     if let Some(c) = cat {
         out.extend((1..=c.engagements.len().min(255)).map(|n| EvalStep::Engagement(n as u8)));
     }
-    out.extend([EvalStep::Bilan, EvalStep::Rapport]);
+    out.extend([EvalStep::Bilan, EvalStep::Rapport, EvalStep::Export]);
     out
 }
 
@@ -106,10 +110,17 @@ pub fn menu(view: &EvalView) -> Html {
         { for steps(cat).into_iter().map(|s| {
             let status = match s {
                 EvalStep::Signature => Some(match &view.draft.signature {
-                    Some(sig) => format!("signée le {}", cus_core::numfmt::date_fr(&sig.date)),
+                    Some(sig) => sig.signed_fr(),
                     None => "non signée".to_string(),
                 }),
                 EvalStep::Bilan if errors + warnings > 0 => Some(counts_text(errors, warnings)),
+                EvalStep::Export => Some(
+                    if cus_core::diagnostic::final_export_blockers(&view.diags, &view.draft.acknowledged).is_empty() {
+                        "définitif possible".to_string()
+                    } else {
+                        "brouillon seulement".to_string()
+                    },
+                ),
                 _ => None,
             };
             html! {
@@ -140,9 +151,9 @@ pub fn nav_buttons(view: &EvalView) -> Html {
                 <a class="bouton" href={Route::Evaluate(n).to_hash()}>{ format!("{} →", step_label(n, cat)) }</a>
             }
             // The evaluation is sent as the convention's file (the four formats carry the
-            // achievements): from the bilan and the report, the way to it.
-            if matches!(view.step, EvalStep::Bilan | EvalStep::Rapport) {
-                <a class="bouton bouton-secondaire" id="exporter-evaluation" href={Route::Fill(FillStep::Export).to_hash()}>{ "Exporter l'évaluation (fichier pour l'État)" }</a>
+            // achievements): from the bilan, the way to its export step, in « Évaluer ».
+            if view.step == EvalStep::Bilan {
+                <a class="bouton bouton-secondaire" id="exporter-evaluation" href={Route::Evaluate(EvalStep::Export).to_hash()}>{ "Exporter l'évaluation (fichier pour l'État)" }</a>
             }
         </p>
     }
@@ -194,6 +205,13 @@ pub fn body(view: &EvalView) -> Html {
                     diags={view.diags.clone()} update={view.update.clone()} />
             },
             None => no_period(),
+        },
+        // The export page of Remplir, in its evaluation mode: its blockers lead to the step
+        // of « Évaluer » where each is fixed.
+        EvalStep::Export => html! {
+            <crate::pages::export::ExportStep step={FillStep::Export} catalogues={view.catalogues.clone()} catalogue={cat}
+                draft_id={view.draft_id.clone()} draft={view.draft.clone()} diags={view.diags.clone()} open={view.open.clone()}
+                evaluation={true} />
         },
         EvalStep::Rapport => match period {
             Some(period) => html! {

@@ -167,7 +167,7 @@ pub fn rapport(props: &Props) -> Html {
                         conv.signing_year.map(|y| format!(", {y}–{}", y + 5)).unwrap_or_default()) }</dd>
                     <dt>{ "Signature" }</dt>
                     <dd>{ match &conv.signature {
-                        Some(s) => s.describe_fr(),
+                        Some(s) => s.signed_fr(),
                         None if conv.versions.is_empty() => "non signée".to_string(),
                         None => "avenant en préparation, non signé".to_string(),
                     } }</dd>

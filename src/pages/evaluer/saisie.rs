@@ -146,6 +146,45 @@ pub fn achievement_grid(props: &GridProps) -> Html {
         .filter(|&n| n >= props.period.first_year && n <= props.period.last_year)
         .collect();
     let percentage = matches!(ind.value, ValueKind::Pourcentage { .. });
+    // « Aller à la case » (the export's blockers, Vérification): the cell's breakdown and page
+    // of rows shown, then its input focused (a window's cell: the last year of its row).
+    let focus_id = use_state(|| None::<String>);
+    {
+        let (code, rows, splits_, years) = (
+            ind.code.clone(),
+            rows.clone(),
+            all_splits.clone(),
+            years.clone(),
+        );
+        let (split_ix, page, focus_id) = (split_ix.clone(), page.clone(), focus_id.clone());
+        use_effect(move || {
+            let prefix = format!("{code}|");
+            let asked = crate::pages::grid::take_focus_if(|k| k.starts_with(&prefix))
+                .and_then(|k| cus_core::convention::Cell::parse_key(&k));
+            if let Some(c) = asked {
+                if let Some(r) = rows.iter().position(|t| *t == c.territory) {
+                    let y = match c.period {
+                        Period::Year(y) if years.contains(&y) => y,
+                        _ => years.last().copied().unwrap_or(1),
+                    };
+                    split_ix.set(splits_.iter().position(|s| *s == c.split).unwrap_or(0));
+                    page.set(r / PAGE);
+                    let what = if percentage { "num" } else { "real" };
+                    focus_id.set(Some(format!("{what}-{index}-{r}-{y}")));
+                }
+            } else if let Some(id) = (*focus_id).clone() {
+                let el = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&id))
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+                if let Some(el) = el {
+                    el.scroll_into_view();
+                    let _ = el.focus();
+                }
+                focus_id.set(None);
+            }
+        });
+    }
     let ach = &conv.achievements;
     // The lines of the cumulatives shown: those of the page's rows and split only (a keystroke
     // re-renders a page, never evaluates the whole indicator).
@@ -197,20 +236,107 @@ pub fn achievement_grid(props: &GridProps) -> Html {
             </p>
         }
     });
-    let message = |k: &str, id: String| -> (Option<AttrValue>, bool, Html) {
+    // A cell's message is listed under the grid (as Remplir lists them), never inside the cell:
+    // a long message in a narrow cell made its row several times taller. The cell is described
+    // by its line of the list, and marked.
+    let message = |k: &str, id: String| -> (Option<AttrValue>, bool, Option<Severity>) {
         match props.messages.get(k) {
-            Some((sev, m)) => (
-                Some(AttrValue::from(id.clone())),
+            Some((sev, _)) => (
+                Some(AttrValue::from(id)),
                 *sev == Severity::Error,
-                html! {
-                    <span id={id} class={classes!("message-case", if *sev == Severity::Error { "diag-erreur" } else { "diag-avertissement" })}>
-                        { format!("{} : {m}", sev.label_fr()) }
-                    </span>
-                },
+                Some(*sev),
             ),
-            None => (None, false, html! {}),
+            None => (None, false, None),
         }
     };
+    let flagged = |sev: Option<Severity>| {
+        sev.map(|s| {
+            if s == Severity::Error {
+                "case-signalee diag-erreur"
+            } else {
+                "case-signalee diag-avertissement"
+            }
+        })
+    };
+    // The messages of the page's rows, in the grid's order: (id, place, severity, message, the
+    // input to focus, if any).
+    let mut listed: Vec<(String, String, Severity, Rc<str>, Option<String>)> = Vec::new();
+    for (ri, row) in shown_rows.iter().enumerate() {
+        let r = pg * PAGE + ri;
+        let place = conv.territory_label(row, geo);
+        for &y in &years {
+            let k = cell_key(&ind.code, row, &split, Period::Year(y));
+            if let Some((sev, m)) = props.messages.get(&k) {
+                let input = if percentage {
+                    format!("num-{index}-{r}-{y}")
+                } else {
+                    format!("real-{index}-{r}-{y}")
+                };
+                listed.push((
+                    format!("msg-real-{index}-{r}-{y}"),
+                    format!("{place}, {}", year_label(y)),
+                    *sev,
+                    m.clone(),
+                    Some(input),
+                ));
+            }
+        }
+        for &n in &cumuls {
+            let k = cell_key(&ind.code, row, &split, Period::Cumulative(n));
+            if let Some((sev, m)) = props.messages.get(&k) {
+                listed.push((
+                    format!("msg-cumul-{index}-{r}-{n}"),
+                    format!(
+                        "{place}, {}",
+                        ind.period_label_fr(Period::Cumulative(n), conv.signing_year)
+                    ),
+                    *sev,
+                    m.clone(),
+                    None,
+                ));
+            }
+        }
+    }
+    let message_list = (!listed.is_empty()).then(|| {
+        let errors = listed.iter().filter(|m| m.2 == Severity::Error).count();
+        let warnings = listed.len() - errors;
+        let mut summary = Vec::new();
+        if errors > 0 {
+            summary.push(format!("{errors} erreur{}", crate::pages::plural_s(errors)));
+        }
+        if warnings > 0 {
+            summary.push(format!("{warnings} avertissement{}", crate::pages::plural_s(warnings)));
+        }
+        html! {
+            <div class={classes!(if errors > 0 { "erreurs-grille" } else { "avertissements-grille" }, "messages-realisation")} id={format!("messages-realisation-{index}")}>
+                <p><strong>{ format!("Sur ces lignes : {}", summary.join(" et ")) }</strong></p>
+                <ul>
+                    { for listed.iter().map(|(id, place, sev, m, input)| {
+                        let go = input.clone().map(|input| Callback::from(move |_: MouseEvent| {
+                            if let Some(el) = web_sys::window()
+                                .and_then(|w| w.document())
+                                .and_then(|d| d.get_element_by_id(&input))
+                                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                            {
+                                let _ = el.focus();
+                            }
+                        }));
+                        html! {
+                            <li data-gravite={if *sev == Severity::Error { "erreur" } else { "avertissement" }}>
+                                if let Some(onclick) = go {
+                                    <button type="button" class="lien-bouton" {onclick}>{ place.clone() }</button>
+                                } else {
+                                    <span>{ place.clone() }</span>
+                                }
+                                { " : " }
+                                <span id={id.clone()} class="message-case">{ format!("{} : {m}", sev.label_fr()) }</span>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </div>
+        }
+    });
     // A block pasted from a spreadsheet spreads over the page's rows and years (one edit, one
     // undo step), with the parser of every grid (`cus_core::evaluation::paste_achievements`).
     let page_keys: Rc<Vec<Vec<String>>> = Rc::new(
@@ -268,7 +394,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                     split_text
                 ))
             };
-            let (described, invalid, msg) = message(&k, format!("msg-real-{index}-{r}-{y}"));
+            let (described, invalid, sev) = message(&k, format!("msg-real-{index}-{r}-{y}"));
             if percentage {
                 let terms = ach.terms.get(&k).cloned().unwrap_or_default();
                 let set = |numerator: bool| {
@@ -295,8 +421,8 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                         <td class="engage">{ committed.map(|c| format!("{} %", format_fr(c, 2))).unwrap_or_else(|| "—".into()) }</td>
                         <td><NumInput id={format!("num-{index}-{r}-{y}")} label={label("numérateur réalisé")}
                             value={terms.numerator} on_change={set(true)} on_paste_block={on_block(ri, 2 * yi)} described_by={described.clone()} {invalid} /></td>
-                        <td><NumInput id={format!("den-{index}-{r}-{y}")} label={label("dénominateur réalisé")}
-                            value={terms.denominator} on_change={set(false)} on_paste_block={on_block(ri, 2 * yi + 1)} described_by={described} {invalid} />{ msg }</td>
+                        <td class={classes!(flagged(sev))}><NumInput id={format!("den-{index}-{r}-{y}")} label={label("dénominateur réalisé")}
+                            value={terms.denominator} on_change={set(false)} on_paste_block={on_block(ri, 2 * yi + 1)} described_by={described} {invalid} /></td>
                         <td class="calcule" id={format!("pct-{index}-{r}-{y}")}>{ pct.unwrap_or_else(|| "—".into()) }</td>
                     </>
                 }
@@ -311,8 +437,8 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                 html! {
                     <>
                         <td class="engage">{ fmt(committed) }</td>
-                        <td><NumInput id={format!("real-{index}-{r}-{y}")} label={label("réalisé")}
-                            value={ach.values.get(&k).copied()} {on_change} on_paste_block={on_block(ri, yi)} described_by={described} {invalid} />{ msg }</td>
+                        <td class={classes!(flagged(sev))}><NumInput id={format!("real-{index}-{r}-{y}")} label={label("réalisé")}
+                            value={ach.values.get(&k).copied()} {on_change} on_paste_block={on_block(ri, yi)} described_by={described} {invalid} /></td>
                     </>
                 }
             }
@@ -321,7 +447,9 @@ pub fn achievement_grid(props: &GridProps) -> Html {
             let k = cell_key(&ind.code, row, &split, Period::Cumulative(n));
             let committed = conv.values.get(&k).and_then(|v| valid_number(ind, v));
             let line = lines.get(&k);
-            let (_, _, msg) = message(&k, format!("msg-cumul-{index}-{r}-{n}"));
+            let (_, _, sev) = message(&k, format!("msg-cumul-{index}-{r}-{n}"));
+            // The evaluation's last window stays in view at the right of the grid.
+            let last = Some(&n) == cumuls.last();
             let achieved = match line {
                 Some(l) => match l.achieved {
                     Some(a) => format!("{}{}", format_fr(a, 2), if percentage { " %" } else { "" }),
@@ -331,8 +459,9 @@ pub fn achievement_grid(props: &GridProps) -> Html {
             };
             html! {
                 <>
-                    <td class="engage">{ fmt(committed) }</td>
-                    <td class="calcule" id={format!("cumul-{index}-{r}-{n}")} title={line.map(|l| l.formula_fr.clone())}>{ achieved }{ msg }</td>
+                    <td class={classes!("engage", last.then_some("fixe-droite-2"))}>{ fmt(committed) }</td>
+                    <td class={classes!("calcule", last.then_some("fixe-droite-1"), flagged(sev))} id={format!("cumul-{index}-{r}-{n}")}
+                        title={line.map(|l| l.formula_fr.clone())}>{ achieved }</td>
                 </>
             }
         });
@@ -375,7 +504,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                                     <th scope="colgroup" colspan={per_year.to_string()}>{ year_label(y) }</th>
                                 }) }
                                 { for cumuls.iter().map(|&n| html! {
-                                    <th scope="colgroup" colspan="2" class="entete-total">{ format!("{} (calculé)", ind.period_label_fr(Period::Cumulative(n), conv.signing_year)) }</th>
+                                    <th scope="colgroup" colspan="2" class={classes!("entete-total", (Some(&n) == cumuls.last()).then_some("fixe-droite-groupe"))}>{ format!("{} (calculé)", ind.period_label_fr(Period::Cumulative(n), conv.signing_year)) }</th>
                                 }) }
                             </tr>
                             <tr>
@@ -384,14 +513,19 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                                 } } else { html! {
                                     <><th scope="col">{ "Engagé" }</th><th scope="col">{ "Réalisé" }</th></>
                                 } }) }
-                                { for cumuls.iter().map(|_| html! {
-                                    <><th scope="col">{ "Engagé" }</th><th scope="col">{ "Réalisé" }</th></>
+                                { for cumuls.iter().map(|&n| {
+                                    let last = Some(&n) == cumuls.last();
+                                    html! {
+                                        <><th scope="col" class={classes!(last.then_some("fixe-droite-2"))}>{ "Engagé" }</th>
+                                        <th scope="col" class={classes!(last.then_some("fixe-droite-1"))}>{ "Réalisé" }</th></>
+                                    }
                                 }) }
                             </tr>
                         </thead>
                         <tbody>{ for body }</tbody>
                     </table>
                 </div>
+                { message_list.unwrap_or_default() }
                 if let Some(m) = &*paste_msg {
                     <p role="status" class="message-collage">{ m.clone() }</p>
                 }

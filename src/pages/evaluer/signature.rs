@@ -44,6 +44,8 @@ pub fn signature_step(props: &Props) -> Html {
     let date_error = use_state(|| None::<String>);
     // Version shown in detail (index in `versions`).
     let shown = use_state(|| None::<usize>);
+    // The version's changed cells only, by default; all its cells on demand, a page at a time.
+    let all_cells = use_state(|| None::<usize>);
     let label = if conv.versions.is_empty() {
         "Convention initiale".to_string()
     } else {
@@ -118,6 +120,42 @@ pub fn signature_step(props: &Props) -> Html {
                 Some(s) => s.label.clone(),
                 None => "l'avenant en préparation".to_string(),
             });
+        const PER_PAGE: usize = 50;
+        let total = v.values.len();
+        let full = (*all_cells).map(|pg| {
+            let n_pages = total.div_ceil(PER_PAGE).max(1);
+            let pg = pg.min(n_pages - 1);
+            let go = |to: usize| {
+                let all_cells = all_cells.clone();
+                Callback::from(move |_: MouseEvent| all_cells.set(Some(to)))
+            };
+            let from = pg * PER_PAGE;
+            let cells: Vec<_> = v.values.iter().skip(from).take(PER_PAGE).collect();
+            html! {
+                <div id="version-toutes-cases">
+                    <table class="recap-table">
+                        <caption>{ format!("Toutes les cases de {} — {} à {} sur {}", v.signature.label, from + 1, from + cells.len(), total) }</caption>
+                        <thead><tr><th scope="col">{ "Case" }</th><th scope="col">{ "Valeur signée" }</th></tr></thead>
+                        <tbody>
+                            { for cells.iter().map(|(k, val)| html! {
+                                <tr><th scope="row">{ super::cell_label(&props.catalogue, conv, k) }</th><td>{ value_text(Some(val)) }</td></tr>
+                            }) }
+                        </tbody>
+                    </table>
+                    if n_pages > 1 {
+                        <p class="pagination" role="group" aria-label="Pages des cases de la version">
+                            <button type="button" class="bouton bouton-secondaire" disabled={pg == 0} onclick={go(pg.saturating_sub(1))}>{ "← Cases précédentes" }</button>
+                            <button type="button" class="bouton bouton-secondaire" disabled={pg + 1 >= n_pages} onclick={go(pg + 1)}>{ "Cases suivantes →" }</button>
+                        </p>
+                    }
+                </div>
+            }
+        });
+        let toggle_all = {
+            let all_cells = all_cells.clone();
+            let open = all_cells.is_some();
+            Callback::from(move |_: MouseEvent| all_cells.set(if open { None } else { Some(0) }))
+        };
         html! {
             <section class="version-detail" aria-labelledby="titre-version-detail" id="version-detail">
                 <h4 id="titre-version-detail">{ format!("{} du {} : cases modifiées par {next_label}", v.signature.label, cus_core::numfmt::date_fr(&v.signature.date)) }</h4>
@@ -141,6 +179,12 @@ pub fn signature_step(props: &Props) -> Html {
                         }) }
                     </ul>
                 }
+                <p>
+                    <button type="button" class="lien-bouton" id="version-voir-tout" aria-expanded={all_cells.is_some().to_string()} onclick={toggle_all}>
+                        { if all_cells.is_some() { "Masquer les autres cases".to_string() } else { format!("Voir toutes les cases de {} ({total})", v.signature.label) } }
+                    </button>
+                </p>
+                { full.unwrap_or_default() }
             </section>
         }
     });
@@ -151,7 +195,7 @@ pub fn signature_step(props: &Props) -> Html {
                 { match &conv.signature {
                     Some(sig) => html! {
                         <>
-                            <p id="etat-signature" role="status">{ format!("{} signée le {} : les engagements sont en lecture seule.", sig.label, cus_core::numfmt::date_fr(&sig.date)) }</p>
+                            <p id="etat-signature" role="status">{ format!("{} : les engagements sont en lecture seule.", sig.signed_fr()) }</p>
                             <p>
                                 <button type="button" class="bouton" id="saisir-avenant" onclick={start_avenant}>{ "Saisir un avenant" }</button>
                                 <span class="aide">{ " La version signée est gardée ; les engagements se modifient dans « Remplir ma CUS », puis l'avenant se signe ici." }</span>
@@ -209,8 +253,11 @@ pub fn signature_step(props: &Props) -> Html {
                                 let n = changed_count(&v.values, next_values(i));
                                 let open = *shown == Some(i);
                                 let onclick = {
-                                    let shown = shown.clone();
-                                    Callback::from(move |_: MouseEvent| shown.set(if open { None } else { Some(i) }))
+                                    let (shown, all_cells) = (shown.clone(), all_cells.clone());
+                                    Callback::from(move |_: MouseEvent| {
+                                        all_cells.set(None);
+                                        shown.set(if open { None } else { Some(i) })
+                                    })
                                 };
                                 html! {
                                     <tr>

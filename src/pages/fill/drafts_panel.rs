@@ -13,6 +13,9 @@ use cus_core::convention::Edit;
 pub(super) struct DraftsProps {
     pub(super) current: String,
     pub(super) name: String,
+    /// Where the open draft's commitments stand (« non signée », « avenant n° 1 en
+    /// préparation »…), as `DraftInfo::status_fr` says it of the others.
+    pub(super) status: String,
     pub(super) open: Callback<drafts::Request>,
     pub(super) update: Update,
     /// Changes when the stored list may have changed (a save, an open): read it again.
@@ -78,6 +81,9 @@ pub(super) fn drafts_panel(props: &DraftsProps) -> Html {
                     html! {
                         <li class={classes!("brouillon", is_current.then_some("brouillon-courant"))}>
                             <span class="brouillon-nom">{ if is_current { props.name.clone() } else { d.name.clone() } }</span>
+                            // What tells two drafts of one organism apart: signed or not (which
+                            // version), and when it last changed.
+                            <span class="brouillon-etat">{ format!(" — {}", if is_current { props.status.clone() } else { d.status_fr() }) }</span>
                             <span class="aide">{ format!(" — modifié le {}, {}", drafts::format_date_fr(&d.updated), size_fr(d.bytes)) }</span>
                             if is_current { <span class="etiquette">{ " (ouvert)" }</span> }
                             <span class="brouillon-actions">

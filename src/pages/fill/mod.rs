@@ -30,6 +30,7 @@ mod organisme;
 mod segmentation;
 mod territoires;
 mod verification;
+pub(crate) use verification::fix_link;
 
 use convention::ConventionStep;
 use drafts_panel::DraftsPanel;
@@ -462,6 +463,9 @@ pub fn fill(props: &Props) -> Html {
                 draft: draft.clone(),
                 diags: diags.clone(),
                 update: update.clone(),
+                catalogues: props.catalogues.clone(),
+                draft_id: AttrValue::from(store.id.clone()),
+                open: open.clone(),
             };
             (
                 crate::pages::evaluer::menu(&view),
@@ -504,7 +508,8 @@ pub fn fill(props: &Props) -> Html {
                 if let Some(m) = &*storage_msg {
                     <p class="message-erreur" role="alert">{ m }</p>
                 }
-                <DraftsPanel current={store.id.clone()} name={draft.name.clone()} open={open.clone()} update={update.clone()} saved={*saved} />
+                <DraftsPanel current={store.id.clone()} name={cus_core::drafts::display_name(draft)}
+                    status={cus_core::drafts::convention_status_fr(draft)} open={open.clone()} update={update.clone()} saved={*saved} />
                 <div class="annuler-retablir" role="group" aria-label="Historique des modifications">
                     <button type="button" class="bouton bouton-secondaire" id="annuler" aria-keyshortcuts="Control+Z"
                         disabled={*read_only || !store.can_undo()} onclick={undo_redo(true)}>{ "↶ Annuler" }</button>

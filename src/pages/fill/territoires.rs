@@ -71,7 +71,32 @@ pub(super) fn hit_text(h: &Hit) -> String {
 #[function_component(TerritoiresStep)]
 pub(super) fn territoires_step(props: &TerritoiresProps) -> Html {
     let query = use_state(String::new);
-    let active = use_state(|| 0usize);
+    // The option the arrows moved to; none until the first arrow (the first hit is still the
+    // one Enter picks): ArrowDown then goes to the first option, never past it.
+    let active = use_state(|| None::<usize>);
+    // After a chip is removed, the id of the element to focus (the next chip's button, else the
+    // previous one's, else the search field): the focus never falls to the page's body.
+    let focus_after = use_mut_ref(|| None::<String>);
+    {
+        let focus_after = focus_after.clone();
+        use_effect(move || {
+            if let Some(id) = focus_after.borrow_mut().take() {
+                let doc = web_sys::window().and_then(|w| w.document());
+                let el = doc
+                    .as_ref()
+                    .and_then(|d| d.get_element_by_id(&id))
+                    .or_else(|| {
+                        doc.as_ref()
+                            .and_then(|d| d.get_element_by_id("recherche-territoire"))
+                    });
+                if let Some(el) =
+                    el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let Some(geo) = props.draft.referential() else {
         return html! { <p class="message-erreur">{ "Référentiel territorial indisponible." }</p> };
     };
@@ -89,7 +114,7 @@ pub(super) fn territoires_step(props: &TerritoiresProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             query.set(input.value());
-            active.set(0);
+            active.set(None);
         })
     };
     let pick = {
@@ -109,15 +134,17 @@ pub(super) fn territoires_step(props: &TerritoiresProps) -> Html {
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
             "ArrowDown" if !keys.is_empty() => {
                 e.prevent_default();
-                active.set((*active + 1) % keys.len());
+                active.set(Some(active.map_or(0, |i| (i + 1) % keys.len())));
             }
             "ArrowUp" if !keys.is_empty() => {
                 e.prevent_default();
-                active.set((*active + keys.len() - 1) % keys.len());
+                active.set(Some(
+                    active.map_or(keys.len() - 1, |i| (i + keys.len() - 1) % keys.len()),
+                ));
             }
             "Enter" => {
                 e.prevent_default();
-                if let Some(k) = keys.get(*active) {
+                if let Some(k) = keys.get(active.unwrap_or(0)) {
                     pick.emit(k.clone());
                 }
             }
@@ -140,18 +167,39 @@ pub(super) fn territoires_step(props: &TerritoiresProps) -> Html {
         .cloned()
         .collect();
 
-    let chip = |key: TerritoryKey, label: String| {
+    let chip_id = |key: &TerritoryKey| format!("retirer-{}", key.to_string().replace(':', "-"));
+    // `next`: the chip to focus once this one is removed (the next in its list, else the
+    // previous; none: the search field).
+    let chip = |key: TerritoryKey, label: String, next: Option<TerritoryKey>| {
         let update = props.update.clone();
         let k = key.clone();
         let declared = declared.clone();
+        let focus_after = focus_after.clone();
+        let next_id = next.as_ref().map(chip_id);
         html! {
             <li class="puce">
                 <span>{ label.clone() }</span>
-                <button type="button" class="puce-retirer" aria-label={format!("Retirer {label}")}
-                    onclick={Callback::from(move |_| update.emit(remove_key(&declared, k.clone())))}>{ "×" }</button>
+                <button type="button" class="puce-retirer" id={chip_id(&key)} aria-label={format!("Retirer {label}")}
+                    onclick={Callback::from(move |_| {
+                        *focus_after.borrow_mut() = Some(next_id.clone().unwrap_or_else(|| "recherche-territoire".to_string()));
+                        update.emit(remove_key(&declared, k.clone()))
+                    })}>{ "×" }</button>
             </li>
         }
     };
+    // The neighbour of item `i` of a list: the next one, else the previous one.
+    fn neighbour<T: Clone>(list: &[T], i: usize) -> Option<T> {
+        list.get(i + 1)
+            .or_else(|| i.checked_sub(1).and_then(|j| list.get(j)))
+            .cloned()
+    }
+    let dep_keys: Vec<TerritoryKey> = conv
+        .departements
+        .iter()
+        .cloned()
+        .map(TerritoryKey::Departement)
+        .collect();
+    let epci_keys: Vec<TerritoryKey> = conv.epci.iter().cloned().map(TerritoryKey::Epci).collect();
 
     html! {
         <div class="territoires">
@@ -160,7 +208,7 @@ pub(super) fn territoires_step(props: &TerritoiresProps) -> Html {
                 <label for="recherche-territoire">{ "Ajouter un département, un EPCI ou un EPT (nom, code ou SIREN)" }</label>
                 <input id="recherche-territoire" type="text" role="combobox" autocomplete="off"
                     aria-autocomplete="list" aria-expanded={expanded.to_string()} aria-controls="resultats-territoire"
-                    aria-activedescendant={(expanded && !hits.is_empty()).then(|| format!("territoire-option-{}", *active))}
+                    aria-activedescendant={active.filter(|_| expanded && !hits.is_empty()).map(|i| format!("territoire-option-{i}"))}
                     value={(*query).clone()} oninput={on_input} onkeydown={on_key}
                     placeholder="ex. Nord, 59, Lille, 200093201" />
                 if expanded {
@@ -174,8 +222,8 @@ pub(super) fn territoires_step(props: &TerritoiresProps) -> Html {
                             let already = chosen(h);
                             html! {
                                 <li id={format!("territoire-option-{i}")} role="option"
-                                    aria-selected={(i == *active).to_string()}
-                                    class={classes!("option", (i == *active).then_some("option-active"))}
+                                    aria-selected={(i == active.unwrap_or(0)).to_string()}
+                                    class={classes!("option", (i == active.unwrap_or(0)).then_some("option-active"))}
                                     onmousedown={Callback::from(move |e: MouseEvent| { e.prevent_default(); pick.emit(key.clone()); })}>
                                     { hit_text(h) }
                                     if already { <span class="option-deja">{ " — déjà retenu" }</span> }
@@ -191,16 +239,18 @@ pub(super) fn territoires_step(props: &TerritoiresProps) -> Html {
                 <p class="aide">{ "Aucun département retenu : ajoutez ceux où l'organisme possède des logements." }</p>
             }
             <ul class="puces" aria-label="Départements retenus">
-                { for conv.departements.iter().map(|d| chip(
+                { for conv.departements.iter().enumerate().map(|(i, d)| chip(
                     TerritoryKey::Departement(d.clone()),
                     geo.departement(d).map(|x| x.label()).unwrap_or_else(|| format!("Département {d}")),
+                    neighbour(&dep_keys, i),
                 )) }
             </ul>
             <h3>{ format!("EPCI et EPT ({})", conv.epci.len()) }</h3>
             <ul class="puces" aria-label="EPCI et EPT retenus">
-                { for conv.epci.iter().map(|e| chip(
+                { for conv.epci.iter().enumerate().map(|(i, e)| chip(
                     TerritoryKey::Epci(e.clone()),
                     geo.epci(e).map(|x| x.nom.clone()).unwrap_or_else(|| format!("EPCI {e}")),
+                    neighbour(&epci_keys, i),
                 )) }
             </ul>
             { diagnostics_list(&territory_diags, "diagnostics-territoires", &props.draft.catalogue) }

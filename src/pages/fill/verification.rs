@@ -77,48 +77,7 @@ pub(super) fn verification_step(props: &VerificationProps) -> Html {
         .enumerate()
         .filter(|(_, d)| d.location.indicator.is_none())
         .collect();
-    let link_for = |d: &Diagnostic| -> (String, String) {
-        // A diagnostic of the evaluation is fixed in « Évaluer »: the bilan for a missing
-        // justification, the signature for its checks, the achievements of its engagement.
-        if cus_core::rules::is_evaluation_diagnostic(d) {
-            use crate::route::EvalStep;
-            let step = match d.code.as_str() {
-                cus_core::evaluation::JUSTIFY => EvalStep::Bilan,
-                cus_core::evaluation::SIGNATURE_YEAR | cus_core::evaluation::NOT_SIGNED => {
-                    EvalStep::Signature
-                }
-                _ => match d
-                    .location
-                    .indicator
-                    .as_deref()
-                    .and_then(|c| engagement_step(cat, c))
-                {
-                    Some(FillStep::Engagement(n)) => EvalStep::Engagement(n),
-                    _ => EvalStep::Choix,
-                },
-            };
-            return (
-                Route::Evaluate(step).to_hash(),
-                "Corriger dans « Évaluer ma CUS »".to_string(),
-            );
-        }
-        match (
-            &d.location.cell,
-            d.location
-                .indicator
-                .as_deref()
-                .and_then(|c| engagement_step(cat, c)),
-        ) {
-            (Some(_), Some(step)) => (Route::Fill(step).to_hash(), "Aller à la case".to_string()),
-            _ => {
-                let step = step_of(d);
-                (
-                    Route::Fill(step).to_hash(),
-                    format!("Aller à l'étape {}", step.label_fr()),
-                )
-            }
-        }
-    };
+    let link_for = |d: &Diagnostic| fix_link(cat, d);
     let item = |n: usize, d: &Diagnostic| {
         let (href, text) = link_for(d);
         let cell = d.location.cell.clone();
@@ -275,5 +234,52 @@ pub(super) fn verification_step(props: &VerificationProps) -> Html {
                 </section>
             }
         </div>
+    }
+}
+
+/// Where a diagnostic is fixed, and the link's text: « Évaluer ma CUS » for the evaluation's
+/// (the bilan for a missing justification, the signature for its checks, the achievements of
+/// its engagement), the engagement page of a commitment's cell, else the step of Remplir that
+/// holds what it is about. Used by Vérification and by the export of both modes.
+pub(crate) fn fix_link(cat: &Catalogue, d: &Diagnostic) -> (String, String) {
+    // A diagnostic of the evaluation is fixed in « Évaluer »: the bilan for a missing
+    // justification, the signature for its checks, the achievements of its engagement.
+    if cus_core::rules::is_evaluation_diagnostic(d) {
+        use crate::route::EvalStep;
+        let step = match d.code.as_str() {
+            cus_core::evaluation::JUSTIFY => EvalStep::Bilan,
+            cus_core::evaluation::SIGNATURE_YEAR | cus_core::evaluation::NOT_SIGNED => {
+                EvalStep::Signature
+            }
+            _ => match d
+                .location
+                .indicator
+                .as_deref()
+                .and_then(|c| engagement_step(cat, c))
+            {
+                Some(FillStep::Engagement(n)) => EvalStep::Engagement(n),
+                _ => EvalStep::Choix,
+            },
+        };
+        return (
+            Route::Evaluate(step).to_hash(),
+            "Corriger dans « Évaluer ma CUS »".to_string(),
+        );
+    }
+    match (
+        &d.location.cell,
+        d.location
+            .indicator
+            .as_deref()
+            .and_then(|c| engagement_step(cat, c)),
+    ) {
+        (Some(_), Some(step)) => (Route::Fill(step).to_hash(), "Aller à la case".to_string()),
+        _ => {
+            let step = step_of(d);
+            (
+                Route::Fill(step).to_hash(),
+                format!("Aller à l'étape {}", step.label_fr()),
+            )
+        }
     }
 }

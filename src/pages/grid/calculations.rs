@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use cus_core::calc::{CalcError, Explained};
 use cus_core::catalogue::{Catalogue, Indicator, Period, ValueKind, CONVENTION_YEARS};
-use cus_core::convention::{splits, Cell, Convention, SplitKey};
+use cus_core::convention::{splits, Cell, Convention, Edit, SplitKey, Value};
 use cus_core::numfmt::format_fr;
 use yew::prelude::*;
 
@@ -80,6 +80,8 @@ pub(super) struct CalcProps {
     pub(super) index: usize,
     /// Focus a cell of the grid, by its canonical key.
     pub(super) focus: Callback<String>,
+    /// Change the draft (the percentage computed from its terms is written into a cell).
+    pub(super) update: Callback<Edit>,
 }
 
 impl PartialEq for CalcProps {
@@ -91,6 +93,7 @@ impl PartialEq for CalcProps {
             && Rc::ptr_eq(&self.draft, &other.draft)
             && self.index == other.index
             && self.focus == other.focus
+            && self.update == other.update
     }
 }
 
@@ -112,6 +115,8 @@ pub(super) fn calculations(props: &CalcProps) -> Html {
     let period = use_state(|| None::<usize>);
     let shown = use_state(Vec::<String>::new);
     let terms = use_state(|| (String::new(), String::new()));
+    // What the last « Reporter » wrote, said until the terms change.
+    let written = use_state(|| None::<String>);
 
     let cat = &*props.catalogue;
     let ind = &*props.indicator;
@@ -176,10 +181,30 @@ pub(super) fn calculations(props: &CalcProps) -> Html {
     let p = (*period)
         .unwrap_or(default_period)
         .min(periods.len().saturating_sub(1));
-    let uses_split = items.iter().any(|c| !matches!(c, Computed::PlaiShare));
-    let uses_period = items
-        .iter()
-        .any(|c| matches!(c, Computed::PlaiShare | Computed::Part(_) | Computed::Stock));
+    // The percentage computed from its terms is written into the cell of the row, breakdown
+    // and period chosen here.
+    let uses_split = percent.is_some() || items.iter().any(|c| !matches!(c, Computed::PlaiShare));
+    let uses_period = percent.is_some()
+        || items
+            .iter()
+            .any(|c| matches!(c, Computed::PlaiShare | Computed::Part(_) | Computed::Stock));
+    let target: Option<(String, String)> = match (rows.get(r), split_list.get(s), periods.get(p)) {
+        (Some(t), Some(sk), Some(&pd)) => {
+            let mut label = vec![conv.territory_label(t, geo)];
+            if split_list.len() > 1 {
+                label.push(sk.label_fr(ind));
+            }
+            label.push(ind.period_label_fr(pd, year));
+            let cell = Cell {
+                indicator: ind.code.clone(),
+                territory: t.clone(),
+                split: sk.clone(),
+                period: pd,
+            };
+            Some((cell.key(), label.join(", ")))
+        }
+        _ => None,
+    };
 
     let select = |id: String,
                   label: &'static str,
@@ -351,7 +376,9 @@ pub(super) fn calculations(props: &CalcProps) -> Html {
     let percentage = percent.map(|(num_label, den_label)| {
         let set_term = |first: bool| {
             let terms = terms.clone();
+            let written = written.clone();
             Callback::from(move |e: InputEvent| {
+                written.set(None);
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                 let mut t = (*terms).clone();
                 if first {
@@ -372,13 +399,36 @@ pub(super) fn calculations(props: &CalcProps) -> Html {
                 Err(e) => Err(format!("{what} : {}", e.message_fr(t.trim()))),
             };
             match (parse(a, "numérateur"), parse(b, "dénominateur")) {
-                (Ok(n), Ok(d)) => explained_html(
-                    cus_core::calc::percentage_of(ind, n, d),
-                    cat,
-                    conv,
-                    "",
-                    &props.focus,
-                ),
+                (Ok(n), Ok(d)) => {
+                    let res = cus_core::calc::percentage_of(ind, n, d);
+                    // Written as shown: two decimals at most.
+                    let value = res.as_ref().ok().map(|e| (e.value * 100.0).round() / 100.0);
+                    let report = value.zip(target.clone()).map(|(v, (key, label))| {
+                        let text = format!("{} %", format_fr(v, 2));
+                        let onclick = {
+                            let (update, written, text, label) =
+                                (props.update.clone(), written.clone(), text.clone(), label.clone());
+                            // One edit: one step of « Annuler ».
+                            Callback::from(move |_: MouseEvent| {
+                                update.emit(Edit::SetCells(vec![(key.clone(), Some(Value::Number(v)))]));
+                                written.set(Some(format!("{text} reporté dans la case {label} (« Annuler » pour revenir à la valeur d'avant).")));
+                            })
+                        };
+                        html! {
+                            <p>
+                                <button type="button" class="bouton bouton-secondaire" id={format!("calcul-reporter-{index}")} {onclick}>
+                                    { format!("Reporter {text} dans la case {label}") }
+                                </button>
+                            </p>
+                        }
+                    });
+                    html! {
+                        <>
+                            { explained_html(res, cat, conv, "", &props.focus) }
+                            { report.unwrap_or_default() }
+                        </>
+                    }
+                }
                 (Err(m), _) | (_, Err(m)) => html! {
                     <div class="explication explication-impossible" role="status"><p>{ format!("Non calculable : {m}") }</p></div>
                 },
@@ -387,7 +437,7 @@ pub(super) fn calculations(props: &CalcProps) -> Html {
         html! {
             <fieldset class="calcul-pourcentage">
                 <legend>{ "Calculer le pourcentage à partir de ses deux termes" }</legend>
-                <p class="aide">{ "Le tableau attend le pourcentage lui-même ; pour le calculer, saisissez ses deux termes (le résultat n'est pas reporté dans le tableau)." }</p>
+                <p class="aide">{ "Le tableau attend le pourcentage lui-même : saisissez ses deux termes pour le calculer, puis reportez-le dans la case de la ligne et de la période choisies ci-dessus." }</p>
                 <div class="champ">
                     <label for={format!("calcul-numerateur-{index}")}>{ format!("Numérateur : {num_label}") }</label>
                     <input id={format!("calcul-numerateur-{index}")} type="text" inputmode="decimal" autocomplete="off"
@@ -399,6 +449,9 @@ pub(super) fn calculations(props: &CalcProps) -> Html {
                         value={b.clone()} oninput={set_term(false)} />
                 </div>
                 { result.unwrap_or_default() }
+                if let Some(m) = &*written {
+                    <p class="message-ok" role="status" id={format!("calcul-reporte-{index}")}>{ m.clone() }</p>
+                }
             </fieldset>
         }
     });

@@ -92,6 +92,19 @@ pub fn request_focus(cell_key: &str) {
     PENDING_FOCUS.with(|p| *p.borrow_mut() = Some(cell_key.to_string()));
 }
 
+/// The cell asked for by [`request_focus`], taken when `mine` says it is shown by the caller
+/// (the achievement grids of « Évaluer » use the same links).
+pub fn take_focus_if(mine: impl Fn(&str) -> bool) -> Option<String> {
+    PENDING_FOCUS.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.as_deref().is_some_and(&mine) {
+            p.take()
+        } else {
+            None
+        }
+    })
+}
+
 /// Id of the input at (row, col) of grid `index`.
 fn cell_id(index: usize, row: usize, col: usize) -> String {
     format!("case-{index}-{row}-{col}")
@@ -599,6 +612,32 @@ pub fn indicator_grid(props: &Props) -> Html {
         })
     };
 
+    // A cell reached by Tab or the arrows is shown whole, the grid's left edge on a column start:
+    // never the last column cut at the right, nor a header cut under the row labels.
+    let align_focused = {
+        let scroller = scroller.clone();
+        Callback::from(move |e: FocusEvent| {
+            let cell = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest("td").ok().flatten())
+                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+            if let (Some(el), Some(cell)) = (scroller.cast::<web_sys::HtmlElement>(), cell) {
+                align_to_columns(&el, &cell);
+            }
+        })
+    };
+    // After each render: room after the last column, so that the grid scrolled to its end starts
+    // on a column (never a header cut to « éférence » under the row labels), as the snapping
+    // does everywhere else.
+    {
+        let scroller = scroller.clone();
+        use_effect(move || {
+            if let Some(el) = scroller.cast::<web_sys::HtmlElement>() {
+                end_room(&el);
+            }
+        });
+    }
     // After each render: measure a large grid, follow its scroll, and focus the cell a keyboard
     // move or a Vérification link asked for, once it is in the page.
     {
@@ -758,7 +797,7 @@ pub fn indicator_grid(props: &Props) -> Html {
                 // A grid without an input or a button is reached by the keyboard to scroll it.
                 <div ref={scroller} class={classes!("grille-defilement", virtualized.then_some("grille-virtuelle"))}
                     tabindex={if pick.as_ref().is_some_and(|p| p.on_pick.is_none()) { "0" } else { "-1" }}
-                    onscroll={virtualized.then_some(onscroll)}>
+                    onscroll={virtualized.then_some(onscroll)} onfocusin={align_focused}>
                     <table class={classes!("tableau-grille", (ind.value == ValueKind::Texte).then_some("grille-texte"))}>
                         <caption class="sr-only">{ caption }</caption>
                         <thead>
@@ -798,10 +837,88 @@ pub fn indicator_grid(props: &Props) -> Html {
                     // Keyed by the indicator: its terms typed for one indicator are never shown
                     // under another's labels when the page changes indicator.
                     <Calculations key={ind.code.clone()} catalogue={props.catalogue.clone()} indicator={ind.clone()} draft={conv.clone()}
-                        {index} focus={focus_cell} />
+                        {index} focus={focus_cell} update={props.update.clone()} />
                 }
             }
         </section>
+    }
+}
+
+/// Width of a grid's row labels (sticky at its left).
+fn labels_width(scroller: &web_sys::HtmlElement) -> i32 {
+    scroller
+        .query_selector("thead tr:first-child > td:first-child")
+        .ok()
+        .flatten()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .map_or(0, |t| t.offset_width())
+}
+
+/// The starts of a grid's columns, from its last header row (table coordinates).
+fn column_starts(scroller: &web_sys::HtmlElement) -> Vec<i32> {
+    let Ok(cells) = scroller.query_selector_all("thead tr:last-child > th") else {
+        return Vec::new();
+    };
+    (0..cells.length())
+        .filter_map(|i| cells.get(i))
+        .filter_map(|c| c.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|c| c.offset_left())
+        .collect()
+}
+
+/// Scroll sideways so that `cell` is seen whole right of the row labels, the left edge on a
+/// column start (a row label cell, or a cell already in view, moves nothing).
+fn align_to_columns(scroller: &web_sys::HtmlElement, cell: &web_sys::HtmlElement) {
+    let labels = labels_width(scroller);
+    let (left, right) = (cell.offset_left(), cell.offset_left() + cell.offset_width());
+    if left < labels {
+        return;
+    }
+    let sl = scroller.scroll_left();
+    let room = scroller.client_width() - labels;
+    let to = if right > sl + scroller.client_width() {
+        column_starts(scroller)
+            .into_iter()
+            .filter(|s| right - s <= room && *s <= left)
+            .min()
+            .unwrap_or(left)
+            - labels
+    } else if left < sl + labels {
+        left - labels
+    } else {
+        return;
+    };
+    scroller.set_scroll_left(to.max(0));
+}
+
+/// The padding after a grid's last column that lets it scroll to a column start: the first
+/// column whose start, put just right of the row labels, shows every column after it.
+fn end_room(scroller: &web_sys::HtmlElement) {
+    let Some(table) = scroller
+        .query_selector("table")
+        .ok()
+        .flatten()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let labels = labels_width(scroller);
+    let room = scroller.client_width() - labels;
+    let width = table.offset_width();
+    let mut extra = 0;
+    if width > scroller.client_width() && room > 0 {
+        if let Some(start) = column_starts(scroller)
+            .into_iter()
+            .filter(|x| width - x <= room)
+            .min()
+        {
+            extra = room - (width - start);
+        }
+    }
+    let want = format!("{extra}px");
+    let style = scroller.style();
+    if style.get_property_value("padding-right").ok().as_deref() != Some(want.as_str()) {
+        let _ = style.set_property("padding-right", &want);
     }
 }
 

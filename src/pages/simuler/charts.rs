@@ -123,7 +123,7 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
             </g>
         }
     });
-    let ticks = crate::pages::y_grid(max, left, w - 16.0, &y, &num);
+    let ticks = crate::pages::y_grid(&cus_core::numfmt::nice_ticks(top), left, w - 16.0, &y, &num);
     let legend: Vec<(String, &str)> = named
         .iter()
         .enumerate()

@@ -64,12 +64,8 @@ fn value(v: Option<f64>, percentage: bool) -> Html {
 
 fn gap(g: Option<f64>, percentage: bool) -> String {
     match g {
-        Some(g) => format!(
-            "{}{}{}",
-            if g > 0.0 { "+" } else { "" },
-            num(g),
-            if percentage { " pt" } else { "" }
-        ),
+        Some(g) if percentage => cus_core::numfmt::points_fr(g, true),
+        Some(g) => format!("{}{}", if g > 0.0 { "+" } else { "" }, num(g)),
         None => "—".into(),
     }
 }

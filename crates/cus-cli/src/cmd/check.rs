@@ -230,7 +230,7 @@ pub fn run(args: &[String]) -> Output {
                                 date: m.date.clone(),
                                 label: m.libelle.clone(),
                             }
-                            .describe_fr()
+                            .signed_fr()
                         ));
                     }
                     s.push('\n');
@@ -562,14 +562,19 @@ fn line_text(l: &LineOut) -> String {
     if let (Some(a), Some(b)) = (l.numerateur, l.denominateur) {
         s.push_str(&format!(" ({} ÷ {})", format_fr(a, 2), format_fr(b, 2)));
     }
+    // A gap in points has one decimal and « point » agrees (« -0,3 point », « -4,7 points »).
+    let gap = |e: f64| {
+        if pct {
+            cus_core::numfmt::points_fr(e, false)
+        } else {
+            format!("{} {}", format_fr(e, 2), l.unite_ecart)
+        }
+    };
     match (l.taux, l.ecart) {
-        (Some(t), Some(e)) => s.push_str(&format!(
-            " ; taux {} %, écart {} {}",
-            format_fr(t, 1),
-            format_fr(e, 2),
-            l.unite_ecart
-        )),
-        (None, Some(e)) => s.push_str(&format!(" ; écart {} {}", format_fr(e, 2), l.unite_ecart)),
+        (Some(t), Some(e)) => {
+            s.push_str(&format!(" ; taux {} %, écart {}", format_fr(t, 1), gap(e)))
+        }
+        (None, Some(e)) => s.push_str(&format!(" ; écart {}", gap(e))),
         _ => {}
     }
     if l.non_tenu {

@@ -817,12 +817,15 @@ fn line_formula(
     }
     if let (Some(r), Some(a), Some(c)) = (rate, achieved, committed) {
         out.push_str(&format!(
-            " ; taux {} ÷ {} = {} % ; écart {}{}",
+            " ; taux {} ÷ {} = {} % ; écart {}",
             format_fr(a, 2),
             format_fr(c, 2),
             format_fr(r, 1),
-            format_fr(a - c, 2),
-            if percentage { " point(s)" } else { "" }
+            if percentage {
+                crate::numfmt::points_fr(a - c, false)
+            } else {
+                format_fr(a - c, 2)
+            }
         ));
     }
     out

@@ -105,18 +105,23 @@ pub struct Signature {
 }
 
 impl Signature {
-    /// « Convention initiale signée le 31/03/2019 », « Avenant n° 1 signé le 15/03/2024 »: an
-    /// avenant is masculine, a convention feminine.
-    pub fn describe_fr(&self) -> String {
-        let avenant = self
-            .label
-            .trim_start()
-            .to_lowercase()
-            .starts_with("avenant");
+    /// « signé » or « signée », agreeing with the label: an avenant is masculine (« Avenant n° 1
+    /// signé »), a convention feminine (« Convention initiale signée »).
+    pub fn signed_word_fr(&self) -> &'static str {
+        let first = self.label.split_whitespace().next().unwrap_or_default();
+        if first.eq_ignore_ascii_case("avenant") {
+            "signé"
+        } else {
+            "signée"
+        }
+    }
+
+    /// « Avenant n° 1 signé le 15/01/2024 », « Convention initiale signée le 30/06/2022 ».
+    pub fn signed_fr(&self) -> String {
         format!(
             "{} {} le {}",
             self.label,
-            if avenant { "signé" } else { "signée" },
+            self.signed_word_fr(),
             crate::numfmt::date_fr(&self.date)
         )
     }
@@ -155,4 +160,26 @@ pub fn is_date(s: &str) -> bool {
         _ => return false,
     };
     (1900..=2100).contains(&y) && (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod signature_tests {
+    use super::Signature;
+
+    #[test]
+    fn signed_agrees_with_the_label() {
+        let sig = |label: &str| Signature {
+            date: "2024-01-15".into(),
+            label: label.into(),
+        };
+        assert_eq!(
+            sig("Avenant n° 1").signed_fr(),
+            "Avenant n° 1 signé le 15/01/2024"
+        );
+        assert_eq!(
+            sig("Convention initiale").signed_fr(),
+            "Convention initiale signée le 15/01/2024"
+        );
+        assert_eq!(sig("avenant n° 2").signed_word_fr(), "signé");
+    }
 }

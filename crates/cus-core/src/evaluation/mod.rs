@@ -156,7 +156,7 @@ impl Line {
     /// « Avenant n° 1 signé le 15/03/2024 », or « engagements non signés ».
     pub fn version_fr(&self) -> String {
         match &self.measured_against {
-            Some(s) => s.describe_fr(),
+            Some(s) => s.signed_fr(),
             None => "engagements non signés".to_string(),
         }
     }
@@ -348,7 +348,7 @@ fn evaluate_in(
                     if let (Some(s), Some(_), false) =
                         (measured_against, committed, conv.versions.is_empty())
                     {
-                        formula_fr.push_str(&format!(" (engagement de : {})", s.describe_fr()));
+                        formula_fr.push_str(&format!(" (engagement de : {})", s.signed_fr()));
                     }
                     if committed.is_none() && got.iter().all(Option::is_none) {
                         continue;
@@ -449,13 +449,16 @@ fn formula(
     };
     match (committed, rate) {
         (Some(c), Some(r)) => format!(
-            "{how} ; engagement {} ; taux de réalisation {} ÷ {} = {} % ; écart {}{}",
+            "{how} ; engagement {} ; taux de réalisation {} ÷ {} = {} % ; écart {}",
             format_fr(c, 2),
             format_fr(a, 2),
             format_fr(c, 2),
             format_fr(r, 1),
-            format_fr(a - c, 2),
-            if percentage { " point(s)" } else { "" }
+            if percentage {
+                crate::numfmt::points_fr(a - c, false)
+            } else {
+                format_fr(a - c, 2)
+            },
         ),
         (Some(c), None) => format!(
             "{how} ; engagement {} ; écart {}",
@@ -968,14 +971,17 @@ fn check_in(
                 Diagnostic::warning(
                     JUSTIFY,
                     format!(
-                        "Engagement non tenu ({}{u} réalisé pour {}{u} engagé, écart de {} {}) : dites si l'écart vient de l'organisme ou de causes extérieures, avec un commentaire.",
+                        "Engagement non tenu ({}{u} réalisé pour {}{u} engagé, écart de {}) : dites si l'écart vient de l'organisme ou de causes extérieures, avec un commentaire.",
                         format_fr(l.achieved.unwrap_or_default(), 1),
                         format_fr(l.committed.unwrap_or_default(), 1),
-                        format_fr(l.gap.unwrap_or_default(), 1),
                         if l.percentage {
-                            "points".to_string()
+                            crate::numfmt::points_fr(l.gap.unwrap_or_default(), false)
                         } else {
-                            ind.map(|i| conv.unit_fr(i)).unwrap_or_default()
+                            format!(
+                                "{} {}",
+                                format_fr(l.gap.unwrap_or_default(), 1),
+                                ind.map(|i| conv.unit_fr(i)).unwrap_or_default()
+                            )
                         },
                         u = if l.percentage { " %" } else { "" },
                     ),

@@ -250,9 +250,17 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   assert.ok(reportRows.length >= 10, `${reportRows.length} report lines`);
   await go(page, '#/evaluer/bilan', '#bilan-compteurs');
   await page.check('#bilan-tout');
-  await page.waitForSelector(`tr[data-cell="${reportRows[reportRows.length - 1][0]}"]`);
-  const bilanRows = Object.fromEntries(await page.$$eval('.tableau-bilan tr[data-cell]', (trs) =>
-    trs.map((tr) => [tr.dataset.cell, [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())])));
+  // Every page of every indicator's lines (50 a page).
+  const bilanRows = {};
+  for (;;) {
+    Object.assign(bilanRows, Object.fromEntries(await page.$$eval('.tableau-bilan tr[data-cell]', (trs) =>
+      trs.map((tr) => [tr.dataset.cell, [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())]))));
+    const next = page.locator('.bilan-indicateur').filter({ has: page.locator('button:has-text("Lignes suivantes"):not([disabled])') }).first();
+    if (await next.count() === 0) break;
+    const first = await next.locator('tr[data-cell]').first().getAttribute('data-cell');
+    await next.locator('button:has-text("Lignes suivantes"):not([disabled])').first().click();
+    await page.locator(`tr[data-cell="${first}"]`).waitFor({ state: 'detached' });
+  }
   for (const [key, tds] of reportRows) {
     const b = bilanRows[key];
     assert.ok(b, `${key}: in the report, not in the bilan`);

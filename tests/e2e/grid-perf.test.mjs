@@ -97,39 +97,7 @@ async function timeRender(page) {
  * column's total shows it, then one more animation frame). The app's re-render may be split by
  * Yew's scheduler (it yields every 16 ms): waiting for the total covers the whole of it. */
 async function keystrokes(page, selector, col, n = 20) {
-  return page.evaluate(async ([sel, col, n]) => {
-    const raf = () => new Promise((r) => requestAnimationFrame(r));
-    const total = () => document.querySelectorAll('.grille')[0].querySelectorAll('.ligne-total td')[col].textContent;
-    const times = [];
-    const frames = [];
-    const toFrame = [];
-    for (let i = 0; i < n; i++) {
-      const input = document.querySelector(sel);
-      input.focus();
-      await raf();
-      const before = total();
-      const text = String(100 + i);
-      const t0 = performance.now();
-      input.value = text;
-      input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
-      let k = 0;
-      do {
-        await raf();
-        k++;
-        if (k > 600) throw new Error('the total never changed');
-      } while (total() === before);
-      frames.push(k);
-      toFrame.push(performance.now() - t0);
-      await raf();
-      times.push(performance.now() - t0);
-      const shown = document.querySelector(sel)?.value;
-      if (shown !== text) throw new Error(`cell shows ${shown}, expected ${text}`);
-    }
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    // inFirstFrame: the edit was validated and re-rendered before the very next frame;
-    // toFrame: from the input event to the start of that frame (work + wait for the frame).
-    return { median: median(times), max: Math.max(...times), inFirstFrame: frames.filter((f) => f === 1).length, toFrame: median(toFrame) };
-  }, [selector, col, n]);
+  return keystrokesUntil(page, selector, { totalCol: col }, Array.from({ length: n }, (_, i) => String(100 + i)));
 }
 
 async function storedValue(page, k) {
@@ -292,12 +260,16 @@ function pp1Achievements() {
 }
 
 /** Over `values.length` keystrokes in the input `selector` (an input event with the value set,
- * at the start of a frame): median ms until the cell `watch` shows the change, then one more
- * animation frame (painted); as `keystrokes` does for the fill grid. */
+ * at the start of a frame): median ms until `watch` shows the change — a cell's selector, or
+ * `{ totalCol }` the total of that column of the first grid — then one more animation frame
+ * (painted). inFirstFrame: the edit was validated and re-rendered before the very next frame;
+ * toFrame: from the input event to the start of that frame (work + wait for the frame). */
 async function keystrokesUntil(page, selector, watch, values) {
   return page.evaluate(async ([sel, watch, values]) => {
     const raf = () => new Promise((r) => requestAnimationFrame(r));
-    const shown = () => document.querySelector(watch)?.textContent;
+    const shown = () => (typeof watch === 'string'
+      ? document.querySelector(watch)?.textContent
+      : document.querySelectorAll('.grille')[0].querySelectorAll('.ligne-total td')[watch.totalCol].textContent);
     const times = [];
     const frames = [];
     const toFrame = [];
@@ -313,7 +285,7 @@ async function keystrokesUntil(page, selector, watch, values) {
       do {
         await raf();
         k++;
-        if (k > 600) throw new Error(`${watch} never changed`);
+        if (k > 600) throw new Error(`${JSON.stringify(watch)} never changed`);
       } while (shown() === before);
       frames.push(k);
       toFrame.push(performance.now() - t0);

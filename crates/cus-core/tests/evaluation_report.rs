@@ -311,3 +311,30 @@ fn cells_changed_by_an_avenant() {
         Some(1)
     );
 }
+
+/// The chart's commitments are those of the version in force each year, as the bilan's lines
+/// (evaluation case 13): a CUS signed in 2019, an avenant signed on 2024-03-15 changing PP-2 for
+/// 2022-2024; 2022 and 2023 keep the initial 20 % and 25 %, 2024 takes the avenant's 22 %.
+#[test]
+fn the_chart_reads_each_year_from_the_version_in_force() {
+    let cats = embedded();
+    let cat = cat(&cats);
+    let case: serde_json::Value = serde_json::from_str(include_str!(
+        "cases/evaluation/13-avenant-applies-from-its-year.json"
+    ))
+    .unwrap();
+    let conv: Convention = serde_json::from_value(case["convention"].clone()).unwrap();
+    let ind = cat.indicator("PP-2").unwrap();
+    let p = cat.evaluations.iter().find(|e| e.id == "finale").unwrap();
+    let s = series(&conv, ind, conv.referential(), &conv.achievements, p).expect("a series");
+    let committed: Vec<(u8, Option<f64>)> = s
+        .points
+        .iter()
+        .filter(|x| x.year >= 4)
+        .map(|x| (x.year, x.committed))
+        .collect();
+    assert_eq!(
+        committed,
+        [(4, Some(20.0)), (5, Some(25.0)), (6, Some(22.0))]
+    );
+}

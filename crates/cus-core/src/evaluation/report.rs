@@ -180,10 +180,21 @@ pub fn series(
         if !has(p) || (percentage && rows.len() > 1) {
             return None;
         }
+        // The commitments in force in the period's last year (`super::in_force`), as the lines.
+        let last = match p {
+            Period::Year(n) | Period::Cumulative(n) => Some(n),
+            Period::Reference => None,
+        };
+        let (_, values) = super::in_force(
+            conv,
+            conv.signing_year
+                .zip(last)
+                .map(|(y, n)| y + i32::from(n) - 1),
+        );
         let vals: Vec<f64> = rows
             .iter()
             .filter_map(|r| {
-                conv.values
+                values
                     .get(&key(&ind.code, r, &total, p))
                     .and_then(|v| valid_number(ind, v))
             })

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Engagement, EvaluationPeriod, Indicator, Period, ValueKind};
-use cus_core::convention::{period_key, splits, valid_number, Convention, Edit, SplitKey, Terms};
+use cus_core::convention::{period_key, splits, Convention, Edit, SplitKey, Terms};
 use cus_core::diagnostic::{Diagnostic, Severity};
 use cus_core::evaluation::{evaluate_owned, report, Line, Owners};
 use cus_core::numfmt::format_fr;
@@ -384,7 +384,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
             let committed = ind
                 .periods
                 .yearly
-                .then(|| conv.values.get(&k).and_then(|v| valid_number(ind, v)))
+                .then(|| cus_core::evaluation::committed(conv, ind, &k, Period::Year(y)))
                 .flatten();
             let label = |what: &str| {
                 AttrValue::from(format!(
@@ -445,7 +445,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
         });
         let cumul_cells = cumuls.iter().map(|&n| {
             let k = cell_key(&ind.code, row, &split, Period::Cumulative(n));
-            let committed = conv.values.get(&k).and_then(|v| valid_number(ind, v));
+            let committed = cus_core::evaluation::committed(conv, ind, &k, Period::Cumulative(n));
             let line = lines.get(&k);
             let (_, _, sev) = message(&k, format!("msg-cumul-{index}-{r}-{n}"));
             // The evaluation's last window stays in view at the right of the grid.

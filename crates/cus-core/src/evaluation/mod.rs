@@ -102,6 +102,24 @@ pub fn in_force(conv: &Convention, year: Option<i32>) -> (Option<&Signature>, &V
     }
 }
 
+/// The calendar year a period of the convention ends in (`None` for the reference, or without
+/// a signing year).
+fn last_calendar_year(conv: &Convention, p: Period) -> Option<i32> {
+    match p {
+        Period::Year(n) | Period::Cumulative(n) => conv.signing_year.map(|y| y + i32::from(n) - 1),
+        Period::Reference => None,
+    }
+}
+
+/// The commitment of cell `key` (of period `p`) as the evaluation reads it: from the version in
+/// force in the period's last year ([`in_force`]), valid for its indicator.
+pub fn committed(conv: &Convention, ind: &Indicator, key: &str, p: Period) -> Option<f64> {
+    in_force(conv, last_calendar_year(conv, p))
+        .1
+        .get(key)
+        .and_then(|v| valid_number(ind, v))
+}
+
 /// The rule of [`in_force`] in words, with its wording status (data).
 pub fn versions_rule_fr() -> String {
     #[derive(Deserialize)]
@@ -306,9 +324,7 @@ fn evaluate_in(
                         _ => continue,
                     };
                     let ck = key(&ind.code, &row, &split, p);
-                    let last = years.last().copied().unwrap_or(1);
-                    let (measured_against, values) =
-                        in_force(conv, conv.signing_year.map(|y| y + i32::from(last) - 1));
+                    let (measured_against, values) = in_force(conv, last_calendar_year(conv, p));
                     let committed = values.get(&ck).and_then(|v| valid_number(ind, v));
                     let cells: Vec<String> = years
                         .iter()

@@ -6,9 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::catalogue::{EvaluationPeriod, Indicator, Measure, Period, ValueKind};
-use crate::convention::{
-    is_additive, period_key, valid_number, Convention, SplitKey, TerritoryKey, Values,
-};
+use crate::convention::{is_additive, period_key, Convention, SplitKey, TerritoryKey, Values};
 use crate::geo::Referential;
 use crate::numfmt::format_fr;
 
@@ -180,24 +178,10 @@ pub fn series(
         if !has(p) || (percentage && rows.len() > 1) {
             return None;
         }
-        // The commitments in force in the period's last year (`super::in_force`), as the lines.
-        let last = match p {
-            Period::Year(n) | Period::Cumulative(n) => Some(n),
-            Period::Reference => None,
-        };
-        let (_, values) = super::in_force(
-            conv,
-            conv.signing_year
-                .zip(last)
-                .map(|(y, n)| y + i32::from(n) - 1),
-        );
+        // The commitments in force in the period's last year, as the lines.
         let vals: Vec<f64> = rows
             .iter()
-            .filter_map(|r| {
-                values
-                    .get(&key(&ind.code, r, &total, p))
-                    .and_then(|v| valid_number(ind, v))
-            })
+            .filter_map(|r| super::committed(conv, ind, &key(&ind.code, r, &total, p), p))
             .collect();
         // Every row committed, or no figure: never a partial sum set against a whole one.
         (vals.len() == rows.len()).then(|| vals.iter().sum())

@@ -106,7 +106,10 @@ pub fn in_force(conv: &Convention, year: Option<i32>) -> (Option<&Signature>, &V
 /// a signing year).
 fn last_calendar_year(conv: &Convention, p: Period) -> Option<i32> {
     match p {
-        Period::Year(n) | Period::Cumulative(n) => conv.signing_year.map(|y| y + i32::from(n) - 1),
+        // (Saturating: a signing year read from a file may be anything.)
+        Period::Year(n) | Period::Cumulative(n) => conv
+            .signing_year
+            .map(|y| y.saturating_add(i32::from(n) - 1)),
         Period::Reference => None,
     }
 }

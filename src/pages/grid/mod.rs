@@ -614,9 +614,24 @@ pub fn indicator_grid(props: &Props) -> Html {
 
     // A cell reached by Tab or the arrows is shown whole, the grid's left edge on a column start:
     // never the last column cut at the right, nor a header cut under the row labels.
+    // (Not for a pointer: what is clicked is in view, and scrolling under the pointer between
+    // its press and its release would give the click to another cell.)
+    let pointer_down = use_mut_ref(|| false);
+    let on_pointer_down = {
+        let pointer_down = pointer_down.clone();
+        Callback::from(move |_: PointerEvent| *pointer_down.borrow_mut() = true)
+    };
+    // (A press that focused nothing must not skip the next keyboard focus.)
+    let on_pointer_up = {
+        let pointer_down = pointer_down.clone();
+        Callback::from(move |_: PointerEvent| *pointer_down.borrow_mut() = false)
+    };
     let align_focused = {
         let scroller = scroller.clone();
         Callback::from(move |e: FocusEvent| {
+            if std::mem::take(&mut *pointer_down.borrow_mut()) {
+                return;
+            }
             let cell = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -797,7 +812,7 @@ pub fn indicator_grid(props: &Props) -> Html {
                 // A grid without an input or a button is reached by the keyboard to scroll it.
                 <div ref={scroller} class={classes!("grille-defilement", virtualized.then_some("grille-virtuelle"))}
                     tabindex={if pick.as_ref().is_some_and(|p| p.on_pick.is_none()) { "0" } else { "-1" }}
-                    onscroll={virtualized.then_some(onscroll)} onfocusin={align_focused}>
+                    onscroll={virtualized.then_some(onscroll)} onfocusin={align_focused} onpointerdown={on_pointer_down} onpointerup={on_pointer_up}>
                     <table class={classes!("tableau-grille", (ind.value == ValueKind::Texte).then_some("grille-texte"))}>
                         <caption class="sr-only">{ caption }</caption>
                         <thead>

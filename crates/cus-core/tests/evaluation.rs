@@ -265,3 +265,20 @@ fn the_evaluation_due_follows_the_calendar_of_the_catalogue() {
     );
     assert!(cus_core::evaluation::causes().len() >= 4);
 }
+
+/// The rule picking the version a year is measured against is data (`data/rules/evaluation.json`,
+/// `versions`): present, in French, said to be an inference, citing a source of the catalogue.
+#[test]
+fn the_versions_rule_is_data_and_says_it_is_an_inference() {
+    let text = cus_core::evaluation::versions_rule_fr();
+    assert!(
+        text.contains("avenant") && text.contains("inférence"),
+        "{text}"
+    );
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../../../data/rules/evaluation.json")).unwrap();
+    assert_eq!(file["versions"]["wording"], "inference");
+    let source = file["versions"]["source"].as_str().unwrap();
+    let cats = embedded();
+    assert!(cats.iter().any(|c| c.source(source).is_some()), "{source}");
+}

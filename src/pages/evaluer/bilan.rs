@@ -188,7 +188,7 @@ pub fn bilan(props: &Props) -> Html {
                                                         None => "—".into(),
                                                     } }</td>
                                                     if versioned {
-                                                        <td class="version-ligne">{ l.measured_against.as_ref().map(|s| s.label.clone()).unwrap_or_else(|| "non signés".into()) }</td>
+                                                        <td class="version-ligne">{ l.version_label_fr() }</td>
                                                     }
                                                     <td>
                                                         <details class="calcul-ligne">
@@ -229,7 +229,7 @@ pub fn bilan(props: &Props) -> Html {
                 <ul class="diagnostics" id="erreurs-evaluation">
                     { for eval_errors.iter().take(20).map(|d| html! {
                         <li class="diag diag-erreur" data-code={d.code.clone()}><strong>{ "Erreur : " }</strong>{ &d.message }
-                            if let Some(c) = &d.location.cell { <span class="aide">{ format!(" ({c})") }</span> }
+                            if let Some(c) = &d.location.cell { <span class="aide">{ format!(" ({})", super::cell_label(cat, conv, c)) }</span> }
                         </li>
                     }) }
                 </ul>

@@ -87,7 +87,7 @@ pub fn rapport(props: &Props) -> Html {
                                                 <td>{ ind.period_label_fr(l.period, conv.signing_year) }</td>
                                                 <td>{ value(l.committed, l.percentage) }</td><td>{ value(l.achieved, l.percentage) }</td>
                                                 <td>{ pct(l.rate) }</td><td>{ gap(l) }</td>
-                                                if versioned { <td>{ l.measured_against.as_ref().map(|s| s.label.clone()).unwrap_or_else(|| "non signés".into()) }</td> }
+                                                if versioned { <td>{ l.version_label_fr() }</td> }
                                             </tr>
                                         }) }
                                     </tbody>

@@ -124,7 +124,8 @@ pub fn committed(conv: &Convention, ind: &Indicator, key: &str, p: Period) -> Op
 }
 
 /// The rule of [`in_force`] in words, with its wording status (data).
-pub fn versions_rule_fr() -> String {
+/// (Parsed once: the bilan and the report show it on each render.)
+pub fn versions_rule_fr() -> &'static str {
     #[derive(Deserialize)]
     struct Rule {
         text: String,
@@ -133,9 +134,12 @@ pub fn versions_rule_fr() -> String {
     struct File {
         versions: Rule,
     }
-    serde_json::from_str::<File>(include_str!("../../../../data/rules/evaluation.json"))
-        .map(|f| f.versions.text)
-        .unwrap_or_default()
+    static RULE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    RULE.get_or_init(|| {
+        serde_json::from_str::<File>(include_str!("../../../../data/rules/evaluation.json"))
+            .map(|f| f.versions.text)
+            .unwrap_or_default()
+    })
 }
 
 /// One commitment next to its achievement.
@@ -172,6 +176,15 @@ impl Line {
     /// `indicator|territory|split`: the row and split the line belongs to, whatever its period.
     pub fn row_key(&self) -> String {
         format!("{}|{}|{}", self.indicator, self.territory, self.split.key())
+    }
+
+    /// « Avenant n° 1 », « Convention initiale », or « non signés »: the version's label, for a
+    /// column headed « Engagement de ».
+    pub fn version_label_fr(&self) -> String {
+        match &self.measured_against {
+            Some(s) => s.label.clone(),
+            None => "non signés".to_string(),
+        }
     }
 
     /// « Avenant n° 1 signé le 15/03/2024 », or « engagements non signés ».

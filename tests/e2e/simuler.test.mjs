@@ -127,6 +127,8 @@ test('a workspace on an EPCI: three files, « non ventilé », an objective, a s
   await go(page, 'organismes');
   assert.equal(await page.$$eval('table.fichiers tbody tr', (t) => t.length), 3);
   await go(page, 'scenarios');
+  // (After a reload the workspace is read again before the section shows its scenario.)
+  await page.waitForSelector('#scenario-edite');
   assert.match(await text(page, '#scenario-edite'), /Réalisation à 80 %/);
   await go(page, 'objectifs');
   await page.selectOption('#indicateur-objectif', 'PP-1');

@@ -31,7 +31,7 @@ pub fn initial() -> Catalogues {
     for v in values {
         match catalogue::load_json(&v.to_string(), "stockage local") {
             Ok(c) => {
-                list.retain(|x| !(x.id == c.id && x.version == c.version));
+                list.retain(|x| !x.is(&c.id, &c.version));
                 list.push(c);
             }
             Err(d) => {

@@ -215,7 +215,7 @@ pub fn pages() -> Html {
         let catalogues = catalogues.clone();
         Callback::from(move |c: Catalogue| {
             let mut list: Vec<Catalogue> = catalogues.0.iter().cloned().collect();
-            list.retain(|x| !(x.id == c.id && x.version == c.version));
+            list.retain(|x| !x.is(&c.id, &c.version));
             list.push(c);
             crate::catalogues::save_loaded(&list);
             catalogues.set(Catalogues(Rc::new(list)));

@@ -133,8 +133,7 @@ pub(crate) fn load(path: &str, cats: &[Catalogue]) -> Result<Imported, Vec<Diagn
 
 /// The catalogue of an imported convention (the import resolved it among `cats`).
 pub(crate) fn catalogue_of<'a>(conv: &Convention, cats: &'a [Catalogue]) -> Option<&'a Catalogue> {
-    cats.iter()
-        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+    cus_core::catalogue::lookup(cats, &conv.catalogue.id, &conv.catalogue.version)
 }
 
 /// The lines of a small `;`-separated file (a tab also separates when the first line has one

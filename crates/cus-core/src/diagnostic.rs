@@ -154,7 +154,7 @@ impl Diagnostic {
                 .iter()
                 .map(|f| f.as_deref().unwrap_or(""))
                 .collect::<Vec<_>>()
-                .join("|"),
+                .join("|"), // tidy: not a key (a diagnostic's identity, five fields)
         };
         format!("{}@{}", self.code, at)
     }

@@ -161,14 +161,14 @@ fn close_opt(a: Option<f64>, b: Option<f64>) -> bool {
 }
 
 fn catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> &'a Catalogue {
-    cats.iter()
-        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
-        .unwrap_or_else(|| {
+    cus_core::catalogue::lookup(&cats, &conv.catalogue.id, &conv.catalogue.version).unwrap_or_else(
+        || {
             panic!(
                 "no embedded catalogue {} {}",
                 conv.catalogue.id, conv.catalogue.version
             )
-        })
+        },
+    )
 }
 
 fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {

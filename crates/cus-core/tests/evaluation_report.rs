@@ -11,7 +11,7 @@ use cus_core::evaluation::Achievements;
 
 fn cat(cats: &[Catalogue]) -> &Catalogue {
     cats.iter()
-        .find(|c| c.id == "cus2-logements-locatifs" && c.version == "2026.11.0")
+        .find(|c| c.is("cus2-logements-locatifs", "2026.11.0"))
         .expect("embedded catalogue")
 }
 

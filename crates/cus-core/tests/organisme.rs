@@ -275,7 +275,7 @@ fn sample() -> Convention {
 fn catalogue_of(conv: &Convention) -> Catalogue {
     embedded()
         .into_iter()
-        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+        .find(|c| c.is(&conv.catalogue.id, &conv.catalogue.version))
         .unwrap()
 }
 

@@ -400,8 +400,7 @@ fn check(case: &Case, r: &Review, ids: &[&str], fail: &mut Vec<String>) {
 }
 
 fn catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> &'a Catalogue {
-    cats.iter()
-        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+    cus_core::catalogue::lookup(&cats, &conv.catalogue.id, &conv.catalogue.version)
         .expect("embedded catalogue")
 }
 

@@ -270,9 +270,7 @@ fn no_error_on_the_samples() {
     for f in files {
         let conv: Convention = serde_json::from_str(&std::fs::read_to_string(&f).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        let cat = cats
-            .iter()
-            .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+        let cat = cus_core::catalogue::lookup(&cats, &conv.catalogue.id, &conv.catalogue.version)
             .expect("catalogue of the sample");
         let geo = conv.geo_vintage.and_then(geo::referential);
         let diags = rules::validate(&conv, cat, geo);

@@ -64,7 +64,7 @@ fn load(file: &str) -> Convention {
 fn catalogue_of(conv: &Convention) -> Catalogue {
     embedded()
         .into_iter()
-        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+        .find(|c| c.is(&conv.catalogue.id, &conv.catalogue.version))
         .unwrap_or_else(|| {
             panic!(
                 "no embedded catalogue {} version {}",

@@ -110,9 +110,7 @@ fn main() {
         let cats = cus_core::catalogue::embedded();
         std::fs::create_dir_all(dir).expect("output folder");
         for (i, c) in convs.iter().enumerate() {
-            let cat = cats
-                .iter()
-                .find(|x| x.id == c.catalogue.id && x.version == c.catalogue.version)
+            let cat = cus_core::catalogue::lookup(&cats, &c.catalogue.id, &c.catalogue.version)
                 .expect("catalogue");
             let input = ExportInput {
                 convention: c,

@@ -362,7 +362,9 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
             let territory_col = neutralise(&territory);
             for (split_key, members, part) in &splits {
                 for period in &periods {
-                    let key = format!("{}|{territory}|{split_key}|{period}", ind.code);
+                    let key = cus_core::convention::key::cell_key(
+                        &ind.code, &territory, split_key, period,
+                    );
                     let value = match conv.values.get_key_value(&key) {
                         Some((k, v)) => {
                             written.insert(k.as_str());
@@ -564,7 +566,11 @@ fn complements(conv: &Convention) -> Vec<[String; 3]> {
         push(R_VERSION_DATE, &n, text(&v.signature.date));
         push(R_VERSION_LABEL, &n, text(&v.signature.label));
         for (k, value) in &v.values {
-            push(R_VERSION_VALUE, &format!("{n}|{k}"), value.clone());
+            push(
+                R_VERSION_VALUE,
+                &cus_core::convention::key::numbered_key(&n, k),
+                value.clone(),
+            );
         }
     }
     let ach = &conv.achievements;
@@ -1951,18 +1957,12 @@ pub fn import(
         }
         // The key of the cell, as `Cell::key` writes it.
         let (split_key, period_short) = (splits[split].1.as_str(), period_str(period));
-        let mut key = String::with_capacity(
-            code.len() + territory_text.len() + split_key.len() + period_short.len() + 3,
+        let key = cus_core::convention::key::cell_key(
+            code,
+            territory_text,
+            split_key,
+            period_short.as_ref(),
         );
-        for (i, part) in [code, territory_text, split_key, period_short.as_ref()]
-            .into_iter()
-            .enumerate()
-        {
-            if i > 0 {
-                key.push('|');
-            }
-            key.push_str(part);
-        }
         let parts = (ind, territory, split, period);
         let slot = match seen.entry(key) {
             std::collections::hash_map::Entry::Occupied(mut e) => {

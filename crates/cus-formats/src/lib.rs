@@ -356,10 +356,7 @@ pub fn resolve_catalogue<'a>(
     catalogues: &'a [Catalogue],
     location: &Location,
 ) -> Result<(&'a Catalogue, Option<Diagnostic>), Diagnostic> {
-    if let Some(c) = catalogues
-        .iter()
-        .find(|c| c.id == id && c.version == version)
-    {
+    if let Some(c) = cus_core::catalogue::lookup(catalogues, id, version) {
         return Ok((c, None));
     }
     let Some(latest) = cus_core::catalogue::latest(catalogues, id) else {

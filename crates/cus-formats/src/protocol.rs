@@ -121,7 +121,7 @@ impl Reply {
 pub fn catalogues_with(extra: Vec<Catalogue>) -> Vec<Catalogue> {
     let mut list = cus_core::catalogue::embedded();
     for c in extra {
-        list.retain(|x| !(x.id == c.id && x.version == c.version));
+        list.retain(|x| !x.is(&c.id, &c.version));
         list.push(c);
     }
     list
@@ -145,7 +145,7 @@ pub fn handle(
         } => {
             let cats = catalogues_with(extra_catalogues);
             let r = &convention.catalogue;
-            let Some(cat) = cats.iter().find(|c| c.id == r.id && c.version == r.version) else {
+            let Some(cat) = cus_core::catalogue::lookup(&cats, &r.id, &r.version) else {
                 return (
                     Reply::Failed {
                         message: format!(
@@ -320,8 +320,10 @@ mod tests {
         let cat = cats
             .iter()
             .find(|c| {
-                c.id == imported.convention.catalogue.id
-                    && c.version == imported.convention.catalogue.version
+                c.is(
+                    &imported.convention.catalogue.id,
+                    &imported.convention.catalogue.version,
+                )
             })
             .unwrap();
         let rules =

@@ -1244,7 +1244,10 @@ fn eval_data_sheet(input: &ExportInput) -> SheetOut {
             val(&v.signature.label),
         ]);
         for (k, value) in &v.values {
-            let mut row = vec![key(D_VERSION_VALUE), val(&format!("{n}|{k}"))];
+            let mut row = vec![
+                key(D_VERSION_VALUE),
+                val(&cus_core::convention::key::numbered_key(&n, k)),
+            ];
             push_item_value(&mut row, value);
             rows.push(row);
         }
@@ -2206,7 +2209,7 @@ fn read_indicator(
                 continue;
             }
         };
-        let prefix = format!("{code}|{territory}|");
+        let prefix = cus_core::convention::key::territory_prefix(code, &territory.to_string());
         for (col, k) in &columns {
             let key = format!("{prefix}{k}");
             if let Some(v) = r.value_at(sheet, range, row, *col, &key) {

@@ -96,14 +96,14 @@ fn read(file: &str, cats: &[Catalogue]) -> Imported {
 }
 
 fn catalogue_of<'a>(conv: &Convention, cats: &'a [Catalogue]) -> &'a Catalogue {
-    cats.iter()
-        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
-        .unwrap_or_else(|| {
+    cus_core::catalogue::lookup(&cats, &conv.catalogue.id, &conv.catalogue.version).unwrap_or_else(
+        || {
             panic!(
                 "no embedded catalogue {} {}",
                 conv.catalogue.id, conv.catalogue.version
             )
-        })
+        },
+    )
 }
 
 /// Distinct codes of the diagnostics of one severity.

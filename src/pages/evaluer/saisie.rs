@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Engagement, EvaluationPeriod, Indicator, Period, ValueKind};
-use cus_core::convention::{period_key, splits, Convention, Edit, SplitKey, Terms};
+use cus_core::convention::{splits, Convention, Edit, SplitKey, Terms};
 use cus_core::diagnostic::{Diagnostic, Severity};
 use cus_core::evaluation::{evaluate_owned, report, Line, Owners};
 use cus_core::numfmt::format_fr;
@@ -41,7 +41,7 @@ pub(crate) fn cell_key(
     split: &SplitKey,
     p: Period,
 ) -> String {
-    format!("{code}|{row}|{}|{}", split.key(), period_key(p))
+    cus_core::convention::key::cell_key_of(code, row, split, p)
 }
 
 /// The evaluation's diagnostics located on a cell (the acknowledged warnings left out).
@@ -158,7 +158,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
         );
         let (split_ix, page, focus_id) = (split_ix.clone(), page.clone(), focus_id.clone());
         use_effect(move || {
-            let prefix = format!("{code}|");
+            let prefix = cus_core::convention::key::indicator_prefix(&code);
             let asked = crate::pages::grid::take_focus_if(|k| k.starts_with(&prefix))
                 .and_then(|k| cus_core::convention::Cell::parse_key(&k));
             if let Some(c) = asked {

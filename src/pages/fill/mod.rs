@@ -52,8 +52,7 @@ pub struct Props {
 
 /// The catalogue the draft was filled against, if it is available.
 pub fn draft_catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> Option<&'a Catalogue> {
-    cats.iter()
-        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+    cus_core::catalogue::lookup(cats, &conv.catalogue.id, &conv.catalogue.version)
 }
 
 #[function_component(Fill)]
@@ -259,7 +258,7 @@ pub fn fill(props: &Props) -> Html {
         |(cats, r)| {
             cats.0
                 .iter()
-                .find(|c| c.id == r.id && c.version == r.version)
+                .find(|c| c.is(&r.id, &r.version))
                 .map(|c| Rc::new(c.clone()))
         },
     ))
@@ -627,7 +626,7 @@ fn pinned(cat: &Catalogue) -> &'static Catalogue {
         let mut p = p.borrow_mut();
         if let Some(c) = p
             .iter()
-            .find(|c| c.id == cat.id && c.version == cat.version && ***c == *cat)
+            .find(|c| c.is(&cat.id, &cat.version) && ***c == *cat)
         {
             return *c;
         }

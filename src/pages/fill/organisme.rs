@@ -21,7 +21,7 @@ fn validated_catalogue(conv: &Convention) -> Option<&'static Catalogue> {
             .iter()
             .rev()
             .copied()
-            .find(|c| c.id == r.id && c.version == r.version)
+            .find(|c| c.is(&r.id, &r.version))
     })
 }
 

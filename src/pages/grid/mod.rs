@@ -211,7 +211,7 @@ impl Layout {
         values: &'v cus_core::convention::Values,
         mut f: impl FnMut(usize, usize, &'v Value),
     ) {
-        let prefix = format!("{}|", self.indicator.code);
+        let prefix = cus_core::convention::key::indicator_prefix(&self.indicator.code);
         let after = values.range(prefix.clone()..);
         let mut group: Option<(&str, Option<usize>)> = None;
         let mut cursor = 0;

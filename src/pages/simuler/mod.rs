@@ -294,7 +294,7 @@ fn derive(
         .filter_map(|f| {
             let r = &f.convention.catalogue;
             cats.iter()
-                .position(|c| c.id == r.id && c.version == r.version)
+                .position(|c| c.is(&r.id, &r.version))
                 .map(|i| (f.id.clone(), i))
         })
         .collect();

@@ -373,7 +373,7 @@ pub fn organismes(props: &SectionProps) -> Html {
                     let (errors, warnings) = cats
                         .0
                         .iter()
-                        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+                        .find(|c| c.is(&conv.catalogue.id, &conv.catalogue.version))
                         .map(|cat| {
                             let d = cus_core::rules::validate(&conv, cat, conv.referential());
                             (

@@ -167,7 +167,12 @@ pub fn scenarios(props: &SectionProps) -> Html {
                 }),
                 Kind::Organism => val.map(|v| Change::Organism {
                     name: (*hyp_name).clone(),
-                    values: [(format!("{code}|{col}"), v)].into_iter().collect(),
+                    values: [(
+                        cus_core::convention::key::indicator_column_key(&code, &col),
+                        v,
+                    )]
+                    .into_iter()
+                    .collect(),
                 }),
             };
             match change {

@@ -30,7 +30,7 @@ pub fn find_card<'a>(
         return CardLookup::UnknownCatalogue;
     };
     let cat = match version {
-        Some(v) => match cats.iter().find(|c| c.id == id && c.version == v) {
+        Some(v) => match super::lookup(cats, id, v) {
             Some(c) => c,
             None => return CardLookup::UnknownVersion(current, current.indicator(code)),
         },

@@ -536,6 +536,19 @@ pub fn embedded_files() -> impl Iterator<Item = &'static str> {
     embedded::EMBEDDED.iter().map(|(n, _)| *n)
 }
 
+/// The catalogue of this id and version among `cats`: the one lookup of a convention's,
+/// an exercise's or a file's catalogue (a tidy test fails when another is written).
+pub fn lookup<'a>(cats: &'a [Catalogue], id: &str, version: &str) -> Option<&'a Catalogue> {
+    cats.iter().find(|c| c.is(id, version))
+}
+
+impl Catalogue {
+    /// Is this the catalogue of this id and version?
+    pub fn is(&self, id: &str, version: &str) -> bool {
+        self.id == id && self.version == version
+    }
+}
+
 /// The most recent version (latest signing start) of the catalogue with this id.
 pub fn latest<'a>(cats: &'a [Catalogue], id: &str) -> Option<&'a Catalogue> {
     cats.iter()

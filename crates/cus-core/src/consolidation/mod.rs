@@ -411,7 +411,7 @@ pub fn aligned_columns(ind: &Indicator, years: &[Option<i32>]) -> Vec<Column> {
             out.push(Column {
                 aligned: a,
                 split: s.clone(),
-                key: format!("{}|{}", s.key(), a.key()),
+                key: crate::convention::key::column_key(&s.key(), &a.key()),
                 label_fr: format!("{} — {}", a.label_fr(), s.label_fr(ind)),
             });
         }
@@ -506,7 +506,7 @@ pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referenti
         let mut cats: Vec<&Catalogue> = Vec::new();
         for &i in &g.sources {
             let c = sources[i].cat;
-            if !cats.iter().any(|x| x.id == c.id && x.version == c.version) {
+            if !cats.iter().any(|x| x.is(&c.id, &c.version)) {
                 cats.push(c);
             }
         }
@@ -686,9 +686,16 @@ fn read_table<'r>(
                     let sk = sp.key();
                     for p in own.periods.periods() {
                         let aligned = Aligned::of(own, p, first_year);
-                        if let Some(&c) = col_index.get(format!("{sk}|{}", aligned.key()).as_str())
+                        if let Some(&c) = col_index
+                            .get(crate::convention::key::column_key(&sk, &aligned.key()).as_str())
                         {
-                            col_of.insert(format!("{sk}|{}", crate::convention::period_key(p)), c);
+                            col_of.insert(
+                                crate::convention::key::column_key(
+                                    &sk,
+                                    &crate::convention::period_key(p),
+                                ),
+                                c,
+                            );
                             applicable[c] = true;
                         }
                     }
@@ -783,7 +790,7 @@ fn read_row(
     values: &mut [Option<f64>],
     invalid: &mut [bool],
 ) {
-    let prefix = format!("{}|{}|", ind.code, row);
+    let prefix = crate::convention::key::territory_prefix(&ind.code, &row.to_string());
     let range = conv
         .values
         .range::<_, str>((Bound::Included(prefix.as_str()), Bound::Unbounded));

@@ -467,7 +467,11 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                     o.at_level |= matches!(basis, Basis::Exact(_));
                     for row in basis.rows() {
                         for split in splits(ind) {
-                            let key = format!("{}|{}|{}", ind.code, row, split.key());
+                            let key = crate::convention::key::row_key(
+                                &ind.code,
+                                &row.to_string(),
+                                &split.key(),
+                            );
                             let ls = ev.get(&key);
                             if !ls.iter().any(|l| l.missed) {
                                 continue;
@@ -532,7 +536,11 @@ pub fn review(extract: &Extract, sources: &[Source<'_>], geo: &Referential) -> R
                         let mut parts = Vec::new();
                         let mut all_committed = true;
                         for row in r.basis.rows() {
-                            let key = format!("{}|{}|{}", table.code, row, split.key());
+                            let key = crate::convention::key::row_key(
+                                &table.code,
+                                &row.to_string(),
+                                &split.key(),
+                            );
                             let ls = ev.get(&key);
                             if ls.is_empty() {
                                 continue;

@@ -728,7 +728,7 @@ fn apply(
             true
         }
         Change::Organism { name, values } => {
-            let prefix = format!("{}|", t.code);
+            let prefix = crate::convention::key::indicator_prefix(&t.code);
             let mut row_values = vec![None; n];
             let mut any = false;
             for (k, v) in values {
@@ -930,12 +930,13 @@ fn objective_label(t: &ConsolidatedTable, o: &Objective) -> String {
 /// objective is read at the window's end).
 fn objective_column(t: &ConsolidatedTable, o: &Objective) -> Option<usize> {
     let a = o.aligned()?;
-    let direct = t.column(&format!("{}|{}", o.split, a.key()));
+    let direct = t.column(&crate::convention::key::column_key(&o.split, &a.key()));
     match (direct, a) {
         (Some(c), _) => Some(c),
-        (None, Aligned::Window(_, b)) => {
-            t.column(&format!("{}|{}", o.split, Aligned::End(b).key()))
-        }
+        (None, Aligned::Window(_, b)) => t.column(&crate::convention::key::column_key(
+            &o.split,
+            &Aligned::End(b).key(),
+        )),
         _ => None,
     }
 }

@@ -162,8 +162,8 @@ impl Workspace {
             }
         };
         let column = |key: &str| -> Option<String> {
-            let (split, period) = key.rsplit_once('|')?;
-            calendar(period).map(|p| format!("{split}|{p}"))
+            let (split, period) = crate::convention::key::without_last(key)?;
+            calendar(period).map(|p| crate::convention::key::column_key(split, &p.to_string()))
         };
         for o in &mut self.objectives {
             if let Some(p) = calendar(&o.period) {

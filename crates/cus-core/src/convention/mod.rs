@@ -3,6 +3,7 @@
 
 mod achievements;
 pub mod edit;
+pub mod key;
 mod paste;
 mod rules;
 mod semantics;
@@ -15,12 +16,13 @@ pub use achievements::{
     SignedVersion, Terms,
 };
 pub use edit::{Edit, History, Touched};
+pub use key::cell_key;
 pub use paste::{is_pasted_block, parse_pasted_block, Paste, PastedBlock};
 pub use rules::check_segmentation;
 pub use semantics::{
     is_additive, is_required, label_year, text_too_long, valid_number, value_problem,
 };
-pub use shape::{cell_key, GridShape};
+pub use shape::GridShape;
 pub use territory::TerritoryKey;
 pub use values::{
     cell_error, check_number, entry_value, parse_period_key, period_key, typed_value, yes_no_fr,

@@ -13,29 +13,6 @@ use super::{period_key, splits, Cell, Convention, SplitKey, TerritoryKey};
 use crate::catalogue::{Indicator, Period};
 use crate::geo::Referential;
 
-/// The canonical key of a cell from the keys of its parts: `indicator|territory|split|period`.
-/// The one place the key is assembled ([`Cell::key`] and [`GridShape::key`] call it).
-pub(crate) fn join_key(indicator: &str, territory: &str, split: &str, period: &str) -> String {
-    let mut k =
-        String::with_capacity(indicator.len() + territory.len() + split.len() + period.len() + 3);
-    for (i, part) in [indicator, territory, split, period]
-        .into_iter()
-        .enumerate()
-    {
-        if i > 0 {
-            k.push('|');
-        }
-        k.push_str(part);
-    }
-    k
-}
-
-/// The canonical key of a cell from the keys of its parts, for code outside the convention
-/// module (consolidation, evaluation, formats): the same [`join_key`].
-pub fn cell_key(indicator: &str, territory: &str, split: &str, period: &str) -> String {
-    join_key(indicator, territory, split, period)
-}
-
 /// Rows × splits × periods of one indicator in one convention, with their keys.
 ///
 /// Every row, split and period appears once, and none whose key holds a `|` (it could not be
@@ -147,7 +124,7 @@ impl GridShape {
 
     /// Canonical key of the cell at (row, split, period). Panics when out of the grid.
     pub fn key(&self, r: usize, s: usize, p: usize) -> String {
-        join_key(
+        super::key::cell_key(
             &self.indicator,
             &self.row_keys[r],
             &self.split_keys[s],
@@ -158,7 +135,7 @@ impl GridShape {
     /// The `split|period` part of the cell keys of a column, as the machine row of the workbooks
     /// writes it.
     pub fn column_key(&self, s: usize, p: usize) -> String {
-        format!("{}|{}", self.split_keys[s], self.period_keys[p])
+        super::key::column_key(&self.split_keys[s], &self.period_keys[p])
     }
 
     /// Canonical key of the cell at (row, column), or `None` outside the grid.

@@ -159,7 +159,7 @@ impl SplitKey {
 impl Cell {
     /// Canonical key: `indicator|territory|split|period`.
     pub fn key(&self) -> String {
-        super::shape::join_key(
+        super::key::cell_key(
             &self.indicator,
             &self.territory.to_string(),
             &self.split.key(),

@@ -175,7 +175,11 @@ impl Line {
 
     /// `indicator|territory|split`: the row and split the line belongs to, whatever its period.
     pub fn row_key(&self) -> String {
-        format!("{}|{}|{}", self.indicator, self.territory, self.split.key())
+        crate::convention::key::row_key(
+            &self.indicator,
+            &self.territory.to_string(),
+            &self.split.key(),
+        )
     }
 
     /// « Avenant n° 1 », « Convention initiale », or « non signés »: the version's label, for a
@@ -197,7 +201,7 @@ impl Line {
 }
 
 fn key(code: &str, row: &TerritoryKey, split: &SplitKey, p: Period) -> String {
-    format!("{code}|{row}|{}|{}", split.key(), period_key(p))
+    crate::convention::key::cell_key_of(code, row, split, p)
 }
 
 /// The achievement of one year: a count, or a percentage from its terms.
@@ -224,7 +228,7 @@ pub fn evaluate(
 
 /// The indicator code a cell key, a justification key or an evaluation diagnostic is about.
 pub fn indicator_of(key: &str) -> &str {
-    key.split('|').next().unwrap_or_default()
+    crate::convention::key::indicator_of(key)
 }
 
 /// What to look at: everything (`None`), some indicators, or the diagnostics of some owners.
@@ -251,7 +255,11 @@ fn within(only: Only<'_>, code: &str) -> bool {
 fn within_line(only: Only<'_>, code: &str, row: &TerritoryKey, split: Option<&SplitKey>) -> bool {
     match (only, split) {
         (Some(Within::Owners(o)), None) => o.line_row(code, row),
-        (Some(Within::Owners(o)), Some(s)) => o.justification(&format!("{code}|{row}|{}", s.key())),
+        (Some(Within::Owners(o)), Some(s)) => o.justification(&crate::convention::key::row_key(
+            code,
+            &row.to_string(),
+            &s.key(),
+        )),
         _ => true,
     }
 }

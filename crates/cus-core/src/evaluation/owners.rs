@@ -132,13 +132,16 @@ impl Owners {
 
     /// The sums of which years of this row are owned (`None`: none).
     pub(super) fn sums(&self, code: &str, row: &TerritoryKey) -> Option<&BTreeSet<String>> {
-        self.sums.get(&format!("{code}|{row}"))
+        self.sums.get(&crate::convention::key::territory_key(
+            code,
+            &row.to_string(),
+        ))
     }
 
     /// May lines of this row be owned? (Some of its splits: [`Owners::justification`] of
     /// `indicator|territory|split` decides.)
     pub(super) fn line_row(&self, code: &str, row: &TerritoryKey) -> bool {
-        let prefix = format!("{code}|{row}|");
+        let prefix = crate::convention::key::territory_prefix(code, &row.to_string());
         self.justifications
             .range::<str, _>((
                 std::ops::Bound::Included(prefix.as_str()),

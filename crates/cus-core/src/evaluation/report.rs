@@ -6,14 +6,14 @@
 use std::collections::BTreeMap;
 
 use crate::catalogue::{EvaluationPeriod, Indicator, Measure, Period, ValueKind};
-use crate::convention::{is_additive, period_key, Convention, SplitKey, TerritoryKey, Values};
+use crate::convention::{is_additive, Convention, SplitKey, TerritoryKey, Values};
 use crate::geo::Referential;
 use crate::numfmt::format_fr;
 
 use super::Achievements;
 
 fn key(code: &str, row: &TerritoryKey, split: &SplitKey, p: Period) -> String {
-    format!("{code}|{row}|{}|{}", split.key(), period_key(p))
+    crate::convention::key::cell_key_of(code, row, split, p)
 }
 
 fn is_percentage(ind: &Indicator) -> bool {

@@ -111,7 +111,10 @@ pub fn convention(case: &Case, cat: &Catalogue, ind: &Indicator) -> (Convention,
                     },
                     v => v.clone(),
                 };
-                values.insert(format!("{}|{t}|{split}|{period}", ind.code), value);
+                values.insert(
+                    crate::convention::key::cell_key(&ind.code, &t.to_string(), split, period),
+                    value,
+                );
             }
         }
     }

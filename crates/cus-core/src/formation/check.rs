@@ -203,10 +203,7 @@ fn check_exercise(m: &Module, i: usize, ex: &Exercise, cats: &[Catalogue], out: 
     };
 
     // The catalogue, the codes, the article.
-    let Some(cat) = cats
-        .iter()
-        .find(|c| c.id == ex.catalogue && c.version == ex.version)
-    else {
+    let Some(cat) = crate::catalogue::lookup(cats, &ex.catalogue, &ex.version) else {
         let versions: Vec<&str> = cats
             .iter()
             .filter(|c| c.id == ex.catalogue)

@@ -123,10 +123,12 @@ pub struct Target {
 
 /// The full key of a cell named in an exercise (the indicator may be left out).
 pub fn full_key(indicator: &str, cell: &str) -> String {
-    if cell.starts_with(&format!("{indicator}|")) {
+    if crate::convention::key::indicator_of(cell) == indicator
+        && crate::convention::key::n_parts(cell) == 4
+    {
         cell.to_string()
     } else {
-        format!("{indicator}|{cell}")
+        crate::convention::key::territory_key(indicator, cell)
     }
 }
 

@@ -81,8 +81,7 @@ pub fn load_pack(
 
 /// The catalogue an exercise names, among `cats`.
 pub fn catalogue_of<'a>(ex: &Exercise, cats: &'a [Catalogue]) -> Option<&'a Catalogue> {
-    cats.iter()
-        .find(|c| c.id == ex.catalogue && c.version == ex.version)
+    crate::catalogue::lookup(cats, &ex.catalogue, &ex.version)
 }
 
 /// The article an exercise teaches, cited as the catalogues cite theirs: « CCH, art. R. 445-5 »,

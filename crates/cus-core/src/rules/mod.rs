@@ -263,7 +263,7 @@ impl<'a> Validator<'a> {
 
     /// Was it built for this catalogue?
     pub fn is_for(&self, cat: &Catalogue) -> bool {
-        std::ptr::eq(self.cat, cat) || (self.cat.id == cat.id && self.cat.version == cat.version)
+        std::ptr::eq(self.cat, cat) || self.cat.is(&cat.id, &cat.version)
     }
 }
 

@@ -259,7 +259,10 @@ impl Writer<'_> {
         }
         for (split, years) in &t.years {
             for y in years {
-                let Some(c) = t.column(&format!("{split}|{}", y.year)) else {
+                let Some(c) = t.column(&cus_core::convention::key::column_key(
+                    split,
+                    &y.year.to_string(),
+                )) else {
                     continue;
                 };
                 let lines: [(&str, Option<f64>); 3] = [

@@ -193,9 +193,8 @@ pub fn read_organism(
     use cus_core::diagnostic::Severity;
     let conv = imported.convention;
     let mut diags = imported.notes;
-    if let Some(cat) = cats
-        .iter()
-        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+    if let Some(cat) =
+        cus_core::catalogue::lookup(cats, &conv.catalogue.id, &conv.catalogue.version)
     {
         diags.extend(cus_core::rules::validate(&conv, cat, conv.referential()));
     }

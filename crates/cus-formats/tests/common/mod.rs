@@ -52,7 +52,7 @@ pub fn catalogues() -> &'static [Catalogue] {
 pub fn catalogue_of(conv: &Convention) -> &'static Catalogue {
     catalogues()
         .iter()
-        .find(|c| c.id == conv.catalogue.id && c.version == conv.catalogue.version)
+        .find(|c| c.is(&conv.catalogue.id, &conv.catalogue.version))
         .unwrap_or_else(|| {
             panic!(
                 "catalogue {} {} not embedded",

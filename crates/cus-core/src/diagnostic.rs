@@ -118,6 +118,10 @@ impl Diagnostic {
         Self::new(code, Severity::Warning, message, location)
     }
 
+    pub fn info(code: &str, message: impl Into<String>, location: Location) -> Self {
+        Self::new(code, Severity::Info, message, location)
+    }
+
     pub fn new(
         code: &str,
         severity: Severity,

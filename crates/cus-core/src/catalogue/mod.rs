@@ -308,19 +308,70 @@ pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
             );
         }
         if !ind.unit_choices.is_empty()
-            && (!matches!(ind.value, ValueKind::Nombre { .. })
-                || ind.unit_choices.len() < 2
+            && (!matches!(
+                ind.value,
+                ValueKind::Nombre { .. } | ValueKind::Pourcentage { .. }
+            ) || ind.unit_choices.len() < 2
                 || ind.unit_choices.iter().any(|u| u.trim().is_empty()))
         {
             err(
                 "E-CAT-UNIT-CHOICES",
                 format!(
                     "{} : unit_choices propose au moins deux unités non vides, et seulement pour \
-                     une valeur de type nombre.",
+                     une valeur de type nombre ou pourcentage.",
                     ind.code
                 ),
                 at(p("unit_choices"), code),
             );
+        }
+        // A count stated with its percentage, or a count indicator stated as a percentage, needs
+        // the stock it is taken of. (The count of a percentage indicator needs none: its
+        // denominator may be a flow, the year's attributions.)
+        let needs_base = ind.unit_choices.iter().any(|u| {
+            matches!(
+                (UnitForm::of(u), &ind.value),
+                (UnitForm::NombreEtPourcentage(..), _)
+                    | (UnitForm::Pourcentage(_), ValueKind::Nombre { .. })
+            )
+        });
+        match &ind.base {
+            Some(b) if cat.base(b).is_none() && b != PARC_TOTAL => err(
+                "E-CAT-BASE",
+                format!("{} : la base « {b} » n'est pas déclarée dans [[bases]].", ind.code),
+                at(p("base"), code),
+            ),
+            None if needs_base => err(
+                "E-CAT-BASE",
+                format!(
+                    "{} : une unité proposée passe du nombre au pourcentage ; indiquez la base \
+                     (base = …) dont le pourcentage est pris.",
+                    ind.code
+                ),
+                at(p("base"), code),
+            ),
+            _ => {}
+        }
+        let mut ids = HashSet::new();
+        for (k, c) in ind.period_choices.iter().enumerate() {
+            let per = &c.periods;
+            if c.id.trim().is_empty()
+                || !ids.insert(c.id.as_str())
+                || (!per.yearly && per.cumulative.is_empty())
+                || per
+                    .cumulative
+                    .iter()
+                    .any(|&n| n == 0 || n > CONVENTION_YEARS)
+            {
+                err(
+                    "E-CAT-PERIOD-CHOICES",
+                    format!(
+                        "{} : chaque périodicité proposée a un identifiant unique et des \
+                         échéances (yearly ou cumulative entre 1 et {CONVENTION_YEARS}).",
+                        ind.code
+                    ),
+                    at(p(&format!("period_choices[{k}]")), code),
+                );
+            }
         }
         if !codes.insert(ind.code.as_str()) {
             err(

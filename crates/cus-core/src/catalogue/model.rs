@@ -336,6 +336,93 @@ pub struct Part {
     pub id: String,
     /// French label ("dont hors QPV").
     pub label: String,
+    /// How the part is stated: a count (the default), a percentage of its total, or a
+    /// percentage of the indicator's base. Set by the convention's choices
+    /// (`Convention::part_units`, `Convention::units`), read through `Convention::view`.
+    #[serde(default, skip_serializing_if = "PartShare::is_count")]
+    pub share: PartShare,
+}
+
+/// How a "dont" part is stated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PartShare {
+    /// A count of the same unit as its total, never above it.
+    #[default]
+    Nombre,
+    /// A percentage (0–100) of its total (« % hors QPV » of the PLAI financed).
+    PourcentageDuTotal,
+    /// A percentage (0–100) of the indicator's base (« en % du parc »): the same figure as
+    /// the count, stated the other way.
+    PourcentageDeLaBase,
+}
+
+impl PartShare {
+    pub fn is_count(&self) -> bool {
+        *self == PartShare::Nombre
+    }
+
+    /// Is the part a percentage (0–100)?
+    pub fn is_percentage(&self) -> bool {
+        !self.is_count()
+    }
+}
+
+/// A stock the organism gives once per territory, at 31 December of the year before signing
+/// (« parc de logements de classe énergétique E, F, G »): the base an indicator's percentage
+/// is taken of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseDef {
+    /// Stable id (`parc-efg`). `parc-total` is the dwellings owned (`Convention::stock`).
+    pub id: String,
+    /// French label (« Logements de classe énergétique E, F ou G »).
+    pub label: String,
+    /// Its unit (« logements »).
+    pub unit: String,
+    /// Where the base comes from, or why it is asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The id of the base that is the dwellings owned, given in the Parc step
+/// (`Convention::stock`).
+pub const PARC_TOTAL: &str = "parc-total";
+
+/// A periodicity the organism may choose for an indicator whose text leaves it open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodChoice {
+    /// Stable id recorded in the convention (`par-annee`, `3-et-6-ans`).
+    pub id: String,
+    pub periods: Periodicity,
+}
+
+/// What a unit offered in `unit_choices` means, read from its words: « % … » is a
+/// percentage, « X et % … » a count stated with its percentage, anything else a count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnitForm {
+    /// A count of this unit (« logements »).
+    Nombre(String),
+    /// A percentage (« % du parc »).
+    Pourcentage(String),
+    /// A count (first) with its percentage of the base (second).
+    NombreEtPourcentage(String, String),
+}
+
+impl UnitForm {
+    pub fn of(unit: &str) -> UnitForm {
+        let u = unit.trim();
+        if u.starts_with('%') {
+            return UnitForm::Pourcentage(u.to_string());
+        }
+        match u.split_once(" et ") {
+            Some((count, pct)) if pct.trim_start().starts_with('%') => {
+                UnitForm::NombreEtPourcentage(count.trim().to_string(), pct.trim().to_string())
+            }
+            _ => UnitForm::Nombre(u.to_string()),
+        }
+    }
 }
 
 /// How values are split inside one territory and period.
@@ -444,6 +531,18 @@ pub struct Indicator {
     /// chooses from, once per convention (`Convention::units`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unit_choices: Vec<String>,
+    /// When the text leaves the periodicity open: the other periodicities the organism may
+    /// choose (`Convention::periodicity`); `periods` is the default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub period_choices: Vec<PeriodChoice>,
+    /// The stock a percentage of this indicator is taken of (an entry of
+    /// [`Catalogue::bases`]), given once per territory instead of every year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// An indicator the organism added to its convention (« hors règlement »): checked for its
+    /// values only, kept apart from the decree's in totals.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hors_reglement: bool,
 }
 
 /// What a value of an indicator measures over time.
@@ -569,6 +668,9 @@ pub struct Catalogue {
     /// Remarks for readers (what was not recovered, conventions of this file).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The stocks an indicator's percentage may be taken of (`Indicator::base`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<BaseDef>,
 }
 
 impl Catalogue {
@@ -578,6 +680,10 @@ impl Catalogue {
 
     pub fn engagement(&self, id: &str) -> Option<&Engagement> {
         self.engagements.iter().find(|e| e.id == id)
+    }
+
+    pub fn base(&self, id: &str) -> Option<&BaseDef> {
+        self.bases.iter().find(|b| b.id == id)
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {

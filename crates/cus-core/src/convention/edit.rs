@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CatalogueRef, Convention, IndicatorSegmentation, Justification, Segment, Signature,
+    CatalogueRef, Complementary, Convention, IndicatorSegmentation, Justification, Segment, Signature,
     SignedVersion, Terms, Value,
 };
 use crate::organisme::Organisme;
@@ -50,6 +50,25 @@ pub enum Edit {
         indicator: String,
         unit: Option<String>,
     },
+    /// The periodicity chosen for an indicator whose text leaves it open (an id of its
+    /// `period_choices`), or none (the catalogue's).
+    SetPeriodicity {
+        indicator: String,
+        choice: Option<String>,
+    },
+    /// How the « dont » parts of an indicator are stated: `%` of their total, or none (counts).
+    SetPartUnit {
+        indicator: String,
+        unit: Option<String>,
+    },
+    /// A stock given once for one territory (`None`: not given).
+    SetBase {
+        base: String,
+        territory: String,
+        value: Option<f64>,
+    },
+    /// The indicators the organism added (« hors règlement »).
+    SetComplementary(Vec<Complementary>),
     /// A warning acknowledged with the user's comment, or no longer (`None`).
     Acknowledge {
         id: String,
@@ -238,6 +257,49 @@ impl Edit {
                     touched: Touched::Structure,
                 }
             }
+            Edit::SetPeriodicity { indicator, choice } => {
+                let before = set_entry(&mut conv.periodicity, &indicator, choice);
+                Applied {
+                    inverse: Edit::SetPeriodicity {
+                        indicator,
+                        choice: before,
+                    },
+                    touched: Touched::Structure,
+                }
+            }
+            Edit::SetPartUnit { indicator, unit } => {
+                let before = set_entry(&mut conv.part_units, &indicator, unit);
+                Applied {
+                    inverse: Edit::SetPartUnit {
+                        indicator,
+                        unit: before,
+                    },
+                    touched: Touched::Structure,
+                }
+            }
+            Edit::SetBase {
+                base,
+                territory,
+                value,
+            } => {
+                let map = conv.bases.entry(base.clone()).or_default();
+                let before = set_entry(map, &territory, value);
+                if map.is_empty() {
+                    conv.bases.remove(&base);
+                }
+                Applied {
+                    inverse: Edit::SetBase {
+                        base,
+                        territory,
+                        value: before,
+                    },
+                    touched: Touched::Structure,
+                }
+            }
+            Edit::SetComplementary(list) => Applied {
+                inverse: Edit::SetComplementary(std::mem::replace(&mut conv.complementary, list)),
+                touched: Touched::Structure,
+            },
             Edit::Acknowledge { id, comment } => {
                 let before = set_entry(&mut conv.acknowledged, &id, comment);
                 Applied {
@@ -328,16 +390,17 @@ impl Edit {
     /// recorded in the history.) Judged on the net effect: a cell written then emptied in the
     /// same step, or a name changed and changed back in a batch, is no change.
     pub fn is_noop_on(&self, conv: &Convention) -> bool {
-        let mut last: BTreeMap<(u8, &str), Write> = BTreeMap::new();
+        let mut last: BTreeMap<(u8, &str, &str), Write> = BTreeMap::new();
         self.net_writes(&mut last);
         last.values().all(|w| w.holds_in(conv))
     }
 
     /// The last write of this edit to each slot of the convention.
-    fn net_writes<'a>(&'a self, last: &mut BTreeMap<(u8, &'a str), Write<'a>>) {
-        let mut put = |slot: u8, key: &'a str, w: Write<'a>| {
-            last.insert((slot, key), w);
+    fn net_writes<'a>(&'a self, last: &mut BTreeMap<(u8, &'a str, &'a str), Write<'a>>) {
+        let mut put2 = |slot: u8, key: &'a str, sub: &'a str, w: Write<'a>| {
+            last.insert((slot, key, sub), w);
         };
+        let mut put = |slot: u8, key: &'a str, w: Write<'a>| put2(slot, key, "", w);
         match self {
             Edit::SetCells(cells) => {
                 for (k, v) in cells {
@@ -369,6 +432,18 @@ impl Edit {
             Edit::SetUnit { indicator, unit } => {
                 put(8, indicator, Write::Unit(indicator, unit.as_ref()))
             }
+            Edit::SetPeriodicity { indicator, choice } => {
+                put(16, indicator, Write::Periodicity(indicator, choice.as_ref()))
+            }
+            Edit::SetPartUnit { indicator, unit } => {
+                put(17, indicator, Write::PartUnit(indicator, unit.as_ref()))
+            }
+            Edit::SetBase {
+                base,
+                territory,
+                value,
+            } => put2(18, base, territory, Write::Base(base, territory, *value)),
+            Edit::SetComplementary(list) => put(19, "", Write::Complementary(list)),
             Edit::Acknowledge { id, comment } => put(9, id, Write::Ack(id, comment.as_ref())),
             Edit::Sign(sig) => put(10, "", Write::Sign(sig.as_ref())),
             Edit::SetVersions(v) => put(11, "", Write::Versions(v)),
@@ -405,7 +480,11 @@ impl Edit {
             | Edit::SetSegments(_)
             | Edit::SetSegmentation { .. }
             | Edit::SetStock { .. }
-            | Edit::SetUnit { .. } => true,
+            | Edit::SetUnit { .. }
+            | Edit::SetPeriodicity { .. }
+            | Edit::SetPartUnit { .. }
+            | Edit::SetBase { .. }
+            | Edit::SetComplementary(_) => true,
             // An avenant started in the same step (the signature removed first) unlocks.
             Edit::Batch(edits) => {
                 return edits
@@ -454,6 +533,10 @@ enum Write<'a> {
     Segmentation(&'a str, Option<&'a IndicatorSegmentation>),
     Stock(&'a str, Option<f64>),
     Unit(&'a str, Option<&'a String>),
+    Periodicity(&'a str, Option<&'a String>),
+    PartUnit(&'a str, Option<&'a String>),
+    Base(&'a str, &'a str, Option<f64>),
+    Complementary(&'a [Complementary]),
     Ack(&'a str, Option<&'a String>),
     Sign(Option<&'a Signature>),
     Versions(&'a [SignedVersion]),
@@ -482,6 +565,10 @@ impl Write<'_> {
             Write::Segmentation(code, choice) => conv.segmentation.get(code) == choice,
             Write::Stock(t, d) => same_number(conv.stock.get(t).copied(), d),
             Write::Unit(i, u) => conv.units.get(i) == u,
+            Write::Periodicity(i, c) => conv.periodicity.get(i) == c,
+            Write::PartUnit(i, u) => conv.part_units.get(i) == u,
+            Write::Base(b, t, v) => same_number(conv.base_given(b, t), v),
+            Write::Complementary(list) => conv.complementary == list,
             Write::Ack(id, c) => conv.acknowledged.get(id) == c,
             Write::Sign(sig) => conv.signature.as_ref() == sig,
             Write::Versions(v) => conv.versions == v,

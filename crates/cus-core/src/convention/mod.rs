@@ -2,6 +2,7 @@
 //! territorial level chosen per indicator, and from these the exact list of cells to fill.
 
 mod achievements;
+mod choices;
 pub mod edit;
 pub mod key;
 mod paste;
@@ -15,12 +16,17 @@ pub use achievements::{
     is_date, is_row_justification_key, AchievedMap, Achievements, Justification, Origin, Signature,
     SignedVersion, Terms,
 };
+pub use choices::{
+    base_label, Complementary, ComplementaryUnit, COMPLEMENTARY_ENGAGEMENT, PART_PERCENT,
+    PERCENT_PART,
+};
 pub use edit::{Edit, History, Touched};
 pub use key::cell_key;
 pub use paste::{is_pasted_block, parse_pasted_block, Paste, PastedBlock};
 pub use rules::check_segmentation;
 pub use semantics::{
-    is_additive, is_required, label_year, text_too_long, valid_number, value_problem,
+    is_additive, is_required, label_year, part_share, part_share_of_key, text_too_long,
+    valid_number, valid_number_at, value_problem, value_problem_at,
 };
 pub use shape::GridShape;
 pub use territory::TerritoryKey;
@@ -122,6 +128,21 @@ pub struct Convention {
     /// (`Indicator::unit_choices`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub units: BTreeMap<String, String>,
+    /// The periodicity chosen per indicator code, for indicators whose text leaves it open
+    /// (`Indicator::period_choices`, by id).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub periodicity: BTreeMap<String, String>,
+    /// How the « dont » parts of an indicator are stated, per indicator code: `%` for a
+    /// percentage of their total; absent, a count.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub part_units: BTreeMap<String, String>,
+    /// The stocks given once, at 31 December of the year before signing: base id
+    /// (`Catalogue::bases`) → territory key → value. The dwellings owned are `stock`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bases: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Indicators the organism added to its convention (« hors règlement »).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub complementary: Vec<Complementary>,
     /// Set when the commitments are signed: they are then read-only, changed only by an avenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
@@ -228,7 +249,9 @@ impl Convention {
     }
 
     pub fn uses(&self, ind: &Indicator) -> bool {
-        ind.requirement == Requirement::Obligatoire || self.segmentation.contains_key(&ind.code)
+        ind.requirement == Requirement::Obligatoire
+            || ind.hors_reglement
+            || self.segmentation.contains_key(&ind.code)
     }
 
     /// Levels used for an indicator: the choice, else the catalogue's default (first allowed).

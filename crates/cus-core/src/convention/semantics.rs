@@ -5,7 +5,7 @@
 //! rules and the calculations.
 
 use super::{cell_error, check_number, Convention, Value};
-use crate::catalogue::{Indicator, Requirement, ValueKind};
+use crate::catalogue::{Indicator, PartShare, Requirement, ValueKind};
 use crate::numfmt::format_fr;
 
 /// The length of a text value of a `texte` indicator, in characters, and the indicator's limit,
@@ -91,4 +91,79 @@ pub fn valid_number(ind: &Indicator, v: &Value) -> Option<f64> {
 /// plausible year (an absurd one would overflow the label arithmetic), else none ("À 3 ans").
 pub fn label_year(conv: &Convention) -> Option<i32> {
     conv.signing_year.filter(|y| (1900..=2200).contains(y))
+}
+
+/// How the cells of `split` are stated: a count like their indicator, or (a « dont » part the
+/// convention states as a percentage, `Convention::view`) a percentage.
+pub fn part_share(ind: &Indicator, split: &super::SplitKey) -> PartShare {
+    match &split.part {
+        Some(id) => ind
+            .splits
+            .parts
+            .iter()
+            .find(|p| &p.id == id)
+            .map(|p| p.share)
+            .unwrap_or_default(),
+        None => PartShare::Nombre,
+    }
+}
+
+/// [`part_share`] from the split part of a cell key (`PLAI/hors-qpv`).
+pub fn part_share_of_key(ind: &Indicator, split_key: &str) -> PartShare {
+    match split_key.split_once('/') {
+        Some((_, id)) => ind
+            .splits
+            .parts
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.share)
+            .unwrap_or_default(),
+        None => PartShare::Nombre,
+    }
+}
+
+/// The message of a value stated as a percentage (0 to 100), if it is not one.
+fn percentage_problem(v: &Value) -> Option<String> {
+    let n = match v {
+        Value::Number(n) => *n,
+        Value::Text(t) => match crate::numfmt::parse_fr(t.trim().trim_end_matches('%').trim()) {
+            Ok(n) => n,
+            Err(e) => return Some(e.message_fr(t)),
+        },
+        Value::Bool(_) => return Some("Un pourcentage est attendu.".into()),
+    };
+    if !n.is_finite() {
+        return Some("La valeur n'est pas un nombre fini : saisissez un nombre.".into());
+    }
+    (!(0.0..=100.0).contains(&n)).then(|| {
+        format!(
+            "Cette part est saisie en pourcentage (de 0 à 100) : {} n'en est pas un. Tapez le \
+             pourcentage, ou choisissez de saisir les parts en nombre au-dessus de la grille.",
+            format_fr(n, 2)
+        )
+    })
+}
+
+/// [`value_problem`] for a cell of a split stated `share`.
+pub fn value_problem_at(ind: &Indicator, share: PartShare, v: &Value) -> Option<String> {
+    if share.is_percentage() {
+        percentage_problem(v)
+    } else {
+        value_problem(ind, v)
+    }
+}
+
+/// [`valid_number`] for a cell of a split stated `share`.
+pub fn valid_number_at(ind: &Indicator, share: PartShare, v: &Value) -> Option<f64> {
+    if !share.is_percentage() {
+        return valid_number(ind, v);
+    }
+    if percentage_problem(v).is_some() {
+        return None;
+    }
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Text(t) => crate::numfmt::parse_fr(t.trim().trim_end_matches('%').trim()).ok(),
+        Value::Bool(_) => None,
+    }
 }

@@ -6,12 +6,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::grid::Addr;
-use super::{codes, Index, TOLERANCE};
+use super::{codes, Index, BASE_PERCENT_TOLERANCE, TOLERANCE};
 use crate::calc;
 use crate::catalogue::Requirement;
-use crate::catalogue::ValueKind;
+use crate::catalogue::{PartShare, ValueKind};
 use crate::convention::{
-    label_year, text_too_long, valid_number, value_problem, Convention, Value,
+    label_year, text_too_long, valid_number_at, value_problem_at, Convention, Value,
 };
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::numfmt::format_fr;
@@ -81,7 +81,11 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
             }
             None => *self.memo.borrow_mut().entry(a).or_insert_with(|| {
                 let v = self.conv.values.get(&self.idx.key(a));
-                (v, v.and_then(|v| valid_number(self.idx.ind(a.g), v)))
+                let share = self.idx.grid(a.g).part_shares[a.s];
+                (
+                    v,
+                    v.and_then(|v| valid_number_at(self.idx.ind(a.g), share, v)),
+                )
             }),
         }
     }
@@ -227,7 +231,7 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
 
         // Kind and bounds of the value; the length of a text.
         if let Some(v) = self.value(a) {
-            if let Some(problem) = value_problem(ind, v) {
+            if let Some(problem) = value_problem_at(ind, grid.part_shares[a.s], v) {
                 let d = if text_too_long(ind, v).is_some() {
                     // The text itself is in the cell: the message gives its length only.
                     self.definition_diag(
@@ -273,11 +277,19 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
             }
         }
 
-        // A part is never above its whole.
-        if let (Some(w), Some(v)) = (grid.whole_of[a.s], here) {
+        let percent_part = grid.part_shares[a.s].is_percentage();
+        // A part is never above its whole (a percentage part: never above 100, its bounds).
+        if let (Some(w), Some(v), false) = (grid.whole_of[a.s], here, percent_part) {
             let wa = at(w, a.p);
             if let Some(wv) = self.num(wa) {
                 if exceeds(v, wv) {
+                    // 92 typed for « 92 % »: say how to state the part as a percentage.
+                    let hint = if v <= 100.0 {
+                        " Si c'est un pourcentage du total, choisissez « parts en % » au-dessus de \
+                         la grille."
+                    } else {
+                        ""
+                    };
                     out.push(self.definition_diag(
                         codes::PART_EXCEEDS_TOTAL,
                         Severity::Error,
@@ -285,7 +297,7 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
                         format!(
                             "{} : la part ({}) dépasse la valeur dont elle fait partie ({} : {}). \
                              Une part « dont » ne peut pas dépasser son total : corrigez l'une des \
-                             deux valeurs.",
+                             deux valeurs.{hint}",
                             self.where_fr(a),
                             fr(v),
                             self.split_label(wa),
@@ -296,8 +308,42 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
             }
         }
 
-        // A cumulative value never decreases.
-        if let (Some(pn), Some(v)) = (grid.next_cum[a.p], here) {
+        // A percentage of the base stated with its count agrees with count ÷ base.
+        if let (Some(w), Some(pct), PartShare::PourcentageDeLaBase) =
+            (grid.whole_of[a.s], here, grid.part_shares[a.s])
+        {
+            let base = ind
+                .base
+                .as_deref()
+                .and_then(|b| self.conv.base_at(b, &grid.shape.rows[a.r]));
+            if let (Some(count), Some(base)) = (self.num(at(w, a.p)), base.filter(|b| *b > 0.0))
+            {
+                let computed = count / base * 100.0;
+                if (computed - pct).abs() > BASE_PERCENT_TOLERANCE {
+                    out.push(self.definition_diag(
+                        codes::BASE_PERCENT_MISMATCH,
+                        Severity::Warning,
+                        a,
+                        format!(
+                            "{} : {} % ne correspond pas au nombre rapporté à la base : {} ÷ {} = \
+                             {} %. Vérifiez le nombre, le pourcentage ou la base (étape Parc).",
+                            self.where_fr(a),
+                            fr(pct),
+                            fr(count),
+                            fr(base),
+                            crate::numfmt::format_fr(computed, 1)
+                        ),
+                    ));
+                }
+            }
+        }
+
+        // A cumulative value never decreases (a percentage of its total may).
+        if let (Some(pn), Some(v), false) = (
+            grid.next_cum[a.p],
+            here,
+            grid.part_shares[a.s] == PartShare::PourcentageDuTotal,
+        ) {
             let na = at(a.s, pn);
             if let Some(nv) = self.num(na) {
                 if exceeds(v, nv) {
@@ -318,7 +364,7 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
             }
         }
 
-        if grid.additive {
+        if grid.additive && !percent_part {
             if let Some(total) = here {
                 // Members of a breakdown add up to its total.
                 for (b, members) in &grid.members_of[a.s] {

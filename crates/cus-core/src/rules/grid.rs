@@ -66,6 +66,9 @@ pub(crate) struct Grid {
     /// Département row → the EPCI rows lying only in it.
     pub dept_epcis: Vec<Vec<usize>>,
     pub shares: Vec<Share>,
+    /// How each split is stated: a percentage part follows neither the count's bounds nor
+    /// its sums.
+    pub part_shares: Vec<crate::catalogue::PartShare>,
     pub ratios: Vec<Ratio>,
 }
 
@@ -97,6 +100,10 @@ pub(crate) fn build(
     let additive = is_additive(ind);
     let required = is_required(ind);
 
+    let part_shares: Vec<crate::catalogue::PartShare> = split_list
+        .iter()
+        .map(|s| crate::convention::part_share(ind, s))
+        .collect();
     let pos_of = |s: &SplitKey| split_list.iter().position(|x| x == s);
     let n_s = split_list.len();
     let mut whole_of = vec![None; n_s];
@@ -267,6 +274,7 @@ pub(crate) fn build(
         epci_dept,
         dept_epcis,
         shares,
+        part_shares,
         ratios,
     }
 }

@@ -117,7 +117,16 @@ pub mod codes {
     pub const STOCK_EPCI_EXCEEDS: &str = "E-STOCK-EPCI-EXCEEDS";
     pub const STOCK_EXCEEDS_ORGANISME: &str = "E-STOCK-EXCEEDS-ORGANISME";
     pub const UNIT_NOT_CHOSEN: &str = "W-UNIT-NOT-CHOSEN";
+    pub const BASE_PERCENT_MISMATCH: &str = "W-BASE-PERCENT-MISMATCH";
+    pub const BASE_MISSING: &str = "I-BASE-MISSING";
+    pub const BASE_INVALID: &str = "W-BASE-INVALID";
+    pub const CHOICE_UNKNOWN: &str = "W-CHOICE-UNKNOWN";
+    pub const COMPLEMENTARY_INVALID: &str = "E-COMPLEMENTARY-INVALID";
 }
+
+/// How far (in points) a percentage stated with its count may be from count ÷ base: the
+/// figures of a signed convention are rounded, to the unit at most.
+pub const BASE_PERCENT_TOLERANCE: f64 = 0.5;
 
 /// Validate the whole convention with the embedded data rules: organism, segmentation, stock,
 /// values.
@@ -136,6 +145,7 @@ pub fn validate_with(
     out.extend(check_segmentation(conv, cat, geo));
     out.extend(check_stock(conv, geo));
     out.extend(check_units(conv, cat));
+    out.extend(check_choices(conv, cat, geo));
     out.extend(Index::with_rules(conv, cat, geo, rules).validate_values(conv));
     out.extend(crate::evaluation::check_convention(conv, cat, geo));
     out
@@ -299,6 +309,8 @@ pub fn check_units(conv: &Convention, cat: &Catalogue) -> Vec<Diagnostic> {
     cat.indicators
         .iter()
         .filter(|ind| !ind.unit_choices.is_empty() && conv.uses(ind))
+        // A unit of the catalogue's own among the choices is its default (« % » for PP-2).
+        .filter(|ind| !ind.unit_choices.contains(&ind.value.unit_fr()))
         .filter(|ind| {
             conv.units
                 .get(&ind.code)
@@ -322,6 +334,162 @@ pub fn check_units(conv: &Convention, cat: &Catalogue) -> Vec<Diagnostic> {
             cat.cite(d, ind)
         })
         .collect()
+}
+
+/// The choices of the convention where the texts are silent (`cat` is its view,
+/// `Convention::view`): choices the catalogue does not offer, bases not given where an indicator
+/// needs one (an information: the annex that fixes the form was not read), bases that are not
+/// stocks, and the indicators the organism added.
+pub fn check_choices(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&Referential>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let loc = |code: &str, path: String| Location {
+        indicator: Some(code.to_string()),
+        path: Some(path),
+        ..Default::default()
+    };
+    for (code, id) in &conv.periodicity {
+        let known = cat
+            .indicator(code)
+            .is_some_and(|i| i.period_choices.iter().any(|c| &c.id == id));
+        if !known {
+            out.push(Diagnostic::warning(
+                codes::CHOICE_UNKNOWN,
+                format!(
+                    "{code} : la périodicité « {id} » n'est pas proposée par le catalogue ; les \
+                     échéances du catalogue s'appliquent."
+                ),
+                loc(code, format!("periodicity.{code}")),
+            ));
+        }
+    }
+    for (code, unit) in &conv.part_units {
+        let has_parts = cat.indicator(code).is_some_and(|i| !i.splits.parts.is_empty());
+        if unit != crate::convention::PART_PERCENT || !has_parts {
+            out.push(Diagnostic::warning(
+                codes::CHOICE_UNKNOWN,
+                format!(
+                    "{code} : « {unit} » n'est pas une façon de saisir ses parts « dont » (« % » \
+                     ou, par défaut, en nombre) ; les parts se lisent en nombre."
+                ),
+                loc(code, format!("part_units.{code}")),
+            ));
+        }
+    }
+    for (base, by_territory) in &conv.bases {
+        for (t, &v) in by_territory {
+            if !(v.is_finite() && v >= 0.0 && v.fract() == 0.0) {
+                out.push(Diagnostic::warning(
+                    codes::BASE_INVALID,
+                    format!(
+                        "Base « {} », {} : {} n'est pas un nombre entier de logements ≥ 0 ; elle \
+                         n'est pas utilisée.",
+                        crate::convention::base_label(cat, base),
+                        t.parse::<TerritoryKey>()
+                            .map(|k| conv.territory_label(&k, geo))
+                            .unwrap_or_else(|_| t.clone()),
+                        crate::numfmt::format_fr(v, 2)
+                    ),
+                    Location {
+                        path: Some(format!("bases.{base}.{t}")),
+                        ..Default::default()
+                    },
+                ));
+            }
+        }
+    }
+    // A base an indicator's count or percentage is converted with, not given.
+    for ind in cat.indicators.iter().filter(|i| conv.uses(i)) {
+        let Some(base) = ind.base.as_deref() else {
+            continue;
+        };
+        // Only for a form other than the first offered (the decree's reading): the figure the
+        // text names is then derived from the one stated and the base.
+        let converts = conv
+            .units
+            .get(&ind.code)
+            .is_some_and(|u| ind.unit_choices.iter().skip(1).any(|c| c == u));
+        if !converts {
+            continue;
+        }
+        let missing: Vec<String> = conv
+            .rows(ind, geo)
+            .iter()
+            .filter(|t| conv.base_at(base, t).is_none())
+            .map(|t| conv.territory_label(t, geo))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let date = crate::convention::label_year(conv)
+            .map(|y| format!("au 31 décembre {}", y - 1))
+            .unwrap_or_else(|| "au 31 décembre de l'année précédant la signature".to_string());
+        let d = Diagnostic::info(
+            codes::BASE_MISSING,
+            format!(
+                "{} : la base « {} » n'est pas donnée pour {} ; le nombre et le pourcentage ne \
+                 se déduisent pas l'un de l'autre. Donnez-la une fois, {date}, à l'étape Parc \
+                 (facultatif : l'engagement saisi reste valable).",
+                ind.code,
+                crate::convention::base_label(cat, base),
+                few(&missing)
+            ),
+            loc(&ind.code, format!("bases.{base}")),
+        );
+        out.push(cat.cite(d, ind));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, x) in conv.complementary.iter().enumerate() {
+        let code = x.code.trim();
+        let problem = if code.is_empty() || x.label.trim().is_empty() {
+            Some("un code et un libellé sont nécessaires".to_string())
+        } else if code.contains('|') || code.contains('/') {
+            Some("son code ne peut contenir ni « | » ni « / »".to_string())
+        } else if !seen.insert(code) {
+            Some("ce code est déjà celui d'un autre indicateur complémentaire".to_string())
+        } else if cat.indicator(code).is_some_and(|ind| !ind.hors_reglement) {
+            Some(format!(
+                "ce code est celui d'un indicateur du décret ({}) : donnez-lui un autre code \
+                 (« {code} complémentaire »)",
+                cat.indicator(code).map(|i| cat.citation(i)).unwrap_or_default()
+            ))
+        } else if !x.periods.yearly && x.periods.cumulative.is_empty() {
+            Some("choisissez ses échéances (par année, à 3 et 6 ans…)".to_string())
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            out.push(Diagnostic::error(
+                codes::COMPLEMENTARY_INVALID,
+                format!(
+                    "Indicateur complémentaire n° {} (« {} ») : {p}.",
+                    i + 1,
+                    x.label.trim()
+                ),
+                Location {
+                    path: Some(format!("complementary[{i}]")),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// « A, B, C et 4 autres »: a list kept short in a message.
+fn few(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    if items.len() <= SHOWN + 1 {
+        return items.join(", ");
+    }
+    format!(
+        "{} et {} autres territoires",
+        items[..SHOWN].join(", "),
+        items.len() - SHOWN
+    )
 }
 
 /// The stock figures: whole numbers ≥ 0 keyed by a readable territory.
@@ -587,8 +755,14 @@ impl<'a> Index<'a> {
             .enumerate()
             .map(|(g, vals)| {
                 let ind = self.ind(g);
+                let grid = self.grid(g);
+                let (n_cols, n_splits) = (grid.shape.n_cols().max(1), grid.shape.splits.len().max(1));
                 vals.iter()
-                    .map(|v| v.and_then(|v| valid_number(ind, v)))
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let share = grid.part_shares[(i % n_cols) % n_splits];
+                        v.and_then(|v| crate::convention::valid_number_at(ind, share, v))
+                    })
                     .collect()
             })
             .collect();

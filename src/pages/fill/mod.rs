@@ -50,6 +50,27 @@ pub struct Props {
     pub evaluate: Option<EvalStep>,
 }
 
+/// What a convention chooses that changes how its catalogue reads (`Convention::view`): the
+/// key of the memo of the view.
+#[derive(Clone, PartialEq)]
+struct Choices {
+    units: std::collections::BTreeMap<String, String>,
+    periodicity: std::collections::BTreeMap<String, String>,
+    part_units: std::collections::BTreeMap<String, String>,
+    complementary: Vec<cus_core::convention::Complementary>,
+}
+
+impl Choices {
+    fn of(c: &Convention) -> Self {
+        Choices {
+            units: c.units.clone(),
+            periodicity: c.periodicity.clone(),
+            part_units: c.part_units.clone(),
+            complementary: c.complementary.clone(),
+        }
+    }
+}
+
 /// The catalogue the draft was filled against, if it is available.
 pub fn draft_catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> Option<&'a Catalogue> {
     cus_core::catalogue::lookup(cats, &conv.catalogue.id, &conv.catalogue.version)
@@ -245,24 +266,25 @@ pub fn fill(props: &Props) -> Html {
     };
     let draft = &store.conv;
 
-    let cats = &props.catalogues.0;
-    let cat = draft_catalogue(cats, &draft);
     let geo = draft.referential();
+    // One copy of the catalogue per catalogue and choices, shared by the steps' props: the
+    // catalogue as the convention applies it (`Convention::view`: units, periodicities, parts,
+    // complementary indicators), rebuilt only when one of these changes.
+    let catalogue: Option<Rc<Catalogue>> = (*use_memo(
+        (props.catalogues.clone(), draft.catalogue.clone(), Choices::of(&draft)),
+        |(cats, r, _)| {
+            cats.0
+                .iter()
+                .find(|c| c.is(&r.id, &r.version))
+                .map(|c| Rc::new(draft.view(c).into_owned()))
+        },
+    ))
+    .clone();
+    let cat: Option<&Catalogue> = catalogue.as_deref();
     let validation = use_mut_ref(|| None::<state::Validation>);
     let diags: Rc<Vec<Diagnostic>> = cat
         .map(|c| state::diagnostics(&mut validation.borrow_mut(), &store, pinned(c), geo))
         .unwrap_or_default();
-    // One copy of the catalogue per catalogue chosen, shared by the steps' props.
-    let catalogue: Option<Rc<Catalogue>> = (*use_memo(
-        (props.catalogues.clone(), draft.catalogue.clone()),
-        |(cats, r)| {
-            cats.0
-                .iter()
-                .find(|c| c.is(&r.id, &r.version))
-                .map(|c| Rc::new(c.clone()))
-        },
-    ))
-    .clone();
 
     let steps = all_steps(cat);
     // Errors located on a cell, per engagement (1-based position), for the step menu.

@@ -283,6 +283,9 @@ fn check_one(path: &str, cats: &[Catalogue]) -> CheckReport {
             let conv = &imported.convention;
             let mut evaluation = None;
             if let Some(cat) = catalogue_of(conv, cats) {
+                // The catalogue as the convention applies it (its units, periodicities…).
+                let view = conv.view(cat);
+                let cat = &*view;
                 let geo = conv.referential();
                 diags.extend(
                     cus_core::rules::validate(conv, cat, geo)

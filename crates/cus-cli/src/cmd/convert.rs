@@ -154,6 +154,8 @@ pub fn run(args: &[String]) -> Output {
             code = code.max(2);
             continue;
         };
+        let view = conv.view(cat);
+        let cat = &*view;
         let geo = conv.referential();
         let diags = cus_core::rules::validate(conv, cat, geo);
         let input = ExportInput {

@@ -44,7 +44,7 @@ use std::ops::Bound;
 use crate::catalogue::{
     Catalogue, CusKind, Generation, Indicator, Level, Measure, Period, CONVENTION_YEARS,
 };
-use crate::convention::{is_additive, splits, valid_number, Convention, SplitKey, TerritoryKey};
+use crate::convention::{is_additive, splits, Convention, SplitKey, TerritoryKey};
 use crate::geo::Referential;
 
 /// The rules of a consolidation, in the words shown to the user.
@@ -568,6 +568,71 @@ pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referenti
                         },
                     }
                 }
+                // Where the texts are silent each organism chose its unit and periodicity
+                // (`Convention::view`): figures add up only between files that agree. The form
+                // most files chose is the table's; the others are set apart, said why.
+                let views: Vec<std::borrow::Cow<Indicator>> = members
+                    .iter()
+                    .map(|&i| {
+                        let s = &sources[i];
+                        let own = s.cat.indicator(&ind.code).unwrap_or(ind);
+                        s.conv.indicator_view(s.cat, own)
+                    })
+                    .collect();
+                let form = |v: &Indicator| (v.value.clone(), v.periods.periods());
+                let mut majority = 0;
+                let mut best = 0;
+                for (k, v) in views.iter().enumerate() {
+                    let n = views.iter().filter(|w| form(w) == form(v)).count();
+                    if n > best {
+                        best = n;
+                        majority = k;
+                    }
+                }
+                let table_ind: Indicator = match views.get(majority) {
+                    Some(v) => {
+                        let mut t = (**v).clone();
+                        // Parts stated as percentages are read as counts (of their total).
+                        t.splits.parts.retain(|p| {
+                            p.share != crate::catalogue::PartShare::PourcentageDeLaBase
+                        });
+                        for p in &mut t.splits.parts {
+                            p.share = crate::catalogue::PartShare::Nombre;
+                        }
+                        t
+                    }
+                    None => ind.clone(),
+                };
+                let table_unit = members
+                    .get(majority)
+                    .map(|&i| sources[i].conv.unit_fr(&table_ind))
+                    .unwrap_or_else(|| table_ind.value.unit_fr());
+                let mut agreeing = Vec::new();
+                for (k, &i) in members.iter().enumerate() {
+                    let v = &views[k];
+                    if form(v) == form(&table_ind) {
+                        agreeing.push(i);
+                        continue;
+                    }
+                    let reason_fr = if v.value != table_ind.value {
+                        format!(
+                            "saisi en {} par l'organisme (les autres fichiers : en {table_unit})",
+                            sources[i].conv.unit_fr(v)
+                        )
+                    } else {
+                        format!(
+                            "périodicité choisie par l'organisme : {} (les autres fichiers : {})",
+                            v.periods.describe_fr(),
+                            table_ind.periods.describe_fr()
+                        )
+                    };
+                    set_apart.push(SetApart {
+                        source: i,
+                        reason_fr,
+                    });
+                }
+                let members = agreeing;
+                let ind = &table_ind;
                 if matches!(
                     ind.value,
                     crate::catalogue::ValueKind::OuiNon | crate::catalogue::ValueKind::Texte
@@ -662,6 +727,7 @@ fn read_table<'r>(
         let Some(own) = s.cat.indicator(&ind.code) else {
             continue;
         };
+        let own = &*s.conv.indicator_view(s.cat, own);
         let conv_rows = s.conv.rows(own, Some(geo));
         let Some((basis, detail_keys)) = select(territory, &conv_rows, s.conv, geo, region_of)
         else {
@@ -794,14 +860,45 @@ fn read_row(
     let range = conv
         .values
         .range::<_, str>((Bound::Included(prefix.as_str()), Bound::Unbounded));
+    // The row's valid figures by `split|period`, then a part stated as a percentage of its
+    // total turned into a count (rebuilt from its total, never added as a percentage); a
+    // percentage of the base is the count stated again and is not read.
+    let mut own: Vec<(&str, Option<f64>)> = Vec::new();
     for (k, v) in range {
         let Some(rest) = k.strip_prefix(prefix.as_str()) else {
             break;
         };
+        let split = crate::convention::key::without_last(rest).map_or(rest, |(s, _)| s);
+        let share = crate::convention::part_share_of_key(ind, split);
+        if share == crate::catalogue::PartShare::PourcentageDeLaBase {
+            continue;
+        }
+        own.push((rest, crate::convention::valid_number_at(ind, share, v)));
+    }
+    for &(rest, x) in &own {
         let Some(&c) = col_of.get(rest) else {
             continue;
         };
-        match valid_number(ind, v) {
+        let x = match x {
+            Some(pct)
+                if crate::convention::part_share_of_key(
+                    ind,
+                    crate::convention::key::without_last(rest).map_or(rest, |(s, _)| s),
+                ) == crate::catalogue::PartShare::PourcentageDuTotal =>
+            {
+                // `PLAI/hors-qpv|c3` → its total `PLAI|c3`.
+                let total = rest
+                    .split_once('/')
+                    .and_then(|(whole, tail)| {
+                        let (_, period) = crate::convention::key::without_last(tail)?;
+                        Some(crate::convention::key::column_key(whole, period))
+                    })
+                    .and_then(|k| own.iter().find(|(r, _)| *r == k).and_then(|(_, v)| *v));
+                total.map(|t| t * pct / 100.0)
+            }
+            other => other,
+        };
+        match x {
             Some(x) => values[c] = Some(values[c].unwrap_or(0.0) + x),
             None => invalid[c] = true,
         }

@@ -164,6 +164,21 @@ impl Convention {
         Cow::Owned(c)
     }
 
+    /// One indicator of `cat` as the convention's choices make it (borrowed when it has none),
+    /// for a reader of many conventions that needs one indicator of each (the consolidation).
+    pub fn indicator_view<'c>(&self, cat: &Catalogue, ind: &'c Indicator) -> Cow<'c, Indicator> {
+        let code = ind.code.as_str();
+        if !(self.units.contains_key(code)
+            || self.periodicity.contains_key(code)
+            || self.part_units.contains_key(code))
+        {
+            return Cow::Borrowed(ind);
+        }
+        let mut own = ind.clone();
+        self.apply_choices(&mut own, cat);
+        Cow::Owned(own)
+    }
+
     /// One indicator as the convention's choices make it.
     fn apply_choices(&self, ind: &mut Indicator, cat: &Catalogue) {
         if let Some(id) = self.periodicity.get(&ind.code) {

@@ -141,6 +141,9 @@ pub fn validate_with(
     geo: Option<&Referential>,
     rules: &RuleSet,
 ) -> Vec<Diagnostic> {
+    // The catalogue as the convention applies it (its choices); the same when already a view.
+    let view = conv.view(cat);
+    let cat = &*view;
     let mut out = check_organisme(&conv.organisme, Some(cat), geo);
     out.extend(check_segmentation(conv, cat, geo));
     out.extend(check_stock(conv, geo));

@@ -310,6 +310,14 @@ pub fn largest_convention(cat: &Catalogue, geo: &Referential) -> Convention {
         );
     }
 
+    // The unit of each indicator whose text leaves it open: the first one offered; the values
+    // are then drawn for the catalogue as the convention applies it.
+    for ind in cat.indicators.iter().filter(|i| !i.unit_choices.is_empty()) {
+        conv.units
+            .insert(ind.code.clone(), ind.unit_choices[0].clone());
+    }
+    let view = conv.view(cat);
+    let cat = &*view;
     let mut values = BTreeMap::new();
     let mut stock_needed: BTreeMap<String, f64> = BTreeMap::new();
     for ind in &cat.indicators {
@@ -425,11 +433,6 @@ pub fn largest_convention(cat: &Catalogue, geo: &Referential) -> Convention {
         let base = f64::from(rng.range(2_000, 60_000));
         let need = stock_needed.get(&k).copied().unwrap_or(0.0);
         conv.stock.insert(k, base.max(need));
-    }
-    // The unit of each indicator whose text leaves it open: the first one offered.
-    for ind in cat.indicators.iter().filter(|i| !i.unit_choices.is_empty()) {
-        conv.units
-            .insert(ind.code.clone(), ind.unit_choices[0].clone());
     }
     // A département holds at least the stock of the EPCI lying wholly in it.
     for d in &conv.departements {

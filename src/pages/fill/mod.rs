@@ -271,7 +271,11 @@ pub fn fill(props: &Props) -> Html {
     // catalogue as the convention applies it (`Convention::view`: units, periodicities, parts,
     // complementary indicators), rebuilt only when one of these changes.
     let catalogue: Option<Rc<Catalogue>> = (*use_memo(
-        (props.catalogues.clone(), draft.catalogue.clone(), Choices::of(&draft)),
+        (
+            props.catalogues.clone(),
+            draft.catalogue.clone(),
+            Choices::of(&draft),
+        ),
         |(cats, r, _)| {
             cats.0
                 .iter()

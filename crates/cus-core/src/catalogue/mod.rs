@@ -337,7 +337,10 @@ pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
         match &ind.base {
             Some(b) if cat.base(b).is_none() && b != PARC_TOTAL => err(
                 "E-CAT-BASE",
-                format!("{} : la base « {b} » n'est pas déclarée dans [[bases]].", ind.code),
+                format!(
+                    "{} : la base « {b} » n'est pas déclarée dans [[bases]].",
+                    ind.code
+                ),
                 at(p("base"), code),
             ),
             None if needs_base => err(

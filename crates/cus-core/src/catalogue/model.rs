@@ -703,6 +703,10 @@ impl Catalogue {
     /// `d` citing the source of `indicator`: its short citation in `article`, the id of the
     /// source in `source` (an entry of [`Catalogue::sources`]).
     pub fn cite(&self, d: Diagnostic, indicator: &Indicator) -> Diagnostic {
+        if indicator.hors_reglement {
+            // An indicator the organism added rests on its convention, not on an article.
+            return d;
+        }
         d.with_article(self.citation(indicator))
             .with_source(indicator.source.source.clone())
     }

@@ -294,4 +294,3 @@ pub fn base_label(cat: &Catalogue, base: &str) -> String {
         None => base.to_string(),
     }
 }
-

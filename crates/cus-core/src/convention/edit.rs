@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CatalogueRef, Complementary, Convention, IndicatorSegmentation, Justification, Segment, Signature,
-    SignedVersion, Terms, Value,
+    CatalogueRef, Complementary, Convention, IndicatorSegmentation, Justification, Segment,
+    Signature, SignedVersion, Terms, Value,
 };
 use crate::organisme::Organisme;
 
@@ -432,9 +432,11 @@ impl Edit {
             Edit::SetUnit { indicator, unit } => {
                 put(8, indicator, Write::Unit(indicator, unit.as_ref()))
             }
-            Edit::SetPeriodicity { indicator, choice } => {
-                put(16, indicator, Write::Periodicity(indicator, choice.as_ref()))
-            }
+            Edit::SetPeriodicity { indicator, choice } => put(
+                16,
+                indicator,
+                Write::Periodicity(indicator, choice.as_ref()),
+            ),
             Edit::SetPartUnit { indicator, unit } => {
                 put(17, indicator, Write::PartUnit(indicator, unit.as_ref()))
             }

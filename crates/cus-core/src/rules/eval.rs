@@ -316,8 +316,7 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
                 .base
                 .as_deref()
                 .and_then(|b| self.conv.base_at(b, &grid.shape.rows[a.r]));
-            if let (Some(count), Some(base)) = (self.num(at(w, a.p)), base.filter(|b| *b > 0.0))
-            {
+            if let (Some(count), Some(base)) = (self.num(at(w, a.p)), base.filter(|b| *b > 0.0)) {
                 let computed = count / base * 100.0;
                 if (computed - pct).abs() > BASE_PERCENT_TOLERANCE {
                     out.push(self.definition_diag(

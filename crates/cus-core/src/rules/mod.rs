@@ -370,7 +370,9 @@ pub fn check_choices(
         }
     }
     for (code, unit) in &conv.part_units {
-        let has_parts = cat.indicator(code).is_some_and(|i| !i.splits.parts.is_empty());
+        let has_parts = cat
+            .indicator(code)
+            .is_some_and(|i| !i.splits.parts.is_empty());
         if unit != crate::convention::PART_PERCENT || !has_parts {
             out.push(Diagnostic::warning(
                 codes::CHOICE_UNKNOWN,
@@ -457,7 +459,9 @@ pub fn check_choices(
             Some(format!(
                 "ce code est celui d'un indicateur du décret ({}) : donnez-lui un autre code \
                  (« {code} complémentaire »)",
-                cat.indicator(code).map(|i| cat.citation(i)).unwrap_or_default()
+                cat.indicator(code)
+                    .map(|i| cat.citation(i))
+                    .unwrap_or_default()
             ))
         } else if !x.periods.yearly && x.periods.cumulative.is_empty() {
             Some("choisissez ses échéances (par année, à 3 et 6 ans…)".to_string())
@@ -759,7 +763,8 @@ impl<'a> Index<'a> {
             .map(|(g, vals)| {
                 let ind = self.ind(g);
                 let grid = self.grid(g);
-                let (n_cols, n_splits) = (grid.shape.n_cols().max(1), grid.shape.splits.len().max(1));
+                let (n_cols, n_splits) =
+                    (grid.shape.n_cols().max(1), grid.shape.splits.len().max(1));
                 vals.iter()
                     .enumerate()
                     .map(|(i, v)| {

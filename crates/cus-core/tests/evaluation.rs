@@ -140,7 +140,10 @@ fn evaluation_cases() {
             case.description
         );
         let conv = &case.convention;
-        let cat = catalogue(&cats, conv);
+        // The catalogue as the convention applies it (its units, periodicities), as the app
+        // and the command line evaluate.
+        let view = conv.view(catalogue(&cats, conv));
+        let cat = &*view;
         let geo = conv.referential();
         if let Some(expected) = &case.expect.validate {
             let mut carried = conv.clone();

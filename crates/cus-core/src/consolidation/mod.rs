@@ -576,7 +576,7 @@ pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referenti
                     .map(|&i| {
                         let s = &sources[i];
                         let own = s.cat.indicator(&ind.code).unwrap_or(ind);
-                        s.conv.indicator_view(s.cat, own)
+                        s.conv.indicator_view(own)
                     })
                     .collect();
                 let form = |v: &Indicator| (v.value.clone(), v.periods.periods());
@@ -727,7 +727,7 @@ fn read_table<'r>(
         let Some(own) = s.cat.indicator(&ind.code) else {
             continue;
         };
-        let own = &*s.conv.indicator_view(s.cat, own);
+        let own = &*s.conv.indicator_view(own);
         let conv_rows = s.conv.rows(own, Some(geo));
         let Some((basis, detail_keys)) = select(territory, &conv_rows, s.conv, geo, region_of)
         else {

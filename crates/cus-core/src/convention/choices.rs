@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Convention, TerritoryKey};
 use crate::catalogue::{
-    Catalogue, Engagement, Indicator, Level, Levels, Measure, Part, PartShare, Periodicity,
+    Bounds, Catalogue, Engagement, Indicator, Level, Levels, Measure, Part, PartShare, Periodicity,
     Requirement, Source, SourceRef, Splits, UnitForm, ValueKind, Wording, PARC_TOTAL,
 };
 
@@ -134,7 +134,7 @@ impl Convention {
         }
         let mut c = cat.clone();
         for ind in &mut c.indicators {
-            self.apply_choices(ind, cat);
+            self.apply_choices(ind);
         }
         if !self.complementary.is_empty() {
             if c.engagement(COMPLEMENTARY_ENGAGEMENT).is_none() {
@@ -166,7 +166,7 @@ impl Convention {
 
     /// One indicator of `cat` as the convention's choices make it (borrowed when it has none),
     /// for a reader of many conventions that needs one indicator of each (the consolidation).
-    pub fn indicator_view<'c>(&self, cat: &Catalogue, ind: &'c Indicator) -> Cow<'c, Indicator> {
+    pub fn indicator_view<'c>(&self, ind: &'c Indicator) -> Cow<'c, Indicator> {
         let code = ind.code.as_str();
         if !(self.units.contains_key(code)
             || self.periodicity.contains_key(code)
@@ -175,12 +175,12 @@ impl Convention {
             return Cow::Borrowed(ind);
         }
         let mut own = ind.clone();
-        self.apply_choices(&mut own, cat);
+        self.apply_choices(&mut own);
         Cow::Owned(own)
     }
 
     /// One indicator as the convention's choices make it.
-    fn apply_choices(&self, ind: &mut Indicator, cat: &Catalogue) {
+    fn apply_choices(&self, ind: &mut Indicator) {
         if let Some(id) = self.periodicity.get(&ind.code) {
             if let Some(choice) = ind.period_choices.iter().find(|c| &c.id == id) {
                 ind.periods = choice.periods.clone();
@@ -191,11 +191,6 @@ impl Convention {
             .get(&ind.code)
             .filter(|u| ind.unit_choices.contains(u))
         {
-            let base_label = ind
-                .base
-                .as_deref()
-                .map(|b| base_label(cat, b))
-                .unwrap_or_else(|| "parc".to_string());
             match UnitForm::of(unit) {
                 UnitForm::Nombre(u) => {
                     if !matches!(&ind.value, ValueKind::Nombre { unit } if *unit == u) {
@@ -203,23 +198,17 @@ impl Convention {
                         ind.bounds = None;
                     }
                 }
-                UnitForm::Pourcentage(_) => {
-                    if let ValueKind::Nombre { unit } = &ind.value {
-                        let count = match UnitForm::of(
-                            ind.unit_choices
-                                .iter()
-                                .find(|u| matches!(UnitForm::of(u), UnitForm::Nombre(_)))
-                                .map(String::as_str)
-                                .unwrap_or(unit),
-                        ) {
-                            UnitForm::Nombre(u) => u,
-                            _ => unit.clone(),
-                        };
-                        ind.value = ValueKind::Pourcentage {
-                            numerator: format!("{} ({count})", ind.short_label),
-                            denominator: base_label,
-                        };
-                        ind.bounds = None;
+                UnitForm::Pourcentage(u) => {
+                    // A share of the stock stated instead of a count (PP-4, SR-1 « % du parc »):
+                    // a figure from 0 to 100 in that unit, read as the organism states it (its
+                    // achievements too: a value per year, as files of earlier versions hold).
+                    if matches!(ind.value, ValueKind::Nombre { .. }) {
+                        ind.value = ValueKind::Nombre { unit: u };
+                        ind.bounds = Some(Bounds {
+                            min: Some(0.0),
+                            max: Some(100.0),
+                            integer: false,
+                        });
                     }
                 }
                 UnitForm::NombreEtPourcentage(count, pct) => {

@@ -6,6 +6,10 @@
 //! every term). Numbers are written the French way ([`format_fr`]); a percentage has one decimal
 //! at most and a no-break space before `%`.
 
+mod organism;
+
+pub use organism::{organism_table, OrgCell, OrgLine};
+
 use std::fmt;
 
 use crate::catalogue::{Catalogue, Indicator, Level, Period, ValueKind};

@@ -26,6 +26,17 @@ struct Case {
     description: String,
     convention: Convention,
     expect: Vec<Expected>,
+    /// Figures implied in the other unit (`calc::derived`), by the key of the cell typed.
+    #[serde(default)]
+    derived: Vec<ExpectedDerived>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedDerived {
+    key: String,
+    derived: String,
+    formula: String,
 }
 
 #[test]
@@ -46,7 +57,9 @@ fn organism_table_cases() {
         let table = organism_table(conv, &view, conv.referential());
         for e in &case.expect {
             n += 1;
-            let line = table.iter().find(|l| l.code == e.code && l.split_fr == e.split);
+            let line = table
+                .iter()
+                .find(|l| l.code == e.code && l.split_fr == e.split);
             let cell = line.and_then(|l| {
                 let i = l.period_labels.iter().position(|p| *p == e.period)?;
                 l.cells.get(i)
@@ -63,16 +76,48 @@ fn organism_table_cases() {
                 (None, None) => true,
                 _ => false,
             };
-            let how_ok = e.how.as_ref().is_none_or(|h| cell.how_fr.contains(h.as_str()));
+            let how_ok = e
+                .how
+                .as_ref()
+                .is_none_or(|h| cell.how_fr.contains(h.as_str()));
             if !same || (e.value.is_some() && cell.percent != e.percent) || !how_ok {
                 failures.push(format!(
                     "{} / {} / {}: got {:?} (percent {}) « {} », expected {:?} (percent {}) {:?}",
-                    e.code, e.split, e.period, cell.value, cell.percent, cell.how_fr, e.value,
-                    e.percent, e.how
+                    e.code,
+                    e.split,
+                    e.period,
+                    cell.value,
+                    cell.percent,
+                    cell.how_fr,
+                    e.value,
+                    e.percent,
+                    e.how
                 ));
+            }
+        }
+        for e in &case.derived {
+            n += 1;
+            let code = cus_core::convention::key::indicator_of(&e.key);
+            let Some(ind) = view.indicator(code) else {
+                failures.push(format!("{}: no indicator {code}", case.description));
+                continue;
+            };
+            let got = cus_core::calc::derived(conv, ind, conv.referential());
+            match got.iter().find(|d| d.key == e.key) {
+                Some(d)
+                    if plain(&d.derived_fr) == e.derived && plain(&d.formula_fr) == e.formula => {}
+                other => failures.push(format!(
+                    "{}: derived {:?}, expected « {} » « {} »",
+                    e.key, other, e.derived, e.formula
+                )),
             }
         }
     }
     assert!(n > 0, "no case read");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// French numbers use no-break spaces; the cases are written with plain ones.
+fn plain(s: &str) -> String {
+    s.replace(['\u{a0}', '\u{202f}'], " ")
 }

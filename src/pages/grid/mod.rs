@@ -18,6 +18,7 @@
 //! pasted block, computed by `cus_core::convention::Paste`), [`calculations`] (« Calculs »).
 
 mod calculations;
+mod choices;
 mod paste;
 mod qualitative;
 mod row;
@@ -761,33 +762,10 @@ pub fn indicator_grid(props: &Props) -> Html {
         ValueKind::Texte => format!("{} — {}, texte rédigé", ind.code, ind.short_label),
         _ => format!("{} — {}, en {}", ind.code, ind.short_label, unit),
     };
-    // When the text leaves the unit open, the organism states it once.
-    let unit_choice = (!ind.unit_choices.is_empty() && pick.is_none()).then(|| {
-        let chosen = conv.units.get(&ind.code).filter(|u| ind.unit_choices.contains(u));
-        let name = format!("unite-{index}");
-        html! {
-            <fieldset class="choix-unite">
-                <legend>{ format!("Unité de l'engagement {} (le texte ne la fixe pas)", ind.code) }</legend>
-                { for ind.unit_choices.iter().enumerate().map(|(i, u)| {
-                    let onchange = {
-                        let update = props.update.clone();
-                        let (code, u) = (ind.code.clone(), u.clone());
-                        Callback::from(move |_: Event| update.emit(Edit::SetUnit { indicator: code.clone(), unit: Some(u.clone()) }))
-                    };
-                    html! {
-                        <label class="radio">
-                            <input type="radio" name={name.clone()} id={format!("{name}-{i}")}
-                                checked={chosen == Some(u)} {onchange} />
-                            { format!(" {u}") }
-                        </label>
-                    }
-                }) }
-                if chosen.is_none() {
-                    <p class="aide">{ "Choisissez-la une fois : elle figure dans le fichier envoyé à l'État." }</p>
-                }
-            </fieldset>
-        }
-    });
+    // Where the text leaves the unit, periodicity or parts open, the organism states them.
+    let unit_choice = pick
+        .is_none()
+        .then(|| choices::choices(conv, ind, index, &props.update));
     html! {
         // A read-only grid is not a landmark: a printed sheet may show the same indicator twice.
         <section class="grille" aria-labelledby={pick.is_none().then(|| format!("grille-titre-{index}"))}>

@@ -6,8 +6,10 @@
 //! every term). Numbers are written the French way ([`format_fr`]); a percentage has one decimal
 //! at most and a no-break space before `%`.
 
+mod derived;
 mod organism;
 
+pub use derived::{derived, Derived};
 pub use organism::{organism_table, OrgCell, OrgLine};
 
 use std::fmt;

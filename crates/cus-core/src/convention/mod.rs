@@ -179,7 +179,11 @@ impl SplitKey {
                 .parts
                 .iter()
                 .find(|x| &x.id == p)
-                .map(|x| x.label.clone())
+                .map(|x| match x.share {
+                    // A part stated as a percentage of its total says so (« dont hors QPV (%) »).
+                    crate::catalogue::PartShare::PourcentageDuTotal => format!("{} (%)", x.label),
+                    _ => x.label.clone(),
+                })
                 .unwrap_or_else(|| p.clone());
             parts.push(label);
         }

@@ -62,16 +62,24 @@ pub fn parse_stock(text: &str) -> Result<Option<f64>, String> {
     }
 }
 
-/// Id of the input of a territory (`parc-departement-59`).
-fn input_id(key: &str) -> String {
-    format!("parc-{}", key.replace([':', ' '], "-"))
+/// Id of the input of a territory (`parc-departement-59`), or of a base
+/// (`base-parc-fg-departement-59`).
+fn input_id(base: Option<&str>, key: &str) -> String {
+    let t = key.replace([':', ' '], "-");
+    match base {
+        None => format!("parc-{t}"),
+        Some(b) => format!("base-{b}-{t}"),
+    }
 }
+
+/// What is typed, by column (`None`: the dwellings owned; `Some(id)`: a base) and territory.
+type Typed = HashMap<(Option<String>, String), String>;
 
 #[function_component(StockStep)]
 pub fn stock_step(props: &Props) -> Html {
     // Text typed per territory key, while it differs from the stored figure (being typed, or
     // invalid and therefore not stored).
-    let typed = use_mut_ref(HashMap::<String, String>::new);
+    let typed = use_mut_ref(Typed::new);
     let force = use_force_update();
     let conv = &props.draft;
     let geo = conv.referential();
@@ -112,12 +120,29 @@ pub fn stock_step(props: &Props) -> Html {
         .map(|(k, v)| (k.clone(), *v))
         .collect();
 
-    let row = |(t, label): &(TerritoryKey, String)| {
-        let key = t.to_string();
-        let id = input_id(&key);
+    // The stocks given once, besides the dwellings owned: the catalogue's bases (the
+    // denominators of « parmi » indicators: parc F et G…), at 31 December of the year before
+    // signing.
+    let bases: Vec<(String, String)> = props
+        .catalogue
+        .as_deref()
+        .map(|c| {
+            c.bases
+                .iter()
+                .filter(|b| b.id != cus_core::catalogue::PARC_TOTAL)
+                .map(|b| (b.id.clone(), b.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let input = |base: Option<&str>, key: &str, label: &str| {
+        let id = input_id(base, key);
         let msg_id = format!("{id}-message");
-        let stored = conv.stock.get(&key).copied();
-        let text = typed.borrow().get(&key).cloned();
+        let slot = (base.map(str::to_string), key.to_string());
+        let stored = match base {
+            None => conv.stock.get(key).copied(),
+            Some(b) => conv.base_given(b, key),
+        };
+        let text = typed.borrow().get(&slot).cloned();
         let shown = text
             .clone()
             .unwrap_or_else(|| stored.map(|v| format_fr(v, 2)).unwrap_or_default());
@@ -125,29 +150,33 @@ pub fn stock_step(props: &Props) -> Html {
         let oninput = {
             let typed = typed.clone();
             let force = force.clone();
-            let key = key.clone();
+            let slot = slot.clone();
             Callback::from(move |e: InputEvent| {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                typed.borrow_mut().insert(key.clone(), input.value());
+                typed.borrow_mut().insert(slot.clone(), input.value());
                 force.force_update();
             })
         };
-        let onchange = change_handler(&typed, &force, &props.update, key.clone());
+        let onchange = change_handler(&typed, &force, &props.update, slot);
+        html! {
+            <td>
+                <input id={id.clone()} type="text" inputmode="numeric" autocomplete="off" class="saisie-parc"
+                    value={shown} {oninput} {onchange} aria-label={label.to_string()}
+                    aria-invalid={error.is_some().then_some("true")}
+                    aria-describedby={error.is_some().then(|| msg_id.clone())} />
+                if let Some(m) = &error {
+                    <p id={msg_id} class="diag diag-erreur" role="alert">{ format!("⚠ {m} Cette saisie n'est pas enregistrée.") }</p>
+                }
+            </td>
+        }
+    };
+    let row = |(t, label): &(TerritoryKey, String)| {
+        let key = t.to_string();
         html! {
             <tr>
-                <th scope="row"><label for={id.clone()}>{ label.clone() }</label></th>
-                <td>
-                    <input id={id.clone()} type="text" inputmode="numeric" autocomplete="off" class="saisie-parc"
-                        value={shown} {oninput} {onchange}
-                        aria-invalid={error.is_some().then_some("true")}
-                        aria-describedby={error.is_some().then(|| msg_id.clone())} />
-                    { " logements" }
-                </td>
-                <td>
-                    if let Some(m) = &error {
-                        <p id={msg_id} class="diag diag-erreur" role="alert">{ format!("⚠ {m} Cette saisie n'est pas enregistrée.") }</p>
-                    }
-                </td>
+                <th scope="row">{ label.clone() }</th>
+                { input(None, &key, &format!("Parc de logements — {label}")) }
+                { for bases.iter().map(|(b, blabel)| input(Some(b), &key, &format!("{blabel} — {label}"))) }
             </tr>
         }
     };
@@ -181,7 +210,7 @@ pub fn stock_step(props: &Props) -> Html {
                 <thead><tr>
                     <th scope="col">{ "Territoire" }</th>
                     <th scope="col">{ "Parc (logements)" }</th>
-                    <th scope="col"><span class="sr-only">{ "Message" }</span></th>
+                    { for bases.iter().map(|(_, l)| html! { <th scope="col">{ format!("{l} (logements)") }</th> }) }
                 </tr></thead>
                 <tbody>{ for territories.iter().map(row) }</tbody>
             </table>
@@ -214,10 +243,10 @@ pub fn stock_step(props: &Props) -> Html {
 /// Store the figure once the field is left: a whole number ≥ 0 is stored, an empty field removes
 /// the figure, anything else stays typed (with its message) and is not stored.
 fn change_handler(
-    typed: &Rc<RefCell<HashMap<String, String>>>,
+    typed: &Rc<RefCell<Typed>>,
     force: &UseForceUpdateHandle,
     update: &Update,
-    key: String,
+    slot: (Option<String>, String),
 ) -> Callback<Event> {
     let typed = typed.clone();
     let force = force.clone();
@@ -227,14 +256,21 @@ fn change_handler(
         let text = input.value();
         match parse_stock(&text) {
             Ok(v) => {
-                typed.borrow_mut().remove(&key);
-                update.emit(Edit::SetStock {
-                    territory: key.clone(),
-                    dwellings: v,
+                typed.borrow_mut().remove(&slot);
+                update.emit(match &slot.0 {
+                    None => Edit::SetStock {
+                        territory: slot.1.clone(),
+                        dwellings: v,
+                    },
+                    Some(b) => Edit::SetBase {
+                        base: b.clone(),
+                        territory: slot.1.clone(),
+                        value: v,
+                    },
                 });
             }
             Err(_) => {
-                typed.borrow_mut().insert(key.clone(), text);
+                typed.borrow_mut().insert(slot.clone(), text);
                 force.force_update();
             }
         }
@@ -291,6 +327,7 @@ fn explanation(cat: Option<&Catalogue>, conv: &Convention) -> Html {
                 </li>
             </ul>
             <p class="aide">
+                { "Les autres colonnes, quand le catalogue en demande, sont les bases données une fois, au 31 décembre de l'année précédant la signature : le dénominateur d'un indicateur « parmi » (logements de classe F et G pour PP-2…) ; avec elles, un engagement saisi en nombre donne son pourcentage, et inversement, sous chaque grille. " }
                 { "Ces seuils sont des ordres de grandeur d'usage, sans base réglementaire : un avertissement ne bloque pas la saisie ; il se vérifie et se confirme à l'étape " }
                 <a href={Route::Fill(FillStep::Verification).to_hash()}>{ "Vérification" }</a>
                 { ", avant l'export définitif. Saisissez des nombres entiers (par exemple 1 234) ; un champ vide retire le parc du territoire." }

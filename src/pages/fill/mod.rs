@@ -23,6 +23,7 @@ use crate::route::{EvalStep, FillStep, Route};
 use crate::state::{self, Action, DraftStore};
 use cus_core::convention::Edit;
 
+mod complementary;
 mod convention;
 mod drafts_panel;
 pub(crate) mod menu;

@@ -33,7 +33,7 @@ pub(super) fn segmentation_step(props: &SegmentationProps) -> Html {
             <p class="aide">
                 { format!("Pour chaque indicateur, la maille territoriale que le catalogue autorise ({} version {}). En tout : {} cases à remplir.", cat.title, cat.version, fmt_int(total_cells as u64)) }
             </p>
-            { for cat.indicators.iter().map(|ind| {
+            { for cat.indicators.iter().filter(|i| !i.hors_reglement).map(|ind| {
                 let options = level_options(ind);
                 let used = conv.uses(ind);
                 let current = conv.levels(ind);
@@ -109,6 +109,8 @@ pub(super) fn segmentation_step(props: &SegmentationProps) -> Html {
                     </fieldset>
                 }
             }) }
+            <super::complementary::ComplementaryStep catalogue={props.catalogue.clone()}
+                draft={props.draft.clone()} update={props.update.clone()} />
         </div>
     }
 }

@@ -169,3 +169,39 @@ pub fn choices(conv: &Convention, ind: &Indicator, index: usize, update: &Callba
     }
     html! { <>{ for out }</> }
 }
+
+/// Under the grid: what each commitment typed implies in the other unit, with its formula
+/// (`calc::derived`); nothing when no base or percentage part is involved.
+pub fn derived_table(conv: &Convention, ind: &Indicator, geo: Option<&cus_core::geo::Referential>) -> Html {
+    /// Lines shown; the rest are counted.
+    const SHOWN: usize = 60;
+    let lines = cus_core::calc::derived(conv, ind, geo);
+    if lines.is_empty() {
+        return Html::default();
+    }
+    let n = lines.len();
+    html! {
+        <details class="chiffres-deduits">
+            <summary>{ format!("Chiffres déduits ({n}) : nombre ↔ pourcentage, avec leur calcul") }</summary>
+            <table class="tableau">
+                <caption class="sr-only">{ format!("{} : chiffres déduits des engagements saisis", ind.code) }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Territoire" }</th><th scope="col">{ "Case" }</th>
+                    <th scope="col">{ "Saisi" }</th><th scope="col">{ "Déduit" }</th><th scope="col">{ "Calcul" }</th>
+                </tr></thead>
+                <tbody>
+                    { for lines.iter().take(SHOWN).map(|d| html! {
+                        <tr>
+                            <td>{ &d.territory_fr }</td><td>{ &d.cell_fr }</td>
+                            <td class="nombre">{ &d.stated_fr }</td><td class="nombre">{ &d.derived_fr }</td>
+                            <td>{ &d.formula_fr }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            if n > SHOWN {
+                <p class="aide">{ format!("… et {} autres : le récapitulatif imprimable les donne toutes.", n - SHOWN) }</p>
+            }
+        </details>
+    }
+}

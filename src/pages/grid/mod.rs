@@ -778,8 +778,12 @@ pub fn indicator_grid(props: &Props) -> Html {
                 <summary>{ format!("Libellé officiel et source — {}", ind.wording.label_fr()) }</summary>
                 <blockquote class="libelle">{ &ind.label }</blockquote>
                 <p class="aide">{ &ind.definition }</p>
-                <p class="aide"><a href={crate::route::Route::card(&props.catalogue.id, &props.catalogue.version, &ind.code).to_hash()}
-                    title="Voir la fiche de l'indicateur : source, version du texte, fiabilité du libellé">{ props.catalogue.citation(ind) }</a></p>
+                if ind.hors_reglement {
+                    <p class="aide">{ "Indicateur ajouté par l'organisme à sa convention (hors règlement) : aucune règle du décret ne s'y applique, seules ses valeurs sont contrôlées." }</p>
+                } else {
+                    <p class="aide"><a href={crate::route::Route::card(&props.catalogue.id, &props.catalogue.version, &ind.code).to_hash()}
+                        title="Voir la fiche de l'indicateur : source, version du texte, fiabilité du libellé">{ props.catalogue.citation(ind) }</a></p>
+                }
             </details>
             if let Some(text) = qualitative::help(&ind.value, ind.text_limit()) {
                 <p class="aide aide-qualitatif">{ text }</p>
@@ -820,6 +824,9 @@ pub fn indicator_grid(props: &Props) -> Html {
                     </table>
                 </div>
                 { error_list.unwrap_or_default() }
+                if numeric && pick.is_none() {
+                    { choices::derived_table(conv, ind, geo) }
+                }
                 if let Some(text) = (*explain).and_then(|c| explanation(props, shape, c)) {
                     <p class="explication" role="status">{ text }</p>
                 }

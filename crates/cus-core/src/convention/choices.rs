@@ -66,7 +66,22 @@ fn organism_level() -> Level {
     Level::Organisme
 }
 
+impl ComplementaryUnit {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            ComplementaryUnit::Nombre => "nombre",
+            ComplementaryUnit::Pourcentage => "pourcentage",
+            ComplementaryUnit::Montant => "montant",
+        }
+    }
+}
+
 impl Complementary {
+    /// « nombre », « pourcentage », « montant ».
+    pub fn kind_fr(&self) -> &'static str {
+        self.kind.label_fr()
+    }
+
     /// The indicator it is, as the view lists it after the decree's.
     pub fn indicator(&self) -> Indicator {
         let value = match self.kind {

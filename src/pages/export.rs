@@ -639,6 +639,7 @@ fn recap(cat: &Catalogue, conv: &Convention, diags: &[Diagnostic]) -> Html {
                 </dl>
             </section>
             { for inds.iter().map(|ind| recap_indicator(cat, conv, ind, year, geo, diags)) }
+            { crate::pages::organism::organism_section(cat, conv, "recap-organisme") }
             <section class="recap-diagnostics" aria-labelledby="recap-diag">
                 <h3 id="recap-diag">{ "Diagnostics et avertissements vérifiés" }</h3>
                 if diags.is_empty() {

@@ -8,6 +8,7 @@ pub mod grid;
 pub mod home;
 pub mod modes;
 pub mod num_input;
+pub mod organism;
 pub mod reference;
 pub mod simuler;
 pub mod stock;

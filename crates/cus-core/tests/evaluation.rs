@@ -51,6 +51,21 @@ struct Expect {
     /// (code, cell) of the evaluation diagnostics of `rules::validate` on the convention carrying
     /// its achievements: exactly these.
     validate: Option<Vec<(String, Option<String>)>>,
+    /// Lines of the organism-level evaluation (`evaluation::organism_lines`): indicator, split
+    /// label and period label, with the figures committed and achieved (`null`: not
+    /// consolidated).
+    #[serde(default)]
+    organism: Vec<ExpOrg>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpOrg {
+    code: String,
+    split: String,
+    period: String,
+    committed: Option<f64>,
+    achieved: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -203,6 +218,19 @@ fn evaluation_cases() {
                 if d.message.trim().is_empty() || d.message.is_ascii() {
                     failures.push(format!("{name}: {} has no French message", d.code));
                 }
+            }
+        }
+        let org = cus_core::evaluation::organism_lines(conv, cat, geo, &achievements, &lines);
+        for e in &case.expect.organism {
+            match org
+                .iter()
+                .find(|o| o.code == e.code && o.split_fr == e.split && o.period_fr == e.period)
+            {
+                Some(o) if close(o.committed, e.committed) && close(o.achieved, e.achieved) => {}
+                other => failures.push(format!(
+                    "{name}: organism {} {} {}: {other:?}, expected {:?} / {:?}",
+                    e.code, e.split, e.period, e.committed, e.achieved
+                )),
             }
         }
         let sums = summaries(conv, cat, geo, &lines, period);

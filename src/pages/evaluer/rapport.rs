@@ -186,6 +186,7 @@ pub fn rapport(props: &Props) -> Html {
                 </dl>
             </section>
             { for engagements }
+            { organism_section(conv, cat, geo, ach, &lines) }
             <section class="rapport-justifications" aria-labelledby="rapport-justifications-titre">
                 <h3 id="rapport-justifications-titre">{ "Engagements non tenus et leurs justifications" }</h3>
                 if missed.is_empty() {
@@ -254,4 +255,43 @@ fn justification_place(
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The evaluation at the level of the whole organism (`evaluation::organism_lines`): counts
+/// summed, percentages rebuilt from their terms and bases, never averaged.
+fn organism_section(
+    conv: &Convention,
+    cat: &Catalogue,
+    geo: Option<&cus_core::geo::Referential>,
+    ach: &cus_core::evaluation::Achievements,
+    lines: &[cus_core::evaluation::Line],
+) -> Html {
+    let org = cus_core::evaluation::organism_lines(conv, cat, geo, ach, lines);
+    if org.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section class="rapport-organisme" aria-labelledby="rapport-organisme">
+            <h3 id="rapport-organisme">{ "Au niveau de l'organisme (calculé)" }</h3>
+            <p class="aide">{ "Engagé et réalisé pour l'ensemble de l'organisme, calculés à partir des territoires : les nombres sont additionnés, un pourcentage réalisé est recalculé à partir des numérateurs et dénominateurs (Σ ÷ Σ, jamais une moyenne), un pourcentage engagé à partir des bases données à l'étape Parc." }</p>
+            <table class="recap-table">
+                <caption>{ "Engagé et réalisé au niveau de l'organisme" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Indicateur" }</th><th scope="col">{ "Ventilation" }</th><th scope="col">{ "Période" }</th>
+                    <th scope="col">{ "Engagé" }</th><th scope="col">{ "Réalisé" }</th><th scope="col">{ "Calcul" }</th>
+                </tr></thead>
+                <tbody>
+                    { for org.iter().map(|o| html! {
+                        <tr>
+                            <th scope="row">{ format!("{} — {}", o.code, o.label) }</th>
+                            <td>{ &o.split_fr }</td><td>{ &o.period_fr }</td>
+                            <td class="nombre">{ if o.committed.is_some() { value(o.committed, o.percent) } else { "non consolidé".to_string() } }</td>
+                            <td class="nombre">{ if o.achieved.is_some() { value(o.achieved, o.percent) } else { "non consolidé".to_string() } }</td>
+                            <td>{ &o.how_fr }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </section>
+    }
 }

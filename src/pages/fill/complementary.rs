@@ -134,7 +134,10 @@ pub(super) fn complementary_step(props: &Props) -> Html {
             </p>
         }
     };
-    let select = |id: &str, text: &str, state: &UseStateHandle<String>, options: Vec<(&str, &str)>| {
+    let select = |id: &str,
+                  text: &str,
+                  state: &UseStateHandle<String>,
+                  options: Vec<(&str, &str)>| {
         let s = state.clone();
         html! {
             <p>

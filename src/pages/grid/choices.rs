@@ -172,7 +172,11 @@ pub fn choices(conv: &Convention, ind: &Indicator, index: usize, update: &Callba
 
 /// Under the grid: what each commitment typed implies in the other unit, with its formula
 /// (`calc::derived`); nothing when no base or percentage part is involved.
-pub fn derived_table(conv: &Convention, ind: &Indicator, geo: Option<&cus_core::geo::Referential>) -> Html {
+pub fn derived_table(
+    conv: &Convention,
+    ind: &Indicator,
+    geo: Option<&cus_core::geo::Referential>,
+) -> Html {
     /// Lines shown; the rest are counted.
     const SHOWN: usize = 60;
     let lines = cus_core::calc::derived(conv, ind, geo);

@@ -8,10 +8,12 @@
 
 use serde::Deserialize;
 
+mod organism;
 mod owners;
 mod paste;
 pub mod report;
 
+pub use organism::{organism_lines, OrgEvalLine};
 pub use owners::Owners;
 pub use paste::{paste_achievements, AchievementPaste};
 

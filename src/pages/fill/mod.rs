@@ -667,8 +667,15 @@ fn pinned(cat: &Catalogue) -> &'static Catalogue {
 fn step_of(d: &Diagnostic) -> FillStep {
     let path = d.location.path.as_deref().unwrap_or_default();
     // A cell's diagnostic, or a unit to choose (above a grid): listed on Vérification.
-    if d.location.cell.is_some() || path.starts_with("units.") {
+    // (Choices made above a grid: units, periodicities, parts.)
+    if d.location.cell.is_some()
+        || path.starts_with("units.")
+        || path.starts_with("periodicity.")
+        || path.starts_with("part_units.")
+    {
         FillStep::Verification
+    } else if path.starts_with("bases.") {
+        FillStep::Parc
     } else if rules::is_organisme_diagnostic(d) {
         FillStep::Organisme
     } else if d.code == rules::codes::STOCK_INVALID

@@ -30,7 +30,7 @@ use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Indicator, Period, ValueKind};
 use cus_core::convention::{
-    cell_error, entry_value, valid_number, value_problem, Convention, Edit, GridShape, Value,
+    cell_error, valid_number, value_problem, Convention, Edit, GridShape, Value,
 };
 use cus_core::diagnostic::Severity;
 use cus_core::numfmt::format_fr;
@@ -289,7 +289,10 @@ fn build_grid(layout: Layout, h: Hooks) -> Grid {
         let ind = layout.indicator.clone();
         Callback::from(move |(key, text): (String, String)| {
             let update = update.borrow().clone();
-            update.emit(Edit::SetCells(vec![(key, entry_value(&ind, &text))]));
+            // (A part stated as a percentage takes its « % » sign.)
+            let share = cus_core::convention::part_share_of_cell(&ind, &key);
+            let value = cus_core::convention::entry_value_at(&ind, share, &text);
+            update.emit(Edit::SetCells(vec![(key, value)]));
         })
     };
     let paste = paste::on_paste(
@@ -486,11 +489,21 @@ pub fn indicator_grid(props: &Props) -> Html {
     let several_levels = totalled.iter().any(|t| !t);
     // Wrong cells (row, column, is an error, message), for the list under the grid.
     let mut errors: Vec<(usize, usize, bool, String)> = Vec::new();
+    // A part stated as a percentage is neither totalled nor bounded like its count.
+    let col_share: Vec<cus_core::catalogue::PartShare> = (0..n_cols)
+        .map(|c| {
+            layout
+                .shape
+                .split_period(c)
+                .map(|(s, _)| cus_core::convention::part_share(ind, &layout.shape.splits[s]))
+                .unwrap_or_default()
+        })
+        .collect();
     if numeric {
         layout.scan(&conv.values, |r, c, v| {
             // Only the rows of the coarsest level (EPCI detail is already inside its
             // département's figure), and only valid values.
-            if summable && totalled[r] {
+            if summable && totalled[r] && !col_share[c].is_percentage() {
                 match valid_number(ind, v) {
                     Some(x) => {
                         col_sums[c].0 += x;
@@ -502,7 +515,12 @@ pub fn indicator_grid(props: &Props) -> Html {
             if (first..last).contains(&r) {
                 row_values[r - first][c] = Some(v.clone());
             }
-            if let Some(m) = cell_error(ind, v).filter(|_| checks) {
+            let problem = if col_share[c].is_percentage() {
+                cus_core::convention::value_problem_at(ind, col_share[c], v)
+            } else {
+                cell_error(ind, v)
+            };
+            if let Some(m) = problem.filter(|_| checks) {
                 errors.push((r, c, true, m));
             }
         });

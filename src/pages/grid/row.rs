@@ -76,9 +76,18 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
             };
         }
         let key = layout.key(r, c).unwrap_or_default();
+        // A part stated as a percentage (0 to 100, « % » allowed) is checked as one.
+        let share = cus_core::convention::part_share_of_cell(ind, &key);
+        let own_error = |v: &Value| {
+            if share.is_percentage() {
+                cus_core::convention::value_problem_at(ind, share, v)
+            } else {
+                cell_error(ind, v)
+            }
+        };
         let error = stored
             .as_ref()
-            .and_then(|v| cell_error(ind, v).filter(|_| checks))
+            .and_then(|v| own_error(v).filter(|_| checks))
             .or_else(|| {
                 props
                     .messages
@@ -107,7 +116,7 @@ pub(super) fn grid_row(props: &RowProps) -> Html {
             (Some(e), Some(n)) => Some(format!("{e} {n}")),
             (e, n) => e.or(n),
         };
-        let is_error = (checks && stored.as_ref().is_some_and(|v| cell_error(ind, v).is_some()))
+        let is_error = (checks && stored.as_ref().is_some_and(|v| own_error(v).is_some()))
             || props.messages.get(c).is_some_and(Option::is_some);
         let id = cell_id(index, r, c);
         let err_id = format!("{id}-erreur");

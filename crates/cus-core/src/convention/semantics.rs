@@ -167,3 +167,20 @@ pub fn valid_number_at(ind: &Indicator, share: PartShare, v: &Value) -> Option<f
         Value::Bool(_) => None,
     }
 }
+
+/// [`super::entry_value`] for a cell of a split stated `share`: a percentage part takes a
+/// number, with or without its « % » sign.
+pub fn entry_value_at(ind: &Indicator, share: PartShare, raw: &str) -> Option<Value> {
+    if share.is_percentage() {
+        super::typed_value(raw)
+    } else {
+        super::entry_value(ind, raw)
+    }
+}
+
+/// How the cell of a canonical key is stated ([`part_share`] of its split).
+pub fn part_share_of_cell(ind: &Indicator, cell_key: &str) -> PartShare {
+    super::key::cell_parts(cell_key)
+        .map(|[_, _, split, _]| part_share_of_key(ind, split))
+        .unwrap_or_default()
+}

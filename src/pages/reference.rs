@@ -507,7 +507,19 @@ fn render_indicator(c: &Catalogue, i: &Indicator, target: Option<&(String, Strin
             <dl class="fiche">
                 <dt>{ "Définition" }</dt><dd>{ &i.definition }</dd>
                 <dt>{ "Valeur" }</dt><dd>{ value }</dd>
+                if !i.unit_choices.is_empty() {
+                    <dt>{ "Unités au choix de l'organisme" }</dt>
+                    <dd>{ format!("{} (le texte ne fixe pas l'unité ; la pratique des conventions signées en est la source)", i.unit_choices.join(" ; ")) }</dd>
+                }
+                if let Some(b) = &i.base {
+                    <dt>{ "Base (donnée une fois)" }</dt>
+                    <dd>{ cus_core::convention::base_label(c, b) }</dd>
+                }
                 <dt>{ "Périodicité" }</dt><dd>{ i.periods.describe_fr() }</dd>
+                if !i.period_choices.is_empty() {
+                    <dt>{ "Périodicités au choix de l'organisme" }</dt>
+                    <dd>{ i.period_choices.iter().map(|p| p.periods.describe_fr()).collect::<Vec<_>>().join(" ou ") }</dd>
+                }
                 <dt>{ "Maille territoriale" }</dt><dd>{ maille }</dd>
                 { for i.splits.breakdowns.iter().map(|b| html! {
                     <>

@@ -175,10 +175,10 @@ impl ValueRange {
         }
         let fr = |x: f64| crate::numfmt::format_fr(x, 3);
         let thousands = v * 1000.0;
-        let dot = (v.fract() != 0.0
+        let read_as_thousands = v.fract() != 0.0
             && (thousands - thousands.round()).abs() < 1e-6
-            && (self.min..=self.max).contains(&thousands.round()))
-        .then(|| {
+            && (self.min..=self.max).contains(&thousands.round());
+        let dot = if read_as_thousands {
             let typed = format!("{v:.3}");
             format!(
                 " « {typed} » se lit {} : le point est une virgule décimale ; pour {}, tapez {} ou {}.",
@@ -187,8 +187,9 @@ impl ValueRange {
                 thousands.round(),
                 fr(thousands.round())
             )
-        })
-        .unwrap_or_default();
+        } else {
+            String::new()
+        };
         Some(format!(
             "{} {unit}, hors de l'ordre de grandeur habituel ({} à {}) ; {}.{dot}",
             fr(v),

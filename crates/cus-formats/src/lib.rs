@@ -349,6 +349,8 @@ pub fn checksum(conv: &Convention) -> String {
 /// else, for another version of a known catalogue, its latest version when every indicator code
 /// of `codes_used` exists there (a migration, reported by a warning in the second member);
 /// else an error saying what is missing.
+// The error is the diagnostic shown to the user, once per file read: not worth boxing.
+#[allow(clippy::result_large_err)]
 pub fn resolve_catalogue<'a>(
     id: &str,
     version: &str,

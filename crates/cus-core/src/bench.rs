@@ -231,30 +231,29 @@ fn draw_other(ind: &Indicator, rng: &mut Lcg) -> Vec<f64> {
 }
 
 /// Levels retained for an indicator: its default level, with the EPCI detail (or any finer
-/// level the prefect may ask for) wherever the catalogue allows it.
+/// level the prefect may ask for) wherever the catalogue allows it, coarsest first.
 fn levels_for(ind: &Indicator) -> Vec<Level> {
     let Some(&first) = ind.levels.allowed.first() else {
         return Vec::new();
     };
     let mut levels = vec![first];
-    if first != Level::Organisme {
-        for &l in ind
-            .levels
-            .allowed
-            .iter()
-            .skip(1)
-            .chain(&ind.levels.prefect_request)
-        {
-            if l == Level::Epci && !levels.contains(&l) {
-                levels.push(l);
-            }
-        }
-        for &l in &ind.levels.prefect_request {
-            if !levels.contains(&l) {
-                levels.push(l);
-            }
+    for &l in ind
+        .levels
+        .allowed
+        .iter()
+        .skip(1)
+        .chain(&ind.levels.prefect_request)
+    {
+        if l == Level::Epci && !levels.contains(&l) {
+            levels.push(l);
         }
     }
+    for &l in &ind.levels.prefect_request {
+        if !levels.contains(&l) {
+            levels.push(l);
+        }
+    }
+    levels.sort();
     levels
 }
 

@@ -404,7 +404,14 @@ pub fn largest_convention(cat: &Catalogue, geo: &Referential) -> Convention {
                                     (d, f64::from(rng.range(50, 100)) / 100.0)
                                 });
                             for &period in &periods {
-                                let v = other_value(ind, draws, *fraction, split, period);
+                                let mut v = other_value(ind, draws, *fraction, split, period);
+                                // A commitment at least at the minimum the law sets (data:
+                                // `floors`), as a valid convention has it.
+                                for f in rules.floors_of(cat, &ind.code) {
+                                    if f.applies_at(split, *split == split_list[0], period) {
+                                        v = v.max(f.min);
+                                    }
+                                }
                                 put(row, split, period, Value::Number(v));
                             }
                         }

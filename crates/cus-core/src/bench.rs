@@ -231,30 +231,29 @@ fn draw_other(ind: &Indicator, rng: &mut Lcg) -> Vec<f64> {
 }
 
 /// Levels retained for an indicator: its default level, with the EPCI detail (or any finer
-/// level the prefect may ask for) wherever the catalogue allows it.
+/// level the prefect may ask for) wherever the catalogue allows it, coarsest first.
 fn levels_for(ind: &Indicator) -> Vec<Level> {
     let Some(&first) = ind.levels.allowed.first() else {
         return Vec::new();
     };
     let mut levels = vec![first];
-    if first != Level::Organisme {
-        for &l in ind
-            .levels
-            .allowed
-            .iter()
-            .skip(1)
-            .chain(&ind.levels.prefect_request)
-        {
-            if l == Level::Epci && !levels.contains(&l) {
-                levels.push(l);
-            }
-        }
-        for &l in &ind.levels.prefect_request {
-            if !levels.contains(&l) {
-                levels.push(l);
-            }
+    for &l in ind
+        .levels
+        .allowed
+        .iter()
+        .skip(1)
+        .chain(&ind.levels.prefect_request)
+    {
+        if l == Level::Epci && !levels.contains(&l) {
+            levels.push(l);
         }
     }
+    for &l in &ind.levels.prefect_request {
+        if !levels.contains(&l) {
+            levels.push(l);
+        }
+    }
+    levels.sort();
     levels
 }
 
@@ -413,7 +412,14 @@ pub fn largest_convention(cat: &Catalogue, geo: &Referential) -> Convention {
                                     (d, f64::from(rng.range(50, 100)) / 100.0)
                                 });
                             for &period in &periods {
-                                let v = other_value(ind, draws, *fraction, split, period);
+                                let mut v = other_value(ind, draws, *fraction, split, period);
+                                // A commitment at least at the minimum the law sets (data:
+                                // `floors`), as a valid convention has it.
+                                for f in rules.floors_of(cat, &ind.code) {
+                                    if f.applies_at(split, *split == split_list[0], period) {
+                                        v = v.max(f.min);
+                                    }
+                                }
                                 put(row, split, period, Value::Number(v));
                             }
                         }

@@ -175,10 +175,10 @@ impl ValueRange {
         }
         let fr = |x: f64| crate::numfmt::format_fr(x, 3);
         let thousands = v * 1000.0;
-        let dot = (v.fract() != 0.0
+        let read_as_thousands = v.fract() != 0.0
             && (thousands - thousands.round()).abs() < 1e-6
-            && (self.min..=self.max).contains(&thousands.round()))
-        .then(|| {
+            && (self.min..=self.max).contains(&thousands.round());
+        let dot = if read_as_thousands {
             let typed = format!("{v:.3}");
             format!(
                 " « {typed} » se lit {} : le point est une virgule décimale ; pour {}, tapez {} ou {}.",
@@ -187,14 +187,132 @@ impl ValueRange {
                 thousands.round(),
                 fr(thousands.round())
             )
-        })
-        .unwrap_or_default();
+        } else {
+            String::new()
+        };
         Some(format!(
             "{} {unit}, hors de l'ordre de grandeur habituel ({} à {}) ; {}.{dot}",
             fr(v),
             fr(self.min),
             fr(self.max),
             self.reason
+        ))
+    }
+}
+
+/// Whether a source quoting a legal text is the official text itself or a document that quotes
+/// it (a State service's fact sheet, a federation's page): the message says which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceStatus {
+    /// The official text, read.
+    Officielle,
+    /// A document quoting the text, which was not read itself.
+    Secondaire,
+}
+
+/// The legal basis of a floor: an article, and the source it was read in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    /// Article (`L. 441-1`).
+    pub article: String,
+    /// Short name of the code or text the article belongs to (`CCH`).
+    pub text: String,
+    /// Id of the source it was read in: an entry of `[[sources]]` of every catalogue the rule
+    /// applies to.
+    pub source: String,
+    /// How a message names that source (« la fiche DREAL Pays de la Loire n° 6 »).
+    pub source_label: String,
+    pub status: SourceStatus,
+    /// The passage relied on, word for word (shown nowhere but here and in the docs).
+    pub quote: String,
+}
+
+impl Citation {
+    /// Short citation for a diagnostic's `article` (`CCH, art. L. 441-1`).
+    pub fn short(&self) -> String {
+        format!("{}, art. {}", self.text, self.article)
+    }
+
+    /// The citation as a message ends with it: « article L. 441-1 du CCH » for an official
+    /// source; « obligation légale de l'article L. 441-1 du CCH, citée par la fiche DREAL Pays
+    /// de la Loire n° 6 — source secondaire » for a secondary one.
+    pub fn phrase_fr(&self) -> String {
+        match self.status {
+            SourceStatus::Officielle => format!("article {} du {}", self.article, self.text),
+            SourceStatus::Secondaire => format!(
+                "obligation légale de l'article {} du {}, citée par {} — source secondaire",
+                self.article, self.text, self.source_label
+            ),
+        }
+    }
+}
+
+/// A minimum a text sets for the commitments on an indicator (« au moins 25 % des attributions
+/// annuelles ») : a commitment below it is a warning that cites the text and how it was read.
+/// Checked on the commitments of the periods listed (every period but the reference value when
+/// none is listed), never on the historical reference, which is no commitment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Floor {
+    pub id: String,
+    /// Stable diagnostic code (`W-LEGAL-FLOOR`): a warning.
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalogues: Vec<String>,
+    /// Indicator codes it applies to.
+    pub indicators: Vec<String>,
+    /// Split key (`valeur`, `total`); absent: the indicator's first split (its total).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<String>,
+    /// Period keys (`a1` … `a6`, `c3`, `c6`); empty: every period but the reference.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<String>,
+    /// The minimum, in `unit`.
+    pub min: f64,
+    /// Unit of the minimum, the indicator's (`%` for a percentage).
+    pub unit: String,
+    /// What the text requires, in French (« la loi impose … »): the middle of the message.
+    pub message: String,
+    pub citation: Citation,
+}
+
+impl Floor {
+    pub fn applies_to(&self, cat: &Catalogue) -> bool {
+        applies(&self.catalogues, cat)
+    }
+
+    /// Does the floor apply to this split (`first`: it is the indicator's first split) and
+    /// period?
+    pub fn applies_at(&self, split: &SplitKey, first: bool, period: Period) -> bool {
+        let split_ok = match &self.split {
+            Some(k) => split.key() == *k,
+            None => first,
+        };
+        let period_ok = if self.periods.is_empty() {
+            period != Period::Reference
+        } else {
+            self.periods
+                .iter()
+                .any(|p| parse_period_key(p) == Some(period))
+        };
+        split_ok && period_ok
+    }
+
+    /// The warning's sentence when `v` is below the floor (`None` at or above it), after
+    /// « {where} : ».
+    pub fn problem_fr(&self, v: f64) -> Option<String> {
+        if !v.is_finite() || Op::Ge.holds(v, self.min) {
+            return None;
+        }
+        let fr = |x: f64| format!("{}\u{a0}{}", crate::numfmt::format_fr(x, 2), self.unit);
+        Some(format!(
+            "{}, sous le minimum de {} ; {} ({}).",
+            fr(v),
+            fr(self.min),
+            self.message,
+            self.citation.phrase_fr()
         ))
     }
 }
@@ -211,6 +329,8 @@ pub struct RuleSet {
     pub member_shares: Vec<MemberShare>,
     #[serde(default)]
     pub value_ranges: Vec<ValueRange>,
+    #[serde(default)]
+    pub floors: Vec<Floor>,
 }
 
 #[derive(Deserialize)]
@@ -234,6 +354,8 @@ struct PlausibilityFile {
     member_shares: Vec<MemberShare>,
     #[serde(default)]
     value_ranges: Vec<ValueRange>,
+    #[serde(default)]
+    floors: Vec<Floor>,
 }
 
 fn applies(catalogues: &[String], cat: &Catalogue) -> bool {
@@ -270,6 +392,7 @@ impl RuleSet {
             ratios_to_stock: p.ratios_to_stock,
             member_shares: p.member_shares,
             value_ranges: p.value_ranges,
+            floors: p.floors,
         };
         let problems = rules.check();
         if problems.is_empty() {
@@ -299,7 +422,8 @@ impl RuleSet {
             .map(|c| &c.id)
             .chain(self.ratios_to_stock.iter().map(|r| &r.id))
             .chain(self.member_shares.iter().map(|s| &s.id))
-            .chain(self.value_ranges.iter().map(|v| &v.id));
+            .chain(self.value_ranges.iter().map(|v| &v.id))
+            .chain(self.floors.iter().map(|f| &f.id));
         for id in all_ids {
             if id.trim().is_empty() || !ids.insert(id.as_str()) {
                 out.push(format!("identifiant de règle vide ou en double : « {id} »"));
@@ -390,7 +514,64 @@ impl RuleSet {
                 out.push(format!("{} : bornes min / max invalides", v.id));
             }
         }
+        for f in &self.floors {
+            if !f.code.starts_with("W-") {
+                out.push(format!(
+                    "{} : un minimum légal est un avertissement (W-), pas une erreur",
+                    f.id
+                ));
+            }
+            if f.indicators.is_empty() {
+                out.push(format!("{} : aucun indicateur", f.id));
+            }
+            if !f.min.is_finite() || f.unit.trim().is_empty() {
+                out.push(format!("{} : minimum ou unité invalide", f.id));
+            }
+            for p in &f.periods {
+                if !period_ok(p) || p == "ref" {
+                    out.push(format!(
+                        "{} : période « {p} » inconnue ou de référence (un minimum porte sur \
+                         les engagements)",
+                        f.id
+                    ));
+                }
+            }
+            if let Some(sp) = &f.split {
+                if !split_ok(sp) {
+                    out.push(format!("{} : ventilation illisible « {sp} »", f.id));
+                }
+            }
+            let c = &f.citation;
+            if [
+                &f.message,
+                &c.article,
+                &c.text,
+                &c.source,
+                &c.source_label,
+                &c.quote,
+            ]
+            .iter()
+            .any(|t| t.trim().is_empty())
+            {
+                out.push(format!(
+                    "{} : message, article, texte, source, nom de la source et passage cité sont \
+                     obligatoires",
+                    f.id
+                ));
+            }
+        }
         out
+    }
+
+    /// The floors of `indicator` in this catalogue.
+    pub fn floors_of<'a>(
+        &'a self,
+        cat: &'a Catalogue,
+        indicator: &'a str,
+    ) -> impl Iterator<Item = &'a Floor> + 'a {
+        self.floors
+            .iter()
+            .filter(move |f| f.indicators.iter().any(|i| i == indicator) && f.applies_to(cat))
     }
 
     /// The ranges of values of `indicator` in this catalogue.

@@ -229,14 +229,37 @@ fn second_generation_levels_follow_the_code() {
         if c.generation != Generation::Deuxieme {
             continue;
         }
+        // The texts held verbatim (`cus-legal-texts.md`): R. 445-5 alinéa 2 (A.1), R. 445-5-1
+        // alinéa 2 (A.2: « Chaque engagement ainsi fixé est décliné, à la demande du préfet
+        // signataire de la convention, à l'échelle de chaque département qu'il identifie et à
+        // l'échelle des collectivités territoriales […] qu'il identifie »: fixed for the
+        // organism), R. 445-22 (A.3), R. 445-36 (A.4), the 2019 foyers table and its optional
+        // R. 445-37 (A.5: « décliné, à la demande du préfet […], à l'échelle de chaque
+        // département qu'il identifie »), D. 445-5-6 (A.6: no level written).
+        let article = i.source.article.as_str();
         let (allowed, prefect): (&[Level], &[Level]) = match (c.kind, i.code.as_str()) {
+            (CusKind::LogementsLocatifs, _) if article == "R. 445-5-1" => {
+                (&[Level::Organisme], &[Level::Departement, Level::Epci])
+            }
             (CusKind::LogementsLocatifs, "PS-1") => (&[Level::Epci], &[]),
             (CusKind::LogementsLocatifs, "G-1") => (&[Level::Organisme], &[]),
             (CusKind::LogementsLocatifs, _) => (&[Level::Departement], &[Level::Epci]),
             (CusKind::Accession, _) => (&[Level::Region], &[Level::Departement]),
+            (CusKind::LogementsFoyers, _) if article == "R. 445-37" => {
+                (&[Level::Organisme], &[Level::Departement])
+            }
             (CusKind::LogementsFoyers, _) => (&[Level::Departement], &[]),
             (CusKind::SocietesVente, _) => (&[Level::Organisme], &[]),
         };
+        // The optional tables are those of R. 445-5-1 and R. 445-37, and only they.
+        assert_eq!(
+            i.requirement == Requirement::ALaDemandeDuPrefet,
+            article == "R. 445-5-1" || article == "R. 445-37",
+            "{} {} {}",
+            c.id,
+            c.version,
+            i.code
+        );
         assert_eq!(
             i.levels.allowed, allowed,
             "{} {} {}",

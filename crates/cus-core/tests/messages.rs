@@ -57,7 +57,13 @@ fn problems(d: &Diagnostic, cat: &Catalogue) -> Vec<String> {
     let mut out = Vec::new();
     let folded = |s: &str| s.to_lowercase();
     let msg = folded(&d.message);
+    // A legal minimum (rule data `floors`) states the status of the source its article was read
+    // in — the weight of the warning depends on it — not a research note.
+    let states_status = d.code == "W-LEGAL-FLOOR";
     for p in RESEARCH_PHRASES {
+        if states_status && *p == "source secondaire" {
+            continue;
+        }
         if msg.contains(p) {
             out.push(format!("research note « {p} » in the message"));
         }

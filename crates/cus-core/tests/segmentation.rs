@@ -77,3 +77,125 @@ fn segmentation_cases() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+fn cus2() -> Catalogue {
+    latest(&embedded(), "cus2-logements-locatifs")
+}
+
+/// R. 445-5-1: the commitment is fixed for the organism; the prefect may ask for the
+/// départements, the collectivities, or both. R. 445-5: département, EPCI at his request.
+#[test]
+fn level_options_follow_the_articles() {
+    use cus_core::catalogue::Level::{Departement, Epci, Organisme};
+    use cus_core::convention::level_options;
+    let cat = cus2();
+    let options = |code: &str| -> Vec<(Vec<cus_core::catalogue::Level>, bool, String)> {
+        level_options(cat.indicator(code).unwrap())
+            .into_iter()
+            .map(|o| (o.levels.clone(), o.prefect_request, o.label_fr()))
+            .collect()
+    };
+    for code in ["PP-5", "PS-3"] {
+        assert_eq!(
+            options(code),
+            [
+                (vec![Organisme], false, "organisme".to_string()),
+                (
+                    vec![Organisme, Departement],
+                    true,
+                    "organisme + détail département (à la demande du préfet)".to_string()
+                ),
+                (
+                    vec![Organisme, Departement, Epci],
+                    true,
+                    "organisme + détail département + détail EPCI / EPT (à la demande du préfet)"
+                        .to_string()
+                ),
+                (
+                    vec![Organisme, Epci],
+                    true,
+                    "organisme + détail EPCI / EPT (à la demande du préfet)".to_string()
+                ),
+            ],
+            "{code}"
+        );
+    }
+    assert_eq!(
+        options("PP-1"),
+        [
+            (vec![Departement], false, "département".to_string()),
+            (
+                vec![Departement, Epci],
+                true,
+                "département + détail EPCI / EPT (à la demande du préfet)".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        options("G-1"),
+        [(vec![Organisme], false, "organisme".to_string())]
+    );
+}
+
+/// Levels left to the default while the values sit elsewhere are recorded from the values; the
+/// rest is left alone.
+#[test]
+fn levels_of_stored_values_are_recorded() {
+    use cus_core::catalogue::Level;
+    use cus_core::convention::{IndicatorSegmentation, Value};
+    let cat = cus2();
+    let implicit = || IndicatorSegmentation {
+        levels: Vec::new(),
+        rows: None,
+    };
+    let mut conv = Convention {
+        departements: vec!["59".into(), "62".into()],
+        epci: vec!["200093201".into()],
+        ..Default::default()
+    };
+    // PP-5 left to the default, its values by département and EPCI (the former default and the
+    // prefect's detail), plus a value at a level the catalogue does not offer (kept an orphan).
+    conv.segmentation.insert("PP-5".into(), implicit());
+    // PS-3 left to the default with values at the default only: nothing to record.
+    conv.segmentation.insert("PS-3".into(), implicit());
+    // PP-2 (mandatory) absent: its default holds, an EPCI value is left from a changed choice.
+    for (k, v) in [
+        ("PP-5|departement:59|valeur|a1", 12.0),
+        ("PP-5|epci:200093201|valeur|a1", 14.0),
+        ("PP-5|region:32|valeur|a1", 13.0),
+        ("PS-3|organisme|valeur|a1", 5.0),
+        ("PP-2|epci:200093201|valeur|a1", 9.0),
+    ] {
+        conv.values.insert(k.into(), Value::Number(v));
+    }
+    // Achievements count too: PS-1 stays as the catalogue says (explicit, EPCI).
+    conv.segmentation.insert(
+        "PS-1".into(),
+        IndicatorSegmentation {
+            levels: vec![Level::Epci],
+            rows: None,
+        },
+    );
+    let before = conv.clone();
+    assert_eq!(conv.record_levels_of_values(&cat), ["PP-5"]);
+    assert_eq!(
+        conv.segmentation["PP-5"].levels,
+        [Level::Departement, Level::Epci]
+    );
+    assert!(conv.segmentation["PS-3"].levels.is_empty());
+    assert!(!conv.segmentation.contains_key("PP-2"));
+    assert_eq!(conv.segmentation["PS-1"], before.segmentation["PS-1"]);
+    assert_eq!(conv.values, before.values);
+    // Idempotent.
+    let again = conv.clone();
+    assert!(conv.record_levels_of_values(&cat).is_empty());
+    assert_eq!(conv, again);
+    // A replaced version's values are looked at as well.
+    let mut signed = before.clone();
+    signed.values = Default::default();
+    signed.versions.push(cus_core::convention::SignedVersion {
+        signature: Default::default(),
+        values: before.values.clone(),
+    });
+    assert_eq!(signed.record_levels_of_values(&cat), ["PP-5"]);
+}

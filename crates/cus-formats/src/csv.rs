@@ -2116,7 +2116,13 @@ pub fn import(
             continue;
         };
         let default: Vec<Level> = ind.levels.allowed.first().copied().into_iter().collect();
-        match segmentation.get(indicator.code) {
+        match segmentation.get_mut(indicator.code) {
+            // Levels left to the catalogue's default by the complements: the `niveau` column
+            // says which the file used (the default of the catalogue it was written with: PP-5
+            // and PS-3 by département before they were fixed for the organism), and is kept.
+            Some((s, _)) if s.levels.is_empty() && *levels != default => {
+                s.levels = levels.clone();
+            }
             Some((s, stated_at)) => {
                 let effective = if s.levels.is_empty() {
                     &default

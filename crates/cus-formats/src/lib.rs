@@ -244,6 +244,36 @@ pub fn import(
     // A SIREN written with spaces (a file edited by hand, an older export) is stored as digits.
     let organisme = std::mem::take(&mut imported.convention.organisme);
     imported.convention.organisme = organisme.normalised();
+    // Levels left to the catalogue's default while values sit at another level (a file saved
+    // when the catalogue had another default: PP-5 and PS-3 by département) are recorded, so
+    // that no value loses its row.
+    let conv = &mut imported.convention;
+    if let Some(cat) =
+        cus_core::catalogue::lookup(catalogues, &conv.catalogue.id, &conv.catalogue.version)
+    {
+        for code in conv.record_levels_of_values(cat) {
+            let levels: Vec<&str> = conv
+                .segmentation
+                .get(&code)
+                .map(|s| s.levels.iter().map(|l| l.label_fr()).collect())
+                .unwrap_or_default();
+            imported.notes.push(Diagnostic::new(
+                "I-IMPORT-LEVELS-RECORDED",
+                cus_core::diagnostic::Severity::Info,
+                format!(
+                    "{code} : le fichier ne précise pas sa maille et ses valeurs sont saisies par \
+                     {} ; cette maille est enregistrée, pour que ses lignes et ses valeurs soient \
+                     conservées.",
+                    levels.join(" et par ")
+                ),
+                Location {
+                    file: Some(file_name.to_string()),
+                    indicator: Some(code.clone()),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
     Ok(imported)
 }
 
@@ -349,6 +379,8 @@ pub fn checksum(conv: &Convention) -> String {
 /// else, for another version of a known catalogue, its latest version when every indicator code
 /// of `codes_used` exists there (a migration, reported by a warning in the second member);
 /// else an error saying what is missing.
+// The error is the diagnostic shown to the user, once per file read: not worth boxing.
+#[allow(clippy::result_large_err)]
 pub fn resolve_catalogue<'a>(
     id: &str,
     version: &str,

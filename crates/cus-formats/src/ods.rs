@@ -709,6 +709,21 @@ pub fn import(
     workbook::read(sheets, Format::Ods, file_name, cats)
 }
 
+/// One row style `ro<h>` per height (tenths of a point) of a row of wrapped text, each once:
+/// shared by the convention workbook and the consolidation workbook.
+pub(crate) fn row_height_styles(x: &mut String, mut heights: Vec<u32>) {
+    use std::fmt::Write as _;
+    heights.sort_unstable();
+    heights.dedup();
+    for h in heights {
+        let _ = writeln!(
+            x,
+            r#"<style:style style:name="ro{h}" style:family="table-row"><style:table-row-properties style:row-height="{}pt" style:use-optimal-row-height="false" fo:break-before="auto"/></style:style>"#,
+            f64::from(h) / 10.0
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -737,20 +752,5 @@ mod tests {
         assert_eq!(number_text(-0.5), "-0.5");
         assert_eq!(number_text(1e300), "1e300");
         assert_eq!(number_text(1.5e-7), "1.5e-7");
-    }
-}
-
-/// One row style `ro<h>` per height (tenths of a point) of a row of wrapped text, each once:
-/// shared by the convention workbook and the consolidation workbook.
-pub(crate) fn row_height_styles(x: &mut String, mut heights: Vec<u32>) {
-    use std::fmt::Write as _;
-    heights.sort_unstable();
-    heights.dedup();
-    for h in heights {
-        let _ = writeln!(
-            x,
-            r#"<style:style style:name="ro{h}" style:family="table-row"><style:table-row-properties style:row-height="{}pt" style:use-optimal-row-height="false" fo:break-before="auto"/></style:style>"#,
-            f64::from(h) / 10.0
-        );
     }
 }

@@ -23,6 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::{Format, Imported, Mode};
 
 /// What the app asks of the worker.
+// One request at a time crosses to the worker, serialised: the size of the variants costs
+// nothing worth boxing them for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Request {

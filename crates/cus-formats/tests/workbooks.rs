@@ -624,7 +624,7 @@ fn golden_ods_content_is_byte_for_byte_stable() {
     common::check_golden(
         "workbooks",
         "petit-organisme.ods.content.xml",
-        &part(&bytes, "content.xml"),
+        part(&bytes, "content.xml"),
     );
     let back = read_back(&bytes, "petit-organisme.ods");
     assert_eq!(back.convention, conv);

@@ -667,7 +667,7 @@ mod tests {
         for d in cited {
             let article = d["article"].as_str().unwrap();
             assert!(
-                article.starts_with("CCH, art. R.") && article.chars().count() <= 40,
+                article.starts_with("CCH, art. ") && article.chars().count() <= 40,
                 "{article}"
             );
             let source = d["source"].as_str().expect("source id");

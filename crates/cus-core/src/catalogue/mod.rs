@@ -471,13 +471,24 @@ pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
                 at(p("levels.prefect_request"), code),
             );
         }
-        if ind.levels.allowed.contains(&Level::Organisme)
-            && (ind.levels.allowed.len() > 1 || !ind.levels.prefect_request.is_empty())
-        {
+        // An indicator fixed for the whole organism may be broken down further only at the
+        // prefect's request (CCH art. R. 445-5-1): the organism is then its only level of right.
+        if ind.levels.allowed.contains(&Level::Organisme) && ind.levels.allowed.len() > 1 {
             err(
                 "E-CAT-LEVELS",
-                "Un indicateur mesuré à l'échelle de l'organisme n'a pas d'autre maille.".into(),
+                "Un indicateur fixé à l'échelle de l'organisme n'a pas d'autre maille d'office ; \
+                 un détail plus fin ne peut être qu'à la demande du préfet (prefect_request)."
+                    .into(),
                 at(p("levels"), code),
+            );
+        }
+        if ind.levels.prefect_request.contains(&Level::Organisme) {
+            err(
+                "E-CAT-LEVELS",
+                "L'organisme n'est pas une maille de détail : il ne peut pas être à la demande \
+                 du préfet."
+                    .into(),
+                at(p("levels.prefect_request"), code),
             );
         }
         let mut split_ids = HashSet::new();

@@ -77,7 +77,10 @@ pub struct Segment {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSegmentation {
-    /// Levels used, coarsest first (`[departement, epci]` when the prefect asks for EPCI detail).
+    /// Levels used, coarsest first (`[departement, epci]` when the prefect asks for EPCI detail,
+    /// `[organisme, departement]` when he asks for the départements of a commitment fixed for
+    /// the organism). Empty (or absent from a file): the catalogue's default level.
+    #[serde(default)]
     pub levels: Vec<Level>,
     /// Rows, when they differ from "every declared territory of those levels" (imported files,
     /// rows removed by the user). `None` means derived.
@@ -267,6 +270,67 @@ impl Convention {
         }
     }
 
+    /// Records, for every indicator whose levels are implicit (a segmentation entry with no
+    /// levels: the catalogue's default), the levels its stored values sit at when they are not
+    /// that default, so that a convention saved when the catalogue had another default keeps its
+    /// rows and its values. PP-5 and PS-3 (CCH art. R. 445-5-1) were entered by département
+    /// before the catalogue fixed them for the organism, the département detail being due at the
+    /// prefect's request: such a file keeps its département rows. Values of commitments, of
+    /// replaced versions and of achievements are looked at; only levels the catalogue allows
+    /// for the indicator (of right or at the prefect's request) are recorded, coarsest first.
+    /// A mandatory indicator absent from the segmentation keeps its default (its values at
+    /// another level are left from a segmentation the user changed). Idempotent; returns the
+    /// codes whose levels were recorded. Called once on every convention read from a file
+    /// (`cus_formats::import`).
+    pub fn record_levels_of_values(&mut self, cat: &Catalogue) -> Vec<String> {
+        let mut recorded = Vec::new();
+        for ind in &cat.indicators {
+            let implicit = self
+                .segmentation
+                .get(&ind.code)
+                .is_some_and(|s| s.levels.is_empty());
+            if !implicit {
+                continue;
+            }
+            let default: Vec<Level> = ind.levels.allowed.first().copied().into_iter().collect();
+            let offered = |l: &Level| {
+                ind.levels.allowed.contains(l) || ind.levels.prefect_request.contains(l)
+            };
+            let mut found: Vec<Level> = self
+                .stored_keys()
+                .filter_map(|k| {
+                    // `indicator|territory|…`: the territory of the indicator's keys.
+                    let (code, rest) = k.split_once('|')?;
+                    if code != ind.code {
+                        return None;
+                    }
+                    rest.split('|').next()?.parse::<TerritoryKey>().ok()
+                })
+                .map(|t| t.level())
+                .filter(offered)
+                .collect();
+            found.sort();
+            found.dedup();
+            if found.is_empty() || found == default {
+                continue;
+            }
+            if let Some(s) = self.segmentation.get_mut(&ind.code) {
+                s.levels = found;
+                recorded.push(ind.code.clone());
+            }
+        }
+        recorded
+    }
+
+    /// Every cell key stored: commitments, replaced versions, achievements.
+    fn stored_keys(&self) -> impl Iterator<Item = &String> {
+        self.values
+            .keys()
+            .chain(self.versions.iter().flat_map(|v| v.values.keys()))
+            .chain(self.achievements.values.keys())
+            .chain(self.achievements.terms.keys())
+    }
+
     /// Rows of an indicator's grid: explicit rows, else every declared territory of each level.
     pub fn rows(&self, ind: &Indicator, geo: Option<&Referential>) -> Vec<TerritoryKey> {
         if let Some(rows) = self
@@ -388,7 +452,10 @@ impl LevelOption {
 }
 
 /// The breakdowns the catalogue allows for an indicator: each allowed level alone, then each
-/// allowed level with the finer levels the prefect may ask for.
+/// allowed level with the finer levels the prefect may ask for. When he may ask for several
+/// (the départements and the collectivities he identifies, CCH art. R. 445-5-1), every
+/// combination is offered, in catalogue order: organism + département, organism + département
+/// + EPCI, organism + EPCI.
 pub fn level_options(ind: &Indicator) -> Vec<LevelOption> {
     let mut out: Vec<LevelOption> = ind
         .levels
@@ -399,10 +466,16 @@ pub fn level_options(ind: &Indicator) -> Vec<LevelOption> {
             prefect_request: false,
         })
         .collect();
-    if !ind.levels.prefect_request.is_empty() {
-        for &l in &ind.levels.allowed {
+    let finer = &ind.levels.prefect_request;
+    // Non-empty subsets of the finer levels, as lists of positions, in lexicographic order.
+    let mut subsets: Vec<Vec<usize>> = (1..1u32 << finer.len().min(8))
+        .map(|mask| (0..finer.len()).filter(|i| mask & (1 << i) != 0).collect())
+        .collect();
+    subsets.sort();
+    for &l in &ind.levels.allowed {
+        for subset in &subsets {
             let mut levels = vec![l];
-            levels.extend(ind.levels.prefect_request.iter().copied());
+            levels.extend(subset.iter().map(|&i| finer[i]));
             out.push(LevelOption {
                 levels,
                 prefect_request: true,

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{Convention, TerritoryKey};
+use super::{Convention, LevelOption, TerritoryKey};
 use crate::catalogue::{Catalogue, Level, Requirement};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::geo::Referential;
@@ -21,6 +21,14 @@ fn at_indicator(code: &str, territory: Option<String>) -> Location {
         indicator: Some(code.to_string()),
         territory,
         ..Default::default()
+    }
+}
+
+/// "article R. 445-5-1 du CCH" from a citation "CCH, art. R. 445-5-1" (as is otherwise).
+fn article_phrase(citation: &str) -> String {
+    match citation.split_once(", art. ") {
+        Some((code, article)) => format!("article {article} du {code}"),
+        None => citation.replace("art. ", "article "),
     }
 }
 
@@ -178,17 +186,25 @@ fn check_levels(
     for ind in cat.indicators.iter().filter(|i| conv.uses(i)) {
         let (article, source) = (cat.citation(ind), &ind.source.source);
         let levels = conv.levels(ind);
+        let default = ind.levels.allowed.first().copied();
         for level in &levels {
             if ind.levels.prefect_request.contains(level) {
+                let of_right = match default {
+                    Some(Level::Organisme) | None => {
+                        "l'engagement est fixé pour l'ensemble de l'organisme".to_string()
+                    }
+                    Some(d) => format!("l'engagement est décliné d'office par {}", d.label_fr()),
+                };
                 out.push(
                     Diagnostic::new(
                         "I-SEG-PREFECT-LEVEL",
                         Severity::Info,
                         format!(
-                            "Maille {} retenue pour {} : elle n'est due qu'à la demande du préfet \
-                             signataire.",
+                            "Détail par {} retenu pour {} : {of_right} ; il n'est décliné par {} \
+                             qu'à la demande du préfet signataire ({article}).",
                             level.label_fr(),
-                            ind.code
+                            ind.code,
+                            level.label_fr(),
                         ),
                         at_indicator(&ind.code, None),
                     )
@@ -220,17 +236,77 @@ fn check_levels(
                 );
             }
         }
+        // A commitment fixed for the organism, broken down at the prefect's request, without
+        // its organism row: a convention saved when the catalogue set the département by
+        // default (PP-5, PS-3 before they followed R. 445-5-1). Its rows and values are kept.
+        if let Some(d) = default.filter(|d| {
+            !levels.is_empty()
+                && !levels.contains(d)
+                && levels
+                    .iter()
+                    .all(|l| ind.levels.prefect_request.contains(l))
+        }) {
+            let detail: Vec<&str> = levels.iter().map(|l| l.label_fr()).collect();
+            let detail = detail.join(" et par ");
+            let option = LevelOption {
+                levels: std::iter::once(d).chain(levels.iter().copied()).collect(),
+                prefect_request: true,
+            };
+            let (without, rule, add) = match d {
+                Level::Organisme => (
+                    "sans ligne pour l'organisme".to_string(),
+                    "l'engagement est fixé pour l'organisme".to_string(),
+                    "la ligne de l'organisme".to_string(),
+                ),
+                d => (
+                    format!("sans ligne par {}", d.label_fr()),
+                    format!("l'engagement est décliné par {}", d.label_fr()),
+                    format!("les lignes par {}", d.label_fr()),
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    "I-SEG-DEFAULT-LEVEL-MISSING",
+                    Severity::Info,
+                    format!(
+                        "{} est décliné par {detail} {without} : selon l'{}, {rule}, et par \
+                         {detail} à la demande du préfet. Valeurs conservées ; pour ajouter \
+                         {add}, choisissez « {} ».",
+                        ind.code,
+                        article_phrase(&article),
+                        option.label_fr()
+                    ),
+                    at_indicator(&ind.code, None),
+                )
+                .with_article(article.clone())
+                .with_source(source.clone()),
+            );
+        }
         let rows = conv.rows(ind, geo);
-        if levels.contains(&Level::Organisme) && rows.len() > 1 {
+        let organism_rows = rows
+            .iter()
+            .filter(|r| **r == TerritoryKey::Organisme)
+            .count();
+        if levels.contains(&Level::Organisme)
+            && (organism_rows > 1 || (levels.len() == 1 && rows.len() > 1))
+        {
             out.push(
                 Diagnostic::error(
                     "E-SEG-ORGANISME-MULTI",
-                    format!(
-                        "L'indicateur {} est mesuré à l'échelle de l'organisme : il n'a qu'une \
-                         ligne, pas {} ; supprimez les lignes territoriales.",
-                        ind.code,
-                        rows.len()
-                    ),
+                    if levels.len() == 1 {
+                        format!(
+                            "L'indicateur {} est mesuré à l'échelle de l'organisme : il n'a \
+                             qu'une ligne, pas {} ; supprimez les lignes territoriales.",
+                            ind.code,
+                            rows.len()
+                        )
+                    } else {
+                        format!(
+                            "L'indicateur {} a une seule ligne « Ensemble de l'organisme », pas \
+                             {organism_rows} ; supprimez les doublons.",
+                            ind.code
+                        )
+                    },
                     at_indicator(&ind.code, None),
                 )
                 .with_article(article.clone())

@@ -277,6 +277,30 @@ impl<'i, 'a, 'v> Ctx<'i, 'a, 'v> {
             }
         }
 
+        // A minimum the law sets for the commitments (data: `floors`), with its citation; a
+        // commitment stated in another unit than the minimum's is not compared with it.
+        if let Some(v) = here {
+            let split = &grid.shape.splits[a.s];
+            let period = grid.shape.periods[a.p];
+            let unit = self.conv.unit_fr(ind);
+            for floor in self.idx.rules.floors_of(self.idx.cat, &ind.code) {
+                if floor.unit != unit || !floor.applies_at(split, a.s == 0, period) {
+                    continue;
+                }
+                if let Some(m) = floor.problem_fr(v) {
+                    out.push(
+                        Diagnostic::warning(
+                            &floor.code,
+                            format!("{} : {m}", self.where_fr(a)),
+                            self.location(a),
+                        )
+                        .with_article(floor.citation.short())
+                        .with_source(floor.citation.source.clone()),
+                    );
+                }
+            }
+        }
+
         let percent_part = grid.part_shares[a.s].is_percentage();
         // A part is never above its whole (a percentage part: never above 100, its bounds).
         if let (Some(w), Some(v), false) = (grid.whole_of[a.s], here, percent_part) {

@@ -8,12 +8,17 @@
 //! `valeur;unite;rubrique;cle;contenu`.
 //!
 //! Every cell of the convention's grids has a line (an empty `valeur` when it is not filled),
+//! the grids being those of the catalogue as the convention applies it (`Convention::view`: the
+//! indicators the organism added come last, their `unite` marked « (hors règlement) »),
 //! followed by the values kept on keys that are no longer cells (orphans), with an empty `niveau`.
 //! The last three columns carry the *complements*, everything else of the convention (name,
 //! organism, declared territories, segments, segmentation, dwellings owned, acknowledged
-//! warnings), one per line from the first line on, so that a CSV gives back the whole
-//! convention. A file without these columns (an export of an earlier version) is still read,
-//! with a note saying what it could not carry.
+//! warnings, signature, versions and achievements, and the choices of format 3: units,
+//! periodicities, part units, bases, complementary indicators), one per line from the first line
+//! on, so that a CSV gives back the whole convention. On import the choices are read first,
+//! wherever their lines are, then every cell is checked against the view they give. A file
+//! without these columns (an export of an earlier version) is still read, with a note saying
+//! what it could not carry.
 //!
 //! Import accepts what Excel and LibreOffice write back: with or without BOM, UTF-8, UTF-16 with
 //! BOM, or Windows-1252 (with a note), `;`, `,` or tab separators (sniffed from the header),
@@ -22,15 +27,19 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use cus_core::catalogue::{Catalogue, Level, Period, Requirement};
+use cus_core::catalogue::{Catalogue, Indicator, Level, PartShare, Period, Requirement, UnitForm};
 use cus_core::convention::{
-    is_date, parse_period_key, period_key, Achievements, CatalogueRef, Cell, Convention,
-    IndicatorSegmentation, Justification, Origin, Segment, Signature, SignedVersion, SplitKey,
-    TerritoryKey, Value, Values,
+    is_date, parse_period_key, part_share, period_key, Achievements, CatalogueRef, Cell,
+    Complementary, ComplementaryUnit, Convention, IndicatorSegmentation, Justification, Origin,
+    Segment, Signature, SignedVersion, SplitKey, TerritoryKey, Value, Values,
 };
 use cus_core::diagnostic::{Diagnostic, Location, Severity};
 use cus_core::organisme::OrganismeKind;
 
+use crate::choices::{
+    base_key, enum_word, parse_base_key, parse_kind, parse_level_word, parse_measure,
+    parse_periods_words, periods_words,
+};
 use crate::json::{check_format, checksum_note, codes, CellChecker, Problems};
 use crate::{checksum, neutralise, unneutralise, ExportInput, Format, Imported, Mode};
 
@@ -125,6 +134,31 @@ const R_ROWS: &str = "lignes-explicites";
 const R_STOCK: &str = "logements";
 const R_ACK: &str = "avertissement-acquitte";
 const R_UNIT: &str = "unite";
+// Format 3: the organism's choices where the texts are silent, and the indicators it added.
+const R_PERIODICITY: &str = "periodicite";
+const R_PART_UNIT: &str = "unite-parts";
+const R_BASE: &str = "base";
+const R_COMPL: &str = "indicateur-complementaire";
+const R_COMPL_KIND: &str = "complementaire-nature";
+const R_COMPL_UNIT: &str = "complementaire-unite";
+const R_COMPL_PERIODS: &str = "complementaire-echeances";
+const R_COMPL_LEVEL: &str = "complementaire-maille";
+const R_COMPL_MEASURE: &str = "complementaire-mesure";
+/// The rubriques of the choices, read before the cells are checked ([`read_choices`]).
+const CHOICE_RUBRIQUES: [&str; 10] = [
+    R_UNIT,
+    R_PERIODICITY,
+    R_PART_UNIT,
+    R_BASE,
+    R_COMPL,
+    R_COMPL_KIND,
+    R_COMPL_UNIT,
+    R_COMPL_PERIODS,
+    R_COMPL_LEVEL,
+    R_COMPL_MEASURE,
+];
+/// Appended to the `unite` column of the lines of an indicator the organism added.
+const HORS_REGLEMENT: &str = "(hors règlement)";
 // Format 2: the signature, the versions replaced by avenants, the achievements.
 const R_SIG_DATE: &str = "signature-date";
 const R_SIG_LABEL: &str = "signature-libelle";
@@ -343,13 +377,14 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
             .collect::<Vec<_>>()
             .join("+");
         let code = neutralise(&ind.code);
-        let unit = neutralise(&conv.unit_fr(ind));
-        // (key part, members column, part column) of each split; key part of each period.
-        let splits: Vec<(String, String, String)> = cus_core::convention::splits(ind)
+        // (key part, members column, part column, unit column) of each split; key part of each
+        // period.
+        let splits: Vec<(String, String, String, String)> = cus_core::convention::splits(ind)
             .iter()
             .map(|s| {
                 let (m, p) = split_columns(s);
-                (s.key(), neutralise(&m), neutralise(&p))
+                let unit = neutralise(&line_unit(conv, ind, s));
+                (s.key(), neutralise(&m), neutralise(&p), unit)
             })
             .collect();
         let periods: Vec<String> = ind.periods.periods().into_iter().map(period_key).collect();
@@ -360,7 +395,7 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
                 .or_insert_with(|| neutralise(&conv.territory_label(&row, geo)))
                 .clone();
             let territory_col = neutralise(&territory);
-            for (split_key, members, part) in &splits {
+            for (split_key, members, part, unit) in &splits {
                 for period in &periods {
                     let key = cus_core::convention::key::cell_key(
                         &ind.code, &territory, split_key, period,
@@ -383,7 +418,7 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
                             part,
                             period,
                             value: &value,
-                            unit: &unit,
+                            unit,
                         },
                     );
                 }
@@ -401,7 +436,7 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
             Some(c) => {
                 let unit = cat
                     .indicator(&c.indicator)
-                    .map(|i| i.value.unit_fr())
+                    .map(|i| line_unit(conv, i, &c.split))
                     .unwrap_or_default();
                 let (members, part) = split_columns(&c.split);
                 line(
@@ -447,6 +482,30 @@ pub fn export(input: &ExportInput) -> Vec<u8> {
         out.write(&mut w, LineFields::default());
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// The `unite` column of a line: the unit of its indicator as the convention states it (the
+/// count of a « X et % » unit), « % du total » for a « dont » part stated as a percentage of its
+/// total, the percentage of the base for the part `pct`; marked « (hors règlement) » for an
+/// indicator the organism added.
+fn line_unit(conv: &Convention, ind: &Indicator, split: &SplitKey) -> String {
+    let chosen = conv
+        .units
+        .get(&ind.code)
+        .filter(|u| ind.unit_choices.contains(u))
+        .map(|u| UnitForm::of(u));
+    let unit = match (part_share(ind, split), chosen) {
+        (PartShare::PourcentageDuTotal, _) => "% du total".to_string(),
+        (PartShare::PourcentageDeLaBase, Some(UnitForm::NombreEtPourcentage(_, pct))) => pct,
+        (PartShare::PourcentageDeLaBase, _) => "%".to_string(),
+        (PartShare::Nombre, Some(UnitForm::NombreEtPourcentage(count, _))) => count,
+        (PartShare::Nombre, _) => conv.unit_fr(ind),
+    };
+    if ind.hors_reglement {
+        format!("{unit} {HORS_REGLEMENT}")
+    } else {
+        unit
+    }
 }
 
 /// Writes the lines: file-level columns, the cell's columns, the next complement.
@@ -556,6 +615,25 @@ fn complements(conv: &Convention) -> Vec<[String; 3]> {
     }
     for (code, unit) in &conv.units {
         push(R_UNIT, code, text(unit));
+    }
+    for (code, choice) in &conv.periodicity {
+        push(R_PERIODICITY, code, text(choice));
+    }
+    for (code, unit) in &conv.part_units {
+        push(R_PART_UNIT, code, text(unit));
+    }
+    for (base, by_territory) in &conv.bases {
+        for (territory, n) in by_territory {
+            push(R_BASE, &base_key(base, territory), Value::Number(*n));
+        }
+    }
+    for x in &conv.complementary {
+        push(R_COMPL, &x.code, text(&x.label));
+        push(R_COMPL_KIND, &x.code, text(&enum_word(&x.kind)));
+        push(R_COMPL_UNIT, &x.code, text(&x.unit));
+        push(R_COMPL_PERIODS, &x.code, text(&periods_words(&x.periods)));
+        push(R_COMPL_LEVEL, &x.code, text(&enum_word(&x.level)));
+        push(R_COMPL_MEASURE, &x.code, text(&enum_word(&x.measure)));
     }
     if let Some(sig) = &conv.signature {
         push(R_SIG_DATE, "", text(&sig.date));
@@ -897,8 +975,6 @@ struct Stated {
     explicit_rows: Vec<(String, usize)>,
     stock: BTreeMap<String, f64>,
     acknowledged: BTreeMap<String, String>,
-    /// The unit chosen per indicator code.
-    units: BTreeMap<String, String>,
     /// Unknown rubriques, with their line.
     ignored: Vec<(String, usize)>,
     /// Date and label of the signature, with their line.
@@ -912,6 +988,209 @@ struct Stated {
     /// Causes and comments of justifications, with their line, joined to their origin at the end.
     causes: Vec<(String, String, usize)>,
     comments: Vec<(String, String, usize)>,
+}
+
+/// The organism's choices a file states (format 3, and the units of format 2), read before the
+/// cells are checked: they decide which cells exist (`Convention::view`).
+#[derive(Default)]
+struct Choices {
+    units: BTreeMap<String, String>,
+    periodicity: BTreeMap<String, String>,
+    part_units: BTreeMap<String, String>,
+    bases: BTreeMap<String, BTreeMap<String, f64>>,
+    complementary: Vec<Complementary>,
+}
+
+impl Choices {
+    /// A convention that states only these choices, to take the view of the catalogue from.
+    fn convention(&self) -> Convention {
+        Convention {
+            units: self.units.clone(),
+            periodicity: self.periodicity.clone(),
+            part_units: self.part_units.clone(),
+            bases: self.bases.clone(),
+            complementary: self.complementary.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The code of an indicator the organism added, as a complement key gives it.
+fn complementary_code(key: &str) -> &str {
+    key.strip_prefix('\'').unwrap_or(key).trim()
+}
+
+/// Read the choices of the complements, wherever they are in the file (before or after the
+/// lines of cells: every line is read before any cell is checked).
+fn read_choices(list: &[ComplementIn], p: &mut Problems) -> Choices {
+    let mut ch = Choices::default();
+    // The line of each choice already stated (rubrique, key), to report a contradiction.
+    let mut first: HashMap<(&str, &str), (usize, &str)> = HashMap::new();
+    // Of each indicator added: its line, and whether its periods were given.
+    let mut added: Vec<(usize, bool)> = Vec::new();
+    for c in list {
+        let line = c.line;
+        let rubrique = c.rubrique.to_lowercase();
+        if !CHOICE_RUBRIQUES.contains(&rubrique.as_str()) {
+            continue;
+        }
+        let fail = |p: &mut Problems, column: &str, msg: String| {
+            let mut loc = p.at();
+            loc.line = Some(line);
+            p.error(
+                codes::CSV_COMPLEMENT,
+                format!("Ligne {line}, colonne « {column} » : {msg}"),
+                loc,
+            );
+        };
+        let text = |f: &'_ str| -> String { f.strip_prefix('\'').unwrap_or(f).to_string() };
+        let (key, content) = (text(&c.key), text(&c.content));
+        if matches!(
+            rubrique.as_str(),
+            R_UNIT | R_PERIODICITY | R_PART_UNIT | R_BASE
+        ) {
+            match first.get(&(rubrique_static(&rubrique), c.key.as_str())) {
+                Some((l, before)) if *before != c.content.as_str() => {
+                    fail(
+                        p,
+                        "contenu",
+                        format!(
+                            "« {content} » alors que la ligne {l} indique « {} » pour la \
+                             rubrique « {rubrique} » et la clé « {key} » ; gardez une seule de \
+                             ces lignes.",
+                            before.strip_prefix('\'').unwrap_or(before)
+                        ),
+                    );
+                    continue;
+                }
+                Some(_) => continue,
+                None => {
+                    first.insert(
+                        (rubrique_static(&rubrique), c.key.as_str()),
+                        (line, c.content.as_str()),
+                    );
+                }
+            }
+        }
+        match rubrique.as_str() {
+            R_UNIT => {
+                ch.units.insert(key, content);
+            }
+            R_PERIODICITY => {
+                ch.periodicity.insert(key, content);
+            }
+            R_PART_UNIT => {
+                ch.part_units.insert(key, content);
+            }
+            R_BASE => {
+                let Some((base, territory)) = parse_base_key(&key) else {
+                    fail(
+                        p,
+                        "cle",
+                        format!(
+                            "« {key} » : attendu l'identifiant de la base, | et la clé du \
+                             territoire (parc-fg|departement:59)."
+                        ),
+                    );
+                    continue;
+                };
+                match read_value(&c.content) {
+                    Some(Value::Number(n)) => {
+                        ch.bases
+                            .entry(base.to_string())
+                            .or_default()
+                            .insert(territory.to_string(), n);
+                    }
+                    _ => fail(
+                        p,
+                        "contenu",
+                        format!(
+                            "« {content} » n'est pas un nombre (base « {base} », territoire \
+                             « {territory} »)."
+                        ),
+                    ),
+                }
+            }
+            R_COMPL => {
+                ch.complementary.push(Complementary {
+                    code: complementary_code(&c.key).to_string(),
+                    label: content,
+                    kind: ComplementaryUnit::default(),
+                    unit: String::new(),
+                    periods: cus_core::catalogue::Periodicity {
+                        yearly: false,
+                        cumulative: Vec::new(),
+                        reference: false,
+                    },
+                    level: Level::Organisme,
+                    measure: Default::default(),
+                });
+                added.push((line, false));
+            }
+            _ => {
+                // A detail of the last indicator added of this code, declared before it.
+                let code = complementary_code(&c.key);
+                let Some(i) = ch.complementary.iter().rposition(|x| x.code == code) else {
+                    fail(
+                        p,
+                        "cle",
+                        format!(
+                            "l'indicateur complémentaire « {code} » n'a pas de ligne « {R_COMPL} » \
+                             avant celle-ci : ajoutez-la (clé : son code, contenu : son libellé)."
+                        ),
+                    );
+                    continue;
+                };
+                let x = &mut ch.complementary[i];
+                let read = match rubrique.as_str() {
+                    R_COMPL_KIND => parse_kind(&content).map(|k| x.kind = k),
+                    R_COMPL_UNIT => {
+                        x.unit = content;
+                        Ok(())
+                    }
+                    R_COMPL_PERIODS => parse_periods_words(&content).map(|per| {
+                        x.periods = per;
+                        added[i].1 = true;
+                    }),
+                    R_COMPL_LEVEL => parse_level_word(&content).map(|l| x.level = l),
+                    _ => parse_measure(&content).map(|m| x.measure = m),
+                };
+                if let Err(msg) = read {
+                    fail(
+                        p,
+                        "contenu",
+                        format!("{msg} (indicateur complémentaire « {code} »)."),
+                    );
+                }
+            }
+        }
+    }
+    for (x, (line, periods)) in ch.complementary.iter().zip(&added) {
+        if !periods {
+            let mut loc = p.at();
+            loc.line = Some(*line);
+            p.error(
+                codes::CSV_COMPLEMENT,
+                format!(
+                    "Ligne {line}, colonne « rubrique » : l'indicateur complémentaire « {} » n'a \
+                     pas de ligne « {R_COMPL_PERIODS} » (ses échéances : par-annee, c3, c6, ref \
+                     joints par +) : ajoutez-la.",
+                    x.code
+                ),
+                loc,
+            );
+        }
+    }
+    ch
+}
+
+/// The rubrique among the choice rubriques (a `&'static str` to key the map of lines).
+fn rubrique_static(r: &str) -> &'static str {
+    CHOICE_RUBRIQUES
+        .iter()
+        .find(|c| **c == r)
+        .copied()
+        .unwrap_or("")
 }
 
 /// Read the complements (columns `rubrique`, `cle`, `contenu`).
@@ -949,7 +1228,6 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
                 | R_SIEGE
                 | R_STOCK
                 | R_ACK
-                | R_UNIT
                 | R_SIG_DATE
                 | R_SIG_LABEL
                 | R_VERSION_DATE
@@ -1120,9 +1398,8 @@ fn read_complements<'c>(list: &'c [ComplementIn], cat: &Catalogue, p: &mut Probl
             R_ACK => {
                 st.acknowledged.insert(key.to_string(), content.to_string());
             }
-            R_UNIT => {
-                st.units.insert(key.to_string(), content.to_string());
-            }
+            // Read before the cells (`read_choices`).
+            r if CHOICE_RUBRIQUES.contains(&r) => {}
             R_SIG_DATE | R_VERSION_DATE if !is_date(content.trim()) => fail(
                 p,
                 codes::CSV_COMPLEMENT,
@@ -1783,6 +2060,15 @@ pub fn import(
             p.at(),
         );
     }
+    // The indicators the organism added are not the catalogue's.
+    if pos[C_RUBRIQUE].is_some() {
+        for c in complements
+            .iter()
+            .filter(|c| c.rubrique.to_lowercase() == R_COMPL)
+        {
+            codes_used.remove(complementary_code(&c.key));
+        }
+    }
     let (cat_id, cl) = meta(C_CATALOGUE);
     let (cat_version, _) = meta(C_VERSION);
     let cat = match crate::resolve_catalogue(&cat_id, &cat_version, &codes_used, cats, &at_line(cl))
@@ -1799,6 +2085,14 @@ pub fn import(
     let Some(cat) = cat else {
         return Err(p.into_vec());
     };
+    // The choices first, wherever their lines are: the cells are checked against the catalogue
+    // as the convention applies them (`Convention::view`).
+    let choices = match pos[C_RUBRIQUE] {
+        Some(_) => read_choices(&complements, &mut p),
+        None => Choices::default(),
+    };
+    let view = choices.convention().view(cat);
+    let cat: &Catalogue = &view;
 
     // Second pass: cells. What is parsed or looked up once per distinct text is kept, by text:
     // indicators, territories, splits, levels. The checks and their order are those of a line
@@ -2150,7 +2444,11 @@ pub fn import(
                     );
                 }
             }
-            None if ind.requirement != Requirement::Obligatoire || *levels != default => {
+            // An indicator used in any case (mandatory, or added by the organism) at its default
+            // levels is not in the segmentation.
+            None if !(ind.requirement == Requirement::Obligatoire || ind.hors_reglement)
+                || *levels != default =>
+            {
                 segmentation.insert(
                     indicator.code.to_string(),
                     (
@@ -2238,6 +2536,11 @@ pub fn import(
         ..Default::default()
     };
     conv.organisme.siren = meta(C_SIREN).0;
+    conv.units = choices.units;
+    conv.periodicity = choices.periodicity;
+    conv.part_units = choices.part_units;
+    conv.bases = choices.bases;
+    conv.complementary = choices.complementary;
     conv.values = values.into_iter().map(|(_, k, v)| (k, v)).collect();
     conv.segmentation = segmentation
         .into_iter()
@@ -2254,7 +2557,6 @@ pub fn import(
             conv.segments = st.segments;
             conv.stock = st.stock;
             conv.acknowledged = st.acknowledged;
-            conv.units = st.units;
             conv.signature = match st.signature {
                 (Some((date, _)), Some((label, _))) => Some(Signature { date, label }),
                 _ => None,
@@ -2302,13 +2604,21 @@ pub fn import(
                  et le SIREN ; le nom du brouillon, la raison sociale, la catégorie et le siège \
                  de l'organisme, le département, la ZUS et la catégorie des segments, les \
                  logements détenus, les avertissements pris en compte, et la signature, les \
-                 versions remplacées et les réalisations s'il y en avait, n'ont pas pu l'être : \
-                 complétez-les, ou importez plutôt l'export ODS ou JSON de la même convention."
+                 versions remplacées, les réalisations, les unités, périodicités et parts en % \
+                 choisies et les bases s'il y en avait, n'ont pas pu l'être : complétez-les, ou \
+                 importez plutôt l'export ODS ou JSON de la même convention."
                     .to_string(),
                 p.at(),
             ));
         }
     }
+    let base_line = complements
+        .iter()
+        .find(|c| c.rubrique.to_lowercase() == R_BASE)
+        .map(|c| c.line);
+    let mut base_loc = p.at();
+    base_loc.line = base_line;
+    notes.extend(crate::json::unknown_bases_note(&conv, cat, base_loc));
     if let Some(e) = empreintes.iter().next() {
         if *e != checksum(&conv) {
             notes.push(checksum_note(&p, "CSV"));

@@ -3,7 +3,7 @@
 //!
 //! ```json
 //! {
-//!   "format": "cus-indicateurs/2",
+//!   "format": "cus-indicateurs/3",
 //!   "nature": "brouillon",
 //!   "exporte_le": "2026-11-25T17:30:00Z",
 //!   "empreinte": "<sha-256 of the values>",
@@ -20,8 +20,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use cus_core::catalogue::{Catalogue, Period};
-use cus_core::convention::{period_key, splits, CatalogueRef, Cell, Convention, SplitKey};
+use cus_core::catalogue::{Catalogue, Indicator, Part, PartShare, Period, UnitForm, PARC_TOTAL};
+use cus_core::convention::{
+    period_key, splits, CatalogueRef, Cell, Convention, SplitKey, PERCENT_PART,
+};
 use cus_core::diagnostic::{Diagnostic, Location, Severity};
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +93,72 @@ pub mod codes {
     pub const CSV_PARTIAL: &str = "W-IMPORT-CSV-PARTIAL";
     /// Note: CSV complements of an unknown `rubrique` were ignored.
     pub const CSV_COMPLEMENT_IGNORED: &str = "W-IMPORT-CSV-COMPLEMENT-IGNORED";
+    /// Note (format 3): stocks given for a base the catalogue does not declare (or for
+    /// `parc-total`, which is the dwellings owned): kept as they are, used by no indicator.
+    pub const BASE_UNKNOWN: &str = "W-IMPORT-BASE-UNKNOWN";
+}
+
+/// The codes of the indicators the organism added: not the catalogue's, they do not decide
+/// whether a file's catalogue can be migrated to another version.
+pub(crate) fn without_complementary(
+    codes: &mut BTreeSet<String>,
+    complementary: &[cus_core::convention::Complementary],
+) {
+    for x in complementary {
+        codes.remove(&x.code);
+    }
+}
+
+/// The note of bases a convention gives that the catalogue does not declare: kept (a file of
+/// a catalogue that declares more, a base typed by hand), but used by no indicator. `None` when
+/// every base is known.
+pub(crate) fn unknown_bases_note(
+    conv: &Convention,
+    cat: &Catalogue,
+    location: Location,
+) -> Option<Diagnostic> {
+    let unknown: Vec<&str> = conv
+        .bases
+        .keys()
+        .map(String::as_str)
+        .filter(|b| *b == PARC_TOTAL || cat.base(b).is_none())
+        .collect();
+    if unknown.is_empty() {
+        return None;
+    }
+    let known: Vec<&str> = cat
+        .bases
+        .iter()
+        .map(|b| b.id.as_str())
+        .filter(|b| *b != PARC_TOTAL)
+        .collect();
+    let names: Vec<String> = unknown.iter().map(|b| format!("« {b} »")).collect();
+    let total = if unknown.contains(&PARC_TOTAL) {
+        format!(
+            " La base « {PARC_TOTAL} » est le nombre de logements détenus, qui se donne par \
+             territoire avec les logements (étape Parc) et non parmi les bases."
+        )
+    } else {
+        String::new()
+    };
+    Some(Diagnostic::warning(
+        codes::BASE_UNKNOWN,
+        format!(
+            "{} {} : le catalogue « {} » version {} ne {} pas ({}). Les stocks donnés sont gardés \
+             tels quels mais ne servent à aucun indicateur ; vérifiez l'identifiant de la base.{total}",
+            if unknown.len() > 1 { "Bases" } else { "Base" },
+            names.join(", "),
+            cat.id,
+            cat.version,
+            if unknown.len() > 1 { "les déclare" } else { "la déclare" },
+            if known.is_empty() {
+                "il ne déclare aucune base".to_string()
+            } else {
+                format!("bases déclarées : {}", known.join(", "))
+            }
+        ),
+        location,
+    ))
 }
 
 /// Problems of one import: many are collected, at most [`MAX_PROBLEMS`] kept.
@@ -155,30 +223,49 @@ impl Problems {
     }
 }
 
-/// Checks cells against a catalogue, with the splits and periods of each indicator computed
-/// once.
+/// Checks cells against the catalogue as a convention applies it (`Convention::view`: its
+/// periodicities, units, part units and complementary indicators), with the splits and periods
+/// of each indicator computed once.
+///
+/// A cell the view has no place for is still accepted when it has one under another choice
+/// the catalogue offers for its indicator (an SR-1 value at `c3` once the yearly periodicity is
+/// chosen, a `valeur/pct` part once the unit « logements » is chosen again), or, for an
+/// indicator the organism added, at any period: the application keeps what was typed when a
+/// choice changes, the validation reports it (`W-VALUE-ORPHAN`), and a file exported from such
+/// a convention must read back.
 pub(crate) struct CellChecker<'a> {
     cat: &'a Catalogue,
-    known: HashMap<&'a str, (Vec<SplitKey>, Vec<Period>)>,
+    known: HashMap<&'a str, Known>,
+}
+
+/// The splits and periods of an indicator in the view, then those it has under the other
+/// choices offered.
+struct Known {
+    splits: Vec<SplitKey>,
+    periods: Vec<Period>,
+    other_splits: Vec<SplitKey>,
+    /// `None`: any period (an indicator added by the organism).
+    other_periods: Option<Vec<Period>>,
 }
 
 impl<'a> CellChecker<'a> {
+    /// `cat`: the view of the convention (`Convention::view`), its choices already read.
     pub(crate) fn new(cat: &'a Catalogue) -> Self {
         let known = cat
             .indicators
             .iter()
-            .map(|i| (i.code.as_str(), (splits(i), i.periods.periods())))
+            .map(|i| (i.code.as_str(), Known::of(i)))
             .collect();
         CellChecker { cat, known }
     }
 
     /// What is wrong with a cell (code and French message), or `None` when the indicator, the
-    /// split and the period all exist in the catalogue. The territory is not checked here: a
-    /// value may stay on a territory no longer declared (an orphan, reported by validation, not
-    /// refused).
+    /// split and the period all exist in the catalogue as the convention applies it (or under
+    /// another choice it offers, see above). The territory is not checked here: a value may
+    /// stay on a territory no longer declared (an orphan, reported by validation, not refused).
     pub(crate) fn problem(&self, cell: &Cell) -> Option<(&'static str, String)> {
         let cat = self.cat;
-        let Some((splits, periods)) = self.known.get(cell.indicator.as_str()) else {
+        let Some(k) = self.known.get(cell.indicator.as_str()) else {
             return Some((
                 codes::INDICATOR_UNKNOWN,
                 format!(
@@ -189,8 +276,8 @@ impl<'a> CellChecker<'a> {
                 ),
             ));
         };
-        if !splits.contains(&cell.split) {
-            let known: Vec<String> = splits.iter().map(|s| s.key()).collect();
+        if !k.splits.contains(&cell.split) && !k.other_splits.contains(&cell.split) {
+            let known: Vec<String> = k.splits.iter().map(|s| s.key()).collect();
             return Some((
                 codes::SPLIT,
                 format!(
@@ -201,8 +288,12 @@ impl<'a> CellChecker<'a> {
                 ),
             ));
         }
-        if !periods.contains(&cell.period) {
-            let known: Vec<String> = periods.iter().map(|p| period_key(*p)).collect();
+        let other_period = match &k.other_periods {
+            None => true,
+            Some(p) => p.contains(&cell.period),
+        };
+        if !k.periods.contains(&cell.period) && !other_period {
+            let known: Vec<String> = k.periods.iter().map(|p| period_key(*p)).collect();
             return Some((
                 codes::PERIOD,
                 format!(
@@ -214,6 +305,51 @@ impl<'a> CellChecker<'a> {
             ));
         }
         None
+    }
+}
+
+impl Known {
+    fn of(ind: &Indicator) -> Known {
+        let splits = splits(ind);
+        let periods = ind.periods.periods();
+        // The part « en % » a count stated with its percentage gets, when offered.
+        let mut other = ind.clone();
+        let offers_pct = ind
+            .unit_choices
+            .iter()
+            .any(|u| matches!(UnitForm::of(u), UnitForm::NombreEtPourcentage(..)));
+        if offers_pct && !other.splits.parts.iter().any(|p| p.id == PERCENT_PART) {
+            other.splits.parts.push(Part {
+                id: PERCENT_PART.to_string(),
+                label: String::new(),
+                share: PartShare::PourcentageDeLaBase,
+            });
+        }
+        let other_splits = if offers_pct {
+            cus_core::convention::splits(&other)
+                .into_iter()
+                .filter(|s| !splits.contains(s))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let other_periods = if ind.hors_reglement {
+            None
+        } else {
+            Some(
+                ind.period_choices
+                    .iter()
+                    .flat_map(|c| c.periods.periods())
+                    .filter(|p| !periods.contains(p))
+                    .collect(),
+            )
+        };
+        Known {
+            splits,
+            periods,
+            other_splits,
+            other_periods,
+        }
     }
 }
 
@@ -497,6 +633,8 @@ pub fn import(
         .chain(conv.segmentation.keys().map(String::as_str))
         .map(str::to_string)
         .collect();
+    let mut codes_used = codes_used;
+    without_complementary(&mut codes_used, &conv.complementary);
     let mut cat_loc = p.at();
     cat_loc.path = Some("convention.catalogue".into());
     let cat = match crate::resolve_catalogue(
@@ -516,8 +654,10 @@ pub fn import(
         }
     };
 
-    // Every key of the values and of the segmentation against the catalogue.
-    let checker = CellChecker::new(cat);
+    // Every key of the values and of the segmentation against the catalogue as the convention
+    // applies it (its choices are read with it).
+    let view = conv.view(cat);
+    let checker = CellChecker::new(&view);
     for key in conv.values.keys() {
         let cell = Cell::parse_key(key).filter(|c| c.key() == *key);
         let (code, msg) = match &cell {
@@ -545,7 +685,7 @@ pub fn import(
         p.error(code, msg, loc);
     }
     for code in conv.segmentation.keys() {
-        if cat.indicator(code).is_none() {
+        if view.indicator(code).is_none() {
             let mut loc = p.at();
             loc.path = Some(format!("convention.segmentation[\"{code}\"]"));
             if !p.is_full() {
@@ -642,6 +782,12 @@ pub fn import(
     if !p.is_empty() {
         return Err(p.into_vec());
     }
+    let mut bases_loc = p.at();
+    bases_loc.path = Some("convention.bases".into());
+    bases_loc.line = find_line(text, "\"bases\"");
+    notes.extend(unknown_bases_note(&conv, cat, bases_loc));
+    drop(checker);
+    drop(view);
 
     // The checksum is of the convention as written, before any migration.
     let sum = checksum(&conv);

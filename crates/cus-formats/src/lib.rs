@@ -10,6 +10,8 @@
 //! and the worker's messages ([`protocol`]).
 
 #[cfg(feature = "io")]
+mod choices;
+#[cfg(feature = "io")]
 pub mod consolidation;
 #[cfg(feature = "io")]
 pub mod csv;
@@ -32,12 +34,16 @@ use cus_core::geo::Referential;
 
 /// Version of our file format, written in every file (`format` in JSON, the cover sheet of the
 /// workbooks, the `format` column of CSV). Version 2 added the signature, the versions replaced
-/// by avenants and the achievements of an evaluation.
-pub const FORMAT_VERSION: &str = "cus-indicateurs/2";
+/// by avenants and the achievements of an evaluation; version 3 the organism's choices where the
+/// texts are silent (periodicities, parts stated as percentages, bases given once, indicators
+/// added « hors règlement »), with cells checked against the catalogue as the convention applies
+/// it (`Convention::view`).
+pub const FORMAT_VERSION: &str = "cus-indicateurs/3";
 
 /// The versions of the format this application reads: the current one and those before it (a
 /// file of an earlier version simply has none of what was added since).
-pub const READABLE_FORMAT_VERSIONS: [&str; 2] = ["cus-indicateurs/1", FORMAT_VERSION];
+pub const READABLE_FORMAT_VERSIONS: [&str; 3] =
+    ["cus-indicateurs/1", "cus-indicateurs/2", FORMAT_VERSION];
 
 /// Whether a `format` field names a version this application reads.
 pub fn is_readable_format(format: &str) -> bool {
@@ -177,20 +183,24 @@ pub fn export(input: &ExportInput, format: Format) -> Result<Vec<u8>, Vec<Diagno
     // normalised when typed (`356 000 000`).
     let siren = cus_core::organisme::normalise_siren(&input.convention.organisme.siren);
     let normalised;
-    let input = if siren != input.convention.organisme.siren {
+    let convention = if siren != input.convention.organisme.siren {
         let mut conv = input.convention.clone();
         conv.organisme.siren = siren;
         normalised = conv;
-        &ExportInput {
-            convention: &normalised,
-            catalogue: input.catalogue,
-            geo: input.geo,
-            diagnostics: input.diagnostics,
-            mode: input.mode,
-            exported_at: input.exported_at,
-        }
+        &normalised
     } else {
-        input
+        input.convention
+    };
+    // Every format lays the convention out on the catalogue as it applies it: the periodicity,
+    // units and part units chosen, and the indicators the organism added (`Convention::view`).
+    let view = convention.view(input.catalogue);
+    let input = &ExportInput {
+        convention,
+        catalogue: &view,
+        geo: input.geo,
+        diagnostics: input.diagnostics,
+        mode: input.mode,
+        exported_at: input.exported_at,
     };
     Ok(match format {
         Format::Json => json::export(input),
@@ -323,9 +333,10 @@ fn starts_like_formula(s: &str) -> bool {
 #[cfg(feature = "io")]
 /// SHA-256 (hex) of the content of a convention: catalogue id and version, then every value as
 /// `key=value` lines in key order (numbers in Rust's shortest form, texts as typed), then, only
-/// when the convention carries them (format 2), its signature, versions and achievements as
-/// canonical JSON lines, so that the checksum of a convention without them is the one format 1
-/// wrote. Written on the cover of every export; an import that finds another checksum notes
+/// when the convention carries them, its signature, versions and achievements (format 2) and its
+/// periodicities, part units, bases and complementary indicators (format 3) as canonical JSON
+/// lines, so that the checksum of a convention without them is the one format 1 wrote. (The
+/// units chosen, which format 2 already carried, stay out: a format 2 file keeps its checksum.) Written on the cover of every export; an import that finds another checksum notes
 /// that the file was edited after export.
 pub fn checksum(conv: &Convention) -> String {
     use sha2::{Digest, Sha256};
@@ -366,6 +377,30 @@ pub fn checksum(conv: &Convention) -> String {
         h.update(format!(
             "achievements={}\n",
             serde_json::to_string(&conv.achievements).unwrap_or_default()
+        ));
+    }
+    if !conv.periodicity.is_empty() {
+        h.update(format!(
+            "periodicity={}\n",
+            serde_json::to_string(&conv.periodicity).unwrap_or_default()
+        ));
+    }
+    if !conv.part_units.is_empty() {
+        h.update(format!(
+            "part_units={}\n",
+            serde_json::to_string(&conv.part_units).unwrap_or_default()
+        ));
+    }
+    if !conv.bases.is_empty() {
+        h.update(format!(
+            "bases={}\n",
+            serde_json::to_string(&conv.bases).unwrap_or_default()
+        ));
+    }
+    if !conv.complementary.is_empty() {
+        h.update(format!(
+            "complementary={}\n",
+            serde_json::to_string(&conv.complementary).unwrap_or_default()
         ));
     }
     let mut out = String::with_capacity(64);

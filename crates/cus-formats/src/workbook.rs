@@ -7,12 +7,17 @@
 //!
 //! Layout:
 //! - « Couverture »: a title and the brouillon / final mark, then label (column A) / value
-//!   (column B) rows, then four tables, each introduced by a heading row whose column B holds its
-//!   number of rows: acknowledged warnings, segments, dwellings owned, and the technical rows
-//!   (kind of organism, sheet of each indicator, segmentation).
-//! - one sheet per indicator used: title, unit and official wording, period header, split
-//!   header, then the machine row (indicator code in A, `split|period` key of each column), then
-//!   one row per territory (key in A, label in B, values from C).
+//!   (column B) rows, then five tables, each introduced by a heading row whose column B holds its
+//!   number of rows: acknowledged warnings, segments, dwellings owned, the bases given once
+//!   (format 3), and the technical rows (kind of organism, sheet of each indicator, units,
+//!   periodicities and part units chosen, segmentation).
+//! - one sheet per indicator used, laid out on the catalogue as the convention applies it
+//!   (`Convention::view`): title, unit and official wording, period header, split header (a part
+//!   stated as a percentage says so), then the machine row (indicator code in A, `split|period`
+//!   key of each column), then one row per territory (key in A, label in B, values from C).
+//! - « Hors règlement » (format 3), when the organism added indicators: after the decree's, the
+//!   definition of each, read back; their own sheets follow it, their titles marked « hors
+//!   règlement ».
 //! - « Autres valeurs », when needed: values whose key is not a cell of the grids (and empty or
 //!   very long texts), one per row.
 //!
@@ -26,14 +31,18 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use calamine::{Data, Range};
-use cus_core::catalogue::{Catalogue, Indicator, Level, ValueKind};
+use cus_core::catalogue::{Catalogue, Indicator, Level, PartShare, ValueKind};
 use cus_core::convention::{
-    parse_period_key, Cell as GridCell, Convention, GridShape, IndicatorSegmentation, Segment,
-    SplitKey, TerritoryKey, Value,
+    base_label, parse_period_key, part_share, Cell as GridCell, Complementary, Convention,
+    GridShape, IndicatorSegmentation, Segment, SplitKey, TerritoryKey, Value,
 };
 use cus_core::diagnostic::{Diagnostic, Location, Severity};
 use cus_core::organisme::OrganismeKind;
 
+use crate::choices::{
+    enum_word, parse_enum_word, parse_kind, parse_level_word, parse_measure, parse_periods_words,
+    periods_words,
+};
 use crate::technical;
 use crate::{
     checksum, neutralise, resolve_catalogue, unneutralise, ExportInput, Format, Imported, Mode,
@@ -107,7 +116,10 @@ const T_ACK: &str = "Avertissements pris en compte";
 const T_SEGMENTS: &str = "Segments de patrimoine";
 const T_STOCK: &str = "Logements détenus";
 const T_TECH: &str = "Données techniques — ne pas modifier";
-const TABLES: [&str; 4] = [T_ACK, T_SEGMENTS, T_STOCK, T_TECH];
+/// Format 3: the stocks given once (at 31 December of the year before signing), per base and
+/// territory.
+const T_BASES: &str = "Bases (stocks de référence)";
+const TABLES: [&str; 5] = [T_ACK, T_SEGMENTS, T_STOCK, T_BASES, T_TECH];
 
 // Technical rows (column A of the technical table).
 const TECH_KIND: &str = "categorie-organisme";
@@ -115,11 +127,25 @@ const TECH_SHEET: &str = "feuille";
 const TECH_OTHERS: &str = "autres-valeurs";
 const TECH_SEGMENTATION: &str = "segmentation";
 const TECH_UNIT: &str = "unite";
+/// Format 3: the periodicity chosen (`periodicite` | code | id of a `period_choices`).
+const TECH_PERIODICITY: &str = "periodicite";
+/// Format 3: how the « dont » parts are stated (`unite-parts` | code | `%`).
+const TECH_PART_UNIT: &str = "unite-parts";
 const EXPLICIT_ROWS: &str = "lignes-explicites";
 /// The sheet of the evaluation of an indicator (recomputed on export, not read back).
 const TECH_EVAL_SHEET: &str = "feuille-evaluation";
 /// The sheet of the signature, versions and achievements (read back).
 const TECH_EVAL_DATA: &str = "donnees-evaluation";
+
+/// The sheet of the indicators the organism added (read back).
+const TECH_COMPLEMENTARY: &str = "indicateurs-complementaires";
+
+/// Name of the sheet of the indicators the organism added (format 3).
+pub(crate) const COMPLEMENTARY: &str = "Hors règlement";
+/// Title of [`COMPLEMENTARY`].
+const COMPLEMENTARY_TITLE: &str = "Indicateurs complémentaires (hors règlement)";
+/// Heading of the code column of [`COMPLEMENTARY`].
+const COMPLEMENTARY_HEADER: &str = "Code";
 
 /// Name of the sheet of the signature, the versions replaced and the achievements.
 pub(crate) const EVAL_DATA: &str = "Signature et réalisations";
@@ -393,12 +419,30 @@ pub(crate) fn layout(input: &ExportInput) -> Vec<SheetOut> {
     names.take(COVER);
     names.take(OTHERS);
     names.take(EVAL_DATA);
+    names.take(COMPLEMENTARY);
     let mut sheets = Vec::new();
     let mut listed = Vec::new();
     let mut placed: HashSet<&str> = HashSet::new();
     let evaluation = Evaluation::new(input);
     let mut eval_listed = Vec::new();
-    for ind in input.catalogue.indicators.iter().filter(|i| conv.uses(i)) {
+    // The decree's indicators, then, apart, the indicators the organism added: the sheet that
+    // defines them, then the sheet of each (the view lists them last).
+    let decree = input
+        .catalogue
+        .indicators
+        .iter()
+        .filter(|i| conv.uses(i) && !i.hors_reglement);
+    let added = input
+        .catalogue
+        .indicators
+        .iter()
+        .filter(|i| conv.uses(i) && i.hors_reglement);
+    let has_complementary = !conv.complementary.is_empty();
+    let mut complementary_at = None;
+    for ind in decree.chain(added) {
+        if ind.hors_reglement && complementary_at.is_none() {
+            complementary_at = Some(sheets.len());
+        }
         let name = names.take(&ind.code);
         sheets.push(indicator_sheet(input, ind, &name, &mut placed));
         listed.push((name, ind.code.clone()));
@@ -418,6 +462,10 @@ pub(crate) fn layout(input: &ExportInput) -> Vec<SheetOut> {
         .filter(|(k, _)| !placed.contains(k.as_str()))
         .collect();
     let others_sheet = (!others.is_empty()).then(|| others_sheet(input, &others));
+    if has_complementary {
+        let at = complementary_at.unwrap_or(sheets.len());
+        sheets.insert(at, complementary_sheet(input, &listed));
+    }
     let mut out = vec![cover(
         input,
         &listed,
@@ -719,6 +767,34 @@ fn cover(
             })
             .collect(),
     );
+    table(
+        &mut rows,
+        T_BASES,
+        &[
+            "Base",
+            "Territoire (clé)",
+            "Stock au 31 décembre précédant la signature",
+            "Libellé de la base",
+            "Territoire",
+        ],
+        conv.bases
+            .iter()
+            .flat_map(|(base, by_territory)| by_territory.iter().map(move |(k, n)| (base, k, n)))
+            .map(|(base, k, n)| {
+                let label = k
+                    .parse::<TerritoryKey>()
+                    .map(|t| conv.territory_label(&t, input.geo))
+                    .unwrap_or_default();
+                vec![
+                    text(base, Style::Plain),
+                    text(k, Style::Plain),
+                    number(*n),
+                    text(&base_label(cat, base), Style::Plain),
+                    text(&label, Style::Plain),
+                ]
+            })
+            .collect(),
+    );
     let mut tech = Vec::new();
     if let Some(kind) = conv.organisme.kind {
         tech.push(vec![
@@ -752,9 +828,29 @@ fn cover(
             text(EVAL_DATA, Style::Key),
         ]);
     }
+    if !conv.complementary.is_empty() {
+        tech.push(vec![
+            text(TECH_COMPLEMENTARY, Style::Key),
+            text(COMPLEMENTARY, Style::Key),
+        ]);
+    }
     for (code, unit) in &conv.units {
         tech.push(vec![
             text(TECH_UNIT, Style::Key),
+            text(code, Style::Key),
+            text(unit, Style::Key),
+        ]);
+    }
+    for (code, choice) in &conv.periodicity {
+        tech.push(vec![
+            text(TECH_PERIODICITY, Style::Key),
+            text(code, Style::Key),
+            text(choice, Style::Key),
+        ]);
+    }
+    for (code, unit) in &conv.part_units {
+        tech.push(vec![
+            text(TECH_PART_UNIT, Style::Key),
             text(code, Style::Key),
             text(unit, Style::Key),
         ]);
@@ -829,18 +925,6 @@ pub(crate) fn footer_organism(conv: &Convention) -> String {
     }
 }
 
-/// The kebab-case word serde writes for a unit enum variant (`oph`, `departement`).
-fn enum_word<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
-fn parse_enum_word<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
-}
-
 /// Is this value written in the grid (else in « Autres valeurs »)?
 fn fits_in_grid(v: &Value) -> bool {
     match v {
@@ -877,6 +961,23 @@ fn value_out(v: &Value) -> Out {
     }
 }
 
+/// The label of a split in a column header (« PLAI — dont hors QPV »), with « (% du total) »
+/// for a « dont » part the convention states as a percentage of its total, and « % » shown for
+/// every part stated as a percentage: a percentage never reads as a count.
+pub(crate) fn split_label(ind: &Indicator, split: &SplitKey) -> String {
+    let label = split.label_fr(ind);
+    match part_share(ind, split) {
+        PartShare::Nombre => label,
+        // (`SplitKey::label_fr` already says « (% du total) ».)
+        PartShare::PourcentageDuTotal => label,
+        PartShare::PourcentageDeLaBase if label.contains('%') => label,
+        PartShare::PourcentageDeLaBase => format!("{label} (%)"),
+    }
+}
+
+/// Mark of the title of an indicator the organism added.
+const HORS_REGLEMENT: &str = "hors règlement";
+
 fn indicator_sheet<'a>(
     input: &ExportInput<'a>,
     ind: &Indicator,
@@ -890,24 +991,42 @@ fn indicator_sheet<'a>(
         .map(|(s, p)| {
             (
                 ind.period_label_fr(shape.periods[p], conv.signing_year),
-                shape.splits[s].label_fr(ind),
+                split_label(ind, &shape.splits[s]),
                 shape.column_key(s, p),
             )
         })
         .collect();
     let unit = conv.unit_fr(ind);
     let levels: Vec<&str> = conv.levels(ind).iter().map(|l| l.label_fr()).collect();
+    let title = if ind.hors_reglement {
+        format!(
+            "{} — {} ({unit}) — {HORS_REGLEMENT}",
+            ind.code, ind.short_label
+        )
+    } else {
+        format!("{} — {} ({unit})", ind.code, ind.short_label)
+    };
+    let added = if ind.hors_reglement {
+        "Indicateur complémentaire ajouté par l'organisme à sa convention (hors règlement) : \
+         aucune règle du décret ne s'y applique. "
+    } else {
+        ""
+    };
+    let parts = if ind
+        .splits
+        .parts
+        .iter()
+        .any(|p| p.share == PartShare::PourcentageDuTotal)
+    {
+        " Parts « dont » en % de leur total."
+    } else {
+        ""
+    };
     let mut rows = vec![
-        vec![text(
-            &with_mark(
-                format!("{} — {} ({unit})", ind.code, ind.short_label),
-                input.mode,
-            ),
-            title_style(input.mode),
-        )],
+        vec![text(&with_mark(title, input.mode), title_style(input.mode))],
         vec![text(
             &format!(
-                "Unité : {unit} ({}). Maille : {}. Libellé : {}",
+                "{added}Unité : {unit} ({}). Maille : {}.{parts} Libellé : {}",
                 ind.value.kind_fr(),
                 levels.join(" + "),
                 ind.label
@@ -967,6 +1086,68 @@ fn indicator_sheet<'a>(
         widths,
         frozen_rows: INDICATOR_HEADER_ROWS,
         frozen_cols: 2,
+        pages_wide: 1,
+        pages_tall: 0,
+        spans: Vec::new(),
+        heights: Vec::new(),
+    }
+}
+
+/// The indicators the organism added (« hors règlement »), one per row: their definition, read
+/// back (columns A to G), what their periods mean and the sheet of their values (for people).
+fn complementary_sheet(input: &ExportInput, listed: &[(String, String)]) -> SheetOut {
+    let conv = input.convention;
+    let mut rows = vec![
+        vec![text(
+            &with_mark(COMPLEMENTARY_TITLE.to_string(), input.mode),
+            title_style(input.mode),
+        )],
+        vec![text(
+            "Indicateurs ajoutés par l'organisme à sa convention, hors règlement : ni le décret \
+             ni l'arrêté ne les demandent, aucune de leurs règles ne s'y applique et ils ne \
+             s'additionnent pas aux indicateurs du décret. Leurs valeurs sont dans la feuille de \
+             chacun. Colonnes A à G relues à l'import : ne pas modifier.",
+            Style::Note,
+        )],
+        [
+            COMPLEMENTARY_HEADER,
+            "Libellé",
+            "Nature",
+            "Unité",
+            "Échéances",
+            "Maille",
+            "Mesure",
+            "Échéances (en clair)",
+            "Feuille",
+        ]
+        .iter()
+        .map(|h| text(h, Style::Header))
+        .collect(),
+    ];
+    for x in &conv.complementary {
+        let sheet = listed
+            .iter()
+            .find(|(_, code)| *code == x.code)
+            .map(|(name, _)| name.as_str())
+            .unwrap_or("");
+        rows.push(vec![
+            text(&x.code, Style::Value),
+            text(&x.label, Style::Value),
+            text(&enum_word(&x.kind), Style::Value),
+            text(&x.unit, Style::Value),
+            text(&periods_words(&x.periods), Style::Value),
+            text(&enum_word(&x.level), Style::Value),
+            text(&enum_word(&x.measure), Style::Value),
+            text(&x.periods.describe_fr(), Style::Value),
+            text(sheet, Style::Value),
+        ]);
+    }
+    SheetOut {
+        name: COMPLEMENTARY.to_string(),
+        rows,
+        widths: vec![22.0, 40.0, 13.0, 20.0, 18.0, 13.0, 9.0, 30.0, 22.0],
+        frozen_rows: 3,
+        frozen_cols: 1,
         pages_wide: 1,
         pages_tall: 0,
         spans: Vec::new(),
@@ -1159,24 +1340,27 @@ fn evaluation_sheet(
         },
         None => empty(),
     };
-    let figure = |n: Option<f64>| if percentage { decimal(n) } else { opt(n) };
+    // A percentage (of the indicator, or a « dont » part stated in %) shows with one decimal,
+    // never as a count.
+    let figure = |n: Option<f64>, percentage: bool| if percentage { decimal(n) } else { opt(n) };
     let mut label_width: f64 = 12.0;
     for l in lines {
         let label = conv.territory_label(&l.territory, input.geo);
         label_width = label_width.max(label.chars().count() as f64);
+        let percentage = percentage || part_share(ind, &l.split).is_percentage();
         rows.push(vec![
             text(&l.territory.to_string(), Style::Value),
             text(&label, Style::Value),
-            text(&l.split.label_fr(ind), Style::Value),
+            text(&split_label(ind, &l.split), Style::Value),
             // The grid's label (« Fin 2021 » for a level, « Cumul 2019–2021 » for a flow).
             text(
                 &ind.period_label_fr(l.period, conv.signing_year),
                 Style::Value,
             ),
-            figure(l.committed),
-            figure(l.achieved),
+            figure(l.committed, percentage),
+            figure(l.achieved, percentage),
             decimal(l.rate),
-            figure(l.gap),
+            figure(l.gap, percentage),
             text(&e.justification_fr(conv, l), Style::Value),
             text(&l.formula_fr, Style::Value),
         ]);
@@ -1808,8 +1992,40 @@ pub(crate) fn read(
             }
         }
     }
+    if let Some((first, n)) = table(T_BASES) {
+        for row in first..first + n {
+            let base = r.text_at(COVER, &cover, row, 0);
+            let key = r.text_at(COVER, &cover, row, 1);
+            if base.trim().is_empty() || key.trim().is_empty() {
+                r.problem(
+                    "E-IMPORT-BAD-VALUE",
+                    COVER,
+                    Some(row),
+                    Some(if base.trim().is_empty() { 0 } else { 1 }),
+                    "la base (colonne A, par exemple parc-fg) et le territoire (colonne B, par \
+                     exemple departement:59) sont attendus."
+                        .to_string(),
+                );
+                continue;
+            }
+            match r.number_at(COVER, &cover, row, 2) {
+                Some(v) => {
+                    conv.bases.entry(base).or_default().insert(key, v);
+                }
+                None if matches!(at(&cover, row, 2), Data::Empty) => r.problem(
+                    "E-IMPORT-BAD-VALUE",
+                    COVER,
+                    Some(row),
+                    Some(2),
+                    format!("nombre attendu (stock de la base « {base} »), la cellule est vide."),
+                ),
+                None => {}
+            }
+        }
+    }
     let mut listed: Vec<(u32, String, String)> = Vec::new();
     let mut others_sheet: Option<(u32, String)> = None;
+    let mut complementary_sheet: Option<(u32, String)> = None;
     let mut eval_sheets: Vec<String> = Vec::new();
     let mut eval_data: Option<(u32, String)> = None;
     let mut explicit: BTreeSet<String> = BTreeSet::new();
@@ -1832,8 +2048,15 @@ pub(crate) fn read(
                 TECH_OTHERS => others_sheet = Some((row, b)),
                 TECH_EVAL_SHEET => eval_sheets.push(b),
                 TECH_EVAL_DATA => eval_data = Some((row, b)),
+                TECH_COMPLEMENTARY => complementary_sheet = Some((row, b)),
                 TECH_UNIT => {
                     conv.units.insert(b, r.text_at(COVER, &cover, row, 2));
+                }
+                TECH_PERIODICITY => {
+                    conv.periodicity.insert(b, r.text_at(COVER, &cover, row, 2));
+                }
+                TECH_PART_UNIT => {
+                    conv.part_units.insert(b, r.text_at(COVER, &cover, row, 2));
                 }
                 TECH_SEGMENTATION => {
                     let levels_text = r.text_at(COVER, &cover, row, 2);
@@ -1881,8 +2104,30 @@ pub(crate) fn read(
         );
     }
 
+    // The indicators the organism added, before the sheets of their values.
+    if let Some((cover_row, sheet)) = complementary_sheet {
+        match by_name.remove(&sheet) {
+            Some(Ok(range)) => {
+                conv.complementary = read_complementary(&mut r, &sheet, &range);
+            }
+            Some(Err(e)) => {
+                r.problem("E-IMPORT-WORKBOOK-UNREADABLE", &sheet, None, None, unreadable(&e))
+            }
+            None => r.problem(
+                "E-IMPORT-SHEET-MISSING",
+                COVER,
+                Some(cover_row),
+                Some(1),
+                format!("la feuille « {sheet} » annoncée ici manque au classeur : fichier tronqué ou modifié."),
+            ),
+        }
+    }
+
     // Indicator sheets.
     let mut codes: BTreeSet<String> = conv.segmentation.keys().cloned().collect();
+    // The column keys of each indicator sheet (sheet, code, row of the keys, columns), checked
+    // against the catalogue as the convention applies it once it is known.
+    let mut grid_columns: Vec<SheetColumns> = Vec::new();
     for (cover_row, sheet, code) in &listed {
         codes.insert(code.clone());
         let range = match by_name.remove(sheet) {
@@ -1911,16 +2156,26 @@ pub(crate) fn read(
                 continue;
             }
         };
-        let rows = read_indicator(&mut r, sheet, code, &range, &mut conv.values);
+        let (rows, columns) = read_indicator(&mut r, sheet, code, &range, &mut conv.values);
+        if let Some((key_row, columns)) = columns {
+            grid_columns.push((sheet.clone(), code.clone(), key_row, columns));
+        }
         if explicit.contains(code) {
             if let Some(seg) = conv.segmentation.get_mut(code) {
                 seg.rows = Some(rows);
             }
         }
     }
+    let mut other_keys: Vec<(u32, GridCell)> = Vec::new();
+    let others_name = others_sheet
+        .as_ref()
+        .map(|(_, s)| s.clone())
+        .unwrap_or_default();
     if let Some((cover_row, sheet)) = others_sheet {
         match by_name.remove(&sheet) {
-            Some(Ok(range)) => read_others(&mut r, &sheet, &range, &mut conv.values, &mut codes),
+            Some(Ok(range)) => {
+                other_keys = read_others(&mut r, &sheet, &range, &mut conv.values, &mut codes)
+            }
             Some(Err(e)) => {
                 r.problem("E-IMPORT-WORKBOOK-UNREADABLE", &sheet, None, None, unreadable(&e))
             }
@@ -1971,17 +2226,23 @@ pub(crate) fn read(
         path: Some(COVER.to_string()),
         ..Default::default()
     };
+    // The indicators the organism added are not the catalogue's.
+    let mut catalogue_codes = codes.clone();
+    crate::json::without_complementary(&mut catalogue_codes, &conv.complementary);
     if !conv.catalogue.id.is_empty() && !conv.catalogue.version.is_empty() {
         match resolve_catalogue(
             &conv.catalogue.id,
             &conv.catalogue.version,
-            &codes,
+            &catalogue_codes,
             cats,
             &cat_location,
         ) {
             Ok((cat, note)) => {
+                // The catalogue as the convention applies it: its choices are on the cover.
+                let view = conv.view(cat);
+                let checker = crate::json::CellChecker::new(&view);
                 for code in &codes {
-                    if cat.indicator(code).is_none() {
+                    if view.indicator(code).is_none() {
                         let in_eval = eval_keys
                             .iter()
                             .any(|k| k.key.split('|').next() == Some(code.as_str()));
@@ -2007,8 +2268,45 @@ pub(crate) fn read(
                         );
                     }
                 }
+                // The columns of the grids and the keys of the other values: splits and periods
+                // (their indicators are checked above).
+                for (sheet, code, key_row, columns) in &grid_columns {
+                    for (col, k) in columns {
+                        let cell = k.split_once('|').and_then(|(split, period)| {
+                            Some(GridCell {
+                                indicator: code.clone(),
+                                territory: TerritoryKey::Organisme,
+                                split: SplitKey::parse_key(split)?,
+                                period: parse_period_key(period)?,
+                            })
+                        });
+                        match cell.and_then(|c| checker.problem(&c)) {
+                            Some((what, _)) if what == crate::json::codes::INDICATOR_UNKNOWN => {}
+                            Some((_, msg)) => r.problem(
+                                "E-IMPORT-BAD-KEY",
+                                sheet,
+                                Some(*key_row),
+                                Some(*col),
+                                format!("colonne « {k} » : {msg}"),
+                            ),
+                            None => {}
+                        }
+                    }
+                }
+                for (row, cell) in &other_keys {
+                    match checker.problem(cell) {
+                        Some((what, _)) if what == crate::json::codes::INDICATOR_UNKNOWN => {}
+                        Some((_, msg)) => r.problem(
+                            "E-IMPORT-BAD-KEY",
+                            &others_name,
+                            Some(*row),
+                            Some(0),
+                            format!("« {} » : {msg}", cell.key()),
+                        ),
+                        None => {}
+                    }
+                }
                 // The splits of the keys of the data sheet (their indicators are checked above).
-                let checker = crate::json::CellChecker::new(cat);
                 for k in &eval_keys {
                     let problem = match k.kind {
                         EvalKeyKind::Cell => checker.achievement_problem(&k.key, false),
@@ -2032,6 +2330,17 @@ pub(crate) fn read(
                 if let Some(note) = note {
                     notes.push(note);
                 }
+                let bases_row = c.tables.get(T_BASES).map(|(first, _)| first - 2);
+                notes.extend(crate::json::unknown_bases_note(
+                    &conv,
+                    cat,
+                    Location {
+                        file: Some(file.to_string()),
+                        line: bases_row.map(|r| r as usize + 1),
+                        path: Some(COVER.to_string()),
+                        ..Default::default()
+                    },
+                ));
                 if r.problems.is_empty() && stated_checksum != checksum(&conv) {
                     notes.push(Diagnostic::warning(
                         "W-IMPORT-CHECKSUM",
@@ -2112,14 +2421,22 @@ impl Reader<'_> {
     }
 }
 
-/// Read an indicator sheet into `values`; returns its rows (territories) in order.
+/// The row of the column keys of an indicator sheet, and each column with its key.
+type Columns = Option<(u32, Vec<(u32, String)>)>;
+
+/// The column keys of an indicator sheet: its name, its indicator, the row of the keys, and
+/// each column with its key.
+type SheetColumns = (String, String, u32, Vec<(u32, String)>);
+
+/// Read an indicator sheet into `values`; returns its rows (territories) in order, and its
+/// column keys (`split|period`) when its key row was found.
 fn read_indicator(
     r: &mut Reader,
     sheet: &str,
     code: &str,
     range: &Range<Data>,
     values: &mut cus_core::convention::Values,
-) -> Vec<TerritoryKey> {
+) -> (Vec<TerritoryKey>, Columns) {
     let mut out = Vec::new();
     let end = last_row(range).unwrap_or(0);
     // The machine row: column B says so (searched for, in case rows were added above it).
@@ -2136,7 +2453,7 @@ fn read_indicator(
                  impossible de savoir à quoi correspondent les colonnes."
             ),
         );
-        return out;
+        return (out, None);
     };
     let found_code = r.text_at(sheet, range, key_row, 0);
     if found_code != code {
@@ -2153,7 +2470,7 @@ fn read_indicator(
                 ..Default::default()
             },
         );
-        return out;
+        return (out, None);
     }
     let mut columns: Vec<(u32, String)> = Vec::new();
     for col in 2..=last_col(range).unwrap_or(0) {
@@ -2218,19 +2535,79 @@ fn read_indicator(
         }
         out.push(territory);
     }
+    (out, Some((key_row, columns)))
+}
+
+/// Read the sheet of the indicators the organism added: one per row below the header, columns
+/// A (code) to G (measure).
+fn read_complementary(r: &mut Reader, sheet: &str, range: &Range<Data>) -> Vec<Complementary> {
+    let mut out = Vec::new();
+    let end = last_row(range).unwrap_or(0);
+    let Some(header) = r.header_row(sheet, range, COMPLEMENTARY_HEADER) else {
+        return out;
+    };
+    for row in header + 1..=end {
+        if (0..7).all(|col| matches!(at(range, row, col), Data::Empty)) {
+            continue;
+        }
+        let cell = |r: &mut Reader, col: u32| r.text_at(sheet, range, row, col);
+        let (code, label, kind, unit, periods, level, measure) = (
+            cell(r, 0),
+            cell(r, 1),
+            cell(r, 2),
+            cell(r, 3),
+            cell(r, 4),
+            cell(r, 5),
+            cell(r, 6),
+        );
+        let mut x = Complementary {
+            code,
+            label,
+            kind: Default::default(),
+            unit,
+            periods: cus_core::catalogue::Periodicity {
+                yearly: false,
+                cumulative: Vec::new(),
+                reference: false,
+            },
+            level: Level::Organisme,
+            measure: Default::default(),
+        };
+        let read = [
+            (2, parse_kind(&kind).map(|k| x.kind = k)),
+            (4, parse_periods_words(&periods).map(|p| x.periods = p)),
+            (5, parse_level_word(&level).map(|l| x.level = l)),
+            (6, parse_measure(&measure).map(|m| x.measure = m)),
+        ];
+        for (col, what) in read {
+            if let Err(msg) = what {
+                r.problem(
+                    "E-IMPORT-BAD-VALUE",
+                    sheet,
+                    Some(row),
+                    Some(col),
+                    format!("{msg} (indicateur complémentaire « {} »).", x.code),
+                );
+            }
+        }
+        out.push(x);
+    }
     out
 }
 
+/// Read the sheet of the other values into `values`; returns each key read with its row, to be
+/// checked against the catalogue once it is known.
 fn read_others(
     r: &mut Reader,
     sheet: &str,
     range: &Range<Data>,
     values: &mut cus_core::convention::Values,
     codes: &mut BTreeSet<String>,
-) {
+) -> Vec<(u32, GridCell)> {
+    let mut keys = Vec::new();
     let end = last_row(range).unwrap_or(0);
     let Some(header) = r.header_row(sheet, range, OTHERS_HEADER) else {
-        return;
+        return keys;
     };
     let last = last_col(range).unwrap_or(0);
     for row in header + 1..=end {
@@ -2251,12 +2628,14 @@ fn read_others(
             );
             continue;
         };
-        codes.insert(cell.indicator);
+        codes.insert(cell.indicator.clone());
+        keys.push((row, cell));
         let value = r.item_value(sheet, range, row, 1, last, &key);
         if let Some(v) = value {
             values.insert(key, v);
         }
     }
+    keys
 }
 
 /// A key read in the sheet of the signature and the achievements, with its row.

@@ -1,6 +1,7 @@
-//! Format 2 (`cus-indicateurs/2`): the signature, the versions replaced by an avenant and the
-//! achievements of an evaluation go through the four formats and come back identical; files of
-//! format 1 are still read; damaged evaluation data is refused with located French messages.
+//! Format 2 (`cus-indicateurs/2`, read and written by format 3): the signature, the versions
+//! replaced by an avenant and the achievements of an evaluation go through the four formats and
+//! come back identical; files of format 1 are still read; damaged evaluation data is refused
+//! with located French messages.
 
 mod common;
 
@@ -34,7 +35,7 @@ fn the_fixture_carries_everything_format_2_adds() {
     assert_eq!(c.achievements.values.len(), 12);
     assert_eq!(c.achievements.terms.len(), 3);
     assert_eq!(c.achievements.justifications.len(), 4);
-    assert_eq!(FORMAT_VERSION, "cus-indicateurs/2");
+    assert_eq!(FORMAT_VERSION, "cus-indicateurs/3");
 }
 
 #[test]
@@ -73,16 +74,16 @@ fn terms_with_a_missing_member_round_trip() {
 }
 
 #[test]
-fn every_file_says_format_2() {
+fn every_file_says_format_3() {
     let conv = evaluated();
     let json = String::from_utf8(export(&conv, Format::Json, Mode::Brouillon)).unwrap();
-    assert!(json.contains("\"format\": \"cus-indicateurs/2\""));
+    assert!(json.contains("\"format\": \"cus-indicateurs/3\""));
     let csv = String::from_utf8(export(&conv, Format::Csv, Mode::Brouillon)).unwrap();
     assert!(csv
         .lines()
         .nth(1)
         .unwrap()
-        .starts_with("cus-indicateurs/2;"));
+        .starts_with("cus-indicateurs/3;"));
 }
 
 #[test]
@@ -149,8 +150,8 @@ fn format_1_files_are_still_read() {
     assert_eq!(seen.len(), 4, "{seen:?}");
     // A future major version is refused with the French message.
     let json = String::from_utf8(export(&conv, Format::Json, Mode::Brouillon)).unwrap();
-    let v3 = json.replacen(FORMAT_VERSION, "cus-indicateurs/3", 1);
-    let d = errors(v3.as_bytes(), "v3.json");
+    let v4 = json.replacen(FORMAT_VERSION, "cus-indicateurs/4", 1);
+    let d = errors(v4.as_bytes(), "v4.json");
     assert_eq!(codes(&d), ["E-IMPORT-FORMAT-VERSION"]);
     assert!(
         d[0].message.contains("Mettez l'application à jour"),
@@ -539,7 +540,7 @@ fn validate(
 }
 
 #[test]
-fn json_exports_of_format_2_follow_the_schema() {
+fn json_exports_follow_the_schema() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../docs/cus-indicateurs.schema.json"
@@ -554,7 +555,38 @@ fn json_exports_of_format_2_follow_the_schema() {
         .get_mut("PP-2|departement:59|valeur|a1")
         .unwrap()
         .denominator = None;
-    for conv in [evaluated(), partial] {
+    // Format 3: the choices where the texts are silent, an indicator added.
+    let mut chosen = evaluated();
+    chosen.periodicity.insert("SR-1".into(), "par-annee".into());
+    chosen.part_units.insert("PP-1".into(), "%".into());
+    chosen
+        .units
+        .insert("PP-4".into(), "logements et % du parc".into());
+    chosen
+        .bases
+        .entry("parc-fg".into())
+        .or_default()
+        .insert("departement:59".into(), 640.0);
+    chosen
+        .complementary
+        .push(cus_core::convention::Complementary {
+            code: "PS-1 complémentaire".into(),
+            label: "Attributions aux ménages du 2e quartile".into(),
+            kind: cus_core::convention::ComplementaryUnit::Pourcentage,
+            unit: "des attributions".into(),
+            periods: cus_core::catalogue::Periodicity {
+                yearly: true,
+                cumulative: vec![6],
+                reference: true,
+            },
+            level: cus_core::catalogue::Level::Departement,
+            measure: cus_core::catalogue::Measure::Niveau,
+        });
+    chosen.values.insert(
+        "PS-1 complémentaire|departement:59|valeur|a1".into(),
+        cus_core::convention::Value::Number(12.5),
+    );
+    for conv in [evaluated(), partial, chosen] {
         let json: serde_json::Value =
             serde_json::from_slice(&export(&conv, Format::Json, Mode::Final)).unwrap();
         let mut problems = Vec::new();
@@ -589,15 +621,15 @@ fn a_justification_longer_than_a_cell_round_trips() {
 }
 
 #[test]
-fn workbooks_of_format_1_are_read_and_of_format_3_refused() {
+fn workbooks_of_format_1_are_read_and_of_format_4_refused() {
     for (format, name) in [(Format::Ods, "eval.ods"), (Format::Xlsx, "eval.xlsx")] {
         let d = errors(
-            &workbook_with(format, FORMAT_VERSION, "cus-indicateurs/3"),
+            &workbook_with(format, FORMAT_VERSION, "cus-indicateurs/4"),
             name,
         );
         assert_eq!(codes(&d), ["E-IMPORT-FORMAT-VERSION"], "{d:#?}");
         assert!(
-            d[0].message.contains("« cus-indicateurs/3 » inconnu")
+            d[0].message.contains("« cus-indicateurs/4 » inconnu")
                 && d[0].message.contains("Mettez l'application à jour"),
             "{}",
             d[0].message

@@ -265,6 +265,27 @@ fn golden_json_has_the_structure_the_schema_requires() {
                 category: Some("1".into()),
                 ..Default::default()
             });
+            // Format 3.
+            c.units.insert("PP-4".into(), "% du parc".into());
+            c.periodicity.insert("SR-1".into(), "par-annee".into());
+            c.part_units.insert("PP-1".into(), "%".into());
+            c.bases
+                .entry("parc-fg".into())
+                .or_default()
+                .insert("departement:59".into(), 10.0);
+            c.complementary.push(cus_core::convention::Complementary {
+                code: "X-1".into(),
+                label: "Ajouté".into(),
+                kind: Default::default(),
+                unit: "logements".into(),
+                periods: cus_core::catalogue::Periodicity {
+                    yearly: true,
+                    cumulative: vec![],
+                    reference: false,
+                },
+                level: cus_core::catalogue::Level::Organisme,
+                measure: cus_core::catalogue::Measure::Niveau,
+            });
             c
         },
         Format::Json,
@@ -276,6 +297,24 @@ fn golden_json_has_the_structure_the_schema_requires() {
             conv_schema["properties"].get(key).is_some(),
             "convention.{key}"
         );
+    }
+    for key in [
+        "units",
+        "periodicity",
+        "part_units",
+        "bases",
+        "complementary",
+    ] {
+        assert!(full["convention"].get(key).is_some(), "{key} not exported");
+    }
+    // Every field of an indicator added is described.
+    let added = &conv_schema["properties"]["complementary"]["items"]["properties"];
+    for key in full["convention"]["complementary"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+    {
+        assert!(added.get(key).is_some(), "complementary.{key}");
     }
 }
 
@@ -338,7 +377,7 @@ fn json_not_utf8_or_binary_or_foreign_is_refused_clearly() {
 #[test]
 fn other_format_versions_are_refused_clearly() {
     let text = golden_text("petit-organisme.json");
-    let v2 = text.replacen(FORMAT_VERSION, "cus-indicateurs/3", 1);
+    let v2 = text.replacen(FORMAT_VERSION, "cus-indicateurs/4", 1);
     let d = errors(v2.as_bytes(), "cus.json");
     assert_eq!(codes(&d), ["E-IMPORT-FORMAT-VERSION"]);
     assert!(

@@ -87,6 +87,12 @@ pub fn indicator_column_key(indicator: &str, column: &str) -> String {
     join([indicator, column])
 }
 
+/// The key of a base given for a territory: `base|territory` (`parc-fg|departement:59`, a row
+/// of the CSV format).
+pub fn base_key(base: &str, territory: &str) -> String {
+    join([base, territory])
+}
+
 /// The four parts of a cell key, or `None` when it has not exactly four.
 pub fn cell_parts(key: &str) -> Option<[&str; 4]> {
     let mut it = key.split(SEP);

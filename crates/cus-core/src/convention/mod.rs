@@ -184,8 +184,10 @@ impl SplitKey {
                 .iter()
                 .find(|x| &x.id == p)
                 .map(|x| match x.share {
-                    // A part stated as a percentage of its total says so (« dont hors QPV (%) »).
-                    crate::catalogue::PartShare::PourcentageDuTotal => format!("{} (%)", x.label),
+                    // A part stated as a percentage of its total says so (« dont hors QPV (% du total) »).
+                    crate::catalogue::PartShare::PourcentageDuTotal => {
+                        format!("{} (% du total)", x.label)
+                    }
                     _ => x.label.clone(),
                 })
                 .unwrap_or_else(|| p.clone());

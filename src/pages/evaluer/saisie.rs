@@ -124,7 +124,16 @@ pub fn achievement_grid(props: &GridProps) -> Html {
     let split_ix = use_state(|| 0usize);
     let page = use_state(|| 0usize);
     let paste_msg = use_state(|| None::<String>);
-    let all_splits = splits(ind);
+    // Achievements are counts, the parts included (a part committed in % of its total is
+    // measured as the part achieved over the total achieved); a percentage of the base restates
+    // the count and is not entered again.
+    let all_splits: Vec<SplitKey> = splits(ind)
+        .into_iter()
+        .filter(|s| {
+            cus_core::convention::part_share(ind, s)
+                != cus_core::catalogue::PartShare::PourcentageDeLaBase
+        })
+        .collect();
     let split = all_splits
         .get(*split_ix)
         .or_else(|| all_splits.first())
@@ -485,7 +494,13 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                     <label for={format!("ventilation-{index}")}>{ "Ventilation affichée" }</label>
                     <select id={format!("ventilation-{index}")} onchange={on_split}>
                         { for all_splits.iter().enumerate().map(|(i, s)| html! {
-                            <option value={i.to_string()} selected={i == *split_ix}>{ s.label_fr(ind) }</option>
+                            <option value={i.to_string()} selected={i == *split_ix}>{
+                                if cus_core::convention::part_share(ind, s).is_percentage() {
+                                    format!("{} — réalisé en nombre", s.label_fr(ind))
+                                } else {
+                                    s.label_fr(ind)
+                                }
+                            }</option>
                         }) }
                     </select>
                 </div>

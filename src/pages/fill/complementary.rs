@@ -162,11 +162,25 @@ pub(super) fn complementary_step(props: &Props) -> Html {
             if !list.is_empty() {
                 <ul class="liste-complementaires">
                     { for list.iter().enumerate().map(|(i, x)| {
+                        // Removed with its values, in one step (undone together).
                         let remove = {
                             let update = props.update.clone();
                             let mut next = list.clone();
                             next.remove(i);
-                            Callback::from(move |_: MouseEvent| update.emit(Edit::SetComplementary(next.clone())))
+                            let prefix = cus_core::convention::key::indicator_prefix(&x.code);
+                            let cleared: Vec<(String, Option<cus_core::convention::Value>)> = props
+                                .draft
+                                .values
+                                .keys()
+                                .filter(|k| k.starts_with(&prefix))
+                                .map(|k| (k.clone(), None))
+                                .collect();
+                            Callback::from(move |_: MouseEvent| {
+                                update.emit(Edit::Batch(vec![
+                                    Edit::SetCells(cleared.clone()),
+                                    Edit::SetComplementary(next.clone()),
+                                ]))
+                            })
                         };
                         html! {
                             <li>

@@ -328,6 +328,20 @@ fn evaluate_in(
                 if !within_line(only, &ind.code, &row, Some(&split)) {
                     continue;
                 }
+                // A part stated as a percentage of its total is measured as one: the part
+                // achieved over the total achieved, the same years (never a count against a
+                // percentage). A percentage of the base restates the count: not measured twice.
+                let share = crate::convention::part_share(ind, &split);
+                if share == crate::catalogue::PartShare::PourcentageDeLaBase {
+                    continue;
+                }
+                let share_of_total = share == crate::catalogue::PartShare::PourcentageDuTotal;
+                let whole = SplitKey {
+                    members: split.members.clone(),
+                    part: None,
+                };
+                let percentage = percentage || share_of_total;
+                let judged = judged || share_of_total;
                 for p in ind.periods.periods() {
                     let years: Vec<u8> = match p {
                         Period::Year(n) if (period.first_year..=period.last_year).contains(&n) => {
@@ -351,13 +365,26 @@ fn evaluate_in(
                     };
                     let ck = key(&ind.code, &row, &split, p);
                     let (measured_against, values) = in_force(conv, last_calendar_year(conv, p));
-                    let committed = values.get(&ck).and_then(|v| valid_number(ind, v));
+                    let committed = values
+                        .get(&ck)
+                        .and_then(|v| crate::convention::valid_number_at(ind, share, v));
                     let cells: Vec<String> = years
                         .iter()
                         .map(|y| key(&ind.code, &row, &split, Period::Year(*y)))
                         .collect();
-                    let got: Vec<Option<(f64, f64)>> =
-                        cells.iter().map(|k| achieved_year(ind, ach, k)).collect();
+                    let got: Vec<Option<(f64, f64)>> = if share_of_total {
+                        years
+                            .iter()
+                            .zip(&cells)
+                            .map(|(y, k)| {
+                                let part = achieved_year(ind, ach, k)?.0;
+                                let w = key(&ind.code, &row, &whole, Period::Year(*y));
+                                Some((part, achieved_year(ind, ach, &w)?.0))
+                            })
+                            .collect()
+                    } else {
+                        cells.iter().map(|k| achieved_year(ind, ach, k)).collect()
+                    };
                     let missing: Vec<u8> = years
                         .iter()
                         .zip(&got)
@@ -467,7 +494,13 @@ fn formula(
                 format_fr(d, 2),
                 format_fr(a, 1)
             ),
-            _ => String::new(),
+            // A part in % of its total: the part achieved over the total achieved.
+            _ => format!(
+                "part réalisée ÷ total réalisé = {} ÷ {} = {} %",
+                format_fr(n, 2),
+                format_fr(d, 2),
+                format_fr(a, 1)
+            ),
         }
     } else if ind.measure == Measure::Niveau && matches!(p, Period::Cumulative(_)) {
         format!(

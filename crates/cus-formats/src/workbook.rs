@@ -149,6 +149,9 @@ const COMPLEMENTARY_HEADER: &str = "Code";
 
 /// Name of the sheet of the signature, the versions replaced and the achievements.
 pub(crate) const EVAL_DATA: &str = "Signature et réalisations";
+
+/// The organism-level table, calculated from the territorial detail (never read back).
+pub(crate) const ORGANISM: &str = "Niveau organisme";
 /// Heading of the rubrique column of [`EVAL_DATA`].
 const EVAL_DATA_HEADER: &str = "Rubrique";
 // Rubriques of [`EVAL_DATA`] (column A).
@@ -420,6 +423,7 @@ pub(crate) fn layout(input: &ExportInput) -> Vec<SheetOut> {
     names.take(OTHERS);
     names.take(EVAL_DATA);
     names.take(COMPLEMENTARY);
+    names.take(ORGANISM);
     let mut sheets = Vec::new();
     let mut listed = Vec::new();
     let mut placed: HashSet<&str> = HashSet::new();
@@ -474,6 +478,7 @@ pub(crate) fn layout(input: &ExportInput) -> Vec<SheetOut> {
         has_eval_data,
     )];
     out.extend(sheets);
+    out.extend(organism_sheet(input));
     out.extend(others_sheet);
     if has_eval_data {
         out.push(eval_data_sheet(input));
@@ -1153,6 +1158,76 @@ fn complementary_sheet(input: &ExportInput, listed: &[(String, String)]) -> Shee
         spans: Vec::new(),
         heights: Vec::new(),
     }
+}
+
+/// « Niveau organisme »: the « consolidation au niveau de la société » real CUS print,
+/// calculated from the territorial detail (`cus_core::calc::organism_table`): one block per
+/// indicator, its splits by its periods, then how each figure was obtained. Not read back.
+fn organism_sheet(input: &ExportInput) -> Option<SheetOut> {
+    let conv = input.convention;
+    let lines = cus_core::calc::organism_table(conv, input.catalogue, input.geo);
+    if lines.is_empty() {
+        return None;
+    }
+    let mut rows = vec![
+        vec![text(
+            &with_mark(
+                "Consolidation au niveau de l'organisme (calculée)".to_string(),
+                input.mode,
+            ),
+            title_style(input.mode),
+        )],
+        vec![text(
+            "Calculée à partir du détail territorial : les nombres sont additionnés ; un \
+             pourcentage est recalculé à partir des nombres et des bases (jamais moyenné) ; un \
+             niveau n'est additionné qu'à une même date ; « non consolidé » : un pourcentage \
+             sans sa base, un montant. Le calcul de chaque chiffre est dans le récapitulatif \
+             imprimable. Les engagements restent ceux des feuilles de chaque indicateur ; cette \
+             feuille n'est pas relue à l'import.",
+            Style::Note,
+        )],
+    ];
+    let mut width = 2;
+    let mut last: Option<&str> = None;
+    for l in &lines {
+        if last != Some(l.code.as_str()) {
+            rows.push(Vec::new());
+            let mut title = format!("{} — {} ({}) : {}", l.code, l.label, l.unit_fr, l.from_fr);
+            if l.hors_reglement {
+                title.push_str(" — hors règlement");
+            }
+            rows.push(vec![text(&title, Style::Header)]);
+            let mut head = vec![text("Ventilation", Style::Header)];
+            head.extend(l.period_labels.iter().map(|p| text(p, Style::Header)));
+            width = width.max(head.len());
+            rows.push(head);
+            last = Some(l.code.as_str());
+        }
+        let mut row = vec![text(&l.split_fr, Style::Value)];
+        row.extend(l.cells.iter().map(|c| match c.value {
+            Some(v) => number(if c.percent {
+                (v * 10.0).round() / 10.0
+            } else {
+                v
+            }),
+            None => text("non consolidé", Style::Note),
+        }));
+        rows.push(row);
+    }
+    let mut widths = vec![34.0];
+    widths.extend(std::iter::repeat_n(14.0, width.saturating_sub(1)));
+    Some(SheetOut {
+        name: ORGANISM.to_string(),
+        rows,
+        widths,
+        frozen_rows: 2,
+        frozen_cols: 1,
+        // One line per split of each indicator (never per territory): two pages at most.
+        pages_wide: 1,
+        pages_tall: 2,
+        spans: Vec::new(),
+        heights: Vec::new(),
+    })
 }
 
 fn others_sheet(input: &ExportInput, others: &[(&String, &Value)]) -> SheetOut {
@@ -2368,7 +2443,8 @@ pub(crate) fn read(
         }
     }
     for name in order {
-        if by_name.remove(&name).is_some() && name != COVER {
+        // (The organism-level table is calculated: nothing in it is read back.)
+        if by_name.remove(&name).is_some() && name != COVER && name != ORGANISM {
             notes.push(Diagnostic::new(
                 "I-IMPORT-SHEET-IGNORED",
                 Severity::Info,

@@ -34,7 +34,7 @@ const SOFFICE_TIMEOUT: Duration = Duration::from_secs(180);
 /// - PP-1: 38 columns (16 periods × splits), about 1,7 m of columns: 4 pages wide;
 /// - PS-3: 16 columns, about 62 cm: 2 pages wide;
 /// - the 8 other indicator sheets: 5 to 9 columns, one page each.
-const SHEET_PAGES: [(&str, usize); 11] = [
+const SHEET_PAGES: [(&str, usize); 12] = [
     ("Couverture", 1),
     ("PP-1", 4),
     ("PP-2", 1),
@@ -46,6 +46,8 @@ const SHEET_PAGES: [(&str, usize); 11] = [
     ("G-1", 1),
     ("PP-5", 1),
     ("PS-3", 2),
+    // The organism-level table, calculated.
+    ("Niveau organisme", 2),
 ];
 
 fn sample(id: &str) -> Convention {
@@ -210,7 +212,7 @@ fn the_large_sample_prints_landscape_with_the_cover_on_one_page() {
         .flat_map(|(sheet, n)| std::iter::repeat_n(*sheet, *n))
         .collect();
     let total = expected.len();
-    assert_eq!(total, 15);
+    assert_eq!(total, 17);
     let organism = &conv.organisme.raison_sociale;
     for (format, ext, bytes) in &exported {
         let pdf = dir.join(format!("grand-organisme-{ext}.pdf"));

@@ -335,8 +335,33 @@ fn indicator_sheets_hold_numbers_with_units_keys_and_labels() {
             .collect();
         assert_eq!(
             all.len(),
-            used.len() + 1,
-            "{format:?}: cover + one sheet per indicator"
+            used.len() + 2,
+            "{format:?}: cover + one sheet per indicator + the organism-level table"
+        );
+        // The organism-level table: PP-1's total over the départements, calculated.
+        let (_, org) = all.iter().find(|(n, _)| n == "Niveau organisme").unwrap();
+        let Some(Data::String(title)) = org.get_value((0, 0)) else {
+            panic!("organism sheet title")
+        };
+        assert!(
+            title.contains("Consolidation au niveau de l'organisme"),
+            "{title}"
+        );
+        let view = conv.view(cat);
+        let table = cus_core::calc::organism_table(&conv, &view, geo);
+        let pp1_total = table
+            .iter()
+            .find(|l| l.code == "PP-1" && l.split_fr == "Total")
+            .and_then(|l| l.cells.last())
+            .and_then(|c| c.value)
+            .expect("PP-1 total at 6 years");
+        let found = org.rows().any(|r| {
+            r.iter()
+                .any(|d| matches!(d, Data::Float(f) if (*f - pp1_total).abs() < 1e-9))
+        });
+        assert!(
+            found,
+            "{format:?}: PP-1 total {pp1_total} in the organism sheet"
         );
         let (name, pp1) = all.iter().find(|(n, _)| n == "PP-1").unwrap();
         assert_eq!(name, "PP-1");

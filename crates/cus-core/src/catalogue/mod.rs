@@ -246,6 +246,16 @@ pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
         }
     }
     let mut seen = HashSet::new();
+    for (i, b) in cat.bases.iter().enumerate() {
+        if b.id.trim().is_empty() || b.id.contains('|') || !seen.insert(b.id.as_str()) {
+            err(
+                "E-CAT-BASE",
+                format!("La base « {} » est sans identifiant valable ou déclarée deux fois.", b.id),
+                at(format!("bases[{i}].id"), None),
+            );
+        }
+    }
+    let mut seen = HashSet::new();
     for (i, e) in cat.engagements.iter().enumerate() {
         if !seen.insert(e.id.as_str()) {
             err(

@@ -269,10 +269,16 @@ pub fn cell_error(ind: &Indicator, v: &Value) -> Option<String> {
     match v {
         Value::Number(n) => check_number(ind, *n),
         Value::Text(t) if t.contains('%') && !accepts_percent(ind) => Some(format!(
-            "« {} » : {} se saisit en {}, pas en pourcentage ; saisissez le nombre lui-même.",
+            "« {} » : {} se saisit en {}, pas en pourcentage ; saisissez le nombre lui-même{}.",
             t.trim(),
             ind.code,
-            ind.value.unit_fr()
+            ind.value.unit_fr(),
+            if ind.splits.parts.is_empty() {
+                ""
+            } else {
+                " (ou, pour des parts « dont » écrites en % de leur total, choisissez « en % du \
+                 total » au-dessus de la grille)"
+            }
         )),
         Value::Text(t) => crate::numfmt::parse_fr(t).err().map(|e| e.message_fr(t)),
         Value::Bool(_) => Some(format!("{} attend un nombre.", ind.code)),

@@ -53,7 +53,7 @@ async function typeIn(page, key, text) {
 }
 
 async function choose(page, legend, label) {
-  await page.locator('fieldset', { hasText: legend }).getByLabel(label, { exact: true }).check();
+  await page.getByRole('group', { name: legend }).getByLabel(label, { exact: true }).check();
 }
 
 async function goto(page, hash, selector) {
@@ -117,6 +117,7 @@ test('a CUS written as signed: choices above the grids, bases once, a complement
   const derived = page.locator('details.chiffres-deduits', { hasText: 'Chiffres déduits' }).first();
   await derived.locator('summary').click();
   assert.match(await derived.textContent(), /92\s%\s×\s360\s=\s331,2/);
+  await screenshot(page, 'real-cus-choices', '.grille');
   let draft = await storedDraft(page);
   assert.equal(draft.part_units['PP-1'], '%');
   assert.equal(draft.units['PP-2'], 'logements');
@@ -148,6 +149,10 @@ test('a CUS written as signed: choices above the grids, bases once, a complement
     for (let y = 1; y <= 6; y++) await typeIn(page, `SR-1|${t}|valeur|a${y}`, String(path[y]).replace('.', ','));
   }
 
+  // A share of the parc is never totalled over the territories (23,8 % + 30 % is no figure).
+  assert.equal(await page.locator('.grille tr.ligne-total').count(), 0, 'no total row for a percentage');
+  await screenshot(page, 'real-cus-sr1-yearly', '.grille');
+
   // The complementary indicator has its own step, last: « Indicateurs complémentaires ».
   await goto(page, '#/remplir/engagement-8', '.grille');
   assert.match(await page.textContent('.grille h3'), /PP-4 complémentaire — Logements vendus/);
@@ -177,7 +182,8 @@ test('a CUS written as signed: choices above the grids, bases once, a complement
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cus-e2e-')), dl.suggestedFilename());
   await dl.saveAs(file);
   const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-  assert.equal(doc.nature, 'definitif');
+  assert.equal(doc.nature, 'final');
+  assert.equal(doc.format, 'cus-indicateurs/3');
   const c = doc.convention;
   assert.deepEqual(c.units, { 'PP-2': 'logements', 'PP-3': 'logements', 'PP-4': 'logements et % du parc', 'SR-1': '% du parc' });
   assert.deepEqual(c.periodicity, { 'SR-1': 'par-annee' });

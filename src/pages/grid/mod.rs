@@ -386,7 +386,9 @@ pub fn indicator_grid(props: &Props) -> Html {
     // Column whose total is explained under the grid.
     let explain = use_state(|| None::<usize>);
     let first_year = conv.signing_year;
-    let summable = matches!(ind.value, ValueKind::Nombre { .. });
+    // Counts add up; a share of the parc (« % du parc ») does not.
+    let summable = matches!(ind.value, ValueKind::Nombre { .. })
+        && !cus_core::convention::is_percentage_value(ind);
     let numeric = ind.value.default_bounds().is_some();
     let index = props.index;
     let pick = props.pick.clone();

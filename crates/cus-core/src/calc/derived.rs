@@ -48,11 +48,13 @@ pub fn derived(conv: &Convention, ind: &Indicator, geo: Option<&Referential>) ->
     let mut out = Vec::new();
     let year = label_year(conv);
     let base_id = ind.base.as_deref();
-    let percent_kind = match &ind.value {
-        ValueKind::Pourcentage { .. } => true,
-        ValueKind::Nombre { unit } => unit.trim_start().starts_with('%'),
-        _ => return out,
-    };
+    if !matches!(
+        ind.value,
+        ValueKind::Pourcentage { .. } | ValueKind::Nombre { .. }
+    ) {
+        return out;
+    }
+    let percent_kind = crate::convention::is_percentage_value(ind);
     let unit = count_unit(ind);
     let rows: Vec<TerritoryKey> = conv.rows(ind, geo);
     let all_splits = splits(ind);

@@ -109,15 +109,6 @@ fn figure(
         .and_then(|v| valid_number_at(ind, part_share(ind, s), v))
 }
 
-/// Is a figure of this indicator a percentage (its kind, or a « % » unit chosen)?
-fn is_percent(ind: &Indicator) -> bool {
-    match &ind.value {
-        ValueKind::Pourcentage { .. } => true,
-        ValueKind::Nombre { unit } => unit.trim_start().starts_with('%'),
-        _ => false,
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn org_cell(
     conv: &Convention,
@@ -142,7 +133,7 @@ fn org_cell(
         let v = values.first().copied().flatten();
         return OrgCell {
             value: v,
-            percent: share.is_percentage() || is_percent(ind),
+            percent: share.is_percentage() || crate::convention::is_percentage_value(ind),
             how_fr: "saisi pour l'organisme".to_string(),
             missing,
         };
@@ -165,7 +156,7 @@ fn org_cell(
     }
     // A percentage of a base: Σ (% × base) ÷ Σ base, with the base of every territory.
     let base_id = ind.base.as_deref();
-    if share == PartShare::PourcentageDeLaBase || is_percent(ind) {
+    if share == PartShare::PourcentageDeLaBase || crate::convention::is_percentage_value(ind) {
         let Some(base_id) = base_id else {
             return none(
                 "pourcentage non consolidé : il faudrait le dénominateur de chaque territoire \

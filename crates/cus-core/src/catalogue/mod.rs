@@ -250,7 +250,10 @@ pub fn check(cat: &Catalogue, file: &str) -> Vec<Diagnostic> {
         if b.id.trim().is_empty() || b.id.contains('|') || !seen.insert(b.id.as_str()) {
             err(
                 "E-CAT-BASE",
-                format!("La base « {} » est sans identifiant valable ou déclarée deux fois.", b.id),
+                format!(
+                    "La base « {} » est sans identifiant valable ou déclarée deux fois.",
+                    b.id
+                ),
                 at(format!("bases[{i}].id"), None),
             );
         }

@@ -25,9 +25,9 @@ pub use key::cell_key;
 pub use paste::{is_pasted_block, parse_pasted_block, Paste, PastedBlock};
 pub use rules::check_segmentation;
 pub use semantics::{
-    entry_value_at, is_additive, is_required, label_year, part_share, part_share_of_cell,
-    part_share_of_key, text_too_long, valid_number, valid_number_at, value_problem,
-    value_problem_at,
+    entry_value_at, is_additive, is_percentage_value, is_required, label_year, part_share,
+    part_share_of_cell, part_share_of_key, text_too_long, valid_number, valid_number_at,
+    value_problem, value_problem_at,
 };
 pub use shape::GridShape;
 pub use territory::TerritoryKey;

@@ -184,3 +184,13 @@ pub fn part_share_of_cell(ind: &Indicator, cell_key: &str) -> PartShare {
         .map(|[_, _, split, _]| part_share_of_key(ind, split))
         .unwrap_or_default()
 }
+
+/// Is a value of `ind` (the convention's view) a percentage: its kind, or a « % … » unit chosen
+/// for a count indicator (« % du parc »)? Such values are never added up.
+pub fn is_percentage_value(ind: &Indicator) -> bool {
+    match &ind.value {
+        ValueKind::Pourcentage { .. } => true,
+        ValueKind::Nombre { unit } => unit.trim_start().starts_with('%'),
+        _ => false,
+    }
+}

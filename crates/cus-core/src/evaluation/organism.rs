@@ -57,8 +57,7 @@ pub fn organism_lines(
         }
         for g in groups {
             let first = g[0];
-            let percent = first.percentage
-                || matches!(&ind.value, ValueKind::Nombre { unit } if unit.trim_start().starts_with('%'));
+            let percent = first.percentage || crate::convention::is_percentage_value(ind);
             let n = top.len();
             let (committed, achieved, how) = if level == Level::Organisme {
                 (

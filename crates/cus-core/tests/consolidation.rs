@@ -161,7 +161,7 @@ fn close_opt(a: Option<f64>, b: Option<f64>) -> bool {
 }
 
 fn catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> &'a Catalogue {
-    cus_core::catalogue::lookup(&cats, &conv.catalogue.id, &conv.catalogue.version).unwrap_or_else(
+    cus_core::catalogue::lookup(cats, &conv.catalogue.id, &conv.catalogue.version).unwrap_or_else(
         || {
             panic!(
                 "no embedded catalogue {} {}",

@@ -91,7 +91,7 @@ fn close(a: Option<f64>, b: Option<f64>) -> bool {
 }
 
 fn catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> &'a Catalogue {
-    cus_core::catalogue::lookup(&cats, &conv.catalogue.id, &conv.catalogue.version)
+    cus_core::catalogue::lookup(cats, &conv.catalogue.id, &conv.catalogue.version)
         .expect("embedded catalogue")
 }
 

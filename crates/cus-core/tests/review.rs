@@ -400,7 +400,7 @@ fn check(case: &Case, r: &Review, ids: &[&str], fail: &mut Vec<String>) {
 }
 
 fn catalogue<'a>(cats: &'a [Catalogue], conv: &Convention) -> &'a Catalogue {
-    cus_core::catalogue::lookup(&cats, &conv.catalogue.id, &conv.catalogue.version)
+    cus_core::catalogue::lookup(cats, &conv.catalogue.id, &conv.catalogue.version)
         .expect("embedded catalogue")
 }
 

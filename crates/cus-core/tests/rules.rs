@@ -230,10 +230,10 @@ fn rule_cases() {
         }
         // Incremental validation agrees with the full one, for every stored key and every cell.
         let mut keys: Vec<String> = conv.values.keys().cloned().collect();
-        keys.extend(conv.cells(&cat, geo).iter().map(|c| c.key()));
+        keys.extend(conv.cells(cat, geo).iter().map(|c| c.key()));
         keys.push("clé|illisible".into());
         failures.extend(
-            check_incremental(&conv, &cat, geo, &rules_data, &got, &keys)
+            check_incremental(&conv, cat, geo, &rules_data, &got, &keys)
                 .into_iter()
                 .map(|m| format!("{name}: {m}")),
         );

@@ -55,7 +55,7 @@ fn files() -> Vec<(String, String)> {
 /// The code of a line before a `//` comment (good enough: no key pattern holds `//`).
 fn code(line: &str) -> &str {
     match line.find("//") {
-        Some(i) if !line[..i].contains('"') || line[..i].matches('"').count() % 2 == 0 => {
+        Some(i) if !line[..i].contains('"') || line[..i].matches('"').count().is_multiple_of(2) => {
             &line[..i]
         }
         _ => line,

@@ -96,7 +96,7 @@ fn read(file: &str, cats: &[Catalogue]) -> Imported {
 }
 
 fn catalogue_of<'a>(conv: &Convention, cats: &'a [Catalogue]) -> &'a Catalogue {
-    cus_core::catalogue::lookup(&cats, &conv.catalogue.id, &conv.catalogue.version).unwrap_or_else(
+    cus_core::catalogue::lookup(cats, &conv.catalogue.id, &conv.catalogue.version).unwrap_or_else(
         || {
             panic!(
                 "no embedded catalogue {} {}",

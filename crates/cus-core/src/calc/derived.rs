@@ -108,9 +108,22 @@ pub fn derived(conv: &Convention, ind: &Indicator, geo: Option<&Referential>) ->
                             members: s.members.clone(),
                             part: None,
                         };
-                        if let (Some(c), Some(b)) =
-                            (figure(conv, ind, row, &whole, p), base.filter(|b| *b > 0.0))
-                        {
+                        let count = figure(conv, ind, row, &whole, p);
+                        if let (Some(c), None, true) = (count, base, v > 0.0) {
+                            // No base given: the count and its percentage imply it.
+                            let b = c / v * 100.0;
+                            push(
+                                percent_fr(v),
+                                format!("base implicite : {} {unit}", format_fr(b, 0)),
+                                format!(
+                                    "{} ÷ {} = {} (donnez la base à l'étape Parc pour la contrôler)",
+                                    format_fr(c, 2),
+                                    percent_fr(v),
+                                    format_fr(b, 0)
+                                ),
+                            );
+                        }
+                        if let (Some(c), Some(b)) = (count, base.filter(|b| *b > 0.0)) {
                             let pct = c / b * 100.0;
                             push(
                                 percent_fr(v),

@@ -839,26 +839,19 @@ fn cover(
             text(COMPLEMENTARY, Style::Key),
         ]);
     }
-    for (code, unit) in &conv.units {
-        tech.push(vec![
-            text(TECH_UNIT, Style::Key),
-            text(code, Style::Key),
-            text(unit, Style::Key),
-        ]);
-    }
-    for (code, choice) in &conv.periodicity {
-        tech.push(vec![
-            text(TECH_PERIODICITY, Style::Key),
-            text(code, Style::Key),
-            text(choice, Style::Key),
-        ]);
-    }
-    for (code, unit) in &conv.part_units {
-        tech.push(vec![
-            text(TECH_PART_UNIT, Style::Key),
-            text(code, Style::Key),
-            text(unit, Style::Key),
-        ]);
+    // The choices per indicator: one row each, (rubrique, indicator, choice).
+    for (rubrique, choices) in [
+        (TECH_UNIT, &conv.units),
+        (TECH_PERIODICITY, &conv.periodicity),
+        (TECH_PART_UNIT, &conv.part_units),
+    ] {
+        for (code, choice) in choices {
+            tech.push(vec![
+                text(rubrique, Style::Key),
+                text(code, Style::Key),
+                text(choice, Style::Key),
+            ]);
+        }
     }
     for (code, seg) in &conv.segmentation {
         let levels: Vec<String> = seg.levels.iter().map(enum_word).collect();

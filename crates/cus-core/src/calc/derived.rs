@@ -3,8 +3,9 @@
 //! count. Shown under the grid with its formula (« 12 ÷ 400 = 3 % »), never written into a cell:
 //! what the organism typed stays as it typed it.
 
+use super::organism::figure;
 use super::percent_fr;
-use crate::catalogue::{Indicator, PartShare, Period, ValueKind};
+use crate::catalogue::{Indicator, PartShare, ValueKind};
 use crate::convention::{
     key, label_year, part_share, splits, valid_number_at, Convention, SplitKey, TerritoryKey,
 };
@@ -82,12 +83,12 @@ pub fn derived(conv: &Convention, ind: &Indicator, geo: Option<&Referential>) ->
                         formula_fr: formula,
                     })
                 };
+                let whole = SplitKey {
+                    members: s.members.clone(),
+                    part: None,
+                };
                 match share {
                     PartShare::PourcentageDuTotal => {
-                        let whole = SplitKey {
-                            members: s.members.clone(),
-                            part: None,
-                        };
                         if let Some(t) = figure(conv, ind, row, &whole, p) {
                             let c = t * v / 100.0;
                             push(
@@ -104,10 +105,6 @@ pub fn derived(conv: &Convention, ind: &Indicator, geo: Option<&Referential>) ->
                     }
                     PartShare::PourcentageDeLaBase => {
                         // The count and its percentage: do they agree with the base?
-                        let whole = SplitKey {
-                            members: s.members.clone(),
-                            part: None,
-                        };
                         let count = figure(conv, ind, row, &whole, p);
                         if let (Some(c), None, true) = (count, base, v > 0.0) {
                             // No base given: the count and its percentage imply it.
@@ -174,17 +171,4 @@ pub fn derived(conv: &Convention, ind: &Indicator, geo: Option<&Referential>) ->
         }
     }
     out
-}
-
-fn figure(
-    conv: &Convention,
-    ind: &Indicator,
-    row: &TerritoryKey,
-    s: &SplitKey,
-    p: Period,
-) -> Option<f64> {
-    let k = key::cell_key_of(&ind.code, row, s, p);
-    conv.values
-        .get(&k)
-        .and_then(|v| valid_number_at(ind, part_share(ind, s), v))
 }

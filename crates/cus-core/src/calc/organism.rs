@@ -95,8 +95,8 @@ pub fn organism_table(
     out
 }
 
-/// The valid figure of one cell.
-fn figure(
+/// The valid figure of one cell (as its split states it).
+pub(super) fn figure(
     conv: &Convention,
     ind: &Indicator,
     row: &TerritoryKey,

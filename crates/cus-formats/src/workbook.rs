@@ -2174,20 +2174,8 @@ pub(crate) fn read(
 
     // The indicators the organism added, before the sheets of their values.
     if let Some((cover_row, sheet)) = complementary_sheet {
-        match by_name.remove(&sheet) {
-            Some(Ok(range)) => {
-                conv.complementary = read_complementary(&mut r, &sheet, &range);
-            }
-            Some(Err(e)) => {
-                r.problem("E-IMPORT-WORKBOOK-UNREADABLE", &sheet, None, None, unreadable(&e))
-            }
-            None => r.problem(
-                "E-IMPORT-SHEET-MISSING",
-                COVER,
-                Some(cover_row),
-                Some(1),
-                format!("la feuille « {sheet} » annoncée ici manque au classeur : fichier tronqué ou modifié."),
-            ),
+        if let Some(range) = announced_sheet(&mut by_name, &mut r, &sheet, cover_row) {
+            conv.complementary = read_complementary(&mut r, &sheet, &range);
         }
     }
 
@@ -2240,20 +2228,8 @@ pub(crate) fn read(
         .map(|(_, s)| s.clone())
         .unwrap_or_default();
     if let Some((cover_row, sheet)) = others_sheet {
-        match by_name.remove(&sheet) {
-            Some(Ok(range)) => {
-                other_keys = read_others(&mut r, &sheet, &range, &mut conv.values, &mut codes)
-            }
-            Some(Err(e)) => {
-                r.problem("E-IMPORT-WORKBOOK-UNREADABLE", &sheet, None, None, unreadable(&e))
-            }
-            None => r.problem(
-                "E-IMPORT-SHEET-MISSING",
-                COVER,
-                Some(cover_row),
-                Some(1),
-                format!("la feuille « {sheet} » annoncée ici manque au classeur : fichier tronqué ou modifié."),
-            ),
+        if let Some(range) = announced_sheet(&mut by_name, &mut r, &sheet, cover_row) {
+            other_keys = read_others(&mut r, &sheet, &range, &mut conv.values, &mut codes);
         }
     }
 
@@ -2462,6 +2438,42 @@ pub(crate) fn read(
         exported_at,
         notes,
     })
+}
+
+/// A sheet the cover announces (row `cover_row`), taken out of `by_name`; a problem when it is
+/// unreadable or missing.
+fn announced_sheet(
+    by_name: &mut BTreeMap<String, Result<Range<Data>, (String, String)>>,
+    r: &mut Reader,
+    sheet: &str,
+    cover_row: u32,
+) -> Option<Range<Data>> {
+    match by_name.remove(sheet) {
+        Some(Ok(range)) => Some(range),
+        Some(Err(e)) => {
+            r.problem(
+                "E-IMPORT-WORKBOOK-UNREADABLE",
+                sheet,
+                None,
+                None,
+                unreadable(&e),
+            );
+            None
+        }
+        None => {
+            r.problem(
+                "E-IMPORT-SHEET-MISSING",
+                COVER,
+                Some(cover_row),
+                Some(1),
+                format!(
+                    "la feuille « {sheet} » annoncée ici manque au classeur : fichier tronqué ou \
+                     modifié."
+                ),
+            );
+            None
+        }
+    }
 }
 
 fn unreadable((reason, detail): &(String, String)) -> String {

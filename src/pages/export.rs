@@ -186,7 +186,9 @@ fn export_import(props: &ExportProps) -> Html {
         use_effect_with((), move |_| worker.warm());
     }
     let conv = &*props.draft;
-    let blockers = final_export_blockers(&props.diags, &conv.acknowledged);
+    // Errors first (they must be corrected; the list shows ten), then warnings to acknowledge.
+    let mut blockers = final_export_blockers(&props.diags, &conv.acknowledged);
+    blockers.sort_by_key(|d| d.severity != Severity::Error);
     let errors = blockers
         .iter()
         .filter(|d| d.severity == Severity::Error)

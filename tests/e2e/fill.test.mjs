@@ -153,7 +153,8 @@ test('segmentation offers only the levels the catalogue allows, with the article
   const pp5 = page.locator('#segmentation-maille-pp-5');
   assert.equal(await pp5.locator('label.radio').count(), 0);
   await pp5.locator('input[type=checkbox]').check();
-  assert.equal(await pp5.locator('label.radio').count(), 2);
+  // Organism by default, départements and EPCI on the préfet's request (R. 445-5-1).
+  assert.equal(await pp5.locator('label.radio').count(), 4);
   await screenshot(page, 'remplir-segmentation');
 
   await reloadApp(page);
@@ -819,7 +820,7 @@ test('the whole fill path with the keyboard only: organism, convention, territor
   assert.equal(await page.evaluate(() => document.activeElement.id), 'case-0-0-1');
   assert.equal(await page.inputValue('#case-0-0-0'), '12');
   // Vérification, then Export: a draft file downloaded with Enter.
-  await tabTo('.menu-etapes a[href="#/remplir/verification"]');
+  await tabTo('.menu-etapes a[href="#/remplir/verification"]', 200);
   await page.keyboard.press('Enter');
   await page.waitForSelector('.verification');
   await tabTo('.menu-etapes a[href="#/remplir/export"]', 200);

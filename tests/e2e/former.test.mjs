@@ -126,7 +126,7 @@ test('a module followed step by step: wrong then right, graded by the rules, kep
   await reloadApp(page);
   await page.waitForSelector('article.exercice');
   await go(page, '#/former', '#score');
-  assert.match(await text(page, '#score'), /Score : 1 exercice réussi du premier coup sur 60 ; 4 réussis en tout\./);
+  assert.match(await text(page, '#score'), /Score : 1 exercice réussi du premier coup sur 62 ; 4 réussis en tout\./);
   assert.match(await text(page, '#module-part-plai .avancement'), /4 étapes sur 5 faites ; 1 sur 5 réussi du premier coup/);
   const { file, name } = await download(page, '#exporter-progression');
   assert.match(name, /^progression-se-former-\d{4}-\d{2}-\d{2}\.json$/);

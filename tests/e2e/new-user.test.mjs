@@ -196,7 +196,7 @@ test('an indicator whose unit the text leaves open: chosen once above its grid, 
   await choice.waitFor();
   assert.match(await choice.textContent(), /Unité de l'engagement PP-4 \(le texte ne la fixe pas\)/);
   assert.match(await page.locator('.grille h3').first().textContent(), /\(logements ou % du parc \(à confirmer\)\)/);
-  await choice.locator('label:has-text("% du parc") input').check();
+  await choice.getByLabel('en % du parc', { exact: true }).check();
   await page.waitForFunction(() => /\(% du parc\)/.test(document.querySelector('.grille h3').textContent));
   assert.deepEqual((await storedDraft(page)).units, { 'PP-4': '% du parc' });
   // Vérification still asks for SR-1's, not PP-4's.

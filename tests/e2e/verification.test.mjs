@@ -140,7 +140,10 @@ test('stock: entered on Parc de logements, kept after reload, used by the ratio 
   await page.waitForSelector('#parc-departement-59');
   assert.match(await page.textContent('.parc'), /40\u00a0% du parc/);
   assert.match(await page.textContent('.parc'), /R\. 445-5/);
-  assert.equal(await page.locator('.parc input.saisie-parc').count(), 4);   // organisme, 59, 62, one EPCI
+  assert.equal(await page.locator('.parc input.saisie-parc[id^="parc-"]').count(), 4);   // organisme, 59, 62, one EPCI
+  // The bases given once (parc F et G, plus de 25 ans, hors QPV), a column each.
+  assert.equal(await page.locator('.parc input.saisie-parc[id^="base-"]').count(), 12);
+  assert.match(await page.textContent('.parc thead'), /Logements de classe énergétique F et G/);
 
   // An invalid figure gets a French message and is not stored.
   await page.fill('#parc-departement-62', '12,5');

@@ -672,6 +672,29 @@ pub fn extract(territory: &TerritoryKey, sources: &[Source<'_>], geo: &Referenti
                 g.tables.push(table);
             }
         }
+        // The indicators organisms added to their conventions (« hors règlement ») are never
+        // totalled with the decree's: named, with who added them.
+        let mut added: Vec<(String, String, Vec<String>)> = Vec::new();
+        for &i in &g.sources {
+            for x in &sources[i].conv.complementary {
+                let who = sources[i].label();
+                match added.iter_mut().find(|(c, _, _)| *c == x.code) {
+                    Some((_, _, w)) => w.push(who),
+                    None => added.push((x.code.clone(), x.label.clone(), vec![who])),
+                }
+            }
+        }
+        for (code, label, who) in added {
+            g.left_out.push(LeftOut {
+                code,
+                label,
+                reason_fr: format!(
+                    "Écarté : indicateur complémentaire ajouté par l'organisme (hors règlement), \
+                     jamais additionné aux indicateurs du décret ; ajouté par {}.",
+                    who.join(", ")
+                ),
+            });
+        }
         g.absent = g.sources.iter().copied().filter(|&i| !present[i]).collect();
     }
     Extract {

@@ -155,6 +155,13 @@ pub fn achievement_grid(props: &GridProps) -> Html {
         .filter(|&n| n >= props.period.first_year && n <= props.period.last_year)
         .collect();
     let percentage = matches!(ind.value, ValueKind::Pourcentage { .. });
+    // A part committed in % of its total: its commitment and its measure are percentages, its
+    // achievements counts (the part achieved over the total achieved).
+    let part_percent = cus_core::convention::part_share(ind, &split).is_percentage();
+    let fmt_committed = move |v: Option<f64>| match v {
+        Some(c) if part_percent => format!("{} %", format_fr(c, 2)),
+        other => fmt(other),
+    };
     // « Aller à la case » (the export's blockers, Vérification): the cell's breakdown and page
     // of rows shown, then its input focused (a window's cell: the last year of its row).
     let focus_id = use_state(|| None::<String>);
@@ -445,7 +452,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
                 };
                 html! {
                     <>
-                        <td class="engage">{ fmt(committed) }</td>
+                        <td class="engage">{ fmt_committed(committed) }</td>
                         <td class={classes!(flagged(sev))}><NumInput id={format!("real-{index}-{r}-{y}")} label={label("réalisé")}
                             value={ach.values.get(&k).copied()} {on_change} on_paste_block={on_block(ri, yi)} described_by={described} {invalid} /></td>
                     </>
@@ -461,14 +468,18 @@ pub fn achievement_grid(props: &GridProps) -> Html {
             let last = Some(&n) == cumuls.last();
             let achieved = match line {
                 Some(l) => match l.achieved {
-                    Some(a) => format!("{}{}", format_fr(a, 2), if percentage { " %" } else { "" }),
+                    Some(a) => format!(
+                        "{}{}",
+                        format_fr(a, 2),
+                        if percentage || part_percent { " %" } else { "" }
+                    ),
                     None => "incomplet".to_string(),
                 },
                 None => "—".to_string(),
             };
             html! {
                 <>
-                    <td class={classes!("engage", last.then_some("fixe-droite-2"))}>{ fmt(committed) }</td>
+                    <td class={classes!("engage", last.then_some("fixe-droite-2"))}>{ fmt_committed(committed) }</td>
                     <td class={classes!("calcule", last.then_some("fixe-droite-1"), flagged(sev))} id={format!("cumul-{index}-{r}-{n}")}
                         title={line.map(|l| l.formula_fr.clone())}>{ achieved }</td>
                 </>

@@ -22,7 +22,7 @@ pub use crate::convention::{Achievements, Justification, Origin, Signature, Sign
 
 use crate::catalogue::{Catalogue, EvaluationPeriod, Indicator, Measure, Period, ValueKind};
 use crate::convention::{
-    is_additive, period_key, splits, valid_number, Convention, SplitKey, TerritoryKey, Values,
+    is_additive, period_key, splits, Convention, SplitKey, TerritoryKey, Values,
 };
 use crate::diagnostic::{Diagnostic, Location};
 use crate::geo::Referential;
@@ -117,12 +117,14 @@ fn last_calendar_year(conv: &Convention, p: Period) -> Option<i32> {
 }
 
 /// The commitment of cell `key` (of period `p`) as the evaluation reads it: from the version in
-/// force in the period's last year ([`in_force`]), valid for its indicator.
+/// force in the period's last year ([`in_force`]), valid for its indicator (a part stated as a
+/// percentage of its total, valid as a percentage).
 pub fn committed(conv: &Convention, ind: &Indicator, key: &str, p: Period) -> Option<f64> {
+    let share = crate::convention::part_share_of_cell(ind, key);
     in_force(conv, last_calendar_year(conv, p))
         .1
         .get(key)
-        .and_then(|v| valid_number(ind, v))
+        .and_then(|v| crate::convention::valid_number_at(ind, share, v))
 }
 
 /// The rule of [`in_force`] in words, with its wording status (data).

@@ -719,8 +719,8 @@ fn recap_indicator(
         .collect();
     let tables = (0..shape.periods.len()).flat_map(|p| split_groups.iter().map(move |g| (p, g)));
     html! {
-        <section class="recap-indicateur" aria-labelledby={format!("recap-{}", ind.code)}>
-            <h3 id={format!("recap-{}", ind.code)}>{ format!("{} — {}", ind.code, label_without_code(ind)) }</h3>
+        <section class="recap-indicateur" aria-labelledby={format!("recap-{}", crate::pages::code_id(&ind.code))}>
+            <h3 id={format!("recap-{}", crate::pages::code_id(&ind.code))}>{ format!("{} — {}", ind.code, label_without_code(ind)) }</h3>
             <p class="recap-unite">
                 { match ind.value {
                     cus_core::catalogue::ValueKind::OuiNon => format!("Réponse : oui ou non. {}", cat.citation(ind)),

@@ -14,6 +14,12 @@ pub mod simuler;
 pub mod stock;
 
 /// The French plural mark of a count: `""` for 0 or 1, `"s"` above.
+/// A piece of an HTML id from an indicator code: « PP-4 complémentaire » or « PP-1 bis » hold a
+/// space, which an id (and an `aria-labelledby` list) cannot.
+pub(crate) fn code_id(code: &str) -> String {
+    code.trim().replace(char::is_whitespace, "-")
+}
+
 pub(crate) fn plural_s(n: usize) -> &'static str {
     if n > 1 {
         "s"

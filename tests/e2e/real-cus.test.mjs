@@ -10,7 +10,20 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { start, openApp, setDraft, reloadApp, storedDraft, screenshot } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations on the page, one line each. */
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+}
 
 let env;
 before(async () => { env = await start(); });
@@ -65,6 +78,10 @@ test('a CUS written as signed: choices above the grids, bases once, a complement
   const page = await openApp(env.browser, env.base);
   await setDraft(page, baseDraft());
   await reloadApp(page);
+  // axe-core on every new screen: the bases on Parc, the complementary form, the choices above
+  // the grids with the derived figures, the organism-level table.
+  const violations = [];
+  const check = async (where) => { for (const v of await axe(page)) violations.push(`${where}: ${v}`); };
 
   // Parc: the total parc and the F-G stock, at 31/12/2018.
   await goto(page, '#/remplir/parc', '#parc-departement-59');
@@ -76,6 +93,7 @@ test('a CUS written as signed: choices above the grids, bases once, a complement
   }
   await page.fill('#parc-organisme', '10 000');
   await page.press('#parc-organisme', 'Tab');
+  await check('parc et bases');
 
   // Mailles: the organism's own indicator, dwellings sold at 3 and 6 years.
   await goto(page, '#/remplir/segmentation', '#complementaire-code');
@@ -84,6 +102,7 @@ test('a CUS written as signed: choices above the grids, bases once, a complement
   await page.press('#complementaire-libelle', 'Tab');
   await page.click('button:text("Ajouter l\'indicateur complémentaire")');
   await page.locator('.liste-complementaires li', { hasText: 'PP-4 complémentaire' }).waitFor();
+  await check('mailles et indicateur complémentaire');
 
   // Offre et patrimoine: PP-1 parts in % of their total; PP-2 and PP-3 as counts per year.
   await goto(page, '#/remplir/engagement-1', '.grille');
@@ -118,6 +137,7 @@ test('a CUS written as signed: choices above the grids, bases once, a complement
   await derived.locator('summary').click();
   assert.match(await derived.textContent(), /92\s%\s×\s360\s=\s331,2/);
   await screenshot(page, 'real-cus-choices', '.grille');
+  await check('choix au-dessus des grilles, chiffres déduits');
   let draft = await storedDraft(page);
   assert.equal(draft.part_units['PP-1'], '%');
   assert.equal(draft.units['PP-2'], 'logements');
@@ -175,6 +195,7 @@ test('a CUS written as signed: choices above the grids, bases once, a complement
   assert.match(org, /Consolidation au niveau de l'organisme/);
   assert.match(org, /Indicateurs complémentaires \(hors règlement\)/);
   await screenshot(page, 'real-cus-recap-organisme', '.recap-organisme');
+  await check('récapitulatif et tableau au niveau de l\'organisme');
 
   await goto(page, '#/remplir/export', '#nature-definitif');
   await page.check('#nature-definitif');
@@ -193,5 +214,6 @@ test('a CUS written as signed: choices above the grids, bases once, a complement
   assert.equal(c.values['SR-1|departement:59|valeur|a6'], 36.9);
   assert.equal(c.values['PP-4 complémentaire|organisme|valeur|c6'], 200);
   assert.deepEqual(page.errors, []);
+  assert.deepEqual(violations, [], 'axe-core finds no violation');
   await page.context().close();
 });

@@ -163,7 +163,7 @@ pub fn bilan(props: &Props) -> Html {
                             { pager.clone().unwrap_or_default() }
                             if !mine.is_empty() {
                                 <div class="grille-defilement" tabindex="0" role="region" aria-label={format!("Bilan de {}", ind.code)}>
-                                <table class="recap-table tableau-bilan" id={format!("bilan-table-{}", ind.code)}>
+                                <table class="recap-table tableau-bilan" id={format!("bilan-table-{}", crate::pages::code_id(&ind.code))}>
                                     <caption class="sr-only">{ format!("Bilan de {} : engagé, réalisé, taux, écart", ind.code) }</caption>
                                     <thead><tr>
                                         <th scope="col">{ "Ligne" }</th><th scope="col">{ "Engagé" }</th><th scope="col">{ "Réalisé" }</th>

@@ -521,7 +521,7 @@ pub fn achievement_grid(props: &GridProps) -> Html {
             } else {
                 { pager.clone().unwrap_or_default() }
                 <div class="grille-defilement" tabindex="-1">
-                    <table class="tableau-grille tableau-realisation" id={format!("realisation-{}", ind.code)}>
+                    <table class="tableau-grille tableau-realisation" id={format!("realisation-{}", crate::pages::code_id(&ind.code))}>
                         <caption class="sr-only">{ format!("{} — réalisations{}{}", ind.code, if split_text.is_empty() { "" } else { ", " }, split_text) }</caption>
                         <thead>
                             <tr>

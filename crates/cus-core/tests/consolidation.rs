@@ -116,6 +116,10 @@ struct ExpCompilation {
     sub_undetailed: Option<f64>,
     #[serde(default)]
     levels: Vec<(String, String, bool)>,
+    /// Organism → [sub-territory, value]…, total, not detailed: the table of new supply per
+    /// organism × sub-territory, with names.
+    #[serde(default)]
+    by_organism_sub: Vec<(String, Vec<(String, f64)>, Option<f64>, f64)>,
 }
 
 #[derive(Deserialize)]
@@ -455,6 +459,29 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
                 .all(|(a, b)| a.0 == b.0 && close(a.1, b.1) && close(a.2, b.2));
         if !same_subs {
             fail(format!("compilation {code}: sub-territories {subs:?}"));
+        }
+        if !e.by_organism_sub.is_empty() {
+            let got: Vec<(String, Vec<(String, f64)>, Option<f64>, f64)> = c
+                .by_organism_sub
+                .iter()
+                .map(|o| (o.organism.clone(), o.values.clone(), o.total, o.undetailed))
+                .collect();
+            let same = got.len() == e.by_organism_sub.len()
+                && got.iter().zip(&e.by_organism_sub).all(|(a, b)| {
+                    a.0 == b.0
+                        && close_opt(a.2, b.2)
+                        && close(a.3, b.3)
+                        && a.1.len() == b.1.len()
+                        && a.1
+                            .iter()
+                            .zip(&b.1)
+                            .all(|(x, y)| x.0 == y.0 && close(x.1, y.1))
+                });
+            if !same {
+                fail(format!(
+                    "compilation {code}: by organism × sub-territory {got:?}"
+                ));
+            }
         }
         if e.sub_undetailed
             .is_some_and(|u| !close(c.sub_undetailed, u))

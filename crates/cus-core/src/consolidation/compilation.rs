@@ -30,6 +30,21 @@ pub struct SubTerritory {
     pub share: f64,
 }
 
+/// One organism's six-year figure on the territory, per sub-territory (by name), as the
+/// scenario leaves it: the table of new supply per organism × sub-territory a regional synthesis
+/// prints (issue 25, item 1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrganismSubTerritories {
+    pub organism: String,
+    /// (sub-territory, value), in the order of [`Compilation::sub_territories`]; a
+    /// sub-territory the organism has no figure in is absent.
+    pub values: Vec<(String, f64)>,
+    /// Its six-year figure on the territory (`None`: its cells are empty).
+    pub total: Option<f64>,
+    /// The part of it no sub-territory holds (committed at a coarser level, say).
+    pub undetailed: f64,
+}
+
 /// The level an organism used.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LevelUse {
@@ -67,6 +82,8 @@ pub struct Compilation {
     pub sub_territories: Vec<SubTerritory>,
     /// Part of the total not detailed by sub-territory.
     pub sub_undetailed: f64,
+    /// The same, organism by organism (named, in the order of the table's rows).
+    pub by_organism_sub: Vec<OrganismSubTerritories>,
     pub levels: Vec<LevelUse>,
 }
 
@@ -217,7 +234,8 @@ pub fn compile(
                     _ => without_stock.push(r.label.clone()),
                 }
             }
-            let sub_territories_raw = sub_territories(t, ct, sources, &tot_cols, geo);
+            let (sub_territories_raw, by_organism_sub) =
+                sub_territories(t, ct, sources, &tot_cols, geo);
             let sub_total: f64 = sub_territories_raw.iter().map(|s| s.1).sum();
             let grand = total.unwrap_or(0.0);
             let sub_territories = sub_territories_raw
@@ -269,6 +287,7 @@ pub fn compile(
                 without_stock,
                 sub_territories,
                 sub_undetailed: (grand - sub_total).max(0.0),
+                by_organism_sub,
                 levels,
             });
         }
@@ -310,8 +329,9 @@ fn sub_territories(
     sources: &[Source<'_>],
     cols: &[usize],
     geo: &Referential,
-) -> Vec<(String, f64)> {
+) -> (Vec<(String, f64)>, Vec<OrganismSubTerritories>) {
     let mut acc: Vec<(TerritoryKey, f64)> = Vec::new();
+    let mut by_org: Vec<(String, Vec<(TerritoryKey, f64)>, Option<f64>)> = Vec::new();
     for r in &t.rows {
         let Some(now) = sources
             .get(r.source)
@@ -323,6 +343,7 @@ fn sub_territories(
             (Some(raw), Some(v)) if raw != 0.0 => v / raw,
             _ => 0.0,
         };
+        let mut own: Vec<(TerritoryKey, f64)> = Vec::new();
         for (k, vals) in &r.detail {
             let v: f64 = cols
                 .iter()
@@ -332,10 +353,46 @@ fn sub_territories(
                 Some(e) => e.1 += v,
                 None => acc.push((k.clone(), v)),
             }
+            if cols.iter().any(|&c| vals[c].is_some()) {
+                // (`+ 0.0`: a figure scaled to zero reads 0, not -0.)
+                own.push((k.clone(), v + 0.0));
+            }
+        }
+        let given: Vec<f64> = cols.iter().filter_map(|&c| now.values[c]).collect();
+        let total = (!given.is_empty()).then(|| given.iter().sum::<f64>() + 0.0);
+        match by_org.iter_mut().find(|(label, _, _)| *label == now.label) {
+            // (Several base rows of one organism: one line.)
+            Some(e) => {
+                e.1.extend(own);
+                e.2 = match (e.2, total) {
+                    (Some(a), Some(b)) => Some(a + b),
+                    (a, b) => a.or(b),
+                };
+            }
+            None => by_org.push((now.label.clone(), own, total)),
         }
     }
     acc.sort_by(|a, b| a.0.cmp(&b.0));
-    acc.into_iter()
+    let order: Vec<TerritoryKey> = acc.iter().map(|(k, _)| k.clone()).collect();
+    let by_org = by_org
+        .into_iter()
+        .map(|(organism, mut own, total)| {
+            own.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
+            let placed: f64 = own.iter().map(|(_, v)| v).sum();
+            OrganismSubTerritories {
+                organism,
+                values: own
+                    .into_iter()
+                    .map(|(k, v)| (territory_label(&k, geo), v))
+                    .collect(),
+                total,
+                undetailed: total.map_or(0.0, |t| (t - placed).max(0.0)),
+            }
+        })
+        .collect();
+    let subs = acc
+        .into_iter()
         .map(|(k, v)| (territory_label(&k, geo), v))
-        .collect()
+        .collect();
+    (subs, by_org)
 }

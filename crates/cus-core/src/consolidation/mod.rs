@@ -25,7 +25,9 @@ pub mod store;
 mod totals;
 mod workspace;
 
-pub use compilation::{compile, Compilation, Distribution, LevelUse, SubTerritory};
+pub use compilation::{
+    compile, Compilation, Distribution, LevelUse, OrganismSubTerritories, SubTerritory,
+};
 pub use edit::{WsEdit, WsTouched};
 pub use review::{
     cause_label, justification_fr, review, IndicatorReview, MissedCount, OrganismReview, RateRange,

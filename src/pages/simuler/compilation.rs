@@ -95,11 +95,48 @@ pub fn compilation(c: &Compilation) -> Html {
                     </tbody>
                 </table>
             }
+            if !c.sub_territories.is_empty() && !c.by_organism_sub.is_empty() {
+                { organism_by_sub(c) }
+            }
             <table class="tableau">
                 <caption>{ "Maille retenue par chaque organisme" }</caption>
                 <thead><tr><th scope="col">{ "Organisme" }</th><th scope="col">{ "Mailles" }</th><th scope="col">{ "À la maille du territoire" }</th></tr></thead>
                 <tbody>{ for c.levels.iter().map(|l| html! { <tr><th scope="row">{ l.organism.clone() }</th><td>{ l.levels_fr.clone() }</td><td>{ if l.at_level { "oui" } else { "non ventilé" } }</td></tr> }) }</tbody>
             </table>
         </section>
+    }
+}
+
+/// New supply per organism × sub-territory, with names: what each organism brings to each
+/// sub-territory (a regional synthesis's table), the part it did not detail, its total.
+fn organism_by_sub(c: &Compilation) -> Html {
+    let subs: Vec<&str> = c.sub_territories.iter().map(|s| s.label.as_str()).collect();
+    let undetailed = c.by_organism_sub.iter().any(|o| o.undetailed > 0.0);
+    html! {
+        <div class="grille-defilement" tabindex="0" role="region"
+            aria-label={format!("{} par organisme et sous-territoire", c.code)}>
+            <table class="tableau tableau-organismes-sous-territoires">
+                <caption>{ format!("{} — offre nouvelle par organisme et par sous-territoire ({})", c.code, c.period_label) }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Organisme" }</th>
+                    { for subs.iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
+                    if undetailed { <th scope="col">{ "Non détaillé" }</th> }
+                    <th scope="col">{ "Total" }</th>
+                </tr></thead>
+                <tbody>
+                    { for c.by_organism_sub.iter().map(|o| html! {
+                        <tr>
+                            <th scope="row">{ o.organism.clone() }</th>
+                            { for subs.iter().map(|s| {
+                                let v = o.values.iter().find(|(l, _)| l == s).map(|(_, v)| *v);
+                                html! { <td class="nombre">{ v.map(num).unwrap_or_else(|| "—".to_string()) }</td> }
+                            }) }
+                            if undetailed { <td class="nombre">{ num(o.undetailed) }</td> }
+                            <td class="nombre">{ o.total.map(num).unwrap_or_else(|| "aucune valeur".to_string()) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
     }
 }

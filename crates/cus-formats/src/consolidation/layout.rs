@@ -803,6 +803,31 @@ fn compilation_block(s: &mut Sheet, c: &Compilation) {
             s.row(vec![text(&st.label), num(st.value), num(st.share)]);
         }
         s.row(vec![text("Non détaillé"), num(c.sub_undetailed)]);
+        // The same, organism by organism, with names.
+        if !c.by_organism_sub.is_empty() {
+            s.blank();
+            s.row(vec![label("Par organisme et sous-territoire")]);
+            let mut head = vec![header("Organisme")];
+            head.extend(c.sub_territories.iter().map(|st| header(&st.label)));
+            head.push(header("Non détaillé"));
+            head.push(header(&format!("Total ({})", c.unit_fr)));
+            s.row(head);
+            for o in &c.by_organism_sub {
+                let mut row = vec![text(&o.organism)];
+                row.extend(c.sub_territories.iter().map(|st| {
+                    match o.values.iter().find(|(l, _)| *l == st.label) {
+                        Some((_, v)) => num(*v),
+                        None => text(""),
+                    }
+                }));
+                row.push(num(o.undetailed));
+                row.push(match o.total {
+                    Some(t) => num(t),
+                    None => text("aucune valeur"),
+                });
+                s.row(row);
+            }
+        }
     }
     s.blank();
     s.row(vec![label("Maille utilisée par organisme")]);

@@ -225,6 +225,12 @@ test('the fictional région opens in one click: 31 files read, the duplicate det
   assert.match(comp, /Part des PLAI \(territoire\)\s*\d{1,3}(,\d+)?\s%/);
   assert.match(comp, /Développement rapporté au parc[^%]*\d(,\d+)?\s%/);
   assert.match(await text(page, '.contexte-espace'), /Hauts-de-France/);
+  // New supply per organism × sub-territory, with names (never a formula string of numbers).
+  const bySub = page.locator('table.tableau-organismes-sous-territoires').first();
+  assert.match(await bySub.locator('caption').textContent(), /offre nouvelle par organisme et par sous-territoire/);
+  assert.match(await bySub.locator('thead').textContent(), /59 — Nord/);
+  assert.ok(await bySub.locator('tbody tr').count() >= 10, 'one row per organism');
+  assert.match(await bySub.locator('tbody tr th').first().textContent(), /\p{L}/u);
   await screenshot(page, 'simuler-compilation');
   // CUS signed in 2019 and 2020: the consolidation is aligned on calendar years, each
   // cumulative window apart, and says why.

@@ -79,30 +79,13 @@ pub(super) fn complementary_step(props: &Props) -> Html {
         let cat = props.catalogue.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let c = code.trim().to_string();
-            let problem = if c.is_empty() || label.trim().is_empty() {
-                Some("Donnez un code et un libellé à l'indicateur.".to_string())
-            } else if c.contains('|') || c.contains('/') {
-                Some("Le code ne peut contenir ni « | » ni « / ».".to_string())
-            } else if cat.indicator(&c).is_some() || list.iter().any(|x| x.code == c) {
-                Some(format!(
-                    "« {c} » est déjà le code d'un indicateur de la convention : ajoutez un mot (« {c} complémentaire »)."
-                ))
-            } else {
-                None
-            };
-            if problem.is_some() {
-                error.set(problem);
-                return;
-            }
             let p = period_options()
                 .into_iter()
                 .find(|(id, _, _)| *id == periods.as_str())
                 .map(|(_, _, p)| p)
                 .unwrap_or_else(|| period_options()[0].2.clone());
-            let mut next = list.clone();
-            next.push(Complementary {
-                code: c,
+            let added = Complementary {
+                code: code.trim().to_string(),
                 label: label.trim().to_string(),
                 kind: match kind.as_str() {
                     "pourcentage" => ComplementaryUnit::Pourcentage,
@@ -117,7 +100,14 @@ pub(super) fn complementary_step(props: &Props) -> Html {
                     Level::Organisme
                 },
                 measure: Measure::Flux,
-            });
+            };
+            // The rules' own check (`Complementary::problem_fr`), said before it is added.
+            if let Some(p) = added.problem_fr(&cat, &list) {
+                error.set(Some(format!("Indicateur non ajouté : {p}.")));
+                return;
+            }
+            let mut next = list.clone();
+            next.push(added);
             update.emit(Edit::SetComplementary(next));
             error.set(None);
             code.set(String::new());

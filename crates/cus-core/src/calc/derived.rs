@@ -55,6 +55,10 @@ pub fn derived(conv: &Convention, ind: &Indicator, geo: Option<&Referential>) ->
     ) {
         return out;
     }
+    // Nothing to derive without a base or a part in % (most grids: kept off the keystroke path).
+    if base_id.is_none() && !ind.splits.parts.iter().any(|p| p.share.is_percentage()) {
+        return out;
+    }
     let percent_kind = crate::convention::is_percentage_value(ind);
     let unit = count_unit(ind);
     let rows: Vec<TerritoryKey> = conv.rows(ind, geo);
@@ -72,16 +76,29 @@ pub fn derived(conv: &Convention, ind: &Indicator, geo: Option<&Referential>) ->
                 else {
                     continue;
                 };
-                let cell_fr = format!("{} — {}", s.label_fr(ind), ind.period_label_fr(p, year));
                 let mut push = |stated: String, derived: String, formula: String| {
                     out.push(Derived {
                         territory_fr: conv.territory_label(row, geo),
-                        cell_fr: cell_fr.clone(),
+                        cell_fr: format!("{} — {}", s.label_fr(ind), ind.period_label_fr(p, year)),
                         key: k.clone(),
                         stated_fr: stated,
                         derived_fr: derived,
                         formula_fr: formula,
                     })
+                };
+                // A percentage of `x` as the count it stands for: « 92 % × 1 000 = 920 ».
+                let count_of = |pct: f64, x: f64| {
+                    let c = pct * x / 100.0;
+                    (
+                        percent_fr(pct),
+                        format!("{} {unit}", format_fr(c, 1)),
+                        format!(
+                            "{} × {} = {}",
+                            percent_fr(pct),
+                            format_fr(x, 2),
+                            format_fr(c, 1)
+                        ),
+                    )
                 };
                 let whole = SplitKey {
                     members: s.members.clone(),
@@ -90,17 +107,8 @@ pub fn derived(conv: &Convention, ind: &Indicator, geo: Option<&Referential>) ->
                 match share {
                     PartShare::PourcentageDuTotal => {
                         if let Some(t) = figure(conv, ind, row, &whole, p) {
-                            let c = t * v / 100.0;
-                            push(
-                                percent_fr(v),
-                                format!("{} {unit}", format_fr(c, 1)),
-                                format!(
-                                    "{} × {} = {}",
-                                    percent_fr(v),
-                                    format_fr(t, 2),
-                                    format_fr(c, 1)
-                                ),
-                            );
+                            let (stated, derived, formula) = count_of(v, t);
+                            push(stated, derived, formula);
                         }
                     }
                     PartShare::PourcentageDeLaBase => {
@@ -140,17 +148,8 @@ pub fn derived(conv: &Convention, ind: &Indicator, geo: Option<&Referential>) ->
                             continue;
                         };
                         if percent_kind {
-                            let c = v * b / 100.0;
-                            push(
-                                percent_fr(v),
-                                format!("{} {unit}", format_fr(c, 1)),
-                                format!(
-                                    "{} × {} = {}",
-                                    percent_fr(v),
-                                    format_fr(b, 0),
-                                    format_fr(c, 1)
-                                ),
-                            );
+                            let (stated, derived, formula) = count_of(v, b);
+                            push(stated, derived, formula);
                         } else {
                             let pct = v / b * 100.0;
                             push(

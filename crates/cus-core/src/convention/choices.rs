@@ -77,6 +77,30 @@ impl ComplementaryUnit {
 }
 
 impl Complementary {
+    /// What keeps this indicator from being added next to `before` (the indicators added
+    /// earlier) in a convention of catalogue `cat`, in French; `None` when it can be. The one
+    /// check of the rules (`E-COMPLEMENTARY-INVALID`) and of the form that adds one.
+    pub fn problem_fr(&self, cat: &Catalogue, before: &[Complementary]) -> Option<String> {
+        let code = self.code.trim();
+        if code.is_empty() || self.label.trim().is_empty() {
+            Some("un code et un libellé sont nécessaires".to_string())
+        } else if code.contains('|') || code.contains('/') {
+            Some("son code ne peut contenir ni « | » ni « / »".to_string())
+        } else if before.iter().any(|x| x.code.trim() == code) {
+            Some("ce code est déjà celui d'un autre indicateur complémentaire".to_string())
+        } else if let Some(ind) = cat.indicator(code).filter(|i| !i.hors_reglement) {
+            Some(format!(
+                "ce code est celui d'un indicateur du décret ({}) : donnez-lui un autre code \
+                 (« {code} complémentaire »)",
+                cat.citation(ind)
+            ))
+        } else if !self.periods.yearly && self.periods.cumulative.is_empty() {
+            Some("choisissez ses échéances (par année, à 3 et 6 ans…)".to_string())
+        } else {
+            None
+        }
+    }
+
     /// « nombre », « pourcentage », « montant ».
     pub fn kind_fr(&self) -> &'static str {
         self.kind.label_fr()

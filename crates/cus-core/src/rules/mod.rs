@@ -446,29 +446,8 @@ pub fn check_choices(
         );
         out.push(cat.cite(d, ind));
     }
-    let mut seen = std::collections::HashSet::new();
     for (i, x) in conv.complementary.iter().enumerate() {
-        let code = x.code.trim();
-        let problem = if code.is_empty() || x.label.trim().is_empty() {
-            Some("un code et un libellé sont nécessaires".to_string())
-        } else if code.contains('|') || code.contains('/') {
-            Some("son code ne peut contenir ni « | » ni « / »".to_string())
-        } else if !seen.insert(code) {
-            Some("ce code est déjà celui d'un autre indicateur complémentaire".to_string())
-        } else if cat.indicator(code).is_some_and(|ind| !ind.hors_reglement) {
-            Some(format!(
-                "ce code est celui d'un indicateur du décret ({}) : donnez-lui un autre code \
-                 (« {code} complémentaire »)",
-                cat.indicator(code)
-                    .map(|i| cat.citation(i))
-                    .unwrap_or_default()
-            ))
-        } else if !x.periods.yearly && x.periods.cumulative.is_empty() {
-            Some("choisissez ses échéances (par année, à 3 et 6 ans…)".to_string())
-        } else {
-            None
-        };
-        if let Some(p) = problem {
+        if let Some(p) = x.problem_fr(cat, &conv.complementary[..i]) {
             out.push(Diagnostic::error(
                 codes::COMPLEMENTARY_INVALID,
                 format!(

@@ -318,6 +318,10 @@ fn stock_on(
     Some(total)
 }
 
+/// One organism's figures per sub-territory while they are read: name, (sub-territory, value),
+/// its total.
+type OrganismAcc = (String, Vec<(TerritoryKey, f64)>, Option<f64>);
+
 /// Sum per sub-territory of the six-year total, from the organisms' detail rows as the scenario
 /// leaves them: each organism's detail is scaled by its consolidated figure over its figure in
 /// the file, column by column (a realisation rate or a scaled indicator applies to every
@@ -331,7 +335,7 @@ fn sub_territories(
     geo: &Referential,
 ) -> (Vec<(String, f64)>, Vec<OrganismSubTerritories>) {
     let mut acc: Vec<(TerritoryKey, f64)> = Vec::new();
-    let mut by_org: Vec<(String, Vec<(TerritoryKey, f64)>, Option<f64>)> = Vec::new();
+    let mut by_org: Vec<OrganismAcc> = Vec::new();
     for r in &t.rows {
         let Some(now) = sources
             .get(r.source)

@@ -97,6 +97,9 @@ struct ExpGroup {
     left_out: Vec<String>,
 }
 
+/// Organism, [sub-territory, value]…, total, not detailed.
+type OrgSubRow = (String, Vec<(String, f64)>, Option<f64>, f64);
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ExpCompilation {
@@ -119,7 +122,7 @@ struct ExpCompilation {
     /// Organism → [sub-territory, value]…, total, not detailed: the table of new supply per
     /// organism × sub-territory, with names.
     #[serde(default)]
-    by_organism_sub: Vec<(String, Vec<(String, f64)>, Option<f64>, f64)>,
+    by_organism_sub: Vec<OrgSubRow>,
 }
 
 #[derive(Deserialize)]
@@ -461,7 +464,7 @@ fn check(case: &Case, cats: &[Catalogue], fails: &mut Vec<String>) {
             fail(format!("compilation {code}: sub-territories {subs:?}"));
         }
         if !e.by_organism_sub.is_empty() {
-            let got: Vec<(String, Vec<(String, f64)>, Option<f64>, f64)> = c
+            let got: Vec<OrgSubRow> = c
                 .by_organism_sub
                 .iter()
                 .map(|o| (o.organism.clone(), o.values.clone(), o.total, o.undetailed))

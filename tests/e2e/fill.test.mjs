@@ -474,6 +474,8 @@ test('a small convention filled from scratch through every step', async () => {
   while (await page.locator('.navigation-etapes a.bouton:not(.bouton-secondaire)').count() > 0) {
     await page.click('.navigation-etapes a.bouton:not(.bouton-secondaire)');
     await page.waitForFunction(() => /(parc|engagement-\d+|verification)$/.test(location.hash));
+    // The page of the new step is rendered (not the previous one's grid still in the DOM).
+    await page.waitForFunction(() => document.querySelector('.menu-etapes a[aria-current="step"]')?.getAttribute('href') === location.hash);
     if (await page.evaluate(() => location.hash.endsWith('verification'))) break;
     // The stock of dwellings is optional: left empty here.
     if (await page.evaluate(() => location.hash.endsWith('parc'))) continue;

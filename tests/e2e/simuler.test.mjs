@@ -125,6 +125,8 @@ test('a workspace on an EPCI: three files, « non ventilé », an objective, a s
   await reloadApp(page);
   await page.waitForSelector('text=Espace « PLH Métropole lilloise »');
   await go(page, 'organismes');
+  // (The files are read again after the reload: wait for them, then count.)
+  await page.waitForFunction(() => document.querySelectorAll('table.fichiers tbody tr').length > 0);
   assert.equal(await page.$$eval('table.fichiers tbody tr', (t) => t.length), 3);
   await go(page, 'scenarios');
   // (After a reload the workspace is read again before the section shows its scenario.)

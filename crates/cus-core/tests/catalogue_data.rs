@@ -23,6 +23,8 @@ const ATTESTED_ARTICLES: &[&str] = &[
     // 1st generation (articles « R.* » of the décret n° 2009-1486 and n° 2012-12)
     "R.* 445-5",
     "R.* 445-26",
+    // D.I's sales forecast (décret n° 2009-1486, art. 7)
+    "R.* 445-7",
 ];
 
 /// (generation, kind, signing date, expected codes). Each embedded catalogue must be selected by
@@ -75,7 +77,7 @@ const EXPECTED: &[(Generation, CusKind, &str, &[&str])] = &[
         CusKind::LogementsLocatifs,
         "2011-06-30",
         &[
-            "A.I", "A.II", "B.I", "B.II", "C.I", "C.II", "C.IV", "D.I", "F.I", "F.II", "F.III",
+            "A.I", "A.II", "B.I", "B.II", "C.I", "C.II", "C.IV", "D.I", "D.I-ventes", "F.I", "F.II", "F.III",
             "F.IV",
         ],
     ),

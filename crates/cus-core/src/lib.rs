@@ -17,6 +17,7 @@ pub mod formation;
 pub mod geo;
 pub mod numfmt;
 pub mod organisme;
+pub mod report;
 pub mod ruledata;
 pub mod rules;
 pub mod samples;

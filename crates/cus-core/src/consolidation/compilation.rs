@@ -84,7 +84,21 @@ pub struct Compilation {
     pub sub_undetailed: f64,
     /// The same, organism by organism (named, in the order of the table's rows).
     pub by_organism_sub: Vec<OrganismSubTerritories>,
+    /// For a région: the EPCI some organisms detailed their figures by (MEL, Amiens Métropole),
+    /// with the number of organisms that did; a part of each département, never added to it.
+    pub epci_sub_territories: Vec<EpciSubTerritory>,
     pub levels: Vec<LevelUse>,
+}
+
+/// An EPCI's part of the total, from the organisms that detailed their figures by EPCI.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpciSubTerritory {
+    pub label: String,
+    pub value: f64,
+    /// Percent of the territory's total.
+    pub share: f64,
+    /// Organisms with a figure there.
+    pub organisms: usize,
 }
 
 /// The compilation of every new-supply indicator of the consolidation.
@@ -234,8 +248,8 @@ pub fn compile(
                     _ => without_stock.push(r.label.clone()),
                 }
             }
-            let (sub_territories_raw, by_organism_sub) =
-                sub_territories(t, ct, sources, &tot_cols, geo);
+            let (sub_territories_raw, by_organism_sub, epci_raw) =
+                sub_territories(t, ct, sources, &tot_cols, geo, &ex.territory);
             let sub_total: f64 = sub_territories_raw.iter().map(|s| s.1).sum();
             let grand = total.unwrap_or(0.0);
             let sub_territories = sub_territories_raw
@@ -288,6 +302,19 @@ pub fn compile(
                 sub_territories,
                 sub_undetailed: (grand - sub_total).max(0.0),
                 by_organism_sub,
+                epci_sub_territories: epci_raw
+                    .into_iter()
+                    .map(|(label, value, organisms)| EpciSubTerritory {
+                        label,
+                        value,
+                        share: if grand > 0.0 {
+                            value / grand * 100.0
+                        } else {
+                            0.0
+                        },
+                        organisms,
+                    })
+                    .collect(),
                 levels,
             });
         }
@@ -333,9 +360,24 @@ fn sub_territories(
     sources: &[Source<'_>],
     cols: &[usize],
     geo: &Referential,
-) -> (Vec<(String, f64)>, Vec<OrganismSubTerritories>) {
+    territory: &TerritoryKey,
+) -> (
+    Vec<(String, f64)>,
+    Vec<OrganismSubTerritories>,
+    Vec<(String, f64, usize)>,
+) {
     let mut acc: Vec<(TerritoryKey, f64)> = Vec::new();
     let mut by_org: Vec<OrganismAcc> = Vec::new();
+    let mut epci_acc: Vec<(TerritoryKey, f64, usize)> = Vec::new();
+    let region = matches!(territory, TerritoryKey::Region(_));
+    // The département an EPCI lies in (one only), for an organism detailed by EPCI alone.
+    let dep_of = |k: &TerritoryKey| match k {
+        TerritoryKey::Epci(s) => geo
+            .epci(s)
+            .filter(|e| e.departements.len() == 1)
+            .map(|e| TerritoryKey::Departement(e.departements[0].clone())),
+        _ => None,
+    };
     for r in &t.rows {
         let Some(now) = sources
             .get(r.source)
@@ -348,18 +390,48 @@ fn sub_territories(
             _ => 0.0,
         };
         let mut own: Vec<(TerritoryKey, f64)> = Vec::new();
+        let has_dep = r
+            .detail
+            .iter()
+            .any(|(k, _)| matches!(k, TerritoryKey::Departement(_)));
         for (k, vals) in &r.detail {
             let v: f64 = cols
                 .iter()
                 .filter_map(|&c| vals[c].map(|x| x * factor(c)))
                 .sum();
-            match acc.iter_mut().find(|(x, _)| x == k) {
+            let filled = cols.iter().any(|&c| vals[c].is_some());
+            let at = if region && matches!(k, TerritoryKey::Epci(_)) {
+                if filled {
+                    match epci_acc.iter_mut().find(|(x, _, _)| x == k) {
+                        Some(e) => {
+                            e.1 += v;
+                            e.2 += 1;
+                        }
+                        None => epci_acc.push((k.clone(), v, 1)),
+                    }
+                }
+                // Detail only, unless the organism gave no département row: then its EPCI
+                // figures are its départements'.
+                if has_dep {
+                    continue;
+                }
+                match dep_of(k) {
+                    Some(d) => d,
+                    None => continue,
+                }
+            } else {
+                k.clone()
+            };
+            match acc.iter_mut().find(|(x, _)| *x == at) {
                 Some(e) => e.1 += v,
-                None => acc.push((k.clone(), v)),
+                None => acc.push((at.clone(), v)),
             }
-            if cols.iter().any(|&c| vals[c].is_some()) {
+            if filled {
                 // (`+ 0.0`: a figure scaled to zero reads 0, not -0.)
-                own.push((k.clone(), v + 0.0));
+                match own.iter_mut().find(|(x, _)| *x == at) {
+                    Some(e) => e.1 += v,
+                    None => own.push((at, v + 0.0)),
+                }
             }
         }
         let given: Vec<f64> = cols.iter().filter_map(|&c| now.values[c]).collect();
@@ -398,5 +470,10 @@ fn sub_territories(
         .into_iter()
         .map(|(k, v)| (territory_label(&k, geo), v))
         .collect();
-    (subs, by_org)
+    epci_acc.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let epcis = epci_acc
+        .into_iter()
+        .map(|(k, v, n)| (territory_label(&k, geo), v + 0.0, n))
+        .collect();
+    (subs, by_org, epcis)
 }

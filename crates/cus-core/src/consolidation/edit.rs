@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Change, Objective, Scenario, Workspace, WorkspaceFile};
+use super::{Change, Objective, PreviousFigure, Scenario, Workspace, WorkspaceFile};
 use crate::convention::TerritoryKey;
 
 /// One change of a workspace.
@@ -46,6 +46,11 @@ pub enum WsEdit {
     },
     /// Objectives pasted or loaded at once: each replaces the one with the same cell.
     SetObjectives(Vec<Objective>),
+    /// Figures of the previous period pasted or loaded at once: each replaces the one with the
+    /// same cell.
+    SetPreviousFigures(Vec<PreviousFigure>),
+    /// Removes every figure of the previous period.
+    ClearPreviousFigures,
     AddScenario(String),
     RenameScenario {
         index: usize,
@@ -251,6 +256,25 @@ impl WsEdit {
                     ws.objectives.retain(|x| !x.same_cell(&o));
                     ws.objectives.push(o);
                 }
+                Ok(WsTouched::Arithmetic)
+            }
+            WsEdit::SetPreviousFigures(list) => {
+                if list.iter().any(|o| !o.value.is_finite() || o.value < 0.0) {
+                    return Err(
+                        "Un chiffre de la période précédente est un nombre positif ou nul.".into(),
+                    );
+                }
+                for p in list {
+                    ws.previous.retain(|x| !x.same_cell(&p));
+                    ws.previous.push(p);
+                }
+                Ok(WsTouched::Arithmetic)
+            }
+            WsEdit::ClearPreviousFigures => {
+                if ws.previous.is_empty() {
+                    return Ok(WsTouched::Nothing);
+                }
+                ws.previous.clear();
                 Ok(WsTouched::Arithmetic)
             }
             WsEdit::AddScenario(name) => {

@@ -20,15 +20,19 @@
 
 mod compilation;
 mod edit;
+mod previous;
 mod review;
 pub mod store;
+pub mod synthesis;
 mod totals;
 mod workspace;
 
 pub use compilation::{
-    compile, Compilation, Distribution, LevelUse, OrganismSubTerritories, SubTerritory,
+    compile, Compilation, Distribution, EpciSubTerritory, LevelUse, OrganismSubTerritories,
+    SubTerritory,
 };
 pub use edit::{WsEdit, WsTouched};
+pub use previous::{parse_previous, PreviousFigure};
 pub use review::{
     cause_label, justification_fr, review, IndicatorReview, MissedCount, OrganismReview, RateRange,
     Review, ReviewGroup, ReviewLine, ReviewTotal, REVIEW_RULES_FR,
@@ -158,8 +162,8 @@ pub struct BaseRow {
     pub applicable: Vec<bool>,
     /// The convention's first year (`None`: unknown).
     pub first_year: Option<i32>,
-    /// For a région or a département: the values per sub-territory (départements of the région,
-    /// EPCI detail inside the département), for the compilation.
+    /// For a région or a département: the values per sub-territory (départements of the région
+    /// and the EPCI rows inside it; EPCI detail inside the département), for the compilation.
     pub detail: Vec<(TerritoryKey, Vec<Option<f64>>)>,
     /// The levels the organism used for this indicator (« département + EPCI / EPT »).
     pub levels: Vec<Level>,
@@ -1032,8 +1036,22 @@ fn select<'r>(
                 .filter(|k| matches!(k, TerritoryKey::Departement(d) if in_region(d)))
                 .cloned()
                 .collect();
+            // EPCI rows inside the région: detail only (the compilation's EPCI table), never
+            // added to the départements they lie in.
+            let epcis_in: Vec<TerritoryKey> = rows
+                .iter()
+                .filter(|k| match k {
+                    TerritoryKey::Epci(s) => geo.epci(s).is_some_and(|e| {
+                        !e.departements.is_empty() && e.departements.iter().all(|d| in_region(d))
+                    }),
+                    _ => false,
+                })
+                .cloned()
+                .collect();
             if !deps.is_empty() {
-                return Some((Basis::Exact(deps.clone()), deps));
+                let mut detail = deps.clone();
+                detail.extend(epcis_in);
+                return Some((Basis::Exact(deps), detail));
             }
             if !has_level(Level::Departement) {
                 let segs: Vec<TerritoryKey> = rows
@@ -1044,19 +1062,8 @@ fn select<'r>(
                 if !segs.is_empty() {
                     return Some((Basis::Exact(segs), Vec::new()));
                 }
-                let epcis: Vec<TerritoryKey> = rows
-                    .iter()
-                    .filter(|k| match k {
-                        TerritoryKey::Epci(s) => geo.epci(s).is_some_and(|e| {
-                            !e.departements.is_empty()
-                                && e.departements.iter().all(|d| in_region(d))
-                        }),
-                        _ => false,
-                    })
-                    .cloned()
-                    .collect();
-                if !epcis.is_empty() {
-                    return Some((Basis::Exact(epcis), Vec::new()));
+                if !epcis_in.is_empty() {
+                    return Some((Basis::Exact(epcis_in.clone()), epcis_in));
                 }
             }
             let region_deps: Vec<&str> = conv

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Objective, Scenario};
+use super::{Objective, PreviousFigure, Scenario};
 use crate::convention::{Convention, TerritoryKey};
 
 /// Format name written in every workspace file. `/2`: objectives by calendar period and
@@ -58,6 +58,10 @@ pub struct Workspace {
     pub objectives: Vec<Objective>,
     #[serde(default)]
     pub scenarios: Vec<Scenario>,
+    /// Figures of the period before the conventions, entered by the user (the regional
+    /// synthesis compares with them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous: Vec<PreviousFigure>,
     /// The highest file number ever given (`f7` → 7), so that a removed file's id is never given
     /// to another file (the scenarios name files by id).
     #[serde(default, skip_serializing_if = "is_zero")]

@@ -230,6 +230,9 @@ pub struct Section {
     pub id: String,
     #[serde(rename = "titre")]
     pub title: String,
+    /// A short name (a workbook's sheet: « Compilation PP-1 », at most 31 characters).
+    #[serde(rename = "titre_court")]
+    pub short_title: String,
     #[serde(rename = "introduction", skip_serializing_if = "String::is_empty")]
     pub intro: String,
     #[serde(rename = "phrases")]
@@ -241,10 +244,11 @@ pub struct Section {
 }
 
 impl Section {
-    pub fn new(id: &str, title: impl Into<String>) -> Section {
+    pub fn new(id: &str, short_title: &str, title: impl Into<String>) -> Section {
         Section {
             id: id.to_string(),
             title: title.into(),
+            short_title: short_title.to_string(),
             intro: String::new(),
             sentences: Vec::new(),
             tables: Vec::new(),
@@ -404,7 +408,7 @@ mod tests {
 
     #[test]
     fn a_report_reads_as_text_with_tabs_or_aligned() {
-        let mut s = Section::new("offre", "Offre nouvelle");
+        let mut s = Section::new("offre", "Compilation PP-1", "Offre nouvelle");
         s.say("total", "32 480 logements.");
         let mut t = Table::new("financements", "Par financement", &["Financement", "Total"]);
         t.row("PLAI", vec![Cell::count(Some(6186.0))]);

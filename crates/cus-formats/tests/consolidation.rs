@@ -162,7 +162,7 @@ fn golden_csv_of_a_departement_with_a_scenario_and_an_objective() {
     check_golden("consolidation", "consolidation-departement.csv", &bytes);
     let lines = csv_lines(&bytes);
     assert_eq!(lines[0], CSV_COLUMNS.join(";"));
-    let head = "cus-consolidation/2;departement:59;Un nouvel acteur;2e génération — \
+    let head = "cus-consolidation/3;departement:59;Un nouvel acteur;2e génération — \
                 logements-foyers;PP-LF-1;Offre nouvelle agréée (foyers);logements \
                 équivalents";
     // 120 + 40 × 50 % + 25 (hypothesis) = 165, against an objective of 200.
@@ -194,7 +194,7 @@ fn golden_csv_of_an_epci_shows_the_coarser_figures_apart_and_the_estimate() {
     let bytes = export_consolidation(&foyers_epci(), None, Format::Csv).unwrap();
     check_golden("consolidation", "consolidation-epci.csv", &bytes);
     let lines = csv_lines(&bytes);
-    let head = "cus-consolidation/2;epci:200093201;;2e génération — logements-foyers;PP-LF-1;\
+    let head = "cus-consolidation/3;epci:200093201;;2e génération — logements-foyers;PP-LF-1;\
                 Offre nouvelle agréée (foyers);logements équivalents";
     for want in [
         format!("{head};non ventilé;Foyers du Nord (fictif);f1;59 — Nord;valeur|2021-2026;Cumul 2021–2026 — Valeur;120;\"hors total ; clé de répartition de 25 % (ligne estimation)\""),

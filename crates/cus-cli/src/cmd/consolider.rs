@@ -41,7 +41,8 @@ struct Report<'a> {
     doublons_ecartes: &'a [String],
 }
 
-/// `cus consolider FICHIER|DOSSIER... --territoire T [--objectifs F] [--format F] [--sortie F]
+/// `cus consolider FICHIER|DOSSIER... --territoire T [--objectifs F] [--periode-precedente F]
+/// [--format F] [--sortie F]
 /// [--scenario F] [--cles F] [--millesime A] [--nom N] [--catalogue F]`.
 pub fn run(args: &[String]) -> Output {
     let common = match options_with_formats(
@@ -52,6 +53,7 @@ pub fn run(args: &[String]) -> Output {
         &[
             "--territoire",
             "--objectifs",
+            "--periode-precedente",
             "--sortie",
             "--scenario",
             "--cles",
@@ -192,6 +194,12 @@ pub fn run(args: &[String]) -> Output {
     if let Some(f) = option("--objectifs") {
         match read_objectives(&f, &common.cats) {
             Ok(o) => ws.objectives = o,
+            Err(d) => problems.extend(d),
+        }
+    }
+    if let Some(f) = option("--periode-precedente") {
+        match crate::input::read_previous(&f) {
+            Ok(p) => ws.previous = p,
             Err(d) => problems.extend(d),
         }
     }
@@ -503,12 +511,8 @@ fn text(run: &Run, unreadable: &[Unreadable], dropped: &[String]) -> String {
             s.push_str(&format!("  - {o}\n"));
         }
     }
-    if !run.compilation.is_empty() {
-        s.push_str("\n== Compilation de l'offre nouvelle ==\n");
-        for c in &run.compilation {
-            compilation_text(&mut s, c);
-        }
-    }
+    s.push('\n');
+    s.push_str(&run.synthesis.to_text(false));
     s.push_str("\nRègles appliquées :\n");
     for r in RULES_FR {
         s.push_str(&format!("  - {r}\n"));
@@ -663,86 +667,6 @@ fn table_text(s: &mut String, t: &cus_core::consolidation::ConsolidatedTable) {
     }
 }
 
-fn distribution_text(d: &cus_core::consolidation::Distribution) -> String {
-    match &d.stats {
-        None => "non calculable".into(),
-        Some(st) => format!(
-            "minimum {} %, médiane {} %, maximum {} % ({})",
-            format_fr(st.min, 1),
-            format_fr(st.median, 1),
-            format_fr(st.max, 1),
-            plural(st.n, "organisme", "organismes")
-        ),
-    }
-}
-
-fn compilation_text(s: &mut String, c: &cus_core::consolidation::Compilation) {
-    s.push_str(&format!(
-        "\n{} — {} ({}), {} :\n",
-        c.code, c.label, c.group, c.period_label
-    ));
-    match c.total {
-        Some(t) => s.push_str(&format!(
-            "  Total : {} {}{} ; moyenne annuelle {}\n",
-            n(t),
-            c.unit_fr,
-            if c.total_is_estimate {
-                " (dont estimations)"
-            } else {
-                ""
-            },
-            c.yearly_average
-                .map_or_else(|| "—".into(), |v| format_fr(v, 1))
-        )),
-        None => s.push_str("  Total : aucune valeur à la maille du territoire\n"),
-    }
-    match &c.plai_share {
-        Some((v, f)) => s.push_str(&format!("  Part des PLAI : {} % ({f})\n", format_fr(*v, 1))),
-        None => s.push_str("  Part des PLAI : non calculable\n"),
-    }
-    s.push_str(&format!(
-        "  Part des PLAI par organisme : {}\n",
-        distribution_text(&c.plai_share_by_organism)
-    ));
-    s.push_str(&format!(
-        "  Développement en % du parc sur le territoire : {}\n",
-        distribution_text(&c.development_by_organism)
-    ));
-    if !c.without_stock.is_empty() {
-        s.push_str(&format!(
-            "  Parc inconnu sur le territoire : {}\n",
-            c.without_stock.join(", ")
-        ));
-    }
-    if !c.sub_territories.is_empty() {
-        let parts: Vec<String> = c
-            .sub_territories
-            .iter()
-            .map(|t| format!("{} {} ({} %)", t.label, n(t.value), format_fr(t.share, 1)))
-            .collect();
-        s.push_str(&format!(
-            "  Sous-territoires : {} ; non détaillé {}\n",
-            parts.join(" ; "),
-            n(c.sub_undetailed)
-        ));
-    }
-    let levels: Vec<String> = c
-        .levels
-        .iter()
-        .map(|l| {
-            format!(
-                "{} : {}{}",
-                l.organism,
-                l.levels_fr,
-                if l.at_level { "" } else { " (non ventilé)" }
-            )
-        })
-        .collect();
-    if !levels.is_empty() {
-        s.push_str(&format!("  Mailles utilisées : {}\n", levels.join(" ; ")));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use cus_core::catalogue::Level;
@@ -890,7 +814,7 @@ mod tests {
             "\u{feff}format;territoire;scenario;groupe;indicateur;libelle_indicateur;unite;\
              nature;organisme;fichier;maille;colonne;libelle_colonne;valeur;remarque"
         );
-        let group = "cus-consolidation/2;epci:200093201;;2e génération — logements locatifs;\
+        let group = "cus-consolidation/3;epci:200093201;;2e génération — logements locatifs;\
                      PP-1;Offre nouvelle agréée;logements";
         for want in [
             format!(
@@ -939,7 +863,7 @@ mod tests {
             "json",
         ]);
         let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
-        assert_eq!(v["format"], "cus-consolidation/2");
+        assert_eq!(v["format"], "cus-consolidation/3");
         assert_eq!(v["territoire"], MEL);
         assert_eq!(v["fichiers_illisibles"], serde_json::json!([]));
         let pp1 = &v["groupes"][0]["indicateurs"][0];

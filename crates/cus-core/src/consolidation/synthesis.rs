@@ -218,6 +218,17 @@ fn change_fr(e: f64) -> String {
     }
 }
 
+/// The round figure a note writes « plus de » before: the largest 1, 2 or 5 × 10ⁿ at most `v`
+/// (1 047 → 1 000, 2 480 → 2 000, 64 → 50).
+fn nice_floor(v: f64) -> f64 {
+    let p = 10f64.powi(v.log10().floor() as i32);
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|k| k * p)
+        .find(|x| *x <= v)
+        .unwrap_or(p)
+}
+
 /// « Nord » from « 59 — Nord ».
 fn short_name(label: &str) -> &str {
     label.rsplit(" — ").next().unwrap_or(label)
@@ -493,6 +504,7 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
 
     let mut sec = Section::new(
         &format!("offre-{}", slug(&c.code)),
+        &format!("Compilation {}", c.code),
         format!("Offre nouvelle — {} {} ({})", c.code, c.label, c.group),
     );
     sec.intro = format!(
@@ -1009,6 +1021,7 @@ fn indicator_section(
     let unit = &ct.unit_fr;
     let mut sec = Section::new(
         &format!("indicateur-{}", slug(&ct.code)),
+        &format!("Compilation {}", ct.code),
         format!("{} — {} ({group})", ct.code, ct.label),
     );
     sec.intro = entry.note.clone();
@@ -1097,7 +1110,7 @@ fn indicator_section(
                 sec.say(
                     "trajectoire",
                     format!(
-                        "Le volume prévisionnel de {noun} passerait d'environ {} en {} à {} à fin {} (cumul).",
+                        "Le volume prévisionnel de {noun} passerait de {} en {} à {} à fin {} (cumul).",
                         n0(first.2),
                         first.0,
                         n0(last.2),
@@ -1184,6 +1197,9 @@ fn indicator_section(
                     n0(min),
                     n0(max)
                 );
+                if min >= 10.0 {
+                    m.push_str(&format!(" (plus de {} chaque année)", n0(nice_floor(min))));
+                }
                 if let (Some(before), Some((p, y))) =
                     (prev.value(&["valeur", "total"], None, None), &prev_period)
                 {
@@ -1323,6 +1339,7 @@ fn capitalise(s: &str) -> String {
 fn missed_section(r: &Review, sources: &[Source<'_>]) -> Option<Section> {
     let mut sec = Section::new(
         "engagements-non-tenus",
+        "Engagements non tenus",
         "Engagements non tenus, par organisme et par indicateur",
     );
     for (gi, g) in r.groups.iter().enumerate() {
@@ -1381,8 +1398,8 @@ fn missed_section(r: &Review, sources: &[Source<'_>]) -> Option<Section> {
 
 /// The method: the files, the previous-period figures entered, the rules.
 fn method_section(input: &SynthesisInput<'_>) -> Section {
-    let mut sec = Section::new("methode", "Méthode et sources");
-    sec.intro = "Chaque chiffre vient des fichiers des organismes (leurs engagements) ou des chiffres de la période précédente saisis par l'utilisateur, signalés comme tels. Les règles de consolidation sont celles de la page « Tableaux ».".into();
+    let mut sec = Section::new("methode", "Méthode et sources", "Méthode et sources");
+    sec.intro = "Chaque chiffre vient des fichiers des organismes (leurs engagements) ou des chiffres de la période précédente saisis par l'utilisateur, signalés comme tels. Règles de la consolidation :".into();
     if !input.previous.is_empty() {
         let mut tab = Table::new(
             "periode-precedente",

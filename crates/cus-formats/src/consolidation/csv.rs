@@ -12,7 +12,8 @@
 //! `minimum`, `médiane`, `maximum` (for what does not add up), `objectif`, `écart`,
 //! `couverture` (percent), and per year with yearly objectives `objectif cumulé`,
 //! `engagements cumulés`, `couverture cumulée`. Indicators without any figure on the territory
-//! have no line (the workbook's « Synthèse » lists them).
+//! have no line (the workbook's « Synthèse » lists them). Then the regional synthesis:
+//! `phrase` (a key sentence, in `remarque`) and `synthèse` (a cell of one of its tables).
 
 use cus_core::consolidation::ConsolidatedTable;
 use cus_core::numfmt::format_fr;
@@ -299,6 +300,70 @@ fn cell_remark(invalid: bool, changed: bool) -> &'static str {
     }
 }
 
+impl Writer<'_> {
+    /// The regional synthesis: a line `phrase` per key sentence (its text in `remarque`), and a
+    /// line `synthèse` per cell of its tables (`groupe`: the section, `libelle_indicateur`: the
+    /// table, `organisme`: the row, `libelle_colonne`: the column, `valeur` a number or
+    /// `remarque` the words shown).
+    fn synthesis(&mut self, r: &cus_core::report::Report) {
+        for sec in &r.sections {
+            let section = neutralise(&sec.title);
+            for p in &sec.sentences {
+                let _ = self.w.write_record([
+                    self.head[0].as_str(),
+                    self.head[1].as_str(),
+                    self.head[2].as_str(),
+                    section.as_str(),
+                    &neutralise(&sec.id),
+                    "",
+                    "",
+                    "phrase",
+                    "",
+                    "",
+                    "",
+                    &neutralise(&p.id),
+                    "",
+                    "",
+                    &neutralise(&p.text),
+                ]);
+            }
+            for t in &sec.tables {
+                let caption = neutralise(&t.caption);
+                for row in &t.rows {
+                    for (i, c) in row.cells.iter().enumerate() {
+                        let column = t.columns.get(i + 1).map(String::as_str).unwrap_or("");
+                        let unit = match c {
+                            cus_core::report::Cell::Pourcentage { .. } => "%",
+                            _ => "",
+                        };
+                        let (value, remark) = match c.number() {
+                            Some(v) => (number(Some(v)), String::new()),
+                            None => (String::new(), neutralise(&c.text_fr())),
+                        };
+                        let _ = self.w.write_record([
+                            self.head[0].as_str(),
+                            self.head[1].as_str(),
+                            self.head[2].as_str(),
+                            section.as_str(),
+                            &neutralise(&format!("{}/{}", sec.id, t.id)),
+                            caption.as_str(),
+                            unit,
+                            "synthèse",
+                            &neutralise(&row.label),
+                            "",
+                            "",
+                            "",
+                            &neutralise(column),
+                            &value,
+                            &remark,
+                        ]);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The CSV of a consolidation.
 pub(crate) fn write(run: &Run) -> Vec<u8> {
     let mut w = ::csv::WriterBuilder::new()
@@ -321,5 +386,6 @@ pub(crate) fn write(run: &Run) -> Vec<u8> {
             out.table(&g.label, t);
         }
     }
+    out.synthesis(&run.synthesis);
     out.w.into_inner().unwrap_or_default()
 }

@@ -5,8 +5,7 @@
 
 use calamine::{Data, Range};
 use cus_core::consolidation::{
-    Compilation, ConsolidatedTable, Distribution, Workspace, RULES_FR, WORKSPACE_FORMAT,
-    WORKSPACE_FORMAT_1,
+    ConsolidatedTable, Workspace, RULES_FR, WORKSPACE_FORMAT, WORKSPACE_FORMAT_1,
 };
 use cus_core::convention::TerritoryKey;
 use cus_core::numfmt::format_fr;
@@ -16,8 +15,6 @@ use super::{Run, CONSOLIDATION_FORMAT, WORKSPACE_CHUNK, WORKSPACE_SHEET};
 
 /// Name of the first sheet.
 pub(crate) const SYNTHESIS: &str = "Synthèse";
-/// Name of the compilation sheet.
-pub(crate) const COMPILATION: &str = "Compilation";
 /// Name of the sheet of the organisms' evaluations.
 pub(crate) const EVALUATIONS: &str = "Évaluations";
 /// Columns before the values of an indicator sheet: organism, rows read, levels used.
@@ -60,7 +57,6 @@ pub(crate) fn has_figures(t: &ConsolidatedTable) -> bool {
 pub(crate) fn sheets(run: &Run, ws: &Workspace) -> Vec<Sheet> {
     let mut names = Names::default();
     let synthesis_name = names.take(SYNTHESIS);
-    let compilation_name = names.take(COMPILATION);
     let evaluations_name = names.take(EVALUATIONS);
     let espace_name = names.take(WORKSPACE_SHEET);
     // (group index, table index, sheet name) of each indicator sheet.
@@ -84,7 +80,7 @@ pub(crate) fn sheets(run: &Run, ws: &Workspace) -> Vec<Sheet> {
         let group = &run.consolidated.groups[g];
         out.push(indicator(run, &group.label, &group.tables[t], name));
     }
-    out.push(compilation(run, compilation_name));
+    out.extend(report_sheets(&run.synthesis, &mut names));
     out.push(evaluations(run, evaluations_name));
     out.push(workspace_sheet(ws, espace_name));
     out
@@ -688,170 +684,6 @@ fn indicator(run: &Run, group: &str, t: &ConsolidatedTable, name: String) -> She
     s
 }
 
-fn distribution_rows(s: &mut Sheet, title: &str, d: &Distribution, unit: &str) {
-    s.row(vec![label(title)]);
-    match &d.stats {
-        None => s.row(vec![text("Aucune valeur calculable.")]),
-        Some(st) => {
-            s.row(vec![text("Minimum"), num(st.min)]);
-            s.row(vec![text("Médiane"), num(st.median)]);
-            s.row(vec![text("Maximum"), num(st.max)]);
-            s.row(vec![header("Organisme"), header(unit)]);
-            for (o, v) in &d.values {
-                s.row(vec![text(o), num(*v)]);
-            }
-        }
-    }
-}
-
-fn compilation(run: &Run, name: String) -> Sheet {
-    let mut s = Sheet {
-        name,
-        widths: vec![44.0, 18.0, 60.0],
-        ..Default::default()
-    };
-    s.row(vec![text(&format!(
-        "Compilation de l'offre nouvelle — {}",
-        run.territory_label
-    ))
-    .look(Look::Title)]);
-    s.row(vec![note(
-        "Comme les compilations régionales faites à la main : offre nouvelle sur six ans et \
-         moyenne annuelle, part des PLAI, développement rapporté au parc de chaque organisme, \
-         part de chaque sous-territoire, maille utilisée par chaque organisme.",
-    )]);
-    if run.compilation.is_empty() {
-        s.blank();
-        s.row(vec![text(
-            "Aucun indicateur d'offre nouvelle ventilé par financement (PLAI, PLUS) parmi les \
-             indicateurs consolidés.",
-        )]);
-    }
-    for c in &run.compilation {
-        compilation_block(&mut s, c);
-    }
-    s
-}
-
-fn compilation_block(s: &mut Sheet, c: &Compilation) {
-    s.blank();
-    s.row(vec![text(&format!(
-        "{} — {} ({})",
-        c.code, c.label, c.group
-    ))
-    .look(Look::Title)]);
-    s.row(vec![label("Période"), text(&c.period_label)]);
-    s.row(vec![
-        label(&format!("Total ({})", c.unit_fr)),
-        opt(c.total).look(Look::Total),
-        note(if c.total_is_estimate {
-            "comprend des estimations par clé de répartition"
-        } else {
-            ""
-        }),
-    ]);
-    s.row(vec![
-        label("Calcul du total"),
-        empty(),
-        note(&cut(&c.total_formula_fr)),
-    ]);
-    s.row(vec![
-        label("Moyenne annuelle (total ÷ 6)"),
-        opt(c.yearly_average),
-    ]);
-    match &c.plai_share {
-        Some((v, f)) => s.row(vec![label("Part des PLAI (%)"), num(*v), note(f)]),
-        None => s.row(vec![
-            label("Part des PLAI (%)"),
-            empty(),
-            note("non calculable : aucun logement PLAI ou PLUS saisi"),
-        ]),
-    }
-    s.blank();
-    distribution_rows(
-        s,
-        "Part des PLAI par organisme (%)",
-        &c.plai_share_by_organism,
-        "Part des PLAI (%)",
-    );
-    s.blank();
-    distribution_rows(
-        s,
-        "Développement en % du parc de l'organisme sur le territoire",
-        &c.development_by_organism,
-        "Développement (%)",
-    );
-    if !c.without_stock.is_empty() {
-        s.row(vec![note(&format!(
-            "Parc inconnu sur le territoire (non calculé) : {}.",
-            c.without_stock.join(", ")
-        ))]);
-    }
-    s.blank();
-    s.row(vec![label("Sous-territoires")]);
-    if c.sub_territories.is_empty() {
-        s.row(vec![text(
-            "Aucun détail par sous-territoire dans les fichiers.",
-        )]);
-    } else {
-        s.row(vec![
-            header("Territoire"),
-            header(&format!("Total ({})", c.unit_fr)),
-            header("Part du total (%)"),
-        ]);
-        for st in &c.sub_territories {
-            s.row(vec![text(&st.label), num(st.value), num(st.share)]);
-        }
-        s.row(vec![text("Non détaillé"), num(c.sub_undetailed)]);
-        // The same, organism by organism, with names.
-        if !c.by_organism_sub.is_empty() {
-            s.blank();
-            s.row(vec![label("Par organisme et sous-territoire")]);
-            let mut head = vec![header("Organisme")];
-            head.extend(c.sub_territories.iter().map(|st| header(&st.label)));
-            head.push(header("Non détaillé"));
-            head.push(header(&format!("Total ({})", c.unit_fr)));
-            s.row(head);
-            for o in &c.by_organism_sub {
-                let mut row = vec![text(&o.organism)];
-                row.extend(c.sub_territories.iter().map(|st| {
-                    match o.values.iter().find(|(l, _)| *l == st.label) {
-                        Some((_, v)) => num(*v),
-                        None => text(""),
-                    }
-                }));
-                row.push(num(o.undetailed));
-                row.push(match o.total {
-                    Some(t) => num(t),
-                    None => text("aucune valeur"),
-                });
-                s.row(row);
-            }
-        }
-    }
-    s.blank();
-    s.row(vec![label("Maille utilisée par organisme")]);
-    s.row(vec![
-        header("Organisme"),
-        header("À la maille du territoire"),
-        header("Mailles utilisées"),
-    ]);
-    for l in &c.levels {
-        s.row(vec![
-            text(&l.organism),
-            text(if l.at_level {
-                "oui"
-            } else {
-                "non (non ventilé)"
-            }),
-            text(&l.levels_fr),
-        ]);
-    }
-}
-
-/// The organisms' evaluations on the territory, as « Simuler » shows them: per group (generation,
-/// CUS kind, evaluation) the organisms and their missed commitments by origin, then per
-/// indicator each organism's line, the totals per evaluated window and the range of rates.
 fn evaluations(run: &Run, name: String) -> Sheet {
     use cus_core::consolidation::{justification_fr, Basis};
     let rv = &run.review;
@@ -1162,4 +994,79 @@ mod tests {
         }
         assert_eq!(chunks(""), vec![""]);
     }
+}
+
+/// The regional synthesis, one sheet per section: its title, its key sentences, then each of
+/// its tables with their notes; figures as numbers (a percentage in percent, its column headed
+/// « (%) »), an empty figure in the words the page uses.
+fn report_sheets(r: &cus_core::report::Report, names: &mut Names) -> Vec<Sheet> {
+    use cus_core::report::Cell as R;
+    let mut out = Vec::new();
+    for sec in &r.sections {
+        let widths = {
+            let n = sec
+                .tables
+                .iter()
+                .map(|t| t.columns.len())
+                .max()
+                .unwrap_or(1)
+                .max(2);
+            let mut w = vec![44.0];
+            w.extend(std::iter::repeat_n(18.0, n - 1));
+            w
+        };
+        let mut s = Sheet {
+            name: names.take(&sec.short_title),
+            widths,
+            ..Default::default()
+        };
+        s.row(vec![text(&sec.title).look(Look::Title)]);
+        s.row(vec![note(&r.title)]);
+        if !sec.intro.is_empty() {
+            s.row(vec![note(&sec.intro)]);
+        }
+        if !sec.sentences.is_empty() {
+            s.blank();
+            s.row(vec![label("Phrases clés")]);
+            for p in &sec.sentences {
+                s.row(vec![text(&p.text)]);
+            }
+        }
+        for t in &sec.tables {
+            s.blank();
+            s.row(vec![label(&t.caption)]);
+            let percent: Vec<bool> = (0..t.columns.len())
+                .map(|c| {
+                    c > 0
+                        && t.rows
+                            .iter()
+                            .any(|row| matches!(row.cells.get(c - 1), Some(R::Pourcentage { .. })))
+                })
+                .collect();
+            s.row(
+                t.columns
+                    .iter()
+                    .zip(&percent)
+                    .map(|(c, p)| header(&if *p { format!("{c} (%)") } else { c.clone() }))
+                    .collect(),
+            );
+            for row in &t.rows {
+                let look = if row.total { Look::Total } else { Look::Plain };
+                let mut cells = vec![text(&row.label).look(look)];
+                cells.extend(row.cells.iter().map(|c| {
+                    match c {
+                        R::Nombre { valeur, .. } | R::Pourcentage { valeur, .. } => num(*valeur),
+                        other => text(&other.text_fr()),
+                    }
+                    .look(look)
+                }));
+                s.row(cells);
+            }
+            for n in &t.notes {
+                s.row(vec![note(&cut(n))]);
+            }
+        }
+        out.push(s);
+    }
+    out
 }

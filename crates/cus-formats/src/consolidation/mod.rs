@@ -39,7 +39,7 @@ use crate::Format;
 
 /// Format name written in every consolidation file (the « Synthèse » sheet, the `format` column
 /// of the CSV, the `format` field of the JSON summary).
-pub const CONSOLIDATION_FORMAT: &str = "cus-consolidation/2";
+pub const CONSOLIDATION_FORMAT: &str = "cus-consolidation/3";
 
 /// Name of the technical sheet holding the workspace in an exported workbook.
 pub const WORKSPACE_SHEET: &str = "espace";
@@ -122,6 +122,9 @@ pub struct Run {
     pub extract: Extract,
     pub consolidated: Consolidated,
     pub compilation: Vec<Compilation>,
+    /// The regional synthesis: what the page, the workbook, the CSV, the JSON and the text of
+    /// `cus consolider` show of the compilation, built once.
+    pub synthesis: cus_core::report::Report,
     /// Objectives whose indicator is in no consolidated table (French).
     pub objectives_unmatched: Vec<String>,
     /// Files of the same organism on the same catalogue both consolidated (indexes in
@@ -312,6 +315,18 @@ pub fn consolidate_workspace(
     );
     let compilation = compile(&ex, &cons, &sources, geo);
     let evaluations = review(&ex, &sources, geo);
+    let synthesis = cus_core::consolidation::synthesis::synthesis(
+        &cus_core::consolidation::synthesis::SynthesisInput {
+            extract: &ex,
+            consolidated: &cons,
+            compilation: &compilation,
+            sources: &sources,
+            geo,
+            previous: &ws.previous,
+            review: Some(&evaluations),
+            scenario: scenario.as_ref().map(|s| s.name.as_str()),
+        },
+    );
     let source_files: Vec<usize> = kept.iter().map(|&(i, _)| i).collect();
     for g in &ex.groups {
         let label = g.label_fr();
@@ -372,6 +387,7 @@ pub fn consolidate_workspace(
         extract: ex,
         consolidated: cons,
         compilation,
+        synthesis,
         objectives_unmatched,
         duplicates: dups,
         notes,

@@ -2,7 +2,7 @@
 //! the workbook shows, as data, with French field names like the other reports of `cus`
 //! (`docs/FORMAT.md`, « Consolidation d'un territoire »).
 
-use cus_core::consolidation::{Compilation, ConsolidatedTable, Distribution, RULES_FR};
+use cus_core::consolidation::{ConsolidatedTable, RULES_FR};
 use serde::Serialize;
 
 use super::{Run, CONSOLIDATION_FORMAT};
@@ -21,7 +21,8 @@ pub struct Summary {
     pub doublons: Vec<Vec<String>>,
     pub remarques: Vec<String>,
     pub groupes: Vec<GroupOut>,
-    pub compilation: Vec<CompilationOut>,
+    /// The regional synthesis, as the page, the workbook and the text show it.
+    pub synthese: cus_core::report::Report,
     pub objectifs_sans_indicateur: Vec<String>,
 }
 
@@ -164,55 +165,6 @@ pub struct TableOut {
     pub suivi_annuel: Vec<YearsOut>,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct ValueOut {
-    pub organisme: String,
-    pub valeur: f64,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct DistributionOut {
-    pub valeurs: Vec<ValueOut>,
-    pub minimum: Option<f64>,
-    pub mediane: Option<f64>,
-    pub maximum: Option<f64>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct SubTerritoryOut {
-    pub territoire: String,
-    pub valeur: f64,
-    pub part: f64,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct LevelOut {
-    pub organisme: String,
-    pub mailles: String,
-    pub a_la_maille: bool,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct CompilationOut {
-    pub groupe: String,
-    pub code: String,
-    pub libelle: String,
-    pub unite: String,
-    pub periode: String,
-    pub total: Option<f64>,
-    pub calcul: String,
-    pub estimation: bool,
-    pub moyenne_annuelle: Option<f64>,
-    pub part_plai: Option<f64>,
-    pub calcul_part_plai: Option<String>,
-    pub part_plai_par_organisme: DistributionOut,
-    pub developpement_par_organisme: DistributionOut,
-    pub parc_inconnu: Vec<String>,
-    pub sous_territoires: Vec<SubTerritoryOut>,
-    pub non_detaille: f64,
-    pub mailles: Vec<LevelOut>,
-}
-
 fn keys(t: &ConsolidatedTable, flags: &[bool]) -> Vec<String> {
     flags
         .iter()
@@ -331,60 +283,6 @@ fn table(t: &ConsolidatedTable) -> TableOut {
     }
 }
 
-fn distribution(d: &Distribution) -> DistributionOut {
-    DistributionOut {
-        valeurs: d
-            .values
-            .iter()
-            .map(|(o, v)| ValueOut {
-                organisme: o.clone(),
-                valeur: *v,
-            })
-            .collect(),
-        minimum: d.stats.as_ref().map(|s| s.min),
-        mediane: d.stats.as_ref().map(|s| s.median),
-        maximum: d.stats.as_ref().map(|s| s.max),
-    }
-}
-
-fn compilation(c: &Compilation) -> CompilationOut {
-    CompilationOut {
-        groupe: c.group.clone(),
-        code: c.code.clone(),
-        libelle: c.label.clone(),
-        unite: c.unit_fr.clone(),
-        periode: c.period_label.clone(),
-        total: c.total,
-        calcul: c.total_formula_fr.clone(),
-        estimation: c.total_is_estimate,
-        moyenne_annuelle: c.yearly_average,
-        part_plai: c.plai_share.as_ref().map(|p| p.0),
-        calcul_part_plai: c.plai_share.as_ref().map(|p| p.1.clone()),
-        part_plai_par_organisme: distribution(&c.plai_share_by_organism),
-        developpement_par_organisme: distribution(&c.development_by_organism),
-        parc_inconnu: c.without_stock.clone(),
-        sous_territoires: c
-            .sub_territories
-            .iter()
-            .map(|s| SubTerritoryOut {
-                territoire: s.label.clone(),
-                valeur: s.value,
-                part: s.share,
-            })
-            .collect(),
-        non_detaille: c.sub_undetailed,
-        mailles: c
-            .levels
-            .iter()
-            .map(|l| LevelOut {
-                organisme: l.organism.clone(),
-                mailles: l.levels_fr.clone(),
-                a_la_maille: l.at_level,
-            })
-            .collect(),
-    }
-}
-
 /// The JSON summary of a consolidation.
 pub fn summary(run: &Run) -> Summary {
     let id_of = |source: usize| {
@@ -454,7 +352,7 @@ pub fn summary(run: &Run) -> Summary {
                     .collect(),
             })
             .collect(),
-        compilation: run.compilation.iter().map(compilation).collect(),
+        synthese: run.synthesis.clone(),
         objectifs_sans_indicateur: run.objectives_unmatched.clone(),
     }
 }

@@ -447,6 +447,34 @@ pub(crate) fn read_scenario(path: &str) -> Result<Scenario, Vec<Diagnostic>> {
     })
 }
 
+/// The previous period's figures of `--periode-precedente`: CSV lines
+/// `indicateur;ventilation;periode;valeur[;territoire[;organisme]]` (see
+/// [`cus_core::consolidation::parse_previous`]); one diagnostic per wrong line.
+pub(crate) fn read_previous(
+    path: &str,
+) -> Result<Vec<cus_core::consolidation::PreviousFigure>, Vec<Diagnostic>> {
+    let text = read_text(path)?;
+    cus_core::consolidation::parse_previous(&text).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|m| {
+                let line = m
+                    .strip_prefix("Ligne ")
+                    .and_then(|r| r.split(' ').next())
+                    .and_then(|n| n.parse::<usize>().ok());
+                Diagnostic::error(
+                    "E-CONSOLIDATION-PREVIOUS",
+                    m,
+                    match line {
+                        Some(n) => at_line(path, n),
+                        None => at_file(path),
+                    },
+                )
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,32 +536,4 @@ mod tests {
         .unwrap_err();
         assert!(e.contains("n'existe dans aucun catalogue"), "{e}");
     }
-}
-
-/// The previous period's figures of `--periode-precedente`: CSV lines
-/// `indicateur;ventilation;periode;valeur[;territoire[;organisme]]` (see
-/// [`cus_core::consolidation::parse_previous`]); one diagnostic per wrong line.
-pub(crate) fn read_previous(
-    path: &str,
-) -> Result<Vec<cus_core::consolidation::PreviousFigure>, Vec<Diagnostic>> {
-    let text = read_text(path)?;
-    cus_core::consolidation::parse_previous(&text).map_err(|errors| {
-        errors
-            .into_iter()
-            .map(|m| {
-                let line = m
-                    .strip_prefix("Ligne ")
-                    .and_then(|r| r.split(' ').next())
-                    .and_then(|n| n.parse::<usize>().ok());
-                Diagnostic::error(
-                    "E-CONSOLIDATION-PREVIOUS",
-                    m,
-                    match line {
-                        Some(n) => at_line(path, n),
-                        None => at_file(path),
-                    },
-                )
-            })
-            .collect()
-    })
 }

@@ -183,10 +183,14 @@ fn golden_csv_of_a_departement_with_a_scenario_and_an_objective() {
     assert!(lines.iter().any(|l| l.contains(
         ";engagement;'+Résidences (fictif);f2;59 — Nord;valeur|2021;2021 — Valeur;;valeur invalide non comptée"
     )));
-    // The organism of the Pas-de-Calais only and the excluded duplicate are not there.
+    // The organism of the Pas-de-Calais only and the excluded duplicate are in no table (the
+    // synthesis's method lists the first among the files read, « aucun » chiffre there).
     assert!(!lines
         .iter()
+        .filter(|l| !l.contains(";synthèse;"))
         .any(|l| l.contains("Artois") || l.contains(";f4;")));
+    assert!(lines.iter().any(|l| l
+        .contains(";synthèse;Foyers de l'Artois (fictif);;;;Chiffres sur le territoire;;aucun")));
 }
 
 #[test]
@@ -302,7 +306,13 @@ fn workbooks_have_their_sheets_numbers_blocks_and_reopen_as_the_workspace() {
                 "PS-2",
                 "SR-1",
                 "G-1",
-                "Compilation",
+                "Compilation PP-1",
+                "Compilation PP-2",
+                "Compilation PP-3",
+                "Compilation PP-4",
+                "Compilation SR-1",
+                "Compilation G-1",
+                "Méthode et sources",
                 "Évaluations",
                 "espace"
             ],
@@ -357,12 +367,19 @@ fn workbooks_have_their_sheets_numbers_blocks_and_reopen_as_the_workspace() {
         row_of(pp2, "Médiane");
         assert!((0..=pp2.end().unwrap().0).all(|i| text_at(pp2, i, 0) != "Total du territoire"));
 
-        let compilation = get("Compilation");
-        let r = row_of(compilation, "Part des PLAI (%)");
-        assert_eq!(compilation.get_value((r, 1)), Some(&Data::Float(37.5)));
-        let r = row_of(compilation, "Total (logements)");
+        // The regional synthesis, one sheet per section: the key sentences, then the tables,
+        // percentages as numbers under a header saying « (%) ».
+        let compilation = get("Compilation PP-1");
+        row_of(compilation, "Phrases clés");
+        let head = row_of(compilation, "Financement");
+        let share = (0..8)
+            .find(|&c| text_at(compilation, head, c) == "Part des PLAI-PLUS (%)")
+            .expect("a share column");
+        let r = row_of(compilation, "PLAI");
+        assert_eq!(compilation.get_value((r, share)), Some(&Data::Float(37.5)));
+        let r = row_of(compilation, "Total");
         assert_eq!(compilation.get_value((r, 1)), Some(&Data::Float(100.0)));
-        row_of(compilation, "Maille utilisée par organisme");
+        row_of(compilation, "PP-1 par organisme");
 
         let name = format!("conso.{}", format.extension());
         let back = import_workspace(&name, &bytes).unwrap();

@@ -767,10 +767,8 @@ mod tests {
         );
         assert!(out.contains(&format!("{c6} — Total {}", format_fr(coarser, 2))));
         assert!(out.contains("[aucune clé de répartition : hors total]"));
-        assert!(
-            out.contains("== Compilation de l'offre nouvelle =="),
-            "{out}"
-        );
+        assert!(out.contains("Synthèse régionale des CUS — "), "{out}");
+        assert!(out.contains("== Offre nouvelle — PP-1 "), "{out}");
         assert!(out.contains("Règles appliquées :"));
 
         // A split key makes an estimate, said as such.

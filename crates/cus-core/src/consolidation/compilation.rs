@@ -345,6 +345,13 @@ fn stock_on(
     Some(total)
 }
 
+/// Per sub-territory (name, value), per organism, and per EPCI detailed (name, value, organisms).
+type SubTerritoriesRead = (
+    Vec<(String, f64)>,
+    Vec<OrganismSubTerritories>,
+    Vec<(String, f64, usize)>,
+);
+
 /// One organism's figures per sub-territory while they are read: name, (sub-territory, value),
 /// its total.
 type OrganismAcc = (String, Vec<(TerritoryKey, f64)>, Option<f64>);
@@ -361,11 +368,7 @@ fn sub_territories(
     cols: &[usize],
     geo: &Referential,
     territory: &TerritoryKey,
-) -> (
-    Vec<(String, f64)>,
-    Vec<OrganismSubTerritories>,
-    Vec<(String, f64, usize)>,
-) {
+) -> SubTerritoriesRead {
     let mut acc: Vec<(TerritoryKey, f64)> = Vec::new();
     let mut by_org: Vec<OrganismAcc> = Vec::new();
     let mut epci_acc: Vec<(TerritoryKey, f64, usize)> = Vec::new();

@@ -185,7 +185,8 @@ mod tests {
              D.I-ventes;valeur;2005-2009;4 600\n",
         )
         .unwrap();
-        let brief: Vec<(&str, &str, f64, Option<String>, Option<&str>)> = got
+        type Brief<'a> = (&'a str, &'a str, f64, Option<String>, Option<&'a str>);
+        let brief: Vec<Brief> = got
             .iter()
             .map(|p| {
                 (

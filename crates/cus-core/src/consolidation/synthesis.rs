@@ -339,7 +339,7 @@ impl<'a> Previous<'a> {
                 None => counts.push((p.period_fr(), 1, y)),
             }
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         counts.into_iter().next().map(|(l, _, y)| (l, y))
     }
 
@@ -1446,15 +1446,22 @@ fn method_section(input: &SynthesisInput<'_>) -> Section {
     }
     let mut files = Table::new(
         "fichiers",
-        "Fichiers pris en compte",
-        &["Organisme", "SIREN", "Catalogue"],
+        "Fichiers lus",
+        &[
+            "Organisme",
+            "SIREN",
+            "Catalogue",
+            "Chiffres sur le territoire",
+        ],
     );
-    for src in input.sources {
+    for (i, src) in input.sources.iter().enumerate() {
+        let absent = input.extract.groups.iter().any(|g| g.absent.contains(&i));
         files.row(
             src.label(),
             vec![
                 Cell::text(src.conv.organisme.siren.clone()),
                 Cell::text(format!("{} {}", src.cat.id, src.cat.version)),
+                Cell::text(if absent { "aucun" } else { "oui" }),
             ],
         );
     }

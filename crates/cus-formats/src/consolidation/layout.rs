@@ -971,31 +971,6 @@ pub(crate) fn read_workspace_sheet(range: &Range<Data>) -> Result<String, String
     Ok(json)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_fit_in_a_cell_and_give_the_text_back() {
-        let s = format!(
-            "{}{}{}",
-            "a".repeat(40_000),
-            "_x0041_".repeat(5_000),
-            "é😀".repeat(20_000)
-        );
-        let pieces = chunks(&s);
-        assert!(pieces.len() > 2);
-        assert_eq!(pieces.concat(), s);
-        for p in &pieces {
-            let encoded = crate::workbook::encode_text(&crate::neutralise(p))
-                .encode_utf16()
-                .count();
-            assert!(encoded <= WORKSPACE_CHUNK, "{encoded}");
-        }
-        assert_eq!(chunks(""), vec![""]);
-    }
-}
-
 /// The regional synthesis, one sheet per section: its title, its key sentences, then each of
 /// its tables with their notes; figures as numbers (a percentage in percent, its column headed
 /// « (%) »), an empty figure in the words the page uses.
@@ -1069,4 +1044,29 @@ fn report_sheets(r: &cus_core::report::Report, names: &mut Names) -> Vec<Sheet> 
         out.push(s);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_fit_in_a_cell_and_give_the_text_back() {
+        let s = format!(
+            "{}{}{}",
+            "a".repeat(40_000),
+            "_x0041_".repeat(5_000),
+            "é😀".repeat(20_000)
+        );
+        let pieces = chunks(&s);
+        assert!(pieces.len() > 2);
+        assert_eq!(pieces.concat(), s);
+        for p in &pieces {
+            let encoded = crate::workbook::encode_text(&crate::neutralise(p))
+                .encode_utf16()
+                .count();
+            assert!(encoded <= WORKSPACE_CHUNK, "{encoded}");
+        }
+        assert_eq!(chunks(""), vec![""]);
+    }
 }

@@ -115,7 +115,7 @@ test('a workspace on an EPCI: three files, « non ventilé », an objective, a s
   assert.deepEqual(await axe(page), [], 'axe on Scénarios');
 
   await go(page, 'compilation');
-  await page.waitForSelector('section.compilation');
+  await page.waitForSelector('section.compilation [data-phrase]');
   assert.deepEqual(await axe(page), [], 'axe on Compilation');
   await go(page, 'export');
   assert.deepEqual(await axe(page), [], 'axe on Export');
@@ -222,14 +222,15 @@ test('the fictional région opens in one click: 31 files read, the duplicate det
   await page.waitForFunction(() => document.querySelectorAll('table.fichiers tbody tr').length >= 31, null, { timeout: 120000 });
   assert.match(await text(page, '#titre-doublons + p'), /même SIREN/);
   await go(page, 'compilation');
-  const comp = await text(page, 'section.compilation');
+  await page.waitForSelector('[data-section="offre-pp-1"] [data-phrase="offre"]');
+  const comp = await text(page, '[data-section="offre-pp-1"]');
   // Figures, not only labels: the share is a percentage, the development a range of percentages.
-  assert.match(comp, /Part des PLAI \(territoire\)\s*\d{1,3}(,\d+)?\s%/);
-  assert.match(comp, /Développement rapporté au parc[^%]*\d(,\d+)?\s%/);
+  assert.match(comp, /Les PLAI représenteraient \d{1,3}(,\d+)? %/);
+  assert.match(comp, /développement représentant entre \d+(,\d+)? % et \d+(,\d+)? % de leur patrimoine/);
   assert.match(await text(page, '.contexte-espace'), /Hauts-de-France/);
   // New supply per organism × sub-territory, with names (never a formula string of numbers).
   const bySub = page.locator('table.tableau-organismes-sous-territoires').first();
-  assert.match(await bySub.locator('caption').textContent(), /offre nouvelle par organisme et par sous-territoire/);
+  assert.match(await bySub.locator('caption').textContent(), /PP-1 par organisme et par sous-territoire/);
   assert.match(await bySub.locator('thead').textContent(), /59 — Nord/);
   assert.ok(await bySub.locator('tbody tr').count() >= 10, 'one row per organism');
   assert.match(await bySub.locator('tbody tr th').first().textContent(), /\p{L}/u);

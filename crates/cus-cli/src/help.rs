@@ -42,16 +42,24 @@ Utilisation de « cus convert » :
 Utilisation de « cus consolider » :
   cus consolider FICHIER|DOSSIER... --territoire epci:200093201|departement:59|region:32
       [--format texte|json|csv|ods|xlsx] [--sortie FICHIER] [--objectifs FICHIER]
-      [--cles FICHIER] [--scenario FICHIER] [--millesime 2026] [--nom NOM] [--catalogue FICHIER]
+      [--periode-precedente FICHIER] [--cles FICHIER] [--scenario FICHIER] [--millesime 2026]
+      [--nom NOM] [--catalogue FICHIER]
   Additionne ce qui s'additionne à la maille du territoire ; un organisme engagé seulement à
   une maille plus large est montré à part (« non ventilé »), jamais réparti en silence ; les
-  pourcentages, montants et durées sont donnés en minimum, médiane et maximum.
+  pourcentages, montants et durées sont donnés en minimum, médiane et maximum. Le texte se
+  termine par la synthèse régionale (phrases clés et tableaux, comme la page « Compilation
+  régionale »).
   --format     texte (résumé en français, par défaut), json, csv, ou les classeurs ods et xlsx
                (ceux-ci exigent --sortie) ; sans --format, l'extension de --sortie choisit.
   --sortie     Écrit dans ce fichier au lieu de la sortie standard.
   --objectifs  Objectifs du territoire : CSV indicateur;ventilation;periode;valeur
                (PP-1;PLAI;2019-2024;1 200 ; période : une année civile 2022, un cumul
                2019-2024, fin-2021 pour un niveau), ou tableau JSON ; une ligne fausse est nommée.
+  --periode-precedente
+               Chiffres de la période précédente (CUS de 1re génération : réalisations
+               2005-2010 de l'État) : CSV indicateur;ventilation;periode;valeur[;territoire
+               [;organisme]] (A.I;PLAI;2005-2010;3 190 ; A.I;total;2005-2010;20 963;59) ;
+               la synthèse les compare aux engagements et les dit « chiffres saisis ».
   --cles       Clés de répartition des organismes non ventilés : CSV fichier;cle
                (org-b.ods;25 %) ; le résultat est une estimation, signalée partout.
   --scenario   Scénario JSON ({\"name\": …, \"changes\": […]}), appliqué aux chiffres lus.

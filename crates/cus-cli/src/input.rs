@@ -462,9 +462,14 @@ pub(crate) fn read_previous(
                     .strip_prefix("Ligne ")
                     .and_then(|r| r.split(' ').next())
                     .and_then(|n| n.parse::<usize>().ok());
+                // The location names the line: the message does not say it again.
+                let text = match (line, m.split_once(" : ")) {
+                    (Some(_), Some((_, rest))) => rest.to_string(),
+                    _ => m.clone(),
+                };
                 Diagnostic::error(
                     "E-CONSOLIDATION-PREVIOUS",
-                    m,
+                    text,
                     match line {
                         Some(n) => at_line(path, n),
                         None => at_file(path),

@@ -2,7 +2,7 @@
 //! screen readers and print use: commitments per period stacked by organism against the
 //! objective; the PLAI share of each organism against the territory's.
 
-use cus_core::consolidation::{Compilation, ConsolidatedTable};
+use cus_core::consolidation::ConsolidatedTable;
 use yew::prelude::*;
 
 use super::tables::{num, total_columns};
@@ -200,68 +200,6 @@ pub fn commitments_chart(t: &ConsolidatedTable) -> Html {
                 </tbody>
             </table>
             </div>
-        </figure>
-    }
-}
-
-/// The PLAI share of each organism, sorted, against the territory's share.
-pub fn plai_chart(c: &Compilation) -> Html {
-    let values = &c.plai_share_by_organism.values;
-    if values.is_empty() {
-        return html! {};
-    }
-    let row_h = 18.0;
-    let (w, left, top) = (640.0, 240.0, 24.0);
-    let h = top + row_h * values.len() as f64 + 24.0;
-    let max = nice_max(
-        values
-            .iter()
-            .map(|v| v.1)
-            .fold(c.plai_share.as_ref().map(|p| p.0).unwrap_or(0.0), f64::max),
-    );
-    let x = |v: f64| left + v / max * (w - left - 48.0);
-    let id = format!(
-        "graphique-plai-{}",
-        c.code.replace(|ch: char| !ch.is_ascii_alphanumeric(), "-")
-    );
-    // Long names keep their start and their end (« Grand Logis des H…, SA de Lille ») so that
-    // names sharing a long start stay apart; the whole name is the element's title.
-    let short = |s: &str| {
-        let chars: Vec<char> = s.chars().collect();
-        if chars.len() <= 34 {
-            return s.to_string();
-        }
-        let head: String = chars[..17].iter().collect();
-        let tail: String = chars[chars.len() - 16..].iter().collect();
-        format!("{}…{}", head.trim_end(), tail.trim_start())
-    };
-    html! {
-        <figure class="graphique" aria-labelledby={id.clone()}>
-            <figcaption id={id.clone()}>{ format!("{}, par organisme ({}){}", c.share_label_fr, c.period_label, c.plai_share.as_ref().map(|p| format!(" ; trait vertical : territoire, {} %", num(p.0))).unwrap_or_default()) }</figcaption>
-            <svg viewBox={format!("0 0 {w} {h:.0}")} role="img" aria-labelledby={id} class="graphique-svg">
-                { for values.iter().enumerate().map(|(i, (label, v))| {
-                    let yy = top + row_h * i as f64;
-                    html! {
-                        <g>
-                            <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", yy + 12.0)} text-anchor="end"><title>{ label.clone() }</title>{ short(label) }</text>
-                            <rect x={format!("{left}")} y={format!("{:.1}", yy + 2.0)} width={format!("{:.1}", x(*v) - left)} height="12" fill={PALETTE[0]} />
-                            <text x={format!("{:.1}", x(*v) + 4.0)} y={format!("{:.1}", yy + 12.0)} class="graphique-valeur">{ format!("{} %", num(*v)) }</text>
-                        </g>
-                    }
-                }) }
-                if let Some((p, _)) = &c.plai_share {
-                    <line x1={format!("{:.1}", x(*p))} x2={format!("{:.1}", x(*p))} y1={format!("{:.1}", top - 6.0)} y2={format!("{:.1}", h - 18.0)} stroke="#1b1b1b" stroke-width="2" stroke-dasharray="5 3" />
-                }
-                <text x={format!("{left}")} y={format!("{:.1}", h - 4.0)}>{ "0 %" }</text>
-                <text x={format!("{:.1}", w - 48.0)} y={format!("{:.1}", h - 4.0)} text-anchor="end">{ format!("{} %", num(max)) }</text>
-            </svg>
-            <table class="tableau donnees-graphique">
-                <caption>{ "Données du graphique" }</caption>
-                <thead><tr><th scope="col">{ "Organisme" }</th><th scope="col">{ "Part des PLAI" }</th></tr></thead>
-                <tbody>
-                    { for values.iter().map(|(l, v)| html! { <tr><th scope="row">{ l.clone() }</th><td class="nombre">{ format!("{} %", num(*v)) }</td></tr> }) }
-                </tbody>
-            </table>
         </figure>
     }
 }

@@ -1,142 +1,134 @@
-//! The regional compilation State services write by hand: per new-supply indicator (the data
-//! says which), the six-year total and its yearly average, the PLAI share overall and its range
-//! across organisms, development as a share of each organism's stock, each sub-territory's part,
-//! the level each organism committed at.
+//! « Compilation régionale »: the synthesis a DREAL or a DDT-M writes for the préfet, built from
+//! the files (`cus_core::consolidation::synthesis`): key sentences to copy, tables per section,
+//! charts with their tables; the previous period's figures the user enters (the State's
+//! financing records), labelled as entered; the text to paste into a word processor.
 
-use cus_core::consolidation::{Compilation, Distribution};
+use cus_core::consolidation::{parse_previous, WsEdit};
 use yew::prelude::*;
 
-use super::tables::{num, scenario_picker};
+use super::tables::scenario_picker;
 use super::{plural_s, SectionProps};
+
+/// Puts a text on the clipboard (the browser may refuse: the text stays in the area to copy).
+fn copy(text: &str) -> bool {
+    match web_sys::window() {
+        Some(w) => {
+            let _ = w.navigator().clipboard().write_text(text);
+            true
+        }
+        None => false,
+    }
+}
 
 #[function_component(CompilationSection)]
 pub fn compilation_section(props: &SectionProps) -> Html {
-    if props.derived.current.is_none() {
+    let pasted = use_state(String::new);
+    let result = use_state(|| None::<Result<usize, Vec<String>>>);
+    let copied = use_state(|| None::<&'static str>);
+    let Some(report) = props.derived.synthesis.clone() else {
         return html! { <p class="avertissement" role="note">{ "Choisissez d'abord un territoire et ajoutez des fichiers." }</p> };
-    }
-    let comp = &props.derived.compilation;
+    };
+    let ws = &props.store.ws;
+    let on_text = {
+        let pasted = pasted.clone();
+        Callback::from(move |e: InputEvent| {
+            let t: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            pasted.set(t.value());
+        })
+    };
+    let on_add = {
+        let (pasted, result, d) = (pasted.clone(), result.clone(), props.dispatch.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match parse_previous(&pasted) {
+                Ok(list) if list.is_empty() => {
+                    result.set(Some(Err(vec!["Aucune ligne à ajouter.".into()])))
+                }
+                Ok(list) => {
+                    let n = list.len();
+                    d.emit(WsEdit::SetPreviousFigures(list));
+                    result.set(Some(Ok(n)));
+                    pasted.set(String::new());
+                }
+                Err(errs) => result.set(Some(Err(errs))),
+            }
+        })
+    };
+    let on_clear = {
+        let (d, result) = (props.dispatch.clone(), result.clone());
+        Callback::from(move |_| {
+            d.emit(WsEdit::ClearPreviousFigures);
+            result.set(None);
+        })
+    };
+    let sentences = report.sentences_text();
+    let whole = report.to_text(true);
+    let on_copy_sentences = {
+        let (t, copied) = (sentences.clone(), copied.clone());
+        Callback::from(move |_| {
+            if copy(&t) {
+                copied.set(Some("Phrases clés copiées : collez-les dans votre note."));
+            }
+        })
+    };
+    let on_copy_all = {
+        let (t, copied) = (whole.clone(), copied.clone());
+        Callback::from(move |_| {
+            if copy(&t) {
+                copied.set(Some("Synthèse copiée : les tableaux se collent comme des tableaux (séparés par des tabulations)."));
+            }
+        })
+    };
+    let print = Callback::from(|_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    let n = ws.previous.len();
     html! {
         <>
-            <p class="chapo">{ "La synthèse d'un comité régional de l'habitat : offre nouvelle sur six ans, part des PLAI, développement rapporté au parc, part de chaque sous-territoire, maille retenue par chaque organisme." }</p>
+            <p class="chapo">{ "La synthèse régionale que les services de l'État adressent au préfet, refaite à partir des fichiers : offre nouvelle et son évolution, parts des financements, écarts entre organismes, part de chaque sous-territoire, vente, engagements non tenus, et les phrases clés à reprendre dans une note." }</p>
             { scenario_picker(props) }
-            if comp.is_empty() {
-                <p>{ "Aucun indicateur d'offre nouvelle par financement sur ce territoire." }</p>
+            <section class="periode-precedente" aria-labelledby="titre-periode-precedente">
+                <h2 id="titre-periode-precedente">{ "Période précédente" }</h2>
+                <p>{ "Les CUS de 1re génération n'ont pas de valeur de référence : collez ici les réalisations de la période précédente (2005-2010, par exemple, d'après les dossiers de financement de l'État), pour le territoire, un sous-territoire ou un organisme. Elles sont signalées partout comme « chiffres saisis »." }</p>
+                <p>
+                    { format!("{n} chiffre{} saisi{}.", plural_s(n), plural_s(n)) }
+                    if n > 0 {
+                        { " " }
+                        <button type="button" class="bouton bouton-secondaire" onclick={on_clear}>{ "Effacer les chiffres saisis" }</button>
+                    }
+                </p>
+                <form onsubmit={on_add}>
+                    <label for="periode-precedente-collee">{ "Une ligne par chiffre : indicateur;ventilation;période;valeur;territoire;organisme (les deux derniers facultatifs : vide pour tout le territoire ; 59 ou departement:59 ; SIREN de l'organisme). Exemple : A.I;PLAI;2005-2010;3 190" }</label>
+                    <textarea id="periode-precedente-collee" rows="4" value={(*pasted).clone()} oninput={on_text} />
+                    <button type="submit" class="bouton bouton-secondaire">{ "Ajouter ces chiffres" }</button>
+                </form>
+                { match &*result {
+                    Some(Ok(k)) => html! { <p role="status">{ format!("{k} chiffre{} de la période précédente enregistré{}.", plural_s(*k), plural_s(*k)) }</p> },
+                    Some(Err(errs)) => html! {
+                        <div class="message-erreur" role="alert">
+                            <p>{ "Aucun chiffre n'a été ajouté : corrigez ces lignes." }</p>
+                            <ul>{ for errs.iter().map(|e| html! { <li>{ e.clone() }</li> }) }</ul>
+                        </div>
+                    },
+                    None => html! {},
+                } }
+            </section>
+            <div class="actions-synthese ligne-formulaire">
+                <button type="button" class="bouton" onclick={on_copy_sentences}>{ "Copier les phrases clés" }</button>
+                <button type="button" class="bouton bouton-secondaire" onclick={on_copy_all}>{ "Copier toute la synthèse (texte)" }</button>
+                <button type="button" class="bouton bouton-secondaire" onclick={print}>{ "Imprimer ou enregistrer en PDF" }</button>
+            </div>
+            if let Some(m) = *copied {
+                <p role="status">{ m }</p>
             }
-            { for comp.iter().map(compilation) }
+            <details class="texte-a-copier">
+                <summary>{ "Le texte de la synthèse, à sélectionner et copier" }</summary>
+                <label for="synthese-texte">{ "Synthèse au format texte (tableaux séparés par des tabulations)" }</label>
+                <textarea id="synthese-texte" rows="12" readonly=true value={whole} />
+            </details>
+            { super::synthese::report_view(&report) }
         </>
-    }
-}
-
-fn range(d: &Distribution, unit: &str) -> String {
-    match &d.stats {
-        Some(s) => format!(
-            "de {} {unit} à {} {unit} (médiane {} {unit}, {} organisme{})",
-            num(s.min),
-            num(s.max),
-            num(s.median),
-            s.n,
-            plural_s(s.n)
-        ),
-        None => "non calculable".into(),
-    }
-}
-
-pub fn compilation(c: &Compilation) -> Html {
-    let at_level = c.levels.iter().filter(|l| l.at_level).count();
-    let epci = c
-        .levels
-        .iter()
-        .filter(|l| l.levels_fr.contains("EPCI"))
-        .count();
-    html! {
-        <section class="compilation" aria-labelledby={format!("compilation-{}", c.code)}>
-            <h2 id={format!("compilation-{}", c.code)}>{ format!("{} — {} ({})", c.code, c.label, c.group) }</h2>
-            <table class="tableau">
-                <tbody>
-                    <tr><th scope="row">{ format!("Offre nouvelle, {}", c.period_label) }</th>
-                        <td class="nombre">{ c.total.map(num).unwrap_or_else(|| "vide".into()) }{ if c.total_is_estimate { " (dont estimation)" } else { "" } }</td>
-                        <td>{ c.total_formula_fr.clone() }</td></tr>
-                    <tr><th scope="row">{ "Moyenne annuelle" }</th>
-                        <td class="nombre">{ c.yearly_average.map(num).unwrap_or_else(|| "—".into()) }</td>
-                        <td>{ "Total sur six ans ÷ 6" }</td></tr>
-                    <tr><th scope="row">{ "Part des PLAI (territoire)" }</th>
-                        <td class="nombre">{ c.plai_share.as_ref().map(|p| format!("{} %", num(p.0))).unwrap_or_else(|| "—".into()) }</td>
-                        <td>{ c.plai_share.as_ref().map(|p| p.1.clone()).unwrap_or_else(|| format!("Rien de saisi en {}.", c.share_members_fr)) }</td></tr>
-                    <tr><th scope="row">{ "Part des PLAI par organisme" }</th>
-                        <td colspan="2">{ range(&c.plai_share_by_organism, "%") }</td></tr>
-                    <tr><th scope="row">{ "Développement rapporté au parc" }</th>
-                        <td colspan="2">
-                            { range(&c.development_by_organism, "%") }
-                            if !c.without_stock.is_empty() {
-                                { format!(" ; parc inconnu pour {} organisme{} : {}", c.without_stock.len(), plural_s(c.without_stock.len()), c.without_stock.join(", ")) }
-                            }
-                        </td></tr>
-                    <tr><th scope="row">{ "Maille retenue" }</th>
-                        <td colspan="2">{ format!("{at_level} organisme{} engagé{} à la maille du territoire, {} non ventilé{} ; {epci} avec un détail par EPCI", plural_s(at_level), plural_s(at_level), c.levels.len() - at_level, plural_s(c.levels.len() - at_level)) }</td></tr>
-                </tbody>
-            </table>
-            { super::charts::plai_chart(c) }
-            if !c.development_by_organism.values.is_empty() {
-                <table class="tableau">
-                    <caption>{ "Développement sur six ans rapporté au parc de l'organisme sur le territoire" }</caption>
-                    <thead><tr><th scope="col">{ "Organisme" }</th><th scope="col">{ "Développement / parc" }</th></tr></thead>
-                    <tbody>{ for c.development_by_organism.values.iter().map(|(l, v)| html! { <tr><th scope="row">{ l.clone() }</th><td class="nombre">{ format!("{} %", num(*v)) }</td></tr> }) }</tbody>
-                </table>
-            }
-            if !c.sub_territories.is_empty() {
-                <table class="tableau">
-                    <caption>{ "Part de chaque sous-territoire (d'après les fichiers)" }</caption>
-                    <thead><tr><th scope="col">{ "Sous-territoire" }</th><th scope="col">{ "Offre nouvelle" }</th><th scope="col">{ "Part du total" }</th></tr></thead>
-                    <tbody>
-                        { for c.sub_territories.iter().map(|s| html! { <tr><th scope="row">{ s.label.clone() }</th><td class="nombre">{ num(s.value) }</td><td class="nombre">{ format!("{} %", num(s.share)) }</td></tr> }) }
-                        if c.sub_undetailed > 0.0 {
-                            <tr><th scope="row">{ "Non détaillé par sous-territoire" }</th><td class="nombre">{ num(c.sub_undetailed) }</td><td></td></tr>
-                        }
-                    </tbody>
-                </table>
-            }
-            if !c.sub_territories.is_empty() && !c.by_organism_sub.is_empty() {
-                { organism_by_sub(c) }
-            }
-            <table class="tableau">
-                <caption>{ "Maille retenue par chaque organisme" }</caption>
-                <thead><tr><th scope="col">{ "Organisme" }</th><th scope="col">{ "Mailles" }</th><th scope="col">{ "À la maille du territoire" }</th></tr></thead>
-                <tbody>{ for c.levels.iter().map(|l| html! { <tr><th scope="row">{ l.organism.clone() }</th><td>{ l.levels_fr.clone() }</td><td>{ if l.at_level { "oui" } else { "non ventilé" } }</td></tr> }) }</tbody>
-            </table>
-        </section>
-    }
-}
-
-/// New supply per organism × sub-territory, with names: what each organism brings to each
-/// sub-territory (a regional synthesis's table), the part it did not detail, its total.
-fn organism_by_sub(c: &Compilation) -> Html {
-    let subs: Vec<&str> = c.sub_territories.iter().map(|s| s.label.as_str()).collect();
-    let undetailed = c.by_organism_sub.iter().any(|o| o.undetailed > 0.0);
-    html! {
-        <div class="grille-defilement" tabindex="0" role="region"
-            aria-label={format!("{} par organisme et sous-territoire", c.code)}>
-            <table class="tableau tableau-organismes-sous-territoires">
-                <caption>{ format!("{} — offre nouvelle par organisme et par sous-territoire ({})", c.code, c.period_label) }</caption>
-                <thead><tr>
-                    <th scope="col">{ "Organisme" }</th>
-                    { for subs.iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
-                    if undetailed { <th scope="col">{ "Non détaillé" }</th> }
-                    <th scope="col">{ "Total" }</th>
-                </tr></thead>
-                <tbody>
-                    { for c.by_organism_sub.iter().map(|o| html! {
-                        <tr>
-                            <th scope="row">{ o.organism.clone() }</th>
-                            { for subs.iter().map(|s| {
-                                let v = o.values.iter().find(|(l, _)| l == s).map(|(_, v)| *v);
-                                html! { <td class="nombre">{ v.map(num).unwrap_or_else(|| "—".to_string()) }</td> }
-                            }) }
-                            if undetailed { <td class="nombre">{ num(o.undetailed) }</td> }
-                            <td class="nombre">{ o.total.map(num).unwrap_or_else(|| "aucune valeur".to_string()) }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-        </div>
     }
 }

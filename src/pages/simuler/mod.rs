@@ -21,6 +21,7 @@ mod export;
 mod objectifs;
 mod organismes;
 mod scenarios;
+mod synthese;
 mod tables;
 mod territoire;
 
@@ -219,6 +220,8 @@ pub struct Derived {
     /// Under the selected scenario (same as the baseline when none is selected).
     pub current: Option<Consolidated>,
     pub compilation: Vec<Compilation>,
+    /// The regional synthesis (Compilation régionale, and the printed report).
+    pub synthesis: Option<Rc<cus_core::report::Report>>,
     /// The organisms' evaluations side by side (read again only with the files, like `extract`).
     pub review: Option<Rc<Review>>,
     /// Files used (not excluded, catalogue known), in order: index → file id.
@@ -325,6 +328,23 @@ fn derive(
         }
         None => (None, None, Vec::new()),
     };
+    let synthesis = match (&extract, &current) {
+        (Some(ex), Some(cur)) => Some(Rc::new(cus_core::consolidation::synthesis::synthesis(
+            &cus_core::consolidation::synthesis::SynthesisInput {
+                extract: ex,
+                consolidated: cur,
+                compilation: &compilation,
+                sources: &src,
+                geo,
+                previous: &ws.previous,
+                review: review.as_deref(),
+                scenario: scenario
+                    .and_then(|i| ws.scenarios.get(i))
+                    .map(|s| s.name.as_str()),
+            },
+        ))),
+        _ => None,
+    };
     Derived {
         geo,
         catalogue_of,
@@ -333,6 +353,7 @@ fn derive(
         baseline,
         current,
         compilation,
+        synthesis,
         review,
         used,
         ms: now_ms() - t0,

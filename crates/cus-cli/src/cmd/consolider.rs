@@ -973,6 +973,70 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
     }
 
+    /// The CRH Nord-Pas-de-Calais case (30 first-generation CUS): with the previous period's
+    /// figures, the text ends on the regional synthesis and its key sentences; a wrong line of
+    /// the previous period stops everything and is named.
+    #[test]
+    fn the_regional_synthesis_compares_with_the_previous_period() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../cus-core/tests/cases/synthesis/crh-2012"
+        );
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path().display().to_string())
+            .filter(|p| p.ends_with(".json"))
+            .collect();
+        files.sort();
+        let previous = format!("{dir}/periode-precedente.csv");
+        let mut args: Vec<&str> = vec!["consolider"];
+        args.extend(files.iter().map(String::as_str));
+        args.extend([
+            "--territoire",
+            "region:32",
+            "--periode-precedente",
+            &previous,
+        ]);
+        let o = run_args(&args);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let out = o.stdout.replace('\u{202f}', " ");
+        for want in [
+            "== Offre nouvelle — A.I Dossiers de financement déposés",
+            "Ce niveau de production prévisionnel est inférieur de 4 % à la période 2005–2010 (33 812 logements, chiffres saisis).",
+            "Nord représente 67 % du développement prévisionnel 2011–2016 contre 62 % des réalisations sur la période 2005–2010.",
+            "== D.I-ventes — Prévision de logements vendus",
+        ] {
+            assert!(out.contains(want), "{want}\n{out}");
+        }
+        let json = {
+            let mut a = args.clone();
+            a.extend(["--format", "json"]);
+            run_args(&a)
+        };
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(v["synthese"]["sections"][0]["id"], "offre-a-i");
+        let tmp = temp("consolider-precedente");
+        let bad = tmp.join("precedente.csv");
+        std::fs::write(
+            &bad,
+            "indicateur;ventilation;periode;valeur\nA.I;PLAI;demain;3\n",
+        )
+        .unwrap();
+        let bad = bad.display().to_string();
+        let mut a: Vec<&str> = vec!["consolider", &files[0], "--territoire", "region:32"];
+        a.extend(["--periode-precedente", &bad]);
+        let o = run_args(&a);
+        assert_eq!(o.code, 2);
+        assert!(
+            o.stderr.contains("[E-CONSOLIDATION-PREVIOUS] (fichier ")
+                && o.stderr
+                    .contains(", ligne 2) : « demain » n'est pas une période"),
+            "{}",
+            o.stderr
+        );
+        std::fs::remove_dir_all(&tmp).ok();
+    }
+
     #[test]
     fn wrong_usage_is_explained() {
         let o = run_args(&["consolider", "x.json"]);

@@ -935,6 +935,23 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
                 .join(" ; ")
         ));
     }
+    let mut bars: Vec<(String, f64)> = orgs
+        .iter()
+        .filter_map(|o| match (o.num, o.den) {
+            (Some(n), Some(d)) if d > 0.0 => Some((o.label.clone(), n / d * 100.0)),
+            _ => None,
+        })
+        .collect();
+    bars.sort_by(|a, b| a.1.total_cmp(&b.1));
+    if !bars.is_empty() {
+        sec.charts.push(Chart {
+            id: "part-organismes-graphique".into(),
+            caption: format!("{} : {} par organisme (%)", c.code, share_col),
+            unit: "%".into(),
+            bars,
+            table: "organismes".into(),
+        });
+    }
     sec.tables.push(by_org);
 
     // Organism × sub-territory.

@@ -43,8 +43,7 @@ test('the regional synthesis of 30 first-generation CUS: sentences, previous per
   await page.fill('#nouvel-espace', 'Synthèse régionale 2011-2016');
   await page.click('text=Créer l\'espace');
   await page.waitForFunction(() => location.hash === '#/simuler/territoire');
-  await page.fill('#recherche-territoire', 'Hauts-de-France');
-  await page.click('.resultats-territoire button:has-text("Hauts-de-France")');
+  await page.selectOption('#region', '32');
   await page.waitForSelector('text=Territoire étudié : ');
 
   await go(page, 'organismes');

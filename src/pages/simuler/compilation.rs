@@ -100,7 +100,7 @@ pub fn compilation_section(props: &SectionProps) -> Html {
                     }
                 </p>
                 <form onsubmit={on_add}>
-                    <label for="periode-precedente-collee">{ "Une ligne par chiffre : indicateur;ventilation;période;valeur;territoire;organisme (les deux derniers facultatifs : vide pour tout le territoire ; 59 ou departement:59 ; SIREN de l'organisme). Exemple : A.I;PLAI;2005-2010;3 190" }</label>
+                    <label for="periode-precedente-collee">{ "Une ligne par chiffre : indicateur;ventilation;période;valeur;territoire;organisme. Les deux derniers sont facultatifs : territoire vide pour tout le territoire, 59 pour un département, le SIREN d'un EPCI ; organisme vide, ou son SIREN. Exemple : A.I;PLAI;2005-2010;3 190" }</label>
                     <textarea id="periode-precedente-collee" rows="4" value={(*pasted).clone()} oninput={on_text} />
                     <button type="submit" class="bouton bouton-secondaire">{ "Ajouter ces chiffres" }</button>
                 </form>

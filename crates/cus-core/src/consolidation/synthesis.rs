@@ -207,6 +207,15 @@ fn evolution_fr(e: f64, masc: bool) -> String {
     }
 }
 
+/// « entre 6 % et 42 % », or « 10 % » when both ends read the same.
+fn span(a: f64, z: f64) -> String {
+    if pct(a) == pct(z) {
+        pct(a)
+    } else {
+        format!("entre {} et {}", pct(a), pct(z))
+    }
+}
+
 /// « en hausse de 90 % » / « en baisse de 80 % » / « stable ».
 fn change_fr(e: f64) -> String {
     if e.abs() < 0.5 {
@@ -397,7 +406,21 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
     let territory = &input.extract.territory;
     let total_cols = six_year_columns(ct, &whole);
     let total = c.total;
-    let period = c.period_label.replace("Cumul ", "");
+    // « la période 2011–2016 » for one window; conventions signed in different years each have
+    // their own six years (« les six ans de chaque convention (2019–2024 et 2020–2025) »).
+    let (over, period) = match c.period_label.strip_prefix("Cumul ") {
+        Some(p) => (format!("la période {p}"), p.to_string()),
+        None => match c.period_label.strip_prefix("Six ans de chaque convention ") {
+            Some(p) => (
+                format!(
+                    "les six ans de chaque convention {}",
+                    p.replace("Cumul ", "")
+                ),
+                "sur six ans".to_string(),
+            ),
+            None => (c.period_label.to_lowercase(), "sur six ans".to_string()),
+        },
+    };
     let prev = Previous::of(input.previous, &c.code);
     let prev_period = prev.period();
     let prev_label = prev_period
@@ -521,11 +544,11 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
     // Sentences.
     if let Some(tot) = total {
         let mut s1 = format!(
-            "{} {} pourraient ainsi être {} sur la période {}, soit une moyenne annuelle de {} {}",
+            "{} {} pourraient ainsi être {} sur {}, soit une moyenne annuelle de {} {}",
             n0(tot),
             unit,
             participle(&c.label),
-            period,
+            over,
             n0(tot / 6.0),
             unit
         );
@@ -600,24 +623,31 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
         );
     }
     match (range(&dev), range(&shares)) {
+        (Some((a, _)), Some((p, _))) if dev.len() == 1 => sec.say(
+            "disparites",
+            format!(
+                "Un seul organisme : un développement représentant {} de son patrimoine actuel, une part de {} de {} des objectifs {}.",
+                pct(a),
+                rule.numerator.join(" + "),
+                pct(p),
+                rule.denominator.join("-")
+            ),
+        ),
         (Some((a, z)), Some((p, q))) => sec.say(
             "disparites",
             format!(
-                "Les objectifs diffèrent fortement d'un organisme à l'autre : des perspectives de développement représentant entre {} et {} de leur patrimoine actuel, une part de {} représentant entre {} et {} des objectifs {}.",
-                pct(a),
-                pct(z),
+                "Les objectifs diffèrent d'un organisme à l'autre : des perspectives de développement représentant {} de leur patrimoine actuel, une part de {} représentant {} des objectifs {}.",
+                span(a, z),
                 rule.numerator.join(" + "),
-                pct(p),
-                pct(q),
+                span(p, q),
                 rule.denominator.join("-")
             ),
         ),
         (Some((a, z)), None) => sec.say(
             "disparites",
             format!(
-                "Les perspectives de développement des organismes représentent entre {} et {} de leur patrimoine actuel.",
-                pct(a),
-                pct(z)
+                "Les perspectives de développement des organismes représentent {} de leur patrimoine actuel.",
+                span(a, z)
             ),
         ),
         _ => {}
@@ -627,10 +657,13 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
     let apart = orgs.len() - at_level.len();
     if !orgs.is_empty() {
         let mut m = format!(
-            "Déclinaison des objectifs : {} organisme{} au niveau départemental, dont {} aussi à l'EPCI",
+            "Déclinaison des objectifs : {} organisme{} au niveau départemental, {}",
             at_level.len(),
             s(at_level.len()),
-            epci
+            match epci {
+                0 => "aucun à l'EPCI".to_string(),
+                n => format!("dont {n} aussi à l'EPCI"),
+            }
         );
         if apart > 0 {
             m.push_str(&format!(
@@ -656,6 +689,7 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
     if let Some(top) = c
         .sub_territories
         .iter()
+        .filter(|_| c.sub_territories.len() > 1)
         .max_by(|a, b| a.share.total_cmp(&b.share))
     {
         let mut m = format!(
@@ -1060,7 +1094,14 @@ fn indicator_section(
         last: Option<f64>,
     }
     let mut orgs: Vec<Org> = Vec::new();
-    for r in ct.rows.iter().filter(|r| !r.hypothetical) {
+    // A figure per organism never added (a cost measured for the whole organism): the
+    // organisms « non ventilé » at the territory's level count too, it is their own figure.
+    let extra: &[super::totals::Row] = if reading == Reading::Organisme {
+        &ct.unventilated
+    } else {
+        &[]
+    };
+    for r in ct.rows.iter().filter(|r| !r.hypothetical).chain(extra) {
         let Some(si) = input.sources.iter().position(|x| x.id == r.id) else {
             continue;
         };
@@ -1151,38 +1192,56 @@ fn indicator_section(
                 });
                 sec.tables.push(tab);
             } else {
-                // Cumulatives or levels only (at 3 and 6 years): the territory's figure at each
-                // date, organisms of the same date added (a level is never added over years).
-                let dates: Vec<(String, Option<f64>)> = ct
-                    .columns
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| {
-                        whole(c) && matches!(c.aligned, Aligned::Window(..) | Aligned::End(_))
-                    })
-                    .map(|(i, c)| (c.aligned.label_fr(), ct.totals[i].value()))
-                    .collect();
-                let filled: Vec<&(String, Option<f64>)> =
-                    dates.iter().filter(|d| d.1.is_some()).collect();
-                if let (Some(first), Some(last)) = (filled.first(), filled.last()) {
+                // Cumulatives or levels only (at 3 and 6 years): each convention's figure at the
+                // same point of its own calendar (its 3rd, its 6th year), organisms added; two
+                // points are never added (a level is never added over years).
+                let mut horizons: std::collections::BTreeMap<i32, (f64, Vec<&str>)> =
+                    std::collections::BTreeMap::new();
+                for r in ct.rows.iter().filter(|r| !r.hypothetical) {
+                    for (i, c) in ct.columns.iter().enumerate() {
+                        let n = match (c.aligned, r.first_year) {
+                            (Aligned::Window(a, b), _) => b - a + 1,
+                            (Aligned::End(y), Some(f)) => y - f + 1,
+                            _ => continue,
+                        };
+                        if let (true, Some(v)) = (whole(c), r.values[i]) {
+                            let e = horizons.entry(n).or_insert((0.0, Vec::new()));
+                            e.0 += v;
+                            if !e.1.contains(&r.id.as_str()) {
+                                e.1.push(r.id.as_str());
+                            }
+                        }
+                    }
+                }
+                let at = |n: i32| {
+                    format!(
+                        "à {n} an{} de chaque convention",
+                        if n > 1 { "s" } else { "" }
+                    )
+                };
+                if !horizons.is_empty() {
+                    let parts: Vec<String> = horizons
+                        .iter()
+                        .map(|(n, (v, _))| format!("{} {}", n0(*v), at(*n)))
+                        .collect();
                     sec.say(
                         "trajectoire",
                         format!(
-                            "{} : {} ({}) puis {} ({}), organismes additionnés à la même date.",
+                            "{} : {} (organismes additionnés à la même échéance de leur convention).",
                             capitalise(noun),
-                            n0(first.1.unwrap_or(0.0)),
-                            first.0.to_lowercase(),
-                            n0(last.1.unwrap_or(0.0)),
-                            last.0.to_lowercase()
+                            parts.join(", puis ")
                         ),
                     );
                     let mut tab = Table::new(
                         "annees",
                         format!("{} à chaque échéance ({unit})", ct.code),
-                        &["Échéance", "Total du territoire"],
+                        &["Échéance", "Total du territoire", "Organismes"],
                     );
-                    for (l, v) in &dates {
-                        tab.row(l.clone(), vec![Cell::count(*v)]);
+                    for (n, (v, ids)) in &horizons {
+                        tab.row(
+                            capitalise(&at(*n)),
+                            vec![Cell::count(Some(*v)), Cell::count(Some(ids.len() as f64))],
+                        );
                     }
                     sec.tables.push(tab);
                 }
@@ -1191,9 +1250,8 @@ fn indicator_section(
                 sec.say(
                     "disparites",
                     format!(
-                        "Selon les organismes, le volume de {noun} à l'horizon de la convention va de {} à {} de leur patrimoine.",
-                        pct(a),
-                        pct(z)
+                        "Selon les organismes, le volume de {noun} à l'horizon de la convention représente {} de leur patrimoine.",
+                        span(a, z)
                     ),
                 );
             }
@@ -1255,9 +1313,8 @@ fn indicator_section(
                 sec.say(
                     "disparites",
                     format!(
-                        "Selon les organismes, les {noun} vont de {} à {} du patrimoine par an.",
-                        pct(a),
-                        pct(z)
+                        "Selon les organismes, les {noun} représentent {} du patrimoine par an.",
+                        span(a, z)
                     ),
                 );
             }
@@ -1273,16 +1330,30 @@ fn indicator_section(
                 } else {
                     (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
                 };
+                let organisms = {
+                    let mut ids: Vec<&str> = ct
+                        .rows
+                        .iter()
+                        .filter(|r| !r.hypothetical)
+                        .chain(&ct.unventilated)
+                        .map(|r| r.id.as_str())
+                        .collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    ids.len()
+                };
                 sec.say(
                     "disparites",
                     format!(
-                        "{} : de {} à {} {unit} selon les organismes (médiane {}, {} organisme{}) ; ces valeurs ne s'additionnent pas.",
+                        "{} : de {} à {} {unit} selon les organismes (médiane {} ; {} valeur{} de {} organisme{}) ; ces valeurs ne s'additionnent pas.",
                         capitalise(noun),
                         format_fr(a, 1),
                         format_fr(z, 1),
                         format_fr(median, 1),
                         n,
-                        s(n)
+                        s(n),
+                        organisms,
+                        s(organisms)
                     ),
                 );
             }
@@ -1314,7 +1385,11 @@ fn indicator_section(
         tab.row(o.label.clone(), cells);
         let _ = o.filled_years;
     }
-    if !ct.unventilated.is_empty() {
+    if reading == Reading::Organisme && !ct.unventilated.is_empty() {
+        tab.notes.push(
+            "Pour un organisme engagé à une maille plus large que le territoire (l'organisme entier), sa valeur est celle de cette maille : elle n'est ajoutée à aucune autre.".into(),
+        );
+    } else if !ct.unventilated.is_empty() {
         tab.notes.push(format!(
             "Non ventilés à cette maille (hors tableau) : {}.",
             ct.unventilated

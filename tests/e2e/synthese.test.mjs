@@ -9,24 +9,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { start, openApp, screenshot, ROOT, SHOTS } from './harness.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { start, openApp, screenshot, axe, ROOT, SHOTS } from './harness.mjs';
 const DIR = path.join(ROOT, 'crates/cus-core/tests/cases/synthesis/crh-2012');
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
-
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 async function go(page, section) {
   const hash = `#/simuler/${section}`;

@@ -6,10 +6,10 @@
 //! Which indicator is the new supply by financing is data: the indicators with a PLAI-share rule
 //! (`data/rules/plausibilite.json`, `W-PLAUSIBLE-PLAI-SHARE`), never a code in Rust.
 
+use super::synthesis::{member_of, six_year_columns, whole};
 use super::totals::{stats, Consolidated, Stats};
 use super::Aligned;
 use super::{territory_label, Extract, Source};
-use crate::catalogue::CONVENTION_YEARS;
 use crate::convention::TerritoryKey;
 use crate::geo::Referential;
 use crate::numfmt::format_fr;
@@ -129,37 +129,10 @@ pub fn compile(
             };
             // Six-year columns: the cumulative at 6 years, else the six yearly columns.
             let total_cols = |member: Option<&str>| -> Vec<usize> {
-                let is_split = |c: &super::Column| {
-                    c.split.part.is_none()
-                        && c.split.members.iter().enumerate().all(|(i, m)| {
-                            if i == b {
-                                m.as_deref() == member
-                            } else {
-                                m.is_none()
-                            }
-                        })
-                };
-                // Every six-year window (one per first year: each organism is in one), else
-                // every calendar year (each organism has its own six).
-                let six = i32::from(CONVENTION_YEARS) - 1;
-                let cum: Vec<usize> = ct
-                    .columns
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| {
-                        matches!(c.aligned, Aligned::Window(a, b) if b - a == six) && is_split(c)
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                if !cum.is_empty() {
-                    return cum;
+                match member {
+                    None => six_year_columns(ct, &whole),
+                    Some(m) => six_year_columns(ct, &member_of(b, m)),
                 }
-                ct.columns
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| matches!(c.aligned, Aligned::Year(_)) && is_split(c))
-                    .map(|(i, _)| i)
-                    .collect()
             };
             let tot_cols = total_cols(None);
             if tot_cols.is_empty() {
@@ -252,16 +225,19 @@ pub fn compile(
                 sub_territories(t, ct, sources, &tot_cols, geo, &ex.territory);
             let sub_total: f64 = sub_territories_raw.iter().map(|s| s.1).sum();
             let grand = total.unwrap_or(0.0);
+            let share_of = |value: f64| {
+                if grand > 0.0 {
+                    value / grand * 100.0
+                } else {
+                    0.0
+                }
+            };
             let sub_territories = sub_territories_raw
                 .into_iter()
                 .map(|(label, value)| SubTerritory {
                     label,
                     value,
-                    share: if grand > 0.0 {
-                        value / grand * 100.0
-                    } else {
-                        0.0
-                    },
+                    share: share_of(value),
                 })
                 .collect();
             let levels = ct
@@ -307,11 +283,7 @@ pub fn compile(
                     .map(|(label, value, organisms)| EpciSubTerritory {
                         label,
                         value,
-                        share: if grand > 0.0 {
-                            value / grand * 100.0
-                        } else {
-                            0.0
-                        },
+                        share: share_of(value),
                         organisms,
                     })
                     .collect(),

@@ -64,28 +64,10 @@ impl PreviousFigure {
 pub fn parse_previous(text: &str) -> Result<Vec<PreviousFigure>, Vec<String>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw
-            .trim_end_matches(['\r', '\n'])
-            .trim_start_matches('\u{feff}');
-        if line.trim().is_empty() {
-            continue;
-        }
-        if i == 0 && line.trim().to_lowercase().starts_with("indicateur") {
-            continue;
-        }
-        let sep = if line.contains('\t') {
-            '\t'
-        } else if line.contains(';') {
-            ';'
-        } else {
-            ','
-        };
-        let mut f: Vec<&str> = line.split(sep).map(str::trim).collect();
+    for (n, mut f) in super::totals::pasted_lines(text) {
         while f.len() > 4 && f.last() == Some(&"") {
             f.pop();
         }
-        let n = i + 1;
         if !(4..=6).contains(&f.len()) {
             errors.push(format!(
                 "Ligne {n} : {} champ{} au lieu de 4 à 6 (indicateur, ventilation, période, valeur, territoire, organisme).",

@@ -269,7 +269,10 @@ fn parc_on(source: &Source<'_>, territory: &TerritoryKey, geo: &Referential) -> 
 
 /// The columns of the whole split (no member, no part) of `ct` that cover six years: every
 /// six-year window (one per first year), else every calendar year.
-fn six_year_columns(ct: &ConsolidatedTable, is_split: &dyn Fn(&Column) -> bool) -> Vec<usize> {
+pub(super) fn six_year_columns(
+    ct: &ConsolidatedTable,
+    is_split: &dyn Fn(&Column) -> bool,
+) -> Vec<usize> {
     let six = i32::from(CONVENTION_YEARS) - 1;
     let cum: Vec<usize> = ct
         .columns
@@ -289,11 +292,11 @@ fn six_year_columns(ct: &ConsolidatedTable, is_split: &dyn Fn(&Column) -> bool) 
         .collect()
 }
 
-fn whole(c: &Column) -> bool {
+pub(super) fn whole(c: &Column) -> bool {
     c.split.part.is_none() && c.split.members.iter().all(Option::is_none)
 }
 
-fn member_of(b: usize, m: &str) -> impl Fn(&Column) -> bool + '_ {
+pub(super) fn member_of(b: usize, m: &str) -> impl Fn(&Column) -> bool + '_ {
     move |c: &Column| {
         c.split.part.is_none()
             && c.split.members.iter().enumerate().all(|(i, x)| {
@@ -324,6 +327,20 @@ fn yearly(ct: &ConsolidatedTable, is_split: &dyn Fn(&Column) -> bool) -> Vec<(i3
         .collect();
     out.sort_by_key(|x| x.0);
     out
+}
+
+/// The chart of the yearly totals (its figures are the table `annees`).
+fn yearly_chart(code: &str, unit: &str, years: &[(i32, Option<f64>)]) -> Chart {
+    Chart {
+        id: "annees-graphique".into(),
+        caption: format!("{code} : total par année ({unit})"),
+        unit: unit.to_string(),
+        bars: years
+            .iter()
+            .map(|(y, v)| (y.to_string(), v.unwrap_or(0.0)))
+            .collect(),
+        table: "annees".into(),
+    }
 }
 
 /// The previous period's figures of one indicator.
@@ -800,16 +817,7 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
             cells.push(Cell::count(*v));
             path.row(y.to_string(), cells);
         }
-        sec.charts.push(Chart {
-            id: "annees-graphique".into(),
-            caption: format!("{} : total par année ({unit})", c.code),
-            unit: unit.clone(),
-            bars: years
-                .iter()
-                .map(|(y, v)| (y.to_string(), v.unwrap_or(0.0)))
-                .collect(),
-            table: "annees".into(),
-        });
+        sec.charts.push(yearly_chart(&c.code, unit, &years));
         sec.tables.push(path);
     }
 
@@ -1297,16 +1305,7 @@ fn indicator_section(
                 for (y, v) in &years {
                     tab.row(y.to_string(), vec![Cell::count(*v)]);
                 }
-                sec.charts.push(Chart {
-                    id: "annees-graphique".into(),
-                    caption: format!("{} : total par année ({unit})", ct.code),
-                    unit: unit.clone(),
-                    bars: years
-                        .iter()
-                        .map(|(y, v)| (y.to_string(), v.unwrap_or(0.0)))
-                        .collect(),
-                    table: "annees".into(),
-                });
+                sec.charts.push(yearly_chart(&ct.code, unit, &years));
                 sec.tables.push(tab);
             }
             if let Some((a, z)) = range(&ratios) {

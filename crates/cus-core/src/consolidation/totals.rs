@@ -1169,19 +1169,14 @@ pub fn paste_objectives(
     out
 }
 
-/// Objectives pasted from a spreadsheet or read from a CSV file: one per line,
-/// `indicateur;ventilation;période;valeur` (tabs, `;` or `,` between fields when the values do
-/// not use a decimal comma), French numbers; an optional header line starting with
-/// « indicateur ». `Err`: one French message per wrong line, naming it.
-pub fn parse_objectives(text: &str) -> Result<Vec<Objective>, Vec<String>> {
+/// The lines of a block pasted from a spreadsheet or read from a CSV file, numbered from 1, split
+/// into trimmed fields (tabs, else `;`, else `,`); empty lines and a first line starting with
+/// « indicateur » (a header) are skipped.
+pub(super) fn pasted_lines(text: &str) -> Vec<(usize, Vec<&str>)> {
     let mut out = Vec::new();
-    let mut errors = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim().trim_start_matches('\u{feff}');
-        if line.is_empty() {
-            continue;
-        }
-        if i == 0 && line.to_lowercase().starts_with("indicateur") {
+        if line.is_empty() || (i == 0 && line.to_lowercase().starts_with("indicateur")) {
             continue;
         }
         let sep = if line.contains('\t') {
@@ -1191,8 +1186,19 @@ pub fn parse_objectives(text: &str) -> Result<Vec<Objective>, Vec<String>> {
         } else {
             ','
         };
-        let f: Vec<&str> = line.split(sep).map(str::trim).collect();
-        let n = i + 1;
+        out.push((i + 1, line.split(sep).map(str::trim).collect()));
+    }
+    out
+}
+
+/// Objectives pasted from a spreadsheet or read from a CSV file: one per line,
+/// `indicateur;ventilation;période;valeur` (tabs, `;` or `,` between fields when the values do
+/// not use a decimal comma), French numbers; an optional header line starting with
+/// « indicateur ». `Err`: one French message per wrong line, naming it.
+pub fn parse_objectives(text: &str) -> Result<Vec<Objective>, Vec<String>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (n, f) in pasted_lines(text) {
         if f.len() != 4 {
             errors.push(format!(
                 "Ligne {n} : {} champ{} au lieu de 4 (indicateur, ventilation, période, valeur).",

@@ -329,6 +329,18 @@ fn yearly(ct: &ConsolidatedTable, is_split: &dyn Fn(&Column) -> bool) -> Vec<(i3
     out
 }
 
+/// The sum of the conventions' « Référence » of the whole split (`None`: none given).
+fn ref_total_of(ct: &ConsolidatedTable) -> Option<f64> {
+    let cols: Vec<usize> = ct
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.aligned == Aligned::Reference && whole(c))
+        .map(|(i, _)| i)
+        .collect();
+    sum_totals(ct, &cols)
+}
+
 /// The chart of the yearly totals (its figures are the table `annees`).
 fn yearly_chart(code: &str, unit: &str, years: &[(i32, Option<f64>)]) -> Chart {
     Chart {
@@ -608,6 +620,15 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
             ),
         );
     }
+    if let (None, Some(r)) = (&prev_period, ref_total_of(ct)) {
+        sec.say(
+            "reference",
+            format!(
+                "Les conventions donnent une référence de {} {unit} (somme des références des organismes) ; les textes ne disent pas combien d'années une référence couvre : aucune évolution n'est calculée sans la période précédente saisie.",
+                n0(r)
+            ),
+        );
+    }
     let member_total = |m: &str| sum_totals(ct, &six_year_columns(ct, &member_of(b, m)));
     let mut per_member = Vec::new();
     for m in &members {
@@ -735,6 +756,22 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
         cols.push(l.clone());
         cols.push("Évolution (moyenne annuelle)".into());
     }
+    // The conventions' own « Référence » (2nd generation), summed over the organisms at the
+    // territory's level: shown beside, never turned into an evolution.
+    let ref_of = |is_split: &dyn Fn(&Column) -> bool| -> Option<f64> {
+        let cols: Vec<usize> = ct
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.aligned == Aligned::Reference && is_split(c))
+            .map(|(i, _)| i)
+            .collect();
+        sum_totals(ct, &cols)
+    };
+    let ref_total = ref_total_of(ct);
+    if ref_total.is_some() {
+        cols.push("Référence des conventions (somme)".into());
+    }
     cols.push(format!("Part des {}", rule.denominator.join("-")));
     let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
     let mut by_fin = Table::new(
@@ -758,6 +795,9 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
             cells.push(Cell::count(before));
             cells.push(Cell::evolution(evolution(v, before)));
         }
+        if ref_total.is_some() {
+            cells.push(Cell::count(ref_of(&member_of(b, m))));
+        }
         cells.push(if rule.denominator.contains(m) {
             Cell::percent(match (v, den_total) {
                 (Some(v), Some(d)) if d > 0.0 => Some(v / d * 100.0),
@@ -772,6 +812,9 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
     if prev_label.is_some() {
         cells.push(Cell::count(prev_total));
         cells.push(Cell::evolution(evolution(total, prev_total)));
+    }
+    if ref_total.is_some() {
+        cells.push(Cell::count(ref_total));
     }
     cells.push(Cell::missing(Missing::NotApplicable));
     by_fin.total_row("Total", cells);

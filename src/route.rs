@@ -39,6 +39,18 @@ pub enum TrainRoute {
     Step(String, usize),
     /// A module's printable sheet: `#/former/<module>/fiche`.
     Sheet(String),
+    /// The end of a module: score and what was confused, `#/former/<module>/bilan`.
+    Summary(String),
+    /// Step `n` of a module on a projector (large type, answers hidden until revealed):
+    /// `#/former/<module>/projection/<n>`.
+    Projector(String, usize),
+    /// A trainer-led session: join it (`#/former/session?s=…`, a link the trainer hands out),
+    /// run it, see its summary.
+    Session { link: Option<String> },
+    /// The trainer composes a session: `#/former/session/nouvelle`.
+    Compose,
+    /// The trainer's view of the trainees' progress files: `#/former/formateur`.
+    Trainer,
 }
 
 impl TrainRoute {
@@ -56,6 +68,18 @@ impl TrainRoute {
 
     pub fn sheet(module: &str) -> Route {
         Route::Train(TrainRoute::Sheet(module.to_string()))
+    }
+
+    pub fn summary(module: &str) -> Route {
+        Route::Train(TrainRoute::Summary(module.to_string()))
+    }
+
+    pub fn projector(module: &str, n: usize) -> Route {
+        Route::Train(TrainRoute::Projector(module.to_string(), n))
+    }
+
+    pub fn session() -> Route {
+        Route::Train(TrainRoute::Session { link: None })
     }
 
     /// The exercises citing `code`.
@@ -135,8 +159,17 @@ impl Route {
             ["former"] => Route::Train(TrainRoute::Home {
                 code: param("code"),
             }),
+            ["former", "session"] => Route::Train(TrainRoute::Session { link: param("s") }),
+            ["former", "session", "nouvelle"] => Route::Train(TrainRoute::Compose),
+            ["former", "formateur"] => Route::Train(TrainRoute::Trainer),
             ["former", m] => Route::Train(TrainRoute::Module(decode(m))),
             ["former", m, "fiche"] => Route::Train(TrainRoute::Sheet(decode(m))),
+            ["former", m, "bilan"] => Route::Train(TrainRoute::Summary(decode(m))),
+            ["former", m, "projection"] => Route::Train(TrainRoute::Projector(decode(m), 1)),
+            ["former", m, "projection", n] => match n.parse::<usize>() {
+                Ok(n) if n >= 1 => Route::Train(TrainRoute::Projector(decode(m), n)),
+                _ => Route::NotFound(path.to_string()),
+            },
             ["former", m, n] => match n.parse::<usize>() {
                 Ok(n) if n >= 1 => Route::Train(TrainRoute::Step(decode(m), n)),
                 _ => Route::NotFound(path.to_string()),
@@ -186,6 +219,16 @@ impl Route {
             Route::Train(TrainRoute::Module(m)) => format!("#/former/{}", encode(m)),
             Route::Train(TrainRoute::Step(m, n)) => format!("#/former/{}/{n}", encode(m)),
             Route::Train(TrainRoute::Sheet(m)) => format!("#/former/{}/fiche", encode(m)),
+            Route::Train(TrainRoute::Summary(m)) => format!("#/former/{}/bilan", encode(m)),
+            Route::Train(TrainRoute::Projector(m, n)) => {
+                format!("#/former/{}/projection/{n}", encode(m))
+            }
+            Route::Train(TrainRoute::Session { link: None }) => "#/former/session".to_string(),
+            Route::Train(TrainRoute::Session { link: Some(l) }) => {
+                format!("#/former/session?s={}", encode(l))
+            }
+            Route::Train(TrainRoute::Compose) => "#/former/session/nouvelle".to_string(),
+            Route::Train(TrainRoute::Trainer) => "#/former/formateur".to_string(),
             Route::Reference { focus: None } => "#/comprendre".to_string(),
             Route::Reference { focus: Some(l) } => match &l.version {
                 Some(v) => format!(
@@ -231,6 +274,13 @@ impl Route {
                 return format!("Étape {n} — Se former — CUS indicateurs")
             }
             Route::Train(TrainRoute::Sheet(_)) => "Fiche imprimable — Se former",
+            Route::Train(TrainRoute::Summary(_)) => "Bilan du module — Se former",
+            Route::Train(TrainRoute::Projector(_, n)) => {
+                return format!("Projection, étape {n} — Se former — CUS indicateurs")
+            }
+            Route::Train(TrainRoute::Session { .. }) => "Session de formation — Se former",
+            Route::Train(TrainRoute::Compose) => "Préparer une session — Se former",
+            Route::Train(TrainRoute::Trainer) => "Vue du formateur — Se former",
             Route::Reference { .. } => "Comprendre les indicateurs",
             Route::NotFound(_) => "Page introuvable",
         };
@@ -580,6 +630,17 @@ mod tests {
             ("#/former/part-plai", TrainRoute::module("part-plai")),
             ("#/former/part-plai/2", TrainRoute::step("part-plai", 2)),
             ("#/former/part-plai/fiche", TrainRoute::sheet("part-plai")),
+            ("#/former/part-plai/bilan", TrainRoute::summary("part-plai")),
+            ("#/former/part-plai/projection/3", TrainRoute::projector("part-plai", 3)),
+            ("#/former/session", TrainRoute::session()),
+            (
+                "#/former/session?s=Stage~part-plai",
+                Route::Train(TrainRoute::Session {
+                    link: Some("Stage~part-plai".into()),
+                }),
+            ),
+            ("#/former/session/nouvelle", Route::Train(TrainRoute::Compose)),
+            ("#/former/formateur", Route::Train(TrainRoute::Trainer)),
             (
                 "#/former/part-plai/0",
                 Route::NotFound("former/part-plai/0".into()),

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use cus_core::catalogue::{Catalogue, Indicator};
-use cus_core::convention::{Convention, GridShape, Value};
+use cus_core::convention::Convention;
 use cus_core::diagnostic::{final_export_blockers, Diagnostic, Severity};
 use cus_core::numfmt::format_fr;
 use cus_core::rules;
@@ -578,14 +578,6 @@ fn outcome_view(o: &Outcome, on_cancel: Callback<MouseEvent>) -> Html {
 
 /// Text of a stored value, as the grids show it: a number in French, « Oui » / « Non », a text
 /// as typed (its line breaks kept by the style of the cell).
-fn value_text(v: Option<&Value>) -> String {
-    match v {
-        None => String::new(),
-        Some(Value::Number(n)) => format_fr(*n, 2),
-        Some(Value::Text(t)) => t.clone(),
-        Some(Value::Bool(b)) => cus_core::convention::yes_no_fr(*b).to_string(),
-    }
-}
 
 /// The whole convention for print: cover facts, one section per indicator (each starting on a
 /// new page when printed, its table header repeated on every page), the diagnostics and the
@@ -685,39 +677,10 @@ fn recap_indicator(
     geo: Option<&cus_core::geo::Referential>,
     diags: &[Diagnostic],
 ) -> Html {
-    // The grid's rows, columns and keys; columns period by period, as in the grid and workbooks.
-    let shape = GridShape::new(conv, ind, geo);
     let mine = diags
         .iter()
         .filter(|d| d.location.indicator.as_deref() == Some(ind.code.as_str()))
         .count();
-    // Computed totals across the coarsest level's rows, for additive indicators.
-    let level = conv.levels(ind).first().copied();
-    let several_levels = conv.levels(ind).len() > 1;
-    let total = |s: usize, p: usize| {
-        cus_core::calc::total_across_territories(
-            conv,
-            cat,
-            geo,
-            &ind.code,
-            &shape.splits[s],
-            shape.periods[p],
-            level,
-        )
-        .map(|e| format_fr(e.value, 2))
-        .unwrap_or_default()
-    };
-    let additive = cus_core::convention::is_additive(ind);
-    // Yes/no answers and texts: left-aligned, a text wrapped with its line breaks.
-    let qualitative = ind.value.default_bounds().is_none();
-    // One table per period (and per group of splits when there are many), each repeating the
-    // row labels: a wide grid prints whole on a landscape page instead of being cut at its edge.
-    let split_groups: Vec<Vec<usize>> = (0..shape.splits.len())
-        .collect::<Vec<_>>()
-        .chunks(RECAP_MAX_COLUMNS)
-        .map(<[usize]>::to_vec)
-        .collect();
-    let tables = (0..shape.periods.len()).flat_map(|p| split_groups.iter().map(move |g| (p, g)));
     html! {
         <section class="recap-indicateur" aria-labelledby={format!("recap-{}", crate::pages::code_id(&ind.code))}>
             <h3 id={format!("recap-{}", crate::pages::code_id(&ind.code))}>{ format!("{} — {}", ind.code, label_without_code(ind)) }</h3>
@@ -730,43 +693,8 @@ fn recap_indicator(
                 } }
                 if mine > 0 { { format!(" {mine} diagnostic{} (voir en fin de document).", plural(mine)) } }
             </p>
-            { for tables.map(|(p, group)| html! {
-                <table class={classes!("recap-table", qualitative.then_some("recap-qualitatif"),
-                    (ind.value == cus_core::catalogue::ValueKind::Texte).then_some("recap-texte"))}>
-                    <caption>{ format!("{} — {}", ind.code, ind.period_label_fr(shape.periods[p], year)) }
-                        if split_groups.len() > 1 { { format!(" ({}/{})", split_groups.iter().position(|g2| g2 == group).unwrap_or(0) + 1, split_groups.len()) } }
-                    </caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "Territoire" }</th>
-                            { for group.iter().map(|&s| html! {
-                                <th scope="col">{ shape.splits[s].label_fr(ind) }</th>
-                            }) }
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { for shape.rows.iter().enumerate().map(|(r, t)| html! {
-                            <tr>
-                                <th scope="row">{ conv.territory_label(t, geo) }</th>
-                                { for group.iter().map(|&s| html! {
-                                    <td>{ value_text(conv.values.get(&shape.key(r, s, p))) }</td>
-                                }) }
-                            </tr>
-                        }) }
-                    </tbody>
-                    if additive {
-                        <tfoot>
-                            <tr>
-                                <th scope="row">{ crate::pages::grid::total_label(several_levels.then_some(level).flatten()) }</th>
-                                { for group.iter().map(|&s| html! { <td>{ total(s, p) }</td> }) }
-                            </tr>
-                        </tfoot>
-                    }
-                </table>
-            }) }
+            { crate::pages::period_tables::period_tables(cat, conv, ind, year, geo) }
         </section>
     }
 }
 
-/// Value columns of one printed recap table (with the row labels, it fits a landscape page).
-const RECAP_MAX_COLUMNS: usize = 12;

@@ -43,8 +43,10 @@ pub fn home(props: &Props) -> Html {
                 </li>
                 <li class="carte">
                     <h2>{ "Formation et services de l'État" }</h2>
-                    <p>{ "Formateurs, DDT-M, DREAL : consultez la définition de chaque indicateur, sa source et le statut de son libellé." }</p>
+                    <p>{ "Formateurs, DDT-M, DREAL : consultez la définition de chaque indicateur, sa source et le statut de son libellé ; formez avec des exercices vérifiés par les vraies règles, seul ou en session guidée." }</p>
                     <a class="bouton" href={Route::Reference { focus: None }.to_hash()}>{ "Comprendre les indicateurs" }</a>
+                    { " " }
+                    <a class="bouton bouton-secondaire" href={crate::route::TrainRoute::home().to_hash()}>{ "Se former" }</a>
                 </li>
             </ul>
             <section class="encart" aria-labelledby="titre-exemples">

@@ -9,6 +9,7 @@ pub mod home;
 pub mod modes;
 pub mod num_input;
 pub mod organism;
+pub mod period_tables;
 pub mod reference;
 pub mod simuler;
 pub mod stock;

@@ -14,7 +14,7 @@ use cus_core::formation::{self, case, grade, Exercise, ExerciseType, Module};
 use cus_core::numfmt::format_fr;
 use yew::prelude::*;
 
-use super::progress::Record;
+use cus_core::formation::session::StepRecord as Record;
 use super::{card_links, catalogue_label};
 use crate::pages::grid::{IndicatorGrid, Pick};
 
@@ -28,7 +28,8 @@ pub struct Props {
     /// What the learner did before on this exercise.
     pub record: Option<Record>,
     /// An answer submitted: right or not.
-    pub on_answer: Callback<bool>,
+    /// An answer: right or not, and the wrong options it chose (their text).
+    pub on_answer: Callback<(bool, Vec<String>)>,
     pub on_reveal: Callback<()>,
 }
 
@@ -110,6 +111,12 @@ pub fn exercise_view(props: &Props) -> Html {
         let on_answer = props.on_answer.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            let wrong_chosen: Vec<String> = selected
+                .iter()
+                .filter_map(|&i| ex.choices.get(i))
+                .filter(|c| !c.correct)
+                .map(|c| c.text.clone())
+                .collect();
             let graded: Result<(bool, Vec<String>), String> = match ex.kind {
                 ExerciseType::ChoixUnique | ExerciseType::ChoixMultiple => {
                     if selected.is_empty() {
@@ -150,7 +157,7 @@ pub fn exercise_view(props: &Props) -> Html {
             match graded {
                 Err(msg) => outcome.set(Outcome::Unreadable(msg)),
                 Ok((correct, feedback)) => {
-                    on_answer.emit(correct);
+                    on_answer.emit((correct, wrong_chosen.clone()));
                     outcome.set(if correct {
                         Outcome::Right(feedback)
                     } else {

@@ -318,6 +318,15 @@ pub fn home(props: &Props) -> Html {
                     }) }
                 </ul>
             </section>
+            <section class="encart" aria-labelledby="titre-sessions" id="sessions">
+                <h2 id="titre-sessions">{ "Former un groupe" }</h2>
+                <ul>
+                    <li><a id="preparer-session" href={crate::route::Route::Train(crate::route::TrainRoute::Compose).to_hash()}>{ "Préparer une session" }</a>{ " : les modules et leur ordre, un fichier ou un lien à distribuer aux stagiaires." }</li>
+                    <li><a id="rejoindre-session" href={crate::route::TrainRoute::session().to_hash()}>{ "Rejoindre une session" }</a>{ " : avec le fichier ou le lien du formateur." }</li>
+                    <li><a id="vue-formateur" href={crate::route::Route::Train(crate::route::TrainRoute::Trainer).to_hash()}>{ "Vue du formateur" }</a>{ " : rassembler les fichiers de progression des stagiaires." }</li>
+                    <li>{ "Projeter un module : lien « Projeter » sur la page de chaque module (une question en grand, les réponses cachées jusqu'à la révélation)." }</li>
+                </ul>
+            </section>
             <section class="encart" aria-labelledby="titre-packs" id="packs">
                 <h2 id="titre-packs">{ "Packs de formateur" }</h2>
                 <p>{ "Un formateur peut ajouter ses propres exercices : un fichier au format des modules intégrés (voir docs/FORMATION.md), vérifié comme eux avant d'être accepté, puis gardé dans ce navigateur." }</p>

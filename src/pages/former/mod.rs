@@ -3,12 +3,16 @@
 //! the learner's progress kept in this browser.
 //!
 //! Pages: [`home`] (the modules, the score and its export, the packs, the exercises citing a
-//! code), a module's introduction (here), a step ([`exercise`]), a printable sheet ([`sheet`]).
+//! code), a module's introduction (here), a step ([`exercise`]), a printable sheet ([`sheet`]),
+//! a module's end with what was confused and a trainer-led session — compose, join, run, the
+//! trainer's view of the trainees' files — ([`session`]), projector mode ([`projector`]).
 
 mod exercise;
 mod home;
 mod packs;
 mod progress;
+mod projector;
+mod session;
 mod sheet;
 
 use std::rc::Rc;
@@ -121,13 +125,44 @@ pub fn former(props: &Props) -> Html {
         let cats = props.catalogues.0.clone();
         use_state(move || Library::load(&cats))
     };
-    let progress = use_state(Progress::load);
+    // A trainer-led session running in this browser keeps its own progress.
+    let active = use_state(session::stored_active);
+    let key_of = |a: Option<&session::Active>| match a {
+        Some(a) => session::progress_key(&a.session),
+        None => progress::PROGRESS_KEY.to_string(),
+    };
+    let progress = {
+        let key = key_of(active.as_ref());
+        use_state(move || progress::load(&key))
+    };
     let storage_msg = use_state(|| None::<String>);
     let on_progress = {
-        let (progress, storage_msg) = (progress.clone(), storage_msg.clone());
+        let (progress, storage_msg, key) = (
+            progress.clone(),
+            storage_msg.clone(),
+            key_of(active.as_ref()),
+        );
         Callback::from(move |p: Progress| {
-            storage_msg.set(p.save().err());
+            storage_msg.set(progress::save(&p, &key).err());
             progress.set(p);
+        })
+    };
+    let on_join = {
+        let (active, progress, storage_msg) =
+            (active.clone(), progress.clone(), storage_msg.clone());
+        Callback::from(move |a: session::Active| {
+            storage_msg.set(session::store_active(Some(&a)).err());
+            progress.set(progress::load(&session::progress_key(&a.session)));
+            active.set(Some(a));
+        })
+    };
+    let on_leave = {
+        let (active, progress, storage_msg) =
+            (active.clone(), progress.clone(), storage_msg.clone());
+        Callback::from(move |_: ()| {
+            storage_msg.set(session::store_active(None).err());
+            progress.set(progress::load(progress::PROGRESS_KEY));
+            active.set(None);
         })
     };
     let on_library = {
@@ -170,8 +205,34 @@ pub fn former(props: &Props) -> Html {
             }
             None => not_found(id),
         },
+        TrainRoute::Summary(id) => match library.find(id) {
+            Some(e) => session::summary(e, &progress, active.as_ref(), &library),
+            None => not_found(id),
+        },
+        TrainRoute::Projector(id, n) => match library.find(id) {
+            Some(e) if *n <= e.module.exercises.len() => html! {
+                <projector::Projector entry={e.clone()} step={*n} catalogues={props.catalogues.clone()} />
+            },
+            Some(_) | None => not_found(id),
+        },
+        TrainRoute::Session { link } => html! {
+            <session::SessionPage library={(*library).clone()} catalogues={props.catalogues.clone()}
+                active={(*active).clone()} progress={(*progress).clone()} link={link.clone()}
+                {on_join} {on_leave} on_library={on_library.clone()} />
+        },
+        TrainRoute::Compose => html! {
+            <session::ComposePage library={(*library).clone()} catalogues={props.catalogues.clone()} />
+        },
+        TrainRoute::Trainer => html! { <session::TrainerPage library={(*library).clone()} /> },
     };
-    html! { <>{ message.unwrap_or_default() }{ page }</> }
+    // The session running, said on every page of « Se former » with the way back to it.
+    let banner = active.as_ref().map(|a| html! {
+        <p class="bandeau-session" role="note">
+            { format!("Session « {} » — {}. ", a.session.title, a.trainee) }
+            <a href={TrainRoute::session().to_hash()}>{ "Voir la session" }</a>
+        </p>
+    });
+    html! { <>{ message.unwrap_or_default() }{ banner.unwrap_or_default() }{ page }</> }
 }
 
 fn not_found(id: &str) -> Html {
@@ -231,6 +292,8 @@ fn module_intro(e: &Entry, progress: &Progress, cats: &[Catalogue]) -> Html {
                 </a>
                 { " " }
                 <a href={TrainRoute::sheet(&m.id).to_hash()}>{ "Fiche imprimable (questions, puis réponses)" }</a>
+                { " · " }
+                <a id="projeter" href={TrainRoute::projector(&m.id, 1).to_hash()}>{ "Projeter (mode formateur)" }</a>
             </p>
             <h2>{ "Les étapes" }</h2>
             <ol class="etapes-module">
@@ -291,9 +354,9 @@ fn step_page(props: &StepProps) -> Html {
     let on_answer = {
         let (progress, on_progress) = (props.progress.clone(), props.on_progress.clone());
         let (mid, eid) = (m.id.clone(), ex.id.clone());
-        Callback::from(move |correct: bool| {
+        Callback::from(move |(correct, wrong): (bool, Vec<String>)| {
             let mut p = progress.clone();
-            p.answered(&mid, &eid, correct);
+            p.answered(&mid, &eid, correct, &wrong);
             on_progress.emit(p);
         })
     };
@@ -355,7 +418,7 @@ fn step_page(props: &StepProps) -> Html {
                         if n < total {
                             <a id="etape-suivante" class="bouton" href={TrainRoute::step(&m.id, n + 1).to_hash()}>{ "Étape suivante →" }</a>
                         } else {
-                            <a id="fin-module" class="bouton" href={TrainRoute::home().to_hash()}>{ "Fin du module : revenir aux modules" }</a>
+                            <a id="fin-module" class="bouton" href={TrainRoute::summary(&m.id).to_hash()}>{ "Fin du module : le bilan" }</a>
                         }
                     </nav>
                 </div>

@@ -2,16 +2,12 @@
 //! cases), then, starting on a new page, the answers with their explanations, the computations of
 //! the application and the errors its rules report.
 
-use std::rc::Rc;
-
-use cus_core::convention::Edit;
 use cus_core::formation::{self, case, ExerciseType};
 use cus_core::numfmt::format_fr;
 use yew::prelude::*;
 
 use super::{breadcrumb, catalogue_rc, Entry};
 use crate::catalogues::Catalogues;
-use crate::pages::grid::{IndicatorGrid, Pick};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -35,14 +31,18 @@ pub fn sheet(props: &Props) -> Html {
         }
     });
     let questions = m.exercises.iter().enumerate().map(|(i, ex)| {
+        let _ = i;
         let cat = catalogue_rc(ex, cats);
+        // The case printed as the récapitulatif prints a grid: one table per period, the row
+        // labels repeated, so that a wide grid is never cut at the page's edge.
         let grid = cat.as_ref().and_then(|c| {
             let ind = c.indicator(ex.indicator.as_ref()?)?;
             let conv = case::convention(ex.case.as_ref()?, c, ind).0;
+            let year = cus_core::rules::label_year(&conv);
             Some(html! {
-                <IndicatorGrid catalogue={c.clone()} indicator={Rc::new(ind.clone())} index={100 + i}
-                    draft={Rc::new(conv)} update={Callback::from(|_: Edit| {})}
-                    pick={Some(Rc::new(Pick { picked: Default::default(), on_pick: None, reveal: false }))} />
+                <div class="fiche-grille">
+                    { crate::pages::period_tables::period_tables(c, &conv, ind, year, conv.referential()) }
+                </div>
             })
         });
         let citation = cat

@@ -18,6 +18,7 @@ mod check;
 pub mod grade;
 mod load;
 mod model;
+pub mod session;
 
 pub use check::check;
 pub use load::{parse, MAX_MODULE_BYTES};

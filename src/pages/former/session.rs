@@ -319,7 +319,7 @@ pub fn session_page(props: &SessionProps) -> Html {
                         <p>{ format!("{} exercice{} réussi{} du premier coup sur {} ; {} réussi{} en tout.",
                             total.first_try, plural_s(total.first_try), plural_s(total.first_try), total.graded,
                             total.success, plural_s(total.success)) }</p>
-                        { for entries.iter().map(|e| misconceptions_view(&e.module, &props.progress)) }
+                        { for entries.iter().map(|e| misconceptions_view(&e.module, &props.progress, false)) }
                     </section>
                 },
             } }
@@ -335,14 +335,19 @@ pub fn session_page(props: &SessionProps) -> Html {
 
 /// What a module's trainee confused: each wrong option chosen and why it is wrong, with the
 /// cards to read again.
-pub fn misconceptions_view(m: &Module, p: &Progress) -> Html {
+/// `top`: the heading is a page's first level under its title (h2), else under a section (h3).
+pub fn misconceptions_view(m: &Module, p: &Progress, top: bool) -> Html {
     let list = misconceptions(m, p);
     if list.is_empty() {
         return html! {};
     }
     html! {
         <section class="confusions" aria-labelledby={format!("confusions-{}", m.id)}>
-            <h3 id={format!("confusions-{}", m.id)}>{ format!("{} : à revoir", m.title) }</h3>
+            if top {
+                <h2 id={format!("confusions-{}", m.id)}>{ format!("{} : à revoir", m.title) }</h2>
+            } else {
+                <h3 id={format!("confusions-{}", m.id)}>{ format!("{} : à revoir", m.title) }</h3>
+            }
             <ul>
                 { for list.iter().map(|c| html! {
                     <li>
@@ -379,7 +384,7 @@ pub fn summary(e: &Entry, p: &Progress, active: Option<&Active>, lib: &Library) 
             <p class="chapo">{ format!("{} exercice{} réussi{} du premier coup sur {} ; {} réussi{} en tout ; {} étape{} faite{} sur {}.",
                 sc.first_try, plural_s(sc.first_try), plural_s(sc.first_try), sc.graded,
                 sc.success, plural_s(sc.success), p.done(m), plural_s(p.done(m)), plural_s(p.done(m)), m.exercises.len()) }</p>
-            { misconceptions_view(m, p) }
+            { misconceptions_view(m, p, true) }
             if misconceptions(m, p).is_empty() {
                 <p>{ "Aucune mauvaise réponse à revoir dans ce module." }</p>
             }

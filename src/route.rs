@@ -631,7 +631,10 @@ mod tests {
             ("#/former/part-plai/2", TrainRoute::step("part-plai", 2)),
             ("#/former/part-plai/fiche", TrainRoute::sheet("part-plai")),
             ("#/former/part-plai/bilan", TrainRoute::summary("part-plai")),
-            ("#/former/part-plai/projection/3", TrainRoute::projector("part-plai", 3)),
+            (
+                "#/former/part-plai/projection/3",
+                TrainRoute::projector("part-plai", 3),
+            ),
             ("#/former/session", TrainRoute::session()),
             (
                 "#/former/session?s=Stage~part-plai",
@@ -639,7 +642,10 @@ mod tests {
                     link: Some("Stage~part-plai".into()),
                 }),
             ),
-            ("#/former/session/nouvelle", Route::Train(TrainRoute::Compose)),
+            (
+                "#/former/session/nouvelle",
+                Route::Train(TrainRoute::Compose),
+            ),
             ("#/former/formateur", Route::Train(TrainRoute::Trainer)),
             (
                 "#/former/part-plai/0",

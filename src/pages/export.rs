@@ -697,4 +697,3 @@ fn recap_indicator(
         </section>
     }
 }
-

@@ -14,9 +14,9 @@ use cus_core::formation::{self, case, grade, Exercise, ExerciseType, Module};
 use cus_core::numfmt::format_fr;
 use yew::prelude::*;
 
-use cus_core::formation::session::StepRecord as Record;
 use super::{card_links, catalogue_label};
 use crate::pages::grid::{IndicatorGrid, Pick};
+use cus_core::formation::session::StepRecord as Record;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -226,11 +226,13 @@ pub fn former(props: &Props) -> Html {
         TrainRoute::Trainer => html! { <session::TrainerPage library={(*library).clone()} /> },
     };
     // The session running, said on every page of « Se former » with the way back to it.
-    let banner = active.as_ref().map(|a| html! {
-        <p class="bandeau-session" role="note">
-            { format!("Session « {} » — {}. ", a.session.title, a.trainee) }
-            <a href={TrainRoute::session().to_hash()}>{ "Voir la session" }</a>
-        </p>
+    let banner = active.as_ref().map(|a| {
+        html! {
+            <p class="bandeau-session" role="note">
+                { format!("Session « {} » — {}. ", a.session.title, a.trainee) }
+                <a href={TrainRoute::session().to_hash()}>{ "Voir la session" }</a>
+            </p>
+        }
     });
     html! { <>{ message.unwrap_or_default() }{ banner.unwrap_or_default() }{ page }</> }
 }

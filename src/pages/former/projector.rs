@@ -49,7 +49,9 @@ pub fn projector(props: &Props) -> Html {
                     let in_field = e
                         .target()
                         .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-                        .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                        .is_some_and(|t| {
+                            matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        });
                     if in_field || e.ctrl_key() || e.alt_key() || e.meta_key() {
                         return;
                     }
@@ -72,7 +74,8 @@ pub fn projector(props: &Props) -> Html {
                 },
             );
             if let Some(d) = &doc {
-                let _ = d.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+                let _ =
+                    d.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(d) = &doc {
@@ -132,7 +135,13 @@ pub fn projector(props: &Props) -> Html {
         let ind = c.indicator(ex.indicator.as_ref()?)?;
         let conv = case::convention(ex.case.as_ref()?, c, ind).0;
         let year = cus_core::rules::label_year(&conv);
-        Some(crate::pages::period_tables::period_tables(c, &conv, ind, year, conv.referential()))
+        Some(crate::pages::period_tables::period_tables(
+            c,
+            &conv,
+            ind,
+            year,
+            conv.referential(),
+        ))
     });
     html! {
         <div class="page former projection" aria-live="polite">

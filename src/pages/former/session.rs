@@ -86,10 +86,11 @@ fn session_modules<'a>(lib: &'a Library, s: &Session) -> Vec<&'a Entry> {
 pub fn next_step(lib: &Library, s: &Session, p: &Progress) -> Option<(String, usize)> {
     for e in session_modules(lib, s) {
         let m = &e.module;
-        if let Some(i) = m.exercises.iter().position(|x| {
-            p.get(&m.id, &x.id)
-                .is_none_or(|r| !(r.success || r.seen))
-        }) {
+        if let Some(i) = m
+            .exercises
+            .iter()
+            .position(|x| p.get(&m.id, &x.id).is_none_or(|r| !(r.success || r.seen)))
+        {
             return Some((m.id.clone(), i + 1));
         }
     }
@@ -175,7 +176,10 @@ pub fn session_page(props: &SessionProps) -> Html {
                 if let Err(d) = formation::load_pack(&p.text, &p.name, &cats, &others) {
                     error.set(Some(format!(
                         "Le pack de la session n'est pas valide : {}",
-                        d.iter().map(|d| d.to_line_fr()).collect::<Vec<_>>().join(" ; ")
+                        d.iter()
+                            .map(|d| d.to_line_fr())
+                            .collect::<Vec<_>>()
+                            .join(" ; ")
                     )));
                     return;
                 }
@@ -289,7 +293,10 @@ pub fn session_page(props: &SessionProps) -> Html {
     let total = entries
         .iter()
         .map(|e| props.progress.score(&e.module))
-        .fold(Default::default(), |a: cus_core::formation::session::Score, b| a + b);
+        .fold(
+            Default::default(),
+            |a: cus_core::formation::session::Score, b| a + b,
+        );
     html! {
         <div class="page former">
             <h1 id="titre-page" tabindex="-1">{ format!("Session « {} »", s.title) }</h1>
@@ -464,7 +471,9 @@ pub fn compose_page(props: &ComposeProps) -> Html {
             read_files(
                 e,
                 Callback::from(move |files: Vec<(String, String)>| {
-                    let Some((name, text)) = files.into_iter().next() else { return };
+                    let Some((name, text)) = files.into_iter().next() else {
+                        return;
+                    };
                     let others: Vec<Module> = library
                         .entries
                         .iter()
@@ -483,7 +492,10 @@ pub fn compose_page(props: &ComposeProps) -> Html {
                         }
                         Err(d) => error.set(Some(format!(
                             "Le pack « {name} » n'est pas valide : {}",
-                            d.iter().map(|d| d.to_line_fr()).collect::<Vec<_>>().join(" ; ")
+                            d.iter()
+                                .map(|d| d.to_line_fr())
+                                .collect::<Vec<_>>()
+                                .join(" ; ")
                         ))),
                     }
                 }),
@@ -500,11 +512,22 @@ pub fn compose_page(props: &ComposeProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match Session::new(&title, (*chosen).clone(), pack.as_ref().map(|p| p.0.clone())) {
+            match Session::new(
+                &title,
+                (*chosen).clone(),
+                pack.as_ref().map(|p| p.0.clone()),
+            ) {
                 Ok(s) => {
                     error.set(None);
-                    let name = format!("session-{}.json", cus_core::formation::session::slug(&s.title));
-                    if let Err(m) = crate::pages::export::download(s.to_json().as_bytes(), &name, "application/json") {
+                    let name = format!(
+                        "session-{}.json",
+                        cus_core::formation::session::slug(&s.title)
+                    );
+                    if let Err(m) = crate::pages::export::download(
+                        s.to_json().as_bytes(),
+                        &name,
+                        "application/json",
+                    ) {
                         error.set(Some(m));
                     }
                     made.set(Some(s));
@@ -518,14 +541,21 @@ pub fn compose_page(props: &ComposeProps) -> Html {
             .library
             .find(id)
             .map(|e| e.module.title.clone())
-            .or_else(|| pack.as_ref().filter(|p| p.1 == id).map(|p| format!("{id} (pack « {} »)", p.0.name)))
+            .or_else(|| {
+                pack.as_ref()
+                    .filter(|p| p.1 == id)
+                    .map(|p| format!("{id} (pack « {} »)", p.0.name))
+            })
             .unwrap_or_else(|| id.to_string())
     };
     let link = made.as_ref().and_then(|s| {
         let p = s.to_link_param()?;
         let loc = web_sys::window()?.location();
         let base = format!("{}{}", loc.origin().ok()?, loc.pathname().ok()?);
-        Some(format!("{base}{}", Route::Train(TrainRoute::Session { link: Some(p) }).to_hash()))
+        Some(format!(
+            "{base}{}",
+            Route::Train(TrainRoute::Session { link: Some(p) }).to_hash()
+        ))
     });
     html! {
         <div class="page former">
@@ -621,7 +651,9 @@ pub fn trainer_page(props: &TrainerProps) -> Html {
         let add = add.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            let Some(list) = e.data_transfer().and_then(|d| d.files()) else { return };
+            let Some(list) = e.data_transfer().and_then(|d| d.files()) else {
+                return;
+            };
             let fs: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
             read_file_list(fs, add.clone());
         })

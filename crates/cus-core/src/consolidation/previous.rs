@@ -112,8 +112,8 @@ pub fn parse_previous(text: &str) -> Result<Vec<PreviousFigure>, Vec<String>> {
                 }
             }
         };
-        match crate::numfmt::parse_fr(f[3]) {
-            Ok(v) if v >= 0.0 && v.is_finite() => out.push(PreviousFigure {
+        match super::totals::positive_value(f[3], n, "un chiffre de la période précédente") {
+            Ok(v) => out.push(PreviousFigure {
                 indicator: f[0].to_string(),
                 split: if f[1].is_empty() {
                     "total".to_string()
@@ -125,10 +125,7 @@ pub fn parse_previous(text: &str) -> Result<Vec<PreviousFigure>, Vec<String>> {
                 territory,
                 organism,
             }),
-            Ok(_) => errors.push(format!(
-                "Ligne {n} : un chiffre de la période précédente est un nombre positif ou nul."
-            )),
-            Err(e) => errors.push(format!("Ligne {n} : {}", e.message_fr(f[3]))),
+            Err(m) => errors.push(m),
         }
     }
     if errors.is_empty() {

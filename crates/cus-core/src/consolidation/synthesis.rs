@@ -331,11 +331,16 @@ fn yearly(ct: &ConsolidatedTable, is_split: &dyn Fn(&Column) -> bool) -> Vec<(i3
 
 /// The sum of the conventions' « Référence » of the whole split (`None`: none given).
 fn ref_total_of(ct: &ConsolidatedTable) -> Option<f64> {
+    ref_sum(ct, &whole)
+}
+
+/// The sum of the conventions' « Référence » of one split (`None`: none given).
+fn ref_sum(ct: &ConsolidatedTable, is_split: &dyn Fn(&Column) -> bool) -> Option<f64> {
     let cols: Vec<usize> = ct
         .columns
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.aligned == Aligned::Reference && whole(c))
+        .filter(|(_, c)| c.aligned == Aligned::Reference && is_split(c))
         .map(|(i, _)| i)
         .collect();
     sum_totals(ct, &cols)
@@ -758,16 +763,7 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
     }
     // The conventions' own « Référence » (2nd generation), summed over the organisms at the
     // territory's level: shown beside, never turned into an evolution.
-    let ref_of = |is_split: &dyn Fn(&Column) -> bool| -> Option<f64> {
-        let cols: Vec<usize> = ct
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.aligned == Aligned::Reference && is_split(c))
-            .map(|(i, _)| i)
-            .collect();
-        sum_totals(ct, &cols)
-    };
+    let ref_of = |is_split: &dyn Fn(&Column) -> bool| ref_sum(ct, is_split);
     let ref_total = ref_total_of(ct);
     if ref_total.is_some() {
         cols.push("Référence des conventions (somme)".into());
@@ -1441,15 +1437,8 @@ fn indicator_section(
                 .join(", ")
         ));
     }
-    if ct.columns.iter().any(|c| c.aligned == Aligned::Reference) {
-        let refs: Vec<usize> = ct
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.aligned == Aligned::Reference && whole(c))
-            .map(|(i, _)| i)
-            .collect();
-        if let Some(v) = sum_totals(ct, &refs).filter(|_| ct.additive) {
+    {
+        if let Some(v) = ref_total_of(ct).filter(|_| ct.additive) {
             tab.notes.push(format!(
                 "Référence des conventions (somme) : {} {unit} ; le texte ne dit pas combien d'années une référence couvre, aucune évolution n'est calculée.",
                 n0(v)

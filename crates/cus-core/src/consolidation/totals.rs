@@ -1169,6 +1169,16 @@ pub fn paste_objectives(
     out
 }
 
+/// The value of field `text` of line `n`: a French number, positive or zero; else the message
+/// (« Ligne 3 : un objectif est un nombre positif ou nul. »), `what` naming the figure.
+pub(super) fn positive_value(text: &str, n: usize, what: &str) -> Result<f64, String> {
+    match crate::numfmt::parse_fr(text) {
+        Ok(v) if v >= 0.0 && v.is_finite() => Ok(v),
+        Ok(_) => Err(format!("Ligne {n} : {what} est un nombre positif ou nul.")),
+        Err(e) => Err(format!("Ligne {n} : {}", e.message_fr(text))),
+    }
+}
+
 /// The lines of a block pasted from a spreadsheet or read from a CSV file, numbered from 1, split
 /// into trimmed fields (tabs, else `;`, else `,`); empty lines and a first line starting with
 /// « indicateur » (a header) are skipped.
@@ -1214,18 +1224,15 @@ pub fn parse_objectives(text: &str) -> Result<Vec<Objective>, Vec<String>> {
             ));
             continue;
         };
-        match crate::numfmt::parse_fr(f[3]) {
-            Ok(v) if v >= 0.0 && v.is_finite() => out.push(Objective {
+        match positive_value(f[3], n, "un objectif") {
+            Ok(v) => out.push(Objective {
                 indicator: f[0].to_string(),
                 split: f[1].to_string(),
                 period: period.key(),
                 value: v,
                 territory: None,
             }),
-            Ok(_) => errors.push(format!(
-                "Ligne {n} : un objectif est un nombre positif ou nul."
-            )),
-            Err(e) => errors.push(format!("Ligne {n} : {}", e.message_fr(f[3]))),
+            Err(m) => errors.push(m),
         }
     }
     if errors.is_empty() {

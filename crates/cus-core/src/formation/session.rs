@@ -73,14 +73,18 @@ impl Session {
     ) -> Result<Session, String> {
         let title = title.trim();
         if title.is_empty() {
-            return Err("Donnez un titre à la session (il nomme les fichiers des stagiaires).".into());
+            return Err(
+                "Donnez un titre à la session (il nomme les fichiers des stagiaires).".into(),
+            );
         }
         if modules.is_empty() {
             return Err("Choisissez au moins un module.".into());
         }
         for (i, m) in modules.iter().enumerate() {
             if modules[..i].contains(m) {
-                return Err(format!("Le module « {m} » figure deux fois dans la session."));
+                return Err(format!(
+                    "Le module « {m} » figure deux fois dans la session."
+                ));
             }
         }
         let mut s = Session {
@@ -123,9 +127,8 @@ impl Session {
             }
             None => return Err("Ce fichier n'est pas une session de formation (pas de champ « format »).".into()),
         }
-        let s: Session = serde_json::from_value(v).map_err(|e| {
-            format!("Ce fichier de session est incomplet ou abîmé : {e}.")
-        })?;
+        let s: Session = serde_json::from_value(v)
+            .map_err(|e| format!("Ce fichier de session est incomplet ou abîmé : {e}."))?;
         if s.modules.is_empty() {
             return Err("Cette session ne contient aucun module.".into());
         }
@@ -255,7 +258,10 @@ impl Progress {
     /// An answer submitted: right or not, with the wrong options it chose (none for a number
     /// or cells). Nothing changes once the step is answered right.
     pub fn answered(&mut self, module: &str, exercise: &str, correct: bool, wrong: &[String]) {
-        let r = self.exercises.entry(step_key(module, exercise)).or_default();
+        let r = self
+            .exercises
+            .entry(step_key(module, exercise))
+            .or_default();
         if r.success {
             return;
         }
@@ -273,7 +279,10 @@ impl Progress {
 
     /// The answer shown without being found.
     pub fn revealed(&mut self, module: &str, exercise: &str) {
-        let r = self.exercises.entry(step_key(module, exercise)).or_default();
+        let r = self
+            .exercises
+            .entry(step_key(module, exercise))
+            .or_default();
         if !r.success {
             r.revealed = true;
         }
@@ -281,7 +290,10 @@ impl Progress {
 
     /// A worked example read; `true` when it was not yet.
     pub fn seen(&mut self, module: &str, exercise: &str) -> bool {
-        let r = self.exercises.entry(step_key(module, exercise)).or_default();
+        let r = self
+            .exercises
+            .entry(step_key(module, exercise))
+            .or_default();
         let new = !r.seen;
         r.seen = true;
         new
@@ -407,9 +419,15 @@ impl TraineeFile {
         match v.get("format").and_then(|f| f.as_str()) {
             Some(PROGRESS_FORMAT) => {}
             Some(SESSION_FORMAT) => {
-                return Err("c'est le fichier de la session, pas la progression d'un stagiaire".into())
+                return Err(
+                    "c'est le fichier de la session, pas la progression d'un stagiaire".into(),
+                )
             }
-            Some(other) => return Err(format!("format « {other} », pas une progression de session")),
+            Some(other) => {
+                return Err(format!(
+                    "format « {other} », pas une progression de session"
+                ))
+            }
             None => {
                 return Err(
                     "progression personnelle, sans session (exportée hors d'une session)".into(),
@@ -490,7 +508,11 @@ pub fn trainer_view(
     }
     let (id, title, order) = match (session, read.first()) {
         (Some(s), _) => (s.id.clone(), s.title.clone(), s.modules.clone()),
-        (None, Some((_, f))) => (f.session_id.clone(), f.session_title.clone(), f.modules.clone()),
+        (None, Some((_, f))) => (
+            f.session_id.clone(),
+            f.session_title.clone(),
+            f.modules.clone(),
+        ),
         (None, None) => (String::new(), String::new(), Vec::new()),
     };
     let mut kept: Vec<(String, TraineeFile)> = Vec::new();
@@ -503,10 +525,16 @@ pub fn trainer_view(
                     f.session_title
                 ),
             ));
-        } else if kept.iter().any(|(_, k)| slug(&k.trainee) == slug(&f.trainee)) {
+        } else if kept
+            .iter()
+            .any(|(_, k)| slug(&k.trainee) == slug(&f.trainee))
+        {
             set_aside.push((
                 name,
-                format!("{} figure déjà dans le tableau (un autre fichier)", f.trainee),
+                format!(
+                    "{} figure déjà dans le tableau (un autre fichier)",
+                    f.trainee
+                ),
             ));
         } else {
             kept.push((name, f));
@@ -618,8 +646,7 @@ impl TrainerView {
                 s.first_try_rate
                     .map(|r| crate::numfmt::format_fr(r, 1).replace('\u{202f}', " "))
                     .unwrap_or_default(),
-                q(&s
-                    .wrong
+                q(&s.wrong
                     .iter()
                     .map(|(w, n)| format!("{w} ({n})"))
                     .collect::<Vec<_>>()
@@ -656,10 +683,19 @@ mod tests {
         let bad: Vec<(Result<Session, String>, &str)> = vec![
             (Session::new(" ", vec!["a".into()], None), "titre"),
             (Session::new("T", vec![], None), "au moins un module"),
-            (Session::new("T", vec!["a".into(), "a".into()], None), "deux fois"),
+            (
+                Session::new("T", vec!["a".into(), "a".into()], None),
+                "deux fois",
+            ),
             (Session::from_json("{"), "JSON illisible"),
-            (Session::from_json(r#"{"format":"cus-progres-formation/2"}"#), "vue du formateur"),
-            (Session::from_json(r#"{"format":"cus-indicateurs/3"}"#), "« cus-indicateurs/3 »"),
+            (
+                Session::from_json(r#"{"format":"cus-progres-formation/2"}"#),
+                "vue du formateur",
+            ),
+            (
+                Session::from_json(r#"{"format":"cus-indicateurs/3"}"#),
+                "« cus-indicateurs/3 »",
+            ),
             (Session::from_link_param("T~%ZZ"), "abîmé"),
         ];
         for (got, want) in bad {
@@ -675,7 +711,11 @@ mod tests {
             }),
         )
         .unwrap();
-        assert_eq!(with_pack.to_link_param(), None, "a pack travels in the file");
+        assert_eq!(
+            with_pack.to_link_param(),
+            None,
+            "a pack travels in the file"
+        );
     }
 
     /// Two trainees who answered differently, a file of another session, a damaged file, a
@@ -704,12 +744,27 @@ mod tests {
         wrong.answered(&m.id, &ex.id, true, &[]);
         let at = "2026-12-07T10:00:00Z";
         let files = vec![
-            ("a.json".to_string(), TraineeFile::new(&s, "Alice", &right, at).to_json()),
-            ("b.json".to_string(), TraineeFile::new(&s, "Bruno", &wrong, at).to_json()),
-            ("c.json".to_string(), TraineeFile::new(&other, "Chloé", &right, at).to_json()),
-            ("d.json".to_string(), "{\"format\": \"cus-progres".to_string()),
+            (
+                "a.json".to_string(),
+                TraineeFile::new(&s, "Alice", &right, at).to_json(),
+            ),
+            (
+                "b.json".to_string(),
+                TraineeFile::new(&s, "Bruno", &wrong, at).to_json(),
+            ),
+            (
+                "c.json".to_string(),
+                TraineeFile::new(&other, "Chloé", &right, at).to_json(),
+            ),
+            (
+                "d.json".to_string(),
+                "{\"format\": \"cus-progres".to_string(),
+            ),
             ("e.json".to_string(), r#"{"exercises": {}}"#.to_string()),
-            ("f.json".to_string(), TraineeFile::new(&s, "alice", &right, at).to_json()),
+            (
+                "f.json".to_string(),
+                TraineeFile::new(&s, "alice", &right, at).to_json(),
+            ),
         ];
         let refs: Vec<&Module> = mods.iter().collect();
         let v = trainer_view(Some(&s), &refs, &files);
@@ -727,18 +782,23 @@ mod tests {
             .map(|(f, w)| (f.as_str(), w.as_str()))
             .collect();
         assert_eq!(aside.len(), 4, "{aside:?}");
-        assert!(aside.iter().any(|(f, w)| *f == "c.json" && w.contains("autre session (« Session B »)")));
-        assert!(aside.iter().any(|(f, w)| *f == "d.json" && w.contains("JSON abîmé")));
-        assert!(aside.iter().any(|(f, w)| *f == "e.json" && w.contains("sans session")));
-        assert!(aside.iter().any(|(f, w)| *f == "f.json" && w.contains("figure déjà")));
+        assert!(aside
+            .iter()
+            .any(|(f, w)| *f == "c.json" && w.contains("autre session (« Session B »)")));
+        assert!(aside
+            .iter()
+            .any(|(f, w)| *f == "d.json" && w.contains("JSON abîmé")));
+        assert!(aside
+            .iter()
+            .any(|(f, w)| *f == "e.json" && w.contains("sans session")));
+        assert!(aside
+            .iter()
+            .any(|(f, w)| *f == "f.json" && w.contains("figure déjà")));
         // Without the session file, the first readable file names it.
         assert_eq!(trainer_view(None, &refs, &files[..2]).trainees.len(), 2);
         let csv = v.to_csv();
         assert!(csv.starts_with("\u{feff}session;stagiaire;"));
-        assert!(csv.contains(&format!(
-            "Session A;Bruno;{};{};",
-            m.id, ex.id
-        )));
+        assert!(csv.contains(&format!("Session A;Bruno;{};{};", m.id, ex.id)));
         assert!(csv.contains(";réussi;3;non;oui;"), "{csv}");
         assert!(csv.contains(";taux du premier coup;;50;;"), "{csv}");
         // The end of the module says what was confused, with the exercise's own feedback.

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::{
-    CalcSpec, Case, Choice, Exercise, ExerciseType, Expected, FieldLines, Module, Theme,
+    Basis, CalcSpec, Case, Choice, Exercise, ExerciseType, Expected, FieldLines, Module, Theme,
 };
 use crate::catalogue::Source;
 use crate::diagnostic::{Diagnostic, Location};
@@ -43,6 +43,10 @@ struct RawExercise {
     #[serde(default)]
     source: Option<String>,
     article: Spanned<String>,
+    #[serde(default)]
+    basis: Option<Spanned<Basis>>,
+    #[serde(default)]
+    basis_note: Option<String>,
     question: String,
     #[serde(default)]
     choices: Option<Spanned<Vec<Choice>>>,
@@ -93,6 +97,28 @@ pub(crate) fn at_line(file: &str, line: usize, path: Option<String>) -> Location
     }
 }
 
+/// The message of the TOML reader in French. Names between backquotes (fields, values) are
+/// kept as written: a field is named `expected`, and the translation of the English words
+/// must not reach into the list of fields that follows « attendu ». The list after an unknown
+/// field or value says what is accepted.
+fn translate(msg: &str) -> String {
+    let msg = msg
+        .replace("unknown field", "champ inconnu")
+        .replace("unknown variant", "valeur inconnue")
+        .replace(", expected one of", " ; possibles :")
+        .replace(", expected", " ; attendu :");
+    msg.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("« {part} »")
+            } else {
+                crate::catalogue::translate_serde(part)
+            }
+        })
+        .collect()
+}
+
 /// Parse a module file (TOML). `file` names it in the diagnostics. The module is only read:
 /// [`super::check`] then checks it against the catalogues and the rule engine.
 pub fn parse(text: &str, file: &str) -> Result<Module, Vec<Diagnostic>> {
@@ -118,7 +144,7 @@ pub fn parse(text: &str, file: &str) -> Result<Module, Vec<Diagnostic>> {
             format!(
                 "Le fichier d'exercices n'est pas lisible : {}. Corrigez le fichier TOML à \
                  l'endroit indiqué (voir docs/FORMATION.md).",
-                crate::catalogue::translate_serde(e.message())
+                translate(e.message())
             ),
             Location {
                 file: Some(file.to_string()),
@@ -139,6 +165,7 @@ pub fn parse(text: &str, file: &str) -> Result<Module, Vec<Diagnostic>> {
             let lines = FieldLines {
                 codes: line(x.codes.span()),
                 article: line(x.article.span()),
+                basis: or_at(x.basis.as_ref().map(|b| b.span())),
                 choices: or_at(x.choices.as_ref().map(|c| c.span())),
                 answer: or_at(x.answer.as_ref().map(|c| c.span())),
                 case: or_at(x.case.as_ref().map(|c| c.span())),
@@ -162,6 +189,8 @@ pub fn parse(text: &str, file: &str) -> Result<Module, Vec<Diagnostic>> {
                 },
                 source: x.source,
                 article: x.article.into_inner(),
+                basis: x.basis.map(Spanned::into_inner),
+                basis_note: x.basis_note,
                 question: x.question,
                 choices: x.choices.map(Spanned::into_inner).unwrap_or_default(),
                 answer: x.answer.map(Spanned::into_inner),

@@ -968,7 +968,7 @@ fn generic_period_label(label: &str) -> bool {
     let year = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
     label == "Référence"
         || year(label)
-        || label.strip_prefix("Fin ").is_some_and(|y| year(y))
+        || label.strip_prefix("Fin ").is_some_and(year)
         || label
             .strip_prefix("Cumul ")
             .and_then(|r| r.split_once('–'))

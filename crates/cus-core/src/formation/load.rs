@@ -113,7 +113,15 @@ fn translate(msg: &str) -> String {
             if i % 2 == 1 {
                 format!("« {part} »")
             } else {
-                crate::catalogue::translate_serde(part)
+                // The translation trims: the spaces around the names are kept.
+                let lead = &part[..part.len() - part.trim_start().len()];
+                let trail = &part[part.trim_end().len()..];
+                let core = crate::catalogue::translate_serde(part);
+                if core.is_empty() {
+                    part.to_string()
+                } else {
+                    format!("{lead}{core}{trail}")
+                }
             }
         })
         .collect()
@@ -243,6 +251,47 @@ mod tests {
         let e = parse(&bad, "m.toml").unwrap_err();
         assert_eq!(e[0].code, "E-FORM-SYNTAX");
         assert_eq!(e[0].location.line, Some(9));
-        assert!(e[0].message.contains("valeur inconnue"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains(
+                "valeur inconnue « devinette » ; possibles : « choix-unique », « choix-multiple »"
+            ),
+            "{}",
+            e[0].message
+        );
+    }
+
+    /// The fields accepted, listed after an unknown one, keep their names: `expected`, `column`
+    /// or `string` are not translated as English words.
+    #[test]
+    fn an_unknown_field_lists_the_fields_as_written() {
+        let text = "id = \"m\"\ntitle = \"T\"\ntheme = \"maille\"\nsummary = \"S\"\n\n\
+                    [[exercises]]\nid = \"a\"\ntitle = \"A\"\ntype = \"choix-unique\"\n\
+                    catalogue = \"c\"\nversion = \"v\"\ncodes = [\"PP-1\"]\narticle = \"R. 445-5\"\n\
+                    attendu = 3\nquestion = \"Q\"\n";
+        let e = parse(text, "m.toml").unwrap_err();
+        let m = &e[0].message;
+        assert_eq!(e[0].code, "E-FORM-SYNTAX");
+        assert!(
+            m.contains("champ inconnu « attendu » ; possibles : « id », « title »"),
+            "{m}"
+        );
+        assert!(
+            m.contains("« expected »"),
+            "the field `expected` is named as written: {m}"
+        );
+        assert!(
+            m.contains("« basis »") && m.contains("« basis_note »"),
+            "{m}"
+        );
+        assert!(!m.contains("« attendu : »") && !m.contains('`'), "{m}");
+        // A type mistake still reads in French.
+        let e = parse(
+            &text
+                .replace("attendu = 3\n", "codes = 3\n")
+                .replace("codes = [\"PP-1\"]\n", ""),
+            "m.toml",
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("type incorrect"), "{}", e[0].message);
     }
 }

@@ -66,7 +66,7 @@ fn announced(text: &str) -> (String, usize) {
 fn broken_exercises_fail_with_file_and_line() {
     let cats = catalogues();
     let others = embedded();
-    for path in common::case_files("formation", 27) {
+    for path in common::case_files("formation", 28) {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(&path).unwrap();
         let (code, line) = announced(&text);

@@ -728,9 +728,25 @@ fn single_unit_phrase(t: &str) -> Option<&'static str> {
     SINGLE_UNIT.iter().copied().find(|p| t.contains(p))
 }
 
-/// Does the organism choose how `ind` is stated (its unit, or its « dont » parts)?
+/// Does the organism choose the unit of `ind` (`unit_choices`)?
 fn unit_is_chosen(ind: &Indicator) -> bool {
-    !ind.unit_choices.is_empty() || !ind.splits.parts.is_empty()
+    !ind.unit_choices.is_empty()
+}
+
+/// Does the organism choose how the « dont » parts of `ind` are stated (a count, or a
+/// percentage of their total)?
+fn parts_are_chosen(ind: &Indicator) -> bool {
+    ind.splits
+        .parts
+        .iter()
+        .any(|p| p.id != crate::convention::PERCENT_PART)
+}
+
+/// The single-unit phrase of `t` about the parts: in a sentence that speaks of a part.
+fn single_unit_phrase_on_parts(t: &str) -> Option<&'static str> {
+    t.split(['.', ';', ':'])
+        .filter(|sentence| plain(sentence).contains("part"))
+        .find_map(single_unit_phrase)
 }
 
 /// A « Nombre … parmi … » indicator the catalogue keeps in % by its own convention.
@@ -743,20 +759,30 @@ fn percentage_by_convention(ind: &Indicator) -> bool {
 /// The module's summary states no single unit for an indicator its exercises cite whose unit
 /// the organism chooses.
 fn check_module_texts(m: &Module, cats: &[Catalogue], out: &mut Out) {
-    let Some(phrase) = single_unit_phrase(&m.summary) else {
-        return;
-    };
-    let chosen: Vec<&str> = m
+    let cited: Vec<&Indicator> = m
         .exercises
         .iter()
         .filter_map(|ex| catalogue::lookup(cats, &ex.catalogue, &ex.version).map(|c| (ex, c)))
         .flat_map(|(ex, c)| ex.codes.iter().filter_map(|code| c.indicator(code)))
-        .filter(|i| unit_is_chosen(i) || percentage_by_convention(i))
-        .map(|i| i.code.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
         .collect();
-    if !chosen.is_empty() {
+    let codes = |f: &dyn Fn(&Indicator) -> bool| -> Vec<&str> {
+        cited
+            .iter()
+            .filter(|i| f(i))
+            .map(|i| i.code.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let units = codes(&|i| unit_is_chosen(i) || percentage_by_convention(i));
+    let parts = codes(&parts_are_chosen);
+    let found = match single_unit_phrase(&m.summary) {
+        Some(p) if !units.is_empty() => Some((p, units)),
+        _ => single_unit_phrase_on_parts(&m.summary)
+            .filter(|_| !parts.is_empty())
+            .map(|p| (p, parts)),
+    };
+    if let Some((phrase, chosen)) = found {
         out.err(
             "E-FORM-UNIT",
             m.line,
@@ -892,6 +918,11 @@ fn check_texts(i: usize, ex: &Exercise, cat: &Catalogue, out: &mut Out) {
         .filter(|ind| unit_is_chosen(ind) || (ex.rests_on_text() && percentage_by_convention(ind)))
         .map(|ind| ind.code.as_str())
         .collect();
+    let with_parts: Vec<&str> = cited
+        .iter()
+        .filter(|ind| parts_are_chosen(ind))
+        .map(|ind| ind.code.as_str())
+        .collect();
     for (field, text) in texts(ex) {
         let path = Some(format!("exercises[{i}].{field}"));
         if let Some(m) = PATH_MARKS.iter().find(|m| text.contains(*m)) {
@@ -905,21 +936,33 @@ fn check_texts(i: usize, ex: &Exercise, cat: &Catalogue, out: &mut Out) {
                 ),
             );
         }
-        if !chosen.is_empty() {
-            if let Some(phrase) = single_unit_phrase(text) {
-                out.err(
-                    "E-FORM-UNIT",
-                    ex.line,
-                    path.clone(),
-                    format!(
-                        "{name} : le texte ({field}) dit « {phrase} », mais l'unité de {} n'est \
-                         pas fixée par un texte lu : l'organisme écrit l'engagement en nombre, en \
-                         pourcentage ou les deux (choix inscrit dans la convention). Enseignez le \
-                         choix et ce que chaque forme veut dire.",
-                        chosen.join(", ")
-                    ),
-                );
-            }
+        let unit_claim = single_unit_phrase(text).filter(|_| !chosen.is_empty());
+        let part_claim = single_unit_phrase_on_parts(text).filter(|_| !with_parts.is_empty());
+        if let Some(phrase) = unit_claim {
+            out.err(
+                "E-FORM-UNIT",
+                ex.line,
+                path.clone(),
+                format!(
+                    "{name} : le texte ({field}) dit « {phrase} », mais l'unité de {} n'est pas \
+                     fixée par un texte lu : l'organisme écrit l'engagement en nombre, en \
+                     pourcentage ou les deux (choix inscrit dans la convention). Enseignez le \
+                     choix et ce que chaque forme veut dire.",
+                    chosen.join(", ")
+                ),
+            );
+        } else if let Some(phrase) = part_claim {
+            out.err(
+                "E-FORM-UNIT",
+                ex.line,
+                path.clone(),
+                format!(
+                    "{name} : le texte ({field}) dit des parts « dont » de {} « {phrase} », mais \
+                     l'organisme les donne en nombre ou en % de leur total (choix inscrit dans la \
+                     convention). Enseignez le choix et ce que chaque forme veut dire.",
+                    with_parts.join(", ")
+                ),
+            );
         }
         for problem in column_problems(text, labels.as_deref()) {
             out.err(

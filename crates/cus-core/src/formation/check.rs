@@ -759,6 +759,39 @@ fn percentage_by_convention(ind: &Indicator) -> bool {
 /// The module's summary states no single unit for an indicator its exercises cite whose unit
 /// the organism chooses.
 fn check_module_texts(m: &Module, cats: &[Catalogue], out: &mut Out) {
+    for (field, text) in [("title", &m.title), ("summary", &m.summary)] {
+        if let Some(mark) = PATH_MARKS.iter().find(|x| text.contains(*x)) {
+            out.err(
+                "E-FORM-TEXT",
+                m.line,
+                Some(field.into()),
+                format!(
+                    "Le module nomme un fichier (« {mark} ») dans son {} : un stagiaire ne voit \
+                     pas les fichiers de l'application.",
+                    if field == "title" {
+                        "titre"
+                    } else {
+                        "résumé"
+                    }
+                ),
+            );
+        }
+        for problem in column_problems(text, None) {
+            out.err(
+                "E-FORM-COLUMN",
+                m.line,
+                Some(field.into()),
+                format!(
+                    "Le {} du module {problem}",
+                    if field == "title" {
+                        "titre"
+                    } else {
+                        "résumé"
+                    }
+                ),
+            );
+        }
+    }
     let cited: Vec<&Indicator> = m
         .exercises
         .iter()

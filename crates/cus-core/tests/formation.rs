@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use cus_core::catalogue::{embedded as catalogues, CusKind, Generation};
 use cus_core::diagnostic::Diagnostic;
 use cus_core::formation::{
-    self, case, catalogue_of, check, embedded, grade, parse, ExerciseType, Module, Theme,
+    self, case, catalogue_of, check, embedded, grade, parse, Basis, ExerciseType, Module, Theme,
 };
 
 fn lines(d: &[Diagnostic]) -> String {
@@ -66,7 +66,7 @@ fn announced(text: &str) -> (String, usize) {
 fn broken_exercises_fail_with_file_and_line() {
     let cats = catalogues();
     let others = embedded();
-    for path in common::case_files("formation", 8) {
+    for path in common::case_files("formation", 28) {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(&path).unwrap();
         let (code, line) = announced(&text);
@@ -254,8 +254,9 @@ fn every_exercise_is_graded_right_with_its_answer_and_wrong_otherwise() {
                     // A cell without error clicked as well: wrong.
                     let ind = cat.indicator(code).unwrap();
                     let (conv, _) = case::convention(ex.case.as_ref().unwrap(), cat, ind);
+                    let shown = case::shown(&conv, cat, code).unwrap();
                     let shape =
-                        cus_core::convention::GridShape::new(&conv, ind, conv.referential());
+                        cus_core::convention::GridShape::new(&conv, &shown, conv.referential());
                     let clean = (0..shape.n_rows())
                         .flat_map(|r| (0..shape.n_cols()).map(move |c| (r, c)))
                         .filter_map(|(r, c)| shape.key_at(r, c))
@@ -343,4 +344,215 @@ fn citations_read_like_the_catalogues() {
         "Listes des QPV, listes de 2015 et de 2024"
     );
     assert_eq!(find("generations", "a1-colonnes"), "CCH, art. R.* 445-5");
+}
+
+#[test]
+fn every_exercise_says_what_it_rests_on() {
+    let cats = catalogues();
+    let mut by_basis: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in embedded() {
+        for ex in &m.exercises {
+            let at = format!("{}/{}", m.id, ex.id);
+            let basis = ex.basis.unwrap_or_else(|| panic!("{at}: no basis"));
+            *by_basis.entry(basis.slug()).or_default() += 1;
+            let sentence = ex.basis_fr();
+            assert!(
+                sentence.starts_with("Ce point repose sur "),
+                "{at}: {sentence}"
+            );
+            assert!(sentence.ends_with(['.', '»', ')']), "{at}: {sentence}");
+            if !ex.rests_on_text() {
+                assert!(
+                    ex.basis_note
+                        .as_deref()
+                        .is_some_and(|n| !n.trim().is_empty()),
+                    "{at}: a deduction or a secondary source says what it is"
+                );
+            }
+            // An exercise that rests on the text cites only rows read word for word.
+            let cat = catalogue_of(ex, &cats).unwrap();
+            if ex.rests_on_text() {
+                for code in &ex.codes {
+                    let ind = cat.indicator(code).unwrap();
+                    assert_eq!(
+                        ind.wording,
+                        cus_core::catalogue::Wording::Verbatim,
+                        "{at}: {code}"
+                    );
+                }
+            }
+        }
+    }
+    println!("fondements : {by_basis:?}");
+    for b in Basis::ALL {
+        assert!(
+            by_basis.get(b.slug()).copied().unwrap_or(0) >= 3,
+            "{b:?}: {by_basis:?}"
+        );
+    }
+}
+
+#[test]
+fn the_sentence_the_app_shows_for_each_basis() {
+    let pack = |basis: &str| {
+        format!(
+            "id = \"p\"\ntitle = \"T\"\ntheme = \"maille\"\nsummary = \"S\"\n\n[[exercises]]\n\
+             id = \"a\"\ntitle = \"A\"\ntype = \"choix-unique\"\ncatalogue = \"cus2-logements-locatifs\"\n\
+             version = \"2026.11.0\"\ncodes = [\"PP-5\"]\narticle = \"R. 445-5-1\"\n{basis}\n\
+             question = \"Q\"\nchoices = [{{ text = \"x\", correct = true }}, {{ text = \"y\" }}]\n\
+             right = \"R\"\nwrong = \"W\"\nexplanation = \"E\"\n"
+        )
+    };
+    let ex = |basis: &str| parse(&pack(basis), "p.toml").unwrap().exercises[0].clone();
+    let d = ex("basis = \"deduction\"\nbasis_note = \"sans demande, l'engagement vaut pour l'organisme entier\"");
+    assert_eq!(
+        d.basis_fr(),
+        "Ce point repose sur une déduction : sans demande, l'engagement vaut pour l'organisme entier."
+    );
+    assert!(!d.rests_on_text());
+    let s = ex("basis = \"source-secondaire\"\nbasis_note = \"une fiche d'une DREAL.\"");
+    assert_eq!(
+        s.basis_fr(),
+        "Ce point repose sur une source secondaire, non officielle : une fiche d'une DREAL."
+    );
+    let t = ex("basis = \"texte\"");
+    assert_eq!(
+        t.basis_fr(),
+        "Ce point repose sur le texte cité, lu mot pour mot."
+    );
+    assert!(t.rests_on_text());
+    assert_eq!(Basis::Deduction.label_fr(), "déduction");
+    // Checked like any pack: a deduction says what is deduced.
+    let cats = catalogues();
+    let e = formation::load_pack(&pack("basis = \"deduction\""), "p.toml", &cats, &[]).unwrap_err();
+    assert!(e.iter().any(|d| d.code == "E-FORM-BASIS"), "{}", lines(&e));
+    let ok = pack("basis = \"deduction\"\nbasis_note = \"note\"");
+    assert!(formation::load_pack(&ok, "p.toml", &cats, &[]).is_ok());
+}
+
+#[test]
+fn citations_say_when_a_row_was_not_read() {
+    let cats = catalogues();
+    let modules = embedded();
+    let find = |m: &str, e: &str| {
+        let module = modules.iter().find(|x| x.id == m).unwrap();
+        let ex = module.exercise(e).unwrap();
+        formation::citation(ex, module, catalogue_of(ex, &cats).unwrap())
+    };
+    assert_eq!(
+        find("commercialisation-vente", "pp4-fait-compte"),
+        "CCH, art. R. 445-5 (ligne de PP-4 non lue)"
+    );
+    assert_eq!(
+        find("agrement-mise-en-service", "redaction-2017-production"),
+        "CCH, art. R. 445-5 (ligne de PP-1 bis non lue)"
+    );
+    assert_eq!(
+        find("redactions-2017-2019", "pp2-2017-cumul-baisse"),
+        "CCH, art. R. 445-5 (ligne de PP-2 non lue)"
+    );
+    assert_eq!(
+        find("commercialisation-vente", "d1-ventes-dans-le-cumul"),
+        "CCH, art. R.* 445-5 (ligne de D.I non lue)"
+    );
+    assert_eq!(
+        find("case-vide", "case-vide-sens"),
+        "CCH, art. R. 445-5 (ligne de PP-3 lue en partie)"
+    );
+    // A row read word for word, or another text than the code's, is cited plainly.
+    assert_eq!(
+        find("agrement-mise-en-service", "pp1-agrement"),
+        "CCH, art. R. 445-5"
+    );
+    assert_eq!(
+        find("commercialisation-vente", "d1-maille-segment"),
+        "CCH, art. R.* 445-7"
+    );
+    assert!(find("redactions-2017-2019", "decret-2019-changements").ends_with(", notice"));
+}
+
+/// The calculations added for evaluations, organism figures and derived figures compute what
+/// the application shows, with their formula.
+#[test]
+fn the_new_calculations_explain_themselves() {
+    let cats = catalogues();
+    let modules = embedded();
+    let run = |m: &str, e: &str| {
+        let module = modules.iter().find(|x| x.id == m).unwrap();
+        let ex = module.exercise(e).unwrap();
+        let cat = catalogue_of(ex, &cats).unwrap();
+        let ind = cat.indicator(ex.indicator.as_ref().unwrap()).unwrap();
+        let conv = ex.case.as_ref().map(|c| case::convention(c, cat, ind).0);
+        let spec = ex.calc.as_ref().or(ex.calculations.first()).unwrap();
+        case::compute(spec, conv.as_ref(), cat, ind).unwrap_or_else(|e| panic!("{m}/{e}"))
+    };
+    let level = run("evaluer", "niveau-a-sa-date");
+    assert_eq!(level.value, 350.0);
+    assert!(
+        level.formula_fr.contains("Fin 2024"),
+        "{}",
+        level.formula_fr
+    );
+    assert!(
+        level.formula_fr.contains("un niveau ne s'additionne pas"),
+        "{}",
+        level.formula_fr
+    );
+    let against = run("evaluer", "avenant-annee-de-signature");
+    assert_eq!(against.value, 7.0);
+    assert!(
+        against
+            .formula_fr
+            .contains("Avenant n° 1 signé le 15/03/2024"),
+        "{}",
+        against.formula_fr
+    );
+    let rate = run("evaluer", "taux-contre-l-avenant");
+    assert_eq!(rate.value, 100.0);
+    assert!(
+        rate.formula_fr.contains("60 + 70 + 50 = 180"),
+        "{}",
+        rate.formula_fr
+    );
+    let org = run("consolider", "pourcentage-de-l-organisme");
+    assert!((org.value - 10.4).abs() < 1e-9);
+    assert!(org.formula_fr.contains("52 ÷ 500"), "{}", org.formula_fr);
+    let parts = run("formes-d-engagement", "parts-en-pourcentage-de-l-organisme");
+    assert!((parts.value - 68.75).abs() < 1e-9, "{}", parts.value);
+    let count = run("formes-d-engagement", "part-en-pourcentage");
+    assert_eq!(count.value, 400.0);
+    assert!(
+        count.formula_fr.contains("80\u{a0}% × 500 = 400"),
+        "{}",
+        count.formula_fr
+    );
+    let pct = run("formes-d-engagement", "nombre-vers-pourcentage");
+    assert_eq!(pct.value, 1.5);
+
+    // A part stated in % of its total is not divided by its total again.
+    let module = modules
+        .iter()
+        .find(|x| x.id == "formes-d-engagement")
+        .unwrap();
+    let ex = module.exercise("part-en-pourcentage").unwrap();
+    let cat = catalogue_of(ex, &cats).unwrap();
+    let ind = cat.indicator("PP-1").unwrap();
+    let conv = case::convention(ex.case.as_ref().unwrap(), cat, ind).0;
+    let spec = formation::CalcSpec {
+        function: Some(formation::CalcFunction::PartDont),
+        territory: Some("departement:59".into()),
+        split: Some("total".into()),
+        part: Some("hors-qpv".into()),
+        period: Some("c6".into()),
+        ..Default::default()
+    };
+    let e = case::compute(&spec, Some(&conv), cat, ind).unwrap_err();
+    assert!(e.contains("chiffre déduit"), "{e}");
+    // The grid shown follows the convention's choices: a count with its percentage has both.
+    let ex = module.exercise("exemple-nombre-et-pourcentage").unwrap();
+    let ind = cat.indicator("PP-2").unwrap();
+    let conv = case::convention(ex.case.as_ref().unwrap(), cat, ind).0;
+    let shown = case::shown(&conv, cat, "PP-2").unwrap();
+    let shape = cus_core::convention::GridShape::new(&conv, &shown, conv.referential());
+    assert_eq!(shape.split_keys, vec!["valeur", "valeur/pct"]);
 }

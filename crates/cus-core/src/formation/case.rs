@@ -2,18 +2,29 @@
 //! fictional organism, validated by the rule engine (`rules::validate`) and computed by `calc`,
 //! exactly as « Remplir ma CUS » would.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::calc::{self, Explained};
-use crate::catalogue::{Catalogue, Indicator};
+use crate::catalogue::{Catalogue, Indicator, PartShare};
 use crate::convention::{
-    parse_period_key, typed_value, CatalogueRef, Convention, GridShape, IndicatorSegmentation,
-    SplitKey, TerritoryKey, Value,
+    parse_period_key, typed_value, Achievements, CatalogueRef, Convention, GridShape,
+    IndicatorSegmentation, SignedVersion, SplitKey, TerritoryKey, Value, Values, PART_PERCENT,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::organisme::{Organisme, OrganismeKind};
 
-use super::model::{CalcFunction, CalcSpec, Case};
+use super::model::{CalcFunction, CalcSpec, Case, CaseValues};
+
+/// `part_unit` of a case whose « dont » parts are counts.
+pub const PART_COUNT: &str = "nombre";
+
+/// The indicator `code` as the convention's choices make it (its unit, periodicity, parts in %):
+/// the grid an exercise shows is this one, like the grid of « Remplir ma CUS ».
+pub fn shown<'c>(conv: &Convention, cat: &'c Catalogue, code: &str) -> Option<Cow<'c, Indicator>> {
+    let ind = cat.indicator(code)?;
+    Some(conv.indicator_view(ind))
+}
 
 /// The fictional organism of every exercise (its SIREN passes the key check).
 pub const ORGANISM_NAME: &str = "Office fictif de formation";
@@ -45,6 +56,7 @@ pub fn convention(case: &Case, cat: &Catalogue, ind: &Indicator) -> (Convention,
         epci: case.epci.clone(),
         segments: case.segments.clone(),
         stock: case.stock.clone(),
+        bases: case.bases.clone(),
         ..Default::default()
     };
     let levels = if case.levels.is_empty() {
@@ -59,9 +71,89 @@ pub fn convention(case: &Case, cat: &Catalogue, ind: &Indicator) -> (Convention,
     if let Some(u) = &case.unit {
         conv.units.insert(ind.code.clone(), u.clone());
     }
+    if let Some(p) = &case.periodicity {
+        conv.periodicity.insert(ind.code.clone(), p.clone());
+    }
+    if case.part_unit.as_deref() == Some(PART_PERCENT) {
+        conv.part_units
+            .insert(ind.code.clone(), PART_PERCENT.to_string());
+    }
+    // The grid as the convention's choices make it (a « logements et % » unit adds a column).
+    let view = conv.indicator_view(ind).into_owned();
+    let ind = &view;
     let shape = GridShape::new(&conv, ind, conv.referential());
-    let mut values = BTreeMap::new();
-    for (territory, periods) in &case.values {
+    conv.values = read_values(&case.values, ind, &shape, "", &mut problems);
+    if let Some(s) = &case.signature {
+        conv.signature = Some(s.clone());
+    }
+    for v in &case.versions {
+        let what = format!(" ({})", v.label);
+        conv.versions.push(SignedVersion {
+            signature: crate::convention::Signature {
+                date: v.date.clone(),
+                label: v.label.clone(),
+            },
+            values: read_values(&v.values, ind, &shape, &what, &mut problems),
+        });
+    }
+    let mut ach = Achievements {
+        evaluation: case.evaluation.clone().unwrap_or_default(),
+        ..Default::default()
+    };
+    let mut achieved_key = |territory: &str, period: &str, split: &str, what: &str| {
+        let known = territory.parse::<TerritoryKey>().is_ok()
+            && shape.row_pos.contains_key(territory)
+            && matches!(
+                parse_period_key(period),
+                Some(crate::catalogue::Period::Year(_))
+            )
+            && shape.split_index(split).is_some();
+        if known {
+            Some(crate::convention::key::cell_key(
+                &ind.code, territory, split, period,
+            ))
+        } else {
+            problems.push(format!(
+                "La réalisation {what} de {territory}, {period}, {split} n'est pas une case \
+                 annuelle de la grille de {} (années a1 à a6).",
+                ind.code
+            ));
+            None
+        }
+    };
+    for (t, periods) in &case.achieved {
+        for (p, splits) in periods {
+            for (sp, v) in splits {
+                if let Some(k) = achieved_key(t, p, sp, "") {
+                    ach.values.insert(k, *v);
+                }
+            }
+        }
+    }
+    for (t, periods) in &case.achieved_terms {
+        for (p, splits) in periods {
+            for (sp, v) in splits {
+                if let Some(k) = achieved_key(t, p, sp, "(numérateur et dénominateur)") {
+                    ach.terms.insert(k, v.clone());
+                }
+            }
+        }
+    }
+    conv.achievements = ach;
+    (conv, problems)
+}
+
+/// The values of a case as cell keys of the grid `shape` of `ind`; what is not in the grid is a
+/// problem (`what` names the version of the commitments, if not the current one).
+fn read_values(
+    values: &CaseValues,
+    ind: &Indicator,
+    shape: &GridShape,
+    what: &str,
+    problems: &mut Vec<String>,
+) -> Values {
+    let mut out = BTreeMap::new();
+    for (territory, periods) in values {
         let t = match territory.parse::<TerritoryKey>() {
             Ok(t) => t,
             Err(e) => {
@@ -71,8 +163,9 @@ pub fn convention(case: &Case, cat: &Catalogue, ind: &Indicator) -> (Convention,
         };
         if !shape.row_pos.contains_key(&t.to_string()) {
             problems.push(format!(
-                "Le territoire « {territory} » n'est pas une ligne de la grille de {} dans ce cas \
-                 : déclarez-le (departements, epci, segments) ou choisissez la maille (levels).",
+                "Le territoire « {territory} »{what} n'est pas une ligne de la grille de {} dans \
+                 ce cas : déclarez-le (departements, epci, segments) ou choisissez la maille \
+                 (levels).",
                 ind.code
             ));
             continue;
@@ -80,7 +173,7 @@ pub fn convention(case: &Case, cat: &Catalogue, ind: &Indicator) -> (Convention,
         for (period, splits) in periods {
             if parse_period_key(period).is_none() || shape.period_index(period).is_none() {
                 problems.push(format!(
-                    "La période « {period} » n'existe pas pour {} (périodes : {}).",
+                    "La période « {period} »{what} n'existe pas pour {} (périodes : {}).",
                     ind.code,
                     shape.period_keys.join(", ")
                 ));
@@ -91,7 +184,8 @@ pub fn convention(case: &Case, cat: &Catalogue, ind: &Indicator) -> (Convention,
                     && shape.split_index(split).is_some();
                 if !known {
                     problems.push(format!(
-                        "La ventilation « {split} » n'existe pas pour {} (ventilations : {}).",
+                        "La ventilation « {split} »{what} n'existe pas pour {} (ventilations : \
+                         {}).",
                         ind.code,
                         shape.split_keys.join(", ")
                     ));
@@ -103,23 +197,22 @@ pub fn convention(case: &Case, cat: &Catalogue, ind: &Indicator) -> (Convention,
                         Some(v) => v,
                         None => {
                             problems.push(format!(
-                                "La valeur de {territory}, {period}, {split} est un texte vide : \
-                                 une case vide s'écrit en omettant la valeur."
+                                "La valeur de {territory}, {period}, {split}{what} est un texte \
+                                 vide : une case vide s'écrit en omettant la valeur."
                             ));
                             continue;
                         }
                     },
                     v => v.clone(),
                 };
-                values.insert(
+                out.insert(
                     crate::convention::key::cell_key(&ind.code, &t.to_string(), split, period),
                     value,
                 );
             }
         }
     }
-    conv.values = values.into_iter().collect();
-    (conv, problems)
+    out.into_iter().collect()
 }
 
 /// Is a diagnostic about what the exercise shows: the indicator `code`, or the convention as a
@@ -190,7 +283,12 @@ pub fn compute(
             f.label_fr()
         )
     })?;
+    // The catalogue as the case's convention applies it (its unit, periodicity, parts in %).
+    let view = conv.view(cat);
+    let cat = &*view;
+    let ind = cat.indicator(&ind.code).unwrap_or(ind);
     let code = ind.code.as_str();
+    let geo = conv.referential();
     let result = match f {
         CalcFunction::PartPlai => {
             calc::plai_share(conv, cat, code, &territory(spec, f)?, period(spec, f)?)
@@ -209,15 +307,26 @@ pub fn compute(
                 &den,
             )
         }
-        CalcFunction::PartDont => calc::part_share(
-            conv,
-            cat,
-            code,
-            &territory(spec, f)?,
-            &split(spec, f)?,
-            need(&spec.part, "part", f)?,
-            period(spec, f)?,
-        ),
+        CalcFunction::PartDont => {
+            let part = need(&spec.part, "part", f)?;
+            let stated = ind.splits.parts.iter().find(|p| &p.id == part);
+            if stated.is_some_and(|p| p.share != PartShare::Nombre) {
+                return Err(format!(
+                    "La part « {part} » est saisie en % de son total dans ce cas : elle se lit \
+                     telle quelle, et le nombre qu'elle représente est le calcul « chiffre \
+                     déduit »."
+                ));
+            }
+            calc::part_share(
+                conv,
+                cat,
+                code,
+                &territory(spec, f)?,
+                &split(spec, f)?,
+                part,
+                period(spec, f)?,
+            )
+        }
         CalcFunction::Cumul => calc::cumulative_from_yearly(
             conv,
             cat,
@@ -245,15 +354,179 @@ pub fn compute(
         CalcFunction::TotalTerritoires => calc::total_across_territories(
             conv,
             cat,
-            conv.referential(),
+            geo,
             code,
             &split(spec, f)?,
             period(spec, f)?,
             spec.level,
         ),
+        CalcFunction::TableauOrganisme => return organism_figure(spec, conv, cat, ind, f),
+        CalcFunction::ChiffreDeduit => return derived_figure(spec, conv, ind, f),
+        CalcFunction::Realisation
+        | CalcFunction::EngagementMesure
+        | CalcFunction::TauxDeRealisation => return evaluated(spec, conv, cat, ind, f),
         CalcFunction::Pourcentage => unreachable!("handled above"),
     };
     result.map_err(|e| e.message_fr())
+}
+
+/// The organism-level figure of one split and period (`calc::organism_table`).
+fn organism_figure(
+    spec: &CalcSpec,
+    conv: &Convention,
+    cat: &Catalogue,
+    ind: &Indicator,
+    f: CalcFunction,
+) -> Result<Explained, String> {
+    let split = split(spec, f)?;
+    let p = period(spec, f)?;
+    let col = ind
+        .periods
+        .periods()
+        .iter()
+        .position(|x| *x == p)
+        .ok_or_else(|| {
+            format!(
+                "La période « {} » n'est pas une colonne de {}.",
+                crate::convention::period_key(p),
+                ind.code
+            )
+        })?;
+    let label = split.label_fr(ind);
+    let line = calc::organism_table(conv, cat, conv.referential())
+        .into_iter()
+        .find(|l| l.code == ind.code && l.split_fr == label)
+        .ok_or_else(|| {
+            format!(
+                "Le tableau de l'organisme n'a pas de ligne {} — {label}.",
+                ind.code
+            )
+        })?;
+    let cell = &line.cells[col];
+    match cell.value {
+        Some(v) => Ok(Explained {
+            value: v,
+            formula_fr: format!(
+                "{} — {}, {}, ensemble de l'organisme ({}) : {}",
+                ind.code, label, line.period_labels[col], line.from_fr, cell.how_fr
+            ),
+            inputs: Vec::new(),
+        }),
+        None => Err(format!(
+            "{} — {label}, {} : pas de chiffre de l'organisme ({}).",
+            ind.code, line.period_labels[col], cell.how_fr
+        )),
+    }
+}
+
+/// The figure a cell implies in the other unit (`calc::derived`), read back as a number from
+/// what the application shows (« 400 logements », « 3 % du parc F et G »).
+fn derived_figure(
+    spec: &CalcSpec,
+    conv: &Convention,
+    ind: &Indicator,
+    f: CalcFunction,
+) -> Result<Explained, String> {
+    let t = territory(spec, f)?;
+    let s = split(spec, f)?;
+    let p = period(spec, f)?;
+    let k = crate::convention::key::cell_key_of(&ind.code, &t, &s, p);
+    let d = calc::derived(conv, ind, conv.referential())
+        .into_iter()
+        .find(|d| d.key == k)
+        .ok_or_else(|| {
+            format!(
+                "La case {k} n'implique aucun chiffre dans une autre unité (il faut une part en % \
+                 de son total, ou un nombre et la base dont il est une part)."
+            )
+        })?;
+    let figure: String = d
+        .derived_fr
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}' | '-'))
+        .collect();
+    let value = crate::numfmt::parse_fr(figure.trim()).map_err(|e| e.message_fr(&d.derived_fr))?;
+    Ok(Explained {
+        value,
+        formula_fr: format!(
+            "{}, {} : saisi {}, soit {} ({})",
+            d.territory_fr, d.cell_fr, d.stated_fr, d.derived_fr, d.formula_fr
+        ),
+        inputs: vec![(k, value)],
+    })
+}
+
+/// One line of the evaluation (`evaluation::evaluate`): what was achieved, the commitment it
+/// is measured against (the version in force), or the rate.
+fn evaluated(
+    spec: &CalcSpec,
+    conv: &Convention,
+    cat: &Catalogue,
+    ind: &Indicator,
+    f: CalcFunction,
+) -> Result<Explained, String> {
+    let id = spec
+        .evaluation
+        .as_deref()
+        .or(Some(conv.achievements.evaluation.as_str()).filter(|e| !e.is_empty()))
+        .ok_or_else(|| {
+            format!(
+                "Le calcul « {} » a besoin de l'évaluation (evaluation, ici ou dans le cas).",
+                f.label_fr()
+            )
+        })?;
+    let period_of = cat.evaluations.iter().find(|e| e.id == id).ok_or_else(|| {
+        format!(
+            "Le catalogue {} n'a pas d'évaluation « {id} » (évaluations : {}).",
+            cat.id,
+            cat.evaluations
+                .iter()
+                .map(|e| e.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let t = territory(spec, f)?;
+    let s = split(spec, f)?;
+    let p = period(spec, f)?;
+    let lines =
+        crate::evaluation::evaluate(conv, cat, conv.referential(), &conv.achievements, period_of);
+    let line = lines
+        .iter()
+        .find(|l| l.indicator == ind.code && l.territory == t && l.split == s && l.period == p)
+        .ok_or_else(|| {
+            format!(
+                "L'évaluation « {} » n'a pas de ligne {} — {}, {} (ni engagement ni réalisation \
+                 sur ses années).",
+                period_of.label,
+                ind.code,
+                s.label_fr(ind),
+                ind.period_label_fr(p, conv.signing_year)
+            )
+        })?;
+    let value = match f {
+        CalcFunction::Realisation => line.achieved,
+        CalcFunction::EngagementMesure => line.committed,
+        _ => line.rate,
+    };
+    let value = value.ok_or_else(|| format!("Pas de {} : {}.", f.label_fr(), line.formula_fr))?;
+    // The version measured against, unless the line already says it (after an avenant).
+    let version = if line.formula_fr.contains("(engagement de :") {
+        String::new()
+    } else {
+        format!(" ({})", line.version_fr())
+    };
+    Ok(Explained {
+        value,
+        formula_fr: format!(
+            "{} — {}, {}{version} : {}",
+            ind.code,
+            s.label_fr(ind),
+            ind.period_label_fr(p, conv.signing_year),
+            line.formula_fr
+        ),
+        inputs: Vec::new(),
+    })
 }
 
 /// `value` rounded to `decimals` places.

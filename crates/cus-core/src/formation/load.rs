@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::{
-    CalcSpec, Case, Choice, Exercise, ExerciseType, Expected, FieldLines, Module, Theme,
+    Basis, CalcSpec, Case, Choice, Exercise, ExerciseType, Expected, FieldLines, Module, Theme,
 };
 use crate::catalogue::Source;
 use crate::diagnostic::{Diagnostic, Location};
@@ -43,6 +43,10 @@ struct RawExercise {
     #[serde(default)]
     source: Option<String>,
     article: Spanned<String>,
+    #[serde(default)]
+    basis: Option<Spanned<Basis>>,
+    #[serde(default)]
+    basis_note: Option<String>,
     question: String,
     #[serde(default)]
     choices: Option<Spanned<Vec<Choice>>>,
@@ -93,6 +97,36 @@ pub(crate) fn at_line(file: &str, line: usize, path: Option<String>) -> Location
     }
 }
 
+/// The message of the TOML reader in French. Names between backquotes (fields, values) are
+/// kept as written: a field is named `expected`, and the translation of the English words
+/// must not reach into the list of fields that follows « attendu ». The list after an unknown
+/// field or value says what is accepted.
+fn translate(msg: &str) -> String {
+    let msg = msg
+        .replace("unknown field", "champ inconnu")
+        .replace("unknown variant", "valeur inconnue")
+        .replace(", expected one of", " ; possibles :")
+        .replace(", expected", " ; attendu :");
+    msg.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("« {part} »")
+            } else {
+                // The translation trims: the spaces around the names are kept.
+                let lead = &part[..part.len() - part.trim_start().len()];
+                let trail = &part[part.trim_end().len()..];
+                let core = crate::catalogue::translate_serde(part);
+                if core.is_empty() {
+                    part.to_string()
+                } else {
+                    format!("{lead}{core}{trail}")
+                }
+            }
+        })
+        .collect()
+}
+
 /// Parse a module file (TOML). `file` names it in the diagnostics. The module is only read:
 /// [`super::check`] then checks it against the catalogues and the rule engine.
 pub fn parse(text: &str, file: &str) -> Result<Module, Vec<Diagnostic>> {
@@ -118,7 +152,7 @@ pub fn parse(text: &str, file: &str) -> Result<Module, Vec<Diagnostic>> {
             format!(
                 "Le fichier d'exercices n'est pas lisible : {}. Corrigez le fichier TOML à \
                  l'endroit indiqué (voir docs/FORMATION.md).",
-                crate::catalogue::translate_serde(e.message())
+                translate(e.message())
             ),
             Location {
                 file: Some(file.to_string()),
@@ -139,6 +173,7 @@ pub fn parse(text: &str, file: &str) -> Result<Module, Vec<Diagnostic>> {
             let lines = FieldLines {
                 codes: line(x.codes.span()),
                 article: line(x.article.span()),
+                basis: or_at(x.basis.as_ref().map(|b| b.span())),
                 choices: or_at(x.choices.as_ref().map(|c| c.span())),
                 answer: or_at(x.answer.as_ref().map(|c| c.span())),
                 case: or_at(x.case.as_ref().map(|c| c.span())),
@@ -162,6 +197,8 @@ pub fn parse(text: &str, file: &str) -> Result<Module, Vec<Diagnostic>> {
                 },
                 source: x.source,
                 article: x.article.into_inner(),
+                basis: x.basis.map(Spanned::into_inner),
+                basis_note: x.basis_note,
                 question: x.question,
                 choices: x.choices.map(Spanned::into_inner).unwrap_or_default(),
                 answer: x.answer.map(Spanned::into_inner),
@@ -214,6 +251,47 @@ mod tests {
         let e = parse(&bad, "m.toml").unwrap_err();
         assert_eq!(e[0].code, "E-FORM-SYNTAX");
         assert_eq!(e[0].location.line, Some(9));
-        assert!(e[0].message.contains("valeur inconnue"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains(
+                "valeur inconnue « devinette » ; possibles : « choix-unique », « choix-multiple »"
+            ),
+            "{}",
+            e[0].message
+        );
+    }
+
+    /// The fields accepted, listed after an unknown one, keep their names: `expected`, `column`
+    /// or `string` are not translated as English words.
+    #[test]
+    fn an_unknown_field_lists_the_fields_as_written() {
+        let text = "id = \"m\"\ntitle = \"T\"\ntheme = \"maille\"\nsummary = \"S\"\n\n\
+                    [[exercises]]\nid = \"a\"\ntitle = \"A\"\ntype = \"choix-unique\"\n\
+                    catalogue = \"c\"\nversion = \"v\"\ncodes = [\"PP-1\"]\narticle = \"R. 445-5\"\n\
+                    attendu = 3\nquestion = \"Q\"\n";
+        let e = parse(text, "m.toml").unwrap_err();
+        let m = &e[0].message;
+        assert_eq!(e[0].code, "E-FORM-SYNTAX");
+        assert!(
+            m.contains("champ inconnu « attendu » ; possibles : « id », « title »"),
+            "{m}"
+        );
+        assert!(
+            m.contains("« expected »"),
+            "the field `expected` is named as written: {m}"
+        );
+        assert!(
+            m.contains("« basis »") && m.contains("« basis_note »"),
+            "{m}"
+        );
+        assert!(!m.contains("« attendu : »") && !m.contains('`'), "{m}");
+        // A type mistake still reads in French.
+        let e = parse(
+            &text
+                .replace("attendu = 3\n", "codes = 3\n")
+                .replace("codes = [\"PP-1\"]\n", ""),
+            "m.toml",
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("type incorrect"), "{}", e[0].message);
     }
 }

@@ -24,7 +24,7 @@ pub use check::check;
 pub use load::{parse, MAX_MODULE_BYTES};
 pub use model::*;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Wording};
 use crate::diagnostic::Diagnostic;
 
 mod embedded {
@@ -87,7 +87,10 @@ pub fn catalogue_of<'a>(ex: &Exercise, cats: &'a [Catalogue]) -> Option<&'a Cata
 
 /// The article an exercise teaches, cited as the catalogues cite theirs: « CCH, art. R. 445-5 »,
 /// « Arrêté du 19 octobre 2017 …, art. 3 », or the text's short name and the designation given
-/// when it is no article number (« Listes des QPV, listes de 2015 et de 2024 »).
+/// when it is no article number (« Listes des QPV, listes de 2015 et de 2024 »). When the
+/// article is that of a code cited whose row of the table was never read (wording « à
+/// confirmer ») or read in part, the citation says so: « CCH, art. R. 445-5 (ligne de PP-4 non
+/// lue) ».
 pub fn citation(ex: &Exercise, module: &Module, cat: &Catalogue) -> String {
     let id = ex.source.clone().or_else(|| {
         ex.codes
@@ -110,8 +113,47 @@ pub fn citation(ex: &Exercise, module: &Module, cat: &Catalogue) -> String {
     } else {
         a.to_string()
     };
-    match name {
+    let cited = match name {
         Some(n) => format!("{n}, {article}"),
         None => article,
+    };
+    // The rows of this article the exercise cites that were not read word for word.
+    let rows = |w: Wording| -> Vec<&str> {
+        ex.codes
+            .iter()
+            .filter_map(|c| cat.indicator(c))
+            .filter(|i| Some(&i.source.source) == id.as_ref() && i.source.article.trim() == a)
+            .filter(|i| i.wording == w)
+            .map(|i| i.code.as_str())
+            .collect()
+    };
+    let list = |codes: &[&str]| match codes {
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} et {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    let unread = rows(Wording::AConfirmer);
+    let partial = rows(Wording::Partiel);
+    let mut notes = Vec::new();
+    if !unread.is_empty() {
+        notes.push(format!(
+            "{} de {} non lue{}",
+            if unread.len() > 1 { "lignes" } else { "ligne" },
+            list(&unread),
+            if unread.len() > 1 { "s" } else { "" }
+        ));
+    }
+    if !partial.is_empty() {
+        notes.push(format!(
+            "{} de {} lue{} en partie",
+            if partial.len() > 1 { "lignes" } else { "ligne" },
+            list(&partial),
+            if partial.len() > 1 { "s" } else { "" }
+        ));
+    }
+    if notes.is_empty() {
+        cited
+    } else {
+        format!("{cited} ({})", notes.join(" ; "))
     }
 }

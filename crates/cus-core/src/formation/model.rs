@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::catalogue::{Level, Source};
-use crate::convention::{Segment, Value};
+use crate::convention::{Segment, Signature, Terms, Value};
 
 /// What an exercise is about: the confusions trainers meet, and the kinds of CUS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -35,10 +35,16 @@ pub enum Theme {
     Generations,
     /// One kind of CUS from end to end (logements locatifs, logements-foyers, accession).
     TypeDeCus,
+    /// An evaluation: achievements against the commitments in force, rates rebuilt, levels.
+    Evaluation,
+    /// A consolidation on a territory: no pro-rating, calendar years, no added percentages.
+    Consolidation,
+    /// How a real CUS states a part or a « parmi » indicator: count, base, percentage.
+    FormesDEngagement,
 }
 
 impl Theme {
-    pub const ALL: [Theme; 10] = [
+    pub const ALL: [Theme; 13] = [
         Theme::AgrementMiseEnService,
         Theme::CommercialisationVente,
         Theme::QpvZus,
@@ -49,6 +55,9 @@ impl Theme {
         Theme::Redactions20172019,
         Theme::Generations,
         Theme::TypeDeCus,
+        Theme::Evaluation,
+        Theme::Consolidation,
+        Theme::FormesDEngagement,
     ];
 
     pub fn label_fr(self) -> &'static str {
@@ -63,6 +72,9 @@ impl Theme {
             Theme::Redactions20172019 => "Rédactions de 2017 et de 2019",
             Theme::Generations => "1re et 2e génération",
             Theme::TypeDeCus => "Un type de CUS de bout en bout",
+            Theme::Evaluation => "Évaluer : réalisé et engagement",
+            Theme::Consolidation => "Consolider sur un territoire",
+            Theme::FormesDEngagement => "Nombre, base, pourcentage",
         }
     }
 
@@ -79,7 +91,54 @@ impl Theme {
             Theme::Redactions20172019 => "redactions-2017-2019",
             Theme::Generations => "generations",
             Theme::TypeDeCus => "type-de-cus",
+            Theme::Evaluation => "evaluation",
+            Theme::Consolidation => "consolidation",
+            Theme::FormesDEngagement => "formes-d-engagement",
         }
+    }
+}
+
+/// What the right answer of an exercise rests on, as written in `basis`: the trainee is told
+/// when a point is an inference or comes from a secondary source, as the reference cards say
+/// of a wording « à confirmer ».
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A text read word for word: the verbatim wording of every code cited, or the cited article
+    /// of a text the catalogue lists.
+    Texte,
+    /// An inference from texts read (an analogy, a reading of a silent text, the application's
+    /// convention where the texts are silent); `basis_note` says what is inferred.
+    Deduction,
+    /// A document that is not an official text (a State service's fact sheet or bulletin, a
+    /// federation's page, a signed CUS); `basis_note` says which.
+    SourceSecondaire,
+}
+
+impl Basis {
+    pub const ALL: [Basis; 3] = [Basis::Texte, Basis::Deduction, Basis::SourceSecondaire];
+
+    /// The word written in the files (`source-secondaire`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Basis::Texte => "texte",
+            Basis::Deduction => "deduction",
+            Basis::SourceSecondaire => "source-secondaire",
+        }
+    }
+
+    /// A short label, for a badge: « texte officiel », « déduction », « source secondaire ».
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Basis::Texte => "texte officiel",
+            Basis::Deduction => "déduction",
+            Basis::SourceSecondaire => "source secondaire",
+        }
+    }
+
+    /// Is the point settled by a text read word for word?
+    pub fn is_text(self) -> bool {
+        self == Basis::Texte
     }
 }
 
@@ -154,6 +213,24 @@ pub enum CalcFunction {
     /// `calc::percentage_of`: a percentage rebuilt from the sums of its numerators and
     /// denominators (`numerator_values`, `denominator_values`).
     Pourcentage,
+    /// `calc::organism_table`: the organism-level figure of one split and period, from the
+    /// territorial rows (counts summed, percentages rebuilt from their totals or bases)
+    /// (`split`, `period`).
+    TableauOrganisme,
+    /// `calc::derived`: the figure a cell implies in the other unit (a count from a percentage
+    /// of its total or base, a percentage from a count and its base) (`territory`, `split`,
+    /// `period`).
+    ChiffreDeduit,
+    /// `evaluation::evaluate`: what was achieved for one commitment line of an evaluation, a
+    /// rate rebuilt from its terms, a level read at its date (`territory`, `split`, `period`,
+    /// `evaluation`).
+    Realisation,
+    /// `evaluation::evaluate`: the commitment a line is measured against, from the version in
+    /// force (`territory`, `split`, `period`, `evaluation`).
+    EngagementMesure,
+    /// `evaluation::evaluate`: achieved ÷ committed (`territory`, `split`, `period`,
+    /// `evaluation`).
+    TauxDeRealisation,
 }
 
 impl CalcFunction {
@@ -167,6 +244,11 @@ impl CalcFunction {
             CalcFunction::RatioAuParc => "rapport au parc de logements",
             CalcFunction::TotalTerritoires => "total des territoires",
             CalcFunction::Pourcentage => "pourcentage reconstitué",
+            CalcFunction::TableauOrganisme => "chiffre de l'organisme",
+            CalcFunction::ChiffreDeduit => "chiffre déduit",
+            CalcFunction::Realisation => "réalisation évaluée",
+            CalcFunction::EngagementMesure => "engagement mesuré",
+            CalcFunction::TauxDeRealisation => "taux de réalisation",
         }
     }
 }
@@ -205,6 +287,10 @@ pub struct CalcSpec {
     pub numerator_values: Vec<f64>,
     #[serde(default)]
     pub denominator_values: Vec<f64>,
+    /// Id of an evaluation of the catalogue (`mi-parcours`, `finale`), for the evaluation
+    /// functions; by default the case's `evaluation`.
+    #[serde(default)]
+    pub evaluation: Option<String>,
     /// What the calculation shows, in a worked example.
     #[serde(default)]
     pub comment: Option<String>,
@@ -212,6 +298,22 @@ pub struct CalcSpec {
 
 /// Values of one indicator: territory key → period key → split key → value.
 pub type CaseValues = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
+
+/// Achievements of one indicator, as `CaseValues` (years only): counts, or for a percentage
+/// its numerator and denominator.
+pub type CaseAchieved<V> = BTreeMap<String, BTreeMap<String, BTreeMap<String, V>>>;
+
+/// An earlier signed version of the commitments of a case (the convention before an avenant).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseVersion {
+    /// Date of signature, `AAAA-MM-JJ`.
+    pub date: String,
+    /// « Convention initiale », « Avenant n° 1 ».
+    pub label: String,
+    #[serde(default)]
+    pub values: CaseValues,
+}
 
 /// A small convention, only what an exercise needs: the territories, the level chosen for the
 /// indicator shown, the stock and the values of that indicator. The organism is a fictional one
@@ -232,11 +334,40 @@ pub struct Case {
     /// Dwellings owned per territory key.
     #[serde(default)]
     pub stock: BTreeMap<String, f64>,
-    /// The unit chosen, for an indicator whose text leaves it open.
+    /// The unit chosen, for an indicator whose text leaves it open (one of its
+    /// `unit_choices`: « % », « logements », « logements et % du parc F et G »).
     #[serde(default)]
     pub unit: Option<String>,
+    /// How the « dont » parts are stated: `nombre` (a count) or `%` (a percentage of their
+    /// total), as the convention records it.
+    #[serde(default)]
+    pub part_unit: Option<String>,
+    /// The periodicity chosen (an id of the indicator's `period_choices`: `par-annee`).
+    #[serde(default)]
+    pub periodicity: Option<String>,
+    /// Stocks given once, base id → territory key → value (`parc-fg`), besides `stock`.
+    #[serde(default)]
+    pub bases: BTreeMap<String, BTreeMap<String, f64>>,
     #[serde(default)]
     pub values: CaseValues,
+    /// The signature of the commitments of `values` (« Convention initiale », or the latest
+    /// « Avenant n° 1 »), for an evaluation.
+    #[serde(default)]
+    pub signature: Option<Signature>,
+    /// The versions signed before `values`, oldest first (the initial convention before an
+    /// avenant).
+    #[serde(default)]
+    pub versions: Vec<CaseVersion>,
+    /// The evaluation the achievements are entered for (`mi-parcours`, `finale`: an id of the
+    /// catalogue's evaluations).
+    #[serde(default)]
+    pub evaluation: Option<String>,
+    /// Counts achieved per year (`a1`…`a6`), for an evaluation.
+    #[serde(default)]
+    pub achieved: CaseAchieved<f64>,
+    /// Numerators and denominators achieved per year, for a percentage.
+    #[serde(default)]
+    pub achieved_terms: CaseAchieved<Terms>,
 }
 
 /// A diagnostic the rule engine must produce on a « Trouvez l'erreur » case.
@@ -271,6 +402,11 @@ pub struct Exercise {
     pub source: Option<String>,
     /// The article taught (`R. 445-5`, `3`).
     pub article: String,
+    /// What the right answer rests on (`None` only in a file that omits it, which the checks
+    /// refuse).
+    pub basis: Option<Basis>,
+    /// What is inferred, or which secondary source, said to the trainee.
+    pub basis_note: Option<String>,
     pub question: String,
     pub choices: Vec<Choice>,
     pub answer: Option<f64>,
@@ -295,11 +431,56 @@ pub struct Exercise {
     pub lines: FieldLines,
 }
 
+impl Exercise {
+    /// The sentence « Se former » shows with the explanation: what the point taught rests on,
+    /// in French (« Ce point repose sur une déduction : … »).
+    pub fn basis_fr(&self) -> String {
+        let note = self
+            .basis_note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                if n.ends_with(['.', '!', '?', '»', ')']) {
+                    n.to_string()
+                } else {
+                    format!("{n}.")
+                }
+            });
+        match (self.basis, note) {
+            (Some(Basis::Texte), None) => {
+                "Ce point repose sur le texte cité, lu mot pour mot.".to_string()
+            }
+            (Some(Basis::Texte), Some(n)) => {
+                format!("Ce point repose sur le texte cité, lu mot pour mot. {n}")
+            }
+            (Some(Basis::Deduction), Some(n)) => format!("Ce point repose sur une déduction : {n}"),
+            (Some(Basis::Deduction), None) => {
+                "Ce point repose sur une déduction, pas sur un texte lu mot pour mot.".to_string()
+            }
+            (Some(Basis::SourceSecondaire), Some(n)) => {
+                format!("Ce point repose sur une source secondaire, non officielle : {n}")
+            }
+            (Some(Basis::SourceSecondaire), None) => {
+                "Ce point repose sur une source secondaire, non officielle.".to_string()
+            }
+            (None, _) => "Ce point ne dit pas sur quoi il repose.".to_string(),
+        }
+    }
+
+    /// Does the point rest on a text read word for word (`basis = "texte"`)? The app may show
+    /// the others with a mark, as the reference cards mark a wording « à confirmer ».
+    pub fn rests_on_text(&self) -> bool {
+        self.basis.is_some_and(Basis::is_text)
+    }
+}
+
 /// Lines (1-based) of the fields a check may point at; the exercise's line when unknown.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct FieldLines {
     pub codes: usize,
     pub article: usize,
+    pub basis: usize,
     pub choices: usize,
     pub answer: usize,
     pub case: usize,

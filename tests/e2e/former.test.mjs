@@ -126,7 +126,7 @@ test('a module followed step by step: wrong then right, graded by the rules, kep
   await reloadApp(page);
   await page.waitForSelector('article.exercice');
   await go(page, '#/former', '#score');
-  assert.match(await text(page, '#score'), /Score : 1 exercice réussi du premier coup sur 62 ; 4 réussis en tout\./);
+  assert.match(await text(page, '#score'), /Score : 1 exercice réussi du premier coup sur 79 ; 4 réussis en tout\./);
   assert.match(await text(page, '#module-part-plai .avancement'), /4 étapes sur 5 faites ; 1 sur 5 réussi du premier coup/);
   const { file, name } = await download(page, '#exporter-progression');
   assert.match(name, /^progression-se-former-\d{4}-\d{2}-\d{2}\.json$/);
@@ -198,6 +198,7 @@ unit = "modes"
 right = "Exact : PLAI, PLUS, PLS."
 wrong = "Relisez le libellé de PP-1."
 explanation = "PP-1 est ventilé en PLAI, PLUS et PLS."
+basis = "texte"
 `;
 
 test('a trainer\'s pack loaded from a file, checked like a catalogue, kept after a reload', async () => {

@@ -73,7 +73,13 @@ fn setting(ex: &Exercise, cat: Option<&Catalogue>) -> Setting {
     Setting {
         computed: ex.calc.as_ref().map(compute),
         calculations: ex.calculations.iter().map(compute).collect(),
-        indicator: ind.map(|i| Rc::new(i.clone())),
+        // The grid shows the indicator as the case's convention chose it (its unit, its parts in
+        // %), as « Remplir » shows it.
+        indicator: match (&conv, ind) {
+            (Some(cv), Some(i)) => Some(Rc::new(cv.indicator_view(i).into_owned())),
+            (None, Some(i)) => Some(Rc::new(i.clone())),
+            _ => None,
+        },
         conv: conv.map(Rc::new),
     }
 }
@@ -393,6 +399,7 @@ pub fn exercise_view(props: &Props) -> Html {
                 <h3 id="titre-explication">{ if kind == ExerciseType::Exemple { "À retenir" } else { "Explication" } }</h3>
                 { solution.clone() }
                 <p>{ ex.explanation.clone() }</p>
+                <p class={classes!("fondement-exercice", (!ex.rests_on_text()).then_some("fondement-deduction"))}>{ ex.basis_fr() }</p>
                 <p class="source-exercice">
                     { format!("Texte enseigné : {citation}. Pour aller plus loin : ") }
                     { card_links(ex) }

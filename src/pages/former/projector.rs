@@ -135,10 +135,11 @@ pub fn projector(props: &Props) -> Html {
         let ind = c.indicator(ex.indicator.as_ref()?)?;
         let conv = case::convention(ex.case.as_ref()?, c, ind).0;
         let year = cus_core::rules::label_year(&conv);
+        let shown = conv.indicator_view(ind);
         Some(crate::pages::period_tables::period_tables(
             c,
             &conv,
-            ind,
+            &shown,
             year,
             conv.referential(),
         ))
@@ -166,6 +167,7 @@ pub fn projector(props: &Props) -> Html {
                     <h2 id="titre-revelation">{ "Réponse" }</h2>
                     { answer }
                     <p>{ ex.explanation.clone() }</p>
+                    <p class="fondement-exercice">{ ex.basis_fr() }</p>
                 </section>
             } else {
                 <p><button type="button" class="bouton" id="reveler" onclick={reveal}>{ "Révéler la réponse (Espace)" }</button></p>

@@ -39,9 +39,10 @@ pub fn sheet(props: &Props) -> Html {
             let ind = c.indicator(ex.indicator.as_ref()?)?;
             let conv = case::convention(ex.case.as_ref()?, c, ind).0;
             let year = cus_core::rules::label_year(&conv);
+            let shown = conv.indicator_view(ind);
             Some(html! {
                 <div class="fiche-grille">
-                    { crate::pages::period_tables::period_tables(c, &conv, ind, year, conv.referential()) }
+                    { crate::pages::period_tables::period_tables(c, &conv, &shown, year, conv.referential()) }
                 </div>
             })
         });
@@ -143,6 +144,7 @@ pub fn sheet(props: &Props) -> Html {
                 <h3>{ format!("{}. {}", i + 1, ex.title) }</h3>
                 { solution }
                 <p>{ ex.explanation.clone() }</p>
+                <p class="fondement-exercice">{ ex.basis_fr() }</p>
             </section>
         }
     });

@@ -419,7 +419,7 @@ pub enum Request {
     /// The draft this tab had open (after a reload), else the last one opened.
     Current,
     Open(String),
-    Create(Convention),
+    Create(Box<Convention>),
     Duplicate(String),
     /// Delete this draft, then open the current one (or the most recent).
     Delete(String),
@@ -445,7 +445,7 @@ pub async fn perform(request: Request) -> Opened {
             d.forget(&id);
             d.open(&id, &now).await
         }
-        Request::Create(c) => d.create(c, &now).await,
+        Request::Create(c) => d.create(*c, &now).await,
         Request::Duplicate(id) => d.duplicate(&id, &now).await,
         Request::Delete(id) => match d.delete(&id).await {
             Ok(()) => {

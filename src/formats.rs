@@ -129,25 +129,26 @@ impl FormatsWorker {
         }
         self.warm();
         let mut inner = self.0.borrow_mut();
-        match inner.live.as_ref() {
-            Some(live) if live.ready => {
-                if live
-                    .worker
-                    .post_message_with_transfer(&msg, &transfer)
-                    .is_err()
-                {
-                    drop(inner);
-                    self.finish(
-                        id,
-                        WorkerEvent::Failed(
-                            "Le fichier n'a pas pu être confié au module des formats.".into(),
-                        ),
-                    );
-                }
+        let refused = match inner.live.as_ref() {
+            Some(live) if live.ready => live
+                .worker
+                .post_message_with_transfer(&msg, &transfer)
+                .is_err(),
+            Some(_) => {
+                inner.queue.push((msg.into(), transfer));
+                false
             }
-            Some(_) => inner.queue.push((msg.into(), transfer)),
             // `warm` failed and already told every pending request.
-            None => {}
+            None => false,
+        };
+        if refused {
+            drop(inner);
+            self.finish(
+                id,
+                WorkerEvent::Failed(
+                    "Le fichier n'a pas pu être confié au module des formats.".into(),
+                ),
+            );
         }
         id
     }

@@ -136,7 +136,7 @@ pub fn remplir_app(props: &Props) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Some(c) = sample {
                         // Created and made this tab's current draft, then opened by the form.
-                        crate::drafts::perform(crate::drafts::Request::Create(c)).await;
+                        crate::drafts::perform(crate::drafts::Request::Create(Box::new(c))).await;
                     }
                     if let Some(w) = web_sys::window() {
                         let _ = w.location().replace(&then.to_hash());

@@ -199,10 +199,10 @@ pub fn pages() -> Html {
             // still be loading, its heading not there yet).
             match before {
                 Some(b)
-                    if !(b.is_fill() && r.is_fill())
-                        && !(b.is_evaluate() && r.is_evaluate())
-                        && !(b.is_simulate() && r.is_simulate())
-                        && !(b.is_train() && r.is_train()) =>
+                    if !(b.is_fill() && r.is_fill()
+                        || b.is_evaluate() && r.is_evaluate()
+                        || b.is_simulate() && r.is_simulate()
+                        || b.is_train() && r.is_train()) =>
                 {
                     focus_page_title()
                 }

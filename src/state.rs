@@ -23,7 +23,7 @@ pub enum Action {
     Undo,
     Redo,
     /// Another draft is opened (or created, or imported).
-    Open(drafts::Opened),
+    Open(Box<drafts::Opened>),
 }
 
 /// Revisions whose changes are kept for the validation (beyond, it validates everything).

@@ -140,7 +140,7 @@ async fn reference_page_filters_indicators_from_the_catalogue() {
     assert!(current.signing.until.is_none(), "the current wording");
     assert_eq!(
         texts(&root, "section.catalogue h2"),
-        [current.title.clone()]
+        std::slice::from_ref(&current.title)
     );
     assert_eq!(
         texts(&root, "article.indicateur").len(),
@@ -264,7 +264,10 @@ async fn deep_links_name_the_catalogue_version() {
     go(&cus_app::route::Route::card(&old.id, &old.version, &code).to_hash()).await;
     let root = mount_app().await;
     sleep(Duration::from_millis(50)).await;
-    assert_eq!(texts(&root, "section.catalogue h2"), [old.title.clone()]);
+    assert_eq!(
+        texts(&root, "section.catalogue h2"),
+        std::slice::from_ref(&old.title)
+    );
     let target = root
         .query_selector("article.indicateur-cible")
         .unwrap()
@@ -295,7 +298,7 @@ async fn deep_links_name_the_catalogue_version() {
     sleep(Duration::from_millis(50)).await;
     assert_eq!(
         texts(&root, "section.catalogue h2"),
-        [current.title.clone()]
+        std::slice::from_ref(&current.title)
     );
     let target = root
         .query_selector("article.indicateur-cible")
@@ -345,7 +348,7 @@ async fn a_wrong_card_link_says_what_is_wrong() {
     );
     assert_eq!(
         texts(&root, "section.catalogue h2"),
-        [current.title.clone()]
+        std::slice::from_ref(&current.title)
     );
     assert!(root
         .query_selector("article.indicateur-cible")

@@ -345,7 +345,7 @@ fn export_import(props: &ExportProps) -> Html {
                                 c.name = format!("Import de {name}");
                             }
                             // Only a successful import touches the drafts: a new one, made current.
-                            open.emit(drafts::Request::Create(c));
+                            open.emit(drafts::Request::Create(Box::new(c)));
                             outcome.set(Outcome::Imported {
                                 name: name.clone(),
                                 notes: imported.notes,
@@ -575,9 +575,6 @@ fn outcome_view(o: &Outcome, on_cancel: Callback<MouseEvent>) -> Html {
         },
     }
 }
-
-/// Text of a stored value, as the grids show it: a number in French, « Oui » / « Non », a text
-/// as typed (its line breaks kept by the style of the cell).
 
 /// The whole convention for print: cover facts, one section per indicator (each starting on a
 /// new page when printed, its table header repeated on every page), the diagnostics and the

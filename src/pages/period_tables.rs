@@ -11,6 +11,8 @@ use yew::prelude::*;
 /// Value columns of one printed table (with the row labels, it fits a landscape page).
 const MAX_COLUMNS: usize = 12;
 
+/// Text of a stored value, as the grids show it: a number in French, « Oui » / « Non », a text
+/// as typed (its line breaks kept by the style of the cell).
 fn value_text(v: Option<&Value>) -> String {
     match v {
         None => String::new(),

@@ -548,7 +548,7 @@ fn render_indicator(c: &Catalogue, i: &Indicator, target: Option<&(String, Strin
 fn render_exercises(c: &Catalogue, i: &Indicator) -> Html {
     let here: Vec<&cus_core::formation::IndexEntry> = cus_core::formation::INDEX
         .iter()
-        .filter(|e| c.is(&e.catalogue, &e.version) && e.code == i.code)
+        .filter(|e| c.is(e.catalogue, e.version) && e.code == i.code)
         .collect();
     html! {
         <details class="exercices-fiche">

@@ -276,7 +276,8 @@ pub fn achievement_grid(props: &GridProps) -> Html {
     };
     // The messages of the page's rows, in the grid's order: (id, place, severity, message, the
     // input to focus, if any).
-    let mut listed: Vec<(String, String, Severity, Rc<str>, Option<String>)> = Vec::new();
+    type Listed = (String, String, Severity, Rc<str>, Option<String>);
+    let mut listed: Vec<Listed> = Vec::new();
     for (ri, row) in shown_rows.iter().enumerate() {
         let r = pg * PAGE + ri;
         let place = conv.territory_label(row, geo);

@@ -1,6 +1,5 @@
 //! The list of named drafts: open, duplicate, rename, delete, new.
 
-use cus_core::convention::Convention;
 use yew::prelude::*;
 
 use crate::drafts;
@@ -39,7 +38,7 @@ pub(super) fn drafts_panel(props: &DraftsProps) -> Html {
     list.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| b.id.cmp(&a.id)));
     let on_new = {
         let open = props.open.clone();
-        Callback::from(move |_| open.emit(drafts::Request::Create(Convention::default())))
+        Callback::from(move |_| open.emit(drafts::Request::Create(Box::default())))
     };
     let on_rename = {
         let update = props.update.clone();

@@ -106,7 +106,7 @@ pub fn fill(props: &Props) -> Html {
                         (n, m) => n.or(m),
                     };
                     storage_msg.set(message);
-                    dispatcher.dispatch(Action::Open(opened));
+                    dispatcher.dispatch(Action::Open(Box::new(opened)));
                 });
             })
         }))
@@ -275,7 +275,7 @@ pub fn fill(props: &Props) -> Html {
         (
             props.catalogues.clone(),
             draft.catalogue.clone(),
-            Choices::of(&draft),
+            Choices::of(draft),
         ),
         |(cats, r, _)| {
             cats.0
@@ -582,7 +582,8 @@ fn required_summary(
     cat: &cus_core::convention::CatalogueRef,
 ) -> Html {
     const NAMED: usize = 3;
-    let mut lines: Vec<(String, Severity, usize, Vec<String>, Option<&Diagnostic>)> = Vec::new();
+    type Line<'d> = (String, Severity, usize, Vec<String>, Option<&'d Diagnostic>);
+    let mut lines: Vec<Line> = Vec::new();
     for ind in inds {
         for sev in [Severity::Error, Severity::Warning] {
             let mut n = 0;

@@ -263,7 +263,7 @@ pub(super) fn territoires_step(props: &TerritoiresProps) -> Html {
                     <p class="aide">{ "Certains indicateurs se déclinent par EPCI ou EPT (voir l'étape Segmentation), et le préfet peut demander ce détail pour d'autres." }</p>
                     { for conv.departements.iter().filter_map(|d| geo.departement(d)).map(|d| {
                         let mut list: Vec<_> = geo.epci_in_departement(&d.code).filter(|e| !conv.epci.contains(&e.siren)).collect();
-                        list.sort_by(|a, b| b.population.cmp(&a.population));
+                        list.sort_by_key(|b| std::cmp::Reverse(b.population));
                         html! {
                             <details class="suggestions-departement">
                                 <summary>{ format!("{} : {} EPCI ou EPT à ajouter", d.label(), list.len()) }</summary>

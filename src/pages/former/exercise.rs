@@ -219,7 +219,7 @@ pub fn exercise_view(props: &Props) -> Html {
                             })
                         };
                         let id = format!("{name}-{i}");
-                        let mark = (outcome.finished()).then(|| if c.correct { " — bonne réponse" } else { "" });
+                        let mark = outcome.finished().then_some(if c.correct { " — bonne réponse" } else { "" });
                         html! {
                             <div class={classes!("reponse", (finished && c.correct).then_some("reponse-juste"))}>
                                 <input type={if multiple { "checkbox" } else { "radio" }} id={id.clone()}

@@ -190,7 +190,7 @@ test('evaluate the large sample: signature, achievements, bilan, justification, 
   // The formula on demand.
   await page.click('tr[data-cell="PP-1|departement:02|total|c3"] details summary');
   assert.match(await page.textContent('tr[data-cell="PP-1|departement:02|total|c3"] details'),
-    /Cumul des années 1 à 3 : 30 \+ 40 \+ 20 = 90 ; engagement 117 ; taux de réalisation 90 ÷ 117 = 76,9 %/);
+    /Cumul 2022–2024 : 30 \+ 40 \+ 20 = 90 ; engagement 117 ; taux de réalisation 90 ÷ 117 = 76,9 %/);
   // The summary as State services write it: with one département of six entered, no rate
   // (never « 77 % » of the whole engagement from the part entered).
   const others = ['59', '60', '62', '76', '80'].filter((d) => typeof SAMPLE.values[`PP-1|departement:${d}|total|c3`] === 'number').length;

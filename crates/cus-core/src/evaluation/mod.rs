@@ -413,7 +413,16 @@ fn evaluate_in(
                     let gap = achieved.zip(committed).map(|(a, c)| a - c);
                     let missed = judged && gap.is_some_and(|g| g < 0.0);
                     let mut formula_fr = formula(
-                        ind, p, percentage, &years, &got, &missing, achieved, committed, rate,
+                        ind,
+                        p,
+                        percentage,
+                        &years,
+                        crate::convention::label_year(conv),
+                        &got,
+                        &missing,
+                        achieved,
+                        committed,
+                        rate,
                     );
                     // After an avenant, say which version the commitment is read from.
                     if let (Some(s), Some(_), false) =
@@ -452,19 +461,29 @@ fn formula(
     p: Period,
     percentage: bool,
     years: &[u8],
+    first_year: Option<i32>,
     got: &[Option<(f64, f64)>],
     missing: &[u8],
     achieved: Option<f64>,
     committed: Option<f64>,
     rate: Option<f64>,
 ) -> String {
+    // Years as the grid names them: calendar years when the signing year is known (« 2021 »,
+    // « 2019–2021 »), else the convention's own (« année 3 »).
+    let year = |n: u8| match first_year {
+        Some(f) => (f + i32::from(n) - 1).to_string(),
+        None => format!("année {n}"),
+    };
+    let span = |last: u8| match first_year {
+        Some(f) => format!("Cumul {f}–{}", f + i32::from(last) - 1),
+        None => format!("Cumul des années 1 à {last}"),
+    };
     if !missing.is_empty() {
         return format!(
-            "Réalisation incomplète : année{} {} non saisie{}",
-            if missing.len() > 1 { "s" } else { "" },
+            "Réalisation incomplète : {} non saisie{}",
             missing
                 .iter()
-                .map(|y| y.to_string())
+                .map(|y| year(*y))
                 .collect::<Vec<_>>()
                 .join(", "),
             if missing.len() > 1 { "s" } else { "" }
@@ -475,9 +494,9 @@ fn formula(
         return format!(
             "Pourcentage non calculable : dénominateur nul sur {} ; ni taux ni écart",
             if years.len() > 1 {
-                format!("les années 1 à {}", years.len())
+                span(years.len() as u8).to_lowercase()
             } else {
-                format!("l'année {}", years.first().copied().unwrap_or(1))
+                year(years.first().copied().unwrap_or(1))
             }
         );
     };
@@ -506,14 +525,14 @@ fn formula(
         }
     } else if ind.measure == Measure::Niveau && matches!(p, Period::Cumulative(_)) {
         format!(
-            "Niveau à la fin de l'année {} : {} (un niveau ne s'additionne pas sur les années)",
-            years.last().copied().unwrap_or(1),
+            "Niveau à la fin de {} : {} (un niveau ne s'additionne pas sur les années)",
+            year(years.last().copied().unwrap_or(1)),
             format_fr(a, 2)
         )
     } else if years.len() > 1 {
         format!(
-            "Cumul des années 1 à {} : {} = {}",
-            years.len(),
+            "{} : {} = {}",
+            span(years.len() as u8),
             got.iter()
                 .flatten()
                 .map(|(v, _)| format_fr(*v, 2))

@@ -23,21 +23,47 @@ fn text_of(selector: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Waits until `cond` holds (checked every 10 ms, at most 5 s), else fails saying `what`: the
+/// tests wait on what they expect, never on a fixed delay.
+async fn until(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if cond() {
+            return;
+        }
+        sleep(Duration::from_millis(10)).await;
+    }
+    panic!("still waiting after 5 s: {what}");
+}
+
+fn exists(selector: &str) -> bool {
+    document().query_selector(selector).ok().flatten().is_some()
+}
+
 async fn mount_app() -> web_sys::Element {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     cus_app::shell::mount_into(&root);
-    sleep(Duration::from_millis(50)).await;
+    let r = root.clone();
+    until("the shell renders its page heading", move || {
+        r.query_selector("h1").ok().flatten().is_some()
+    })
+    .await;
     root
 }
 
+/// Goes to `hash` and waits for its page: the title of its route set, its heading there.
 async fn go(hash: &str) {
     web_sys::window()
         .unwrap()
         .location()
         .set_hash(hash)
         .unwrap();
-    sleep(Duration::from_millis(80)).await;
+    let title = cus_app::route::Route::from_hash(hash).title();
+    let mounted = exists("h1");
+    until(&format!("the page of {hash}"), move || {
+        !mounted || (document().title() == title && exists("h1"))
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -73,7 +99,7 @@ async fn shell_routes_between_the_three_modes() {
         ("#/nimporte-quoi", "Page introuvable"),
     ] {
         go(hash).await;
-        assert_eq!(text_of("h1"), title, "route {hash}");
+        until(&format!("the heading of {hash}"), || text_of("h1") == title).await;
         assert_eq!(
             document().title(),
             cus_app::route::Route::from_hash(hash).title()
@@ -82,7 +108,12 @@ async fn shell_routes_between_the_three_modes() {
     go("#/remplir").await;
     assert_eq!(text_of("nav a[aria-current=page]"), "Remplir ma CUS");
     // Moving to another page puts the focus on its heading.
-    assert_eq!(document().active_element().unwrap().id(), "titre-page");
+    until("the focus on the page's heading", || {
+        document()
+            .active_element()
+            .is_some_and(|e| e.id() == "titre-page")
+    })
+    .await;
     root.remove();
 }
 
@@ -150,14 +181,20 @@ async fn reference_page_filters_indicators_from_the_catalogue() {
 
     // Every catalogue on demand.
     select_value("catalogue", "tous");
-    sleep(Duration::from_millis(50)).await;
     let all: usize = cats.iter().map(|c| c.indicators.len()).sum();
+    until("every catalogue listed", || {
+        texts(&root, "article.indicateur").len() == all
+    })
+    .await;
     assert_eq!(texts(&root, "article.indicateur").len(), all);
     assert_eq!(text_of("#nb-resultats"), plural(all));
 
     type_in("recherche", "pp1");
-    sleep(Duration::from_millis(50)).await;
     let expected = cus_core::catalogue::search(&cats, "pp1").len();
+    until("the search applied", || {
+        texts(&root, "article.indicateur").len() == expected
+    })
+    .await;
     assert!(expected >= 1);
     assert_eq!(
         texts(&root, "article.indicateur .code"),
@@ -167,8 +204,10 @@ async fn reference_page_filters_indicators_from_the_catalogue() {
 
     // In one catalogue, the matches elsewhere are counted, with a way to them.
     select_value("catalogue", &cus_app::catalogues::catalogue_key(current));
-    sleep(Duration::from_millis(50)).await;
-    assert_eq!(texts(&root, "article.indicateur .code").len(), 1);
+    until("one catalogue listed", || {
+        texts(&root, "article.indicateur .code").len() == 1
+    })
+    .await;
     assert_eq!(
         text_of("#nb-resultats"),
         match expected - 1 {
@@ -181,12 +220,16 @@ async fn reference_page_filters_indicators_from_the_catalogue() {
         .unwrap()
         .unchecked_into();
     button.click();
-    sleep(Duration::from_millis(50)).await;
-    assert_eq!(texts(&root, "article.indicateur .code").len(), expected);
+    until("the matches of every catalogue listed", || {
+        texts(&root, "article.indicateur .code").len() == expected
+    })
+    .await;
 
     type_in("recherche", "zzz introuvable");
-    sleep(Duration::from_millis(50)).await;
-    assert!(texts(&root, "article.indicateur").is_empty());
+    until("nothing matches", || {
+        texts(&root, "article.indicateur").is_empty()
+    })
+    .await;
     assert_eq!(
         text_of("#nb-resultats"),
         "Aucun indicateur ne correspond à la recherche."
@@ -201,7 +244,10 @@ async fn reference_headings_carry_no_research_note() {
     go("#/comprendre").await;
     let root = mount_app().await;
     select_value("catalogue", "tous");
-    sleep(Duration::from_millis(50)).await;
+    until("every catalogue listed", || {
+        texts(&root, "section.catalogue").len() > 1
+    })
+    .await;
     let headings = texts(&root, "h1, h2, h3, h4, .chapo, .catalogue-meta");
     assert!(headings.len() > 30);
     for h in &headings {
@@ -263,11 +309,10 @@ async fn deep_links_name_the_catalogue_version() {
 
     go(&cus_app::route::Route::card(&old.id, &old.version, &code).to_hash()).await;
     let root = mount_app().await;
-    sleep(Duration::from_millis(50)).await;
-    assert_eq!(
-        texts(&root, "section.catalogue h2"),
-        std::slice::from_ref(&old.title)
-    );
+    until("the old version's catalogue", || {
+        texts(&root, "section.catalogue h2") == std::slice::from_ref(&old.title)
+    })
+    .await;
     let target = root
         .query_selector("article.indicateur-cible")
         .unwrap()
@@ -295,11 +340,10 @@ async fn deep_links_name_the_catalogue_version() {
         code.replace(' ', "%20")
     ))
     .await;
-    sleep(Duration::from_millis(50)).await;
-    assert_eq!(
-        texts(&root, "section.catalogue h2"),
-        std::slice::from_ref(&current.title)
-    );
+    until("the current version's catalogue", || {
+        texts(&root, "section.catalogue h2") == std::slice::from_ref(&current.title)
+    })
+    .await;
     let target = root
         .query_selector("article.indicateur-cible")
         .unwrap()
@@ -308,7 +352,10 @@ async fn deep_links_name_the_catalogue_version() {
 
     // Every catalogue at once: no element id twice.
     select_value("catalogue", "tous");
-    sleep(Duration::from_millis(50)).await;
+    until("every catalogue listed", || {
+        texts(&root, "section.catalogue").len() > 1
+    })
+    .await;
     let ids = ids_on_the_page();
     let mut seen = std::collections::HashSet::new();
     let dups: Vec<&String> = ids.iter().filter(|i| !seen.insert(*i)).collect();
@@ -328,7 +375,7 @@ async fn a_wrong_card_link_says_what_is_wrong() {
     assert!(cats.iter().all(|c| c.indicator(code).is_none()));
     go(&cus_app::route::Route::card(&current.id, &current.version, code).to_hash()).await;
     let root = mount_app().await;
-    sleep(Duration::from_millis(50)).await;
+    until("the notice of the wrong link", || exists("#lien-inconnu")).await;
     let msg = text_of("#lien-inconnu");
     assert!(
         msg.starts_with(&format!(
@@ -367,7 +414,10 @@ async fn a_wrong_card_link_says_what_is_wrong() {
         .unwrap();
     let elsewhere = &other.indicators[0].code;
     go(&cus_app::route::Route::card(&current.id, &current.version, elsewhere).to_hash()).await;
-    sleep(Duration::from_millis(50)).await;
+    until("the links to the catalogues holding it", || {
+        exists("#lien-inconnu li a")
+    })
+    .await;
     let links: Vec<String> = {
         let list = root.query_selector_all("#lien-inconnu li a").unwrap();
         (0..list.length())
@@ -392,8 +442,11 @@ async fn a_wrong_card_link_says_what_is_wrong() {
             .to_hash(),
     )
     .await;
-    sleep(Duration::from_millis(50)).await;
-    assert!(text_of("#lien-inconnu").starts_with("La version 1999.1.0 du catalogue"));
+    until("the notice of the unknown version", || {
+        exists("#lien-inconnu")
+            && text_of("#lien-inconnu").starts_with("La version 1999.1.0 du catalogue")
+    })
+    .await;
     assert!(root
         .query_selector("article.indicateur-cible")
         .unwrap()
@@ -401,13 +454,18 @@ async fn a_wrong_card_link_says_what_is_wrong() {
 
     // An unknown catalogue.
     go("#/comprendre/cus9-inconnu/PP-1").await;
-    sleep(Duration::from_millis(50)).await;
+    until("the notice of the unknown catalogue", || {
+        exists("#lien-inconnu")
+            && text_of("#lien-inconnu").starts_with("Le catalogue « cus9-inconnu »")
+    })
+    .await;
     assert!(text_of("#lien-inconnu").starts_with("Le catalogue « cus9-inconnu » n'existe pas"));
     assert!(!texts(&root, "article.indicateur").is_empty());
 
     // The way out: the list, without the message.
     go("#/comprendre").await;
-    assert!(document().get_element_by_id("lien-inconnu").is_none());
+    until("the notice gone", || !exists("#lien-inconnu")).await;
+    assert!(!texts(&root, "article.indicateur").is_empty());
     root.remove();
 }
 
@@ -454,7 +512,7 @@ async fn a_diagnostic_citation_links_to_the_card() {
         },
     )
     .render();
-    sleep(Duration::from_millis(30)).await;
+    until("the line rendered", || exists("#ligne-test")).await;
     assert_eq!(text_of("#ligne-test"), d.to_line_fr());
     let a = host.query_selector("a.diag-article").unwrap().unwrap();
     assert_eq!(a.text_content().unwrap(), cat.citation(ind));
@@ -476,22 +534,21 @@ async fn remplir_app_mounts_follows_the_route_and_is_destroyed() {
     document().body().unwrap().append_child(&host).unwrap();
     let mounted = cus_app::remplir::mount(host.clone(), false);
     // The draft is read from IndexedDB first (asynchronous).
-    for _ in 0..100 {
-        if host.query_selector(".menu-etapes").unwrap().is_some() {
-            break;
-        }
-        sleep(Duration::from_millis(30)).await;
-    }
-    assert!(host.query_selector(".menu-etapes").unwrap().is_some());
+    let h = host.clone();
+    until("« Remplir » shows its steps", move || {
+        h.query_selector(".menu-etapes").unwrap().is_some()
+    })
+    .await;
     assert!(host.query_selector("#catalogue").unwrap().is_some());
     go("#/remplir/territoires").await;
-    assert!(host
-        .query_selector("#recherche-territoire")
-        .unwrap()
-        .is_some());
+    let h = host.clone();
+    until("the territories step", move || {
+        h.query_selector("#recherche-territoire").unwrap().is_some()
+    })
+    .await;
     mounted.destroy();
-    sleep(Duration::from_millis(20)).await;
-    assert_eq!(host.child_element_count(), 0);
+    let h = host.clone();
+    until("the host emptied", move || h.child_element_count() == 0).await;
     host.remove();
 }
 

@@ -20,6 +20,57 @@ fn main() {
     let codes = catalogues(&manifest.join("../../data/catalogue"), &out);
     formation(&manifest.join("../../data/formation"), &out, &codes);
     geo(&manifest.join("../../data/geo"), &out);
+    case_tests(&manifest.join("tests/cases"), &out);
+}
+
+/// One `#[test]` per data-driven case file (`tests/cases/<folder>/*.json`), so that a case can be
+/// run alone (`cargo test -p cus-core --test rules 07_annees`) and is named in a failure: for each
+/// folder, a macro `case_tests_<folder>!(runner)` expanding to a test per file calling
+/// `runner(&Path)`. Written to `OUT_DIR/case_tests.rs`, included by the tests.
+fn case_tests(dir: &Path, out: &Path) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut folders: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    folders.retain(|p| p.is_dir());
+    folders.sort();
+    let mut code = String::new();
+    for folder in folders {
+        println!("cargo:rerun-if-changed={}", folder.display());
+        let name = folder
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace('-', "_");
+        let mut files: Vec<PathBuf> = fs::read_dir(&folder)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        code.push_str(&format!(
+            "#[allow(unused_macros)]\nmacro_rules! case_tests_{name} {{\n    ($run:path) => {{\n"
+        ));
+        for f in files {
+            let stem = f.file_stem().unwrap().to_string_lossy();
+            let ident: String = stem
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            code.push_str(&format!(
+                "        #[test]\n        fn case_{ident}() {{\n            $run(std::path::Path::new({:?}));\n        }}\n",
+                f.display().to_string()
+            ));
+        }
+        code.push_str("    };\n}\n");
+    }
+    fs::write(out.join("case_tests.rs"), code).unwrap();
 }
 
 /// Codes of the indicators of each catalogue, by (id, version).

@@ -143,7 +143,7 @@ fn evaluation_cases_one(path: &std::path::Path) {
     let cats = embedded();
     let mut failures = Vec::new();
     for f in [path] {
-        let mut case: Case = serde_json::from_str(&std::fs::read_to_string(&f).unwrap())
+        let mut case: Case = serde_json::from_str(&std::fs::read_to_string(f).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         let achievements = case
             .achievements

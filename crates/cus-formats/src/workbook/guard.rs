@@ -2,7 +2,11 @@
 //! sheets of well-nested XML and of a reasonable extent; and the error of a workbook that cannot
 //! be read ([`unreadable_workbook`]).
 
+use std::borrow::Cow;
+
 use cus_core::diagnostic::{Diagnostic, Location};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
 use crate::{technical, Format};
 
@@ -93,151 +97,136 @@ pub(crate) fn precheck(bytes: &[u8], file: &str, format: Format) -> Result<(), V
     Ok(())
 }
 
-/// One tag met by [`scan_xml`].
-enum Tag<'a> {
+/// One tag met by [`scan_xml`]: its name (up to the first ASCII whitespace, or the whole of a
+/// closing tag without the whitespace around it) and, for an opening tag, the tag itself.
+enum Tag<'t> {
     Start {
-        name: &'a [u8],
-        attrs: &'a [u8],
+        name: &'t str,
+        tag: &'t BytesStart<'t>,
         empty: bool,
     },
     End {
-        name: &'a [u8],
+        name: &'t str,
     },
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// A minimal XML scanner: tags in order, comments, CDATA and processing instructions skipped;
-/// an error when a tag is not closed or elements are not properly nested.
-fn scan_xml<'a>(
-    x: &'a [u8],
-    mut each: impl FnMut(Tag<'a>) -> Result<(), String>,
-) -> Result<(), String> {
-    let mut stack: Vec<&[u8]> = Vec::new();
-    let mut i = 0;
-    while let Some(off) = x[i..].iter().position(|&b| b == b'<') {
-        let at = i + off;
-        let rest = &x[at..];
-        let skip = |open: usize, close: &[u8]| -> Result<usize, String> {
-            find(&rest[open..], close)
-                .map(|p| at + open + p + close.len())
-                .ok_or_else(|| "fin de fichier dans un commentaire ou une déclaration".to_string())
+/// The tags of an XML document in order, read with quick-xml (the parser calamine reads the
+/// sheets with): comments, CDATA, processing instructions, texts and references skipped; an
+/// error when a markup is not closed, a `<!` is neither a comment nor CDATA (a DOCTYPE
+/// included), a tag has no name, or elements are not properly nested. Bytes that are not UTF-8
+/// are read as U+FFFD (the markup is ASCII, so its shape is unchanged).
+///
+/// A closing tag ends at its first `>`, even within quotes, and a `<?>` does not end the
+/// processing instruction it opens: where quick-xml reads these otherwise, reading resumes
+/// after them, so that the files accepted and refused, and the messages, stay those of the
+/// scanner this replaces.
+fn scan_xml(xml: &[u8], mut each: impl FnMut(Tag<'_>) -> Result<(), String>) -> Result<(), String> {
+    let text = String::from_utf8_lossy(xml);
+    let text: &str = &text;
+    // The names of the open elements, one after the other, and where each starts.
+    let (mut open, mut starts) = (String::new(), Vec::<usize>::new());
+    let (mut reader, mut base) = xml_reader(text, 0);
+    loop {
+        let at = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let event = reader.read_event();
+        let resume = match event {
+            Ok(Event::Start(ref tag) | Event::Empty(ref tag)) => {
+                let content: &str = tag;
+                let name = &content[..content
+                    .find(|c: char| c.is_ascii_whitespace())
+                    .unwrap_or(content.len())];
+                if name.is_empty() {
+                    return Err("balise sans nom".to_string());
+                }
+                let empty = matches!(event, Ok(Event::Empty(_)));
+                each(Tag::Start { name, tag, empty })?;
+                if !empty {
+                    starts.push(open.len());
+                    open.push_str(name);
+                }
+                None
+            }
+            Ok(Event::DocType(_)) => return Err("déclaration <! inattendue".to_string()),
+            Ok(Event::Eof) => break,
+            Ok(Event::End(_)) | Err(_) => {
+                // The markup read (or not) starts at the first `<` from where this read began.
+                let p = at + text[at..].find('<').unwrap_or(0);
+                let rest = &text[p..];
+                let skip = |open: usize, close: &str| {
+                    rest.get(open..)
+                        .and_then(|r| r.find(close))
+                        .map(|e| p + open + e + close.len())
+                        .ok_or_else(|| {
+                            "fin de fichier dans un commentaire ou une déclaration".to_string()
+                        })
+                };
+                if rest.starts_with("</") {
+                    let end = rest.find('>').ok_or("balise fermante non terminée")?;
+                    let name = rest[2..end].trim_ascii();
+                    match starts.pop() {
+                        Some(start) if open[start..] == *name => open.truncate(start),
+                        _ => return Err(format!("balise </{name}> mal placée")),
+                    }
+                    each(Tag::End { name })?;
+                    Some(p + end + 1)
+                } else if rest.starts_with("<!--") {
+                    Some(skip(4, "-->")?)
+                } else if rest.starts_with("<![CDATA[") {
+                    Some(skip(9, "]]>")?)
+                } else if rest.starts_with("<?") {
+                    Some(skip(2, "?>")?)
+                } else if rest.starts_with("<!") {
+                    return Err("déclaration <! inattendue".to_string());
+                } else {
+                    return Err("balise non terminée".to_string());
+                }
+            }
+            Ok(_) => None,
         };
-        if rest.starts_with(b"<!--") {
-            i = skip(4, b"-->")?;
-        } else if rest.starts_with(b"<![CDATA[") {
-            i = skip(9, b"]]>")?;
-        } else if rest.starts_with(b"<?") {
-            i = skip(2, b"?>")?;
-        } else if rest.starts_with(b"<!") {
-            return Err("déclaration <! inattendue".to_string());
-        } else if rest.starts_with(b"</") {
-            let end = find(rest, b">").ok_or("balise fermante non terminée")?;
-            let name = rest[2..end].trim_ascii();
-            match stack.pop() {
-                Some(open) if open == name => {}
-                _ => {
-                    return Err(format!(
-                        "balise </{}> mal placée",
-                        String::from_utf8_lossy(name)
-                    ))
-                }
+        if let Some(next) = resume {
+            let now = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+            if event.is_err() || next != now {
+                (reader, base) = xml_reader(text, next);
             }
-            each(Tag::End { name })?;
-            i = at + end + 1;
-        } else {
-            let mut j = 1;
-            let mut quote = None;
-            loop {
-                let c = *rest.get(j).ok_or("balise non terminée")?;
-                match quote {
-                    Some(q) if c == q => quote = None,
-                    Some(_) => {}
-                    None if c == b'"' || c == b'\'' => quote = Some(c),
-                    None if c == b'>' => break,
-                    None => {}
-                }
-                j += 1;
-            }
-            let inner = &rest[1..j];
-            let empty = inner.ends_with(b"/");
-            let inner = if empty {
-                &inner[..inner.len() - 1]
-            } else {
-                inner
-            };
-            let name_end = inner
-                .iter()
-                .position(|c| c.is_ascii_whitespace())
-                .unwrap_or(inner.len());
-            let name = &inner[..name_end];
-            if name.is_empty() {
-                return Err("balise sans nom".to_string());
-            }
-            each(Tag::Start {
-                name,
-                attrs: &inner[name_end..],
-                empty,
-            })?;
-            if !empty {
-                stack.push(name);
-            }
-            i = at + j + 1;
         }
     }
-    if let Some(open) = stack.last() {
+    if let Some(&start) = starts.last() {
         return Err(format!(
             "élément <{}> jamais fermé (contenu tronqué ?)",
-            String::from_utf8_lossy(open)
+            &open[start..]
         ));
     }
     Ok(())
 }
 
-/// The value of an attribute in the attributes of a start tag.
-fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    let mut i = 0;
-    let n = attrs.len();
-    loop {
-        while i < n && attrs[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= n {
-            return None;
-        }
-        let k0 = i;
-        while i < n && !attrs[i].is_ascii_whitespace() && attrs[i] != b'=' {
-            i += 1;
-        }
-        let k = &attrs[k0..i];
-        while i < n && attrs[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if attrs.get(i) != Some(&b'=') {
-            return None;
-        }
-        i += 1;
-        while i < n && attrs[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let q = *attrs.get(i)?;
-        if q != b'"' && q != b'\'' {
-            return None;
-        }
-        let v0 = i + 1;
-        let len = attrs[v0..].iter().position(|&c| c == q)?;
-        if k == key {
-            return Some(&attrs[v0..v0 + len]);
-        }
-        i = v0 + len + 1;
-    }
+/// A quick-xml reader of `text` from byte `from`, and the position in `text` of what it reads
+/// first (after the byte order mark it skips).
+fn xml_reader(text: &str, from: usize) -> (Reader<&[u8]>, usize) {
+    let rest = &text[from..];
+    let mut reader = Reader::from_str(rest);
+    let config = reader.config_mut();
+    // Texts are not looked at, and the nesting is checked by `scan_xml`.
+    config.allow_dangling_amp = true;
+    config.allow_unmatched_ends = true;
+    config.check_end_names = false;
+    let bom = if rest.starts_with('\u{feff}') { 3 } else { 0 };
+    (reader, from + bom)
 }
 
-fn attr_number(attrs: &[u8], key: &[u8], max: u64) -> u64 {
-    attr(attrs, key)
-        .and_then(|v| std::str::from_utf8(v).ok())
+/// The value of an attribute of a start tag, unescaped as written (`None` once the
+/// attributes stop being well formed).
+fn attr<'t>(tag: &'t BytesStart<'_>, key: &str) -> Option<Cow<'t, str>> {
+    for a in tag.attributes().with_checks(false) {
+        let a = a.ok()?;
+        if a.key.as_ref() == key {
+            return Some(a.value);
+        }
+    }
+    None
+}
+
+fn attr_number(tag: &BytesStart, key: &str, max: u64) -> u64 {
+    attr(tag, key)
         .and_then(|v| v.trim().parse::<u64>().ok())
         .unwrap_or(1)
         .clamp(1, max)
@@ -258,30 +247,39 @@ fn check_ods_content(xml: &[u8]) -> Result<(), String> {
     let (mut max_row, mut max_col) = (0u64, 0u64);
     scan_xml(xml, |tag| {
         match tag {
-            Tag::Start { name, .. } if name == b"table:table" => {
+            Tag::Start {
+                name: "table:table",
+                ..
+            } => {
                 (row, max_row, max_col) = (0, 0, 0);
             }
-            Tag::Start { name, attrs, empty } if name == b"table:table-row" => {
-                row_rep = attr_number(attrs, b"table:number-rows-repeated", 1 << 20);
+            Tag::Start {
+                name: "table:table-row",
+                tag,
+                empty,
+            } => {
+                row_rep = attr_number(tag, "table:number-rows-repeated", 1 << 20);
                 (col, valued) = (0, false);
                 if empty {
                     row = row.saturating_add(row_rep);
                 }
             }
-            Tag::Start { name, attrs, empty }
-                if name == b"table:table-cell" || name == b"table:covered-table-cell" =>
+            Tag::Start { name, tag, empty }
+                if name == "table:table-cell" || name == "table:covered-table-cell" =>
             {
-                let reps = attr_number(attrs, b"table:number-columns-repeated", 1 << 14);
+                let reps = attr_number(tag, "table:number-columns-repeated", 1 << 14);
                 if !empty
-                    || attr(attrs, b"office:value-type").is_some()
-                    || attr(attrs, b"table:formula").is_some()
+                    || attr(tag, "office:value-type").is_some()
+                    || attr(tag, "table:formula").is_some()
                 {
                     valued = true;
                     max_col = max_col.max(col.saturating_add(reps));
                 }
                 col = col.saturating_add(reps);
             }
-            Tag::End { name } if name == b"table:table-row" => {
+            Tag::End {
+                name: "table:table-row",
+            } => {
                 if valued {
                     max_row = max_row.max(row.saturating_add(row_rep));
                 }
@@ -296,27 +294,28 @@ fn check_ods_content(xml: &[u8]) -> Result<(), String> {
 
 /// Nesting and extent of an XLSX worksheet.
 fn check_xlsx_sheet(xml: &[u8]) -> Result<(), String> {
-    let local = |name: &[u8]| -> Vec<u8> {
-        match name.iter().rposition(|&c| c == b':') {
-            Some(p) => name[p + 1..].to_vec(),
-            None => name.to_vec(),
+    let local = |name: &str| -> String {
+        match name.rfind(':') {
+            Some(p) => name[p + 1..].to_string(),
+            None => name.to_string(),
         }
     };
     let (mut row, mut col) = (0u64, 0u64);
     let (mut max_row, mut max_col) = (0u64, 0u64);
-    scan_xml(xml, |tag| {
-        if let Tag::Start { name, attrs, .. } = tag {
-            match local(name).as_slice() {
-                b"row" => {
-                    row = match attr(attrs, b"r").and_then(|r| std::str::from_utf8(r).ok()) {
+    scan_xml(xml, |t| {
+        if let Tag::Start { name, tag, .. } = t {
+            match local(name).as_str() {
+                "row" => {
+                    row = match attr(tag, "r") {
                         Some(r) => r.trim().parse::<u64>().unwrap_or(row + 1),
                         None => row + 1,
                     };
                     col = 0;
                 }
-                b"c" => {
+                "c" => {
                     col += 1;
-                    if let Some(r) = attr(attrs, b"r") {
+                    if let Some(r) = attr(tag, "r") {
+                        let r = r.as_bytes();
                         let letters = r.iter().take_while(|c| c.is_ascii_alphabetic()).count();
                         let mut c = 0u64;
                         for l in &r[..letters] {
@@ -392,6 +391,7 @@ mod tests {
         assert!(
             check_xlsx_sheet(br#"<w><row r="1"><c r="A1"/><c r="XFD1048576"/></row></w>"#).is_err()
         );
-        assert_eq!(attr(b" a=\"1\" b = '2'", b"b"), Some(&b"2"[..]));
+        let tag = BytesStart::from_content(" a=\"1\" b = '2'", 0);
+        assert_eq!(attr(&tag, "b").as_deref(), Some("2"));
     }
 }

@@ -749,7 +749,7 @@ pub(crate) fn read(
     };
     // The indicators the organism added are not the catalogue's.
     let mut catalogue_codes = codes.clone();
-    crate::json::without_complementary(&mut catalogue_codes, &conv.complementary);
+    crate::import::without_complementary(&mut catalogue_codes, &conv.complementary);
     if !conv.catalogue.id.is_empty() && !conv.catalogue.version.is_empty() {
         match resolve_catalogue(
             &conv.catalogue.id,
@@ -761,7 +761,7 @@ pub(crate) fn read(
             Ok((cat, note)) => {
                 // The catalogue as the convention applies it: its choices are on the cover.
                 let view = conv.view(cat);
-                let checker = crate::json::CellChecker::new(&view);
+                let checker = crate::import::CellChecker::new(&view);
                 for code in &codes {
                     if view.indicator(code).is_none() {
                         let in_eval = eval_keys
@@ -802,7 +802,7 @@ pub(crate) fn read(
                             })
                         });
                         match cell.and_then(|c| checker.problem(&c)) {
-                            Some((what, _)) if what == crate::json::codes::INDICATOR_UNKNOWN => {}
+                            Some((what, _)) if what == crate::import::codes::INDICATOR_UNKNOWN => {}
                             Some((_, msg)) => r.problem(
                                 "E-IMPORT-BAD-KEY",
                                 sheet,
@@ -816,7 +816,7 @@ pub(crate) fn read(
                 }
                 for (row, cell) in &other_keys {
                     match checker.problem(cell) {
-                        Some((what, _)) if what == crate::json::codes::INDICATOR_UNKNOWN => {}
+                        Some((what, _)) if what == crate::import::codes::INDICATOR_UNKNOWN => {}
                         Some((_, msg)) => r.problem(
                             "E-IMPORT-BAD-KEY",
                             &others_name,
@@ -837,7 +837,7 @@ pub(crate) fn read(
                         }
                     };
                     match problem {
-                        Some((code, _)) if code == crate::json::codes::INDICATOR_UNKNOWN => {}
+                        Some((code, _)) if code == crate::import::codes::INDICATOR_UNKNOWN => {}
                         Some((_, msg)) => r.problem(
                             "E-IMPORT-BAD-KEY",
                             &eval_sheet,
@@ -852,7 +852,7 @@ pub(crate) fn read(
                     notes.push(note);
                 }
                 let bases_row = c.tables.get(T_BASES).map(|(first, _)| first - 2);
-                notes.extend(crate::json::unknown_bases_note(
+                notes.extend(crate::import::unknown_bases_note(
                     &conv,
                     cat,
                     Location {

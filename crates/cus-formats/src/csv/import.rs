@@ -16,6 +16,10 @@ use crate::{checksum, Format, Imported, Mode};
 
 use super::*;
 
+mod cells;
+
+use cells::{read_cells, Cells, IndicatorSeen, SeenCell};
+
 // The fields of a line kept between the two passes of the import, in this order, one after the
 // other in one text (`Line::at`).
 const F_CODE: usize = 0;
@@ -60,28 +64,6 @@ impl Line {
     }
 }
 
-/// A cell of the second pass: its line, its value when the line is accepted, and the parts of
-/// its key (numbers of its indicator, territory and split in the second pass; period).
-struct SeenCell {
-    line: usize,
-    value: Option<Value>,
-    parts: (usize, usize, usize, Period),
-}
-
-/// What the second pass knows of an indicator code of the file.
-struct IndicatorSeen<'t> {
-    code: &'t str,
-    /// Its splits and periods in the catalogue, as [`CellChecker`] sees them (the last
-    /// indicator of that code); `None` when the catalogue does not have it.
-    known: Option<(Vec<SplitKey>, Vec<Period>)>,
-    /// By split number: whether it is a split of the indicator (`None`: not looked at yet).
-    split_known: Vec<Option<bool>>,
-    /// Its levels, and the line that gave them.
-    levels: Option<(Vec<Level>, usize)>,
-    /// The territories of its grid lines (numbers in the second pass), in order.
-    rows: Vec<usize>,
-}
-
 /// The number of line feeds in `bytes` (eight bytes at a time).
 fn count_newlines(bytes: &[u8]) -> usize {
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -98,7 +80,9 @@ fn count_newlines(bytes: &[u8]) -> usize {
     n + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
-/// Read a CSV file.
+/// Read a CSV file: its text, [`read_header`], [`first_pass`], [`file_columns`], the catalogue
+/// and the choices, [`read_cells`] (`import/cells.rs`), the complements, [`segmentation`],
+/// [`values_in_order`], [`assemble`].
 pub fn import(
     bytes: &[u8],
     file_name: &str,
@@ -128,6 +112,143 @@ pub fn import(
         return Err(p.into_vec());
     }
 
+    let header = read_header(text, file_name, &mut p, &mut notes);
+    let Some(first) = header.and_then(|h| first_pass(text, h, file_name, &mut p)) else {
+        return Err(p.into_vec());
+    };
+    let FirstPass {
+        pos,
+        first_meta,
+        empreintes,
+        mut codes_used,
+        kept,
+        lines,
+        complements,
+    } = first;
+    let Some(FileColumns {
+        mode,
+        signing_year,
+        geo_vintage,
+    }) = file_columns(&first_meta, &empreintes, file_name, &mut p)
+    else {
+        return Err(p.into_vec());
+    };
+    let at_line = |line: usize| line_location(file_name, line);
+    let meta = |k: usize| -> (String, usize) { first_meta[k].clone().unwrap_or_default() };
+    // The indicators the organism added are not the catalogue's.
+    if pos[C_RUBRIQUE].is_some() {
+        for c in complements
+            .iter()
+            .filter(|c| c.rubrique.to_lowercase() == R_COMPL)
+        {
+            codes_used.remove(complementary_code(&c.key));
+        }
+    }
+    let (cat_id, cl) = meta(C_CATALOGUE);
+    let (cat_version, _) = meta(C_VERSION);
+    let cat = match crate::resolve_catalogue(&cat_id, &cat_version, &codes_used, cats, &at_line(cl))
+    {
+        Ok((cat, note)) => {
+            notes.extend(note);
+            Some(cat)
+        }
+        Err(d) => {
+            p.push(d);
+            None
+        }
+    };
+    let Some(cat) = cat else {
+        return Err(p.into_vec());
+    };
+    // The choices first, wherever their lines are: the cells are checked against the catalogue
+    // as the convention applies them (`Convention::view`).
+    let choices = match pos[C_RUBRIQUE] {
+        Some(_) => read_choices(&complements, &mut p),
+        None => Choices::default(),
+    };
+    let view = choices.convention().view(cat);
+    let cat: &Catalogue = &view;
+
+    let cells = read_cells(&lines, &kept, cat, file_name, &mut p);
+    // The complements, when the file has their columns (an export of an older version has not).
+    // (The export writes the column `rubrique` even when there is no complement to write.)
+    let stated = pos[C_RUBRIQUE]
+        .is_some()
+        .then(|| read_complements(&complements, cat, &mut p));
+    let segmentation = segmentation(stated.as_ref(), &cells, cat, file_name, &mut p);
+    if !p.is_empty() {
+        return Err(p.into_vec());
+    }
+    let Cells {
+        seen,
+        indicators,
+        territories,
+        splits,
+        departements,
+        epci,
+        segments,
+    } = cells;
+    let values = values_in_order(seen, &indicators, &territories, &splits);
+    let mut conv = assemble(
+        Assembly {
+            cat_id,
+            cat_version,
+            signing_year,
+            geo_vintage,
+            siren: meta(C_SIREN).0,
+            choices,
+            values,
+            segmentation,
+            stated,
+            departements,
+            epci,
+            segments,
+            complements: &complements,
+            empreintes: &empreintes,
+        },
+        cat,
+        &p,
+        &mut notes,
+    );
+    conv.catalogue = CatalogueRef {
+        id: cat.id.clone(),
+        version: cat.version.clone(),
+    };
+    let exported_at = Some(meta(C_EXPORTE_LE).0).filter(|s| !s.is_empty());
+    Ok(Imported {
+        convention: conv,
+        format: Format::Csv,
+        mode,
+        exported_at,
+        notes,
+    })
+}
+
+/// Where a line of the file is.
+fn line_location(file_name: &str, line: usize) -> Location {
+    Location {
+        file: Some(file_name.to_string()),
+        line: Some(line),
+        ..Default::default()
+    }
+}
+
+/// The header read: the separator, the position in the file of each column of [`COLUMNS`], the
+/// number of columns, and the reader of the lines after it.
+struct Header<'t> {
+    sep: u8,
+    pos: [Option<usize>; COLUMNS.len()],
+    width: usize,
+    reader: ::csv::Reader<&'t [u8]>,
+}
+
+/// Read the header (a note for the columns ignored); `None` when the file cannot be read on.
+fn read_header<'t>(
+    text: &'t str,
+    file_name: &str,
+    p: &mut Problems,
+    notes: &mut Vec<Diagnostic>,
+) -> Option<Header<'t>> {
     // Header.
     let (sep, known) = sniff_separator(text);
     let at_line = |line: usize| Location {
@@ -144,7 +265,7 @@ pub fn import(
         );
         let loc = header_loc();
         p.error(codes::NOT_OURS, msg, loc);
-        return Err(p.into_vec());
+        return None;
     }
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(sep)
@@ -159,7 +280,7 @@ pub fn import(
             "Ligne 1 : en-tête illisible.".to_string(),
             loc,
         );
-        return Err(p.into_vec());
+        return None;
     }
     // Position of each column of COLUMNS in the file.
     let mut pos: [Option<usize>; COLUMNS.len()] = [None; COLUMNS.len()];
@@ -203,7 +324,7 @@ pub fn import(
         );
     }
     if !p.is_empty() {
-        return Err(p.into_vec());
+        return None;
     }
     if !extra.is_empty() {
         notes.push(Diagnostic::new(
@@ -217,6 +338,39 @@ pub fn import(
         ));
     }
     let width = header.len();
+    Some(Header {
+        sep,
+        pos,
+        width,
+        reader,
+    })
+}
+
+/// What the first pass keeps of the lines.
+struct FirstPass {
+    pos: [Option<usize>; COLUMNS.len()],
+    /// The first field of each column that must stay the same on every line, with its line.
+    first_meta: [Option<(String, usize)>; COLUMNS.len()],
+    empreintes: BTreeSet<String>,
+    /// The indicator codes the file uses (to resolve its catalogue).
+    codes_used: BTreeSet<String>,
+    /// The kept fields of every line of values, one after the other.
+    kept: String,
+    lines: Vec<Line>,
+    complements: Vec<ComplementIn>,
+}
+
+/// First pass: the fields of every line, checked for their number and for the columns that
+/// must stay the same; the fields of the cells kept, the complements set aside. `None` when
+/// the file has a problem (or no line).
+fn first_pass(text: &str, header: Header, file_name: &str, p: &mut Problems) -> Option<FirstPass> {
+    let Header {
+        sep,
+        pos,
+        width,
+        mut reader,
+    } = header;
+    let header_loc = || line_location(file_name, 1);
     let ends_with_newline = text.ends_with('\n');
 
     // First pass: fields, line by line.
@@ -300,7 +454,7 @@ pub fn import(
         };
         if rec.len() != width {
             if rec.len() < width && is_last && !ends_with_newline {
-                let loc = loc(&p);
+                let loc = loc(p);
                 p.error(
                     codes::TRUNCATED,
                     format!(
@@ -311,7 +465,7 @@ pub fn import(
                     loc,
                 );
             } else {
-                let loc = loc(&p);
+                let loc = loc(p);
                 p.error(
                     codes::CSV_FIELDS,
                     format!(
@@ -338,7 +492,7 @@ pub fn import(
                     first_raw[k] = Some(raw.to_vec());
                 }
                 Some((v, l)) if *v != here => {
-                    let loc = loc(&p);
+                    let loc = loc(p);
                     p.error(
                         codes::INCOHERENT,
                         format!(
@@ -434,17 +588,43 @@ pub fn import(
         );
     }
     if !p.is_empty() {
-        return Err(p.into_vec());
+        return None;
     }
+    Some(FirstPass {
+        pos,
+        first_meta,
+        empreintes,
+        codes_used,
+        kept,
+        lines,
+        complements,
+    })
+}
 
+/// The file-level columns read.
+struct FileColumns {
+    mode: Mode,
+    signing_year: Option<i32>,
+    geo_vintage: Option<u16>,
+}
+
+/// Read the file-level columns: the format (`None` when it is not one we read), the nature, the
+/// years, the checksum (one).
+fn file_columns(
+    first_meta: &[Option<(String, usize)>; COLUMNS.len()],
+    empreintes: &BTreeSet<String>,
+    file_name: &str,
+    p: &mut Problems,
+) -> Option<FileColumns> {
+    let at_line = |line: usize| line_location(file_name, line);
     // File-level columns.
     let meta = |k: usize| -> (String, usize) { first_meta[k].clone().unwrap_or_default() };
     let (format, fl) = meta(C_FORMAT);
-    if let Some(mut d) = check_format(&format, &p) {
+    if let Some(mut d) = check_format(&format, p) {
         d.location.line = Some(fl);
         d.message = format!("Ligne {fl}, colonne « format » : {}", d.message);
         p.push(d);
-        return Err(p.into_vec());
+        return None;
     }
     let (nature, nl) = meta(C_NATURE);
     let mode = Mode::parse(&nature).unwrap_or_else(|| {
@@ -484,349 +664,30 @@ pub fn import(
             p.at(),
         );
     }
-    // The indicators the organism added are not the catalogue's.
-    if pos[C_RUBRIQUE].is_some() {
-        for c in complements
-            .iter()
-            .filter(|c| c.rubrique.to_lowercase() == R_COMPL)
-        {
-            codes_used.remove(complementary_code(&c.key));
-        }
-    }
-    let (cat_id, cl) = meta(C_CATALOGUE);
-    let (cat_version, _) = meta(C_VERSION);
-    let cat = match crate::resolve_catalogue(&cat_id, &cat_version, &codes_used, cats, &at_line(cl))
-    {
-        Ok((cat, note)) => {
-            notes.extend(note);
-            Some(cat)
-        }
-        Err(d) => {
-            p.push(d);
-            None
-        }
-    };
-    let Some(cat) = cat else {
-        return Err(p.into_vec());
-    };
-    // The choices first, wherever their lines are: the cells are checked against the catalogue
-    // as the convention applies them (`Convention::view`).
-    let choices = match pos[C_RUBRIQUE] {
-        Some(_) => read_choices(&complements, &mut p),
-        None => Choices::default(),
-    };
-    let view = choices.convention().view(cat);
-    let cat: &Catalogue = &view;
+    Some(FileColumns {
+        mode,
+        signing_year,
+        geo_vintage,
+    })
+}
 
-    // Second pass: cells. What is parsed or looked up once per distinct text is kept, by text:
-    // indicators, territories, splits, levels. The checks and their order are those of a line
-    // read on its own; a problem is described by the same code as a line read on its own would
-    // be (the `CellChecker` for the catalogue checks).
-    let kept = kept.as_str();
-    let mut checker: Option<CellChecker> = None;
-    let (mut departements, mut epci, mut segments) = (Vec::new(), Vec::new(), Vec::new());
-    // Every cell seen, by key.
-    let mut seen: HashMap<String, SeenCell> = HashMap::with_capacity(lines.len());
-    let mut indicators: Vec<IndicatorSeen> = Vec::new();
-    let mut indicator_of: HashMap<&str, usize> = HashMap::new();
-    // Territories read: text, territory, whether a grid line declared it. (The text is also the
-    // territory's key: `TerritoryKey` writes back what it parsed.)
-    let mut territories: Vec<(&str, TerritoryKey, bool)> = Vec::new();
-    let mut territory_of: HashMap<&str, usize> = HashMap::new();
-    // Splits read, with their key.
-    let mut splits: Vec<(SplitKey, String)> = Vec::new();
-    let mut split_of: HashMap<&str, usize> = HashMap::new();
-    let mut parsed_levels: Vec<Option<Vec<Level>>> = Vec::new();
-    let mut levels_of_text: HashMap<&str, usize> = HashMap::new();
-    // What the previous line gave (indicator, territory, split, levels), by text.
-    let mut last_indicator: Option<(&str, usize)> = None;
-    let mut last_territory: Option<(&str, usize)> = None;
-    let mut last_split: Option<(&str, usize)> = None;
-    let mut last_levels: Option<(&str, usize)> = None;
-    for l in &lines {
-        let line = l.line;
-        let col = |name: &str, msg: String| format!("Ligne {line}, colonne « {name} » : {msg}");
-        let code = l.get(kept, F_CODE);
-        // Built only for a problem.
-        let at = |cell: Option<&str>| Location {
-            indicator: Some(code.to_string()),
-            cell: cell.map(str::to_string),
-            ..at_line(line)
-        };
-        let ind = match last_indicator {
-            Some((c, i)) if c == code => i,
-            _ => {
-                let i = *indicator_of.entry(code).or_insert_with(|| {
-                    // As `CellChecker` builds its map: the last indicator of a code wins.
-                    let known = cat
-                        .indicators
-                        .iter()
-                        .rev()
-                        .find(|i| i.code == code)
-                        .map(|i| (cus_core::convention::splits(i), i.periods.periods()));
-                    indicators.push(IndicatorSeen {
-                        code,
-                        known,
-                        split_known: Vec::new(),
-                        levels: None,
-                        rows: Vec::new(),
-                    });
-                    indicators.len() - 1
-                });
-                last_indicator = Some((code, i));
-                i
-            }
-        };
-        let territory_text = l.get(kept, F_TERRITORY);
-        let territory = match last_territory {
-            Some((t, i)) if t == territory_text => i,
-            _ => {
-                let i = match territory_of.get(territory_text) {
-                    Some(&i) => i,
-                    None => match territory_text.parse::<TerritoryKey>() {
-                        Ok(t) => {
-                            territories.push((territory_text, t, false));
-                            territory_of.insert(territory_text, territories.len() - 1);
-                            territories.len() - 1
-                        }
-                        Err(m) => {
-                            p.error(codes::TERRITORY, col("territoire", m), at(None));
-                            continue;
-                        }
-                    },
-                };
-                last_territory = Some((territory_text, i));
-                i
-            }
-        };
-        let split_text = l.split(kept);
-        let split = match last_split {
-            Some((s, i)) if s == split_text => i,
-            _ => {
-                let i = match split_of.get(split_text) {
-                    Some(&i) => i,
-                    None => {
-                        let members = l.get(kept, F_MEMBERS);
-                        let Some(split) = parse_split(members, l.get(kept, F_PART)) else {
-                            p.error(
-                                codes::SPLIT,
-                                col(
-                                    "repartition",
-                                    format!(
-                                        "« {members} » n'est pas une répartition (membres \
-                                         séparés par +, par exemple PLAI ou total)."
-                                    ),
-                                ),
-                                at(None),
-                            );
-                            continue;
-                        };
-                        let key = split.key();
-                        splits.push((split, key));
-                        split_of.insert(split_text, splits.len() - 1);
-                        splits.len() - 1
-                    }
-                };
-                last_split = Some((split_text, i));
-                i
-            }
-        };
-        let period_text = l.get(kept, F_PERIOD);
-        let Some(period) = parse_period_key(period_text) else {
-            p.error(
-                codes::PERIOD,
-                col(
-                    "periode",
-                    format!("« {period_text} » n'est pas une période (ref, a1 à a6, c3, c6…)."),
-                ),
-                at(None),
-            );
-            continue;
-        };
-        let indicator = &mut indicators[ind];
-        let in_catalogue = match &indicator.known {
-            None => false,
-            Some((ind_splits, periods)) => {
-                if indicator.split_known.len() <= split {
-                    indicator.split_known.resize(split + 1, None);
-                }
-                let known = *indicator.split_known[split]
-                    .get_or_insert_with(|| ind_splits.contains(&splits[split].0));
-                known && periods.contains(&period)
-            }
-        };
-        if !in_catalogue {
-            let cell = Cell {
-                indicator: code.to_string(),
-                territory: territories[territory].1.clone(),
-                split: splits[split].0.clone(),
-                period,
-            };
-            let checker = checker.get_or_insert_with(|| CellChecker::new(cat));
-            if let Some((problem, msg)) = checker.problem(&cell) {
-                let column = match problem {
-                    codes::SPLIT => "repartition",
-                    codes::PERIOD => "periode",
-                    _ => "indicateur",
-                };
-                p.error(problem, col(column, msg), at(None));
-                continue;
-            }
-        }
-        // The key of the cell, as `Cell::key` writes it.
-        let (split_key, period_short) = (splits[split].1.as_str(), period_str(period));
-        let key = cus_core::convention::key::cell_key(
-            code,
-            territory_text,
-            split_key,
-            period_short.as_ref(),
-        );
-        let parts = (ind, territory, split, period);
-        let slot = match seen.entry(key) {
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                let other = std::mem::replace(&mut e.get_mut().line, line);
-                let key = e.key();
-                p.error(
-                    codes::CSV_DUPLICATE,
-                    col(
-                        "valeur",
-                        format!(
-                            "la cellule {key} figure déjà ligne {other} ; gardez une seule \
-                             ligne par cellule."
-                        ),
-                    ),
-                    at(Some(key)),
-                );
-                continue;
-            }
-            std::collections::hash_map::Entry::Vacant(e) => e,
-        };
-        let niveau = trim(l.get(kept, F_LEVELS));
-        let has_levels = !niveau.is_empty();
-        if has_levels {
-            let parsed = match last_levels {
-                Some((n, i)) if n == niveau => i,
-                _ => {
-                    let i = *levels_of_text.entry(niveau).or_insert_with(|| {
-                        let parsed: Option<Vec<Level>> =
-                            niveau.split('+').map(parse_level).collect();
-                        parsed_levels.push(parsed.filter(|l| !l.is_empty()));
-                        parsed_levels.len() - 1
-                    });
-                    last_levels = Some((niveau, i));
-                    i
-                }
-            };
-            let Some(levels) = &parsed_levels[parsed] else {
-                p.error(
-                    codes::LEVEL,
-                    col(
-                        "niveau",
-                        format!(
-                            "« {niveau} » n'est pas une maille ; attendu organisme, region, \
-                             departement, epci ou segment, éventuellement combinés par + \
-                             (departement+epci), ou rien pour une valeur hors grille."
-                        ),
-                    ),
-                    at(Some(slot.key())),
-                );
-                slot.insert(SeenCell {
-                    line,
-                    value: None,
-                    parts,
-                });
-                continue;
-            };
-            let territory_key = &territories[territory].1;
-            if !levels.contains(&territory_key.level()) {
-                p.error(
-                    codes::LEVEL,
-                    col(
-                        "niveau",
-                        format!(
-                            "le territoire {territory_key} n'est pas de la maille « {niveau} » \
-                             indiquée."
-                        ),
-                    ),
-                    at(Some(slot.key())),
-                );
-                slot.insert(SeenCell {
-                    line,
-                    value: None,
-                    parts,
-                });
-                continue;
-            }
-            match &indicator.levels {
-                Some((l, first)) if l != levels => {
-                    let words: Vec<&str> = l.iter().map(|x| level_word(*x)).collect();
-                    p.error(
-                        codes::LEVEL,
-                        col(
-                            "niveau",
-                            format!(
-                                "« {niveau} » alors que la ligne {first} indique « {} » pour \
-                                 {code} ; un indicateur a une seule maille.",
-                                words.join("+")
-                            ),
-                        ),
-                        at(Some(slot.key())),
-                    );
-                    slot.insert(SeenCell {
-                        line,
-                        value: None,
-                        parts,
-                    });
-                    continue;
-                }
-                Some(_) => {}
-                None => indicator.levels = Some((levels.clone(), line)),
-            }
-        }
-        if has_levels {
-            let rows = &mut indicators[ind].rows;
-            if rows.last() != Some(&territory) && !rows.contains(&territory) {
-                rows.push(territory);
-            }
-        }
-        // A grid line declares its territory (first appearance gives the order); an orphan
-        // line does not.
-        let (_, territory_key, declared) = &mut territories[territory];
-        if has_levels && !*declared {
-            *declared = true;
-            match territory_key {
-                TerritoryKey::Departement(d) => departements.push(d.clone()),
-                TerritoryKey::Epci(e) => epci.push(e.clone()),
-                TerritoryKey::Segment(s) => {
-                    let label = l.get(kept, F_LABEL);
-                    let prefix = format!("Segment {s} — ");
-                    segments.push(Segment {
-                        id: s.clone(),
-                        name: label.strip_prefix(&prefix).unwrap_or_default().to_string(),
-                        ..Default::default()
-                    });
-                }
-                _ => {}
-            }
-        }
-        slot.insert(SeenCell {
-            line,
-            value: read_value(l.get(kept, F_VALUE)),
-            parts,
-        });
-    }
-    // The complements, when the file has their columns (an export of an older version has not).
-    // (The export writes the column `rubrique` even when there is no complement to write.)
-    let stated = pos[C_RUBRIQUE]
-        .is_some()
-        .then(|| read_complements(&complements, cat, &mut p));
+/// The segmentation of the convention, by indicator code, with the line that states it.
+fn segmentation(
+    stated: Option<&Stated>,
+    cells: &Cells,
+    cat: &Catalogue,
+    file_name: &str,
+    p: &mut Problems,
+) -> BTreeMap<String, (IndicatorSegmentation, usize)> {
+    let at_line = |line: usize| line_location(file_name, line);
+    let (indicators, territories) = (cells.indicators.as_slice(), cells.territories.as_slice());
     // Segmentation: what the complements state, then what the `niveau` column says of the
     // indicators they do not name (a mandatory indicator at its default levels stays out).
     let mut segmentation: BTreeMap<String, (IndicatorSegmentation, usize)> = stated
         .as_ref()
         .map(|s| s.segmentation.clone())
         .unwrap_or_default();
-    for indicator in &indicators {
+    for indicator in indicators {
         let Some((levels, line)) = &indicator.levels else {
             continue;
         };
@@ -910,9 +771,16 @@ pub fn import(
             ),
         }
     }
-    if !p.is_empty() {
-        return Err(p.into_vec());
-    }
+    segmentation
+}
+
+/// The values of the cells accepted, in key order.
+fn values_in_order(
+    seen: HashMap<String, SeenCell>,
+    indicators: &[IndicatorSeen],
+    territories: &[(&str, TerritoryKey, bool)],
+    splits: &[(SplitKey, String)],
+) -> Vec<(u128, String, Value)> {
     // The values, in key order. `BTreeMap::from_iter` sorts them by key, quickly when they are
     // nearly sorted: they are first sorted by the order of the parts of their keys, the order of
     // the keys themselves unless a part holds a `|`.
@@ -948,7 +816,46 @@ pub fn import(
         })
         .collect();
     values.sort_unstable_by_key(|v| v.0);
+    values
+}
 
+/// What the convention is assembled from.
+struct Assembly<'a> {
+    cat_id: String,
+    cat_version: String,
+    signing_year: Option<i32>,
+    geo_vintage: Option<u16>,
+    siren: String,
+    choices: Choices,
+    values: Vec<(u128, String, Value)>,
+    segmentation: BTreeMap<String, (IndicatorSegmentation, usize)>,
+    stated: Option<Stated>,
+    departements: Vec<String>,
+    epci: Vec<String>,
+    segments: Vec<Segment>,
+    complements: &'a [ComplementIn],
+    empreintes: &'a BTreeSet<String>,
+}
+
+/// The convention, from the complements when the file has them (else from the territories of
+/// its grid lines, with a note), and the notes on its bases and checksum.
+fn assemble(a: Assembly, cat: &Catalogue, p: &Problems, notes: &mut Vec<Diagnostic>) -> Convention {
+    let Assembly {
+        cat_id,
+        cat_version,
+        signing_year,
+        geo_vintage,
+        siren,
+        choices,
+        values,
+        segmentation,
+        stated,
+        departements,
+        epci,
+        segments,
+        complements,
+        empreintes,
+    } = a;
     // The convention.
     let mut conv = Convention {
         catalogue: CatalogueRef {
@@ -959,7 +866,7 @@ pub fn import(
         geo_vintage,
         ..Default::default()
     };
-    conv.organisme.siren = meta(C_SIREN).0;
+    conv.organisme.siren = siren;
     conv.units = choices.units;
     conv.periodicity = choices.periodicity;
     conv.part_units = choices.part_units;
@@ -1045,19 +952,8 @@ pub fn import(
     notes.extend(crate::import::unknown_bases_note(&conv, cat, base_loc));
     if let Some(e) = empreintes.iter().next() {
         if *e != checksum(&conv) {
-            notes.push(checksum_note(&p, "CSV"));
+            notes.push(checksum_note(p, "CSV"));
         }
     }
-    conv.catalogue = CatalogueRef {
-        id: cat.id.clone(),
-        version: cat.version.clone(),
-    };
-    let exported_at = Some(meta(C_EXPORTE_LE).0).filter(|s| !s.is_empty());
-    Ok(Imported {
-        convention: conv,
-        format: Format::Csv,
-        mode,
-        exported_at,
-        notes,
-    })
+    conv
 }

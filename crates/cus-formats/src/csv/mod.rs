@@ -26,13 +26,16 @@
 
 //!
 //! Files: `text.rs` (the text of the file and of its fields), `complements.rs` (the columns
-//! `rubrique`, `cle`, `contenu` read back), `import.rs` (the import, in passes).
+//! `rubrique`, `cle`, `contenu` read back), `import.rs` (the import, in passes; the second, over
+//! the cells, in `import/cells.rs`).
 
 mod complements;
 mod import;
 mod text;
 
-use complements::{complementary_code, read_choices, read_complements, Choices, ComplementIn};
+use complements::{
+    complementary_code, read_choices, read_complements, Choices, ComplementIn, Stated,
+};
 pub use import::import;
 use text::{as_read, clean, clean_name, decode, period_str, plain, sniff_separator, trim};
 

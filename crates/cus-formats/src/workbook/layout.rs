@@ -20,41 +20,6 @@ mod evaluation;
 
 use evaluation::{eval_data_sheet, evaluation_sheet, Evaluation};
 
-/// Sheet names: at most 31 characters, none of `[]:*?/\`, not starting or ending with an
-/// apostrophe, unique whatever the case (rules of both Excel and LibreOffice).
-struct SheetNames(HashSet<String>);
-
-impl SheetNames {
-    fn take(&mut self, wanted: &str) -> String {
-        let clean: String = wanted
-            .chars()
-            .map(|c| {
-                if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let clean = clean.trim_matches('\'').trim();
-        let base: String = if clean.is_empty() || clean.eq_ignore_ascii_case("history") {
-            "Indicateur".to_string()
-        } else {
-            clean.chars().take(31).collect()
-        };
-        let mut name = base.clone();
-        let mut n = 2;
-        while self.0.contains(&name.to_lowercase()) {
-            let suffix = format!("~{n}");
-            let keep = 31 - suffix.chars().count();
-            name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
-            n += 1;
-        }
-        self.0.insert(name.to_lowercase());
-        name
-    }
-}
-
 /// The sheets of a convention, cover first.
 pub(crate) fn layout(input: &ExportInput) -> Vec<SheetOut> {
     let conv = input.convention;

@@ -45,10 +45,51 @@ mod reader;
 pub(crate) use codec::{column_letters, decode_text, encode_text, parse_iso_datetime};
 pub(crate) use guard::{precheck, unreadable_workbook};
 pub(crate) use layout::layout;
-pub(crate) use print::{column_mm, footer_organism, wrapped_lines};
+pub(crate) use print::{
+    column_mm, footer_organism, wrapped_lines, MAX_ROW_HEIGHT, MIN_PRINT_SCALE, PAGE_MM,
+};
 pub(crate) use reader::{read, SheetIn};
 
+use std::collections::HashSet;
+
 use crate::neutralise;
+
+/// Sheet names: at most 31 characters, none of `[]:*?/\`, not starting or ending with an
+/// apostrophe, unique whatever the case (rules of both Excel and LibreOffice); a name taken
+/// again gets `~2`, `~3`… The same rule for the convention's and the consolidation's workbooks.
+#[derive(Default)]
+pub(crate) struct SheetNames(HashSet<String>);
+
+impl SheetNames {
+    pub(crate) fn take(&mut self, wanted: &str) -> String {
+        let clean: String = wanted
+            .chars()
+            .map(|c| {
+                if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let clean = clean.trim_matches('\'').trim();
+        let base: String = if clean.is_empty() || clean.eq_ignore_ascii_case("history") {
+            "Indicateur".to_string()
+        } else {
+            clean.chars().take(31).collect()
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.0.contains(&name.to_lowercase()) {
+            let suffix = format!("~{n}");
+            let keep = 31 - suffix.chars().count();
+            name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
+            n += 1;
+        }
+        self.0.insert(name.to_lowercase());
+        name
+    }
+}
 
 /// Name of the cover sheet.
 pub(crate) const COVER: &str = "Couverture";

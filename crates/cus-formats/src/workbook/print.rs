@@ -7,15 +7,15 @@ use cus_core::convention::Convention;
 use super::*;
 
 /// Usable width of a printed page, in millimetres: A4 landscape less 10 mm margins.
-const PAGE_MM: f64 = 277.0;
+pub(crate) const PAGE_MM: f64 = 277.0;
 /// Smallest scale a sheet is printed at to fit one page wide (10-point text printed at 5
 /// points): a wider sheet spreads over several pages wide, its row labels repeated on each.
-const MIN_PRINT_SCALE: f64 = 0.5;
+pub(crate) const MIN_PRINT_SCALE: f64 = 0.5;
 /// A cover of at most this many rows is printed on one page (at about 70 % for 60 rows); a
 /// longer one (many segments or territories) over as many pages as it needs, one page wide.
 pub(super) const COVER_ROWS_ONE_PAGE: usize = 60;
 /// Highest row, in points (Excel's limit): a longer text is cut on paper, never in the cell.
-const MAX_ROW_HEIGHT: f64 = 409.5;
+pub(crate) const MAX_ROW_HEIGHT: f64 = 409.5;
 /// Rows at the top of every sheet merged over the first printed page: title, then the mark of
 /// the nature of the export (cover) or the explanation line (other sheets).
 const BANNER_ROWS: u32 = 2;

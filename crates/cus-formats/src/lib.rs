@@ -16,6 +16,8 @@ pub mod consolidation;
 #[cfg(feature = "io")]
 pub mod csv;
 #[cfg(feature = "io")]
+mod import;
+#[cfg(feature = "io")]
 pub mod json;
 #[cfg(feature = "io")]
 pub mod ods;

@@ -1,5 +1,5 @@
 //! ODS format (OpenDocument spreadsheet, ISO/IEC 26300), the open format French administrations
-//! must accept. The layout is shared with XLSX (`workbook.rs`, `docs/FORMAT.md`); this module
+//! must accept. The layout is shared with XLSX (`workbook/`, `docs/FORMAT.md`); this module
 //! writes it as an OpenDocument package by hand (the zip crate, no spreadsheet library) and
 //! reads it back with calamine.
 //!

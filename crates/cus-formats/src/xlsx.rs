@@ -1,4 +1,4 @@
-//! XLSX format (Office Open XML). The layout is shared with ODS (`workbook.rs`,
+//! XLSX format (Office Open XML). The layout is shared with ODS (`workbook/`,
 //! `docs/FORMAT.md`); this module writes it with rust_xlsxwriter and reads it back with calamine.
 //!
 //! The document properties carry the export date (not the clock), so that the same export gives

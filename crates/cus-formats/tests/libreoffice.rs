@@ -28,7 +28,7 @@ const SOFFICE_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// Printed pages of each sheet of the large sample (`grand-organisme`), in order. A sheet is
 /// fitted to one page wide unless that prints it under half size (`MIN_PRINT_SCALE` in
-/// `workbook.rs`): then to as many pages wide as keep it at half size or more, its row labels
+/// `workbook/print.rs`): then to as many pages wide as keep it at half size or more, its row labels
 /// repeated on each. Every sheet is short enough for one page tall.
 /// - the cover: on one page (51 rows, labels and values side by side);
 /// - PP-1: 38 columns (16 periods × splits), about 1,7 m of columns: 4 pages wide;

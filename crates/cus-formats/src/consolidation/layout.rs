@@ -10,8 +10,9 @@ use cus_core::consolidation::{
 use cus_core::convention::TerritoryKey;
 use cus_core::numfmt::format_fr;
 
-use super::sheets::{empty, num, opt, text, Cell, Look, Names, Sheet};
+use super::sheets::{empty, num, opt, text, Cell, Look, Sheet};
 use super::{Run, CONSOLIDATION_FORMAT, WORKSPACE_CHUNK, WORKSPACE_SHEET};
+use crate::workbook::SheetNames;
 
 /// Name of the first sheet.
 pub(crate) const SYNTHESIS: &str = "Synthèse";
@@ -55,7 +56,7 @@ pub(crate) fn has_figures(t: &ConsolidatedTable) -> bool {
 
 /// Every sheet of the workbook, « Synthèse » first.
 pub(crate) fn sheets(run: &Run, ws: &Workspace) -> Vec<Sheet> {
-    let mut names = Names::default();
+    let mut names = SheetNames::default();
     let synthesis_name = names.take(SYNTHESIS);
     let evaluations_name = names.take(EVALUATIONS);
     let espace_name = names.take(WORKSPACE_SHEET);
@@ -974,7 +975,7 @@ pub(crate) fn read_workspace_sheet(range: &Range<Data>) -> Result<String, String
 /// The regional synthesis, one sheet per section: its title, its key sentences, then each of
 /// its tables with their notes; figures as numbers (a percentage in percent, its column headed
 /// « (%) »), an empty figure in the words the page uses.
-fn report_sheets(r: &cus_core::report::Report, names: &mut Names) -> Vec<Sheet> {
+fn report_sheets(r: &cus_core::report::Report, names: &mut SheetNames) -> Vec<Sheet> {
     use cus_core::report::Cell as R;
     let mut out = Vec::new();
     for sec in &r.sections {

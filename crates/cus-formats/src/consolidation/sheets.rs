@@ -4,7 +4,8 @@
 //! no export date (every zip entry and the document properties carry a fixed date, so the same
 //! consolidation gives the same bytes), a few more cell looks (totals, estimates, notes). The
 //! ODS document skeleton is `ods.rs`'s: package, `meta.xml`, `settings.xml`, manifest, the
-//! `office:styles` block and the column widths.
+//! `office:styles` block and the column widths; the rule of the sheet names (`SheetNames`) and
+//! the page (size, smallest scale, highest row) are `workbook/`'s.
 //!
 //! Both formats print alike (`docs/FORMAT.md`, « Impression du classeur de consolidation »): A4
 //! landscape, each sheet scaled down to one page wide or, when that would print it under half
@@ -14,7 +15,6 @@
 //! cell and shown rounded by their number format ([`Shown`]); the technical sheet « espace »
 //! hidden and never printed.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use rust_xlsxwriter::{
@@ -27,7 +27,12 @@ use crate::ods::{
     escape, manifest_xml, meta_xml, number_text, office_styles, settings_xml, write_paragraph,
     zip_package, LOEXT, NS,
 };
-use crate::workbook::{column_mm, encode_text, wrapped_lines};
+// The page (A4 landscape), the smallest print scale and the highest row are those of the
+// convention's workbook: a sheet wider than a page at half size spreads over several pages
+// wide, its frozen columns (the organisms) repeated on each.
+use crate::workbook::{
+    column_mm, encode_text, wrapped_lines, MAX_ROW_HEIGHT, MIN_PRINT_SCALE, PAGE_MM,
+};
 
 /// How a cell looks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -242,15 +247,6 @@ impl Sheet {
     }
 }
 
-/// Usable width of a printed page, in millimetres: A4 landscape less 10 mm margins (the page
-/// layouts of both formats).
-const PAGE_MM: f64 = 277.0;
-/// Smallest scale a sheet is printed at to fit one page wide (as the convention's workbook): a
-/// wider sheet spreads over several pages wide at that scale or more, its frozen columns (the
-/// organisms) repeated on each.
-const MIN_PRINT_SCALE: f64 = 0.5;
-/// Highest row, in points (Excel's limit).
-const MAX_ROW_HEIGHT: f64 = 409.5;
 /// Width of a character of 10-point text, in millimetres, to estimate the lines of a wrapped
 /// text: a little over the average of French text in Liberation Sans (1.47 mm measured on the
 /// printed région sample), so that a text that just fits is given a second line rather than
@@ -416,43 +412,6 @@ struct RowFit {
     span: Option<u16>,
     /// Its height in points, when set.
     height: Option<f64>,
-}
-
-/// Sheet names: at most 31 characters, none of `[]:*?/\`, not starting or ending with an
-/// apostrophe, unique whatever the case (rules of both Excel and LibreOffice): `~2`, `~3`… as
-/// in the convention's workbook.
-#[derive(Default)]
-pub(crate) struct Names(HashSet<String>);
-
-impl Names {
-    pub(crate) fn take(&mut self, wanted: &str) -> String {
-        let clean: String = wanted
-            .chars()
-            .map(|c| {
-                if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let clean = clean.trim_matches('\'').trim();
-        let base: String = if clean.is_empty() || clean.eq_ignore_ascii_case("history") {
-            "Indicateur".to_string()
-        } else {
-            clean.chars().take(31).collect()
-        };
-        let mut name = base.clone();
-        let mut n = 2;
-        while self.0.contains(&name.to_lowercase()) {
-            let suffix = format!("~{n}");
-            let keep = 31 - suffix.chars().count();
-            name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
-            n += 1;
-        }
-        self.0.insert(name.to_lowercase());
-        name
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -947,10 +906,11 @@ mod tests {
     use calamine::Reader as _;
 
     use super::*;
+    use crate::workbook::SheetNames;
 
     #[test]
     fn sheet_names_are_valid_and_unique() {
-        let mut n = Names::default();
+        let mut n = SheetNames::default();
         assert_eq!(n.take("Synthèse"), "Synthèse");
         assert_eq!(n.take("synthèse"), "synthèse~2");
         assert_eq!(n.take("a/b:c*d?e[f]g\\h"), "a_b_c_d_e_f_g_h");

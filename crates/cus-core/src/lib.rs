@@ -21,6 +21,7 @@ pub mod report;
 pub mod ruledata;
 pub mod rules;
 pub mod samples;
+pub mod session;
 pub mod text;
 
 /// Version of the application and its crates.

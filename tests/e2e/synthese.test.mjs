@@ -63,7 +63,7 @@ test('the regional synthesis of 30 first-generation CUS: sentences, previous per
   assert.equal(await phrase(page, 'offre-a-i', 'part-plai'), 'Les PLAI représenteraient 20 % des objectifs PLAI-PLUS.');
   assert.match(await phrase(page, 'offre-a-i', 'disparites'), /entre 6 % et 42 % de leur patrimoine actuel.*entre 6,3 % et 30 %/);
   assert.equal(await phrase(page, 'offre-a-i', 'sous-territoires'),
-    'Nord représente 67 % du développement prévisionnel 2011–2016 contre 62 % des réalisations sur la période 2005–2010.');
+    'Premier sous-territoire, Nord représente 67 % du développement prévisionnel 2011–2016 contre 62 % des réalisations sur la période 2005–2010.');
   assert.equal(await phrase(page, 'indicateur-d-i', 'trajectoire'),
     'Le volume prévisionnel de logements mis en commercialisation passerait de 15 000 en 2011 à 20 000 à fin 2016 (cumul).');
   assert.match(await phrase(page, 'indicateur-d-i-ventes', 'annuel'), /\(plus de 1 000 chaque année\)/);

@@ -1003,7 +1003,7 @@ mod tests {
         for want in [
             "== Offre nouvelle — A.I Dossiers de financement déposés",
             "Ce niveau de production prévisionnel est inférieur de 4 % à la période 2005–2010 (33 812 logements, chiffres saisis).",
-            "Nord représente 67 % du développement prévisionnel 2011–2016 contre 62 % des réalisations sur la période 2005–2010.",
+            "Premier sous-territoire, Nord représente 67 % du développement prévisionnel 2011–2016 contre 62 % des réalisations sur la période 2005–2010.",
             "== D.I-ventes — Prévision de logements vendus",
         ] {
             assert!(out.contains(want), "{want}\n{out}");

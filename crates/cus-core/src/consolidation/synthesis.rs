@@ -735,8 +735,9 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
         .filter(|_| c.sub_territories.len() > 1)
         .max_by(|a, b| a.share.total_cmp(&b.share))
     {
+        // (No article before the name: « le Nord », « la Somme », « l'Oise » are not data.)
         let mut m = format!(
-            "{} représente {} du développement prévisionnel {}",
+            "Premier sous-territoire, {} représente {} du développement prévisionnel {}",
             short_name(&top.label),
             pct(top.share),
             period

@@ -864,32 +864,10 @@ fn evaluations(run: &Run, name: String) -> Sheet {
     s
 }
 
-/// Pieces of `s` that each fit in a cell once neutralised and encoded: at most
-/// [`WORKSPACE_CHUNK`] UTF-16 units, counting a character that encoding may expand (`_`,
-/// control characters) as 7, and one more for the apostrophe of neutralisation.
+/// Pieces of `s` that each fit in a cell of the technical sheet ([`WORKSPACE_CHUNK`] UTF-16
+/// units at most, the workbook's own rule).
 fn chunks(s: &str) -> Vec<&str> {
-    let limit = WORKSPACE_CHUNK - 1;
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut len = 0;
-    for (i, c) in s.char_indices() {
-        let w = if matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' | '_')
-        {
-            7
-        } else {
-            c.len_utf16()
-        };
-        if len + w > limit && i > start {
-            out.push(&s[start..i]);
-            start = i;
-            len = 0;
-        }
-        len += w;
-    }
-    if start < s.len() || out.is_empty() {
-        out.push(&s[start..]);
-    }
-    out
+    crate::workbook::chunks_within(s, WORKSPACE_CHUNK)
 }
 
 /// Title of the « espace » sheet (cell A1).

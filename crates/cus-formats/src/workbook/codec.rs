@@ -87,7 +87,14 @@ pub(super) fn encoded_len(s: &str) -> usize {
 
 /// Split a long text into pieces that each fit in a cell once neutralised and encoded.
 pub(super) fn chunks(s: &str) -> Vec<&str> {
-    let limit = MAX_CELL_TEXT - 1;
+    chunks_within(s, MAX_CELL_TEXT)
+}
+
+/// Pieces of `s` that each fit in `cell_max` UTF-16 units once neutralised and encoded: a
+/// character that encoding may expand (`_`, control characters) counts as 7, and one unit is
+/// kept for the apostrophe of neutralisation. Never empty (an empty text is one empty piece).
+pub(crate) fn chunks_within(s: &str, cell_max: usize) -> Vec<&str> {
+    let limit = cell_max - 1;
     let mut out = Vec::new();
     let mut start = 0;
     let mut len = 0;

@@ -42,7 +42,9 @@ mod layout;
 mod print;
 mod reader;
 
-pub(crate) use codec::{column_letters, decode_text, encode_text, parse_iso_datetime};
+pub(crate) use codec::{
+    chunks_within, column_letters, decode_text, encode_text, parse_iso_datetime,
+};
 pub(crate) use guard::{precheck, unreadable_workbook};
 pub(crate) use layout::layout;
 pub(crate) use print::{

@@ -201,3 +201,62 @@ pub fn diagnostics(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The store, natively: an edit moves the revision and is logged, a no-op and an edit
+    //! before the first draft change nothing, undo and redo go through the draft's history, the
+    //! log says what changed since a revision (or that it no longer knows), and opening a draft
+    //! starts clean.
+
+    use super::*;
+    use cus_core::convention::Value;
+
+    fn opened(id: &str) -> Box<drafts::Opened> {
+        Box::new(drafts::Opened {
+            id: id.into(),
+            convention: Convention::default(),
+            message: None,
+        })
+    }
+
+    fn set(key: &str, v: f64) -> Action {
+        Action::Edit(Edit::SetCells(vec![(key.into(), Some(Value::Number(v)))]))
+    }
+
+    const K: &str = "PP-1|departement:59|total|c3";
+
+    #[test]
+    fn the_store_applies_undoes_and_logs_its_edits() {
+        let s = Rc::new(DraftStore::loading());
+        // Nothing is edited before the first draft is read.
+        let s = s.reduce(set(K, 1.0));
+        assert_eq!(s.revision, 0);
+        let s = s.reduce(Action::Open(opened("d1")));
+        assert!(s.loaded && !s.dirty);
+        let r0 = s.revision;
+        let s = s.reduce(set(K, 10.0));
+        assert_eq!(s.revision, r0 + 1);
+        assert!(s.dirty);
+        assert_eq!(s.conv.values.get(K), Some(&Value::Number(10.0)));
+        assert_eq!(s.touched_since(r0), Some(Touched::Cells(vec![K.into()])));
+        // The same value again: no new revision.
+        let same = s.clone().reduce(set(K, 10.0));
+        assert!(Rc::ptr_eq(&same, &s));
+        let s = s.reduce(Action::Undo);
+        assert_eq!(s.conv.values.get(K), None);
+        assert!(s.can_redo() && !s.can_undo());
+        let s = s.reduce(Action::Redo);
+        assert_eq!(s.conv.values.get(K), Some(&Value::Number(10.0)));
+        assert_eq!(s.touched_since(s.revision), Some(Touched::Nothing));
+        // Beyond the log, the store says it no longer knows (the validation starts over).
+        let mut t = s.clone();
+        for i in 0..(LOG as u32 + 2) {
+            t = t.reduce(set(K, f64::from(i) + 100.0));
+        }
+        assert_eq!(t.touched_since(r0), None);
+        // Another draft starts clean, with its own history.
+        let o = t.reduce(Action::Open(opened("d2")));
+        assert!(!o.dirty && !o.can_undo());
+    }
+}

@@ -125,7 +125,7 @@ pub fn synthesis(input: &SynthesisInput<'_>) -> Report {
                 continue;
             };
             if let Some(entry) = data.entry(&cat.id, &t.code) {
-                sections.push(indicator_section(input, t, ct, &cg.label, entry));
+                sections.push(indicator_section(input, ct, &cg.label, entry));
             }
         }
     }
@@ -1111,7 +1111,6 @@ fn find_table(input: &SynthesisInput<'_>, group: &str, code: &str) -> Option<(us
 /// The section of an indicator the synthesis data lists.
 fn indicator_section(
     input: &SynthesisInput<'_>,
-    t: &super::Table,
     ct: &ConsolidatedTable,
     group: &str,
     entry: &SynthesisIndicator,
@@ -1138,7 +1137,6 @@ fn indicator_section(
         label: String,
         parc: Option<f64>,
         total: Option<f64>,
-        filled_years: usize,
         last: Option<f64>,
     }
     let mut orgs: Vec<Org> = Vec::new();
@@ -1154,14 +1152,6 @@ fn indicator_section(
             continue;
         };
         let v: Vec<f64> = cols.iter().filter_map(|&c| r.values[c]).collect();
-        let ys = ct
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(i, c)| {
-                matches!(c.aligned, Aligned::Year(_)) && whole(c) && r.values[*i].is_some()
-            })
-            .count();
         // The last period of the organism's convention with a value (a level, a percentage).
         let last = (0..ct.columns.len())
             .rev()
@@ -1170,7 +1160,6 @@ fn indicator_section(
         match orgs.iter_mut().find(|o| o.label == r.label) {
             Some(o) => {
                 o.total = Some(o.total.unwrap_or(0.0) + v.iter().sum::<f64>());
-                o.filled_years = o.filled_years.max(ys);
             }
             None => orgs.push(Org {
                 label: r.label.clone(),
@@ -1181,7 +1170,6 @@ fn indicator_section(
                 } else {
                     (!v.is_empty()).then(|| v.iter().sum())
                 },
-                filled_years: ys,
                 last,
             }),
         }
@@ -1422,7 +1410,6 @@ fn indicator_section(
             cells.push(Cell::percent(ratio(o)));
         }
         tab.row(o.label.clone(), cells);
-        let _ = o.filled_years;
     }
     if reading == Reading::Organisme && !ct.unventilated.is_empty() {
         tab.notes.push(
@@ -1447,7 +1434,6 @@ fn indicator_section(
         }
     }
     sec.tables.push(tab);
-    let _ = t;
     sec
 }
 
@@ -1604,6 +1590,31 @@ mod tests {
     fn the_embedded_data_reads() {
         assert_eq!(embedded_data_error(), None);
         assert!(!SynthesisData::embedded().indicators.is_empty());
+    }
+
+    /// Every indicator `data/rules/synthese.json` names exists in each catalogue it names (in
+    /// at least one version), and is listed once per catalogue.
+    #[test]
+    fn the_synthesis_data_names_what_the_catalogues_have() {
+        let cats = crate::catalogue::embedded();
+        let data = SynthesisData::embedded();
+        for e in &data.indicators {
+            assert!(!e.catalogues.is_empty() && !e.noun.is_empty(), "{}", e.code);
+            for c in &e.catalogues {
+                assert!(
+                    cats.iter()
+                        .any(|cat| &cat.id == c && cat.indicator(&e.code).is_some()),
+                    "synthese.json: {} is not an indicator of {c}",
+                    e.code
+                );
+                let n = data
+                    .indicators
+                    .iter()
+                    .filter(|x| x.code == e.code && x.catalogues.contains(c))
+                    .count();
+                assert_eq!(n, 1, "synthese.json: {} listed {n} times for {c}", e.code);
+            }
+        }
     }
 
     #[test]

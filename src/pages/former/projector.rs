@@ -19,8 +19,6 @@ pub struct Props {
     pub catalogues: Catalogues,
 }
 
-const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
 fn go(r: Route) {
     if let Some(w) = web_sys::window() {
         let _ = w.location().set_hash(&r.to_hash());
@@ -150,11 +148,11 @@ pub fn projector(props: &Props) -> Html {
             <h1 id="titre-page" tabindex="-1" class="projection-question">{ ex.question.clone() }</h1>
             if !ex.choices.is_empty() {
                 <ol class="projection-choix" type="A">
-                    { for ex.choices.iter().enumerate().map(|(j, c)| {
+                    { for ex.choices.iter().map(|c| {
                         let mark = *revealed && c.correct;
                         html! {
                             <li class={classes!(mark.then_some("projection-juste"), (*revealed && !c.correct).then_some("projection-faux"))}>
-                                { format!("{}. {}", LETTERS.get(j).map_or('?', |b| *b as char), c.text) }
+                                { c.text.clone() }
                                 if mark { <strong>{ " — juste" }</strong> }
                             </li>
                         }

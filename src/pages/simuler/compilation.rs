@@ -25,7 +25,7 @@ pub fn compilation_section(props: &SectionProps) -> Html {
     let pasted = use_state(String::new);
     let result = use_state(|| None::<Result<usize, Vec<String>>>);
     let copied = use_state(|| None::<&'static str>);
-    let Some(report) = props.derived.synthesis.clone() else {
+    let Some(report) = props.derived.synthesis(&props.store.ws, props.scenario) else {
         return html! { <p class="avertissement" role="note">{ "Choisissez d'abord un territoire et ajoutez des fichiers." }</p> };
     };
     let ws = &props.store.ws;

@@ -149,7 +149,7 @@ pub fn export(props: &SectionProps) -> Html {
                         }) }
                     </section>
                 }) }
-                if let Some(r) = props.derived.synthesis.as_ref() { { super::synthese::report_view(r) } }
+                if let Some(r) = props.derived.synthesis(&props.store.ws, props.scenario) { { super::synthese::report_view(&r) } }
                 if let Some(r) = props.derived.review.as_ref().filter(|r| r.transmitted() > 0) {
                     <section class="saut-page impression-evaluations">
                         <h2>{ "Évaluations des organismes" }</h2>

@@ -220,8 +220,9 @@ pub struct Derived {
     /// Under the selected scenario (same as the baseline when none is selected).
     pub current: Option<Consolidated>,
     pub compilation: Vec<Compilation>,
-    /// The regional synthesis (Compilation régionale, and the printed report).
-    pub synthesis: Option<Rc<cus_core::report::Report>>,
+    /// The regional synthesis, built on demand by [`Derived::synthesis`] (only the pages that
+    /// show it pay for it, once per derivation: an objective typed elsewhere does not).
+    synthesis: std::cell::OnceCell<Option<Rc<cus_core::report::Report>>>,
     /// The organisms' evaluations side by side (read again only with the files, like `extract`).
     pub review: Option<Rc<Review>>,
     /// Files used (not excluded, catalogue known), in order: index → file id.
@@ -274,6 +275,35 @@ pub fn sources<'a>(
 }
 
 impl Derived {
+    /// The regional synthesis of `ws` under `scenario` (the one this derivation was made for),
+    /// built the first time a page asks for it.
+    pub fn synthesis(
+        &self,
+        ws: &Workspace,
+        scenario: Option<usize>,
+    ) -> Option<Rc<cus_core::report::Report>> {
+        self.synthesis
+            .get_or_init(|| {
+                let (ex, cur) = (self.extract.as_ref()?, self.current.as_ref()?);
+                let src = sources(ws, &self.cats, &self.catalogue_of);
+                Some(Rc::new(cus_core::consolidation::synthesis::synthesis(
+                    &cus_core::consolidation::synthesis::SynthesisInput {
+                        extract: ex,
+                        consolidated: cur,
+                        compilation: &self.compilation,
+                        sources: &src,
+                        geo: self.geo,
+                        previous: &ws.previous,
+                        review: self.review.as_deref(),
+                        scenario: scenario
+                            .and_then(|i| ws.scenarios.get(i))
+                            .map(|s| s.name.as_str()),
+                    },
+                )))
+            })
+            .clone()
+    }
+
     /// The catalogue of a file, when known.
     pub fn catalogue(&self, file: &str) -> Option<&Catalogue> {
         self.cats.get(*self.catalogue_of.get(file)?)
@@ -328,23 +358,6 @@ fn derive(
         }
         None => (None, None, Vec::new()),
     };
-    let synthesis = match (&extract, &current) {
-        (Some(ex), Some(cur)) => Some(Rc::new(cus_core::consolidation::synthesis::synthesis(
-            &cus_core::consolidation::synthesis::SynthesisInput {
-                extract: ex,
-                consolidated: cur,
-                compilation: &compilation,
-                sources: &src,
-                geo,
-                previous: &ws.previous,
-                review: review.as_deref(),
-                scenario: scenario
-                    .and_then(|i| ws.scenarios.get(i))
-                    .map(|s| s.name.as_str()),
-            },
-        ))),
-        _ => None,
-    };
     Derived {
         geo,
         catalogue_of,
@@ -353,7 +366,7 @@ fn derive(
         baseline,
         current,
         compilation,
-        synthesis,
+        synthesis: std::cell::OnceCell::new(),
         review,
         used,
         ms: now_ms() - t0,

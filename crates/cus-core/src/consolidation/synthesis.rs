@@ -216,6 +216,11 @@ fn span(a: f64, z: f64) -> String {
     }
 }
 
+/// A split key as the tables name it (« Total », « Valeur », « PLAI », « PLAI, dont hors-qpv »).
+fn split_fr(key: &str) -> String {
+    capitalise(&key.replace('/', ", dont "))
+}
+
 /// « en hausse de 90 % » / « en baisse de 80 % » / « stable ».
 fn change_fr(e: f64) -> String {
     if e.abs() < 0.5 {
@@ -332,6 +337,21 @@ fn yearly(ct: &ConsolidatedTable, is_split: &dyn Fn(&Column) -> bool) -> Vec<(i3
 /// The sum of the conventions' « Référence » of the whole split (`None`: none given).
 fn ref_total_of(ct: &ConsolidatedTable) -> Option<f64> {
     ref_sum(ct, &whole)
+}
+
+/// « 2019 et 2020 » when the organisms' conventions began in different years (their references
+/// are then of different dates), else `None`.
+fn reference_years_fr(ct: &ConsolidatedTable) -> Option<String> {
+    let mut years: Vec<i32> = ct
+        .rows
+        .iter()
+        .filter(|r| !r.hypothetical)
+        .filter_map(|r| r.first_year)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let list: Vec<String> = years.iter().map(i32::to_string).collect();
+    (list.len() > 1).then(|| crate::text::join_fr(&list))
 }
 
 /// The sum of the conventions' « Référence » of one split (`None`: none given).
@@ -629,8 +649,11 @@ fn new_supply(input: &SynthesisInput<'_>, c: &Compilation) -> Option<Section> {
         sec.say(
             "reference",
             format!(
-                "Les conventions donnent une référence de {} {unit} (somme des références des organismes) ; les textes ne disent pas combien d'années une référence couvre : aucune évolution n'est calculée sans la période précédente saisie.",
-                n0(r)
+                "Les conventions donnent une référence de {} {unit} (somme des références des organismes{}) ; les textes ne disent pas combien d'années une référence couvre : aucune évolution n'est calculée sans la période précédente saisie.",
+                n0(r),
+                reference_years_fr(ct)
+                    .map(|y| format!(", prises à des dates différentes : conventions signées en {y}"))
+                    .unwrap_or_default()
             ),
         );
     }
@@ -1428,8 +1451,11 @@ fn indicator_section(
     {
         if let Some(v) = ref_total_of(ct).filter(|_| ct.additive) {
             tab.notes.push(format!(
-                "Référence des conventions (somme) : {} {unit} ; le texte ne dit pas combien d'années une référence couvre, aucune évolution n'est calculée.",
-                n0(v)
+                "Référence des conventions (somme) : {} {unit}{} ; le texte ne dit pas combien d'années une référence couvre, aucune évolution n'est calculée.",
+                n0(v),
+                reference_years_fr(ct)
+                    .map(|y| format!(" ; conventions signées en {y}, références de dates différentes"))
+                    .unwrap_or_default()
             ));
         }
     }
@@ -1539,7 +1565,7 @@ fn method_section(input: &SynthesisInput<'_>) -> Section {
             tab.row(
                 p.indicator.clone(),
                 vec![
-                    Cell::text(p.split.clone()),
+                    Cell::text(split_fr(&p.split)),
                     Cell::text(p.period_fr()),
                     Cell::text(
                         p.territory

@@ -5,7 +5,6 @@
 
 use cus_core::formation::session::{
     cell_fr, misconceptions, trainer_view, Progress, Session, SessionPack, TraineeFile,
-    SESSION_FORMAT,
 };
 use cus_core::formation::{self, Module};
 use cus_core::numfmt::format_fr;
@@ -660,16 +659,13 @@ pub fn trainer_page(props: &TrainerProps) -> Html {
     };
     let on_over = Callback::from(|e: DragEvent| e.prevent_default());
     // A session file among them names the session; the others are the trainees'.
-    let session = files.iter().find_map(|(_, t)| {
-        t.contains(SESSION_FORMAT)
-            .then(|| Session::from_json(t).ok())
-            .flatten()
-    });
-    let progress_files: Vec<(String, String)> = files
+    let (sessions, progress_files): (Vec<(String, String)>, Vec<(String, String)>) = files
         .iter()
-        .filter(|(_, t)| !t.contains(&format!("\"{SESSION_FORMAT}\"")))
         .cloned()
-        .collect();
+        .partition(|(_, t)| Session::from_json(t).is_ok());
+    let session = sessions
+        .first()
+        .and_then(|(_, t)| Session::from_json(t).ok());
     let modules = props.library.modules();
     let view = (!progress_files.is_empty())
         .then(|| trainer_view(session.as_ref(), &modules, &progress_files));

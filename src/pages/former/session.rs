@@ -659,7 +659,8 @@ pub fn trainer_page(props: &TrainerProps) -> Html {
     };
     let on_over = Callback::from(|e: DragEvent| e.prevent_default());
     // A session file among them names the session; the others are the trainees'.
-    let (sessions, progress_files): (Vec<(String, String)>, Vec<(String, String)>) = files
+    type Named = Vec<(String, String)>;
+    let (sessions, progress_files): (Named, Named) = files
         .iter()
         .cloned()
         .partition(|(_, t)| Session::from_json(t).is_ok());
